@@ -1,0 +1,72 @@
+/**
+ * The commander program: parses argv and hands each command to its own module.
+ * Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './check.js';
+import { printCommand } from './print.js';
+import { serveCommand } from './serve.js';
+import { rebuildCommand } from './rebuild.js';
+
+/** Builds the program; each action resolves to an exit code. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('tusk-es')
+    .description('Config-driven event-sourcing runtime: run and validate .tsk apps.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command('check')
+    .description('parse and validate .tsk files; exit 0 clean, 1 errors, 2 usage')
+    .argument('<files...>', '.tsk files to check')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--strict', 'treat warnings as errors', false)
+    .option('--db', 'run @query against the configured database', false)
+    .option('--print-model', 'print the normalised model as JSON (secrets redacted)', false)
+    .option('--ddl', 'print the DDL of the projection tables', false)
+    .action(async (files: string[], opts) => setExit(await checkCommand(files, opts)));
+
+  program
+    .command('print')
+    .description('print the resolved .tsk tree as JSON (secrets shown as ***)')
+    .argument('<file>', '.tsk file')
+    .action(async (file: string) => setExit(await printCommand(file)));
+
+  program
+    .command('serve')
+    .description('run the app: event store, HTTP API, projections, sagas, publishers')
+    .argument('<file>', 'the app .tsk file')
+    .option('--port <port>', 'HTTP port (overrides server.port)')
+    .option('--host <host>', 'HTTP host (overrides server.host)')
+    .action(async (file: string, opts) => setExit(await serveCommand(file, opts)));
+
+  program
+    .command('rebuild')
+    .description('rebuild read models from the event log, with progress')
+    .argument('<file>', 'the app .tsk file')
+    .argument('[projections...]', 'projections to rebuild (default: all)')
+    .action(async (file: string, names: string[]) => setExit(await rebuildCommand(file, names)));
+
+  return program;
+}
+
+/** Runs the CLI with argv and resolves to the process exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let exit = 0;
+  const program = buildProgram((code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are not failures; everything else commander rejects is usage (2)
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    process.stderr.write(`tusk-es: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return exit;
+}

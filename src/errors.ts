@@ -1,0 +1,161 @@
+/**
+ * The one error catalog: every error tusk-es reports has a stable string code, an HTTP status
+ * (for the API) and a one-line description (documented in README.md; a test checks that).
+ */
+import type { SourceLocation } from './diagnostics.js';
+
+/** Every stable error code, with its HTTP status and what it means. */
+export const ERROR_CATALOG = {
+  // .tsk language (load time)
+  TSK_SYNTAX: { status: 500, description: 'The .tsk text is not well formed.' },
+  TSK_DUPLICATE_KEY: { status: 500, description: 'A key appears twice in one object.' },
+  TSK_UNDEFINED_VARIABLE: { status: 500, description: 'A `$name` is used before it is defined.' },
+  TSK_UNSUPPORTED_OPERATOR: { status: 500, description: 'An `@operator` tusk-es does not provide.' },
+  TSK_OPERATOR_ARGS: { status: 500, description: 'An operator was called with the wrong arguments.' },
+  TSK_ENV_NOT_SET: { status: 500, description: 'An `@env` variable is not set and has no default.' },
+  TSK_FILE: { status: 500, description: 'An `@file` include is missing, unreadable or cyclic.' },
+  TSK_QUERY: { status: 500, description: 'An `@query` failed or was not read-only.' },
+  TSK_EXPRESSION: { status: 500, description: 'A load-time value expression (`$a + 1`) cannot be evaluated.' },
+  // config model
+  CONFIG_INVALID: { status: 500, description: 'A config value has the wrong type or form.' },
+  CONFIG_UNKNOWN_KEY: { status: 500, description: 'A key inside a known block that tusk-es does not know.' },
+  CONFIG_UNKNOWN_BLOCK: { status: 500, description: 'A top-level block that tusk-es does not use (a warning).' },
+  CONFIG_REFERENCE: { status: 500, description: 'A config names an event, command or aggregate that is not declared.' },
+  CONFIG_USER_CODE: { status: 500, description: 'A config names user code (a handler class or method) that tusk-es cannot run.' },
+  CONFIG_IGNORED: { status: 500, description: 'A config key that is accepted but has no effect in tusk-es (a warning).' },
+  CONFIG_MIGRATION_CHAIN: { status: 500, description: 'Event migrations have a gap, a loop or an unknown transform.' },
+  // expressions
+  EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },
+  EXPR_UNKNOWN_NAME: { status: 500, description: 'An expression names an unknown function, root or field.' },
+  EXPR_ARITY: { status: 500, description: 'A function is called with the wrong number of arguments.' },
+  EXPR_TYPE: { status: 500, description: 'An expression mixes types in a way that cannot work.' },
+  EXPR_EVALUATION: { status: 500, description: 'An expression failed while it was evaluated.' },
+  // HTTP / engine (run time)
+  BAD_REQUEST: { status: 400, description: 'The request is malformed (bad JSON, bad header, bad query parameter).' },
+  INVALID_INPUT: { status: 400, description: 'The command input does not match the declared `input` fields.' },
+  EVENT_SCHEMA_VIOLATION: { status: 422, description: 'An emitted event does not match its declared schema.' },
+  UNAUTHORIZED: { status: 401, description: 'The bearer token is missing or wrong.' },
+  NOT_FOUND: { status: 404, description: 'No such route.' },
+  UNKNOWN_AGGREGATE_TYPE: { status: 404, description: 'The aggregate type is not declared.' },
+  UNKNOWN_COMMAND: { status: 404, description: 'The command is not declared for the aggregate type.' },
+  STREAM_NOT_FOUND: { status: 404, description: 'The aggregate (stream) does not exist.' },
+  UNKNOWN_PROJECTION: { status: 404, description: 'The projection is not declared.' },
+  ROW_NOT_FOUND: { status: 404, description: 'The projection has no row with that key.' },
+  UNKNOWN_SAGA: { status: 404, description: 'The saga, or the saga instance, does not exist.' },
+  STREAM_EXISTS: { status: 409, description: 'A `creates` command was sent to a stream that already exists.' },
+  VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
+  UNIQUE_VIOLATION: { status: 409, description: 'Another aggregate already holds a value of a `unique` field.' },
+  IDEMPOTENCY_CONFLICT: { status: 409, description: 'The Idempotency-Key was used for a different command.' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than `server.body_limit`.' },
+  RULE_VIOLATION: { status: 422, description: 'A `require` rule of the command does not hold.' },
+  INVALID_TRANSITION: { status: 422, description: 'The status change is not in `valid_status_transitions`.' },
+  STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
+  PUBLISH_FAILED: { status: 500, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
+  INTERNAL: { status: 500, description: 'An unexpected internal error.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Options shared by every TuskError. */
+export interface TuskErrorOptions {
+  details?: unknown;
+  location?: SourceLocation;
+  cause?: unknown;
+}
+
+/** Base of every error tusk-es throws on purpose: a stable code, an HTTP status, details. */
+export class TuskError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TuskErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = options.details;
+    this.location = options.location;
+  }
+
+  /** The JSON body the HTTP API answers with. */
+  toJSON(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+/** A request or command input was rejected before anything was read or written (400). */
+export class InvalidInputError extends TuskError {
+  constructor(message: string, details?: unknown, code: 'INVALID_INPUT' | 'BAD_REQUEST' = 'INVALID_INPUT') {
+    super(code, message, { details });
+  }
+}
+
+/** Something named by the request does not exist (404). */
+export class NotFoundError extends TuskError {
+  constructor(
+    code: 'NOT_FOUND' | 'UNKNOWN_AGGREGATE_TYPE' | 'UNKNOWN_COMMAND' | 'STREAM_NOT_FOUND' | 'UNKNOWN_PROJECTION' | 'ROW_NOT_FOUND' | 'UNKNOWN_SAGA',
+    message: string,
+    details?: unknown,
+  ) {
+    super(code, message, { details });
+  }
+}
+
+/** The write conflicts with the current state of the store (409). */
+export class ConflictError extends TuskError {
+  constructor(
+    code: 'STREAM_EXISTS' | 'VERSION_CONFLICT' | 'UNIQUE_VIOLATION' | 'IDEMPOTENCY_CONFLICT',
+    message: string,
+    details?: unknown,
+  ) {
+    super(code, message, { details });
+  }
+}
+
+/** A business rule of the aggregate rejected the command (422). */
+export class RuleViolationError extends TuskError {
+  constructor(
+    message: string,
+    details?: unknown,
+    code: 'RULE_VIOLATION' | 'INVALID_TRANSITION' | 'EVENT_SCHEMA_VIOLATION' = 'RULE_VIOLATION',
+  ) {
+    super(code, message, { details });
+  }
+}
+
+/** The database (or another required backend) cannot be reached (503). */
+export class StoreUnavailableError extends TuskError {
+  constructor(message: string, cause?: unknown) {
+    super('STORE_UNAVAILABLE', message, { cause });
+  }
+}
+
+/** An expression failed at run time (a located config fault surfaced late). */
+export class ExpressionError extends TuskError {
+  constructor(message: string, location?: SourceLocation, cause?: unknown) {
+    super('EXPR_EVALUATION', message, { location, cause });
+  }
+}
+
+/** Loading a config failed; carries every diagnostic found. */
+export class ConfigError extends TuskError {
+  readonly diagnostics: readonly import('./diagnostics.js').Diagnostic[];
+  constructor(message: string, diagnostics: readonly import('./diagnostics.js').Diagnostic[]) {
+    super('CONFIG_INVALID', message, { details: diagnostics });
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** True for errors raised on purpose by tusk-es (as opposed to bugs). */
+export function isTuskError(error: unknown): error is TuskError {
+  return error instanceof TuskError;
+}
