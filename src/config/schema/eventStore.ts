@@ -1,0 +1,44 @@
+/** `event_store`: where events live (embedded PGlite by default, or PostgreSQL). */
+import { z } from 'zod';
+import { ignored, int } from './primitives.js';
+
+export const connectionObject = z.strictObject({
+  host: z.string().default('localhost').describe('database host'),
+  port: int.default(5432).describe('database port'),
+  database: z.string().default('postgres').describe('database name'),
+  username: z.string().optional().describe('user name'),
+  password: z.string().optional().describe('password (use @env.secure)'),
+});
+
+export const eventStoreSchema = z
+  .strictObject({
+    type: z
+      .enum(['embedded', 'postgresql'])
+      .default('embedded')
+      .describe('"embedded" (in-process PGlite, the default) or "postgresql"'),
+    data_dir: z.string().default('./.tusk-data').describe('embedded store directory, or "memory://"'),
+    connection: z
+      .union([z.string(), connectionObject])
+      .optional()
+      .describe('PostgreSQL URL or {host, port, database, username, password}'),
+    schema: z.string().default('public').describe('PostgreSQL schema for the tusk-es tables'),
+    table_prefix: z.string().default('').describe('prefix of every tusk-es table name'),
+    pool_size: int.default(10).describe('PostgreSQL connection pool size'),
+    serialization: z
+      .strictObject({
+        compression: z.union([z.boolean(), z.string()]).optional().describe('accepted; PostgreSQL TOAST compresses jsonb'),
+        format: ignored,
+        versioning: ignored,
+        encryption: ignored,
+      })
+      .default({}),
+    // seed vocabulary with no generic meaning
+    partitioning: ignored,
+    indexing: ignored,
+    indexes: ignored,
+    tables: ignored,
+    retention: ignored,
+  })
+  .describe('where events are stored');
+
+export type EventStoreConfig = z.infer<typeof eventStoreSchema>;

@@ -1,0 +1,21 @@
+/** `server`: the HTTP API. */
+import { z } from 'zod';
+import { int, size } from './primitives.js';
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().default('127.0.0.1').describe('listen address'),
+    port: int.default(4000).describe('listen port (0 = any free port)'),
+    auth: z
+      .strictObject({
+        tokens: z.array(z.string().min(1)).min(1).describe('accepted bearer tokens (use @env.secure)'),
+      })
+      .optional()
+      .describe('require `Authorization: Bearer <token>` on every route but /health'),
+    body_limit: size.default(1_048_576).describe('largest accepted request body ("1MB")'),
+    request_timeout: z.number().int().nonnegative().default(30_000).describe('ms before a request is abandoned'),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  })
+  .describe('HTTP server');
+
+export type ServerConfig = z.infer<typeof serverSchema>;
