@@ -1,0 +1,68 @@
+/**
+ * The benchmark harness: each figure runs once to warm up, then three times; we keep the
+ * median, min and max, and the ratio to its same-run baseline.
+ */
+
+export type Unit = 'events/s' | 'rows/s' | 'commands/s' | 'reads/s' | 'ms' | 'MB' | 'MB/s';
+
+/** One line of bench/results.json. */
+export interface FigureResult {
+  id: string;
+  title: string;
+  median: number;
+  min: number;
+  max: number;
+  unit: Unit;
+  baseline: 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | null;
+  ratio: number | null;
+}
+
+/** A measurement returns one number per run (a rate, or a time for `ms`). */
+export type Measure = () => Promise<number>;
+
+/** Runs a measurement once to warm up, then `runs` times, and summarises. */
+export async function measure(fn: Measure, runs = 3, warmup = 1): Promise<{ median: number; min: number; max: number; samples: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await fn());
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples };
+}
+
+/** Rate of `count` operations done by `work`, per second. */
+export async function rate(count: number, work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return count / seconds;
+}
+
+/** Runs `clients` async loops that share `total` operations. */
+export async function runClients(clients: number, total: number, op: (client: number, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        await op(client, i);
+      }
+    }),
+  );
+}
+
+/** Formats a number for the results table. */
+export function fmt(n: number): string {
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
+  return n.toFixed(n >= 10 ? 1 : 2);
+}
+
+/** The results as a Markdown table (the README shows the latest one). */
+export function toMarkdown(results: FigureResult[], baselines: Record<string, number>): string {
+  const lines = ['| figure | median | min | max | unit | baseline | ratio |', '|---|---:|---:|---:|---|---|---:|'];
+  for (const r of results) {
+    const base = r.baseline ? `${r.baseline} (${fmt(baselines[r.baseline] ?? 0)})` : '—';
+    lines.push(`| ${r.title} (\`${r.id}\`) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit} | ${base} | ${r.ratio === null ? '—' : r.ratio.toFixed(2) + '×'} |`);
+  }
+  return lines.join('\n');
+}
