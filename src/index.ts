@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './diagnostics.js';
 export type * from './tsk/document.js';
+export * from './tsk/index.js';

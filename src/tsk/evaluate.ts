@@ -1,0 +1,206 @@
+/**
+ * AST → plain value tree. Sections route entries into nested objects, variables are
+ * substituted, load-time expressions computed, operators called; every value path is
+ * recorded in the source map. Evaluation goes on after a fault (value null) so that one
+ * run reports everything.
+ */
+import { error, type SourceLocation } from '../diagnostics.js';
+import type { Path } from './document.js';
+import type { BinaryAst, EntryAst, TskFileAst, ValueAst } from './ast.js';
+import type { PathSourceMap } from './sourceMap.js';
+import { SUPPORTED_OPERATORS, type LoadContext, type OperatorCall } from './operators/context.js';
+import { envOperator } from './operators/env.js';
+import { queryOperator } from './operators/query.js';
+import { fileOperator, isFileOperator } from './operators/file.js';
+import { dateOperator } from './operators/date.js';
+import { DeferredQuery } from './deferredQuery.js';
+
+type Obj = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof DeferredQuery);
+}
+
+/** Sets a key without ever touching a prototype (`__proto__` is a legal .tsk key). */
+function setKey(obj: Obj, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** Evaluates one file's AST into `root`, recording locations in `sourceMap`. */
+export class Evaluator {
+  private readonly vars = new Map<string, unknown>();
+
+  constructor(
+    private readonly file: string,
+    private readonly sourceMap: PathSourceMap,
+    private readonly context: LoadContext,
+  ) {}
+
+  /** The whole file: top-level entries, then each section's entries into its object. */
+  evaluateFile(ast: TskFileAst): Obj {
+    const root: Obj = {};
+    this.sourceMap.set([], { value: { file: this.file, line: 1, column: 1 } });
+    let target = root;
+    let targetPath: string[] = [];
+    for (const item of ast.items) {
+      if (item.kind === 'section') {
+        const opened = this.openSection(root, item.path, item.nameLocation, item.location);
+        target = opened;
+        targetPath = item.path;
+      } else {
+        this.entry(target, targetPath, item);
+      }
+    }
+    return root;
+  }
+
+  /** Finds or creates the object a `[a.b]` header names (a repeated header merges). */
+  private openSection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): Obj {
+    let node = root;
+    for (let i = 0; i < path.length; i++) {
+      const k = path[i]!;
+      const here = path.slice(0, i + 1);
+      if (!Object.hasOwn(node, k)) {
+        const child: Obj = {};
+        setKey(node, k, child);
+        this.sourceMap.set(here, { key: nameLoc, value: loc });
+        node = child;
+        continue;
+      }
+      const existing = node[k];
+      if (!isPlainObject(existing)) {
+        this.duplicate(here, k, nameLoc);
+        return {}; // entries are still evaluated (for their diagnostics) but go nowhere
+      }
+      node = existing;
+    }
+    return node;
+  }
+
+  private duplicate(path: Path, key: string, at: SourceLocation): void {
+    const first = this.sourceMap.get(path);
+    const firstLoc = first?.key ?? first?.value;
+    this.context.diagnostics.push(
+      error('TSK_DUPLICATE_KEY', `duplicate key ${key}`, at, {
+        path: [...path],
+        ...(firstLoc ? { related: [{ message: `${key} is first defined here`, location: firstLoc }] } : {}),
+      }),
+    );
+  }
+
+  private entry(target: Obj, path: Path, e: EntryAst): void {
+    if (e.variable) {
+      this.vars.set(e.key, this.value(e.value, path));
+      return;
+    }
+    const here = [...path, e.key];
+    if (Object.hasOwn(target, e.key)) {
+      this.duplicate(here, e.key, e.keyLocation);
+      this.value(e.value, [...path, `${e.key} (duplicate)`]);
+      return;
+    }
+    // record the location first so that nested paths and includes find their parent
+    this.sourceMap.set(here, { key: e.keyLocation, value: e.value.location });
+    setKey(target, e.key, this.value(e.value, here));
+  }
+
+  /** One value; `path` is where it will be stored. */
+  value(v: ValueAst, path: Path): unknown {
+    switch (v.kind) {
+      case 'literal':
+        return v.value;
+      case 'object': {
+        const obj: Obj = {};
+        for (const e of v.entries) this.entry(obj, path, e);
+        return obj;
+      }
+      case 'array':
+        return v.items.map((item, i) => {
+          const here = [...path, i];
+          this.sourceMap.set(here, { value: item.location });
+          return this.value(item, here);
+        });
+      case 'variable':
+        if (this.vars.has(v.name)) return this.vars.get(v.name);
+        this.context.diagnostics.push(error('TSK_UNDEFINED_VARIABLE', `undefined variable $${v.name}`, v.location));
+        return null;
+      case 'operator':
+        return this.operator(v, path);
+      case 'binary':
+        return this.binary(v, path);
+      case 'conditional':
+        return truthy(this.value(v.test, path)) ? this.value(v.then, path) : this.value(v.else, path);
+      case 'invalid':
+        return null;
+    }
+  }
+
+  private operator(v: Extract<ValueAst, { kind: 'operator' }>, path: Path): unknown {
+    const args = v.args.map((a) => this.value(a, path));
+    const call: OperatorCall = {
+      name: v.name, args, ast: v, location: v.location, file: this.file, path, sourceMap: this.sourceMap, context: this.context,
+    };
+    if (v.name === 'env' || v.name === 'env.secure') return envOperator(call);
+    if (v.name === 'query') return queryOperator(call);
+    if (v.name === 'date') return dateOperator(call);
+    if (isFileOperator(v.name)) return fileOperator(call);
+    this.context.diagnostics.push(
+      error('TSK_UNSUPPORTED_OPERATOR', `unsupported operator @${v.name} (supported: ${SUPPORTED_OPERATORS.join(', ')})`, v.location),
+    );
+    return null;
+  }
+
+  private binary(v: BinaryAst, path: Path): unknown {
+    const l = this.value(v.left, path);
+    const r = this.value(v.right, path);
+    if (v.op === '+') {
+      if (typeof l === 'number' && typeof r === 'number') return l + r;
+      if ((l !== null && typeof l === 'object') || (r !== null && typeof r === 'object')) {
+        this.context.diagnostics.push(error('TSK_EXPRESSION', 'cannot use + with an object or array', v.right.location));
+        return null;
+      }
+      return `${l ?? ''}${r ?? ''}`;
+    }
+    if (v.op === '==') return looseEqual(l, r);
+    if (v.op === '!=') return !looseEqual(l, r);
+    const a = asNumber(l);
+    const b = asNumber(r);
+    const both = a !== undefined && b !== undefined;
+    if (!both && (typeof l !== 'string' || typeof r !== 'string')) {
+      this.context.diagnostics.push(error('TSK_EXPRESSION', `cannot compare ${describe(l)} ${v.op} ${describe(r)}`, v.location));
+      return null;
+    }
+    const [x, y] = both ? [a, b] : [l as string, r as string];
+    switch (v.op) {
+      case '<': return x < y;
+      case '<=': return x <= y;
+      case '>': return x > y;
+      default: return x >= y;
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
+}
+
+/** Numbers, and strings that are numbers (environment variables are always strings). */
+function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+function looseEqual(l: unknown, r: unknown): boolean {
+  if (l === r) return true;
+  if ((typeof l === 'number' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'number')) return asNumber(l) === asNumber(r);
+  if ((typeof l === 'boolean' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'boolean')) return String(l) === String(r);
+  return false;
+}
+
+/** JavaScript truthiness, except that the strings "false" and "0" are false (env values). */
+function truthy(v: unknown): boolean {
+  if (v === 'false' || v === '0') return false;
+  return Boolean(v);
+}

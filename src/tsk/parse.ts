@@ -1,0 +1,101 @@
+/**
+ * `parseTsk`: text → located AST plus syntax diagnostics. Never throws: lexer and parser
+ * errors (Chevrotain recovers and keeps going) become one-line located diagnostics.
+ */
+import { EOF, type IToken } from 'chevrotain';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { lexTsk } from '../../grammar/lexer.js';
+import { parseTokens } from '../../grammar/parser.js';
+import { LBracket, LCurly, RBracket, RCurly } from '../../grammar/tokens.js';
+import type { TskFileAst } from './ast.js';
+import { AstBuilder } from './visitor.js';
+
+export interface ParseTskResult {
+  ast: TskFileAst | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses .tsk text; `file` is only used in locations. Never throws. */
+export function parseTsk(text: string, file: string): ParseTskResult {
+  const diagnostics: Diagnostic[] = [];
+  try {
+    const lexed = lexTsk(text);
+    for (const e of lexed.errors) {
+      const ch = text.slice(e.offset, e.offset + Math.min(e.length, 20));
+      diagnostics.push(error('TSK_SYNTAX', `unexpected character${e.length > 1 ? 's' : ''} '${ch}'`, { file, line: e.line ?? 1, column: e.column ?? 1 }));
+    }
+    const parsed = parseTokens(lexed.tokens);
+    const end = endOf(text, file);
+    for (const e of parsed.errors) {
+      const tok = e.token;
+      const atEof = tok.tokenType === EOF || !Number.isFinite(tok.startLine);
+      const prev = (e as { previousToken?: IToken }).previousToken;
+      const location: SourceLocation = atEof ? (prev && !atEofToken(prev) ? afterToken(prev, file) : end) : { file, line: tok.startLine!, column: tok.startColumn! };
+      const d = error('TSK_SYNTAX', e.message, location);
+      if (atEof) {
+        const opener = unclosed(lexed.tokens);
+        if (opener) d.related = [{ message: `'${opener.image}' opened here is never closed`, location: { file, line: opener.startLine!, column: opener.startColumn! } }];
+      }
+      diagnostics.push(d);
+    }
+    const builderDiags: Diagnostic[] = [];
+    const ast = new AstBuilder(file, builderDiags).fileAst(parsed.cst);
+    diagnostics.push(...builderDiags);
+    return { ast, diagnostics: onePerLine(diagnostics) };
+  } catch (err) {
+    // a bug, not bad input: still report it as a located diagnostic instead of crashing
+    diagnostics.push(error('TSK_SYNTAX', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
+    return { ast: undefined, diagnostics };
+  }
+}
+
+function atEofToken(tok: IToken): boolean {
+  return tok.tokenType === EOF || !Number.isFinite(tok.startLine);
+}
+
+function afterToken(tok: IToken, file: string): SourceLocation {
+  return { file, line: tok.endLine ?? tok.startLine!, column: (tok.endColumn ?? tok.startColumn!) + 1 };
+}
+
+/** The position just after the last character, for "unexpected end of file". */
+function endOf(text: string, file: string): SourceLocation {
+  const lines = text.split(/\r?\n|\r/);
+  const last = lines[lines.length - 1] ?? '';
+  return { file, line: lines.length, column: last.length + 1 };
+}
+
+/** The innermost `{` or `[` that is never closed, to point an end-of-file error at it. */
+function unclosed(tokens: IToken[]): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === LCurly || t.tokenType === LBracket) stack.push(t);
+    else if (t.tokenType === RCurly || t.tokenType === RBracket) {
+      const want = t.tokenType === RCurly ? LCurly : LBracket;
+      for (let i = stack.length - 1; i >= 0; i--) {
+        if (stack[i]!.tokenType === want) {
+          stack.length = i;
+          break;
+        }
+      }
+    }
+  }
+  return stack[stack.length - 1];
+}
+
+/**
+ * One syntax error usually cascades into more on the same line; keeping the first per line
+ * gives one diagnostic per fault.
+ */
+function onePerLine(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    if (d.code === 'TSK_SYNTAX' && d.location) {
+      const k = `${d.location.file}:${d.location.line}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
+    out.push(d);
+  }
+  return out;
+}
