@@ -17,12 +17,21 @@ function scanQuoted(text: string, offset: number, quote: string): number {
   return -1;
 }
 
+/**
+ * What may follow the closing quote of a string that spans lines. A string left open by
+ * mistake usually "closes" at the opening quote of a later string, followed by a word; such
+ * a match is refused, so the open quote is reported on its own line (as BadString).
+ */
+const PLAUSIBLE_AFTER_MULTILINE = /^[ \t]*(?:$|[\r\n,)\]};#/:=+?<>!])/;
+
 function quotedMatcher(quote: string): CustomPatternMatcherFunc {
   return (text, offset) => {
     if (text[offset] !== quote) return null;
     if (quote === '"' && text.startsWith('"""', offset)) return null; // TripleString handles it
     const end = scanQuoted(text, offset, quote);
     if (end < 0) return null;
+    const lineEnd = text.indexOf('\n', offset);
+    if (lineEnd >= 0 && lineEnd < end && !PLAUSIBLE_AFTER_MULTILINE.test(text.slice(end, end + 8))) return null;
     const m = [text.slice(offset, end)] as unknown as RegExpExecArray;
     return m;
   };
