@@ -3,7 +3,7 @@
  * errors (Chevrotain recovers and keeps going) become one-line located diagnostics.
  */
 import { EOF, type IToken } from 'chevrotain';
-import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { error, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lexTsk } from '../../grammar/lexer.js';
 import { parseTokens } from '../../grammar/parser.js';
 import { LBracket, LCurly, RBracket, RCurly } from '../../grammar/tokens.js';
@@ -89,7 +89,7 @@ function unclosed(tokens: IToken[]): IToken | undefined {
 function onePerLine(diags: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const d of diags) {
+  for (const d of sortDiagnostics(diags)) {
     if (d.code === 'TSK_SYNTAX' && d.location) {
       const k = `${d.location.file}:${d.location.line}`;
       if (seen.has(k)) continue;

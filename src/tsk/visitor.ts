@@ -104,10 +104,11 @@ export class AstBuilder {
     const keyLocation = this.loc(keyTok);
     const variable = keyTok.tokenType.name === 'Variable';
     const key = variable ? keyTok.image.slice(1) : this.keyText(keyTok);
-    let value: ValueAst | undefined;
     const v = c.value?.[0] ?? c.braceObject?.[0] ?? c.angleObject?.[0];
-    if (isNode(v)) value = v.name === 'value' ? this.value(v) : this.object(v);
-    return { kind: 'entry', key, keyLocation, variable, value: value ?? { kind: 'invalid', location: keyLocation } };
+    // a key with nothing after it is debris of error recovery (already reported): no entry
+    if (!isNode(v)) return undefined;
+    const value = v.name === 'value' ? this.value(v) : this.object(v);
+    return { kind: 'entry', key, keyLocation, variable, value };
   }
 
   /** `braceObject` or `angleObject`. */
