@@ -9,8 +9,13 @@ import * as T from './tokens.js';
 function describe(tok: IToken | undefined): string {
   if (!tok || tok.tokenType === EOF) return 'end of file';
   if (tok.tokenType === T.Newline) return 'end of line';
-  const image = tok.image.length > 30 ? `${tok.image.slice(0, 27)}...` : tok.image;
-  return `'${image}'`;
+  return `'${shortImage(tok.image)}'`;
+}
+
+/** A token's text for a one-line message: its first line, at most 30 characters. */
+export function shortImage(image: string): string {
+  const first = image.split(/\r?\n|\r/)[0] ?? '';
+  return first.length > 30 || first.length < image.length ? `${first.slice(0, 27)}...` : first;
 }
 
 function label(type: TokenType): string {
@@ -27,13 +32,9 @@ export const messageProvider: IParserErrorMessageProvider = {
 
 function ruleText(rule: string): string {
   switch (rule) {
-    case 'primary':
+    case 'operand':
     case 'value':
       return 'a value';
-    case 'key':
-      return 'a key';
-    case 'separator':
-      return 'a separator';
     default:
       return rule;
   }
@@ -46,75 +47,90 @@ const bodyStrays = [
 ];
 const fileStrays = [...bodyStrays.filter((t) => t !== T.LBracket), T.RCurly, T.Less];
 
+const keyTokens = [T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null];
+const separatorTokens = [T.Newline, T.Comma, T.Semicolon];
+const literalTokens = [T.DoubleString, T.SingleString, T.TripleString, T.BadString, T.NumberLit, T.True, T.False, T.Null, T.Word, T.Variable];
+const binaryTokens = [T.Plus, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater];
+
+type Alt = { ALT: () => unknown };
+
+/**
+ * Rules are kept few and flat (no rule per precedence level, no rule per key or separator):
+ * every rule invocation costs, and a 1 MB file has ~200k tokens. Alternatives arrays are built
+ * once, not on every call.
+ */
 export class TskParser extends CstParser {
+  private readonly alts = new Map<string, Alt[]>();
+
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messageProvider, maxLookahead: 2, nodeLocationTracking: 'onlyOffset' });
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messageProvider, maxLookahead: 2 });
     this.performSelfAnalysis();
+  }
+
+  /** The alternatives for `name`, built on first use. */
+  private cached(name: string, build: () => Alt[]): Alt[] {
+    let alts = this.alts.get(name);
+    if (!alts) {
+      alts = build();
+      this.alts.set(name, alts);
+    }
+    return alts;
+  }
+
+  /** One token of a set; `idx` distinguishes several such choices within one rule. */
+  private consumeOneOf(idx: number, name: string, tokens: TokenType[], label?: string): void {
+    const options = label ? { LABEL: label } : undefined;
+    this.or(idx, this.cached(name, () => tokens.map((t) => ({ ALT: () => this.consume(idx, t, options) }))));
   }
 
   /** A whole file: sections, entries and separators in any order. */
   file = this.RULE('file', () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.section) },
-        { ALT: () => this.SUBRULE(this.entry) },
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.fileStray) },
-      ]);
+      this.OR(
+        this.cached('file', () => [
+          { ALT: () => this.SUBRULE(this.section) },
+          { ALT: () => this.SUBRULE(this.entry) },
+          { ALT: () => this.consumeOneOf(5, 'fileSep', separatorTokens, 'separator') },
+          { ALT: () => this.consumeOneOf(6, 'fileStray', fileStrays, 'stray') },
+        ]),
+      );
     });
   });
 
   /** `[name]` or `[a.b]`: the entries after it go into that object. */
   section = this.RULE('section', () => {
     this.CONSUME(T.LBracket);
-    this.SUBRULE(this.key);
+    this.consumeOneOf(5, 'sectionKey', keyTokens, 'key');
     this.CONSUME(T.RBracket);
   });
 
   /** `key = value`, `key: value`, `key { … }`, `key > … <`. */
   entry = this.RULE('entry', () => {
-    this.SUBRULE(this.key);
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Colon) }]);
-          this.SUBRULE(this.value);
+    this.consumeOneOf(5, 'entryKey', keyTokens, 'key');
+    this.OR(
+      this.cached('entry', () => [
+        {
+          ALT: () => {
+            this.OR2(this.cached('assign', () => [{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Colon) }]));
+            this.SUBRULE(this.value);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.braceObject) },
-      { ALT: () => this.SUBRULE(this.angleObject) },
-    ]);
-  });
-
-  key = this.RULE('key', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Word) },
-      { ALT: () => this.CONSUME(T.DoubleString) },
-      { ALT: () => this.CONSUME(T.SingleString) },
-      { ALT: () => this.CONSUME(T.Variable) },
-      { ALT: () => this.CONSUME(T.NumberLit) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Null) },
-    ]);
-  });
-
-  separator = this.RULE('separator', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Newline) },
-      { ALT: () => this.CONSUME(T.Comma) },
-      { ALT: () => this.CONSUME(T.Semicolon) },
-    ]);
+        { ALT: () => this.SUBRULE(this.braceObject) },
+        { ALT: () => this.SUBRULE(this.angleObject) },
+      ]),
+    );
   });
 
   /** Entries of an object, separated by newlines, commas or semicolons. */
   body = this.RULE('body', () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.entry) },
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.bodyStray) },
-      ]);
+      this.OR(
+        this.cached('body', () => [
+          { ALT: () => this.SUBRULE(this.entry) },
+          { ALT: () => this.consumeOneOf(5, 'bodySep', separatorTokens, 'separator') },
+          { ALT: () => this.consumeOneOf(6, 'bodyStray', bodyStrays, 'stray') },
+        ]),
+      );
     });
   });
 
@@ -131,9 +147,16 @@ export class TskParser extends CstParser {
     this.CONSUME(T.Less);
   });
 
-  /** A value: an expression over literals, variables and operator calls. */
+  /**
+   * A value: operands joined by `+` and comparisons, optionally `? then : else`. Precedence
+   * (`+` before comparisons) is applied by the visitor; the grammar stays flat for speed.
+   */
   value = this.RULE('value', () => {
-    this.SUBRULE(this.comparison);
+    this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.consumeOneOf(5, 'binary', binaryTokens, 'op');
+      this.SUBRULE2(this.operand);
+    });
     this.OPTION(() => {
       this.CONSUME(T.Question);
       this.SUBRULE(this.value, { LABEL: 'then' });
@@ -142,57 +165,29 @@ export class TskParser extends CstParser {
     });
   });
 
-  comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.LessEq, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.Less, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.Greater, { LABEL: 'op' }) },
-      ]);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  additive = this.RULE('additive', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.CONSUME(T.Plus);
-      this.SUBRULE2(this.primary);
-    });
-  });
-
-  primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.DoubleString) },
-      { ALT: () => this.CONSUME(T.SingleString) },
-      { ALT: () => this.CONSUME(T.TripleString) },
-      { ALT: () => this.CONSUME(T.BadString) },
-      { ALT: () => this.CONSUME(T.NumberLit) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Null) },
-      { ALT: () => this.CONSUME(T.Word) },
-      { ALT: () => this.CONSUME(T.Variable) },
-      { ALT: () => this.SUBRULE(this.operatorCall) },
-      { ALT: () => this.SUBRULE(this.braceObject) },
-      { ALT: () => this.SUBRULE(this.array) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-    ]);
+  operand = this.RULE('operand', () => {
+    this.OR(
+      this.cached('operand', () => [
+        { ALT: () => this.consumeOneOf(5, 'literal', literalTokens) },
+        { ALT: () => this.SUBRULE(this.operatorCall) },
+        { ALT: () => this.SUBRULE(this.braceObject) },
+        { ALT: () => this.SUBRULE(this.array) },
+        { ALT: () => this.SUBRULE(this.parenthesized) },
+      ]),
+    );
   });
 
   /** `[a, b]`, newline- or comma-separated, trailing comma allowed. */
   array = this.RULE('array', () => {
     this.CONSUME(T.LBracket);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.value) },
-        { ALT: () => this.CONSUME(T.Comma) },
-        { ALT: () => this.CONSUME(T.Newline) },
-      ]);
+      this.OR(
+        this.cached('array', () => [
+          { ALT: () => this.SUBRULE(this.value) },
+          { ALT: () => this.CONSUME(T.Comma) },
+          { ALT: () => this.CONSUME(T.Newline) },
+        ]),
+      );
     });
     this.CONSUME(T.RBracket);
   });
@@ -211,14 +206,6 @@ export class TskParser extends CstParser {
       this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.value) });
       this.CONSUME(T.RParen);
     });
-  });
-
-  bodyStray = this.RULE('bodyStray', () => {
-    this.OR(bodyStrays.map((t) => ({ ALT: () => this.CONSUME(t) })));
-  });
-
-  fileStray = this.RULE('fileStray', () => {
-    this.OR(fileStrays.map((t) => ({ ALT: () => this.CONSUME(t) })));
   });
 }
 

@@ -25,12 +25,11 @@ export function parseTsk(text: string, file: string): ParseTskResult {
       diagnostics.push(error('TSK_SYNTAX', `unexpected character${e.length > 1 ? 's' : ''} '${ch}'`, { file, line: e.line ?? 1, column: e.column ?? 1 }));
     }
     const parsed = parseTokens(lexed.tokens);
-    const end = endOf(text, file);
     for (const e of parsed.errors) {
       const tok = e.token;
       const atEof = tok.tokenType === EOF || !Number.isFinite(tok.startLine);
       const prev = (e as { previousToken?: IToken }).previousToken;
-      const location: SourceLocation = atEof ? (prev && !atEofToken(prev) ? afterToken(prev, file) : end) : { file, line: tok.startLine!, column: tok.startColumn! };
+      const location: SourceLocation = atEof ? (prev && !atEofToken(prev) ? afterToken(prev, file) : endOf(text, file)) : { file, line: tok.startLine!, column: tok.startColumn! };
       const d = error('TSK_SYNTAX', e.message, location);
       if (atEof) {
         const opener = unclosed(lexed.tokens);

@@ -6,7 +6,7 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lexTsk } from '../../grammar/lexer.js';
-import { parseTokens } from '../../grammar/parser.js';
+import { parseTokens, shortImage } from '../../grammar/parser.js';
 import type { ArrayAst, BinaryOp, EntryAst, ObjectAst, SectionAst, TskFileAst, ValueAst } from './ast.js';
 
 type Children = Record<string, CstElement[] | undefined>;
@@ -18,6 +18,28 @@ function isToken(e: CstElement | undefined): e is IToken {
 }
 function isNode(e: CstElement | undefined): e is CstNode {
   return e !== undefined && 'children' in e;
+}
+
+/** The first real token under a CST element (for ordering and fallback locations). */
+function firstToken(e: CstElement): IToken | undefined {
+  if (isToken(e)) return e;
+  let best: IToken | undefined;
+  for (const list of Object.values(e.children as Children)) {
+    for (const child of list ?? []) {
+      const t = firstToken(child);
+      if (t && Number.isFinite(t.startOffset) && (!best || t.startOffset < best.startOffset)) best = t;
+    }
+  }
+  return best;
+}
+
+function firstOffset(e: CstElement): number {
+  if (isToken(e)) return e.startOffset;
+  const c = e.children as Children;
+  // sections start with '[' and entries with their key: no need to search the whole subtree
+  const head = c.LBracket?.[0] ?? c.key?.[0];
+  if (isToken(head) && Number.isFinite(head.startOffset)) return head.startOffset;
+  return firstToken(e)?.startOffset ?? 0;
 }
 
 /** Decodes the escapes of a quoted string body: \n \t \r \" \' \\ (others are kept as written). */
@@ -54,40 +76,36 @@ export class AstBuilder {
   /** The `file` rule: sections and entries in document order. */
   fileAst(cst: CstNode): TskFileAst {
     const c = cst.children as Children;
-    const nodes = [...(c.section ?? []), ...(c.entry ?? []), ...(c.fileStray ?? [])].filter(isNode);
-    nodes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    const all: { offset: number; el: CstElement }[] = [];
+    for (const el of [...(c.section ?? []), ...(c.entry ?? []), ...(c.stray ?? [])]) all.push({ offset: firstOffset(el), el });
+    all.sort((a, b) => a.offset - b.offset);
     const items: TskFileAst['items'] = [];
-    for (const n of nodes) {
-      if (n.name === 'section') {
-        const s = this.section(n);
+    for (const { el } of all) {
+      if (isToken(el)) this.stray(el);
+      else if (el.name === 'section') {
+        const s = this.section(el);
         if (s) items.push(s);
-      } else if (n.name === 'entry') {
-        const e = this.entry(n);
+      } else {
+        const e = this.entry(el);
         if (e) items.push(e);
-      } else this.stray(n);
+      }
     }
     return { kind: 'file', file: this.fileName, items };
   }
 
-  private stray(n: CstNode): void {
-    const tok = Object.values(n.children as Children).flat().find(isToken);
-    if (!tok || tok.isInsertedInRecovery) return;
-    const what = tok.tokenType.name === 'BadString' ? 'unterminated string' : `unexpected '${tok.image.slice(0, 30)}'`;
+  private stray(tok: IToken): void {
+    if (tok.isInsertedInRecovery) return;
+    const what = tok.tokenType.name === 'BadString' ? 'unterminated string' : `unexpected '${shortImage(tok.image)}'`;
     this.diagnostics.push(error('TSK_SYNTAX', what, this.loc(tok)));
   }
 
   private section(n: CstNode): SectionAst | undefined {
     const c = n.children as Children;
     const open = c.LBracket?.[0];
-    const keyNode = c.key?.[0];
-    const keyTok = isNode(keyNode) ? this.keyToken(keyNode) : undefined;
-    if (!isToken(open) || !keyTok) return undefined;
+    const keyTok = c.key?.[0];
+    if (!isToken(open) || !isToken(keyTok) || keyTok.isInsertedInRecovery) return undefined;
     const name = this.keyText(keyTok);
     return { kind: 'section', path: name.split('.'), location: this.loc(open), nameLocation: this.loc(keyTok) };
-  }
-
-  private keyToken(n: CstNode): IToken | undefined {
-    return Object.values(n.children as Children).flat().find(isToken);
   }
 
   private keyText(tok: IToken): string {
@@ -98,9 +116,8 @@ export class AstBuilder {
 
   private entry(n: CstNode): EntryAst | undefined {
     const c = n.children as Children;
-    const keyNode = c.key?.[0];
-    const keyTok = isNode(keyNode) ? this.keyToken(keyNode) : undefined;
-    if (!keyTok || keyTok.isInsertedInRecovery) return undefined;
+    const keyTok = c.key?.[0];
+    if (!isToken(keyTok) || keyTok.isInsertedInRecovery) return undefined;
     const keyLocation = this.loc(keyTok);
     const variable = keyTok.tokenType.name === 'Variable';
     const key = variable ? keyTok.image.slice(1) : this.keyText(keyTok);
@@ -120,7 +137,7 @@ export class AstBuilder {
     const entries: EntryAst[] = [];
     if (isNode(body)) {
       const bc = body.children as Children;
-      for (const s of bc.bodyStray ?? []) if (isNode(s)) this.stray(s);
+      for (const s of bc.stray ?? []) if (isToken(s)) this.stray(s);
       for (const e of bc.entry ?? []) {
         if (!isNode(e)) continue;
         const entry = this.entry(e);
@@ -132,12 +149,11 @@ export class AstBuilder {
 
   value(n: CstNode): ValueAst {
     const c = n.children as Children;
-    const cmp = c.comparison?.[0];
-    const test = isNode(cmp) ? this.comparison(cmp) : this.invalid(n);
+    const test = this.binaryChain(n, c);
     const q = c.Question?.[0];
+    if (!isToken(q)) return test;
     const th = c.then?.[0];
     const el = c.else?.[0];
-    if (!isToken(q)) return test;
     return {
       kind: 'conditional',
       test,
@@ -147,42 +163,45 @@ export class AstBuilder {
     };
   }
 
-  private invalid(n: CstNode): ValueAst {
-    const tok = Object.values(n.children as Children).flat().find(isToken);
-    return { kind: 'invalid', location: this.loc(tok) };
-  }
-
-  private comparison(n: CstNode): ValueAst {
-    const c = n.children as Children;
-    const [a, b] = (c.additive ?? []).filter(isNode);
-    const left = a ? this.additive(a) : this.invalid(n);
-    const op = c.op?.[0];
-    if (!isToken(op) || !b) return left;
-    return { kind: 'binary', op: op.image as BinaryOp, left, right: this.additive(b), location: left.location };
-  }
-
-  private additive(n: CstNode): ValueAst {
-    const c = n.children as Children;
-    const parts = (c.primary ?? []).filter(isNode).map((p) => this.primary(p));
-    let acc = parts[0] ?? this.invalid(n);
-    for (const p of parts.slice(1)) acc = { kind: 'binary', op: '+', left: acc, right: p, location: acc.location };
+  /** `a + b == c + d`: `+` binds tighter than comparisons, both associate to the left. */
+  private binaryChain(n: CstNode, c: Children): ValueAst {
+    const operands = (c.operand ?? []).filter(isNode).map((o) => this.operand(o));
+    const ops = (c.op ?? []).filter(isToken);
+    if (operands.length === 0) return this.invalid(n);
+    const terms: ValueAst[] = [operands[0]!];
+    const cmpOps: BinaryOp[] = [];
+    for (let i = 0; i < ops.length && i + 1 < operands.length; i++) {
+      const op = ops[i]!.image as BinaryOp;
+      const right = operands[i + 1]!;
+      if (op === '+') {
+        const left = terms[terms.length - 1]!;
+        terms[terms.length - 1] = { kind: 'binary', op, left, right, location: left.location };
+      } else {
+        cmpOps.push(op);
+        terms.push(right);
+      }
+    }
+    let acc = terms[0]!;
+    for (let i = 0; i < cmpOps.length; i++) acc = { kind: 'binary', op: cmpOps[i]!, left: acc, right: terms[i + 1]!, location: acc.location };
     return acc;
   }
 
-  private primary(n: CstNode): ValueAst {
+  private invalid(n: CstNode): ValueAst {
+    return { kind: 'invalid', location: this.loc(firstToken(n)) };
+  }
+
+  private operand(n: CstNode): ValueAst {
     const c = n.children as Children;
-    for (const [name, list] of Object.entries(c)) {
-      const el = list?.[0];
-      if (isNode(el)) {
-        if (name === 'operatorCall') return this.operatorCall(el);
-        if (name === 'braceObject') return this.object(el);
-        if (name === 'array') return this.array(el);
-        if (name === 'parenthesized') {
-          const inner = (el.children as Children).value?.[0];
-          return isNode(inner) ? this.value(inner) : this.invalid(el);
-        }
-      } else if (isToken(el)) {
-        return this.literal(el);
+    for (const name in c) {
+      const el = c[name]?.[0];
+      if (isToken(el)) return this.literal(el);
+      if (!isNode(el)) continue;
+      if (name === 'operatorCall') return this.operatorCall(el);
+      if (name === 'braceObject') return this.object(el);
+      if (name === 'array') return this.array(el);
+      if (name === 'parenthesized') {
+        const inner = (el.children as Children).value?.[0];
+        return isNode(inner) ? this.value(inner) : this.invalid(el);
       }
     }
     return this.invalid(n);
