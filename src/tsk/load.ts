@@ -10,7 +10,7 @@ import type { LoadOptions, TskDocument } from './document.js';
 import { Evaluator } from './evaluate.js';
 import type { IncludedFile, LoadContext } from './operators/context.js';
 import { resolveQueries } from './operators/query.js';
-import { parseTsk } from './parse.js';
+import { oneLine, parseTsk } from './parse.js';
 import { PathSourceMap } from './sourceMap.js';
 
 /** Reads and loads a .tsk file; a missing or unreadable file is a TSK_FILE diagnostic. */
@@ -46,7 +46,7 @@ export async function loadTskText(text: string, file: string, options: LoadOptio
   const sourceMap = new PathSourceMap();
   const value = evaluateText(text, file, sourceMap, context);
   await resolveQueries(value, context);
-  return { file, value, sourceMap, diagnostics: context.diagnostics, secrets: context.secrets };
+  return { file, value, sourceMap, diagnostics: context.diagnostics.map(oneLine), secrets: context.secrets };
 }
 
 function evaluateText(text: string, file: string, sourceMap: PathSourceMap, context: LoadContext): Record<string, unknown> {

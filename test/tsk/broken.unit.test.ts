@@ -41,4 +41,13 @@ describe('a broken file', () => {
     expect(summarize(doc.diagnostics)).toEqual(["1:7 error TSK_SYNTAX unexpected character '%'"]);
     expect(doc.value).toMatchObject({ b: 2 });
   });
+
+  it('refuses absurd nesting and operator chains with a located error instead of overflowing the stack', async () => {
+    for (const text of ['a = ' + '['.repeat(5000), 'a = ' + '{ b = '.repeat(5000), 'a = ' + '1 + '.repeat(5000) + '1', 'a = ' + '1 ? '.repeat(5000) + '1']) {
+      const doc = await load(text);
+      expect(doc.diagnostics).toHaveLength(1);
+      expect(doc.diagnostics[0]).toMatchObject({ code: 'TSK_SYNTAX', location: { line: 1 } });
+      expect(doc.diagnostics[0]?.message).toMatch(/^(nested more than 100 levels deep|more than 500 operators in one value)$/);
+    }
+  });
 });

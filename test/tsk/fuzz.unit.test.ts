@@ -33,7 +33,9 @@ const mutatedSeed = fc
   });
 
 const tokenSoup = fc.array(fc.constantFrom(...pieces), { maxLength: 80 }).map((a) => a.join(''));
-const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), tokenSoup, mutatedSeed);
+// deep nesting, to catch stack overflows in the recursive parser and evaluator
+const deepNesting = fc.record({ n: fc.nat({ max: 3000 }), open: fc.constantFrom('[', '{ a = ', '(', '1 ? ', '1 + ', '@env(') }).map(({ n, open }) => `x = ${open.repeat(n)}`);
+const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), tokenSoup, mutatedSeed, deepNesting);
 
 function assertLocated(diags: readonly Diagnostic[]): void {
   for (const d of diags) {

@@ -82,6 +82,20 @@ describe('.tsk language', () => {
     expect(doc.value).toEqual({ url: 'pg://db:5432', sum: 5433, big: 'yes', eq: true, ne: false, le: false });
   });
 
+  it('gives + precedence over comparisons, and parentheses group', async () => {
+    const doc = await load('a = 1 + 2 == 3\nb = "x" + "y" == xy ? 1 + 1 : 0\nc = (1 + 2) + "!"\nd = 10 > 9 == true\n');
+    expect(doc.diagnostics).toEqual([]);
+    expect(doc.value).toEqual({ a: true, b: 2, c: '3!', d: true });
+  });
+
+  it('treats __proto__ as an ordinary key', async () => {
+    const doc = await load('__proto__ = { polluted = true }\nconstructor = 1\n');
+    expect(doc.diagnostics).toEqual([]);
+    expect(Object.keys(doc.value)).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(doc.value)).toBe(Object.prototype);
+  });
+
   it('reports an undefined variable at its use, and keeps going', async () => {
     const doc = await load('a = $nope\nb = 1\n');
     expect(summarize(doc.diagnostics)).toEqual(['1:5 error TSK_UNDEFINED_VARIABLE undefined variable $nope']);
