@@ -88,6 +88,13 @@ describe('.tsk language', () => {
     expect(doc.value).toEqual({ a: true, b: 2, c: '3!', d: true });
   });
 
+  it('reads CRLF files with the same values and positions', async () => {
+    const doc = await load('[s]\r\na: "x" # c\r\nb = { c = 1 }\r\n');
+    expect(doc.diagnostics).toEqual([]);
+    expect(doc.value).toEqual({ s: { a: 'x', b: { c: 1 } } });
+    expect(doc.sourceMap.get(['s', 'b', 'c'])?.key).toMatchObject({ line: 3, column: 7 });
+  });
+
   it('treats __proto__ as an ordinary key', async () => {
     const doc = await load('__proto__ = { polluted = true }\nconstructor = 1\n');
     expect(doc.diagnostics).toEqual([]);
