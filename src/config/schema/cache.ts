@@ -1,6 +1,6 @@
 /** `cache`: the Redis hot tier for aggregate state and stream reads. */
 import { z } from 'zod';
-import { duration, ignored, size } from './primitives.js';
+import { duration, flag, ignored, size } from './primitives.js';
 
 export const cacheSchema = z
   .strictObject({
@@ -9,7 +9,7 @@ export const cacheSchema = z
     ttl: duration.default(3_600_000).describe('how long a cached entry lives ("1 hour")'),
     max_memory: size.optional().describe('accepted; set maxmemory on the Redis server instead'),
     key_prefix: z.string().default('tusk:').describe('prefix of every Redis key'),
-    enabled: z.boolean().default(true).describe('turn the hot tier off without removing the block'),
+    enabled: flag.default(true).describe('turn the hot tier off without removing the block'),
     connection: ignored,
   })
   .describe('Redis hot tier');

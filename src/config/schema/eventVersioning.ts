@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ignored, int, name } from './primitives.js';
 
-const migrationSchema = z.strictObject({
+export const migrationSchema = z.strictObject({
   event: name.optional().describe('event type (default: the key prefix before _vN_to_vM)'),
   from_version: int.describe('schema version the migration reads'),
   to_version: int.describe('schema version it produces'),

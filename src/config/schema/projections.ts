@@ -1,6 +1,6 @@
 /** `projections`: SQL read models fed by events (SPEC §5). */
 import { z } from 'zod';
-import { expr, ignored, int, name } from './primitives.js';
+import { expr, flag, ignored, int, name } from './primitives.js';
 
 const mappingSchema = z.strictObject({
   action: z.enum(['insert', 'update', 'upsert', 'delete']).default('upsert').describe('what the event does to the row'),
@@ -41,7 +41,7 @@ export const projectionsSchema = z.record(z.string(), projectionSchema).default(
 /** Settings shared by all projections (seed 002's [projections] scalars, seed 000's real_time). */
 export const projectionDefaultsSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('run projections at all'),
+    enabled: flag.default(true).describe('run projections at all'),
     mode: z.enum(['inline', 'async']).default('inline').describe('default mode'),
     batch_size: int.default(1000).describe('default async batch size'),
     retry_attempts: int.default(3).describe('attempts before an async projection stops on a failing event'),

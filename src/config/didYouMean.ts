@@ -1,0 +1,37 @@
+/** "did you mean `x`?" hints by edit distance. */
+
+/** Levenshtein distance, case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[t.length]!;
+}
+
+/** The closest candidate within a distance proportional to the word, if any. */
+export function closest(word: string, candidates: Iterable<string>, maxDistance?: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = maxDistance ?? Math.max(2, Math.floor(word.length / 3));
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance && d <= limit) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** ` (did you mean \`x\`?)` or an empty string. */
+export function didYouMean(word: string, candidates: Iterable<string>, maxDistance?: number): string {
+  const hint = closest(word, candidates, maxDistance);
+  return hint === undefined ? '' : ` (did you mean \`${hint}\`?)`;
+}

@@ -1,0 +1,45 @@
+/** Config paths as users read them: `aggregates.order.commands.AddItem`, `steps[0]`. */
+import type { Path } from '../tsk/document.js';
+
+/** `a.b[0].c` for a path; keys that are not identifiers are quoted. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `${out === '' ? '' : '.'}"${p}"`;
+  }
+  return out;
+}
+
+/** The key under which a path is stored in maps. */
+export function pathKey(path: Path): string {
+  return JSON.stringify(path);
+}
+
+/** True for `{…}` objects written in a .tsk file (not arrays, not class instances). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Deep copy of plain objects and arrays; other values (DeferredQuery, …) are shared. */
+export function clonePlain<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(clonePlain) as T;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = clonePlain(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Structural equality of plain values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
