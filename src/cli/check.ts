@@ -1,4 +1,12 @@
-/** `tusk-es check`: parse and validate .tsk files. */
+/**
+ * `tusk-es check`: parse and validate .tsk files (a thin edge over loadConfig).
+ * Diagnostics go to stderr as text, or to stdout as JSON / GitHub annotations.
+ * Exit 0 clean, 1 errors (or warnings with --strict); usage errors (2) come from commander.
+ */
+import { formatGithub, formatJson, formatText, hasFailures, type Diagnostic } from '../diagnostics.js';
+import { loadConfig, modelToJson } from '../config/index.js';
+import { stderrColor } from './print.js';
+
 export interface CheckOptions {
   format: 'text' | 'json' | 'github';
   strict: boolean;
@@ -8,7 +16,36 @@ export interface CheckOptions {
 }
 
 /** Runs `check` and resolves to the exit code. */
-export async function checkCommand(files: string[], _opts: CheckOptions): Promise<number> {
-  process.stderr.write(`tusk-es check: not implemented yet (${files.join(', ')})\n`);
-  return 1;
+export async function checkCommand(files: string[], opts: CheckOptions): Promise<number> {
+  const all: Diagnostic[] = [];
+  const models: string[] = [];
+  for (const file of files) {
+    // TODO(store): with --db, open the configured store (openEventStore) and pass
+    // `query: (sql, params) => store.query(sql, params, { readOnly: true })` so @query runs.
+    const loaded = await loadConfig(file, { mode: 'check' });
+    all.push(...loaded.diagnostics);
+    if (opts.printModel && loaded.model) models.push(modelToJson(loaded.model, loaded.document.secrets));
+  }
+  if (opts.db) process.stderr.write('tusk-es check: --db is accepted but @query is not run yet (no store connection in check)\n');
+  report(all, opts.format);
+  if (opts.format === 'text') process.stderr.write(`${summary(all, files.length)}\n`);
+  for (const m of models) process.stdout.write(`${m}\n`);
+  // TODO(projections): print the DDL of every projection table once the projection compiler lands
+  if (opts.ddl) process.stdout.write('-- no projection DDL yet\n');
+  return hasFailures(all, opts.strict) ? 1 : 0;
+}
+
+function report(diags: readonly Diagnostic[], format: CheckOptions['format']): void {
+  if (format === 'json') process.stdout.write(`${formatJson(diags)}\n`);
+  else if (format === 'github') {
+    if (diags.length > 0) process.stdout.write(`${formatGithub(diags)}\n`);
+  } else if (diags.length > 0) process.stderr.write(`${formatText(diags, { color: stderrColor() })}\n`);
+}
+
+/** `2 errors, 3 warnings in 1 file`. */
+export function summary(diags: readonly Diagnostic[], files: number): string {
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  const warnings = diags.length - errors;
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${n(errors, 'error')}, ${n(warnings, 'warning')} in ${n(files, 'file')}`;
 }
