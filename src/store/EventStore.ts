@@ -1,0 +1,177 @@
+/**
+ * The event store contract (SPEC §11). Two backends implement it over one SQL dialect:
+ * PostgreSQL through `pg` and embedded PostgreSQL through PGlite; both pass one contract
+ * suite (test/store/contract.ts). Everything else in tusk-es talks to this interface only.
+ */
+
+/** One value of a `unique` field (SPEC §3), held by at most one stream of a type. */
+export interface UniqueValue {
+  field: string;
+  value: string;
+}
+
+/** An event as stored: positions assigned, data in the schema version it was written at. */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  streamType: string;
+  streamId: string;
+  /** Position in the stream, 1-based, unique per stream. */
+  version: number;
+  /** Global position in the log (gaps are possible; order is what counts). */
+  position: number;
+  /** Schema version of `data` (SPEC §6). */
+  eventVersion: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  timestamp: Date;
+}
+
+/** An event about to be appended. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  eventVersion: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  timestamp: Date;
+}
+
+/** What the stream must look like for an append to go in. */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+/** One atomic append: events, and everything that must commit with them or not at all. */
+export interface AppendRequest {
+  streamType: string;
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  events: NewEvent[];
+  /** The first result of this key is kept; a second append with it fails with IDEMPOTENCY_CONFLICT. */
+  idempotencyKey?: string;
+  idempotencyFingerprint?: string;
+  /** `unique` field values gained and lost by the aggregate (SPEC §3). */
+  unique?: { claim: UniqueValue[]; release: UniqueValue[] };
+  /** State after the last event, stored as the stream's snapshot. */
+  snapshot?: { version: number; state: unknown; configHash: string };
+}
+
+/** The appended events, with their positions. */
+export interface AppendResult {
+  events: StoredEvent[];
+}
+
+/** Which part of a stream to read. */
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  toVersion?: number;
+  /** Only events at or before this time (temporal reads). */
+  untilTime?: Date;
+  limit?: number;
+}
+
+/** Which part of the global log to read. */
+export interface ReadAllOptions {
+  /** Events with a position greater than this. */
+  after: number;
+  limit: number;
+  types?: readonly string[];
+}
+
+/** A stored aggregate state. */
+export interface Snapshot {
+  version: number;
+  state: unknown;
+  configHash: string;
+}
+
+/** The first accepted command for an Idempotency-Key. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  streamType: string;
+  streamId: string;
+  events: StoredEvent[];
+}
+
+/** A result row set. */
+export interface QueryResult<R = Record<string, unknown>> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Runs SQL: a pooled connection, a transaction, or the embedded database. Values always bound. */
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+/**
+ * Runs inside the append transaction, after the events are inserted (inline projections).
+ * If it throws, the append fails and nothing of it is written.
+ */
+export type AppendHook = (tx: SqlExecutor, events: readonly StoredEvent[]) => Promise<void>;
+
+/** The qualified, quoted names of the store's tables (for features that join them). */
+export interface StoreTables {
+  schema: string;
+  events: string;
+  streams: string;
+  snapshots: string;
+  idempotency: string;
+  uniques: string;
+  checkpoints: string;
+  leases: string;
+  /** Quotes and qualifies another table name with the store's schema and prefix. */
+  table(name: string): string;
+}
+
+/** The event store. */
+export interface EventStore {
+  readonly kind: 'postgresql' | 'embedded';
+  readonly tables: StoreTables;
+
+  /**
+   * Appends atomically with an expected-version check; concurrent appends to different streams
+   * share one transaction (group commit) but succeed or fail one by one. Throws
+   * VERSION_CONFLICT, STREAM_EXISTS, UNIQUE_VIOLATION, IDEMPOTENCY_CONFLICT or STORE_UNAVAILABLE;
+   * resolves only after the commit.
+   */
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** Events of one stream in version order. */
+  readStream(streamType: string, streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Current version of a stream (0 when it does not exist). */
+  streamVersion(streamType: string, streamId: string): Promise<number>;
+  /**
+   * The global log after a position, in order. Never returns an event while an older
+   * transaction is still in flight, so a reader that follows positions never skips one.
+   */
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /** The position a live reader starts after (the newest safely readable event). */
+  headPosition(): Promise<number>;
+  /** The stream's snapshot taken under `configHash` at or below `maxVersion`, if any. */
+  loadSnapshot(streamType: string, streamId: string, configHash: string, maxVersion?: number): Promise<Snapshot | undefined>;
+  /** The first result of an Idempotency-Key. */
+  lookupIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+
+  /** Runs one statement outside any transaction (values bound; readOnly: in a READ ONLY transaction with a timeout). */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: { readOnly?: boolean; timeoutMs?: number }): Promise<QueryResult<R>>;
+  /** Runs `fn` in one transaction (committed when it resolves, rolled back when it throws). */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Registers a hook that runs inside every append transaction. */
+  addAppendHook(hook: AppendHook): () => void;
+
+  /** The checkpoint (global position) of a named reader; 0 when it has none. */
+  loadCheckpoint(name: string, executor?: SqlExecutor): Promise<number>;
+  /** Saves a reader's checkpoint, normally inside the transaction that did its work. */
+  saveCheckpoint(name: string, position: number, executor?: SqlExecutor): Promise<void>;
+  /**
+   * Takes or renews a lease so that one process in a cluster runs a named worker; true when
+   * `owner` holds it until `ttlMs` from now. A lease not renewed in time passes to another owner.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease up (on shutdown), so another process takes over at once. */
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
+  health(): Promise<void>;
+  /** Waits for queued appends, then closes the connections. */
+  close(): Promise<void>;
+}

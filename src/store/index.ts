@@ -1,0 +1,42 @@
+/** Opens the configured event store: embedded PGlite (the default) or PostgreSQL. */
+import type { EventStoreConfig } from '../config/schema/eventStore.js';
+import type { EventStore } from './EventStore.js';
+import { runMigrations } from './migrations/runMigrations.js';
+import { createPgClient } from './pgClient.js';
+import { createPgliteClient } from './pgliteClient.js';
+import type { SqlClient } from './SqlClient.js';
+import { SqlEventStore, type SqlEventStoreOptions } from './SqlEventStore.js';
+import { storeCall } from './storeErrors.js';
+import { storeTables } from './tables.js';
+
+export type { EventStore } from './EventStore.js';
+
+/** Opens the store of `config`, creating or upgrading its schema. */
+export async function openEventStore(config: EventStoreConfig, options: SqlEventStoreOptions = {}): Promise<EventStore> {
+  const client = config.type === 'postgresql' ? createPgClient(pgOptions(config)) : await createPgliteClient(config.data_dir);
+  const tables = storeTables(config.schema, config.table_prefix);
+  try {
+    await storeCall(() => runMigrations(client, tables));
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+  return new SqlEventStore(client, tables, options);
+}
+
+function pgOptions(config: EventStoreConfig): Parameters<typeof createPgClient>[0] {
+  const c = config.connection;
+  if (c === undefined) return { poolSize: config.pool_size };
+  if (typeof c === 'string') return { connectionString: c, poolSize: config.pool_size };
+  return {
+    host: c.host,
+    port: c.port,
+    database: c.database,
+    ...(c.username !== undefined ? { user: c.username } : {}),
+    ...(c.password !== undefined ? { password: c.password } : {}),
+    poolSize: config.pool_size,
+  };
+}
+
+/** For tests and tools that bring their own client. */
+export type { SqlClient };

@@ -1,0 +1,28 @@
+/**
+ * Creates and upgrades the store schema. Safe when several processes start at once: the
+ * migrations run in one transaction under an advisory lock, and each applied version is
+ * recorded, so a second process finds the work done.
+ */
+import type { StoreTables } from '../EventStore.js';
+import type { SqlClient } from '../SqlClient.js';
+import { quoteIdent } from '../quoteIdent.js';
+import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schemaMigrations.js';
+
+/** Applies every migration of `migrations` not yet recorded; returns the versions applied. */
+export async function runMigrations(client: SqlClient, tables: StoreTables, migrations: readonly SchemaMigration[] = SCHEMA_MIGRATIONS): Promise<number[]> {
+  const record = tables.table('schema_migrations');
+  return client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/migrate/${record}`]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(tables.schema)}`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${record} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await tx.query<{ version: number }>(`SELECT version FROM ${record}`)).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements(tables)) await tx.query(statement);
+      await tx.query(`INSERT INTO ${record} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

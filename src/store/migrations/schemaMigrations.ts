@@ -1,0 +1,78 @@
+/**
+ * The store's own schema, as numbered migrations that are never edited once released (add a
+ * new one instead). Each runs in the transaction that records it; see runMigrations.
+ */
+import type { StoreTables } from '../EventStore.js';
+
+/** One schema migration. */
+export interface SchemaMigration {
+  version: number;
+  name: string;
+  statements(t: StoreTables): string[];
+}
+
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 1,
+    name: 'event log, streams, snapshots, idempotency, unique values, checkpoints, leases',
+    statements: (t) => [
+      // position: the global order (commit order, see appendBatch); tx_id: the writing
+      // transaction, so readers stay below the oldest transaction still in flight.
+      `CREATE TABLE ${t.events} (
+        position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id uuid NOT NULL,
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        type text NOT NULL,
+        event_version integer NOT NULL DEFAULT 1,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        UNIQUE (stream_type, stream_id, version)
+      )`,
+      `CREATE INDEX ON ${t.events} (type, position)`,
+      `CREATE TABLE ${t.streams} (
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (stream_type, stream_id)
+      )`,
+      `CREATE TABLE ${t.snapshots} (
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        config_hash text NOT NULL,
+        state jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (stream_type, stream_id)
+      )`,
+      `CREATE TABLE ${t.idempotency} (
+        key text PRIMARY KEY,
+        fingerprint text NOT NULL,
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        positions bigint[] NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE ${t.uniques} (
+        stream_type text NOT NULL,
+        field text NOT NULL,
+        value text NOT NULL,
+        stream_id text NOT NULL,
+        PRIMARY KEY (stream_type, field, value)
+      )`,
+      `CREATE TABLE ${t.checkpoints} (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE ${t.leases} (
+        name text PRIMARY KEY,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,88 @@
+/**
+ * PostgreSQL through a `pg` pool. int8 and numeric come back as numbers (positions stay far
+ * below 2^53), statements the store repeats are prepared once per connection by name.
+ */
+import pg from 'pg';
+import type { QueryResult, SqlExecutor } from './EventStore.js';
+import { CommitOutcomeUnknownError, isConnectionError, toQueryResult, type SqlClient } from './SqlClient.js';
+
+const INT8 = 20;
+
+/** How to reach the server. */
+export interface PgClientOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  poolSize: number;
+  /** Give up on a new connection after this long (a down database answers 503, not a hang). */
+  connectTimeoutMs?: number;
+}
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** Names prepared statements by their text, so each is parsed once per connection. */
+const statementNames = new Map<string, string>();
+function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `tusk_${statementNames.size}`));
+  return { name, text: sql, values: params as unknown[] | undefined };
+}
+
+/** Opens a pool (connections are made lazily). */
+export function createPgClient(options: PgClientOptions): SqlClient {
+  const pool = new pg.Pool({
+    ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.database !== undefined ? { database: options.database } : {}),
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    types,
+  });
+  // An idle client whose server went away emits 'error'; unhandled, that would kill the process.
+  pool.on('error', () => undefined);
+
+  const run = async <R>(executor: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
+    toQueryResult((await executor.query(prepared(sql, params))) as unknown as { rows: R[]; rowCount: number | null });
+
+  return {
+    kind: 'postgresql',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        let result: T;
+        try {
+          result = await fn({ query: (sql, params) => run(client, sql, params) });
+        } catch (err) {
+          if (isConnectionError(err)) broken = err;
+          else await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+          throw err;
+        }
+        try {
+          await client.query('COMMIT');
+        } catch (err) {
+          broken = err;
+          throw new CommitOutcomeUnknownError(err);
+        }
+        return result;
+      } finally {
+        // A client whose connection failed must not go back to the pool.
+        client.release(broken === undefined ? undefined : (broken as Error));
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Embedded PostgreSQL (PGlite) in this process: the default store, no server to install.
+ * A data directory can hold one PGlite at a time, so it is locked with a pid file.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { StoreUnavailableError } from '../errors.js';
+import type { QueryResult, SqlExecutor } from './EventStore.js';
+import { toQueryResult, type SqlClient } from './SqlClient.js';
+
+const LOCK_FILE = 'tusk-es.pid';
+
+/** Opens (creating if needed) the embedded database in `dataDir`, or in memory for "memory://". */
+export async function createPgliteClient(dataDir: string): Promise<SqlClient> {
+  const inMemory = dataDir === 'memory://' || dataDir === '';
+  const dir = inMemory ? undefined : resolve(dataDir);
+  if (dir !== undefined) lockDataDir(dir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir ?? 'memory://');
+  } catch (err) {
+    if (dir !== undefined) unlockDataDir(dir);
+    throw new StoreUnavailableError(`cannot open the embedded store in ${dir ?? 'memory'}: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
+    toQueryResult(await executor.query<R>(sql, params as unknown[] | undefined));
+  return {
+    kind: 'embedded',
+    query: (sql, params) => run(db, sql, params),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+      db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    async close() {
+      await db.close();
+      if (dir !== undefined) unlockDataDir(dir);
+    },
+  };
+}
+
+/** Refuses a data dir another live process holds; takes over a stale lock. */
+function lockDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, LOCK_FILE);
+  let holder: number | undefined;
+  try {
+    holder = Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    holder = undefined;
+  }
+  if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new StoreUnavailableError(`the embedded store ${dir} is in use by process ${holder} (one process per data_dir; use PostgreSQL to run several)`);
+  }
+  writeFileSync(file, String(process.pid));
+}
+
+function unlockDataDir(dir: string): void {
+  rmSync(join(dir, LOCK_FILE), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,35 @@
+/** The columns every event read selects, and the mapping of such a row to a StoredEvent. */
+import type { StoredEvent } from '../EventStore.js';
+
+/** The select list of an event row (in this order; `created_at` is the event timestamp). */
+export const EVENT_COLUMNS = 'position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at';
+
+/** A row as the drivers return it (jsonb parsed, timestamptz as Date, int8 as number). */
+export interface EventRow {
+  position: number;
+  id: string;
+  stream_type: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  event_version: number;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+/** Maps a row to a StoredEvent. */
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    streamType: row.stream_type,
+    streamId: row.stream_id,
+    version: row.version,
+    position: Number(row.position),
+    eventVersion: row.event_version,
+    data: row.data,
+    metadata: row.metadata ?? {},
+    timestamp: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+  };
+}
