@@ -27,7 +27,15 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
       bestDistance = d;
     }
   }
-  return best;
+  if (best !== undefined) return best;
+  // A longer or shorter spelling of a key (`minimum` for `min`) is further by edit distance
+  // than it looks to a reader; accept a shared prefix of at least three letters.
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    const other = c.toLowerCase();
+    if (Math.min(lower.length, other.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower))) return c;
+  }
+  return undefined;
 }
 
 /** ` (did you mean \`x\`?)` or an empty string. */
