@@ -4,7 +4,8 @@
  * Exit 0 clean, 1 errors (or warnings with --strict); usage errors (2) come from commander.
  */
 import { formatGithub, formatJson, formatText, hasFailures, type Diagnostic } from '../diagnostics.js';
-import { loadConfig, modelToJson } from '../config/index.js';
+import { modelToJson } from '../config/index.js';
+import { loadApp } from '../runtime/loadApp.js';
 import { stderrColor } from './print.js';
 
 export interface CheckOptions {
@@ -20,13 +21,10 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
   const all: Diagnostic[] = [];
   const models: string[] = [];
   for (const file of files) {
-    // TODO(store): with --db, open the configured store (openEventStore) and pass
-    // `query: (sql, params) => store.query(sql, params, { readOnly: true })` so @query runs.
-    const loaded = await loadConfig(file, { mode: 'check' });
+    const loaded = await loadApp(file, { mode: 'check', runQueries: opts.db });
     all.push(...loaded.diagnostics);
     if (opts.printModel && loaded.model) models.push(modelToJson(loaded.model, loaded.document.secrets));
   }
-  if (opts.db) process.stderr.write('tusk-es check: --db is accepted but @query is not run yet (no store connection in check)\n');
   report(all, opts.format);
   if (opts.format === 'text') process.stderr.write(`${summary(all, files.length)}\n`);
   for (const m of models) process.stdout.write(`${m}\n`);

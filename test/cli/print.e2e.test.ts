@@ -1,19 +1,8 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli as run } from '../support/cli.js';
 
-// Runs the built CLI (`npm run build` first) as a user would.
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/tusk-es');
 const fixture = (name: string) => join('test/fixtures/tsk', name);
-
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('tusk-es print', () => {
   it('prints the resolved tree as JSON with secrets redacted and queries shown as @query(...)', async () => {
