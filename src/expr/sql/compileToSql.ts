@@ -1,0 +1,133 @@
+/**
+ * The SQL back end (SPEC §4, §5): an expression becomes a parameterised SQL fragment for
+ * PostgreSQL. Bare names are columns of the target row; every root value (`data.*`,
+ * `aggregate_id`, `timestamp`, …), every text constant and NOW() is a bound parameter.
+ *
+ * Parameter types are only known per event, so the compiled function looks at the kinds of
+ * the root values of a call (its signature), builds the SQL for that signature once, and
+ * caches it: in steady state a call reads the roots, joins one short key and binds values.
+ */
+import { quoteIdent } from '../../store/quoteIdent.js';
+import type { ExprNode, PathNode } from '../ast.js';
+import { compileExpression } from '../evaluate/compileExpression.js';
+import type { CompiledExpression, EvalScope } from '../scope.js';
+import { kindOf } from '../values.js';
+import { SqlBuilder, type ValueSource } from './SqlBuilder.js';
+import type { FragType } from './frag.js';
+
+export interface SqlContext {
+  /** The target table's columns and their declared SQL types ('text primary key', 'numeric', 'jsonb', …). */
+  columns: Readonly<Record<string, string>>;
+  /** How a column is referenced; default: its quoted name. Qualify it here (`"t"."total"`, `EXCLUDED."total"`). */
+  column?: (name: string) => string;
+  /** The first placeholder number when a call does not give one (default 1). */
+  firstParam?: number;
+}
+
+/** The SQL type of a fragment's value (jsonb holds arrays, objects and values whose kind varies per row). */
+export type SqlType = 'float8' | 'text' | 'boolean' | 'jsonb' | 'null';
+
+export interface SqlFragment {
+  /** SQL text with placeholders `$firstParam…`; no value is ever spliced into it. */
+  sql: string;
+  /** The values of those placeholders, in order (arrays and objects as JSON text). */
+  values: unknown[];
+  type: SqlType;
+  /** The next free placeholder number, for the fragment after this one in the same statement. */
+  nextParam: number;
+}
+
+/** An expression compiled for SQL: a fragment per call, with the SQL text cached per signature. */
+export type CompiledSql = (scope: EvalScope, firstParam?: number) => SqlFragment;
+
+interface Built {
+  sql: string;
+  type: SqlType;
+  sources: ValueSource[];
+}
+
+interface Slot {
+  name: string;
+  read: CompiledExpression;
+}
+
+// a handful of signatures per expression is normal; this only bounds a pathological config
+const MAX_CACHED = 256;
+
+/** Compiles `ast` for SQL against the columns of `context`. */
+export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
+  const slots: Slot[] = [];
+  const slotOf = new Map<ExprNode, number>();
+  const byKey = new Map<string, number>();
+  forEachNode(ast, (node) => {
+    if (node.kind !== 'path') return;
+    const key = pathKey(node);
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = slots.push({ name: node.name, read: compileExpression(node) }) - 1;
+      byKey.set(key, index);
+    }
+    slotOf.set(node, index);
+  });
+  const column = context.column ?? quoteIdent;
+  const cache = new Map<string, Built>();
+
+  return (scope, firstParam = context.firstParam ?? 1) => {
+    const tags: string[] = [];
+    const values: unknown[] = [];
+    for (const slot of slots) {
+      if (!Object.hasOwn(scope.roots, slot.name)) {
+        tags.push('c');
+        values.push(undefined);
+        continue;
+      }
+      const v = slot.read(scope);
+      tags.push(TAGS[kindOf(v)]);
+      values.push(v);
+    }
+    const key = `${firstParam}:${tags.join('')}`;
+    let built = cache.get(key);
+    if (built === undefined) {
+      const builder = new SqlBuilder({ tags, slotOf, columns: context.columns, column, firstParam });
+      const f = builder.finish(ast);
+      built = { sql: f.sql, type: PUBLIC_TYPE[f.type], sources: f.sources };
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(key, built);
+    }
+    const bound = built.sources.map((src) => ('slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : (scope.now ?? new Date()).toISOString()));
+    return { sql: built.sql, values: bound, type: built.type, nextParam: firstParam + bound.length };
+  };
+}
+
+const TAGS = { null: 'n', number: 'f', string: 't', boolean: 'b', array: 'a', object: 'o' } as const;
+const PUBLIC_TYPE: Record<FragType, SqlType> = { float8: 'float8', text: 'text', boolean: 'boolean', array: 'jsonb', object: 'jsonb', json: 'jsonb', null: 'null' };
+
+/** Drivers turn JS arrays into PostgreSQL arrays; jsonb parameters must be JSON text. */
+function bindable(v: unknown): unknown {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+}
+
+function pathKey(node: PathNode): string {
+  return JSON.stringify([node.name, ...node.segments.map((s) => (s.kind === 'field' ? s.name : s.index))]);
+}
+
+function forEachNode(node: ExprNode, visit: (node: ExprNode) => void): void {
+  visit(node);
+  switch (node.kind) {
+    case 'array':
+      return node.items.forEach((n) => forEachNode(n, visit));
+    case 'unary':
+    case 'isNull':
+      return forEachNode(node.operand, visit);
+    case 'binary':
+      forEachNode(node.left, visit);
+      return forEachNode(node.right, visit);
+    case 'in':
+      forEachNode(node.operand, visit);
+      return node.list.forEach((n) => forEachNode(n, visit));
+    case 'call':
+      return node.args.forEach((n) => forEachNode(n, visit));
+    default:
+      return;
+  }
+}
