@@ -30,7 +30,10 @@ import { storeCall, toStoreError } from './storeErrors.js';
 export interface SqlEventStoreOptions {
   /** Most appends written in one transaction. */
   maxBatch?: number;
-  /** Batches in flight at once (they queue on the append lock; overlapping saves a round trip). */
+  /**
+   * Batches in flight at once. More than one may reorder appends submitted back to back
+   * (a later batch can win the append lock), so the default is 1: submission order is kept.
+   */
   maxConcurrentBatches?: number;
   /** Told the size of every batch transaction that committed (metrics, tests). */
   onBatch?: (size: number) => void;
@@ -49,7 +52,7 @@ export class SqlEventStore implements EventStore {
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = client.kind;
-    this.commits = new GroupCommit((batch) => this.writeBatch(batch), options.maxBatch ?? 256, options.maxConcurrentBatches ?? (client.kind === 'embedded' ? 1 : 2));
+    this.commits = new GroupCommit((batch) => this.writeBatch(batch), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

@@ -1,0 +1,20 @@
+/**
+ * The hot tier's seam (SPEC §11 `cache`): a cached aggregate state is used like a snapshot, a
+ * starting point whose tail is always read from the store. A cache can therefore make loads
+ * cheaper but never staler, and a cache that fails only costs the read it would have saved.
+ */
+import type { AggregateState } from './evolve.js';
+
+/** A state of one aggregate at a version. */
+export interface CachedState {
+  version: number;
+  state: AggregateState;
+}
+
+/** Where recent aggregate states are kept (Redis). Implementations never throw. */
+export interface StateCache {
+  /** The cached state of the aggregate under `configHash`, or undefined (also when the cache is down). */
+  get(type: string, id: string, configHash: string): Promise<CachedState | undefined>;
+  /** Remembers a state after a commit or a load; fire and forget. */
+  set(type: string, id: string, configHash: string, value: CachedState): void;
+}

@@ -1,0 +1,41 @@
+/**
+ * Builds the events a command emits (SPEC §3 `emits`/`emit`): data is the validated input
+ * unless the emit maps fields with expressions; `when` skips an emit; metadata carries the
+ * correlation/causation ids, the command name and the request metadata.
+ */
+import type { CommandDefinition } from './AggregateDefinition.js';
+import type { ExprScope } from './compileExpr.js';
+
+/** An event about to be appended (before the store gives it positions). */
+export interface PendingEvent {
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** The events `command` emits in `scope`, in declaration order. */
+export function buildEvents(
+  command: CommandDefinition,
+  scope: ExprScope,
+  input: Record<string, unknown>,
+  baseMetadata: Record<string, unknown>,
+): PendingEvent[] {
+  const events: PendingEvent[] = [];
+  for (const emit of command.emits) {
+    if (emit.when !== undefined && emit.when(scope) !== true) continue;
+    const data: Record<string, unknown> = emit.data === undefined ? { ...input } : evaluate(emit.data, scope);
+    const metadata = emit.metadata === undefined ? { ...baseMetadata } : { ...evaluate(emit.metadata, scope), ...baseMetadata };
+    events.push({ type: emit.type, data, metadata });
+  }
+  return events;
+}
+
+function evaluate(fields: ReadonlyArray<readonly [string, (scope: ExprScope) => unknown]>, scope: ExprScope): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, expr] of fields) {
+    const value = expr(scope);
+    // JSON has no undefined: an expression that yields nothing stores null.
+    Object.defineProperty(out, field, { value: value === undefined ? null : value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

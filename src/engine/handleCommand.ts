@@ -1,0 +1,181 @@
+/**
+ * The command pipeline (SPEC §3): resolve → validate (before any read) → idempotency →
+ * load → creates/exists → expected version → require → emit → fold with transitions →
+ * unique claims → append (with snapshot) → publish. Commands on one stream are serialised in
+ * this process; a conflict with another process is retried when the client sent no If-Match.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError, isTuskError } from '../errors.js';
+import type { AppendRequest, StoredEvent } from '../store/EventStore.js';
+import type { AggregateDefinition, CommandDefinition } from './AggregateDefinition.js';
+import { buildEvents } from './buildEvents.js';
+import { checkRules } from './checkRules.js';
+import { checkTransition } from './checkTransition.js';
+import type { ExprScope } from './compileExpr.js';
+import { getDefinition } from './compileAggregate.js';
+import type { CommandResult, EngineContext } from './EngineContext.js';
+import { checkEventSchemas } from './eventSchemas.js';
+import { evolve, type AggregateState } from './evolve.js';
+import { idempotencyFingerprint, replayIdempotent } from './idempotency.js';
+import { loadAggregate } from './loadAggregate.js';
+import { toEventJson } from './toEventJson.js';
+import { uniqueChanges } from './uniqueChanges.js';
+import { uuidv7 } from './uuidv7.js';
+import { validateInput } from './validateInput.js';
+
+/** A command as the HTTP API (or a saga) hands it to the engine. */
+export interface CommandRequest {
+  aggregateType: string;
+  /** Undefined only for `creates` commands: the server makes a UUIDv7. */
+  aggregateId?: string;
+  command: string;
+  input: unknown;
+  /** If-Match: the version the client last saw. */
+  expectedVersion?: number;
+  idempotencyKey?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** Extra metadata stored on every event (request id, user, …). */
+  metadata?: Record<string, unknown>;
+}
+
+/** How long a command without If-Match keeps retrying conflicts with other processes. */
+const DEFAULT_RETRY_BUDGET_MS = 10_000;
+
+/** Runs one command; resolves to the appended events or throws a TuskError. */
+export async function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
+  const started = performance.now();
+  let outcome = 'error';
+  try {
+    const result = await runCommand(ctx, request);
+    outcome = 'accepted';
+    return result;
+  } catch (err) {
+    outcome = isTuskError(err) ? err.code : 'INTERNAL';
+    throw err;
+  } finally {
+    ctx.observer?.commandFinished(request.aggregateType, request.command, outcome, (performance.now() - started) / 1000);
+  }
+}
+
+async function runCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
+  const definition = getDefinition(ctx.definitions, request.aggregateType);
+  const command = definition.commands.get(request.command);
+  if (command === undefined) {
+    throw new NotFoundError('UNKNOWN_COMMAND', `aggregate type '${definition.name}' has no command '${request.command}'`);
+  }
+  const input = validateInput(command.input, request.input);
+  if (request.aggregateId === undefined && !command.creates) {
+    throw new InvalidInputError(`command '${command.name}' needs an aggregate id in the path`, undefined, 'BAD_REQUEST');
+  }
+  const fingerprint = request.idempotencyKey === undefined ? undefined : idempotencyFingerprint(request);
+  const id = request.aggregateId ?? uuidv7();
+  return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, definition, command, id, input, request, fingerprint));
+}
+
+async function attemptLoop(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  command: CommandDefinition,
+  id: string,
+  input: Record<string, unknown>,
+  request: CommandRequest,
+  fingerprint: string | undefined,
+): Promise<CommandResult> {
+  // With If-Match the client decides: one attempt. Without it, a conflict only means another
+  // process appended first; retry until the budget is spent (or maxAttempts, for tests).
+  const single = request.expectedVersion !== undefined;
+  const deadline = Date.now() + (ctx.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptOnce(ctx, definition, command, id, input, request, fingerprint);
+    } catch (err) {
+      if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_CONFLICT' && request.idempotencyKey !== undefined && fingerprint !== undefined) {
+        // A concurrent request with the same key won the race: answer what it got.
+        const previous = await replayIdempotent(ctx, request.idempotencyKey, fingerprint);
+        if (previous !== undefined) return previous;
+      }
+      const retryable = err instanceof ConflictError && err.code === 'VERSION_CONFLICT' && !command.creates;
+      const exhausted = single || Date.now() >= deadline || (ctx.maxAttempts !== undefined && attempt >= ctx.maxAttempts);
+      if (!retryable || exhausted) throw err;
+      // Another process appended to this stream: back off (growing, jittered) and reload.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, attempt * 5) * Math.random() + 1));
+    }
+  }
+}
+
+async function attemptOnce(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  command: CommandDefinition,
+  id: string,
+  input: Record<string, unknown>,
+  request: CommandRequest,
+  fingerprint: string | undefined,
+): Promise<CommandResult> {
+  // Checked inside the stream's lock, so a retry that queued behind its original sees it.
+  if (request.idempotencyKey !== undefined && fingerprint !== undefined) {
+    const previous = await replayIdempotent(ctx, request.idempotencyKey, fingerprint);
+    if (previous !== undefined) return previous;
+  }
+  const loaded = await loadAggregate(ctx, definition, id);
+  if (command.creates && loaded.version > 0) throw new ConflictError('STREAM_EXISTS', `${definition.name} '${id}' already exists`);
+  if (!command.creates && loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
+  if (request.expectedVersion !== undefined && request.expectedVersion !== loaded.version) {
+    throw new ConflictError('VERSION_CONFLICT', `expected version ${request.expectedVersion} but ${definition.name} '${id}' is at ${loaded.version}`, {
+      expected: request.expectedVersion,
+      actual: loaded.version,
+    });
+  }
+  if (definition.maxEvents !== undefined && loaded.version >= definition.maxEvents) {
+    throw new RuleViolationError(`${definition.name} '${id}' has reached max_events (${definition.maxEvents})`);
+  }
+  const now = ctx.now?.() ?? new Date();
+  const requestMetadata = request.metadata ?? {};
+  const scope: ExprScope = {
+    roots: { input, aggregate_id: id, aggregate_type: definition.name, state: loaded.state, metadata: requestMetadata, timestamp: now.toISOString() },
+    fields: loaded.state,
+    now,
+  };
+  checkRules(command.rules, scope);
+  const commandId = randomUUID();
+  const baseMetadata: Record<string, unknown> = {
+    ...requestMetadata,
+    correlation_id: request.correlationId ?? commandId,
+    causation_id: request.causationId ?? commandId,
+    command: command.name,
+    ...(request.idempotencyKey !== undefined ? { idempotency_key: request.idempotencyKey } : {}),
+  };
+  const pending = checkEventSchemas(definition.eventSchemas, buildEvents(command, scope, input, baseMetadata));
+  const newEvents = pending.map((e) => ({ id: randomUUID(), type: e.type, eventVersion: definition.eventVersion(e.type), data: e.data, metadata: e.metadata, timestamp: now }));
+
+  // Fold the new events so transitions, unique values and the snapshot see the final state.
+  let state: AggregateState = loaded.state;
+  newEvents.forEach((e, i) => {
+    const provisional: StoredEvent = { ...e, streamType: definition.name, streamId: id, version: loaded.version + i + 1, position: 0 };
+    const next = evolve(definition, state, provisional);
+    checkTransition(definition, state, next);
+    state = next;
+  });
+  if (newEvents.length === 0) return { aggregate_id: id, version: loaded.version, position: 0, events: [] };
+
+  const newVersion = loaded.version + newEvents.length;
+  const freq = definition.snapshotFrequency;
+  const takeSnapshot = freq !== undefined && Math.floor(newVersion / freq) > Math.floor(loaded.version / freq);
+  const unique = uniqueChanges(definition.unique, loaded.state, state);
+  const append: AppendRequest = {
+    streamType: definition.name,
+    streamId: id,
+    expectedVersion: command.creates ? 'no_stream' : loaded.version,
+    events: newEvents,
+    ...(request.idempotencyKey !== undefined && fingerprint !== undefined ? { idempotencyKey: request.idempotencyKey, idempotencyFingerprint: fingerprint } : {}),
+    ...(unique.claim.length + unique.release.length > 0 ? { unique } : {}),
+    ...(takeSnapshot ? { snapshot: { version: newVersion, state, configHash: definition.configHash } } : {}),
+  };
+  const appended = await ctx.store.append(append);
+  ctx.stateCache?.set(definition.name, id, definition.configHash, { version: newVersion, state });
+  ctx.bus.publish(appended.events);
+  ctx.observer?.eventsAppended(appended.events.length);
+  const last = appended.events[appended.events.length - 1]!;
+  return { aggregate_id: id, version: last.version, position: Number(last.position), events: appended.events.map(toEventJson) };
+}

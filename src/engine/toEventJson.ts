@@ -1,0 +1,37 @@
+/**
+ * The one JSON shape of an event (SPEC §9), used by HTTP responses, SSE and every publisher.
+ */
+import type { StoredEvent } from '../store/EventStore.js';
+
+/** An event as every external consumer sees it. */
+export interface EventJson {
+  id: string;
+  type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  /** Position in the stream (1-based). */
+  version: number;
+  /** Global position in the log. */
+  position: number;
+  /** Schema version of `data`. */
+  event_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  timestamp: string;
+}
+
+/** Converts a stored (and usually upcast) event to its JSON shape. */
+export function toEventJson(event: StoredEvent): EventJson {
+  return {
+    id: event.id,
+    type: event.type,
+    aggregate_type: event.streamType,
+    aggregate_id: event.streamId,
+    version: event.version,
+    position: Number(event.position),
+    event_version: event.eventVersion,
+    data: event.data,
+    metadata: event.metadata,
+    timestamp: event.timestamp.toISOString(),
+  };
+}

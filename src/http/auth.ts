@@ -1,0 +1,30 @@
+/**
+ * `server.auth.tokens`: every route but /health needs `Authorization: Bearer <token>`.
+ * Tokens are compared in constant time (through equal-length hashes).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TuskError } from '../errors.js';
+
+const OPEN_ROUTES = new Set(['/health']);
+
+/** Adds the bearer-token check when `tokens` is non-empty. */
+export function installAuth(app: FastifyInstance, tokens: readonly string[] | undefined): void {
+  if (tokens === undefined || tokens.length === 0) return;
+  const digests = tokens.map(digest);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (OPEN_ROUTES.has(request.url.split('?')[0]!)) return;
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (match === null) throw new TuskError('UNAUTHORIZED', 'missing bearer token');
+    const given = digest(match[1]!);
+    // Compare against every token so the time does not depend on which one matched.
+    let ok = false;
+    for (const d of digests) ok = timingSafeEqual(d, given) || ok;
+    if (!ok) throw new TuskError('UNAUTHORIZED', 'invalid bearer token');
+  });
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}

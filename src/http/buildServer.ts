@@ -1,0 +1,47 @@
+/**
+ * The HTTP server (fastify 5): body limit, auth, error handling, metrics, and the route
+ * groups. Routes are thin; other parts of the app add their groups through `routeGroups`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime/Runtime.js';
+import { installAuth } from './auth.js';
+import { installErrorHandlers } from './errorHandler.js';
+import { closeLiveStreams } from './liveStream.js';
+import { registerAggregateRoutes } from './routes/aggregates.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
+
+/** Registers one group of routes on the app. */
+export type RouteGroup = (app: FastifyInstance, runtime: Runtime) => void;
+
+/** The route groups of SPEC §9 (projections, sagas and dead letters append theirs). */
+export const routeGroups: RouteGroup[] = [registerHealthRoutes, registerAggregateRoutes, registerEventRoutes];
+
+/** Builds (but does not start) the HTTP server of `runtime`. */
+export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGroup[] } = {}): FastifyInstance {
+  const server = runtime.model.server;
+  // Typed as the default instance: route groups need not know which logger is plugged in.
+  const app = Fastify({
+    loggerInstance: runtime.logger,
+    bodyLimit: server.body_limit,
+    requestTimeout: server.request_timeout,
+    // Close idle keep-alive sockets on shutdown; in-flight requests still finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    disableRequestLogging: true,
+  }) as unknown as FastifyInstance;
+  installErrorHandlers(app);
+  installAuth(app, server.auth?.tokens);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(unmatched)';
+    runtime.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    runtime.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  // SSE connections are hijacked: fastify cannot wait for them, so end them before closing.
+  app.addHook('preClose', async () => closeLiveStreams(runtime));
+
+  for (const group of [...routeGroups, ...(options.extraRoutes ?? [])]) group(app, runtime);
+  return app;
+}

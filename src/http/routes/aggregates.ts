@@ -1,0 +1,66 @@
+/** Aggregate routes (SPEC §9): run commands, read state (latest or temporal), read a stream. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../errors.js';
+import { getDefinition } from '../../engine/compileAggregate.js';
+import type { CommandRequest } from '../../engine/handleCommand.js';
+import { toEventJson } from '../../engine/toEventJson.js';
+import type { Runtime } from '../../runtime/Runtime.js';
+import { boolParam, headerValue, intParam, parseIfMatch, timeParam } from '../requestParams.js';
+
+interface CommandParams {
+  type: string;
+  id?: string;
+  command: string;
+}
+
+/** Registers the /aggregates routes. */
+export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const run = async (request: FastifyRequest<{ Params: CommandParams }>) => {
+    const { type, id, command } = request.params;
+    const correlationId = headerValue(request.headers['x-correlation-id']);
+    const causationId = headerValue(request.headers['x-causation-id']);
+    const idempotencyKey = headerValue(request.headers['idempotency-key']);
+    const expectedVersion = parseIfMatch(request.headers['if-match']);
+    const cmd: CommandRequest = {
+      aggregateType: type,
+      command,
+      input: request.body,
+      ...(id !== undefined ? { aggregateId: id } : {}),
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(correlationId !== undefined ? { correlationId } : {}),
+      ...(causationId !== undefined ? { causationId } : {}),
+      metadata: { request_id: request.id },
+    };
+    return runtime.command(cmd);
+  };
+  app.post<{ Params: CommandParams }>('/aggregates/:type/:id/commands/:command', run);
+  app.post<{ Params: CommandParams }>('/aggregates/:type/commands/:command', run);
+
+  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id', async (request, reply) => {
+    const version = intParam(request.query.version, 'version', { min: 1 });
+    const asOf = timeParam(request.query.as_of, 'as_of');
+    const loaded = await runtime.aggregate(request.params.type, request.params.id, {
+      ...(version !== undefined ? { version } : {}),
+      ...(asOf !== undefined ? { asOf } : {}),
+    });
+    void reply.header('etag', `"${loaded.version}"`);
+    return { id: loaded.id, type: loaded.type, version: loaded.version, state: loaded.state };
+  });
+
+  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id/events', async (request) => {
+    const { type, id } = request.params;
+    getDefinition(runtime.definitions, type);
+    const from = intParam(request.query.from, 'from', { min: 1 });
+    const to = intParam(request.query.to, 'to', { min: 1 });
+    const raw = boolParam(request.query.raw, 'raw') ?? false;
+    const stored = await runtime.store.readStream(type, id, {
+      ...(from !== undefined ? { fromVersion: from } : {}),
+      ...(to !== undefined ? { toVersion: to } : {}),
+    });
+    if (stored.length === 0 && (await runtime.store.streamVersion(type, id)) === 0) {
+      throw new NotFoundError('STREAM_NOT_FOUND', `${type} '${id}' does not exist`);
+    }
+    return { events: stored.map((e) => toEventJson(raw ? e : runtime.upcaster(e))) };
+  });
+}

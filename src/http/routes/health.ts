@@ -1,0 +1,20 @@
+/** `GET /health` (liveness with a database check) and `GET /metrics` (Prometheus). */
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../runtime/Runtime.js';
+
+/** Registers /health and /metrics. */
+export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): void {
+  app.get('/health', async (request, reply) => {
+    try {
+      await runtime.store.health();
+      return { status: 'ok' };
+    } catch (err) {
+      request.log.warn({ err }, 'health check failed');
+      return reply.status(503).send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the event store cannot be reached' } });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await runtime.metrics.registry.metrics();
+    return reply.type(runtime.metrics.registry.contentType).send(text);
+  });
+}

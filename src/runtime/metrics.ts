@@ -1,0 +1,62 @@
+/**
+ * Prometheus metrics of one runtime (one registry per runtime, so tests can run several
+ * servers in one process): commands by type/outcome, command duration, events appended,
+ * HTTP requests. Other parts (projections, sagas, publishers) register theirs on `registry`.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CommandObserver } from '../engine/EngineContext.js';
+
+/** The metrics of one runtime. */
+export class RuntimeMetrics implements CommandObserver {
+  readonly registry = new Registry();
+  readonly commands = new Counter({
+    name: 'tusk_commands_total',
+    help: 'Commands handled, by aggregate type, command and outcome (accepted or an error code).',
+    labelNames: ['aggregate_type', 'command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly commandDuration = new Histogram({
+    name: 'tusk_command_duration_seconds',
+    help: 'Time to handle a command, from validation to append.',
+    labelNames: ['aggregate_type', 'command'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly eventsAppendedTotal = new Counter({
+    name: 'tusk_events_appended_total',
+    help: 'Events appended to the store by commands.',
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'tusk_http_requests_total',
+    help: 'HTTP requests, by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'tusk_http_request_duration_seconds',
+    help: 'HTTP request duration, by method and route.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'tusk_' });
+  }
+
+  /** CommandObserver: one command finished. */
+  commandFinished(aggregateType: string, command: string, outcome: string, seconds: number): void {
+    // Unknown types/commands would otherwise let clients create unbounded label values.
+    const known = outcome !== 'UNKNOWN_AGGREGATE_TYPE' && outcome !== 'UNKNOWN_COMMAND';
+    const type = known ? aggregateType : '(unknown)';
+    const name = known ? command : '(unknown)';
+    this.commands.inc({ aggregate_type: type, command: name, outcome });
+    this.commandDuration.observe({ aggregate_type: type, command: name }, seconds);
+  }
+
+  /** CommandObserver: events were appended. */
+  eventsAppended(count: number): void {
+    this.eventsAppendedTotal.inc(count);
+  }
+}

@@ -1,0 +1,41 @@
+/** Starts the app in-process on a real port and talks to it over real HTTP. */
+import { pino } from 'pino';
+import type { AppConfig } from '../../src/config/schema/index.js';
+import { startApp, type StartedApp } from '../../src/runtime/startApp.js';
+import type { EventStore } from '../../src/store/EventStore.js';
+
+/** A response with its JSON body parsed. */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** A started app plus a small fetch helper. */
+export interface TestApp {
+  started: StartedApp;
+  url: string;
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+/** Starts `model` on 127.0.0.1:0 (optionally on a given store), logs silenced. */
+export async function startTestApp(model: AppConfig, options: { store?: EventStore } = {}): Promise<TestApp> {
+  const started = await startApp(model, { port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), ...(options.store ? { store: options.store } : {}) });
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+    const res = await fetch(`${started.url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON (metrics): keep the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+  return { started, url: started.url, api, close: () => started.close() };
+}
