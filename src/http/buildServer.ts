@@ -2,7 +2,7 @@
  * The HTTP server (fastify 5): body limit, auth, error handling, metrics, and the route
  * groups. Routes are thin; other parts of the app add their groups through `routeGroups`.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { installAuth } from './auth.js';
 import { installErrorHandlers } from './errorHandler.js';
@@ -28,7 +28,8 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     // Close idle keep-alive sockets on shutdown; in-flight requests still finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    disableRequestLogging: true,
+    // Requests are counted in /metrics and logged at debug level by our onResponse hook.
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   installAuth(app, server.auth?.tokens);
