@@ -70,25 +70,30 @@ async function runCommand(ctx: EngineContext, request: CommandRequest): Promise<
   }
   const fingerprint = request.idempotencyKey === undefined ? undefined : idempotencyFingerprint(request);
   const id = request.aggregateId ?? uuidv7();
-  return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, definition, command, id, input, request, fingerprint));
+  const job: CommandJob = { definition, command, id, input, request, fingerprint };
+  return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, job));
 }
 
-async function attemptLoop(
-  ctx: EngineContext,
-  definition: AggregateDefinition,
-  command: CommandDefinition,
-  id: string,
-  input: Record<string, unknown>,
-  request: CommandRequest,
-  fingerprint: string | undefined,
-): Promise<CommandResult> {
+/** One resolved, validated command on its way to the store. */
+interface CommandJob {
+  definition: AggregateDefinition;
+  command: CommandDefinition;
+  id: string;
+  input: Record<string, unknown>;
+  request: CommandRequest;
+  /** Identifies the command for its Idempotency-Key (undefined without a key). */
+  fingerprint: string | undefined;
+}
+
+async function attemptLoop(ctx: EngineContext, job: CommandJob): Promise<CommandResult> {
+  const { command, request, fingerprint } = job;
   // With If-Match the client decides: one attempt. Without it, a conflict only means another
   // process appended first; retry until the budget is spent (or maxAttempts, for tests).
   const single = request.expectedVersion !== undefined;
   const deadline = Date.now() + (ctx.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptOnce(ctx, definition, command, id, input, request, fingerprint);
+      return await attemptOnce(ctx, job);
     } catch (err) {
       if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_CONFLICT' && request.idempotencyKey !== undefined && fingerprint !== undefined) {
         // A concurrent request with the same key won the race: answer what it got.
@@ -104,15 +109,8 @@ async function attemptLoop(
   }
 }
 
-async function attemptOnce(
-  ctx: EngineContext,
-  definition: AggregateDefinition,
-  command: CommandDefinition,
-  id: string,
-  input: Record<string, unknown>,
-  request: CommandRequest,
-  fingerprint: string | undefined,
-): Promise<CommandResult> {
+async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<CommandResult> {
+  const { definition, command, id, input, request, fingerprint } = job;
   // Checked inside the stream's lock, so a retry that queued behind its original sees it.
   if (request.idempotencyKey !== undefined && fingerprint !== undefined) {
     const previous = await replayIdempotent(ctx, request.idempotencyKey, fingerprint);

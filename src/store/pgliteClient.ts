@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
+import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
 import { toQueryResult, type SqlClient } from './SqlClient.js';
 
@@ -28,6 +29,9 @@ export async function createPgliteClient(dataDir: string): Promise<SqlClient> {
   return {
     kind: 'embedded',
     query: (sql, params) => run(db, sql, params),
+    async queryArrays<R extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      return (await db.query<R>(sql, params as unknown[] | undefined, { rowMode: 'array' })).rows;
+    },
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
       db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
     async close() {
@@ -47,7 +51,7 @@ function lockDataDir(dir: string): void {
   } catch {
     holder = undefined;
   }
-  if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+  if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
     throw new StoreUnavailableError(`the embedded store ${dir} is in use by process ${holder} (one process per data_dir; use PostgreSQL to run several)`);
   }
   writeFileSync(file, String(process.pid));
@@ -55,13 +59,4 @@ function lockDataDir(dir: string): void {
 
 function unlockDataDir(dir: string): void {
   rmSync(join(dir, LOCK_FILE), { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

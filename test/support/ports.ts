@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../src/util/isProcessAlive.js';
 
 // Below Linux's ephemeral range (32768-60999), so no `listen(0)` and no outgoing connection of
 // another process can take a port while its server is stopped between a stop() and a start().
@@ -18,15 +19,6 @@ const DIR = '/tmp/tusk-es-ports';
 export interface PortReservation {
   port: number;
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Takes the lock file of `port`, reclaiming it from a dead owner. */
@@ -47,7 +39,7 @@ function lock(port: number): boolean {
         // removed meanwhile: try again
       }
       // An empty file is an owner between openSync and writeSync: leave it alone.
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) rmSync(file, { force: true });
+      if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) rmSync(file, { force: true });
       else if (!Number.isNaN(owner)) return false;
     }
   }
@@ -73,7 +65,7 @@ function sweep(): void {
   for (const entry of readdirSync(DIR)) {
     try {
       const owner = Number(readFileSync(join(DIR, entry), 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) rmSync(join(DIR, entry), { force: true });
+      if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) rmSync(join(DIR, entry), { force: true });
     } catch {
       // released meanwhile
     }
