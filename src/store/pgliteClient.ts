@@ -29,9 +29,6 @@ export async function createPgliteClient(dataDir: string): Promise<SqlClient> {
   return {
     kind: 'embedded',
     query: (sql, params) => run(db, sql, params),
-    async queryArrays<R extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-      return (await db.query<R>(sql, params as unknown[] | undefined, { rowMode: 'array' })).rows;
-    },
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
       db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
     async close() {
