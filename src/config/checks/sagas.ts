@@ -5,6 +5,7 @@
 import type { Path } from '../../tsk/document.js';
 import { didYouMean } from '../didYouMean.js';
 import type { CommandConfig } from '../schema/aggregates.js';
+import type { SagaStepConfig } from '../schema/sagas.js';
 import type { CheckContext } from './context.js';
 
 export interface ResolvedCommand {
@@ -30,11 +31,25 @@ export function resolveCommand(ctx: CheckContext, ref: string): ResolvedCommand 
   return `command \`${ref}\` is not declared by any aggregate${hint || (all.length === 0 ? ' (no aggregate declares commands)' : '')}`;
 }
 
-/** Every step's command and compensation resolve to exactly one aggregate command. */
+/**
+ * Every step's command and compensation resolve to exactly one aggregate command; step names
+ * are unique in their saga (the step log is keyed by them); compensation settings have a
+ * compensation to apply to; no aggregate takes a `$` name, which saga streams use.
+ */
 export function checkSagas(ctx: CheckContext): void {
+  for (const aggregate of Object.keys(ctx.model.aggregates)) {
+    if (aggregate.startsWith('$')) {
+      ctx.error('CONFIG_INVALID', `aggregate name \`${aggregate}\` is reserved: names starting with \`$\` are tusk-es's own streams (sagas)`, ['aggregates', aggregate], { key: true });
+    }
+  }
   for (const [name, saga] of Object.entries(ctx.model.sagas)) {
+    const seen = new Map<string, number>();
     saga.steps.forEach((step, i) => {
       const base: Path = ['sagas', name, 'steps', i];
+      const first = seen.get(step.name);
+      if (first !== undefined) ctx.error('CONFIG_INVALID', `step name \`${step.name}\` is used twice in this saga (also step ${first + 1})`, [...base, 'name']);
+      else seen.set(step.name, i);
+      checkCompensationKeys(ctx, step, base);
       if (step.command !== undefined) {
         const r = resolveCommand(ctx, step.command);
         if (typeof r === 'string') ctx.error('CONFIG_REFERENCE', r, [...base, 'command']);
@@ -46,6 +61,16 @@ export function checkSagas(ctx: CheckContext): void {
         else if (step.compensation_input) checkInputs(ctx, r, Object.keys(step.compensation_input), [...base, 'compensation_input']);
       }
     });
+  }
+}
+
+function checkCompensationKeys(ctx: CheckContext, step: SagaStepConfig, base: Path): void {
+  const command = step.compensation !== undefined;
+  if (!command && step.compensation_target !== undefined) {
+    ctx.warn('CONFIG_IGNORED', '`compensation_target` has no effect without a `compensation` command', [...base, 'compensation_target'], { key: true });
+  }
+  if (!command && step.compensation_input !== undefined) {
+    ctx.warn('CONFIG_IGNORED', '`compensation_input` has no effect without a `compensation` command', [...base, 'compensation_input'], { key: true });
   }
 }
 

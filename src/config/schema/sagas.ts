@@ -2,13 +2,27 @@
 import { z } from 'zod';
 import { duration, expr, name, retryPolicy } from './primitives.js';
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 const httpCall = z.strictObject({
-  url: z.string().describe('endpoint URL (may contain {expr} placeholders? no: plain)'),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-  body: z.record(z.string(), expr).optional().describe('JSON body field → expression'),
-  headers: z.record(z.string(), z.string()).optional(),
-  timeout: duration.default(10_000),
+  url: z.string().refine(isHttpUrl, 'expected an http:// or https:// URL').describe('endpoint URL (http or https), used as written'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST').describe('HTTP method'),
+  body: z
+    .record(z.string(), expr)
+    .optional()
+    .describe('JSON body field → expression; default: { saga_id, saga, step, data }'),
+  headers: z.record(z.string(), z.string()).optional().describe('extra request headers'),
+  timeout: duration.default(10_000).describe('how long one attempt may take before it counts as failed'),
 });
+
+export type SagaCallConfig = z.infer<typeof httpCall>;
 
 const stepSchema = z
   .strictObject({
@@ -17,14 +31,17 @@ const stepSchema = z
     compensation: z.string().optional().describe('command that undoes the step'),
     target: expr.optional().describe('aggregate id the command goes to (default: the triggering aggregate_id)'),
     input: z.record(z.string(), expr).default({}).describe('command input field → expression'),
-    compensation_target: expr.optional(),
-    compensation_input: z.record(z.string(), expr).optional(),
+    compensation_target: expr.optional().describe('aggregate id the compensation goes to (default: the step\'s target)'),
+    compensation_input: z.record(z.string(), expr).optional().describe('compensation input field → expression (default: the step\'s input)'),
     call: httpCall.optional().describe('HTTP call instead of a command'),
-    compensation_call: httpCall.optional(),
+    compensation_call: httpCall.optional().describe('HTTP call that undoes the step'),
   })
   .superRefine((s, ctx) => {
     if ((s.command === undefined) === (s.call === undefined)) {
       ctx.addIssue({ code: 'custom', message: `step "${s.name}" needs exactly one of \`command\` or \`call\`` });
+    }
+    if (s.compensation !== undefined && s.compensation_call !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `step "${s.name}" has both \`compensation\` and \`compensation_call\`: keep one` });
     }
   });
 
@@ -35,7 +52,9 @@ export const sagaSchema = z
     starts_on: z.union([name, z.array(name)]).optional().describe('event type(s) that start the saga'),
     steps: z.array(stepSchema).min(1).describe('steps, run in order'),
     timeout: duration.optional().describe('compensate when the saga has not finished by then'),
-    retry_policy: retryPolicy.default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 }),
+    retry_policy: retryPolicy
+      .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
+      .describe('retries of a failed step or compensation, with exponential backoff'),
     description: z.string().optional(),
   })
   .describe('a saga');

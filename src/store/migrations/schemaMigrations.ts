@@ -75,4 +75,24 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'saga instances: the scheduling index of the saga streams',
+    statements: (t) => [
+      // One row per saga stream, written by the sagas feature's append hook inside the append
+      // transaction of the saga's own events, so it never disagrees with them (src/sagas/README.md).
+      `CREATE TABLE ${t.table('saga_instances')} (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        status text NOT NULL,
+        next_due_at timestamptz,
+        deadline timestamptz,
+        version integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX ON ${t.table('saga_instances')} (next_due_at) WHERE next_due_at IS NOT NULL`,
+      `CREATE INDEX ON ${t.table('saga_instances')} (deadline) WHERE status = 'running' AND deadline IS NOT NULL`,
+      `CREATE INDEX ON ${t.table('saga_instances')} (name, status)`,
+    ],
+  },
 ];

@@ -1,0 +1,12 @@
+/** Exponential backoff of `retry_policy`. */
+import type { RetryPolicy } from './compileSaga.js';
+
+/**
+ * The delay before the attempt after failed attempt `attempt` (1-based): `initial_delay`
+ * times `backoff_multiplier` per earlier retry, at most `max_delay`; undefined when the
+ * policy's `max_retries` are used up.
+ */
+export function retryDelay(policy: RetryPolicy, attempt: number): number | undefined {
+  if (attempt > policy.maxRetries) return undefined;
+  return Math.round(Math.min(policy.initialDelayMs * policy.multiplier ** (attempt - 1), policy.maxDelayMs));
+}
