@@ -42,15 +42,17 @@ export const ERROR_CATALOG = {
   UNKNOWN_PROJECTION: { status: 404, description: 'The projection is not declared.' },
   ROW_NOT_FOUND: { status: 404, description: 'The projection has no row with that key.' },
   UNKNOWN_SAGA: { status: 404, description: 'The saga, or the saga instance, does not exist.' },
+  DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No dead letter has that id (it may have been retried already).' },
   STREAM_EXISTS: { status: 409, description: 'A `creates` command was sent to a stream that already exists.' },
   VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
   UNIQUE_VIOLATION: { status: 409, description: 'Another aggregate already holds a value of a `unique` field.' },
   IDEMPOTENCY_CONFLICT: { status: 409, description: 'The Idempotency-Key was used for a different command.' },
+  RELAY_NOT_CONFIGURED: { status: 409, description: "The dead letter's publisher or subscriber is no longer configured, so it cannot be retried." },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than `server.body_limit`.' },
   RULE_VIOLATION: { status: 422, description: 'A `require` rule of the command does not hold.' },
   INVALID_TRANSITION: { status: 422, description: 'The status change is not in `valid_status_transitions`.' },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
-  PUBLISH_FAILED: { status: 500, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
+  PUBLISH_FAILED: { status: 502, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
   INTERNAL: { status: 500, description: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -1,35 +1,47 @@
 /** `publishers` and `subscribers`: the transactional outbox to brokers and webhooks (SPEC §8). */
 import { z } from 'zod';
-import { duration, ignored, retryPolicy } from './primitives.js';
+import { duration, ignored, int, retryPolicy } from './primitives.js';
 
-const policy = retryPolicy.default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 });
+const policy = retryPolicy
+  .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
+  .describe('retries of a failed delivery (then a dead letter); an unreachable broker is waited for instead');
+
+// http(s) only: a webhook to file:// or ftp:// is a config mistake, reported where it was written.
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+const eventsFilter = z.array(z.string()).min(1).default(['*']).describe('event types to deliver ("*" = all)');
 
 export const kafkaSchema = z.strictObject({
-  brokers: z.array(z.string()).min(1).describe('broker addresses'),
+  brokers: z.array(z.string()).min(1).describe('broker addresses (host:port)'),
   topic_prefix: z.string().default('events.').describe('topic = prefix + aggregate type'),
-  client_id: z.string().default('tusk-es'),
-  events: z.array(z.string()).default(['*']).describe('event types to publish ("*" = all)'),
+  client_id: z.string().default('tusk-es').describe('Kafka client id'),
+  events: eventsFilter,
+  timeout: duration.default(30_000).describe('how long one send may wait for the brokers (acks = all)'),
   retry_policy: policy,
   partitioning: ignored,
 });
 
-export const rabbitmqSchema = z.strictObject({
-  url: z.string().optional().describe('amqp:// URL'),
-  host: z.string().optional().describe('host, when no url'),
-  port: z.number().int().default(5672),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  exchange: z.string().default('events').describe('topic exchange; routing key = event type'),
-  events: z.array(z.string()).default(['*']),
-  retry_policy: policy,
-  routing_key: ignored,
-});
+export const rabbitmqSchema = z
+  .strictObject({
+    url: z.string().optional().describe('amqp:// URL (instead of host, port, username, password)'),
+    host: z.string().optional().describe('host, when no url'),
+    port: int.default(5672).describe('port, when no url'),
+    username: z.string().optional().describe('user name, when no url (default guest)'),
+    password: z.string().optional().describe('password, when no url (default guest)'),
+    vhost: z.string().optional().describe('virtual host, when no url'),
+    exchange: z.string().min(1).default('events').describe('durable topic exchange; routing key = event type'),
+    events: eventsFilter,
+    timeout: duration.default(30_000).describe('how long a publish may wait for the broker confirm'),
+    retry_policy: policy,
+    routing_key: ignored,
+  })
+  .refine((c) => c.url !== undefined || c.host !== undefined, 'RabbitMQ needs url = "amqp://…" or host = "…"');
 
 export const webhooksSchema = z.strictObject({
-  endpoints: z.array(z.string()).min(1).describe('URLs that receive each event as JSON'),
-  secret: z.string().optional().describe('HMAC-SHA256 key for the X-Tusk-Signature header'),
-  timeout: duration.default(10_000),
-  events: z.array(z.string()).default(['*']),
+  endpoints: z.array(httpUrl).min(1).describe('URLs that receive each event as a JSON POST'),
+  secret: z.string().optional().describe('HMAC-SHA256 key: adds X-Tusk-Signature and X-Tusk-Timestamp headers'),
+  timeout: duration.default(10_000).describe('how long one POST may take'),
+  events: eventsFilter,
   retry_policy: policy,
 });
 
@@ -42,13 +54,19 @@ export const publishersSchema = z
   .default({});
 
 export type PublishersConfig = z.infer<typeof publishersSchema>;
+export type KafkaConfig = z.infer<typeof kafkaSchema>;
+export type RabbitmqConfig = z.infer<typeof rabbitmqSchema>;
+export type WebhooksConfig = z.infer<typeof webhooksSchema>;
 
 export const subscriberSchema = z.strictObject({
-  events: z.array(z.string()).default(['*']).describe('event types ("*" = all)'),
-  webhook: z.string().optional().describe('URL to POST each event to'),
-  queue: z.string().optional().describe('RabbitMQ queue to send each event to'),
-  topic: z.string().optional().describe('Kafka topic to send each event to'),
-  secret: z.string().optional(),
+  events: eventsFilter,
+  webhook: httpUrl.optional().describe('URL to POST each event to'),
+  queue: z.string().min(1).optional().describe('durable RabbitMQ queue to send each event to'),
+  topic: z.string().min(1).optional().describe('Kafka topic to send each event to (key = aggregate id)'),
+  url: z.string().optional().describe('amqp:// URL for `queue` (default: the connection of publishers.rabbitmq)'),
+  brokers: z.array(z.string()).min(1).optional().describe('Kafka brokers for `topic` (default: publishers.kafka.brokers)'),
+  secret: z.string().optional().describe('HMAC-SHA256 key of a `webhook` subscriber'),
+  timeout: duration.default(10_000).describe('how long one delivery may take'),
   retry_policy: policy,
   handler: z.string().optional().describe('user code (not supported: check says what to use instead)'),
 });

@@ -76,6 +76,34 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     ],
   },
   {
+    version: 2,
+    name: 'publisher dead letters; store identity for the hot tier',
+    statements: (t) => [
+      // An event a relay gave up on after max_retries (src/publishers/README.md). The event
+      // itself stays in the log: a retry reads it again by position and upcasts it anew.
+      `CREATE TABLE ${t.table('dead_letters')} (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        relay text NOT NULL,
+        position bigint NOT NULL,
+        event_id uuid NOT NULL,
+        event_type text NOT NULL,
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        attempts integer NOT NULL,
+        error text NOT NULL,
+        failed_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (relay, position)
+      )`,
+      // Redis keys carry this id, so two stores sharing one Redis (or a store recreated from
+      // scratch) never read each other's cached states (src/cache/README.md).
+      `CREATE TABLE ${t.table('store_identity')} (
+        id uuid PRIMARY KEY,
+        one boolean NOT NULL DEFAULT true UNIQUE CHECK (one)
+      )`,
+      `INSERT INTO ${t.table('store_identity')} (id) VALUES (gen_random_uuid())`,
+    ],
+  },
+  {
     version: 3,
     name: 'saga instances: the scheduling index of the saga streams',
     statements: (t) => [

@@ -1,0 +1,41 @@
+/**
+ * The Redis hot tier (SPEC §11 `cache`): when the model has an enabled `cache` block, the
+ * engine loads aggregate states through Redis. The database stays the source of truth.
+ */
+import type { CacheConfig } from '../config/schema/cache.js';
+import type { Feature } from '../runtime/Feature.js';
+import type { Runtime } from '../runtime/Runtime.js';
+import { CacheMetrics } from './CacheMetrics.js';
+import { readStoreIdentity } from './readStoreIdentity.js';
+import { RedisStateCache } from './RedisStateCache.js';
+
+/** Builds the cache of `config` for `runtime` (not connected yet); the benchmark uses it too. */
+export async function createStateCache(runtime: Runtime, config: CacheConfig): Promise<RedisStateCache> {
+  return new RedisStateCache({
+    url: config.url,
+    ttlMs: config.ttl,
+    timeoutMs: config.timeout,
+    keyPrefix: config.key_prefix,
+    storeId: await readStoreIdentity(runtime.store),
+    metrics: new CacheMetrics(runtime.metrics.registry),
+    logger: runtime.logger.child({ component: 'cache' }),
+  });
+}
+
+export const cacheFeature: Feature = {
+  name: 'cache',
+  async install(runtime) {
+    const config = runtime.model.cache;
+    if (config === undefined || !config.enabled) return;
+    const cache = await createStateCache(runtime, config);
+    runtime.engine.stateCache = cache;
+    await runtime.addService({
+      name: 'cache',
+      start: () => cache.connect(),
+      stop: async () => {
+        delete runtime.engine.stateCache;
+        await cache.close();
+      },
+    });
+  },
+};
