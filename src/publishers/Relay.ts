@@ -22,6 +22,7 @@ import type { Publisher } from './Publisher.js';
 import type { PublisherMetrics } from './PublisherMetrics.js';
 import { RelayLease } from './RelayLease.js';
 import { Sleeper } from './Sleeper.js';
+import { isInternalStreamType } from '../store/internalStreams.js';
 
 /** What a relay needs. */
 export interface RelayOptions {
@@ -123,8 +124,16 @@ export class Relay {
     // Read the head first: every event up to it is readable by the readAll below.
     const head = await store.headPosition();
     const stored = await store.readAll({ after: checkpoint, limit: batchSize, ...(this.types !== undefined ? { types: [...this.types] } : {}) });
+    // "*" means the app's events: tusk-es's own ($saga…) are passed over unless named.
+    const visible = this.types === undefined ? stored.filter((e) => !isInternalStreamType(e.streamType)) : stored;
     let reached = checkpoint;
-    if (stored.length > 0) reached = await this.deliverBatch(stored);
+    if (visible.length > 0) reached = await this.deliverBatch(visible);
+    const last = stored.at(-1)?.position;
+    if (last !== undefined && last > reached && (visible.length === 0 || reached === visible.at(-1)!.position) && !this.stopping && this.lease.held) {
+      // everything visible was delivered: the passed-over events after it need no delivery
+      await store.saveCheckpoint(this.key, last);
+      reached = last;
+    }
     // A filtered read that came back short saw every matching event up to the head: skip the rest.
     if (this.types !== undefined && stored.length < batchSize && reached === stored.at(-1)?.position && head > reached && !this.stopping) {
       await store.saveCheckpoint(this.key, head);

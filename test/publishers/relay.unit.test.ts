@@ -136,3 +136,21 @@ describe('relay', () => {
     expect(publisher.closed).toBe(true);
   });
 });
+
+describe('internal streams', () => {
+  it('"*" passes over tusk-es\'s own $-streams (saga progress) but a filter that names their types gets them', async () => {
+    await appendEvents(store, 'order', 'a', 1);
+    await appendEvents(store, '$saga', 's1', 2, '$SagaStepDone');
+    await appendEvents(store, 'order', 'a', 1);
+    await appendEvents(store, '$saga', 's2', 1, '$SagaStepDone');
+    const all = new RecordingPublisher();
+    start(all);
+    await eventually(() => all.received.length === 2, 'the two order events');
+    expect(all.received.map((e) => e.aggregate_type)).toEqual(['order', 'order']);
+    const head = await store.headPosition();
+    await eventually(async () => (await store.loadCheckpoint(relayKey('test'))) === head, 'checkpoint past the internal events');
+    const named = new RecordingPublisher();
+    start(named, { name: 'named', types: ['$SagaStepDone'] });
+    await eventually(() => named.received.length === 3, 'the named internal events');
+  });
+});
