@@ -39,6 +39,7 @@ export function expressionSites(ctx: CheckContext): ExprSite[] {
       for (const [k, v] of Object.entries(s.input)) out.push({ text: v, path: [...base, 'input', k], scope });
       for (const [k, v] of Object.entries(s.compensation_input ?? {})) out.push({ text: v, path: [...base, 'compensation_input', k], scope });
       for (const [k, v] of Object.entries(s.call?.body ?? {})) out.push({ text: v, path: [...base, 'call', 'body', k], scope });
+      for (const [k, v] of Object.entries(s.compensation_call?.body ?? {})) out.push({ text: v, path: [...base, 'compensation_call', 'body', k], scope });
     });
   }
   for (const [key, m] of Object.entries(ctx.model.migrations)) {
