@@ -5,6 +5,7 @@
  */
 import { formatGithub, formatJson, formatText, hasFailures, type Diagnostic } from '../diagnostics.js';
 import { modelToJson } from '../config/index.js';
+import { projectionDdl } from '../projections/tables/projectionDdl.js';
 import { loadApp } from '../runtime/loadApp.js';
 import { stderrColor } from './print.js';
 
@@ -20,16 +21,17 @@ export interface CheckOptions {
 export async function checkCommand(files: string[], opts: CheckOptions): Promise<number> {
   const all: Diagnostic[] = [];
   const models: string[] = [];
+  const ddl: string[] = [];
   for (const file of files) {
     const loaded = await loadApp(file, { mode: 'check', runQueries: opts.db });
     all.push(...loaded.diagnostics);
     if (opts.printModel && loaded.model) models.push(modelToJson(loaded.model, loaded.document.secrets));
+    if (opts.ddl && loaded.model && !hasFailures(loaded.diagnostics)) ddl.push(`-- ${file}\n${projectionDdl(loaded.model)}`);
   }
   report(all, opts.format);
   if (opts.format === 'text') process.stderr.write(`${summary(all, files.length)}\n`);
   for (const m of models) process.stdout.write(`${m}\n`);
-  // TODO(projections): print the DDL of every projection table once the projection compiler lands
-  if (opts.ddl) process.stdout.write('-- no projection DDL yet\n');
+  for (const d of ddl) process.stdout.write(d);
   return hasFailures(all, opts.strict) ? 1 : 0;
 }
 

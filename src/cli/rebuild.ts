@@ -1,5 +1,83 @@
-/** `tusk-es rebuild`: rebuild projections. */
+/**
+ * `tusk-es rebuild <file.tsk> [projection…]`: load the app as `serve` does, open its store and
+ * rebuild the named projections (default: all) one after the other, with progress on stderr —
+ * a bar with events/s and ETA on a terminal, plain lines otherwise. Exit 0 done, 1 error
+ * (config, store, an event that cannot be applied), 2 usage (an unknown projection).
+ */
+import { existsSync } from 'node:fs';
+import { formatText, hasFailures } from '../diagnostics.js';
+import { buildUpcaster } from '../migrations/buildUpcaster.js';
+import { compileProjections, type CompiledProjection } from '../projections/compile/compileProjection.js';
+import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
+import type { RebuildProgress } from '../projections/rebuild/RebuildProgress.js';
+import { progressBar, progressLine, resultLine } from '../projections/rebuild/progressText.js';
+import { loadApp } from '../runtime/loadApp.js';
+import { openEventStore } from '../store/index.js';
+import type { EventStore } from '../store/EventStore.js';
+import { redact } from '../tsk/redact.js';
+import { stderrColor } from './print.js';
+
+/** Runs `rebuild` and resolves to the exit code. */
 export async function rebuildCommand(file: string, names: string[]): Promise<number> {
-  process.stderr.write(`tusk-es rebuild: not implemented yet (${file} ${names.join(' ')})\n`);
-  return 1;
+  if (!existsSync(file)) {
+    process.stderr.write(`tusk-es rebuild: ${file}: no such file\n`);
+    return 1;
+  }
+  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
+  const secrets = document?.secrets ?? new Set<string>();
+  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (model === undefined || hasFailures(diagnostics)) return 1;
+
+  let projections: CompiledProjection[];
+  try {
+    projections = compileProjections(model);
+  } catch (err) {
+    process.stderr.write(`tusk-es rebuild: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  const unknown = names.filter((n) => !projections.some((p) => p.name === n));
+  if (unknown.length > 0) {
+    process.stderr.write(`tusk-es rebuild: unknown projection ${unknown.map((n) => JSON.stringify(n)).join(', ')} (declared: ${projections.map((p) => p.name).join(', ') || 'none'})\n`);
+    return 2;
+  }
+  const selected = names.length === 0 ? projections : names.map((n) => projections.find((p) => p.name === n)!);
+  if (selected.length === 0) {
+    process.stderr.write(`tusk-es rebuild: ${file} declares no projections\n`);
+    return 0;
+  }
+
+  let store: EventStore;
+  try {
+    store = await openEventStore(model.event_store);
+  } catch (err) {
+    process.stderr.write(`tusk-es rebuild: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    return 1;
+  }
+  const upcaster = buildUpcaster(model);
+  try {
+    for (const projection of selected) {
+      const show = progressWriter();
+      const result = await rebuildProjection(store, projection, { upcaster, onProgress: show });
+      process.stdout.write(`${resultLine(result)}\n`);
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`\ntusk-es rebuild: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Shows progress on stderr: a bar redrawn in place on a terminal, else a line per second. */
+function progressWriter(): (p: RebuildProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (!p.finished && now - last < (tty ? 100 : 1000)) return;
+    last = now;
+    if (tty) process.stderr.write(`\r${progressBar(p)}\u001b[K${p.finished ? '\n' : ''}`);
+    else process.stderr.write(`${progressLine(p)}\n`);
+  };
 }

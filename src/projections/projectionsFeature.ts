@@ -1,4 +1,92 @@
-/** Projections (SPEC §5): read models kept by inline hooks and async workers, rebuild, queries. */
+/**
+ * Projections (SPEC §5): read models kept by inline hooks and async workers, rebuild, queries.
+ * Installing compiles every projection, creates (or completes) its tables, brings inline ones
+ * up to the log and hooks them into the append transaction, and starts the async workers.
+ */
+import { randomUUID } from 'node:crypto';
 import type { Feature } from '../runtime/Feature.js';
+import type { Runtime } from '../runtime/Runtime.js';
+import { compileProjections } from './compile/compileProjection.js';
+import { projectionRoutes } from './projectionRoutes.js';
+import { ProjectionMetrics } from './ProjectionMetrics.js';
+import { ProjectionSystem } from './ProjectionSystem.js';
+import { AsyncProjector } from './run/AsyncProjector.js';
+import { catchUpInline, inlineHook } from './run/inlineHook.js';
+import { ensureTables } from './sql/ensureTables.js';
 
-export const projectionsFeature: Feature = { name: 'projections' };
+/** Timing of the async workers (tests shorten it). */
+export interface ProjectionsFeatureOptions {
+  leaseTtlMs?: number;
+}
+
+/** The projections feature with the given options. */
+export function createProjectionsFeature(options: ProjectionsFeatureOptions = {}): Feature {
+  return {
+    name: 'projections',
+    install: (runtime) => install(runtime, options),
+    routes: projectionRoutes,
+  };
+}
+
+/** The projections feature every app runs. */
+export const projectionsFeature: Feature = createProjectionsFeature();
+
+async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Promise<void> {
+  const { store, logger, upcaster } = runtime;
+  const projections = compileProjections(runtime.model);
+  const metrics = new ProjectionMetrics(runtime.metrics.registry);
+  const system = new ProjectionSystem(runtime, projections, metrics, randomUUID());
+  if (projections.length === 0) return;
+
+  const mismatches = await store.transaction(async (tx) => {
+    const all = [];
+    for (const p of projections) all.push(...(await ensureTables(tx, store.tables.schema, p, store.kind === 'postgresql')));
+    return all;
+  });
+  for (const m of mismatches) {
+    logger.warn(m, `column ${m.column} of table ${m.table} is ${m.actual}, the config says ${m.configured}; run \`tusk-es rebuild\` to recreate the table`);
+  }
+
+  const inline = projections.filter((p) => p.enabled && p.mode === 'inline');
+  for (const p of inline) {
+    const applied = await catchUpInline(store, p, upcaster, { owner: system.owner });
+    if (applied > 0) logger.info({ projection: p.name, events: applied }, 'inline projection caught up with the log');
+    metrics.lag.set({ projection: p.name }, 0);
+  }
+  const removeHook = inline.length === 0 ? undefined : store.addAppendHook(inlineHook(store, inline, upcaster));
+  const unsubscribe = runtime.bus.subscribe((events) => {
+    for (const p of inline) {
+      const n = events.reduce((count, e) => (p.planners.has(e.type) ? count + 1 : count), 0);
+      if (n > 0) metrics.events.inc({ projection: p.name, path: 'inline' }, n);
+    }
+  });
+
+  for (const p of projections.filter((x) => x.enabled && x.mode === 'async')) {
+    const worker = new AsyncProjector({
+      store,
+      projection: p,
+      upcaster,
+      logger,
+      owner: system.owner,
+      bus: runtime.bus,
+      metrics,
+      pollIntervalMs: runtime.model.projection_defaults.poll_interval,
+      retryAttempts: runtime.model.projection_defaults.retry_attempts,
+      leaseTtlMs: options.leaseTtlMs ?? runtime.model.projection_defaults.lease_ttl,
+    });
+    system.workers.set(p.name, worker);
+  }
+
+  await runtime.addService({
+    name: 'projections',
+    start: () => {
+      for (const worker of system.workers.values()) worker.start();
+    },
+    stop: async () => {
+      await Promise.all([...system.workers.values()].map((w) => w.stop()));
+      await system.settle();
+      unsubscribe();
+      removeHook?.();
+    },
+  });
+}

@@ -6,6 +6,8 @@
 import type { Path } from '../../tsk/document.js';
 import type { AggregateConfig } from '../schema/aggregates.js';
 import type { ProjectionConfig } from '../schema/projections.js';
+import { eventFields, type EventFields } from '../../projections/tables/eventFields.js';
+import { projectionTables } from '../../projections/tables/projectionTables.js';
 import { emitPath, requirePath } from './commandPaths.js';
 import type { CheckContext } from './context.js';
 import { isBuiltinTransform, looksLikeTransformName } from './transforms.js';
@@ -29,7 +31,8 @@ export interface ExprSite {
 export function expressionSites(ctx: CheckContext): ExprSite[] {
   const out: ExprSite[] = [];
   for (const [name, agg] of Object.entries(ctx.model.aggregates)) out.push(...aggregateSites(ctx, name, agg));
-  for (const [name, p] of Object.entries(ctx.model.projections)) out.push(...projectionSites(name, p));
+  const fields = eventFields(ctx.model);
+  for (const [name, p] of Object.entries(ctx.model.projections)) out.push(...projectionSites(name, p, fields));
   for (const [name, saga] of Object.entries(ctx.model.sagas)) {
     const scope: ExprSiteScope = { kind: 'saga' };
     saga.steps.forEach((s, i) => {
@@ -71,10 +74,11 @@ function aggregateSites(ctx: CheckContext, name: string, agg: AggregateConfig): 
   return out;
 }
 
-function projectionSites(name: string, p: ProjectionConfig): ExprSite[] {
+function projectionSites(name: string, p: ProjectionConfig, fields: EventFields): ExprSite[] {
   const out: ExprSite[] = [];
-  const columns = [...new Set([p.key, ...Object.keys(p.columns ?? {}), ...Object.values(p.mapping).flatMap((m) => Object.keys(m.fields))])];
-  const scope: ExprSiteScope = { kind: 'projection', columns };
+  // the columns of the tables as the runtime creates them (declared, or inferred)
+  const tables = projectionTables(name, p, fields);
+  const scope: ExprSiteScope = { kind: 'projection', columns: tables.main.columns.map((c) => c.name) };
   const mappings = (mapping: ProjectionConfig['mapping'], base: Path, s: ExprSiteScope) => {
     for (const [event, m] of Object.entries(mapping)) {
       const at = [...base, 'mapping', event];
@@ -84,9 +88,9 @@ function projectionSites(name: string, p: ProjectionConfig): ExprSite[] {
     }
   };
   mappings(p.mapping, ['projections', name], scope);
-  for (const [joinName, join] of Object.entries(p.joins)) {
-    const joinColumns = [join.foreign_key, ...(join.key ? [join.key] : []), ...Object.keys(join.columns ?? {}), ...Object.values(join.mapping).flatMap((m) => Object.keys(m.fields))];
-    mappings(join.mapping, ['projections', name, 'joins', joinName], { kind: 'projection', columns: [...new Set(joinColumns)] });
-  }
+  Object.entries(p.joins).forEach(([joinName, join], i) => {
+    const columns = tables.joins[i]?.table.columns.map((c) => c.name) ?? [];
+    mappings(join.mapping, ['projections', name, 'joins', joinName], { kind: 'projection', columns });
+  });
   return out;
 }

@@ -1,35 +1,48 @@
 /** `projections`: SQL read models fed by events (SPEC §5). */
 import { z } from 'zod';
-import { expr, flag, ignored, int, name } from './primitives.js';
+import { duration, expr, flag, ignored, int, name } from './primitives.js';
 
 const mappingSchema = z.strictObject({
   action: z.enum(['insert', 'update', 'upsert', 'delete']).default('upsert').describe('what the event does to the row'),
-  where: expr.optional().describe('row filter (default: <key> = aggregate_id)'),
+  where: expr.optional().describe('row filter of update and delete (default: <key> = aggregate_id)'),
   fields: z.record(z.string(), expr).default({}).describe('column → expression'),
   when: expr.optional().describe('apply only when this holds'),
 });
 
 export type ProjectionMapping = z.infer<typeof mappingSchema>;
 
+const positive = int.refine((n) => n >= 1, 'must be at least 1');
+
+/** A column declaration: "text", "numeric(10,2)", "text primary key", "integer not null". */
+const columnsSchema = z.record(z.string(), z.string()).describe('column → SQL type, optionally with PRIMARY KEY, NOT NULL or UNIQUE');
+
+/** An index: one column, or a list of columns. */
+const indexSchema = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v));
+
 const joinSchema = z.strictObject({
   table: z.string().describe('child table'),
-  foreign_key: z.string().describe('child column holding the parent key'),
+  foreign_key: z.string().describe('child column holding the parent key (the aggregate id)'),
   events: z.array(name).default([]).describe('events that feed the child table'),
-  key: z.string().optional().describe('child primary key column (default: a generated id)'),
-  columns: z.record(z.string(), z.string()).optional().describe('column → SQL type'),
-  mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping'),
+  key: z.string().optional().describe('child primary key column (default: `id`, the log position of the event that added the row)'),
+  columns: columnsSchema.optional(),
+  mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping; unmapped events add a row with their data'),
+  indexes: z.array(indexSchema).default([]).describe('extra indexes of the child table (the foreign key is always indexed)'),
 });
+
+export type ProjectionJoin = z.infer<typeof joinSchema>;
 
 export const projectionSchema = z
   .strictObject({
     table: z.string().describe('the read-model table'),
     events: z.array(name).default([]).describe('event types this projection consumes'),
     key: z.string().default('id').describe('primary key column'),
-    columns: z.record(z.string(), z.string()).optional().describe('column → SQL type (inferred when absent)'),
+    columns: columnsSchema.optional().describe('column → SQL type (inferred when absent)'),
     mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping; unmapped events upsert their data'),
     joins: z.record(z.string(), joinSchema).default({}).describe('child tables'),
+    indexes: z.array(indexSchema).default([]).describe('extra indexes: a column, or a list of columns'),
     mode: z.enum(['inline', 'async']).optional().describe('inline: same transaction as the append; async: checkpointed worker'),
-    batch_size: int.optional().describe('events per async batch'),
+    batch_size: positive.optional().describe('events per async batch'),
+    enabled: flag.optional().describe('keep this read model up to date (default: projection_defaults.enabled)'),
     description: z.string().optional(),
   })
   .describe('a read model');
@@ -43,13 +56,15 @@ export const projectionDefaultsSchema = z
   .strictObject({
     enabled: flag.default(true).describe('run projections at all'),
     mode: z.enum(['inline', 'async']).default('inline').describe('default mode'),
-    batch_size: int.default(1000).describe('default async batch size'),
+    batch_size: positive.default(1000).describe('default async batch size'),
     retry_attempts: int.default(3).describe('attempts before an async projection stops on a failing event'),
+    poll_interval: duration.default(1000).describe('how often an async projection looks for events appended by other processes'),
+    lease_ttl: duration.default(15_000).describe('how long another process waits to take over an async projection whose process died'),
     parallel_processing: ignored,
     batch_processing: ignored,
     materialized_views: ignored,
     read_models: ignored,
   })
-  .default({ enabled: true, mode: 'inline', batch_size: 1000, retry_attempts: 3 });
+  .default({ enabled: true, mode: 'inline', batch_size: 1000, retry_attempts: 3, poll_interval: 1000, lease_ttl: 15_000 });
 
 export type ProjectionDefaults = z.infer<typeof projectionDefaultsSchema>;

@@ -1,0 +1,110 @@
+/**
+ * Applies events to a projection's tables, in log order, inside the caller's transaction. The
+ * inline hook, the async worker and rebuilds all come here, so they write the same rows.
+ * Consecutive writes of one shape are merged into one statement when `merge` allows it:
+ * inserts always can; upserts only when no two of them reach the same row.
+ */
+import { TuskError } from '../../errors.js';
+import type { SqlExecutor, StoredEvent } from '../../store/EventStore.js';
+import { isConnectionError } from '../../store/SqlClient.js';
+import type { CompiledProjection } from '../compile/compileProjection.js';
+import { eventScope } from '../compile/eventScope.js';
+import type { PlannedWrite } from './PlannedWrite.js';
+import { mergedValues, mergedWriteSql, writeSql, type TableRef } from './writeSql.js';
+
+/** Which writes may share a statement: none, inserts only, or inserts and upserts. */
+export type MergeMode = 'none' | 'inserts' | 'all';
+
+interface Group {
+  first: PlannedWrite;
+  writes: PlannedWrite[];
+  events: StoredEvent[];
+  keys: Set<string>;
+  merge: boolean;
+}
+
+/** One statement of planned writes, and the events it writes (for its error message). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+  events: StoredEvent[];
+}
+
+/** Writes `events` (already upcast) into `tables` ([main, ...joins]); resolves to the number of statements run. */
+export async function applyEvents(tx: SqlExecutor, projection: CompiledProjection, tables: readonly TableRef[], events: readonly StoredEvent[], merge: MergeMode): Promise<number> {
+  const statements = planStatements(projection, tables, events, merge);
+  await runStatements(tx, projection, statements);
+  return statements.length;
+}
+
+/** The statements that write `events` into `tables`, in order (no SQL runs yet). */
+export function planStatements(projection: CompiledProjection, tables: readonly TableRef[], events: readonly StoredEvent[], merge: MergeMode): Statement[] {
+  const out: Statement[] = [];
+  let group: Group | undefined;
+  for (const event of events) {
+    const planners = projection.planners.get(event.type);
+    if (planners === undefined) continue;
+    const scope = eventScope(event);
+    for (const plan of planners) {
+      const write = plan(event, scope);
+      if (write === undefined) continue;
+      const canMerge = write.mergeable && (write.action === 'insert' ? merge !== 'none' : write.action === 'upsert' && merge === 'all');
+      if (group !== undefined && canMerge && group.merge && sameShape(group.first, write) && (write.key === undefined || !group.keys.has(write.key))) {
+        group.writes.push(write);
+        group.events.push(event);
+        if (write.key !== undefined) group.keys.add(write.key);
+        continue;
+      }
+      if (group !== undefined) out.push(...statementsOf(tables, group));
+      group = { first: write, writes: [write], events: [event], keys: new Set(write.key === undefined ? [] : [write.key]), merge: canMerge };
+    }
+  }
+  if (group !== undefined) out.push(...statementsOf(tables, group));
+  return out;
+}
+
+/** Runs `statements` in order in `tx`; a failure names the projection and the events. */
+export async function runStatements(tx: SqlExecutor, projection: CompiledProjection, statements: readonly Statement[]): Promise<void> {
+  for (const s of statements) {
+    try {
+      await tx.query(s.sql, s.params);
+    } catch (err) {
+      throw projectionError(projection.name, s.events, err);
+    }
+  }
+}
+
+function statementsOf(tables: readonly TableRef[], g: Group): Statement[] {
+  const table = tables[g.first.target]!;
+  const merged = g.writes.length > 1 ? mergedWriteSql(table, g.first) : undefined;
+  if (merged !== undefined) return [{ sql: merged, params: [mergedValues(g.writes)], events: g.events }];
+  return g.writes.map((w, i) => ({ sql: writeSql(table, w), params: w.values, events: [g.events[i]!] }));
+}
+
+/** Equal shapes (writeSql differs only in values); fragment texts are cached, so this mostly compares pointers. */
+function sameShape(a: PlannedWrite, b: PlannedWrite): boolean {
+  return a.target === b.target && a.action === b.action && a.where === b.where && a.rowKey === b.rowKey && sameList(a.columns, b.columns) && sameList(a.exprs, b.exprs);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The error of a write that failed: which projection, which events, what the database said.
+ * A lost connection stays what it is (the store reports it as STORE_UNAVAILABLE).
+ */
+export function projectionError(projection: string, events: readonly StoredEvent[], cause: unknown): unknown {
+  if (cause instanceof TuskError || isConnectionError(cause)) return cause;
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const which = first === last ? `${first.type} (position ${first.position}, ${first.streamType} ${first.streamId})` : `events at positions ${first.position}–${last.position}`;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new TuskError('PROJECTION_FAILED', `projection ${projection} cannot apply ${which}: ${reason}`, {
+    cause,
+    details: { projection, event_type: first.type, position: first.position },
+  });
+}

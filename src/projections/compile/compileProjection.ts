@@ -1,0 +1,81 @@
+/**
+ * A projection compiled once at startup: its tables (declared or inferred), and per event type
+ * the planners of its writes (the main table's first, then each join's), ready for the inline
+ * hook, the async worker and rebuilds alike, so all three write the same rows.
+ */
+import type { AppConfig } from '../../config/schema/index.js';
+import type { ProjectionConfig, ProjectionDefaults } from '../../config/schema/projections.js';
+import { ConfigError } from '../../errors.js';
+import { formatPath } from '../../config/paths.js';
+import { eventFields, type EventFields } from '../tables/eventFields.js';
+import { projectionTables, type LayoutProblem, type ProjectionTables } from '../tables/projectionTables.js';
+import type { TableSpec } from '../tables/TableSpec.js';
+import { compileDataUpsert, compileMapping, type WritePlanner, type WriteTarget } from './compileWrites.js';
+import { pathExpr } from './eventScope.js';
+
+/** A compiled projection. */
+export interface CompiledProjection {
+  name: string;
+  mode: 'inline' | 'async';
+  /** False: the tables exist and answer queries, but nothing keeps them up to date (rebuilds still work). */
+  enabled: boolean;
+  batchSize: number;
+  tables: ProjectionTables;
+  /** [main, ...joins]: the tables in target order. */
+  targets: readonly TableSpec[];
+  /** Every event type it reads (its own and its joins'). */
+  types: readonly string[];
+  /** Per event type, the planners of its writes, in target order. */
+  planners: ReadonlyMap<string, readonly WritePlanner[]>;
+  /** The name of its checkpoint (and of its async worker's lease). */
+  checkpoint: string;
+}
+
+/** The checkpoint name of projection `name`. */
+export function projectionCheckpoint(name: string): string {
+  return `projection:${name}`;
+}
+
+/** Compiles every projection of `model`; throws ConfigError naming the first bad one. */
+export function compileProjections(model: AppConfig): CompiledProjection[] {
+  const fields = eventFields(model);
+  return Object.entries(model.projections).map(([name, config]) => compileProjection(name, config, model.projection_defaults, fields));
+}
+
+/** Compiles one projection; `known` are the event data fields of the model (eventFields). */
+export function compileProjection(name: string, config: ProjectionConfig, defaults: ProjectionDefaults, known: EventFields): CompiledProjection {
+  const problems: LayoutProblem[] = [];
+  const tables = projectionTables(name, config, known, problems);
+  if (problems.length > 0) throw new ConfigError(`${formatPath(problems[0]!.path)}: ${problems[0]!.message}`, []);
+
+  const planners = new Map<string, WritePlanner[]>();
+  const add = (type: string, planner: WritePlanner) => {
+    const list = planners.get(type);
+    if (list === undefined) planners.set(type, [planner]);
+    else list.push(planner);
+  };
+  const main: WriteTarget = { index: 0, table: tables.main, keyDefault: pathExpr('aggregate_id') };
+  for (const type of new Set([...config.events, ...Object.keys(config.mapping)])) {
+    const m = config.mapping[type];
+    add(type, m === undefined ? compileDataUpsert(main) : compileMapping(main, m, `projections.${name}.mapping.${type}`));
+  }
+  Object.entries(config.joins).forEach(([joinName, join], i) => {
+    const spec = tables.joins[i]!;
+    const target: WriteTarget = { index: i + 1, table: spec.table, keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key) };
+    for (const type of new Set([...join.events, ...Object.keys(join.mapping)])) {
+      const m = join.mapping[type];
+      add(type, m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `projections.${name}.joins.${joinName}.mapping.${type}`));
+    }
+  });
+  return {
+    name,
+    mode: config.mode ?? defaults.mode,
+    enabled: (config.enabled ?? true) && defaults.enabled,
+    batchSize: config.batch_size ?? defaults.batch_size,
+    tables,
+    targets: [tables.main, ...tables.joins.map((j) => j.table)],
+    types: [...planners.keys()],
+    planners,
+    checkpoint: projectionCheckpoint(name),
+  };
+}

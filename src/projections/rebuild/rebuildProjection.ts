@@ -1,0 +1,156 @@
+/**
+ * Rebuild (SPEC §5): replay the whole log into fresh tables, then swap them in atomically.
+ * Readers keep using the old tables until the swap commits. The replay runs in batches (one
+ * transaction each, writes merged into multi-row statements) while commands keep appending;
+ * the swap transaction then takes the store's append lock, applies what was appended since,
+ * and renames the tables and sets the checkpoint together, so no event is lost or applied
+ * twice — whatever the projection's mode, and while inline hooks or an async worker run.
+ */
+import { randomUUID } from 'node:crypto';
+import { TuskError } from '../../errors.js';
+import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
+import type { EventStore, StoredEvent } from '../../store/EventStore.js';
+import { lockAppends } from '../../store/sql/lockAppends.js';
+import { applyEvents, planStatements, runStatements } from '../apply/applyEvents.js';
+import { applyInTransaction } from '../apply/applyInTransaction.js';
+import type { TableRef } from '../apply/writeSql.js';
+import type { CompiledProjection } from '../compile/compileProjection.js';
+import { Lease } from '../run/Lease.js';
+import { countEvents } from '../sql/countEvents.js';
+import { lockProjection } from '../sql/lockProjection.js';
+import { lockedHead, readEventsAfter } from '../sql/readEventsAfter.js';
+import { dropFreshTables, freshName, swapTables } from '../sql/swapTables.js';
+import { freshTables } from '../sql/tableRefs.js';
+import { createTableSql } from '../tables/tableDdl.js';
+import { RebuildClock, type RebuildProgress } from './RebuildProgress.js';
+
+/** How a rebuild runs. */
+export interface RebuildOptions {
+  /** Brings stored events to their newest schema version first (default: none). */
+  upcaster?: Upcaster;
+  /** Events read and written per transaction (default 5000). */
+  batchSize?: number;
+  /** Called after every batch and once at the end. */
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Lease owner id of this process (default: a random one). */
+  owner?: string;
+}
+
+/** What a finished rebuild did. */
+export interface RebuildResult {
+  projection: string;
+  /** Events replayed. */
+  events: number;
+  /** The checkpoint the swapped-in tables are at (the head of the log at the swap). */
+  position: number;
+  durationMs: number;
+}
+
+const LEASE_TTL_MS = 30_000;
+
+/**
+ * Rebuilds `projection` on `store`: replays every event of its types into fresh tables and
+ * swaps them in. Throws REBUILD_RUNNING when another process is rebuilding it, or the error of
+ * an event that cannot be applied (the live tables are then left as they were).
+ */
+export async function rebuildProjection(store: EventStore, projection: CompiledProjection, options: RebuildOptions = {}): Promise<RebuildResult> {
+  return (await startRebuild(store, projection, options)).done;
+}
+
+/**
+ * Starts a rebuild: resolves once this process holds the projection's rebuild lease (or
+ * rejects with REBUILD_RUNNING), with `done` resolving when the rebuild is over.
+ */
+export async function startRebuild(store: EventStore, projection: CompiledProjection, options: RebuildOptions = {}): Promise<{ done: Promise<RebuildResult> }> {
+  const lease = new Lease(store, `projection-rebuild:${projection.name}`, options.owner ?? randomUUID(), LEASE_TTL_MS);
+  if (!(await lease.acquire())) throw new TuskError('REBUILD_RUNNING', `projection ${projection.name} is being rebuilt by another process`, { details: { projection: projection.name } });
+  const schema = store.tables.schema;
+  const run = async (): Promise<RebuildResult> => {
+    try {
+      await store.transaction(async (tx) => {
+        await dropFreshTables(tx, schema, projection.targets);
+        for (const spec of projection.targets) for (const sql of createTableSql(spec, schema, freshName(spec.name), { ifNotExists: false })) await tx.query(sql);
+      });
+      return await replayAndSwap(store, projection, freshTables(schema, projection), options);
+    } catch (err) {
+      await dropFreshTables(store, schema, projection.targets).catch(() => undefined);
+      throw err;
+    } finally {
+      await lease.release();
+    }
+  };
+  return { done: run() };
+}
+
+async function replayAndSwap(store: EventStore, projection: CompiledProjection, fresh: readonly TableRef[], options: RebuildOptions): Promise<RebuildResult> {
+  const upcast = options.upcaster ?? identityUpcaster;
+  const limit = options.batchSize ?? 5000;
+  const types = projection.types;
+  const clock = new RebuildClock(projection.name, await countEvents(store, store.tables, types, await store.headPosition()), options.onProgress);
+
+  let position = 0;
+  // Replays up to the head, then up to the new head while appends added more than a batch
+  // meanwhile, so the swap (which blocks appends) has little left to apply.
+  for (let upTo = await store.headPosition(); ; ) {
+    position = await replay(store, projection, fresh, position, upTo, limit, upcast, clock);
+    const head = await store.headPosition();
+    if (head - Math.max(position, upTo) <= limit) break;
+    upTo = head;
+  }
+
+  const swapped = await applyInTransaction(store, async (tx, merge) => {
+    if (store.kind === 'postgresql') await lockAppends(tx, store.tables);
+    await lockProjection(tx, store.tables, projection.checkpoint);
+    let at = position;
+    let caughtUp = 0;
+    for (;;) {
+      const events = await readEventsAfter(tx, store.tables, at, types, limit);
+      if (events.length > 0) {
+        await applyEvents(tx, projection, fresh, events.map(upcast), merge);
+        at = events[events.length - 1]!.position;
+        caughtUp += events.length;
+      }
+      if (events.length < limit) break;
+    }
+    const head = Math.max(at, await lockedHead(tx, store.tables));
+    await swapTables(tx, store.tables.schema, projection.targets);
+    await store.saveCheckpoint(projection.checkpoint, head, tx);
+    return { head, caughtUp };
+  });
+  clock.advance(swapped.caughtUp, swapped.head);
+  const done = clock.finish();
+  return { projection: projection.name, events: done.done, position: swapped.head, durationMs: done.elapsedMs };
+}
+
+/**
+ * Writes the events after `from` into the fresh tables, until it has passed `upTo` or read
+ * what is safely readable; resolves to the position of the last event written.
+ */
+async function replay(store: EventStore, projection: CompiledProjection, fresh: readonly TableRef[], from: number, upTo: number, limit: number, upcast: Upcaster, clock: RebuildClock): Promise<number> {
+  let position = from;
+  // Three things overlap: reading batch k+1, planning batch k (CPU), writing batch k-1.
+  let next: Promise<StoredEvent[]> | undefined = read(store, position, projection.types, limit);
+  let writing: Promise<void> = Promise.resolve();
+  while (next !== undefined) {
+    const batch: StoredEvent[] = await next;
+    if (batch.length === 0) break;
+    position = batch[batch.length - 1]!.position;
+    next = batch.length < limit || position >= upTo ? undefined : read(store, position, projection.types, limit);
+    const events = batch.map(upcast);
+    const planned = planStatements(projection, fresh, events, 'all');
+    await writing;
+    writing = applyInTransaction(store, (tx, merge) => (merge === 'all' ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined))).then(() =>
+      clock.advance(batch.length, batch[batch.length - 1]!.position),
+    );
+    writing.catch(() => undefined);
+  }
+  await writing;
+  return position;
+}
+
+/** Reads a batch; a failure is kept until the batch is awaited (it may be read ahead). */
+function read(store: EventStore, after: number, types: readonly string[], limit: number): Promise<StoredEvent[]> {
+  const p = store.readAll({ after, limit, types });
+  p.catch(() => undefined);
+  return p;
+}

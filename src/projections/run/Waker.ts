@@ -1,0 +1,48 @@
+/**
+ * The waits of a background worker: `idle` ends early when woken (a local append) or stopped;
+ * `pause` (a backoff) ends early only when stopped. A wake-up that arrives while the worker is
+ * busy is remembered for its next idle.
+ */
+export class Waker {
+  private pending = false;
+  private stopped = false;
+  private interrupt: ((reason: 'wake' | 'stop') => void) | undefined;
+
+  /** Something new to read. */
+  wake(): void {
+    this.pending = true;
+    this.interrupt?.('wake');
+  }
+
+  /** Ends the current wait and every later one at once. */
+  stop(): void {
+    this.stopped = true;
+    this.interrupt?.('stop');
+  }
+
+  /** Waits up to `ms`, less when woken or stopped. */
+  async idle(ms: number): Promise<void> {
+    if (!this.pending && !this.stopped) await this.wait(ms, () => true);
+    this.pending = false;
+  }
+
+  /** Waits `ms`, less only when stopped. */
+  pause(ms: number): Promise<void> {
+    return this.stopped ? Promise.resolve() : this.wait(ms, (reason) => reason === 'stop');
+  }
+
+  private wait(ms: number, endsOn: (reason: 'wake' | 'stop') => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.interrupt = undefined;
+        resolve();
+      }
+      this.interrupt = (reason) => {
+        if (endsOn(reason)) done();
+      };
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/** The physical tables a projection writes: the live ones, or a rebuild's fresh ones. */
+import { qualify, quoteIdent } from '../../store/quoteIdent.js';
+import type { TableRef } from '../apply/writeSql.js';
+import type { CompiledProjection } from '../compile/compileProjection.js';
+import { freshName } from './swapTables.js';
+
+/** The live tables of `projection` in `schema`, in target order. */
+export function liveTables(schema: string, projection: CompiledProjection): TableRef[] {
+  return projection.targets.map((spec) => ({ table: qualify(schema, spec.name), key: quoteIdent(spec.key) }));
+}
+
+/** The tables a rebuild of `projection` fills, in target order. */
+export function freshTables(schema: string, projection: CompiledProjection): TableRef[] {
+  return projection.targets.map((spec) => ({ table: qualify(schema, freshName(spec.name)), key: quoteIdent(spec.key) }));
+}
