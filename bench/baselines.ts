@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
-import { rate, runClients } from './harness.js';
+import { rate, runFor } from './harness.js';
 
 const TABLE = `CREATE TABLE IF NOT EXISTS bench_rows (
   position bigserial PRIMARY KEY, stream_id text NOT NULL, version int NOT NULL,
@@ -24,14 +24,13 @@ async function reset(pool: pg.Pool): Promise<void> {
   await pool.query(TABLE);
 }
 
-/** B1: one-row INSERT transactions from 8 clients. */
-export async function b1OneRowInserts(pool: pg.Pool, total = 4000, clients = 8): Promise<number> {
+/** B1: one-row INSERT transactions (autocommit statements) from 8 clients, for `seconds`. */
+export async function b1OneRowInserts(pool: pg.Pool, seconds: number, clients = 8): Promise<number> {
   await reset(pool);
-  return rate(total, () =>
-    runClients(clients, total, async (_c, i) => {
-      await pool.query('INSERT INTO bench_rows (stream_id, version, type, data, metadata) VALUES ($1, $2, $3, $4, $5)', benchRow(i));
-    }),
-  );
+  let row = 0;
+  return runFor(clients, seconds, async () => {
+    await pool.query('INSERT INTO bench_rows (stream_id, version, type, data, metadata) VALUES ($1, $2, $3, $4, $5)', benchRow(row++));
+  });
 }
 
 /** B2: multi-row INSERT, 1000 rows per statement. */
@@ -78,8 +77,8 @@ export async function b3Copy(pool: pg.Pool, total = 100_000): Promise<number> {
   }
 }
 
-/** B4: plain SELECT and fold of a 10,000-event stream (events/s). */
-export async function b4SelectFold(pool: pg.Pool, events = 10_000): Promise<number> {
+/** B4: plain SELECT and fold of a 10,000-event stream, `loads` times per run (events/s). */
+export async function b4SelectFold(pool: pg.Pool, events = 10_000, loads = 10): Promise<number> {
   await pool.query('DROP TABLE IF EXISTS bench_stream');
   await pool.query('CREATE TABLE bench_stream (stream_id text, version int, type text, data jsonb, PRIMARY KEY (stream_id, version))');
   await pool.query(
@@ -87,27 +86,28 @@ export async function b4SelectFold(pool: pg.Pool, events = 10_000): Promise<numb
      FROM generate_series(1, $1::int) g`,
     [events],
   );
-  return rate(events, async () => {
-    const { rows } = await pool.query('SELECT version, type, data FROM bench_stream WHERE stream_id = $1 ORDER BY version', ['one']);
-    let total = 0;
-    let count = 0;
-    for (const r of rows as { data: { quantity: number; unit_price: number } }[]) {
-      total += r.data.quantity * r.data.unit_price;
-      count++;
+  return rate(events * loads, async () => {
+    for (let load = 0; load < loads; load++) {
+      const { rows } = await pool.query('SELECT version, type, data FROM bench_stream WHERE stream_id = $1 ORDER BY version', ['one']);
+      let total = 0;
+      let count = 0;
+      for (const r of rows as { data: { quantity: number; unit_price: number } }[]) {
+        total += r.data.quantity * r.data.unit_price;
+        count++;
+      }
+      if (count !== events || total <= 0) throw new Error('B4 fold read the wrong rows');
     }
-    if (count !== events || total <= 0) throw new Error('B4 fold read the wrong rows');
   });
 }
 
-/** B5: PGlite one-row transactions, in process. */
-export async function b5PgliteOneRow(total = 3000): Promise<number> {
+/** B5: PGlite (in memory, as the embedded figure) one-row transactions, in process, for `seconds`. */
+export async function b5PgliteOneRow(seconds: number): Promise<number> {
   const db = new PGlite();
   await db.exec(TABLE);
+  let row = 0;
   try {
-    return await rate(total, async () => {
-      for (let i = 0; i < total; i++) {
-        await db.query('INSERT INTO bench_rows (stream_id, version, type, data, metadata) VALUES ($1, $2, $3, $4, $5)', benchRow(i));
-      }
+    return await runFor(1, seconds, async () => {
+      await db.query('INSERT INTO bench_rows (stream_id, version, type, data, metadata) VALUES ($1, $2, $3, $4, $5)', benchRow(row++));
     });
   } finally {
     await db.close();

@@ -5,6 +5,9 @@
 
 export type Unit = 'events/s' | 'rows/s' | 'commands/s' | 'reads/s' | 'ms' | 'MB' | 'MB/s';
 
+/** The same-run baselines of issue 8 (bench/baselines.ts). */
+export type BaselineId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5';
+
 /** One line of bench/results.json. */
 export interface FigureResult {
   id: string;
@@ -13,7 +16,9 @@ export interface FigureResult {
   min: number;
   max: number;
   unit: Unit;
-  baseline: 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | null;
+  baseline: BaselineId | null;
+  /** Median of the baseline runs paired with this figure's runs (see Report.figure). */
+  baselineMedian: number | null;
   ratio: number | null;
 }
 
@@ -37,18 +42,30 @@ export async function rate(count: number, work: () => Promise<void>): Promise<nu
   return count / seconds;
 }
 
-/** Runs `clients` async loops that share `total` operations. */
-export async function runClients(clients: number, total: number, op: (client: number, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
+/** Milliseconds taken by `work`. */
+export async function elapsedMs(work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * Runs `clients` async loops, each repeating `op` until `seconds` have passed; returns the
+ * operations completed per second (an op that started in time is waited for and counted).
+ */
+export async function runFor(clients: number, seconds: number, op: (client: number, i: number) => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(Math.round(seconds * 1e9));
+  let done = 0;
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
+      for (let i = 0; process.hrtime.bigint() < end; i++) {
         await op(client, i);
+        done++;
       }
     }),
   );
+  return done / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
 /** Formats a number for the results table. */
@@ -58,10 +75,10 @@ export function fmt(n: number): string {
 }
 
 /** The results as a Markdown table (the README shows the latest one). */
-export function toMarkdown(results: FigureResult[], baselines: Record<string, number>): string {
-  const lines = ['| figure | median | min | max | unit | baseline | ratio |', '|---|---:|---:|---:|---|---|---:|'];
+export function toMarkdown(results: readonly FigureResult[]): string {
+  const lines = ['| figure | median | min | max | unit | baseline (paired median) | ratio |', '|---|---:|---:|---:|---|---|---:|'];
   for (const r of results) {
-    const base = r.baseline ? `${r.baseline} (${fmt(baselines[r.baseline] ?? 0)})` : '—';
+    const base = r.baseline ? `${r.baseline} (${fmt(r.baselineMedian ?? 0)})` : '—';
     lines.push(`| ${r.title} (\`${r.id}\`) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit} | ${base} | ${r.ratio === null ? '—' : r.ratio.toFixed(2) + '×'} |`);
   }
   return lines.join('\n');

@@ -43,6 +43,11 @@ export interface AggregateDefinition {
   /** Take a snapshot every N events; undefined: never. */
   snapshotFrequency: number | undefined;
   maxEvents: number | undefined;
+  /**
+   * The fold reads nothing but event data, versions and types (no metadata, timestamp,
+   * position, NOW()) and no upcasting applies: loads then read FoldEvents (cheaper).
+   */
+  foldsDataOnly: boolean;
   /** Hash of state + apply + upcaster chains: snapshots taken under another hash are ignored. */
   configHash: string;
   /** The schema version new events of `type` are written at. */

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { AggregateDefinition, CommandDefinition, CompiledEmit } from './AggregateDefinition.js';
 import { compileExpr, type CompiledExpr } from './compileExpr.js';
 import { compileEventSchemas } from './eventSchemas.js';
+import { applyReadsDataOnly } from './foldReads.js';
 import { stableHash } from './stableHash.js';
 import { identityUpcaster, type Upcaster } from './upcaster.js';
 import { compileInputSpec } from './validateInput.js';
@@ -56,6 +57,7 @@ export function compileAggregate(
     transitions,
     snapshotFrequency: snapshotFrequency !== undefined && snapshotFrequency > 0 ? snapshotFrequency : undefined,
     maxEvents: config.max_events,
+    foldsDataOnly: upcaster === identityUpcaster && applyReadsDataOnly(config.apply),
     configHash: stableHash({ state: config.state, apply: config.apply, upcaster: upcaster.fingerprint }),
     eventVersion,
     eventSchemas: compileEventSchemas(model.events),

@@ -17,7 +17,7 @@ import type { CommandResult, EngineContext } from './EngineContext.js';
 import { checkEventSchemas } from './eventSchemas.js';
 import { evolve, type AggregateState } from './evolve.js';
 import { idempotencyFingerprint, replayIdempotent } from './idempotency.js';
-import { loadAggregate } from './loadAggregate.js';
+import { loadAggregate, type LoadedAggregate } from './loadAggregate.js';
 import { toEventJson } from './toEventJson.js';
 import { uniqueChanges } from './uniqueChanges.js';
 import { uuidv7 } from './uuidv7.js';
@@ -110,13 +110,29 @@ async function attemptLoop(ctx: EngineContext, job: CommandJob): Promise<Command
 }
 
 async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<CommandResult> {
-  const { definition, command, id, input, request, fingerprint } = job;
+  const { definition, id, request, fingerprint } = job;
   // Checked inside the stream's lock, so a retry that queued behind its original sees it.
   if (request.idempotencyKey !== undefined && fingerprint !== undefined) {
     const previous = await replayIdempotent(ctx, request.idempotencyKey, fingerprint);
     if (previous !== undefined) return previous;
   }
-  const loaded = await loadAggregate(ctx, definition, id);
+  // A cached state is used as it is, without reading the stream's tail: if it is current, the
+  // append's expected-version check passes, and only then does the command succeed. If it is
+  // behind (another process appended), the command fails somewhere — a conflict, a rule, a
+  // 409 on If-Match — and every such failure is decided again on the stored state before it
+  // is answered. So a cache can save the command's read, but never change its answer.
+  const loaded = await loadAggregate(ctx, definition, id, { trustCache: true });
+  if (loaded.fromCache !== true) return decide(ctx, job, loaded);
+  try {
+    return await decide(ctx, job, loaded);
+  } catch {
+    return decide(ctx, job, await loadAggregate(ctx, definition, id));
+  }
+}
+
+/** Decides the command on `loaded` and appends its events. */
+async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggregate): Promise<CommandResult> {
+  const { definition, command, id, input, request, fingerprint } = job;
   if (command.creates && loaded.version > 0) throw new ConflictError('STREAM_EXISTS', `${definition.name} '${id}' already exists`);
   if (!command.creates && loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
   if (request.expectedVersion !== undefined && request.expectedVersion !== loaded.version) {

@@ -3,10 +3,11 @@
  * tail of the stream, every event upcast. Temporal reads stop at a version or a timestamp.
  */
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { StoredEvent } from '../store/EventStore.js';
+import type { FoldEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { EngineContext } from './EngineContext.js';
 import { evolveAll, type AggregateState } from './evolve.js';
+import { identityUpcaster } from './upcaster.js';
 
 /** State of one aggregate at some version (0 = the stream does not exist). */
 export interface LoadedAggregate {
@@ -14,12 +15,19 @@ export interface LoadedAggregate {
   id: string;
   version: number;
   state: AggregateState;
+  /** True when the state came from the cache unverified (LoadOptions.trustCache). */
+  fromCache?: boolean;
 }
 
 /** Where to stop: the latest state, a version, or a point in time. */
 export interface LoadOptions {
   version?: number;
   asOf?: Date;
+  /**
+   * Take a cached state as current without reading the tail (commands only: their append's
+   * expected-version check proves it was current, see handleCommand). Latest state only.
+   */
+  trustCache?: boolean;
 }
 
 /** Loads the state of `id` (latest, or as of a version/time); version 0 when it has no events. */
@@ -31,6 +39,7 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   }
   const latest = options.version === undefined && options.asOf === undefined;
   const cached = latest ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
+  if (cached !== undefined && options.trustCache === true) return { type, id, version: cached.version, state: cached.state, fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined = cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
     // A snapshot is only usable if the event it was taken at is not newer than asOf.
@@ -38,14 +47,17 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
     if (at === undefined || at.timestamp.getTime() > options.asOf.getTime()) snapshot = undefined;
   }
   const fromVersion = snapshot === undefined ? 1 : snapshot.version + 1;
-  const tail = await store.readStream(type, id, {
+  const range = {
     fromVersion,
     ...(options.version !== undefined ? { toVersion: options.version } : {}),
     ...(options.asOf !== undefined ? { untilTime: options.asOf } : {}),
-  });
+  };
+  // Most folds read only event data: then only that is read (see foldReads.ts).
+  const dataOnly = definition.foldsDataOnly && upcaster === identityUpcaster;
+  const tail: readonly (StoredEvent | FoldEvent)[] = dataOnly ? await store.readStream(type, id, { ...range, dataOnly: true }) : await store.readStream(type, id, range);
   // Cached and snapshot states are shared: evolve never mutates its input, so no copy is needed.
   const base: AggregateState = snapshot === undefined ? (structuredClone(definition.initialState) as AggregateState) : (snapshot.state as AggregateState);
-  const state = evolveAll(definition, base, upcastAll(ctx, tail));
+  const state = evolveAll(definition, base, dataOnly ? tail : upcastAll(ctx, tail as readonly StoredEvent[]));
   const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
   if (latest && version > 0 && (cached === undefined || tail.length > 0)) ctx.stateCache?.set(type, id, definition.configHash, { version, state });
   return { type, id, version, state };

@@ -11,6 +11,7 @@ import type { CommandResult, EngineContext } from '../engine/EngineContext.js';
 import { handleCommand, type CommandRequest } from '../engine/handleCommand.js';
 import { KeyedMutex } from '../engine/keyedMutex.js';
 import { LiveBus } from '../engine/liveBus.js';
+import { MemoryStateCache } from '../engine/MemoryStateCache.js';
 import { getAggregate, type LoadedAggregate, type LoadOptions } from '../engine/loadAggregate.js';
 import { identityUpcaster, type Upcaster } from '../engine/upcaster.js';
 import type { EventStore } from '../store/EventStore.js';
@@ -67,6 +68,8 @@ export class Runtime {
       bus: this.bus,
       mutex: new KeyedMutex(),
       observer: this.metrics,
+      // In-process hot tier; the cache feature puts Redis here instead when one is configured.
+      stateCache: new MemoryStateCache(),
     };
   }
 

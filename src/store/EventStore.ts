@@ -27,6 +27,12 @@ export interface StoredEvent {
   timestamp: Date;
 }
 
+/**
+ * What a fold of event data needs, and all a data-only stream read returns: cheaper to read
+ * than a StoredEvent (no id, position, metadata or timestamp to decode).
+ */
+export type FoldEvent = Pick<StoredEvent, 'streamType' | 'streamId' | 'version' | 'type' | 'eventVersion' | 'data'>;
+
 /** An event about to be appended. */
 export interface NewEvent {
   id: string;
@@ -135,7 +141,11 @@ export interface EventStore {
    * resolves only after the commit.
    */
   append(request: AppendRequest): Promise<AppendResult>;
-  /** Events of one stream in version order. */
+  /**
+   * Events of one stream in version order. With `dataOnly`, only the FoldEvent fields are read
+   * (aggregate loads whose `apply` reads nothing else).
+   */
+  readStream(streamType: string, streamId: string, options: ReadStreamOptions & { dataOnly: true }): Promise<FoldEvent[]>;
   readStream(streamType: string, streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Current version of a stream (0 when it does not exist). */
   streamVersion(streamType: string, streamId: string): Promise<number>;

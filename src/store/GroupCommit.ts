@@ -1,7 +1,10 @@
 /**
- * Group commit (issue 8): appends that arrive while a batch is being written wait and go
- * together in the next transaction. There is no timer: a lone append is written at once, and
- * batches grow exactly as much as the load makes them wait anyway.
+ * Group commit (issue 8): appends wait in a queue and go to the database together. There is
+ * no timer: a lone append is written at once, and everything that arrives while a batch is
+ * being written goes into the next one, so batches grow exactly as much as the load makes
+ * appends wait anyway. A writer decides when it takes its batch (`take`): a one-statement
+ * batch takes it at once, a transaction takes it only once it holds the append lock, so it also
+ * gets what queued while it waited for the lock (see SqlEventStore.writeBatch).
  */
 import type { AppendRequest, AppendResult } from './EventStore.js';
 
@@ -11,14 +14,19 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Writes one batch; must settle every pending request it is given. */
-export type BatchWriter = (batch: readonly Pending[]) => Promise<void>;
+/**
+ * Writes one batch: calls `take` once, when it is ready to write (it may return nothing), and
+ * must settle every pending request `take` returned. Requests it never took stay queued.
+ */
+export type BatchWriter = (take: () => readonly Pending[]) => Promise<void>;
 export type { Pending };
 
 /** The queue in front of the database. */
 export class GroupCommit {
   private readonly queue: Pending[] = [];
   private active = 0;
+  /** Writers started that have not taken their batch yet. */
+  private waiting = 0;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -42,18 +50,31 @@ export class GroupCommit {
   }
 
   private pump(): void {
-    while (this.active < this.maxConcurrent && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.active++;
-      this.write(batch)
-        .catch((err: unknown) => {
-          for (const p of batch) p.reject(err);
-        })
-        .finally(() => {
-          this.active--;
-          this.pump();
-          if (this.active === 0 && this.queue.length === 0) for (const done of this.idle.splice(0)) done();
-        });
-    }
+    // No writer is started for appends that a writer still waiting for the lock will take.
+    while (this.active < this.maxConcurrent && this.queue.length > this.waiting * this.maxBatch) this.startWriter();
+  }
+
+  private startWriter(): void {
+    let taken: readonly Pending[] = [];
+    let took = false;
+    const take = (): readonly Pending[] => {
+      if (took) return taken;
+      took = true;
+      this.waiting--;
+      taken = this.queue.splice(0, this.maxBatch);
+      return taken;
+    };
+    this.active++;
+    this.waiting++;
+    this.write(take)
+      .catch((err: unknown) => {
+        for (const p of taken) p.reject(err);
+      })
+      .finally(() => {
+        if (!took) this.waiting--;
+        this.active--;
+        this.pump();
+        if (this.active === 0 && this.queue.length === 0) for (const done of this.idle.splice(0)) done();
+      });
   }
 }

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
-import { CommitOutcomeUnknownError, isConnectionError, toQueryResult, type SqlClient } from './SqlClient.js';
+import { CommitOutcomeUnknownError, isConnectionError, toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
 
 const INT8 = 20;
 
@@ -58,11 +58,19 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   return {
     kind: 'postgresql',
     query: (sql, params) => run(pool, sql, params),
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    async queryArrays<R extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      return (await pool.query<R>({ ...prepared(sql, params), rowMode: 'array' })).rows;
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
       let broken: unknown;
+      // A checked-out client whose connection dies (the server terminated it, crashed) emits
+      // 'error'; unheard, that would end the process. The running query fails with it anyway.
+      const onError = (err: unknown) => (broken ??= err);
+      client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        // The simple-query protocol runs both statements, each with its own snapshot.
+        await client.query(options.prelude === undefined ? 'BEGIN' : `BEGIN; ${options.prelude}`);
         let result: T;
         try {
           result = await fn({ query: (sql, params) => run(client, sql, params) });
@@ -79,6 +87,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
         }
         return result;
       } finally {
+        client.off('error', onError);
         // A client whose connection failed must not go back to the pool.
         client.release(broken === undefined ? undefined : (broken as Error));
       }

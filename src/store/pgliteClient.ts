@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
 import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
-import { toQueryResult, type SqlClient } from './SqlClient.js';
+import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
 
 const LOCK_FILE = 'tusk-es.pid';
 
@@ -29,8 +29,14 @@ export async function createPgliteClient(dataDir: string): Promise<SqlClient> {
   return {
     kind: 'embedded',
     query: (sql, params) => run(db, sql, params),
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
-      db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    async queryArrays<R extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      return (await db.query<R>(sql, params as unknown[] | undefined, { rowMode: 'array' })).rows;
+    },
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> =>
+      db.transaction(async (tx) => {
+        if (options.prelude !== undefined) await tx.exec(options.prelude);
+        return fn({ query: (sql, params) => run(tx, sql, params) });
+      }),
     async close() {
       await db.close();
       if (dir !== undefined) unlockDataDir(dir);

@@ -57,6 +57,19 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         expect(await store.streamVersion('user', 'o1')).toBe(0);
       }));
 
+    it('reads only what a fold needs with dataOnly: the same versions, types, schema versions and data', () =>
+      withStore(async (store) => {
+        const events = [newEvent('A', { x: 1 }), { ...newEvent('B', { y: 'ü', n: null }), eventVersion: 3 }, newEvent('C', { z: [1, { w: 2 }] })];
+        await store.append({ streamType: 'fold', streamId: 'f1', expectedVersion: 'no_stream', events });
+        await store.append({ streamType: 'fold', streamId: 'other', expectedVersion: 'no_stream', events: [newEvent('X')] });
+        const lean = (options = {}) => store.readStream('fold', 'f1', { ...options, dataOnly: true });
+        const full = await store.readStream('fold', 'f1');
+        expect(await lean()).toEqual(full.map(({ streamType, streamId, version, type, eventVersion, data }) => ({ streamType, streamId, version, type, eventVersion, data })));
+        expect((await lean({ fromVersion: 2, toVersion: 2 })).map((e) => [e.version, e.type, e.eventVersion])).toEqual([[2, 'B', 3]]);
+        expect(await lean({ untilTime: new Date(Date.now() - 60_000) })).toEqual([]);
+        expect(await store.readStream('fold', 'none', { dataOnly: true })).toEqual([]);
+      }));
+
     it('rejects a stale expected version or an existing stream and writes nothing', () =>
       withStore(async (store) => {
         await store.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });

@@ -1,51 +1,134 @@
 /**
  * Appends a batch of independent requests in ONE transaction (group commit, issue 8), while
  * each request keeps its own expected-version check, unique claims, idempotency key and
- * outcome. The transaction first takes a store-wide advisory lock, so:
+ * outcome. The caller's transaction already holds the store-wide append lock (lockAppends on
+ * PostgreSQL; PGlite runs one transaction at a time), so:
  *  - the versions, unique holders and keys read below cannot change before the commit, and
  *    every check is decided here, in TypeScript, without relying on a constraint error that
  *    would abort the whole batch;
  *  - appends commit in the order they draw positions, so the global log grows in commit
  *    order and a reader that follows positions never skips an event.
  * The lock is held from the first read to the commit; one lock and one WAL flush serve the
- * whole batch, which is why batching pays.
+ * whole batch, which is why batching pays. The common batch (see appendOptimistically) costs
+ * a single statement inside the lock.
  */
 import { ConflictError, type TuskError } from '../../errors.js';
 import type { AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
+import { streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
 
 /** What happened to one request of the batch. */
 export type AppendOutcome = { result: AppendResult } | { error: TuskError };
 
-interface EventParam {
-  n: number;
-  id: string;
-  st: string;
-  si: string;
-  v: number;
-  ty: string;
-  ev: number;
-  d: unknown;
-  m: Record<string, unknown>;
-  ts: string;
-}
-
-const streamKey = (type: string, id: string) => `${type}\u0000${id}`;
 const uniqueKey = (type: string, field: string, value: string) => `${type}\u0000${field}\u0000${value}`;
 
-/** The advisory lock key of a store (one per schema and prefix). */
-export function appendLockKey(t: StoreTables): string {
-  return `tusk-es/append/${t.events}`;
+/** Current stream versions known without reading them (the embedded store's StreamVersions). */
+export interface KnownVersions {
+  get(streamType: string, streamId: string): number | undefined;
 }
 
-/** Runs the batch inside `tx`; returns one outcome per request, in order. */
-export async function appendBatch(tx: SqlExecutor, t: StoreTables, requests: readonly AppendRequest[], hooks: readonly AppendHook[]): Promise<AppendOutcome[]> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(t)]);
+/** Runs the batch inside `tx`, which holds the append lock; returns one outcome per request, in order. */
+export async function appendBatch(
+  tx: SqlExecutor,
+  t: StoreTables,
+  requests: readonly AppendRequest[],
+  hooks: readonly AppendHook[],
+  options: { known?: KnownVersions; optimistic?: boolean } = {},
+): Promise<AppendOutcome[]> {
+  const optimistic = options.optimistic === false ? undefined : await appendOptimistically(tx, t, requests, hooks, options.known);
+  return optimistic ?? (await appendChecked(tx, t, requests, hooks));
+}
+
+/** What an optimistic write needs: the accepted requests, final versions, and each stream's base. */
+interface OptimisticPlan {
+  accepted: AcceptedAppend[];
+  versions: Map<string, number>;
+  bases: StreamBase[];
+  /** `known` vouches for every base: the SQL check can be left out. */
+  vouched: boolean;
+}
+
+/**
+ * The common batch: every request names the version it expects, claims no unique value and
+ * has no idempotency key, and requests of one stream follow each other. Then nothing needs
+ * reading first: one statement can check that every stream is at the version its first request
+ * expects and write everything, or write nothing when one is not. Undefined: not such a batch
+ * (or `known` already shows a conflict), so it goes through appendChecked.
+ */
+function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions | undefined): OptimisticPlan | undefined {
+  const bases = new Map<string, StreamBase>();
+  const versions = new Map<string, number>();
+  const accepted: AcceptedAppend[] = [];
+  for (const [index, request] of requests.entries()) {
+    const { expectedVersion, streamType: st, streamId: si } = request;
+    const claims = (request.unique?.claim.length ?? 0) + (request.unique?.release.length ?? 0);
+    if (expectedVersion === 'any' || claims > 0 || request.idempotencyKey !== undefined) return undefined;
+    const expected = expectedVersion === 'no_stream' ? 0 : expectedVersion;
+    const key = streamKey(st, si);
+    const at = versions.get(key);
+    if (at === undefined) bases.set(key, { st, si, b: expected });
+    else if (at !== expected) return undefined;
+    versions.set(key, expected + request.events.length);
+    accepted.push({ index, request, firstVersion: expected + 1 });
+  }
+  let vouched = known !== undefined;
+  for (const { st, si, b } of bases.values()) {
+    const version = known?.get(st, si);
+    // A known version that differs: a conflict for sure, which appendChecked reports.
+    if (version !== undefined && version !== b) return undefined;
+    if (version === undefined) vouched = false;
+  }
+  return { accepted, versions, bases: [...bases.values()], vouched };
+}
+
+/** The optimistic write inside `tx` (which holds the append lock); undefined when a stream was not at its base. */
+async function appendOptimistically(
+  tx: SqlExecutor,
+  t: StoreTables,
+  requests: readonly AppendRequest[],
+  hooks: readonly AppendHook[],
+  known: KnownVersions | undefined,
+): Promise<AppendOutcome[] | undefined> {
+  const plan = planOptimistic(requests, known);
+  if (plan === undefined) return undefined;
+  const stored = await writeAccepted(tx, t, plan.accepted, plan.versions, plan.vouched ? undefined : plan.bases);
+  if (stored === undefined) return undefined;
+  const outcomes: AppendOutcome[] = [];
+  await finish(tx, plan.accepted, stored, hooks, outcomes);
+  return outcomes;
+}
+
+/**
+ * The optimistic write as ONE statement outside any transaction (no append hooks): it takes
+ * the append lock itself (`lockKey`, PostgreSQL), before it writes anything, so positions and
+ * transaction ids still follow commit order; one round trip and one commit per batch. Its
+ * snapshot may predate the lock, so the check may pass on a stream that changed meanwhile:
+ * then the events' unique (stream, version) index refuses the statement, and the caller runs
+ * the batch again in a transaction (as for undefined: a stream not at its base, nothing written).
+ */
+export async function appendAtOnce(
+  db: SqlExecutor,
+  t: StoreTables,
+  requests: readonly AppendRequest[],
+  lockKey: string | undefined,
+  known: KnownVersions | undefined,
+): Promise<AppendOutcome[] | undefined> {
+  const plan = planOptimistic(requests, known);
+  if (plan === undefined) return undefined;
+  const stored = await writeAccepted(db, t, plan.accepted, plan.versions, plan.vouched ? undefined : plan.bases, lockKey);
+  if (stored === undefined) return undefined;
+  const outcomes: AppendOutcome[] = [];
+  for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
+  return outcomes;
+}
+
+/** The general batch: reads versions, unique holders and keys, and decides request by request. */
+async function appendChecked(tx: SqlExecutor, t: StoreTables, requests: readonly AppendRequest[], hooks: readonly AppendHook[]): Promise<AppendOutcome[]> {
   const current = await readVersions(tx, t, requests);
   const holders = await readUniqueHolders(tx, t, requests);
   const usedKeys = await readIdempotencyKeys(tx, t, requests);
 
-  const outcomes: (AppendOutcome | undefined)[] = [];
-  const accepted: { index: number; request: AppendRequest; firstVersion: number }[] = [];
+  const outcomes: AppendOutcome[] = [];
+  const accepted: AcceptedAppend[] = [];
   const touchedUniques = new Map<string, { type: string; field: string; value: string; owner: string | null }>();
   requests.forEach((request, index) => {
     const key = streamKey(request.streamType, request.streamId);
@@ -72,13 +155,18 @@ export async function appendBatch(tx: SqlExecutor, t: StoreTables, requests: rea
   });
 
   if (accepted.length > 0) {
-    const stored = await writeAccepted(tx, t, accepted, current);
+    const stored = (await writeAccepted(tx, t, accepted, current))!;
     if (touchedUniques.size > 0) await writeUniques(tx, t, [...touchedUniques.values()]);
-    const all = accepted.flatMap(({ index }) => stored.get(index) ?? []).sort((a, b) => a.position - b.position);
-    for (const hook of hooks) await hook(tx, all);
-    for (const { index } of accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
+    await finish(tx, accepted, stored, hooks, outcomes);
   }
-  return outcomes.map((o) => o!);
+  return outcomes;
+}
+
+/** Runs the append hooks over the written events (in position order) and records the results. */
+async function finish(tx: SqlExecutor, accepted: readonly AcceptedAppend[], stored: ReadonlyMap<number, StoredEvent[]>, hooks: readonly AppendHook[], outcomes: AppendOutcome[]): Promise<void> {
+  const all = accepted.flatMap(({ index }) => stored.get(index) ?? []).sort((a, b) => a.position - b.position);
+  for (const hook of hooks) await hook(tx, all);
+  for (const { index } of accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
 }
 
 function versionProblem(request: AppendRequest, version: number): TuskError | undefined {
@@ -130,81 +218,6 @@ async function readIdempotencyKeys(tx: SqlExecutor, t: StoreTables, requests: re
   if (keys.length === 0) return new Set();
   const { rows } = await tx.query<{ key: string }>(`SELECT key FROM ${t.idempotency} WHERE key = ANY($1::text[])`, [keys]);
   return new Set(rows.map((r) => r.key));
-}
-
-/**
- * One statement writes the events, the stream versions, the idempotency records and the
- * snapshots of every accepted request (absent parts are empty sets), so a batch costs one
- * round trip for its writes whatever its size.
- */
-async function writeAccepted(
-  tx: SqlExecutor,
-  t: StoreTables,
-  accepted: readonly { index: number; request: AppendRequest; firstVersion: number }[],
-  finalVersions: ReadonlyMap<string, number>,
-): Promise<Map<number, StoredEvent[]>> {
-  const events: EventParam[] = [];
-  const owners = new Map<string, number>();
-  const streams = new Map<string, { st: string; si: string; v: number }>();
-  const snapshots = new Map<string, { st: string; si: string; v: number; h: string; s: unknown }>();
-  const keys: { k: string; f: string; st: string; si: string; ids: string[] }[] = [];
-  for (const { index, request, firstVersion } of accepted) {
-    const { streamType: st, streamId: si } = request;
-    request.events.forEach((e, i) => {
-      owners.set(e.id, index);
-      events.push({ n: events.length, id: e.id, st, si, v: firstVersion + i, ty: e.type, ev: e.eventVersion, d: e.data ?? {}, m: e.metadata, ts: e.timestamp.toISOString() });
-    });
-    const key = streamKey(st, si);
-    streams.set(key, { st, si, v: finalVersions.get(key)! });
-    // Several requests of one stream in a batch: the last snapshot wins (one row per stream).
-    if (request.snapshot !== undefined) snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
-    if (request.idempotencyKey !== undefined) keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
-  }
-  const { rows } = await tx.query<{ position: number; id: string }>(
-    `WITH ev AS (
-       INSERT INTO ${t.events} (id, stream_type, stream_id, version, type, event_version, data, metadata, created_at)
-       SELECT x.id, x.st, x.si, x.v, x.ty, x.ev, x.d, x.m, x.ts
-       FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id uuid, st text, si text, v integer, ty text, ev integer, d jsonb, m jsonb, ts timestamptz)
-       ORDER BY x.n
-       RETURNING position, id
-     ), st AS (
-       INSERT INTO ${t.streams} (stream_type, stream_id, version)
-       SELECT x.st, x.si, x.v FROM jsonb_to_recordset($2::jsonb) AS x(st text, si text, v integer)
-       ON CONFLICT (stream_type, stream_id) DO UPDATE SET version = EXCLUDED.version
-     ), idem AS (
-       INSERT INTO ${t.idempotency} (key, fingerprint, stream_type, stream_id, positions)
-       SELECT x.k, x.f, x.st, x.si,
-              ARRAY(SELECT ev.position FROM ev JOIN jsonb_array_elements_text(x.ids) AS e(id) ON ev.id = e.id::uuid ORDER BY ev.position)
-       FROM jsonb_to_recordset($3::jsonb) AS x(k text, f text, st text, si text, ids jsonb)
-     ), snap AS (
-       INSERT INTO ${t.snapshots} (stream_type, stream_id, version, config_hash, state)
-       SELECT x.st, x.si, x.v, x.h, x.s FROM jsonb_to_recordset($4::jsonb) AS x(st text, si text, v integer, h text, s jsonb)
-       ON CONFLICT (stream_type, stream_id) DO UPDATE
-         SET version = EXCLUDED.version, config_hash = EXCLUDED.config_hash, state = EXCLUDED.state, created_at = now()
-     )
-     SELECT position, id FROM ev`,
-    [JSON.stringify(events), JSON.stringify([...streams.values()]), JSON.stringify(keys), JSON.stringify([...snapshots.values()])],
-  );
-  const positions = new Map(rows.map((r) => [r.id, Number(r.position)]));
-  const out = new Map<number, StoredEvent[]>();
-  for (const e of events) {
-    const index = owners.get(e.id)!;
-    const list = out.get(index) ?? [];
-    list.push({
-      id: e.id,
-      type: e.ty,
-      streamType: e.st,
-      streamId: e.si,
-      version: e.v,
-      position: positions.get(e.id)!,
-      eventVersion: e.ev,
-      data: e.d,
-      metadata: e.m,
-      timestamp: new Date(e.ts),
-    });
-    out.set(index, list);
-  }
-  return out;
 }
 
 /** Applies the net change of unique values: every touched value is removed, then the new holders inserted. */

@@ -1,0 +1,111 @@
+/**
+ * Collects the figures of one `npm run bench`: measures each (warm-up + 3 runs), prints it
+ * beside its baseline as soon as it is known, and keeps skipped figures with their reason.
+ */
+import { fmt, measure, type BaselineId, type FigureResult, type Measure, type Unit } from './harness.js';
+
+/** What a figure is. */
+export interface FigureSpec {
+  id: string;
+  title: string;
+  unit: Unit;
+  baseline?: BaselineId;
+  /** Lower is better (times, memory): the ratio is then baseline / figure. Default: higher is better. */
+  lowerIsBetter?: boolean;
+}
+
+/** A figure that could not be measured in this run. */
+export interface SkippedFigure {
+  id: string;
+  title: string;
+  reason: string;
+}
+
+/** Issue 8's targets: ratio to the same-run baseline. */
+export const TARGETS: Readonly<Record<string, number>> = {
+  append_64: 2.5,
+  http_64: 1.2,
+  load_10k: 0.8,
+  rebuild_100k: 0.5,
+  embedded_64: 3,
+};
+
+/** The results of a run. */
+export class Report {
+  readonly results: FigureResult[] = [];
+  readonly skipped: SkippedFigure[] = [];
+  readonly baselines: Partial<Record<BaselineId, number>> = {};
+  /** How to run each baseline again, to pair its runs with a figure's (set by baselineFigures). */
+  readonly baselineRuns: Partial<Record<BaselineId, Measure>> = {};
+
+  constructor(private readonly log: (line: string) => void = (line) => process.stdout.write(line + '\n')) {}
+
+  /** Measures a baseline (same protocol as a figure), remembers its median and how to run it again. */
+  async baseline(id: BaselineId, title: string, unit: Unit, fn: Measure): Promise<void> {
+    const m = await measure(fn);
+    this.baselines[id] = m.median;
+    this.baselineRuns[id] = fn;
+    this.push({ id: `baseline_${id}`, title: `${id}: ${title}`, unit }, m, null, null);
+  }
+
+  /**
+   * Measures a figure (warm-up + 3 runs) and prints it beside its baseline. A figure with a
+   * baseline alternates its runs with runs of that baseline (warm-up pair, then 3 pairs, the
+   * order swapped every pair) and is read against the median of those: on a machine shared with
+   * other work, a baseline measured minutes earlier is not the same machine.
+   */
+  async figure(spec: FigureSpec, fn: Measure, runs = 3, warmup = 1): Promise<FigureResult> {
+    const against = spec.baseline === undefined ? undefined : this.baselineRuns[spec.baseline];
+    if (against === undefined) return this.push(spec, await measure(fn, runs, warmup), spec.baseline ?? null, spec.baseline === undefined ? null : (this.baselines[spec.baseline] ?? null));
+    const base: number[] = [];
+    const samples: number[] = [];
+    for (let i = 0; i < warmup + runs; i++) {
+      const pair = i % 2 === 0 ? [await against(), await fn()] : [await fn(), await against()].reverse();
+      if (i < warmup) continue;
+      base.push(pair[0]!);
+      samples.push(pair[1]!);
+    }
+    return this.push(spec, summarise(samples), spec.baseline!, summarise(base).median);
+  }
+
+  /** Records a figure measured elsewhere (e.g. percentiles of one load run). */
+  record(spec: FigureSpec, samples: readonly number[]): FigureResult {
+    return this.push(spec, summarise(samples), null, null);
+  }
+
+  /** Notes a figure that cannot be measured now, with the reason (printed as "skipped: …"). */
+  skip(id: string, title: string, reason: string): void {
+    this.skipped.push({ id, title, reason });
+    this.log(`${id.padEnd(22)} skipped: ${reason}`);
+  }
+
+  /** The target figures: met, missed (below the target) and not measured in this run. */
+  targets(): { met: string[]; missed: string[]; notMeasured: string[] } {
+    const out = { met: [] as string[], missed: [] as string[], notMeasured: [] as string[] };
+    for (const [id, target] of Object.entries(TARGETS)) {
+      const r = this.results.find((x) => x.id === id);
+      if (r === undefined || r.ratio === null) out.notMeasured.push(id);
+      else (r.ratio >= target ? out.met : out.missed).push(id);
+    }
+    return out;
+  }
+
+  private push(spec: FigureSpec, m: { median: number; min: number; max: number }, baseline: BaselineId | null, base: number | null): FigureResult {
+    const ratio = base === null || base === 0 ? null : spec.lowerIsBetter === true ? base / m.median : m.median / base;
+    const result: FigureResult = { id: spec.id, title: spec.title, median: m.median, min: m.min, max: m.max, unit: spec.unit, baseline, baselineMedian: base, ratio };
+    this.results.push(result);
+    const target = TARGETS[spec.id];
+    const against =
+      baseline === null || base === null
+        ? ''
+        : `   ${baseline} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×${target === undefined ? '' : ratio! >= target ? ` (target ${target}×: met)` : ` (target ${target}×: MISSED)`}`;
+    this.log(`${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}   ${spec.title}`);
+    return result;
+  }
+}
+
+/** Median, min and max of some samples. */
+function summarise(samples: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}

@@ -1,0 +1,70 @@
+/**
+ * Config figures (issue 2): parse + validate of a generated 1 MB .tsk, through the whole
+ * pipeline `check` and `serve` run (parse, operators, aliases, zod, cross-checks, expression
+ * checks). Two files: test/support/largeTsk.ts (every syntax style, mostly unknown blocks, so
+ * mostly parsing) and a 1 MB app of real aggregates (mostly validation).
+ */
+import { loadConfigText } from '../src/config/loadConfig.js';
+import { generateLargeTsk } from '../test/support/largeTsk.js';
+import type { BenchContext } from './BenchContext.js';
+import { elapsedMs } from './harness.js';
+
+const BYTES = 1_000_000;
+
+/** About `bytes` of a valid app: many aggregates with commands, rules, apply and unique fields. */
+export function generateLargeApp(bytes: number): string {
+  const parts = ['server = { port = 4000 }\n\naggregates = {\n'];
+  let size = parts[0]!.length;
+  for (let i = 0; size < bytes; i++) {
+    const block = `    account_${i} = {
+        snapshot_frequency = ${50 + (i % 100)}
+        state = { email = "", name = "", status = "none", balance = 0 }
+        unique = ["email"]
+        status_field = "status"
+        valid_status_transitions = { "none" = ["active"], "active" = ["closed"] }
+        commands = {
+            Open${i} = { creates = true, input = { email = "email", name = { type = "string", min = 1, max = 100 } }, emits = "Opened${i}" }
+            Deposit${i} = {
+                input = { amount = { type = "number", min = 0 } }
+                require = [{ when = "status == 'active' AND input.amount > 0", message = "only active accounts take deposits" }]
+                emit = { type = "Deposited${i}", data = { amount = "input.amount", at = "NOW()" } }
+            }
+            Close${i} = { require = ["status != 'closed'"], emits = "Closed${i}" }
+        }
+        apply = {
+            Opened${i} = { email = "data.email", name = "data.name", status = "'active'" }
+            Deposited${i} = { balance = "balance + COALESCE(data.amount, 0)" }
+            Closed${i} = { status = "'closed'" }
+        }
+    }
+`;
+    parts.push(block);
+    size += block.length;
+  }
+  parts.push('}\n');
+  return parts.join('');
+}
+
+async function parseMs(text: string, expectModel: boolean): Promise<number> {
+  let errors = 0;
+  let model = false;
+  const ms = await elapsedMs(async () => {
+    const loaded = await loadConfigText(text, 'large.tsk', { mode: 'check', env: {} });
+    errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    model = loaded.model !== undefined;
+  });
+  if (errors > 0 || model !== expectModel) throw new Error(`the generated .tsk did not load cleanly (${errors} errors)`);
+  return ms;
+}
+
+/** The parse + validate figures. */
+export async function parseFigures(ctx: BenchContext): Promise<void> {
+  const syntax = generateLargeTsk(BYTES);
+  await ctx.report.figure({ id: 'parse_1mb', title: `parse + validate a generated 1 MB .tsk of every syntax style (${(syntax.length / 1e6).toFixed(2)} MB)`, unit: 'ms', lowerIsBetter: true }, () =>
+    parseMs(syntax, true),
+  );
+  const app = generateLargeApp(BYTES);
+  await ctx.report.figure({ id: 'parse_1mb_app', title: `parse + validate a generated 1 MB app of real aggregates (${(app.length / 1e6).toFixed(2)} MB)`, unit: 'ms', lowerIsBetter: true }, () =>
+    parseMs(app, true),
+  );
+}

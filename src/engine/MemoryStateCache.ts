@@ -1,0 +1,43 @@
+/**
+ * The default hot tier when no Redis `cache` is configured: recent aggregate states in this
+ * process. Like every StateCache it is only a starting point — the stream's tail after the
+ * cached version is read on every load — so it saves the snapshot lookup and the fold since
+ * the snapshot, never correctness (another process's appends are in the tail). Commands even
+ * skip the tail read (see handleCommand), which leaves them no read at all (bench `http_64`).
+ */
+import type { CachedState, StateCache } from './StateCache.js';
+
+/** A bounded, least-recently-set map of aggregate states. */
+export class MemoryStateCache implements StateCache {
+  private readonly entries = new Map<string, { hash: string; value: CachedState }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /**
+   * The cached state, deeply frozen: it is shared by every load that gets it, and the engine
+   * only reads states (evolve builds new ones), so no copy is made per load.
+   */
+  get(type: string, id: string, configHash: string): Promise<CachedState | undefined> {
+    const entry = this.entries.get(`${type}\u0000${id}`);
+    return Promise.resolve(entry === undefined || entry.hash !== configHash ? undefined : entry.value);
+  }
+
+  set(type: string, id: string, configHash: string, value: CachedState): void {
+    const key = `${type}\u0000${id}`;
+    const old = this.entries.get(key);
+    // A load that raced a command may finish last: never go back to an older version.
+    if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
+    this.entries.delete(key);
+    // A frozen copy: the caller keeps (and may change) the state it handed in.
+    this.entries.set(key, { hash: configHash, value: Object.freeze({ version: value.version, state: deepFreeze(structuredClone(value.state)) }) });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+/** Writes the accepted requests of an append batch in one statement (see appendBatch). */
+import type { AppendRequest, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
+import { batchWriteSql } from './batchWriteSql.js';
+
+/** A request that passed its checks, and the version its first event gets. */
+export interface AcceptedAppend {
+  index: number;
+  request: AppendRequest;
+  firstVersion: number;
+}
+
+/** A stream and the version it must be at for an optimistic batch to be written. */
+export interface StreamBase {
+  st: string;
+  si: string;
+  b: number;
+}
+
+/** The key of a stream in the batch's maps. */
+export const streamKey = (type: string, id: string): string => `${type}\u0000${id}`;
+
+interface EventParam {
+  n: number;
+  id: string;
+  st: string;
+  si: string;
+  v: number;
+  ty: string;
+  ev: number;
+  d: unknown;
+  m: Record<string, unknown>;
+  ts: string;
+}
+
+/**
+ * One statement (batchWriteSql) writes the events, the stream versions, the idempotency
+ * records and the snapshots of every accepted request, so a batch costs one round trip for
+ * its writes whatever its size. With a `guard`, the statement first checks that every stream
+ * is at its base version and writes nothing (resolving to undefined) when one is not. With a
+ * `lockKey`, the statement takes the append lock itself (see appendAtOnce).
+ */
+export async function writeAccepted(
+  tx: SqlExecutor,
+  t: StoreTables,
+  accepted: readonly AcceptedAppend[],
+  finalVersions: ReadonlyMap<string, number>,
+  guard?: readonly StreamBase[],
+  lockKey?: string,
+): Promise<Map<number, StoredEvent[]> | undefined> {
+  const events: EventParam[] = [];
+  const owners = new Map<string, number>();
+  const streams = new Map<string, { st: string; si: string; v: number }>();
+  const snapshots = new Map<string, { st: string; si: string; v: number; h: string; s: unknown }>();
+  const keys: { k: string; f: string; st: string; si: string; ids: string[] }[] = [];
+  const times: number[] = [];
+  for (const { index, request, firstVersion } of accepted) {
+    const { streamType: st, streamId: si } = request;
+    request.events.forEach((e, i) => {
+      owners.set(e.id, index);
+      times.push(e.timestamp.getTime());
+      events.push({ n: events.length, id: e.id, st, si, v: firstVersion + i, ty: e.type, ev: e.eventVersion, d: e.data ?? {}, m: e.metadata, ts: e.timestamp.toISOString() });
+    });
+    const key = streamKey(st, si);
+    streams.set(key, { st, si, v: finalVersions.get(key)! });
+    // Several requests of one stream in a batch: the last snapshot wins (one row per stream).
+    if (request.snapshot !== undefined) snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
+    if (request.idempotencyKey !== undefined) keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
+  }
+  const parts = { keys: keys.length > 0, snapshots: snapshots.size > 0, guard: guard !== undefined, lockKey };
+  const params: string[] = [JSON.stringify(events), JSON.stringify([...streams.values()])];
+  if (parts.keys) params.push(JSON.stringify(keys));
+  if (parts.snapshots) params.push(JSON.stringify([...snapshots.values()]));
+  if (guard !== undefined) params.push(JSON.stringify(guard));
+  const { rows } = await tx.query<{ position: number; id: string }>(batchWriteSql(t, parts), params);
+  // Every request has events, so no row means the guard found a stream not at its base.
+  if (rows.length === 0) return undefined;
+  const positions = new Map(rows.map((r) => [r.id, Number(r.position)]));
+  const out = new Map<number, StoredEvent[]>();
+  for (const [i, e] of events.entries()) {
+    const index = owners.get(e.id)!;
+    const list = out.get(index) ?? [];
+    list.push({
+      id: e.id,
+      type: e.ty,
+      streamType: e.st,
+      streamId: e.si,
+      version: e.v,
+      // PostgreSQL prints a uuid in lower case.
+      position: positions.get(e.id.toLowerCase())!,
+      eventVersion: e.ev,
+      data: e.d,
+      metadata: e.m,
+      timestamp: new Date(times[i]!),
+    });
+    out.set(index, list);
+  }
+  return out;
+}
+

@@ -1,0 +1,73 @@
+/**
+ * The one-statement batch (appendAtOnce) on a real PostgreSQL: its snapshot is taken before
+ * it waits for the append lock, so another writer can commit in between. Its version check
+ * then passes on stale data, and the events' unique (stream, version) index must refuse the
+ * statement, so that the batch is decided again in a transaction: the stale append fails with
+ * VERSION_CONFLICT, appends queued behind it succeed, and nothing is written twice.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appSchema } from '../../src/config/schema/index.js';
+import type { EventStore } from '../../src/store/EventStore.js';
+import { openEventStore } from '../../src/store/index.js';
+import { appendLockKey } from '../../src/store/sql/lockAppends.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { newEvent } from './contract.js';
+
+let url: string;
+let store: EventStore;
+const batches: number[] = [];
+beforeAll(async () => {
+  url = await createTestDatabase(inject('pgUrl'));
+  store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, { onBatch: (n) => batches.push(n) });
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+describe('one-statement batches', () => {
+  it('a writer that commits while a batch waits for the lock fails only the stale append, writing nothing twice', async () => {
+    const stream = `s-${randomUUID()}`;
+    await store.append({ streamType: 'race', streamId: stream, expectedVersion: 'no_stream', events: [newEvent('A')] });
+    // Another process holds the append lock and writes version 2 of the stream.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
+      await other.query(`INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'race', $2, 2, 'Other', '{}')`, [randomUUID(), stream]);
+      await other.query(`UPDATE ${store.tables.streams} SET version = 2 WHERE stream_type = 'race' AND stream_id = $1`, [stream]);
+      // The stale append's statement starts now (snapshot: version 1) and waits for the lock;
+      // the fresh one queues behind it.
+      const fresh = `f-${randomUUID()}`;
+      const outcomes = Promise.allSettled([
+        store.append({ streamType: 'race', streamId: stream, expectedVersion: 1, events: [newEvent('Stale')] }),
+        store.append({ streamType: 'race', streamId: fresh, expectedVersion: 'no_stream', events: [newEvent('Fresh')] }),
+      ]);
+      await waitForLockWaiter(other, url);
+      await other.query('COMMIT');
+      const [stale, ok] = await outcomes;
+      expect(stale.status === 'rejected' && (stale.reason as { code?: string }).code).toBe('VERSION_CONFLICT');
+      expect(ok.status).toBe('fulfilled');
+      expect((await store.readStream('race', stream)).map((e) => [e.version, e.type])).toEqual([
+        [1, 'A'],
+        [2, 'Other'],
+      ]);
+      expect((await store.readStream('race', fresh)).map((e) => e.type)).toEqual(['Fresh']);
+    } finally {
+      await other.end();
+    }
+  });
+});
+
+/** Resolves once a session of the database waits for an advisory lock (our batch statement). */
+async function waitForLockWaiter(client: pg.Client, databaseUrl: string): Promise<void> {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const { rows } = await client.query(`SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1`, [database]);
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no batch came to wait for the append lock');
+}
