@@ -30,10 +30,22 @@ const types = {
 
 /** Names prepared statements by their text, so each is parsed once per connection. */
 const statementNames = new Map<string, string>();
+/**
+ * A server keeps every named statement of a connection until it closes, so only the first
+ * MAX_PREPARED distinct texts get names: the store's and features' fixed statements come
+ * first; SQL shaped by requests (query filters) past the bound runs unnamed instead of growing
+ * every connection's memory without limit.
+ */
+export const MAX_PREPARED = 1000;
 function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   let name = statementNames.get(sql);
-  if (name === undefined) statementNames.set(sql, (name = `tusk_${statementNames.size}`));
-  return { name, text: sql, values: params as unknown[] | undefined };
+  if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(sql, (name = `tusk_${statementNames.size}`));
+  return name === undefined ? { text: sql, values: params as unknown[] | undefined } : { name, text: sql, values: params as unknown[] | undefined };
+}
+
+/** How many distinct statement texts have a prepared-statement name (for tests). */
+export function preparedStatementCount(): number {
+  return statementNames.size;
 }
 
 /** Opens a pool (connections are made lazily). */

@@ -103,3 +103,18 @@ describe('postgresql only', () => {
     }
   });
 });
+
+describe('prepared statements', () => {
+  it('names at most MAX_PREPARED distinct statement texts; more run unnamed and still work', async () => {
+    const { MAX_PREPARED, preparedStatementCount } = await import('../../src/store/pgClient.js');
+    const store = await openEventStore(config(freshSchema()));
+    try {
+      for (let i = 0; preparedStatementCount() < MAX_PREPARED; i++) await store.query(`SELECT ${i}::int AS n`);
+      const { rows } = await store.query<{ n: number }>(`SELECT $1::int + ${MAX_PREPARED} AS n`, [1]);
+      expect(rows).toEqual([{ n: MAX_PREPARED + 1 }]);
+      expect(preparedStatementCount()).toBe(MAX_PREPARED);
+    } finally {
+      await store.close();
+    }
+  });
+});
