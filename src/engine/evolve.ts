@@ -2,6 +2,8 @@
  * How events evolve aggregate state (SPEC §3 `apply`): each field of an apply entry is an
  * expression over the state BEFORE the event (bare names) and the event (`data.*`,
  * `metadata.*`, `timestamp`, `version`, …). Events without an entry shallow-merge their data.
+ * `position` is not a root here: a command folds its new events before the store gives them
+ * positions, so a state built from it would differ from a later replay's.
  */
 import type { FoldEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
@@ -17,7 +19,6 @@ export function eventRoots(event: StoredEvent, state: AggregateState): Record<st
     metadata: event.metadata,
     timestamp: event.timestamp.toISOString(),
     version: event.version,
-    position: event.position,
     event_type: event.type,
     event_version: event.eventVersion,
     aggregate_id: event.streamId,
@@ -29,7 +30,7 @@ export function eventRoots(event: StoredEvent, state: AggregateState): Record<st
 /**
  * The roots of one fold step. The timestamp stays a Date (the evaluator reads a Date as its
  * ISO text), so folds that never name it do not pay for formatting it on every event. A
- * FoldEvent (data-only read) has no metadata, timestamp or position: it is only used for
+ * FoldEvent (data-only read) has no metadata or timestamp: it is only used for
  * aggregates whose apply names none of them (AggregateDefinition.foldsDataOnly).
  */
 function foldRoots(event: StoredEvent | FoldEvent, state: AggregateState): Record<string, unknown> {
@@ -49,7 +50,6 @@ function foldRoots(event: StoredEvent | FoldEvent, state: AggregateState): Recor
     metadata: event.metadata,
     timestamp: event.timestamp,
     version: event.version,
-    position: event.position,
     event_type: event.type,
     event_version: event.eventVersion,
     aggregate_id: event.streamId,
@@ -100,7 +100,6 @@ export function evolveAll(definition: AggregateDefinition, state: AggregateState
         full.metadata = event.metadata;
         full.timestamp = event.timestamp;
         full.version = event.version;
-        full.position = event.position;
         full.event_type = event.type;
         full.event_version = event.eventVersion;
         full.aggregate_id = event.streamId;

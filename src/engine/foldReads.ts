@@ -7,7 +7,7 @@ import type { ExprNode } from '../expr/index.js';
 import { parseExpression } from '../expr/index.js';
 
 /** Event roots a data-only read (FoldEvent) does not carry. */
-const EVENT_ONLY_ROOTS = new Set(['metadata', 'timestamp', 'position']);
+const EVENT_ONLY_ROOTS = new Set(['metadata', 'timestamp']);
 
 /** The first names of every path in `node` (and `timestamp` for NOW()). */
 function pathNames(node: ExprNode, out: Set<string>): Set<string> {
@@ -42,7 +42,7 @@ function pathNames(node: ExprNode, out: Set<string>): Set<string> {
 }
 
 /**
- * True when no `apply` expression names metadata, timestamp or position (or calls NOW()), so the fold needs
+ * True when no `apply` expression names metadata or timestamp (or calls NOW()), so the fold needs
  * only what FoldEvent carries. An expression that does not parse counts as reading everything.
  */
 export function applyReadsDataOnly(apply: Readonly<Record<string, Readonly<Record<string, string>>>>): boolean {

@@ -56,3 +56,20 @@ describe('evolve', () => {
     expect(compileAggregate(changed.aggregates.acct!, 'acct', changed).configHash).not.toBe(def.configHash);
   });
 });
+
+describe('position in apply', () => {
+  it('is not an event root in apply (a command folds before positions exist): `position` is a state field there, and check says so', async () => {
+    const m = appSchema.parse({
+      aggregates: { p: { state: { position: 'left', moves: 0 }, commands: {}, apply: { Moved: { moves: 'moves + 1', seen: 'position' } } } },
+    });
+    const d = compileAggregate(m.aggregates.p!, 'p', m);
+    const e: StoredEvent = { id: 'm1', type: 'Moved', eventVersion: 1, data: {}, metadata: {}, streamType: 'p', streamId: 'x', version: 1, position: 987, timestamp: new Date() };
+    expect(evolve(d, d.initialState as Record<string, unknown>, e)).toMatchObject({ seen: 'left', moves: 1 });
+    expect(evolveAll(d, d.initialState as Record<string, unknown>, [e, { ...e, id: 'm2', version: 2, position: 988 }])).toMatchObject({ seen: 'left', moves: 2 });
+    const { loadConfigText } = await import('../../src/config/index.js');
+    const { diagnostics } = await loadConfigText('aggregates = { q = { state = { n = 0 }, commands = { A = { creates = true, emits = "A" } }, apply = { A = { n = "position" } } } }', 'app.tsk', { mode: 'check' });
+    expect(diagnostics.map((x) => `${x.severity} ${x.code} ${x.message}`)).toEqual([
+      expect.stringMatching(/^warning EXPR_UNKNOWN_NAME .*unknown state field 'position' \('position' is not available in an apply rule/),
+    ]);
+  });
+});

@@ -82,12 +82,13 @@ describe('data-only loads', () => {
     await store?.close();
   });
 
-  it('are used exactly when apply names no metadata, timestamp, position or NOW()', () => {
+  it('are used exactly when apply names no metadata, timestamp or NOW() (position is a state field in apply)', () => {
     expect(acct.foldsDataOnly).toBe(true);
     expect(audited.foldsDataOnly).toBe(false);
     expect(applyReadsDataOnly({ E: { a: 'COALESCE(data.a, version)' } })).toBe(true);
     expect(applyReadsDataOnly({ E: { a: 'NOW()' } })).toBe(false);
-    expect(applyReadsDataOnly({ E: { a: "CONCAT(aggregate_id, '-', position)" } })).toBe(false);
+    expect(applyReadsDataOnly({ E: { a: "CONCAT(aggregate_id, '-', position)" } })).toBe(true);
+    expect(applyReadsDataOnly({ E: { a: "CONCAT(aggregate_id, '-', timestamp)" } })).toBe(false);
     expect(applyReadsDataOnly({ E: { a: 'data.x IN (metadata.y, 1)' } })).toBe(false);
   });
 
