@@ -1,6 +1,7 @@
 /**
  * Values that loading could not produce: an unset `@env` (null, already a warning in
- * check), an unsupported operator (null, already an error) and an `@query` that check did
+ * check), an unsupported operator or a value the parser could not read (null, already an
+ * error) and an `@query` that check did
  * not run (deferred). They are dropped before validation so that one fault is reported once
  * and defaults apply, instead of a second "expected string, got null" for the same text.
  */
@@ -9,7 +10,7 @@ import type { Path, SourceMap } from '../tsk/document.js';
 import { DeferredQuery } from '../tsk/deferredQuery.js';
 import { isPlainObject } from './paths.js';
 
-const ALREADY_REPORTED = new Set(['TSK_ENV_NOT_SET', 'TSK_UNSUPPORTED_OPERATOR', 'TSK_OPERATOR_ARGS', 'TSK_QUERY', 'TSK_FILE']);
+const ALREADY_REPORTED = new Set(['TSK_SYNTAX', 'TSK_ENV_NOT_SET', 'TSK_UNSUPPORTED_OPERATOR', 'TSK_OPERATOR_ARGS', 'TSK_QUERY', 'TSK_FILE']);
 
 /** Removes (in place) nulls produced by reported operator failures from a loaded value. */
 export function dropFailedOperators(value: Record<string, unknown>, sourceMap: SourceMap, diagnostics: readonly Diagnostic[]): void {
