@@ -30,8 +30,32 @@ describe('compileToSql', () => {
       values: [2, 1.5],
       type: 'float8',
       nextParam: 3,
+      origins: [
+        { root: 'data', path: [{ field: 'quantity' }] },
+        { root: 'data', path: [{ field: 'unit_price' }] },
+      ],
+      reads: [
+        { root: 'data', path: [{ field: 'quantity' }], kind: 'number' },
+        { root: 'data', path: [{ field: 'unit_price' }], kind: 'number' },
+      ],
     });
-    expect(compile('id = aggregate_id')(event({}))).toEqual({ sql: '("id" = $1::text)', values: ['o-1'], type: 'boolean', nextParam: 2 });
+    expect(compile('id = aggregate_id')(event({}))).toEqual({
+      sql: '("id" = $1::text)',
+      values: ['o-1'],
+      type: 'boolean',
+      nextParam: 2,
+      origins: [{ root: 'aggregate_id', path: [] }],
+      reads: [{ root: 'aggregate_id', path: [], kind: 'string' }],
+    });
+  });
+
+  it('says where each value comes from, and which kinds of root values its SQL was built for', () => {
+    const f = compile("CONCAT(data.items[0], 'x', NOW()) = COALESCE(data.missing, email)")(event({ items: ['a'] }));
+    expect(f.origins).toEqual([{ root: 'data', path: [{ field: 'items' }, { index: 0 }] }, { constant: 'x' }, { now: true }]);
+    expect(f.reads).toEqual([
+      { root: 'data', path: [{ field: 'items' }, { index: 0 }], kind: 'string' },
+      { root: 'data', path: [{ field: 'missing' }], kind: 'null' },
+    ]);
   });
 
   it('binds text constants too, so nothing from the config is spliced into SQL', () => {
@@ -63,7 +87,7 @@ describe('compileToSql', () => {
 
   it('numbers placeholders from the given start and qualifies columns as asked', () => {
     const f = compileToSql(parseExpression('item_count + data.n + data.n').ast!, { ...ORDERS, column: (c) => `o."${c}"` });
-    expect(f(event({ n: 1 }), 4)).toEqual({ sql: '((o."item_count"::float8 + $4::float8) + $4::float8)', values: [1], type: 'float8', nextParam: 5 });
+    expect(f(event({ n: 1 }), 4)).toMatchObject({ sql: '((o."item_count"::float8 + $4::float8) + $4::float8)', values: [1], type: 'float8', nextParam: 5 });
   });
 
   it('binds NOW() as the scope time, never the database clock', () => {

@@ -95,7 +95,13 @@ describe('projection lifecycle', () => {
     expect(result.events).toBe(120);
     expect(await allRows(system, 'balances')).toEqual(inline);
     expect(reports.at(-1)).toMatchObject({ finished: true, done: 120, total: 120 });
-    expect(reports.filter((r) => !r.finished).map((r) => r.done)).toEqual([16, 32, 48, 64, 80, 96, 112, 120, 120]);
+    // the 20 Opened inserts come first: the database writes them (16, then 4), the process the rest
+    expect(result.inDatabase).toBe(20);
+    const done = reports.filter((r) => !r.finished).map((r) => r.done);
+    expect(done.slice(0, 3)).toEqual([16, 20, 36]);
+    expect(done.at(-1)).toBe(120);
+    done.forEach((d, i) => expect(d - (done[i - 1] ?? 0)).toBeLessThanOrEqual(16));
+    done.forEach((d, i) => expect(d).toBeGreaterThanOrEqual(done[i - 1] ?? 0));
   });
 
   it('loses no command appended while the rebuild replays', async () => {

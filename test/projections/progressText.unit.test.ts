@@ -15,6 +15,6 @@ describe('rebuild progress text', () => {
 
   it('writes plain lines when stderr is not a terminal, and a summary', () => {
     expect(progressLine(at(52_000, 1_200))).toBe('users: 52000/100000 events (52%), 41235 events/s, ETA 2s');
-    expect(resultLine({ projection: 'users', events: 100_000, position: 123_456, durationMs: 2_500 })).toBe('users: rebuilt from 100,000 events in 2.5s (40,000 events/s), at position 123456');
+    expect(resultLine({ projection: 'users', events: 100_000, position: 123_456, durationMs: 2_500, inDatabase: 0 })).toBe('users: rebuilt from 100,000 events in 2.5s (40,000 events/s), at position 123456');
   });
 });

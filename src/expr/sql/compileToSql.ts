@@ -11,7 +11,7 @@ import { quoteIdent } from '../../store/quoteIdent.js';
 import type { ExprNode, PathNode } from '../ast.js';
 import { compileExpression } from '../evaluate/compileExpression.js';
 import type { CompiledExpression, EvalScope } from '../scope.js';
-import { kindOf } from '../values.js';
+import { kindOf, type Kind } from '../values.js';
 import { SqlBuilder, type ValueSource } from './SqlBuilder.js';
 import type { FragType } from './frag.js';
 
@@ -35,6 +35,23 @@ export interface SqlFragment {
   type: SqlType;
   /** The next free placeholder number, for the fragment after this one in the same statement. */
   nextParam: number;
+  /** Where each value comes from, in the same order (lets the database compute them itself). */
+  origins: readonly ValueOrigin[];
+  /** The root values the SQL text was built for, with their kinds in this call (its signature). */
+  reads: readonly RootRead[];
+}
+
+/** One step of a root path: `.name` or `[index]`. */
+export type PathStep = { field: string } | { index: number };
+
+/** A placeholder's value: a root path of the scope, a constant text of the expression, or NOW(). */
+export type ValueOrigin = { root: string; path: readonly PathStep[] } | { constant: string } | { now: true };
+
+/** A root path read by a fragment, and the kind of its value that the fragment's SQL assumes. */
+export interface RootRead {
+  root: string;
+  path: readonly PathStep[];
+  kind: Kind;
 }
 
 /** An expression compiled for SQL: a fragment per call, with the SQL text cached per signature. */
@@ -44,10 +61,13 @@ interface Built {
   sql: string;
   type: SqlType;
   sources: ValueSource[];
+  origins: ValueOrigin[];
+  reads: RootRead[];
 }
 
 interface Slot {
   name: string;
+  path: PathStep[];
   read: CompiledExpression;
 }
 
@@ -64,7 +84,8 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
     const key = pathKey(node);
     let index = byKey.get(key);
     if (index === undefined) {
-      index = slots.push({ name: node.name, read: compileExpression(node) }) - 1;
+      const path = node.segments.map((g): PathStep => (g.kind === 'field' ? { field: g.name } : { index: g.index }));
+      index = slots.push({ name: node.name, path, read: compileExpression(node) }) - 1;
       byKey.set(key, index);
     }
     slotOf.set(node, index);
@@ -75,6 +96,7 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
   return (scope, firstParam = context.firstParam ?? 1) => {
     const tags: string[] = [];
     const values: unknown[] = [];
+    const kinds: Kind[] = [];
     for (const slot of slots) {
       if (!Object.hasOwn(scope.roots, slot.name)) {
         tags.push('c');
@@ -82,7 +104,9 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
         continue;
       }
       const v = slot.read(scope);
-      tags.push(TAGS[kindOf(v)]);
+      const kind = kindOf(v);
+      tags.push(TAGS[kind]);
+      kinds.push(kind);
       values.push(v);
     }
     const key = `${firstParam}:${tags.join('')}`;
@@ -90,12 +114,15 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
     if (built === undefined) {
       const builder = new SqlBuilder({ tags, slotOf, columns: context.columns, column, firstParam });
       const f = builder.finish(ast);
-      built = { sql: f.sql, type: PUBLIC_TYPE[f.type], sources: f.sources };
+      const origins = f.sources.map((src): ValueOrigin => ('slot' in src ? { root: slots[src.slot]!.name, path: slots[src.slot]!.path } : 'value' in src ? { constant: src.value } : { now: true }));
+      const roots = slots.filter((_s, i) => tags[i] !== 'c');
+      const reads = roots.map((slot, i): RootRead => ({ root: slot.name, path: slot.path, kind: kinds[i]! }));
+      built = { sql: f.sql, type: PUBLIC_TYPE[f.type], sources: f.sources, origins, reads };
       if (cache.size >= MAX_CACHED) cache.clear();
       cache.set(key, built);
     }
     const bound = built.sources.map((src) => ('slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : (scope.now ?? new Date()).toISOString()));
-    return { sql: built.sql, values: bound, type: built.type, nextParam: firstParam + bound.length };
+    return { sql: built.sql, values: bound, type: built.type, nextParam: firstParam + bound.length, origins: built.origins, reads: built.reads };
   };
 }
 

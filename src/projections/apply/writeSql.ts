@@ -3,6 +3,7 @@
  * of one shape (inserts and upserts that do not read the row) become ONE statement over a
  * jsonb array of their values: the same expression SQL, with each placeholder `$n` read from
  * the row's n-th value instead, so a merged write stores exactly what the single ones would.
+ * A rebuild can also read those values straight from the event rows (replayInDatabase.ts).
  */
 import type { PlannedWrite } from './PlannedWrite.js';
 
@@ -29,22 +30,47 @@ export function writeSql(t: TableRef, w: PlannedWrite): string {
 const PLACEHOLDER = /\$(\d+)(?=::)/g;
 
 /**
- * The statement of several writes of `w`'s shape; its one parameter is `mergedValues(writes)`.
- * Undefined when the shape cannot be merged.
+ * The rows a multi-row statement writes: its FROM (and filter), their order, and the SQL that
+ * reads placeholder `$n`'s value (as text: the `::type` after it converts it) from one row.
  */
-export function mergedWriteSql(t: TableRef, w: PlannedWrite): string | undefined {
+export interface RowSource {
+  from: string;
+  filter?: string;
+  orderBy: string;
+  value: (n: number) => string;
+  /**
+   * Inserts only: a row whose key exists fails the statement instead of being skipped, which
+   * spares ON CONFLICT's speculative insertion; the caller then writes the rows another way.
+   */
+  failOnConflict?: boolean;
+}
+
+/** The rows of a merged statement: its one parameter, a jsonb array of each write's values (`mergedValues`). */
+const VALUE_ROWS: RowSource = {
+  from: 'jsonb_array_elements($1::jsonb) WITH ORDINALITY AS _tusk_x(r, n)',
+  orderBy: '_tusk_x.n',
+  value: (n) => `(_tusk_x.r ->> ${n - 1})`,
+};
+
+/**
+ * The statement of several writes of `w`'s shape, one per row of `source`; by default its one
+ * parameter is `mergedValues(writes)`. Undefined when the shape cannot be merged.
+ */
+export function mergedWriteSql(t: TableRef, w: PlannedWrite, source: RowSource = VALUE_ROWS): string | undefined {
   if (!w.mergeable || w.rowKey !== undefined || (w.action !== 'insert' && w.action !== 'upsert')) return undefined;
   const seen = new Set<number>();
   // Every placeholder of a compiled fragment is written `$n::type` (a cast follows it).
   const rebind = (sql: string) =>
     sql.replace(PLACEHOLDER, (_m, n: string) => {
       seen.add(Number(n));
-      return `(_tusk_x.r ->> ${Number(n) - 1})`;
+      return source.value(Number(n));
     });
   const exprs = w.exprs.map(rebind);
-  const where = w.where === undefined ? '' : ` WHERE ${rebind(w.where)}`;
+  const filters = [source.filter, w.where === undefined ? undefined : `(${rebind(w.where)})`].filter((f) => f !== undefined);
   if (seen.size !== w.values.length || [...seen].some((n) => n < 1 || n > w.values.length)) return undefined;
-  return `INSERT INTO ${t.table} AS _tusk_t (${w.columns.join(', ')}) SELECT ${exprs.join(', ')} FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS _tusk_x(r, n)${where} ORDER BY _tusk_x.n ${onConflict(t, w)}`;
+  const where = filters.length === 0 ? '' : ` WHERE ${filters.join(' AND ')}`;
+  const conflict = source.failOnConflict === true && w.action === 'insert' ? '' : ` ${onConflict(t, w)}`;
+  return `INSERT INTO ${t.table} AS _tusk_t (${w.columns.join(', ')}) SELECT ${exprs.join(', ')} FROM ${source.from}${where} ORDER BY ${source.orderBy}${conflict}`;
 }
 
 /** The one parameter of a merged statement: each write's values as texts (the casts in the SQL type them). */

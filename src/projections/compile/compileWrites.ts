@@ -6,7 +6,7 @@
  */
 import type { ProjectionMapping } from '../../config/schema/projections.js';
 import { ConfigError } from '../../errors.js';
-import { baseType, compileExpression, compileToSql, parseExpression, toColumnType, type CompiledSql, type EvalScope, type ExprNode, type SqlContext, type SqlType } from '../../expr/index.js';
+import { baseType, compileExpression, compileToSql, parseExpression, toColumnType, type CompiledSql, type EvalScope, type ExprNode, type RootRead, type SqlContext, type SqlFragment, type SqlType, type ValueOrigin } from '../../expr/index.js';
 import { quoteIdent } from '../../store/quoteIdent.js';
 import type { StoredEvent } from '../../store/EventStore.js';
 import type { PlannedWrite, WriteAction } from '../apply/PlannedWrite.js';
@@ -74,16 +74,14 @@ export function compileMapping(target: WriteTarget, mapping: ProjectionMapping, 
     if (rowKey !== undefined) {
       const k = rowKey.sql(scope, out.next);
       rowKeySql = toColumnType(k.sql, k.type, rowKey.type);
-      out.values.push(...k.values);
-      out.next = k.nextParam;
+      out.add(k);
     }
     for (const part of [filter, condition]) {
       if (part === undefined) continue;
       const f = part(scope, out.next);
       const sql = f.type === 'boolean' ? f.sql : toColumnType(f.sql, f.type, 'boolean');
       where = where === undefined ? sql : `(${where}) AND (${sql})`;
-      out.values.push(...f.values);
-      out.next = f.nextParam;
+      out.add(f);
     }
     const key = keyValue === undefined ? undefined : keyText(keyValue(scope), keyType);
     return {
@@ -94,6 +92,8 @@ export function compileMapping(target: WriteTarget, mapping: ProjectionMapping, 
       where,
       rowKey: rowKeySql,
       values: out.values,
+      origins: out.origins,
+      reads: out.reads,
       mergeable: rowKey === undefined && (action === 'insert' || key !== undefined),
       key,
     };
@@ -121,22 +121,46 @@ export function compileDataUpsert(target: WriteTarget): WritePlanner {
     const fields = [...fixed, ...present];
     const out = bind(fields, scope);
     const key = keyText(keyValue(scope), keyType);
-    return { target: target.index, action: 'upsert', columns: fields.map((f) => (f.quoted ??= quoteIdent(f.column))), exprs: out.exprs, values: out.values, mergeable: key !== undefined, key };
+    return {
+      target: target.index,
+      action: 'upsert',
+      columns: fields.map((f) => (f.quoted ??= quoteIdent(f.column))),
+      exprs: out.exprs,
+      values: out.values,
+      origins: out.origins,
+      reads: out.reads,
+      mergeable: key !== undefined,
+      key,
+    };
   };
 }
 
-/** Binds each field's fragment for `scope`, converted to its column's type. */
-function bind(fields: readonly CompiledField[], scope: EvalScope): { exprs: string[]; values: unknown[]; next: number } {
-  const exprs: string[] = [];
-  const values: unknown[] = [];
-  let next = 1;
-  for (const f of fields) {
-    const frag = f.sql(scope, next);
-    exprs.push(converted(f, frag.sql, frag.type));
-    values.push(...frag.values);
-    next = frag.nextParam;
+/** The values of a write's fragments so far, and the next placeholder number. */
+class Bound {
+  readonly exprs: string[] = [];
+  readonly values: unknown[] = [];
+  readonly origins: ValueOrigin[] = [];
+  readonly reads: RootRead[] = [];
+  next = 1;
+
+  /** Takes `frag`'s values (its SQL goes where the caller puts it). */
+  add(frag: SqlFragment): void {
+    for (const v of frag.values) this.values.push(v);
+    for (const o of frag.origins) this.origins.push(o);
+    for (const r of frag.reads) this.reads.push(r);
+    this.next = frag.nextParam;
   }
-  return { exprs, values, next };
+}
+
+/** Binds each field's fragment for `scope`, converted to its column's type. */
+function bind(fields: readonly CompiledField[], scope: EvalScope): Bound {
+  const out = new Bound();
+  for (const f of fields) {
+    const frag = f.sql(scope, out.next);
+    out.exprs.push(converted(f, frag.sql, frag.type));
+    out.add(frag);
+  }
+  return out;
 }
 
 // fragments repeat (compileToSql caches them per signature): so do their conversions

@@ -1,7 +1,8 @@
 /**
  * Rebuild (SPEC §5): replay the whole log into fresh tables, then swap them in atomically.
  * Readers keep using the old tables until the swap commits. The replay runs in batches (one
- * transaction each, writes merged into multi-row statements) while commands keep appending;
+ * transaction each, writes merged into multi-row statements; the database writes a batch by
+ * itself when it can, see replayInDatabase.ts) while commands keep appending;
  * the swap transaction then takes the store's append lock, applies what was appended since,
  * and renames the tables and sets the checkpoint together, so no event is lost or applied
  * twice — whatever the projection's mode, and while inline hooks or an async worker run.
@@ -18,11 +19,13 @@ import type { CompiledProjection } from '../compile/compileProjection.js';
 import { Lease } from '../run/Lease.js';
 import { countEvents } from '../sql/countEvents.js';
 import { lockProjection } from '../sql/lockProjection.js';
+import { refreshStatistics } from '../sql/refreshStatistics.js';
 import { lockedHead, readEventsAfter } from '../sql/readEventsAfter.js';
 import { dropFreshTables, freshName, swapTables } from '../sql/swapTables.js';
 import { freshTables } from '../sql/tableRefs.js';
 import { createTableSql } from '../tables/tableDdl.js';
 import { RebuildClock, type RebuildProgress } from './RebuildProgress.js';
+import { replayInDatabase } from './replayInDatabase.js';
 
 /** How a rebuild runs. */
 export interface RebuildOptions {
@@ -34,6 +37,8 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Lease owner id of this process (default: a random one). */
   owner?: string;
+  /** False: every batch goes through this process, none is written by the database itself (tests compare the two). */
+  inDatabase?: boolean;
 }
 
 /** What a finished rebuild did. */
@@ -44,6 +49,8 @@ export interface RebuildResult {
   /** The checkpoint the swapped-in tables are at (the head of the log at the swap). */
   position: number;
   durationMs: number;
+  /** Of `events`, those the database wrote by itself (see replayInDatabase). */
+  inDatabase: number;
 }
 
 const LEASE_TTL_MS = 30_000;
@@ -86,13 +93,16 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   const upcast = options.upcaster ?? identityUpcaster;
   const limit = options.batchSize ?? 5000;
   const types = projection.types;
-  const clock = new RebuildClock(projection.name, await countEvents(store, store.tables, types, await store.headPosition()), options.onProgress);
+  const logHead = await store.headPosition();
+  await refreshStatistics(store, store.tables, logHead);
+  const clock = new RebuildClock(projection.name, await countEvents(store, store.tables, types, logHead), options.onProgress);
 
   let position = 0;
+  const written = { inDatabase: 0 };
   // Replays up to the head, then up to the new head while appends added more than a batch
   // meanwhile, so the swap (which blocks appends) has little left to apply.
   for (let upTo = await store.headPosition(); ; ) {
-    position = await replay(store, projection, fresh, position, upTo, limit, upcast, clock);
+    position = await replayUpTo(store, projection, fresh, position, upTo, limit, upcast, clock, options, written);
     const head = await store.headPosition();
     if (head - Math.max(position, upTo) <= limit) break;
     upTo = head;
@@ -119,23 +129,69 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   });
   clock.advance(swapped.caughtUp, swapped.head);
   const done = clock.finish();
-  return { projection: projection.name, events: done.done, position: swapped.head, durationMs: done.elapsedMs };
+  return { projection: projection.name, events: done.done, position: swapped.head, durationMs: done.elapsedMs, inDatabase: written.inDatabase };
 }
 
 /**
  * Writes the events after `from` into the fresh tables, until it has passed `upTo` or read
- * what is safely readable; resolves to the position of the last event written.
+ * what is safely readable: batches in the database while they qualify, the others in this
+ * process (more of them before the database is tried again, each time it cannot take one).
+ * Resolves to the position of the last event written.
  */
-async function replay(store: EventStore, projection: CompiledProjection, fresh: readonly TableRef[], from: number, upTo: number, limit: number, upcast: Upcaster, clock: RebuildClock): Promise<number> {
+async function replayUpTo(
+  store: EventStore,
+  projection: CompiledProjection,
+  fresh: readonly TableRef[],
+  from: number,
+  upTo: number,
+  limit: number,
+  upcast: Upcaster,
+  clock: RebuildClock,
+  options: RebuildOptions,
+  written: { inDatabase: number },
+): Promise<number> {
   let position = from;
+  let inProcess = 1;
+  for (;;) {
+    const fast = options.inDatabase === false ? { position, events: 0, done: false } : await replayInDatabase(store, projection, fresh, position, upTo, limit, upcast, clock);
+    written.inDatabase += fast.events;
+    if (fast.done) return fast.position;
+    inProcess = options.inDatabase === false ? Infinity : fast.events > 0 ? 1 : Math.min(inProcess * 2, 64);
+    const slow = await replay(store, projection, fresh, fast.position, upTo, limit, upcast, clock, inProcess);
+    position = slow.position;
+    if (slow.done) return position;
+  }
+}
+
+/**
+ * Writes at most `maxBatches` batches after `from` in this process; `done` when it has passed
+ * `upTo` or read what is safely readable.
+ */
+async function replay(
+  store: EventStore,
+  projection: CompiledProjection,
+  fresh: readonly TableRef[],
+  from: number,
+  upTo: number,
+  limit: number,
+  upcast: Upcaster,
+  clock: RebuildClock,
+  maxBatches: number,
+): Promise<{ position: number; done: boolean }> {
+  let position = from;
+  let done = false;
   // Three things overlap: reading batch k+1, planning batch k (CPU), writing batch k-1.
   let next: Promise<StoredEvent[]> | undefined = read(store, position, projection.types, limit);
   let writing: Promise<void> = Promise.resolve();
-  while (next !== undefined) {
+  for (let batches = 1; next !== undefined; batches++) {
     const batch: StoredEvent[] = await next;
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      done = true;
+      break;
+    }
     position = batch[batch.length - 1]!.position;
-    next = batch.length < limit || position >= upTo ? undefined : read(store, position, projection.types, limit);
+    done = batch.length < limit || position >= upTo;
+    next = done || batches >= maxBatches ? undefined : read(store, position, projection.types, limit);
     const events = batch.map(upcast);
     const planned = planStatements(projection, fresh, events, 'all');
     await writing;
@@ -145,7 +201,7 @@ async function replay(store: EventStore, projection: CompiledProjection, fresh: 
     writing.catch(() => undefined);
   }
   await writing;
-  return position;
+  return { position, done };
 }
 
 /** Reads a batch; a failure is kept until the batch is awaited (it may be read ahead). */
