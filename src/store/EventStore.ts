@@ -119,7 +119,6 @@ export type AppendHook = (tx: SqlExecutor, events: readonly StoredEvent[]) => Pr
 export interface StoreTables {
   schema: string;
   events: string;
-  streams: string;
   snapshots: string;
   idempotency: string;
   uniques: string;

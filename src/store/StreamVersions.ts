@@ -3,7 +3,7 @@
  * written without checking them in SQL (bench `embedded_64`: on PGlite, where every statement
  * is parsed and planned anew, the check costs a fifth of a batch). Sound only where this
  * process is the one writer: a PGlite data dir is held by one process (pgliteClient's pid
- * lock) and every write to the streams table is an append through the store. Versions are set
+ * lock) and every event is written by an append through the store. Versions are set
  * only after their commit, and everything is forgotten when a batch fails, so a doubtful
  * commit can never leave a stale version behind.
  */

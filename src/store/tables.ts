@@ -8,7 +8,6 @@ export function storeTables(schema: string, prefix: string): StoreTables {
   return {
     schema,
     events: table('events'),
-    streams: table('streams'),
     snapshots: table('snapshots'),
     idempotency: table('idempotency'),
     uniques: table('uniques'),

@@ -37,7 +37,6 @@ describe('one-statement batches', () => {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
       await other.query(`INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'race', $2, 2, 'Other', '{}')`, [randomUUID(), stream]);
-      await other.query(`UPDATE ${store.tables.streams} SET version = 2 WHERE stream_type = 'race' AND stream_id = $1`, [stream]);
       // The stale append's statement starts now (snapshot: version 1) and waits for the lock;
       // the fresh one queues behind it.
       const fresh = `f-${randomUUID()}`;

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
 import { openEventStore } from '../../src/store/index.js';
+import { runMigrations } from '../../src/store/migrations/runMigrations.js';
+import { SCHEMA_MIGRATIONS } from '../../src/store/migrations/schemaMigrations.js';
+import { createPgliteClient } from '../../src/store/pgliteClient.js';
+import { storeTables } from '../../src/store/tables.js';
 import { eventStoreContract, newEvent } from './contract.js';
 
 const config = (dataDir: string) => appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir } }).event_store;
@@ -29,6 +33,34 @@ describe('embedded store on disk', () => {
       const third = await openEventStore(config(dir));
       expect(await third.streamVersion('a', '1')).toBe(1);
       await third.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a v3 store: stream versions then come from the events, and the versions table is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tusk-embedded-'));
+    try {
+      // a store written by schema v3, which kept versions in a streams table
+      const client = await createPgliteClient(dir);
+      const tables = storeTables('public', '');
+      await runMigrations(client, tables, SCHEMA_MIGRATIONS.filter((m) => m.version <= 3));
+      await client.query(`INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'a', '1', 1, 'A', '{}'), (gen_random_uuid(), 'a', '1', 2, 'B', '{}')`);
+      await client.query(`INSERT INTO ${tables.table('streams')} (stream_type, stream_id, version) VALUES ('a', '1', 2)`);
+      await client.close();
+
+      const store = await openEventStore(config(dir));
+      try {
+        expect(await store.streamVersion('a', '1')).toBe(2);
+        await expect(store.append({ streamType: 'a', streamId: '1', expectedVersion: 1, events: [newEvent('C')] })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+        await expect(store.append({ streamType: 'a', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('C')] })).rejects.toMatchObject({ code: 'STREAM_EXISTS' });
+        const appended = await store.append({ streamType: 'a', streamId: '1', expectedVersion: 2, events: [newEvent('C')] });
+        expect(appended.events[0]!.version).toBe(3);
+        const { rows } = await store.query<{ name: string | null }>(`SELECT to_regclass('public.streams')::text AS name`);
+        expect(rows[0]!.name).toBeNull();
+      } finally {
+        await store.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

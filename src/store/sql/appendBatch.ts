@@ -38,10 +38,9 @@ export async function appendBatch(
   return optimistic ?? (await appendChecked(tx, t, requests, hooks));
 }
 
-/** What an optimistic write needs: the accepted requests, final versions, and each stream's base. */
+/** What an optimistic write needs: the accepted requests and each stream's base. */
 interface OptimisticPlan {
   accepted: AcceptedAppend[];
-  versions: Map<string, number>;
   bases: StreamBase[];
   /** `known` vouches for every base: the SQL check can be left out. */
   vouched: boolean;
@@ -77,7 +76,7 @@ function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions
     if (version !== undefined && version !== b) return undefined;
     if (version === undefined) vouched = false;
   }
-  return { accepted, versions, bases: [...bases.values()], vouched };
+  return { accepted, bases: [...bases.values()], vouched };
 }
 
 /** The optimistic write inside `tx` (which holds the append lock); undefined when a stream was not at its base. */
@@ -90,7 +89,7 @@ async function appendOptimistically(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(tx, t, plan.accepted, plan.versions, plan.vouched ? undefined : plan.bases);
+  const stored = await writeAccepted(tx, t, plan.accepted, plan.vouched ? undefined : plan.bases);
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   await finish(tx, plan.accepted, stored, hooks, outcomes);
@@ -114,7 +113,7 @@ export async function appendAtOnce(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(db, t, plan.accepted, plan.versions, plan.vouched ? undefined : plan.bases, lockKey);
+  const stored = await writeAccepted(db, t, plan.accepted, plan.vouched ? undefined : plan.bases, lockKey);
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
@@ -155,7 +154,7 @@ async function appendChecked(tx: SqlExecutor, t: StoreTables, requests: readonly
   });
 
   if (accepted.length > 0) {
-    const stored = (await writeAccepted(tx, t, accepted, current))!;
+    const stored = (await writeAccepted(tx, t, accepted))!;
     if (touchedUniques.size > 0) await writeUniques(tx, t, [...touchedUniques.values()]);
     await finish(tx, accepted, stored, hooks, outcomes);
   }
@@ -195,8 +194,10 @@ function keyProblem(request: AppendRequest, used: ReadonlySet<string>): TuskErro
 
 async function readVersions(tx: SqlExecutor, t: StoreTables, requests: readonly AppendRequest[]): Promise<Map<string, number>> {
   const { rows } = await tx.query<{ stream_type: string; stream_id: string; version: number }>(
-    `SELECT s.stream_type, s.stream_id, s.version FROM ${t.streams} s
-     JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON s.stream_type = k.t AND s.stream_id = k.i`,
+    `SELECT k.t AS stream_type, k.i AS stream_id, v.version
+       FROM unnest($1::text[], $2::text[]) AS k(t, i)
+       CROSS JOIN LATERAL (SELECT max(e.version) AS version FROM ${t.events} e WHERE e.stream_type = k.t AND e.stream_id = k.i) AS v
+      WHERE v.version IS NOT NULL`,
     [requests.map((r) => r.streamType), requests.map((r) => r.streamId)],
   );
   return new Map(rows.map((r) => [streamKey(r.stream_type, r.stream_id), r.version]));

@@ -1,6 +1,6 @@
 /**
- * The one statement that writes an append batch (see appendBatch): events, stream versions,
- * and — only when the batch has any — idempotency records and snapshots. Leaving the unused
+ * The one statement that writes an append batch (see appendBatch): events, and — only when
+ * the batch has any — idempotency records and snapshots. Leaving the unused
  * parts out keeps the common statement small: PGlite parses and plans every statement anew
  * (bench `embedded_64`), and a smaller plan also executes faster on PostgreSQL.
  */
@@ -21,7 +21,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
 /**
  * The statement text for `parts` (identical text for identical parts, so pg prepares each
  * variant once). The batch travels as JSON text (json_to_recordset: read once, no jsonb
- * document built first, which costs PGlite a tenth of a batch). Parameters: $1 events, $2 streams, then keys, snapshots and the guard's
+ * document built first, which costs PGlite a tenth of a batch). Parameters: $1 events, then keys, snapshots and the guard's
  * stream bases when present, each a JSON array; it returns the new events' `position, id`
  * (no row when the guard failed: then nothing was written).
  */
@@ -35,10 +35,11 @@ export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
 }
 
 function build(t: StoreTables, parts: BatchParts): string {
-  let param = 2;
+  let param = 1;
   const keysParam = parts.keys ? ++param : 0;
   const snapshotsParam = parts.snapshots ? ++param : 0;
-  // The guard is evaluated once (a one-time filter); each stream is looked up by its primary key.
+  // The guard is evaluated once (a one-time filter); each stream's version is its newest
+  // event's, found through the events' unique (stream_type, stream_id, version) index.
   const only = parts.guard ? 'WHERE NOT EXISTS (SELECT 1 FROM stale)' : '';
   // With the lock in the statement, every row written is joined with it: no row (and so no
   // position, no transaction id) can be produced before the lock is held.
@@ -51,7 +52,7 @@ function build(t: StoreTables, parts: BatchParts): string {
   if (parts.guard) {
     ctes.push(`stale AS MATERIALIZED (
        SELECT 1 FROM jsonb_to_recordset($${++param}::jsonb) AS x(st text, si text, b integer) ${locked}
-       WHERE COALESCE((SELECT s.version FROM ${t.streams} s WHERE s.stream_type = x.st AND s.stream_id = x.si), 0) <> x.b
+       WHERE COALESCE((SELECT max(e.version) FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si), 0) <> x.b
        LIMIT 1
      )`);
   }
@@ -63,12 +64,6 @@ function build(t: StoreTables, parts: BatchParts): string {
        ${only}
        ORDER BY x.n
        RETURNING position, id
-     )`,
-    `st AS (
-       INSERT INTO ${t.streams} (stream_type, stream_id, version)
-       SELECT x.st, x.si, x.v FROM json_to_recordset($2::json) AS x(st text, si text, v integer) ${locked}
-       ${only}
-       ON CONFLICT (stream_type, stream_id) DO UPDATE SET version = EXCLUDED.version
      )`,
   );
   if (parts.keys) {

@@ -33,8 +33,7 @@ interface EventParam {
 }
 
 /**
- * One statement (batchWriteSql) writes the events, the stream versions, the idempotency
- * records and the snapshots of every accepted request, so a batch costs one round trip for
+ * One statement (batchWriteSql) writes the events, the idempotency records and the snapshots of every accepted request, so a batch costs one round trip for
  * its writes whatever its size. With a `guard`, the statement first checks that every stream
  * is at its base version and writes nothing (resolving to undefined) when one is not. With a
  * `lockKey`, the statement takes the append lock itself (see appendAtOnce).
@@ -43,13 +42,11 @@ export async function writeAccepted(
   tx: SqlExecutor,
   t: StoreTables,
   accepted: readonly AcceptedAppend[],
-  finalVersions: ReadonlyMap<string, number>,
   guard?: readonly StreamBase[],
   lockKey?: string,
 ): Promise<Map<number, StoredEvent[]> | undefined> {
   const events: EventParam[] = [];
   const owners = new Map<string, number>();
-  const streams = new Map<string, { st: string; si: string; v: number }>();
   const snapshots = new Map<string, { st: string; si: string; v: number; h: string; s: unknown }>();
   const keys: { k: string; f: string; st: string; si: string; ids: string[] }[] = [];
   const times: number[] = [];
@@ -61,13 +58,12 @@ export async function writeAccepted(
       events.push({ n: events.length, id: e.id, st, si, v: firstVersion + i, ty: e.type, ev: e.eventVersion, d: e.data ?? {}, m: e.metadata, ts: e.timestamp.toISOString() });
     });
     const key = streamKey(st, si);
-    streams.set(key, { st, si, v: finalVersions.get(key)! });
     // Several requests of one stream in a batch: the last snapshot wins (one row per stream).
     if (request.snapshot !== undefined) snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
     if (request.idempotencyKey !== undefined) keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
   }
   const parts = { keys: keys.length > 0, snapshots: snapshots.size > 0, guard: guard !== undefined, lockKey };
-  const params: string[] = [JSON.stringify(events), JSON.stringify([...streams.values()])];
+  const params: string[] = [JSON.stringify(events)];
   if (parts.keys) params.push(JSON.stringify(keys));
   if (parts.snapshots) params.push(JSON.stringify([...snapshots.values()]));
   if (guard !== undefined) params.push(JSON.stringify(guard));
