@@ -49,7 +49,7 @@ export class SqlEventStore implements EventStore {
   readonly kind: 'postgresql' | 'embedded';
   private readonly hooks: AppendHook[] = [];
   private readonly commits: GroupCommit;
-  /** Embedded only: the versions of recently appended streams (see StreamVersions). */
+  /** The versions of streams this store appended to recently (see StreamVersions). */
   private readonly versions: StreamVersions | undefined;
   /** PostgreSQL only: the number of the append lock (see lockAppends). */
   private lockKey: Promise<string> | undefined;
@@ -61,7 +61,7 @@ export class SqlEventStore implements EventStore {
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = client.kind;
-    this.versions = client.kind === 'embedded' ? new StreamVersions() : undefined;
+    this.versions = new StreamVersions();
     this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }
 
@@ -112,7 +112,10 @@ export class SqlEventStore implements EventStore {
       const outcomes = await this.client.transaction(
         async (tx) => {
           batch = take();
-          return batch.length === 0 ? [] : appendBatch(tx, this.tables, batch.map((p) => p.request), this.hooks, { known: this.versions, optimistic });
+          // In a transaction a refused write would abort the batch: only the embedded store's
+          // versions (which no other process can change) may stand in for the SQL check there.
+          const known = this.kind === 'embedded' ? this.versions : undefined;
+          return batch.length === 0 ? [] : appendBatch(tx, this.tables, batch.map((p) => p.request), this.hooks, { known, optimistic });
         },
         prelude === undefined ? {} : { prelude },
       );

@@ -1,11 +1,15 @@
 /**
- * Stream versions the embedded store knows to be current, so a batch of known streams is
- * written without checking them in SQL (bench `embedded_64`: on PGlite, where every statement
- * is parsed and planned anew, the check costs a fifth of a batch). Sound only where this
- * process is the one writer: a PGlite data dir is held by one process (pgliteClient's pid
- * lock) and every event is written by an append through the store. Versions are set
- * only after their commit, and everything is forgotten when a batch fails, so a doubtful
- * commit can never leave a stale version behind.
+ * Stream versions this store has committed, so a batch of known streams is written without
+ * checking them in SQL (bench `embedded_64`, `append_64`). Versions are set only after their
+ * commit and everything is forgotten when a batch fails, so a doubtful commit never leaves a
+ * version behind that the log does not have; versions only grow, so a known version is never
+ * ahead of the stream.
+ *  - Embedded: a PGlite data dir is held by one process (pgliteClient's pid lock) and every
+ *    event is written by an append through the store, so a known version is the current one.
+ *  - PostgreSQL: another process may have appended since, so a known version may be behind.
+ *    Then the batch's write collides with that process's event in the events' unique
+ *    (stream, version) index and writes nothing, and the batch is decided again in a
+ *    transaction that reads the stream (appendAtOnce, SqlEventStore.writeBatch).
  */
 
 /** A bounded map (type, id) → version; the oldest entries go first. */

@@ -104,6 +104,37 @@ describe('postgresql only', () => {
   });
 });
 
+describe('versions a store remembers, with another process writing', () => {
+  it('refuses a stale expected version that matches what this store last wrote, writing nothing twice', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([openEventStore(config(schema)), openEventStore(config(schema))]);
+    try {
+      // a remembers version 1; b (another process) then writes version 2
+      await a.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
+      await b.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('B')] });
+      // a's caller still believes in version 1, as a remembers: the write must not pass
+      await expect(a.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('Stale')] })).rejects.toMatchObject({
+        code: 'VERSION_CONFLICT',
+        details: { expected: 1, actual: 2 },
+      });
+      // and one that expects the real version goes through, from either store
+      await a.append({ streamType: 's', streamId: '1', expectedVersion: 2, events: [newEvent('C')] });
+      await b.append({ streamType: 's', streamId: '1', expectedVersion: 3, events: [newEvent('D')] });
+      await a.append({ streamType: 's', streamId: '1', expectedVersion: 4, events: [newEvent('E')] });
+      expect((await a.readStream('s', '1')).map((e) => [e.version, e.type])).toEqual([
+        [1, 'A'],
+        [2, 'B'],
+        [3, 'C'],
+        [4, 'D'],
+        [5, 'E'],
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('prepared statements', () => {
   it('names at most MAX_PREPARED distinct statement texts; more run unnamed and still work', async () => {
     const { MAX_PREPARED, preparedStatementCount } = await import('../../src/store/pgClient.js');

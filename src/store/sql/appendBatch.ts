@@ -21,7 +21,11 @@ export type AppendOutcome = { result: AppendResult } | { error: TuskError };
 
 const uniqueKey = (type: string, field: string, value: string) => `${type}\u0000${field}\u0000${value}`;
 
-/** Current stream versions known without reading them (the embedded store's StreamVersions). */
+/**
+ * Stream versions known without reading them (StreamVersions). On the embedded store they are
+ * the current versions; on PostgreSQL another process may have appended since, so there they
+ * are only passed where the events' unique index refuses a stale write (appendAtOnce).
+ */
 export interface KnownVersions {
   get(streamType: string, streamId: string): number | undefined;
 }
@@ -72,7 +76,8 @@ function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions
   let vouched = known !== undefined;
   for (const { st, si, b } of bases.values()) {
     const version = known?.get(st, si);
-    // A known version that differs: a conflict for sure, which appendChecked reports.
+    // A known version that differs: a conflict, or on PostgreSQL a version this process has
+    // not seen yet; appendChecked reads the stream and decides.
     if (version !== undefined && version !== b) return undefined;
     if (version === undefined) vouched = false;
   }

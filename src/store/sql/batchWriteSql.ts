@@ -52,7 +52,7 @@ function build(t: StoreTables, parts: BatchParts): string {
   if (parts.guard) {
     ctes.push(`stale AS MATERIALIZED (
        SELECT 1 FROM jsonb_to_recordset($${++param}::jsonb) AS x(st text, si text, b integer) ${locked}
-       WHERE COALESCE((SELECT max(e.version) FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si), 0) <> x.b
+       WHERE COALESCE((SELECT e.version FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si ORDER BY e.version DESC LIMIT 1), 0) <> x.b
        LIMIT 1
      )`);
   }
