@@ -42,12 +42,11 @@ export async function appendBatch(
   return optimistic ?? (await appendChecked(tx, t, requests, hooks));
 }
 
-/** What an optimistic write needs: the accepted requests and each stream's base. */
+/** What an optimistic write needs: the accepted requests and the stream bases SQL must check. */
 interface OptimisticPlan {
   accepted: AcceptedAppend[];
-  bases: StreamBase[];
-  /** `known` vouches for every base: the SQL check can be left out. */
-  vouched: boolean;
+  /** The bases neither `known` nor the events' unique index vouches for (none: no SQL check). */
+  unchecked: StreamBase[];
 }
 
 /**
@@ -56,8 +55,14 @@ interface OptimisticPlan {
  * reading first: one statement can check that every stream is at the version its first request
  * expects and write everything, or write nothing when one is not. Undefined: not such a batch
  * (or `known` already shows a conflict), so it goes through appendChecked.
+ *
+ * A stream ahead of its base already has the version the batch writes next, so the events'
+ * unique index refuses the write; where that refusal is handled (`indexRefuses`: a statement
+ * of its own, not a transaction it would abort), only a stream behind its base needs the SQL
+ * check. A new stream (base 0) cannot be behind, nor can one at its known version: versions
+ * only grow.
  */
-function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions | undefined): OptimisticPlan | undefined {
+function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions | undefined, indexRefuses: boolean): OptimisticPlan | undefined {
   const bases = new Map<string, StreamBase>();
   const versions = new Map<string, number>();
   const accepted: AcceptedAppend[] = [];
@@ -73,15 +78,15 @@ function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions
     versions.set(key, expected + request.events.length);
     accepted.push({ index, request, firstVersion: expected + 1 });
   }
-  let vouched = known !== undefined;
-  for (const { st, si, b } of bases.values()) {
-    const version = known?.get(st, si);
+  const unchecked: StreamBase[] = [];
+  for (const base of bases.values()) {
+    const version = known?.get(base.st, base.si);
     // A known version that differs: a conflict, or on PostgreSQL a version this process has
     // not seen yet; appendChecked reads the stream and decides.
-    if (version !== undefined && version !== b) return undefined;
-    if (version === undefined) vouched = false;
+    if (version !== undefined && version !== base.b) return undefined;
+    if (version === undefined && !(indexRefuses && base.b === 0)) unchecked.push(base);
   }
-  return { accepted, bases: [...bases.values()], vouched };
+  return { accepted, unchecked };
 }
 
 /** The optimistic write inside `tx` (which holds the append lock); undefined when a stream was not at its base. */
@@ -92,9 +97,9 @@ async function appendOptimistically(
   hooks: readonly AppendHook[],
   known: KnownVersions | undefined,
 ): Promise<AppendOutcome[] | undefined> {
-  const plan = planOptimistic(requests, known);
+  const plan = planOptimistic(requests, known, false);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(tx, t, plan.accepted, plan.vouched ? undefined : plan.bases);
+  const stored = await writeAccepted(tx, t, plan.accepted, plan.unchecked.length > 0 ? plan.unchecked : undefined);
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   await finish(tx, plan.accepted, stored, hooks, outcomes);
@@ -116,9 +121,9 @@ export async function appendAtOnce(
   lockKey: string | undefined,
   known: KnownVersions | undefined,
 ): Promise<AppendOutcome[] | undefined> {
-  const plan = planOptimistic(requests, known);
+  const plan = planOptimistic(requests, known, true);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(db, t, plan.accepted, plan.vouched ? undefined : plan.bases, lockKey);
+  const stored = await writeAccepted(db, t, plan.accepted, plan.unchecked.length > 0 ? plan.unchecked : undefined, lockKey);
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };

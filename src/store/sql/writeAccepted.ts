@@ -34,7 +34,7 @@ interface EventParam {
 
 /**
  * One statement (batchWriteSql) writes the events, the idempotency records and the snapshots of every accepted request, so a batch costs one round trip for
- * its writes whatever its size. With a `guard`, the statement first checks that every stream
+ * its writes whatever its size. With a `guard`, the statement first checks that each stream of it
  * is at its base version and writes nothing (resolving to undefined) when one is not. With a
  * `lockKey`, the statement takes the append lock itself (see appendAtOnce).
  */
