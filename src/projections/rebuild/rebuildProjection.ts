@@ -25,6 +25,7 @@ import { dropFreshTables, freshName, swapTables } from '../sql/swapTables.js';
 import { freshTables } from '../sql/tableRefs.js';
 import { createTableSql } from '../tables/tableDdl.js';
 import { RebuildClock, type RebuildProgress } from './RebuildProgress.js';
+import type { Replay } from './Replay.js';
 import { replayInDatabase } from './replayInDatabase.js';
 
 /** How a rebuild runs. */
@@ -97,12 +98,13 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   await refreshStatistics(store, store.tables, logHead);
   const clock = new RebuildClock(projection.name, await countEvents(store, store.tables, types, logHead), options.onProgress);
 
+  const replay: Replay = { store, projection, fresh, limit, upcast, clock };
   let position = 0;
   const written = { inDatabase: 0 };
   // Replays up to the head, then up to the new head while appends added more than a batch
   // meanwhile, so the swap (which blocks appends) has little left to apply.
   for (let upTo = await store.headPosition(); ; ) {
-    position = await replayUpTo(store, projection, fresh, position, upTo, limit, upcast, clock, options, written);
+    position = await replayUpTo(replay, position, upTo, options.inDatabase !== false, written);
     const head = await store.headPosition();
     if (head - Math.max(position, upTo) <= limit) break;
     upTo = head;
@@ -134,30 +136,19 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
 
 /**
  * Writes the events after `from` into the fresh tables, until it has passed `upTo` or read
- * what is safely readable: batches in the database while they qualify, the others in this
- * process (more of them before the database is tried again, each time it cannot take one).
- * Resolves to the position of the last event written.
+ * what is safely readable: batches in the database (when `inDatabase`) while they qualify, the
+ * others in this process (more of them before the database is tried again, each time it
+ * cannot take one). Resolves to the position of the last event written.
  */
-async function replayUpTo(
-  store: EventStore,
-  projection: CompiledProjection,
-  fresh: readonly TableRef[],
-  from: number,
-  upTo: number,
-  limit: number,
-  upcast: Upcaster,
-  clock: RebuildClock,
-  options: RebuildOptions,
-  written: { inDatabase: number },
-): Promise<number> {
+async function replayUpTo(replay: Replay, from: number, upTo: number, inDatabase: boolean, written: { inDatabase: number }): Promise<number> {
   let position = from;
   let inProcess = 1;
   for (;;) {
-    const fast = options.inDatabase === false ? { position, events: 0, done: false } : await replayInDatabase(store, projection, fresh, position, upTo, limit, upcast, clock);
+    const fast = inDatabase ? await replayInDatabase(replay, position, upTo) : { position, events: 0, done: false };
     written.inDatabase += fast.events;
     if (fast.done) return fast.position;
-    inProcess = options.inDatabase === false ? Infinity : fast.events > 0 ? 1 : Math.min(inProcess * 2, 64);
-    const slow = await replay(store, projection, fresh, fast.position, upTo, limit, upcast, clock, inProcess);
+    inProcess = !inDatabase ? Infinity : fast.events > 0 ? 1 : Math.min(inProcess * 2, 64);
+    const slow = await replayInProcess(replay, fast.position, upTo, inProcess);
     position = slow.position;
     if (slow.done) return position;
   }
@@ -167,17 +158,8 @@ async function replayUpTo(
  * Writes at most `maxBatches` batches after `from` in this process; `done` when it has passed
  * `upTo` or read what is safely readable.
  */
-async function replay(
-  store: EventStore,
-  projection: CompiledProjection,
-  fresh: readonly TableRef[],
-  from: number,
-  upTo: number,
-  limit: number,
-  upcast: Upcaster,
-  clock: RebuildClock,
-  maxBatches: number,
-): Promise<{ position: number; done: boolean }> {
+async function replayInProcess(replay: Replay, from: number, upTo: number, maxBatches: number): Promise<{ position: number; done: boolean }> {
+  const { store, projection, fresh, limit, upcast, clock } = replay;
   let position = from;
   let done = false;
   // Three things overlap: reading batch k+1, planning batch k (CPU), writing batch k-1.

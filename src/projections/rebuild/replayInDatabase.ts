@@ -20,7 +20,7 @@ import type { PlannedWrite } from '../apply/PlannedWrite.js';
 import { mergedWriteSql, type TableRef } from '../apply/writeSql.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { eventScope } from '../compile/eventScope.js';
-import type { RebuildClock } from './RebuildProgress.js';
+import type { Replay } from './Replay.js';
 
 const EVENT = '_tusk_e';
 
@@ -42,16 +42,8 @@ const COLUMN_ROOTS: Readonly<Record<string, string>> = {
  * to the position reached, the events written, and `done` when it stopped because it has
  * passed `upTo` or read what is safely readable (not because a batch did not qualify).
  */
-export async function replayInDatabase(
-  store: EventStore,
-  projection: CompiledProjection,
-  fresh: readonly TableRef[],
-  after: number,
-  upTo: number,
-  limit: number,
-  upcast: Upcaster,
-  clock: RebuildClock,
-): Promise<{ position: number; events: number; done: boolean }> {
+export async function replayInDatabase(replay: Replay, after: number, upTo: number): Promise<{ position: number; events: number; done: boolean }> {
+  const { store, projection, fresh, limit, upcast, clock } = replay;
   let position = after;
   let written = 0;
   for (;;) {
