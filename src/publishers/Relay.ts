@@ -20,8 +20,8 @@ import { insertDeadLetter } from './deadLetters/sql/insertDeadLetter.js';
 import { toDeliveryError } from './DeliveryError.js';
 import type { Publisher } from './Publisher.js';
 import type { PublisherMetrics } from './PublisherMetrics.js';
-import { RelayLease } from './RelayLease.js';
-import { Sleeper } from './Sleeper.js';
+import { Lease } from '../store/Lease.js';
+import { Waker } from '../util/Waker.js';
 import { isInternalStreamType } from '../store/internalStreams.js';
 
 /** What a relay needs. */
@@ -55,25 +55,27 @@ export function relayKey(name: string): string {
 export class Relay {
   readonly name: string;
   private readonly key: string;
-  private readonly lease: RelayLease;
+  private readonly lease: Lease;
   private readonly types: ReadonlySet<string> | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
-  private readonly sleeper = new Sleeper();
+  private readonly waker = new Waker();
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.name = options.name;
     this.key = relayKey(options.name);
     this.types = options.types === undefined ? undefined : new Set(options.types);
-    this.lease = new RelayLease(options.store, this.key, options.owner, options.leaseTtlMs ?? 15_000, options.logger);
+    this.lease = new Lease(options.store, this.key, options.owner, options.leaseTtlMs ?? 15_000, () =>
+      options.logger?.warn({ lease: this.key }, 'lost the relay lease; another process delivers now'),
+    );
   }
 
   /** Starts following the log in the background. */
   start(): void {
     if (this.loop !== undefined) return;
     this.unsubscribe = this.options.bus?.subscribe((events) => {
-      if (this.types === undefined || events.some((e) => this.types!.has(e.type))) this.sleeper.wake();
+      if (this.types === undefined || events.some((e) => this.types!.has(e.type))) this.waker.wake();
     });
     this.loop = this.run();
   }
@@ -82,7 +84,7 @@ export class Relay {
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
-    this.sleeper.stop();
+    this.waker.stop();
     const loop = this.loop ?? Promise.resolve();
     const finished = await Promise.race([loop.then(() => true), delay(this.options.stopTimeoutMs ?? 5_000).then(() => false)]);
     await this.options.publisher.close();
@@ -100,19 +102,19 @@ export class Relay {
         if (!this.lease.held) {
           if (!(await this.lease.acquire())) {
             // Another process delivers; local appends are its business, so only the clock wakes us.
-            await this.sleeper.pause(Math.min(Math.max(pollIntervalMs, leaseTtlMs / 3), 5_000));
+            await this.waker.pause(Math.min(Math.max(pollIntervalMs, leaseTtlMs / 3), 5_000));
             continue;
           }
           logger.info({ relay: this.name, target: this.options.publisher.target }, 'relay delivering (lease taken)');
         }
         const progressed = await this.step();
         storeFailures = 0;
-        if (!progressed) await this.sleeper.idle(pollIntervalMs);
+        if (!progressed) await this.waker.idle(pollIntervalMs);
       } catch (err) {
         // The store failed (a delivery failure never gets here): wait and read again.
         storeFailures++;
         logger.warn({ err, relay: this.name }, 'relay cannot read the event store; retrying');
-        await this.sleeper.pause(backoffDelay(policy, storeFailures));
+        await this.waker.pause(backoffDelay(policy, storeFailures));
       }
     }
   }
@@ -195,7 +197,7 @@ export class Relay {
           metrics?.up.set({ relay: this.name }, 0);
           if (outages === 1) logger.warn({ relay: this.name, target: publisher.target, err: failure.message }, 'target unreachable; waiting for it');
           metrics?.retried.inc({ relay: this.name });
-          await this.sleeper.pause(backoffDelay(policy, outages));
+          await this.waker.pause(backoffDelay(policy, outages));
           continue;
         }
         outages = 0;
@@ -209,7 +211,7 @@ export class Relay {
         }
         logger.info({ relay: this.name, position: stored[i]!.position, attempt: refusals, err: failure.message }, 'delivery refused; retrying');
         metrics?.retried.inc({ relay: this.name });
-        await this.sleeper.pause(backoffDelay(policy, refusals));
+        await this.waker.pause(backoffDelay(policy, refusals));
       }
     }
     return checkpoint;

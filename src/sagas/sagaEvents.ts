@@ -3,6 +3,7 @@
  * Types and the stream type start with `$`, which config names cannot (the `name` pattern of
  * the schema, and checks/sagas.ts for aggregate names), so they never collide with user ones.
  */
+import type { EventJson } from '../engine/toEventJson.js';
 
 /** The stream type of every saga instance; the stream id is the saga id. */
 export const SAGA_STREAM_TYPE = '$saga';
@@ -48,18 +49,8 @@ export type ResolvedAction =
   | { kind: 'command'; aggregate_type: string; aggregate_id: string | null; command: string; input: Record<string, unknown> }
   | { kind: 'call'; url: string; method: string; headers: Record<string, string>; body: unknown; timeout_ms: number };
 
-/** The event that started a saga (absent for sagas started over HTTP). */
-export interface TriggerInfo {
-  id: string;
-  type: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  version: number;
-  position: number;
-  event_version: number;
-  metadata: Record<string, unknown>;
-  timestamp: string;
-}
+/** The event that started a saga (absent for sagas started over HTTP): its JSON shape without its data. */
+export type TriggerInfo = Omit<EventJson, 'data'>;
 
 /** Data of $SagaStarted. */
 export interface StartedData {

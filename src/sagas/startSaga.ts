@@ -3,6 +3,7 @@
  * The id is derived from what started it (sagaIds.ts), so a duplicate start is a
  * STREAM_EXISTS that is answered with the existing instance instead of a second saga.
  */
+import { toEventJson } from '../engine/toEventJson.js';
 import { ConflictError } from '../errors.js';
 import type { EventStore, StoredEvent } from '../store/EventStore.js';
 import type { SagaDefinition } from './compileSaga.js';
@@ -39,17 +40,8 @@ export async function startSaga(store: EventStore, def: SagaDefinition, start: S
 
 /** The trigger of a saga started by `event` (upcast), as recorded in its first event. */
 export function triggerOf(event: StoredEvent): TriggerInfo {
-  return {
-    id: event.id,
-    type: event.type,
-    aggregate_type: event.streamType,
-    aggregate_id: event.streamId,
-    version: event.version,
-    position: Number(event.position),
-    event_version: event.eventVersion,
-    metadata: event.metadata,
-    timestamp: event.timestamp.toISOString(),
-  };
+  const { data: _data, ...trigger } = toEventJson(event);
+  return trigger;
 }
 
 /** The saga data of an event-started saga: the event's data when it is an object. */

@@ -16,7 +16,7 @@ import { applyEvents, planStatements, runStatements } from '../apply/applyEvents
 import { applyInTransaction } from '../apply/applyInTransaction.js';
 import type { TableRef } from '../apply/writeSql.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
-import { Lease } from '../run/Lease.js';
+import { Lease } from '../../store/Lease.js';
 import { countEvents } from '../sql/countEvents.js';
 import { lockProjection } from '../sql/lockProjection.js';
 import { refreshStatistics } from '../sql/refreshStatistics.js';

@@ -17,8 +17,8 @@ import type { CompiledProjection } from '../compile/compileProjection.js';
 import type { ProjectionMetrics } from '../ProjectionMetrics.js';
 import { lockProjection } from '../sql/lockProjection.js';
 import { liveTables } from '../sql/tableRefs.js';
-import { Lease } from './Lease.js';
-import { Waker } from './Waker.js';
+import { Lease } from '../../store/Lease.js';
+import { Waker } from '../../util/Waker.js';
 
 /** What the worker needs. */
 export interface AsyncProjectorOptions {

@@ -1,9 +1,10 @@
 /**
  * A store lease held by this process and renewed in the background at a third of its
- * lifetime: one async worker per projection runs across a cluster, and one rebuild at a time.
- * A renewal that fails or finds another owner drops it; `release` gives it up at once.
+ * lifetime, so that one process of a cluster does a job: an async projection's worker, a
+ * rebuild, a relay's deliveries. A renewal that fails or finds another owner drops it (the
+ * holder stops at once: another process may take it once it expires); `release` gives it up.
  */
-import type { EventStore } from '../../store/EventStore.js';
+import type { EventStore } from './EventStore.js';
 
 /** One named lease of one owner. */
 export class Lease {
@@ -15,6 +16,8 @@ export class Lease {
     readonly name: string,
     readonly owner: string,
     private readonly ttlMs: number,
+    /** Told when a renewal loses the lease. */
+    private readonly onLost?: () => void,
   ) {}
 
   /** True while this owner holds the lease. */
@@ -42,7 +45,9 @@ export class Lease {
 
   private async renew(): Promise<void> {
     if (!this.heldFlag) return;
-    this.heldFlag = (await this.take()) && this.timer !== undefined;
+    const kept = await this.take();
+    if (!kept && this.heldFlag) this.onLost?.();
+    this.heldFlag = kept && this.timer !== undefined;
     if (!this.heldFlag) this.stopTimer();
   }
 

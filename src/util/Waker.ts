@@ -1,7 +1,8 @@
 /**
- * The waits of a background worker: `idle` ends early when woken (a local append) or stopped;
- * `pause` (a backoff) ends early only when stopped. A wake-up that arrives while the worker is
- * busy is remembered for its next idle.
+ * The waits of a background worker (async projections, relays): `idle` ends early when woken
+ * (a local append) or stopped; `pause` (a backoff) ends early only when stopped, so appends
+ * cannot defeat a backoff. A wake-up that arrives while the worker is busy is remembered for
+ * its next idle.
  */
 export class Waker {
   private pending = false;
