@@ -8,7 +8,7 @@
  *   npm run bench -- --only http,store  only some groups (baselines always run)
  *   npm run bench -- --seconds 1        shorter timed runs (quicker, noisier; default 3)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,19 @@ function option(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 
+/** The figures of `file` with those measured now in their place (new ones at the end). */
+function mergedResults<T extends { id: string }>(file: string, fresh: readonly T[]): T[] {
+  let previous: T[] = [];
+  try {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as T[];
+  } catch {
+    previous = [];
+  }
+  const byId = new Map(fresh.map((r) => [r.id, r]));
+  const kept = previous.map((r) => byId.get(r.id) ?? r);
+  return [...kept, ...fresh.filter((r) => !previous.some((p) => p.id === r.id))];
+}
+
 async function main(): Promise<number> {
   const only = option('only')?.split(',');
   const runSeconds = Number(option('seconds') ?? 3);
@@ -88,7 +101,8 @@ async function main(): Promise<number> {
   }
   const file = join(ROOT, 'bench', 'results.json');
   const results = report.results.map(({ id, median, min, max, unit, baseline, ratio, baselineMedian }) => ({ id, median, min, max, unit, baseline, ratio, baseline_median: baselineMedian }));
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  // --only measures some figures: the others keep their last values
+  writeFileSync(file, JSON.stringify(only === undefined ? results : mergedResults(file, results), null, 2) + '\n');
   process.stdout.write(`\n${toMarkdown(report.results)}\n\n`);
   for (const s of report.skipped) process.stdout.write(`${s.id}: skipped: ${s.reason}\n`);
   note(`load average at the end: ${load()}`);
