@@ -22,8 +22,8 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * The statement text for `parts` (identical text for identical parts, so pg prepares each
  * variant once). The batch travels as JSON text (json_to_recordset: read once, no jsonb
  * document built first, which costs PGlite a tenth of a batch). Parameters: $1 events, then keys, snapshots and the guard's
- * stream bases when present, each a JSON array; it returns the new events' `position, id`
- * (no row when the guard failed: then nothing was written).
+ * stream bases when present, each a JSON array; it returns the new events' `[id, position]`
+ * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
   const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.lockKey ?? ''}`;
@@ -84,5 +84,6 @@ function build(t: StoreTables, parts: BatchParts): string {
          SET version = EXCLUDED.version, config_hash = EXCLUDED.config_hash, state = EXCLUDED.state, created_at = now()
      )`);
   }
-  return `WITH ${ctes.join(', ')}\n     SELECT position, id FROM ev`;
+  // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
+  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written FROM ev`;
 }

@@ -67,10 +67,11 @@ export async function writeAccepted(
   if (parts.keys) params.push(JSON.stringify(keys));
   if (parts.snapshots) params.push(JSON.stringify([...snapshots.values()]));
   if (guard !== undefined) params.push(JSON.stringify(guard));
-  const { rows } = await tx.query<{ position: number; id: string }>(batchWriteSql(t, parts), params);
-  // Every request has events, so no row means the guard found a stream not at its base.
-  if (rows.length === 0) return undefined;
-  const positions = new Map(rows.map((r) => [r.id, Number(r.position)]));
+  const { rows } = await tx.query<{ written: string | null }>(batchWriteSql(t, parts), params);
+  // Every request has events, so nothing written means the guard found a stream not at its base.
+  const written = rows[0]?.written;
+  if (written === null || written === undefined) return undefined;
+  const positions = new Map(JSON.parse(written) as [string, number][]);
   const out = new Map<number, StoredEvent[]>();
   for (const [i, e] of events.entries()) {
     const index = owners.get(e.id)!;
