@@ -66,8 +66,8 @@ export function formatText(diags: readonly Diagnostic[], options: { color?: bool
 }
 
 /** Machine-readable form for `check --format json`. */
-export function formatJson(diags: readonly Diagnostic[]): string {
-  return JSON.stringify({ diagnostics: sortDiagnostics(diags) }, null, 2);
+export function formatJson(diags: readonly Diagnostic[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ diagnostics: sortDiagnostics(diags), ...extra }, null, 2);
 }
 
 /** GitHub Actions workflow commands, so CI annotates the offending lines. */

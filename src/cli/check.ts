@@ -20,24 +20,31 @@ export interface CheckOptions {
 /** Runs `check` and resolves to the exit code. */
 export async function checkCommand(files: string[], opts: CheckOptions): Promise<number> {
   const all: Diagnostic[] = [];
-  const models: string[] = [];
-  const ddl: string[] = [];
+  const models: { file: string; json: string }[] = [];
+  const ddl: { file: string; sql: string }[] = [];
   for (const file of files) {
     const loaded = await loadApp(file, { mode: 'check', runQueries: opts.db });
     all.push(...loaded.diagnostics);
-    if (opts.printModel && loaded.model) models.push(modelToJson(loaded.model, loaded.document.secrets));
-    if (opts.ddl && loaded.model && !hasFailures(loaded.diagnostics)) ddl.push(`-- ${file}\n${projectionDdl(loaded.model)}`);
+    if (opts.printModel && loaded.model) models.push({ file, json: modelToJson(loaded.model, loaded.document.secrets) });
+    if (opts.ddl && loaded.model && !hasFailures(loaded.diagnostics)) ddl.push({ file, sql: projectionDdl(loaded.model) });
+  }
+  if (opts.format === 'json') {
+    // one JSON document on stdout: the model and the DDL go inside it
+    const extra: Record<string, unknown> = {};
+    if (opts.printModel) extra.models = models.map((m) => ({ file: m.file, model: JSON.parse(m.json) as unknown }));
+    if (opts.ddl) extra.ddl = ddl;
+    process.stdout.write(`${formatJson(all, extra)}\n`);
+    return hasFailures(all, opts.strict) ? 1 : 0;
   }
   report(all, opts.format);
   if (opts.format === 'text') process.stderr.write(`${summary(all, files.length)}\n`);
-  for (const m of models) process.stdout.write(`${m}\n`);
-  for (const d of ddl) process.stdout.write(d);
+  for (const m of models) process.stdout.write(`${m.json}\n`);
+  for (const d of ddl) process.stdout.write(`-- ${d.file}\n${d.sql}`);
   return hasFailures(all, opts.strict) ? 1 : 0;
 }
 
-function report(diags: readonly Diagnostic[], format: CheckOptions['format']): void {
-  if (format === 'json') process.stdout.write(`${formatJson(diags)}\n`);
-  else if (format === 'github') {
+function report(diags: readonly Diagnostic[], format: Exclude<CheckOptions['format'], 'json'>): void {
+  if (format === 'github') {
     if (diags.length > 0) process.stdout.write(`${formatGithub(diags)}\n`);
   } else if (diags.length > 0) process.stderr.write(`${formatText(diags, { color: stderrColor() })}\n`);
 }

@@ -50,6 +50,18 @@ describe('tusk-es check', () => {
     expect(diagnostics.every((d) => d.location.file === BROKEN)).toBe(true);
   });
 
+  it('--format json keeps stdout one JSON document, with the model and the DDL inside it', async () => {
+    const r = await runCli(['check', '--format', 'json', '--print-model', '--ddl', 'config/app.tsk']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { diagnostics: unknown[]; models: { file: string; model: { aggregates: object } }[]; ddl: { file: string; sql: string }[] };
+    expect(doc.diagnostics).toEqual([]);
+    expect(doc.models).toHaveLength(1);
+    expect(doc.models[0]!.file).toBe('config/app.tsk');
+    expect(Object.keys(doc.models[0]!.model.aggregates).length).toBeGreaterThan(0);
+    expect(doc.ddl[0]!.file).toBe('config/app.tsk');
+    expect(doc.ddl[0]!.sql).toMatch(/CREATE TABLE IF NOT EXISTS/);
+  });
+
   it('--format github prints one workflow annotation per diagnostic', async () => {
     const r = await runCli(['check', '--format', 'github', BROKEN]);
     expect(r.code).toBe(1);
