@@ -58,6 +58,20 @@ function foldRoots(event: StoredEvent | FoldEvent, state: AggregateState): Recor
   };
 }
 
+/** Writes `event`'s roots into `roots` made by foldRoots for an event of the same kind (the fold reuses one object). */
+function setEventRoots(roots: Record<string, unknown>, event: StoredEvent | FoldEvent): void {
+  roots.data = event.data;
+  roots.version = event.version;
+  roots.event_type = event.type;
+  roots.event_version = event.eventVersion;
+  roots.aggregate_id = event.streamId;
+  roots.aggregate_type = event.streamType;
+  if ('timestamp' in event) {
+    roots.metadata = event.metadata;
+    roots.timestamp = event.timestamp;
+  }
+}
+
 /** The state after `event` (a new object; `state` is not modified). */
 export function evolve(definition: AggregateDefinition, state: AggregateState, event: StoredEvent | FoldEvent): AggregateState {
   const rules = definition.apply.get(event.type);
@@ -95,28 +109,12 @@ export function evolveAll(definition: AggregateDefinition, state: AggregateState
     }
     if ('timestamp' in event) {
       if (full === undefined) full = foldRoots(event, current);
-      else {
-        full.data = event.data;
-        full.metadata = event.metadata;
-        full.timestamp = event.timestamp;
-        full.version = event.version;
-        full.event_type = event.type;
-        full.event_version = event.eventVersion;
-        full.aggregate_id = event.streamId;
-        full.aggregate_type = event.streamType;
-      }
+      else setEventRoots(full, event);
       scope.roots = full;
       scope.now = event.timestamp;
     } else {
       if (lean === undefined) lean = foldRoots(event, current);
-      else {
-        lean.data = event.data;
-        lean.version = event.version;
-        lean.event_type = event.type;
-        lean.event_version = event.eventVersion;
-        lean.aggregate_id = event.streamId;
-        lean.aggregate_type = event.streamType;
-      }
+      else setEventRoots(lean, event);
       scope.roots = lean;
       delete scope.now;
     }
