@@ -4,7 +4,7 @@
  * so the same write goes to the live table (inline, async) or to a rebuild's fresh table.
  */
 
-import type { RootRead, ValueOrigin } from '../../expr/index.js';
+import type { SqlFragment } from '../../expr/index.js';
 
 /** What a write does to its table. */
 export type WriteAction = 'insert' | 'upsert' | 'update' | 'delete';
@@ -22,10 +22,13 @@ export interface PlannedWrite {
   /** upsert whose expressions read the current row: the key value that finds it. */
   rowKey?: string | undefined;
   values: unknown[];
-  /** Where each value comes from (the event, or a constant of the mapping), in the same order. */
-  origins: ValueOrigin[];
-  /** The event values the SQL text was built for, with their kinds: writes of one mapping with equal reads have equal SQL. */
-  reads: RootRead[];
+  /**
+   * The fragments `values` came from, in placeholder order: their `origins` say where each
+   * value comes from, their `reads` the event values the SQL text was built for (writes of one
+   * mapping with equal reads have equal SQL). Kept as they are, so planning an event costs no
+   * more for the rebuild that reads them (replayInDatabase.ts).
+   */
+  fragments: SqlFragment[];
   /** Writes of one shape (equal but for their values) may share one multi-row statement (see writeSql.ts). */
   mergeable: boolean;
   /** upsert: the row's key, so two writes of one row never share a statement. */

@@ -6,7 +6,7 @@
  */
 import type { ProjectionMapping } from '../../config/schema/projections.js';
 import { ConfigError } from '../../errors.js';
-import { baseType, compileExpression, compileToSql, parseExpression, toColumnType, type CompiledSql, type EvalScope, type ExprNode, type RootRead, type SqlContext, type SqlFragment, type SqlType, type ValueOrigin } from '../../expr/index.js';
+import { baseType, compileExpression, compileToSql, parseExpression, toColumnType, type CompiledSql, type EvalScope, type ExprNode, type SqlContext, type SqlFragment, type SqlType } from '../../expr/index.js';
 import { quoteIdent } from '../../store/quoteIdent.js';
 import type { StoredEvent } from '../../store/EventStore.js';
 import type { PlannedWrite, WriteAction } from '../apply/PlannedWrite.js';
@@ -92,8 +92,7 @@ export function compileMapping(target: WriteTarget, mapping: ProjectionMapping, 
       where,
       rowKey: rowKeySql,
       values: out.values,
-      origins: out.origins,
-      reads: out.reads,
+      fragments: out.fragments,
       mergeable: rowKey === undefined && (action === 'insert' || key !== undefined),
       key,
     };
@@ -127,8 +126,7 @@ export function compileDataUpsert(target: WriteTarget): WritePlanner {
       columns: fields.map((f) => (f.quoted ??= quoteIdent(f.column))),
       exprs: out.exprs,
       values: out.values,
-      origins: out.origins,
-      reads: out.reads,
+      fragments: out.fragments,
       mergeable: key !== undefined,
       key,
     };
@@ -139,15 +137,13 @@ export function compileDataUpsert(target: WriteTarget): WritePlanner {
 class Bound {
   readonly exprs: string[] = [];
   readonly values: unknown[] = [];
-  readonly origins: ValueOrigin[] = [];
-  readonly reads: RootRead[] = [];
+  readonly fragments: SqlFragment[] = [];
   next = 1;
 
   /** Takes `frag`'s values (its SQL goes where the caller puts it). */
   add(frag: SqlFragment): void {
     for (const v of frag.values) this.values.push(v);
-    for (const o of frag.origins) this.origins.push(o);
-    for (const r of frag.reads) this.reads.push(r);
+    this.fragments.push(frag);
     this.next = frag.nextParam;
   }
 }

@@ -78,9 +78,14 @@ function inDatabaseWrite(projection: CompiledProjection, probe: StoredEvent, upc
   if (upcast(probe) !== probe) return undefined;
   const write = planners[0]!(probe, eventScope(probe));
   if (write === undefined || write.action !== 'insert' || !write.mergeable) return undefined;
-  if (!write.origins.every((o) => !('now' in o) && (!('root' in o) || readable(o.root, o.path)))) return undefined;
-  if (!write.reads.every((r) => readable(r.root, r.path))) return undefined;
+  if (!originsOf(write).every((o) => !('now' in o) && (!('root' in o) || readable(o.root, o.path)))) return undefined;
+  if (!write.fragments.every((f) => f.reads.every((r) => readable(r.root, r.path)))) return undefined;
   return write;
+}
+
+/** Where each of `write`'s values comes from, in placeholder order. */
+function originsOf(write: PlannedWrite): ValueOrigin[] {
+  return write.fragments.flatMap((f) => f.origins);
 }
 
 function readable(root: string, path: readonly PathStep[]): boolean {
@@ -108,17 +113,18 @@ function batchStatement(
   const newest = upcast.newestVersion?.(probe.type);
   if (newest !== undefined) conditions.push(`${EVENT}.event_version >= ${params.add(newest)}::int`);
   const seen = new Set<string>();
-  for (const read of write.reads) {
+  for (const read of write.fragments.flatMap((f) => f.reads)) {
     const key = JSON.stringify(read);
     if (seen.has(key) || !Object.hasOwn(JSON_ROOTS, read.root)) continue;
     seen.add(key);
     conditions.push(kindCondition(read, params));
   }
+  const origins = originsOf(write);
   const insert = mergedWriteSql(table, write, {
     from: EVENT,
     filter: '(SELECT ok FROM _tusk_batch)',
     orderBy: `${EVENT}.position`,
-    value: (n) => valueSql(write.origins[n - 1]!, params),
+    value: (n) => valueSql(origins[n - 1]!, params),
     failOnConflict: true,
   });
   if (insert === undefined) return undefined;
