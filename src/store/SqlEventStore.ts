@@ -50,7 +50,7 @@ export class SqlEventStore implements EventStore {
   private readonly hooks: AppendHook[] = [];
   private readonly commits: GroupCommit;
   /** The versions of streams this store appended to recently (see StreamVersions). */
-  private readonly versions: StreamVersions | undefined;
+  private readonly versions = new StreamVersions();
   /** PostgreSQL only: the number of the append lock (see lockAppends). */
   private lockKey: Promise<string> | undefined;
   private closed = false;
@@ -61,7 +61,6 @@ export class SqlEventStore implements EventStore {
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = client.kind;
-    this.versions = new StreamVersions();
     this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }
 
@@ -85,7 +84,7 @@ export class SqlEventStore implements EventStore {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
       outcomes = await appendAtOnce(this.client, this.tables, batch.map((p) => p.request), lockKey, this.versions);
     } catch (err) {
-      this.versions?.clear();
+      this.versions.clear();
       // The statement's commit may or may not have happened: acknowledge nothing.
       if (isConnectionError(err)) return this.rejectAll(batch, err);
       // Otherwise nothing was written (a stream changed between its snapshot and the lock, or
@@ -121,7 +120,7 @@ export class SqlEventStore implements EventStore {
       );
       if (batch.length > 0) this.settle(batch, outcomes);
     } catch (err) {
-      this.versions?.clear();
+      this.versions.clear();
       // Failed before taking (no connection, no lock): what is queued now fails with it, so
       // appends never wait on a database that is gone.
       if (batch.length === 0) batch = take();
@@ -130,13 +129,13 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** Settles a committed batch's requests (and remembers the embedded store's new versions). */
+  /** Settles a committed batch's requests (and remembers their streams' new versions). */
   private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[]): void {
     this.options.onBatch?.(batch.length);
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
-      if (last !== undefined) this.versions?.set(last.streamType, last.streamId, last.version);
+      if (last !== undefined) this.versions.set(last.streamType, last.streamId, last.version);
       batch[i]!.resolve(outcome.result);
     });
   }

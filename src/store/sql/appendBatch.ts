@@ -206,8 +206,7 @@ async function readVersions(tx: SqlExecutor, t: StoreTables, requests: readonly 
   const { rows } = await tx.query<{ stream_type: string; stream_id: string; version: number }>(
     `SELECT k.t AS stream_type, k.i AS stream_id, v.version
        FROM unnest($1::text[], $2::text[]) AS k(t, i)
-       CROSS JOIN LATERAL (SELECT max(e.version) AS version FROM ${t.events} e WHERE e.stream_type = k.t AND e.stream_id = k.i) AS v
-      WHERE v.version IS NOT NULL`,
+       CROSS JOIN LATERAL (SELECT e.version FROM ${t.events} e WHERE e.stream_type = k.t AND e.stream_id = k.i ORDER BY e.version DESC LIMIT 1) AS v`,
     [requests.map((r) => r.streamType), requests.map((r) => r.streamId)],
   );
   return new Map(rows.map((r) => [streamKey(r.stream_type, r.stream_id), r.version]));
