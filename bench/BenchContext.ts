@@ -10,6 +10,8 @@ export interface BenchContext {
   report: Report;
   /** Seconds each timed run of a rate figure lasts (shorter with --quick). */
   runSeconds: number;
+  /** Seconds the soak lasts (--soak-seconds; default 600, the real figure). */
+  soakSeconds: number;
   /** Prints a progress line (not part of the results). */
   note(line: string): void;
 }

@@ -21,14 +21,40 @@ export interface SkippedFigure {
   reason: string;
 }
 
-/** Issue 8's targets: ratio to the same-run baseline. */
-export const TARGETS: Readonly<Record<string, number>> = {
+/**
+ * The targets: a number is a least ratio to the same-run baseline (issue 8, issue 21's HTTP
+ * figures); `atMost` / `atLeast` bound the median itself (issue 21's start times, memory and
+ * soak, which have no baseline: a time to /health or a share of the first minute's rate).
+ */
+export type Target = number | { atMost: number } | { atLeast: number };
+
+export const TARGETS: Readonly<Record<string, Target>> = {
   append_64: 2.5,
   http_64: 1.2,
   load_10k: 0.8,
   rebuild_100k: 0.5,
   embedded_64: 3,
+  http_embedded_app: 0.25,
+  http_pg_app: 1,
+  soak_app: { atLeast: 90 },
+  soak_rss_growth: { atMost: 10 },
+  cold_start: { atMost: 2000 },
+  warm_start: { atMost: 1000 },
+  rss_embedded_idle: { atMost: 200 },
+  rss_embedded_load: { atMost: 300 },
 };
+
+/** Whether `r` meets `target` (undefined: not measured against it in this run). */
+function meets(target: Target, r: FigureResult): boolean | undefined {
+  if (typeof target === 'number') return r.ratio === null ? undefined : r.ratio >= target;
+  return 'atMost' in target ? r.median <= target.atMost : r.median >= target.atLeast;
+}
+
+/** How a target reads in the run's output. */
+function describeTarget(target: Target): string {
+  if (typeof target === 'number') return `${target}×`;
+  return 'atMost' in target ? `≤ ${fmt(target.atMost)}` : `≥ ${fmt(target.atLeast)}`;
+}
 
 /** The results of a run. */
 export class Report {
@@ -84,8 +110,9 @@ export class Report {
     const out = { met: [] as string[], missed: [] as string[], notMeasured: [] as string[] };
     for (const [id, target] of Object.entries(TARGETS)) {
       const r = this.results.find((x) => x.id === id);
-      if (r === undefined || r.ratio === null) out.notMeasured.push(id);
-      else (r.ratio >= target ? out.met : out.missed).push(id);
+      const met = r === undefined ? undefined : meets(target, r);
+      if (met === undefined) out.notMeasured.push(id);
+      else (met ? out.met : out.missed).push(id);
     }
     return out;
   }
@@ -95,11 +122,10 @@ export class Report {
     const result: FigureResult = { id: spec.id, title: spec.title, median: m.median, min: m.min, max: m.max, unit: spec.unit, baseline, baselineMedian: base, ratio };
     this.results.push(result);
     const target = TARGETS[spec.id];
-    const against =
-      baseline === null || base === null
-        ? ''
-        : `   ${baseline} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×${target === undefined ? '' : ratio! >= target ? ` (target ${target}×: met)` : ` (target ${target}×: MISSED)`}`;
-    this.log(`${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}   ${spec.title}`);
+    const met = target === undefined ? undefined : meets(target, result);
+    const verdict = met === undefined ? '' : ` (target ${describeTarget(target!)}: ${met ? 'met' : 'MISSED'})`;
+    const against = baseline === null || base === null ? '' : `   ${baseline} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×`;
+    this.log(`${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}${verdict}   ${spec.title}`);
     return result;
   }
 }

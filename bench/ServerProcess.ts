@@ -16,16 +16,27 @@ const BIN = join(ROOT, 'bin', 'tusk-es');
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** Milliseconds from the spawn to the first /health that answered 200. */
+  startMs: number;
   /** Resident set size in MB (VmRSS of /proc/<pid>/status). */
   rssMb(): number;
   /** SIGTERM (graceful), resolves when it exited. */
   stop(): Promise<void>;
 }
 
-/** Starts `tusk-es serve <file> --port 0` and waits for its /health to answer 200. */
-export async function startServe(file: string, extraNodeArgs: string[] = []): Promise<ServerProcess> {
+/** The node options of the server from BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+export function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/**
+ * Starts `tusk-es serve <file> --port 0` and waits for its /health to answer 200 (polled every
+ * 10 ms, so `startMs` is that close). `cwd` is where a relative data_dir lives.
+ */
+export async function startServe(file: string, extraNodeArgs: string[] = [], cwd = ROOT): Promise<ServerProcess> {
+  const spawned = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, BIN, 'serve', file, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,16 +54,18 @@ export async function startServe(file: string, extraNodeArgs: string[] = []): Pr
     else if (gone || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`tusk-es serve did not start:\n${out}`);
-    } else await new Promise((r) => setTimeout(r, 50));
+    } else await new Promise((r) => setTimeout(r, 10));
   }
   while ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) !== 200) {
     if (gone || Date.now() > deadline) throw new Error(`/health never answered 200:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 10));
   }
+  const startMs = performance.now() - spawned;
   const pid = child.pid!;
   return {
     url,
     pid,
+    startMs,
     rssMb() {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
@@ -64,4 +77,16 @@ export async function startServe(file: string, extraNodeArgs: string[] = []): Pr
       clearTimeout(timer);
     },
   };
+}
+
+/** Samples the server's RSS every 100 ms while `work` runs; resolves to the largest. */
+export async function peakRss(server: ServerProcess, work: () => Promise<void>): Promise<number> {
+  let peak = server.rssMb();
+  const timer = setInterval(() => (peak = Math.max(peak, server.rssMb())), 100);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, server.rssMb());
 }

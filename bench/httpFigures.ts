@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './BenchContext.js';
-import { quantile, runLoad, type LoadRequest, type LoadResult } from './httpLoad.js';
-import { startServe, type ServerProcess } from './ServerProcess.js';
+import { checked, quantile, runLoad, type LoadRequest } from './httpLoad.js';
+import { peakRss, serverNodeArgs, startServe } from './ServerProcess.js';
 
 /** The bench app: the cart of bench/fixtures.ts, with snapshots as config/app.tsk has them. */
 function appFile(pgUrl: string): string {
@@ -41,30 +41,12 @@ function distinctStreams(prefix: string): (client: number, i: number) => LoadReq
     i === 0 ? { path: `/aggregates/cart/${prefix}-${client}/commands/Open`, body: '{}' } : { path: `/aggregates/cart/${prefix}-${client}/commands/AddItem`, body: item(i) };
 }
 
-function checked(result: LoadResult, what: string): LoadResult {
-  if (result.errors > 0) throw new Error(`${what}: ${result.errors} commands failed (${JSON.stringify([...result.statuses])})`);
-  return result;
-}
-
-/** Samples the server's RSS every 100 ms while `work` runs; resolves to the largest. */
-async function peakRss(server: ServerProcess, work: () => Promise<void>): Promise<number> {
-  let peak = server.rssMb();
-  const timer = setInterval(() => (peak = Math.max(peak, server.rssMb())), 100);
-  try {
-    await work();
-  } finally {
-    clearInterval(timer);
-  }
-  return Math.max(peak, server.rssMb());
-}
-
 /** The HTTP figures, on a fresh database. */
 export async function httpFigures(ctx: BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tusk-bench-'));
   const file = join(dir, 'app.tsk');
   writeFileSync(file, appFile(await ctx.newDatabase()));
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
-  const server = await startServe(file, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  const server = await startServe(file, serverNodeArgs());
   try {
     // Idle: started, one command served (so the lazily built parts exist), nothing in flight.
     checked(await runLoad(server.url, 1, 0.2, distinctStreams('idle')), 'idle');

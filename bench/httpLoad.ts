@@ -144,3 +144,9 @@ export async function runLoad(
   latencies.sort((a, b) => a - b);
   return { rate: latencies.length / elapsed, errors, latencies, statuses };
 }
+
+/** `result`, or an error naming `what` when any request was answered with another status. */
+export function checked(result: LoadResult, what: string): LoadResult {
+  if (result.errors > 0) throw new Error(`${what}: ${result.errors} commands failed (${JSON.stringify([...result.statuses])})`);
+  return result;
+}

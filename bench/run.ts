@@ -7,6 +7,7 @@
  *   npm run bench                       all figures (about 4 minutes on a 2-core machine)
  *   npm run bench -- --only http,store  only some groups (baselines always run)
  *   npm run bench -- --seconds 1        shorter timed runs (quicker, noisier; default 3)
+ *   npm run bench -- --soak-seconds 60  a shorter soak (default 600: the real figure)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -18,12 +19,14 @@ import type { BenchContext, FigureGroup } from './BenchContext.js';
 import { baselineFigures } from './baselineFigures.js';
 import { toMarkdown } from './harness.js';
 import { Report } from './Report.js';
+import { appFigures } from './appFigures.js';
 import { cacheFigures } from './cacheFigures.js';
 import { embeddedFigures } from './embeddedFigures.js';
 import { httpFigures } from './httpFigures.js';
 import { loadFigures } from './loadFigures.js';
 import { parseFigures } from './parseFigures.js';
 import { rebuildFigures } from './rebuildFigures.js';
+import { soakFigures } from './soakFigures.js';
 import { storeFigures } from './storeFigures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,7 +39,9 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['rebuild', rebuildFigures],
   ['cache', cacheFigures],
   ['embedded', embeddedFigures],
+  ['app', appFigures],
   ['parse', parseFigures],
+  ['soak', soakFigures],
 ];
 
 /**
@@ -90,6 +95,7 @@ function mergedResults<T extends { id: string }>(file: string, fresh: readonly T
 async function main(): Promise<number> {
   const only = option('only')?.split(',');
   const runSeconds = Number(option('seconds') ?? 3);
+  const soakSeconds = Number(option('soak-seconds') ?? 600);
   const started = Date.now();
   const note = (line: string) => process.stdout.write(`# ${line}\n`);
   // Other work on the machine moves every figure: say how busy it was.
@@ -101,7 +107,7 @@ async function main(): Promise<number> {
   const report = new Report();
   let closeBaselines: (() => Promise<void>) | undefined;
   try {
-    const ctx: BenchContext = { pgUrl: server.url, newDatabase: () => createTestDatabase(server.url), report, runSeconds, note };
+    const ctx: BenchContext = { pgUrl: server.url, newDatabase: () => createTestDatabase(server.url), report, runSeconds, soakSeconds, note };
     note('baselines (plain pg / PGlite, same server, same rows)');
     closeBaselines = await baselineFigures(ctx);
     for (const [name, group] of GROUPS) {
