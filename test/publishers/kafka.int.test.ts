@@ -1,52 +1,74 @@
 /**
- * Kafka: the delivery suite against a real cluster when KAFKA_BROKERS is set (host:port,…).
- * There is no Kafka the test setup can start, so without it the suite is skipped and says so.
- * (The message mapping is covered without a broker by kafkaMessage.unit.test.ts.)
+ * Kafka: the delivery suite against a Kafka-protocol broker. By default that is librdkafka's
+ * mock cluster (test/support/kafka.ts), with a broker restart in the middle of a run; with
+ * KAFKA_BROKERS=host:port,… it is that external cluster (no restart: the test cannot stop it).
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { describe, it } from 'vitest';
-import type { EventJson } from '../../src/engine/toEventJson.js';
-import { deliveryContract } from './deliveryContract.js';
+import { Kafka, logLevel } from 'kafkajs';
+import { startKafkaMock } from '../support/kafka.js';
+import { waitUntil } from '../support/processes.js';
+import { deliveryContract, type DeliveryTarget } from './deliveryContract.js';
 import { FAST_RETRIES } from './deliveryModel.js';
+import { consumeTopic } from './kafkaConsumer.js';
 
-const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+const PARTITIONS = 3;
 
-if (brokers === undefined || brokers.length === 0) {
-  console.info('[kafka] delivery suite SKIPPED: set KAFKA_BROKERS=host:9092 to run it against a real Kafka cluster');
-  describe('kafka: delivery', () => {
-    it.skip('needs KAFKA_BROKERS (a real Kafka cluster)', () => undefined);
-  });
-} else {
+/** A target publishing to `<prefix>account` on `brokers`, read by a consumer group of the test. */
+async function target(brokers: string[], prefix: string, outage?: DeliveryTarget['outage']): Promise<DeliveryTarget & { consumer: Awaited<ReturnType<typeof consumeTopic>> }> {
+  const consumer = await consumeTopic(brokers, `${prefix}account`);
+  return {
+    relay: 'kafka',
+    config: { publishers: { kafka: { brokers, topic_prefix: prefix, timeout: '10s', retry_policy: FAST_RETRIES } } },
+    received: () => consumer.received,
+    consumer,
+    ...(outage === undefined ? {} : { outage }),
+    close: () => consumer.close(),
+  };
+}
+
+if (external !== undefined && external.length > 0) {
   deliveryContract(
-    'kafka',
+    `kafka (${external.join(',')})`,
     async () => {
       // A topic prefix of its own per run, so old messages of earlier runs are not read.
       const prefix = `tusk-test-${randomUUID().slice(0, 8)}.`;
-      const topic = `${prefix}account`;
-      const kafka = new Kafka({ clientId: 'tusk-es-test', brokers, logLevel: logLevel.NOTHING });
-      const admin = kafka.admin();
+      const admin = new Kafka({ clientId: 'tusk-es-test', brokers: external, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic: `${prefix}account`, numPartitions: PARTITIONS }], waitForLeaders: true });
       await admin.disconnect();
-      const received: EventJson[] = [];
-      const consumer: Consumer = kafka.consumer({ groupId: `tusk-test-${randomUUID()}` });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const event = JSON.parse(String(message.value)) as EventJson;
-          // key = aggregate id: one aggregate stays on one partition, so its order holds.
-          if (String(message.key) !== event.aggregate_id) throw new Error(`message key ${String(message.key)} is not ${event.aggregate_id}`);
-          received.push(event);
+      return target(external, prefix);
+    },
+    { timeoutMs: 120_000 },
+  );
+} else {
+  deliveryContract(
+    'kafka (librdkafka mock cluster)',
+    async () => {
+      const prefix = 'tusk.';
+      const mock = await startKafkaMock({ topics: [{ name: `${prefix}account`, partitions: PARTITIONS }] });
+      let delivery: Awaited<ReturnType<typeof target>> | undefined;
+      const outage = {
+        // The mock's log dies with it: first let the consumer read all the broker acknowledged
+        // (produces are refused meanwhile), as it would from a restarted broker's disk.
+        async stop() {
+          await mock.hold();
+          await waitUntil('the test consumer to read what the broker holds', () => delivery!.consumer.caughtUp(), { timeoutMs: 60_000 });
+          await mock.stop();
         },
-      });
-      return {
-        relay: 'kafka',
-        config: { publishers: { kafka: { brokers, topic_prefix: prefix, timeout: '10s', retry_policy: FAST_RETRIES } } },
-        received: () => received,
-        close: () => consumer.disconnect(),
+        async start() {
+          await mock.start();
+          delivery!.consumer.forgetOffsets();
+        },
       };
+      try {
+        delivery = await target(mock.brokers, prefix, outage);
+      } catch (error) {
+        await mock.close();
+        throw error;
+      }
+      const close = delivery.close;
+      return { ...delivery, close: async () => (await close(), await mock.close()) };
     },
     { timeoutMs: 120_000 },
   );
