@@ -4,23 +4,14 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 /** The projection metrics. */
 export class ProjectionMetrics {
   readonly events: Counter<'projection' | 'path'>;
-  readonly lag: Gauge<'projection'>;
   readonly rebuildProgress: Gauge<'projection'>;
   readonly rebuilds: Counter<'projection' | 'outcome'>;
-  readonly failures: Counter<'projection'>;
-  readonly running: Gauge<'projection'>;
 
   constructor(registry: Registry) {
     this.events = new Counter({
       name: 'tusk_projection_events_total',
       help: 'Events applied to read models, by projection and path (inline, async, rebuild).',
       labelNames: ['projection', 'path'],
-      registers: [registry],
-    });
-    this.lag = new Gauge({
-      name: 'tusk_projection_lag_events',
-      help: 'Log positions between the head of the log and the checkpoint of an async projection (0 for inline ones).',
-      labelNames: ['projection'],
       registers: [registry],
     });
     this.rebuildProgress = new Gauge({
@@ -33,18 +24,6 @@ export class ProjectionMetrics {
       name: 'tusk_projection_rebuilds_total',
       help: 'Rebuilds run by this process, by projection and outcome (completed, failed).',
       labelNames: ['projection', 'outcome'],
-      registers: [registry],
-    });
-    this.failures = new Counter({
-      name: 'tusk_projection_failures_total',
-      help: 'Async projection batches that failed (retried, then the projection stops).',
-      labelNames: ['projection'],
-      registers: [registry],
-    });
-    this.running = new Gauge({
-      name: 'tusk_projection_worker_running',
-      help: '1 while the async worker of a projection runs in this process (holds its lease), 0 otherwise.',
-      labelNames: ['projection'],
       registers: [registry],
     });
   }

@@ -9,7 +9,7 @@ import type { ProjectionMetrics } from './ProjectionMetrics.js';
 import { queryRow, queryRows, type RowQuery } from './query/queryRows.js';
 import { startRebuild, type RebuildResult } from './rebuild/rebuildProjection.js';
 import type { RebuildProgress } from './rebuild/RebuildProgress.js';
-import type { AsyncProjector } from './run/AsyncProjector.js';
+import type { LogConsumer } from '../consumers/LogConsumer.js';
 
 /** What is known about a projection's rebuilds in this process. */
 export interface RebuildState {
@@ -29,7 +29,7 @@ export function projectionSystemOf(runtime: Runtime): ProjectionSystem | undefin
 /** The projections of one runtime. */
 export class ProjectionSystem {
   private readonly byName: ReadonlyMap<string, CompiledProjection>;
-  readonly workers = new Map<string, AsyncProjector>();
+  readonly workers = new Map<string, LogConsumer>();
   private readonly rebuilds = new Map<string, RebuildState>();
 
   constructor(

@@ -4,13 +4,15 @@
  * up to the log and hooks them into the append transaction, and starts the async workers.
  */
 import { randomUUID } from 'node:crypto';
+import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { LogConsumer } from '../consumers/LogConsumer.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { compileProjections } from './compile/compileProjection.js';
 import { projectionRoutes } from './projectionRoutes.js';
 import { ProjectionMetrics } from './ProjectionMetrics.js';
 import { ProjectionSystem } from './ProjectionSystem.js';
-import { AsyncProjector } from './run/AsyncProjector.js';
+import { projectionConsumer } from './run/projectionConsumer.js';
 import { catchUpInline, inlineHook } from './run/inlineHook.js';
 import { ensureTables } from './sql/ensureTables.js';
 
@@ -40,7 +42,7 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
 
   const mismatches = await store.transaction(async (tx) => {
     const all = [];
-    for (const p of projections) all.push(...(await ensureTables(tx, store.tables.schema, p, store.kind === 'postgresql')));
+    for (const p of projections) all.push(...(await ensureTables(tx, store.tables.schema, p)));
     return all;
   });
   for (const m of mismatches) {
@@ -51,7 +53,6 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
   for (const p of inline) {
     const applied = await catchUpInline(store, p, upcaster, { owner: system.owner });
     if (applied > 0) logger.info({ projection: p.name, events: applied }, 'inline projection caught up with the log');
-    metrics.lag.set({ projection: p.name }, 0);
   }
   const removeHook = inline.length === 0 ? undefined : store.addAppendHook(inlineHook(store, inline, upcaster));
   const unsubscribe = runtime.bus.subscribe((events) => {
@@ -61,20 +62,18 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
     }
   });
 
+  const defaults = runtime.model.projection_defaults;
+  const env = {
+    store,
+    logger,
+    owner: system.owner,
+    bus: runtime.bus,
+    metrics: ConsumerMetrics.of(runtime.metrics.registry),
+    pollIntervalMs: defaults.poll_interval,
+    leaseTtlMs: options.leaseTtlMs ?? defaults.lease_ttl,
+  };
   for (const p of projections.filter((x) => x.enabled && x.mode === 'async')) {
-    const worker = new AsyncProjector({
-      store,
-      projection: p,
-      upcaster,
-      logger,
-      owner: system.owner,
-      bus: runtime.bus,
-      metrics,
-      pollIntervalMs: runtime.model.projection_defaults.poll_interval,
-      retryAttempts: runtime.model.projection_defaults.retry_attempts,
-      leaseTtlMs: options.leaseTtlMs ?? runtime.model.projection_defaults.lease_ttl,
-    });
-    system.workers.set(p.name, worker);
+    system.workers.set(p.name, new LogConsumer(env, projectionConsumer(store, p, upcaster, defaults.retry_attempts, metrics)));
   }
 
   await runtime.addService({

@@ -20,8 +20,8 @@ import { insertDeadLetter } from './deadLetters/sql/insertDeadLetter.js';
 import { toDeliveryError } from './DeliveryError.js';
 import type { Publisher } from './Publisher.js';
 import type { PublisherMetrics } from './PublisherMetrics.js';
-import { Lease } from '../store/Lease.js';
-import { Waker } from '../util/Waker.js';
+import { Lease } from '../consumers/Lease.js';
+import { Waker } from '../consumers/Waker.js';
 import { isInternalStreamType } from '../store/internalStreams.js';
 
 /** What a relay needs. */

@@ -141,7 +141,7 @@ export class SagaOrchestrator {
     const wasLeader = this.mayWork();
     let held = false;
     try {
-      held = await this.runtime.store.acquireLease(LEASE, this.owner, this.leaseTtlMs);
+      held = (await this.runtime.store.acquireLease(LEASE, this.owner, this.leaseTtlMs)) !== undefined;
     } finally {
       // Counted from before the request: the database's expiry is never earlier than ours.
       this.leaseValidUntil = held ? now + this.leaseTtlMs : 0;

@@ -172,12 +172,30 @@ export interface EventStore {
   /** Saves a reader's checkpoint, normally inside the transaction that did its work. */
   saveCheckpoint(name: string, position: number, executor?: SqlExecutor): Promise<void>;
   /**
-   * Takes or renews a lease so that one process in a cluster runs a named worker; true when
-   * `owner` holds it until `ttlMs` from now. A lease not renewed in time passes to another owner.
+   * Takes or renews a lease so that one process in a cluster runs a named worker; resolves to
+   * its fencing token when `owner` holds it until `ttlMs` from now, undefined when another
+   * owner does. A lease not renewed in time passes to another owner, with a greater token.
    */
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<number | undefined>;
+  /**
+   * Inside `tx`: true when `owner` still holds lease `name` with `token` (and it has not
+   * expired). The lease row stays locked until `tx` ends, so nobody can take it before the
+   * work of `tx` commits: the fence of every write made under a lease.
+   */
+  holdsLease(tx: SqlExecutor, name: string, owner: string, token: number): Promise<boolean>;
   /** Gives a lease up (on shutdown), so another process takes over at once. */
   releaseLease(name: string, owner: string): Promise<void>;
+
+  /**
+   * Inside `tx`: waits for the store's append lock (held until `tx` ends), so no append is in
+   * flight while `tx` reads the log with readLocked. A no-op on the embedded store, whose
+   * transactions run one at a time.
+   */
+  lockAppends(tx: SqlExecutor): Promise<void>;
+  /** Inside a `tx` that holds the append lock: the log after a position, every committed event. */
+  readLocked(tx: SqlExecutor, options: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Inside a `tx` that holds the append lock: the newest position of the log (0 when empty). */
+  lockedHead(tx: SqlExecutor): Promise<number>;
 
   /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
   health(): Promise<void>;

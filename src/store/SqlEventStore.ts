@@ -20,11 +20,12 @@ import { isConnectionError, type SqlClient } from './SqlClient.js';
 import { appendAtOnce, appendBatch, type AppendOutcome } from './sql/appendBatch.js';
 import { loadCheckpoint, saveCheckpoint } from './sql/checkpoints.js';
 import { headPosition } from './sql/headPosition.js';
-import { appendLockNumber, lockAppendsStatement } from './sql/lockAppends.js';
-import { acquireLease, releaseLease } from './sql/leases.js';
+import { appendLockNumber, lockAppends, lockAppendsStatement } from './sql/lockAppends.js';
+import { acquireLease, holdsLease, releaseLease } from './sql/leases.js';
 import { loadSnapshot } from './sql/loadSnapshot.js';
 import { lookupIdempotency } from './sql/lookupIdempotency.js';
 import { readAll } from './sql/readAll.js';
+import { lockedHead, readLocked } from './sql/readLocked.js';
 import { readStream, readStreamData } from './sql/readStream.js';
 import { streamVersion } from './sql/streamVersion.js';
 import { storeCall, toStoreError } from './storeErrors.js';
@@ -216,8 +217,25 @@ export class SqlEventStore implements EventStore {
     return storeCall(() => acquireLease(this.client, this.tables, name, owner, ttlMs));
   }
 
+  holdsLease(tx: SqlExecutor, name: string, owner: string, token: number) {
+    return holdsLease(tx, this.tables, name, owner, token);
+  }
+
   releaseLease(name: string, owner: string) {
     return storeCall(() => releaseLease(this.client, this.tables, name, owner));
+  }
+
+  async lockAppends(tx: SqlExecutor): Promise<void> {
+    // PGlite runs one transaction at a time: nothing can append while `tx` runs.
+    if (this.kind === 'postgresql') await lockAppends(tx, this.tables);
+  }
+
+  readLocked(tx: SqlExecutor, options: ReadAllOptions) {
+    return readLocked(tx, this.tables, options);
+  }
+
+  lockedHead(tx: SqlExecutor) {
+    return lockedHead(tx, this.tables);
   }
 
   async health(): Promise<void> {

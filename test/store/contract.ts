@@ -203,13 +203,31 @@ export function eventStoreContract(name: string, open: OpenStore): void {
           throw new Error('rolled back');
         })).rejects.toThrow('rolled back');
         expect(await store.loadCheckpoint('p')).toBe(43);
-        expect(await store.acquireLease('worker', 'a', 60_000)).toBe(true);
-        expect(await store.acquireLease('worker', 'b', 60_000)).toBe(false);
-        expect(await store.acquireLease('worker', 'a', 60_000)).toBe(true);
+        const first = await store.acquireLease('worker', 'a', 60_000);
+        expect(first).toBeTypeOf('number');
+        expect(await store.acquireLease('worker', 'b', 60_000)).toBeUndefined();
+        expect(await store.acquireLease('worker', 'a', 60_000)).toBe(first);
         await store.releaseLease('worker', 'a');
-        expect(await store.acquireLease('worker', 'b', 1)).toBe(true);
+        const second = await store.acquireLease('worker', 'b', 1);
+        expect(second).toBeGreaterThan(first!);
         await new Promise((r) => setTimeout(r, 20));
-        expect(await store.acquireLease('worker', 'a', 60_000)).toBe(true);
+        const third = await store.acquireLease('worker', 'a', 60_000);
+        expect(third).toBeGreaterThan(second!);
+      }));
+
+    it('fences writes under a lease: only the holder with its current token passes, and the row stays locked until it commits', () =>
+      withStore(async (store) => {
+        const token = (await store.acquireLease('fenced', 'a', 60_000))!;
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'a', token))).toBe(true);
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'a', token + 1))).toBe(false);
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'b', token))).toBe(false);
+        // expired (and then taken): the old holder's token no longer passes
+        await store.acquireLease('fenced', 'a', 1);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'a', token))).toBe(false);
+        const taken = (await store.acquireLease('fenced', 'b', 60_000))!;
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'a', token))).toBe(false);
+        expect(await store.transaction((tx) => store.holdsLease(tx, 'fenced', 'b', taken))).toBe(true);
       }));
 
     it('runs read-only queries in a read-only transaction', () =>

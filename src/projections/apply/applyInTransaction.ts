@@ -9,12 +9,17 @@ import { sqlState } from '../../store/SqlClient.js';
 import type { MergeMode } from './applyEvents.js';
 
 /** Runs `work` in one transaction of `store`, first with every merge, then (on 21000) without merged upserts. */
-export async function applyInTransaction<T>(store: EventStore, work: (tx: SqlExecutor, merge: MergeMode) => Promise<T>): Promise<T> {
+export function applyInTransaction<T>(store: EventStore, work: (tx: SqlExecutor, merge: MergeMode) => Promise<T>): Promise<T> {
+  return withMergeFallback((merge) => store.transaction((tx) => work(tx, merge)));
+}
+
+/** Runs `attempt` (one transaction) with every merge, then (on 21000) again without merged upserts. */
+export async function withMergeFallback<T>(attempt: (merge: MergeMode) => Promise<T>): Promise<T> {
   try {
-    return await store.transaction((tx) => work(tx, 'all'));
+    return await attempt('all');
   } catch (err) {
     if (!isCardinalityViolation(err)) throw err;
-    return store.transaction((tx) => work(tx, 'inserts'));
+    return attempt('inserts');
   }
 }
 

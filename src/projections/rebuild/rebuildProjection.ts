@@ -10,17 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { TuskError } from '../../errors.js';
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
+import { Lease } from '../../consumers/Lease.js';
+import { lockCheckpoint } from '../../consumers/sql/lockCheckpoint.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
-import { lockAppends } from '../../store/sql/lockAppends.js';
 import { applyEvents, planStatements, runStatements } from '../apply/applyEvents.js';
 import { applyInTransaction } from '../apply/applyInTransaction.js';
 import type { TableRef } from '../apply/writeSql.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
-import { Lease } from '../../store/Lease.js';
 import { countEvents } from '../sql/countEvents.js';
-import { lockProjection } from '../sql/lockProjection.js';
 import { refreshStatistics } from '../sql/refreshStatistics.js';
-import { lockedHead, readEventsAfter } from '../sql/readEventsAfter.js';
 import { dropFreshTables, freshName, swapTables } from '../sql/swapTables.js';
 import { freshTables } from '../sql/tableRefs.js';
 import { createTableSql } from '../tables/tableDdl.js';
@@ -111,12 +109,12 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   }
 
   const swapped = await applyInTransaction(store, async (tx, merge) => {
-    if (store.kind === 'postgresql') await lockAppends(tx, store.tables);
-    await lockProjection(tx, store.tables, projection.checkpoint);
+    await store.lockAppends(tx);
+    await lockCheckpoint(tx, store.tables, projection.checkpoint);
     let at = position;
     let caughtUp = 0;
     for (;;) {
-      const events = await readEventsAfter(tx, store.tables, at, types, limit);
+      const events = await store.readLocked(tx, { after: at, limit, types });
       if (events.length > 0) {
         await applyEvents(tx, projection, fresh, events.map(upcast), merge);
         at = events[events.length - 1]!.position;
@@ -124,7 +122,7 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
       }
       if (events.length < limit) break;
     }
-    const head = Math.max(at, await lockedHead(tx, store.tables));
+    const head = Math.max(at, await store.lockedHead(tx));
     await swapTables(tx, store.tables.schema, projection.targets);
     await store.saveCheckpoint(projection.checkpoint, head, tx);
     return { head, caughtUp };

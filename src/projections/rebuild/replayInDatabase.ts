@@ -16,6 +16,7 @@
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
 import type { PathStep, RootRead, ValueOrigin } from '../../expr/index.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
+import { safeToRead } from '../../store/safeToRead.js';
 import type { PlannedWrite } from '../apply/PlannedWrite.js';
 import { mergedWriteSql, type TableRef } from '../apply/writeSql.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
@@ -133,7 +134,7 @@ function batchStatement(
   const sql = `WITH ${EVENT} AS MATERIALIZED (
       SELECT position, type, stream_id, stream_type, version, event_version, data, metadata, COALESCE(${conditions.join(' AND ')}, false) AS _tusk_ok
         FROM ${store.tables.events} AS ${EVENT}
-       WHERE ${EVENT}.type = $4 AND ${EVENT}.position > $1 AND ${EVENT}.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+       WHERE ${EVENT}.type = $4 AND ${EVENT}.position > $1 AND ${safeToRead(EVENT)}
        ORDER BY ${EVENT}.position LIMIT $3),
     _tusk_batch AS MATERIALIZED (
       SELECT b.events, b.last, b.ok AND NOT EXISTS (

@@ -10,14 +10,12 @@
  */
 import type { Upcaster } from '../../engine/upcaster.js';
 import { isTuskError } from '../../errors.js';
+import { lockCheckpoint } from '../../consumers/sql/lockCheckpoint.js';
 import type { AppendHook, EventStore, StoredEvent } from '../../store/EventStore.js';
-import { lockAppends } from '../../store/sql/lockAppends.js';
 import { applyEvents } from '../apply/applyEvents.js';
 import { applyInTransaction } from '../apply/applyInTransaction.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { rebuildProjection, type RebuildOptions } from '../rebuild/rebuildProjection.js';
-import { lockProjection } from '../sql/lockProjection.js';
-import { readEventsAfter } from '../sql/readEventsAfter.js';
 import { liveTables } from '../sql/tableRefs.js';
 
 /** The append hook of the inline projections `projections`. */
@@ -55,10 +53,10 @@ export async function catchUpInline(store: EventStore, projection: CompiledProje
   let applied = 0;
   for (;;) {
     const batch = await applyInTransaction(store, async (tx, merge): Promise<StoredEvent[]> => {
-      if (store.kind === 'postgresql') await lockAppends(tx, store.tables);
-      await lockProjection(tx, store.tables, projection.checkpoint);
+      await store.lockAppends(tx);
+      await lockCheckpoint(tx, store.tables, projection.checkpoint);
       const at = await store.loadCheckpoint(projection.checkpoint, tx);
-      const events = await readEventsAfter(tx, store.tables, at, projection.types, projection.batchSize);
+      const events = await store.readLocked(tx, { after: at, limit: projection.batchSize, types: projection.types });
       if (events.length === 0) return events;
       await applyEvents(tx, projection, tables, events.map(upcaster), merge);
       await store.saveCheckpoint(projection.checkpoint, events[events.length - 1]!.position, tx);

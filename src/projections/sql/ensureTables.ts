@@ -19,8 +19,8 @@ export interface TableMismatch {
 }
 
 /** Runs in `tx`: creates or completes every table of `projection` in `schema`. */
-export async function ensureTables(tx: SqlExecutor, schema: string, projection: CompiledProjection, locked: boolean): Promise<TableMismatch[]> {
-  if (locked) await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/projection-ddl/${schema}`]);
+export async function ensureTables(tx: SqlExecutor, schema: string, projection: CompiledProjection): Promise<TableMismatch[]> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/projection-ddl/${schema}`]);
   const mismatches: TableMismatch[] = [];
   for (const spec of projection.targets) mismatches.push(...(await ensureTable(tx, schema, spec)));
   return mismatches;

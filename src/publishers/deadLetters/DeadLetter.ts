@@ -1,6 +1,6 @@
 /** A dead letter: an event a relay gave up on, with why and how often it tried. */
 import type { StoredEvent, StoreTables } from '../../store/EventStore.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../../store/sql/eventRow.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../../store/eventRow.js';
 
 /** One row of the dead-letter table, with its event when it is still in the log. */
 export interface DeadLetter {

@@ -133,4 +133,13 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `DROP TABLE ${t.table('streams')}`,
     ],
   },
+  {
+    version: 5,
+    name: 'lease fencing tokens',
+    statements: (t) => [
+      // Raised on every change of owner: writes under a lease check it in their own
+      // transaction, so a process that lost its lease cannot write any more (src/consumers).
+      `ALTER TABLE ${t.leases} ADD COLUMN token bigint NOT NULL DEFAULT 1`,
+    ],
+  },
 ];

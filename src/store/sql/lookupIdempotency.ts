@@ -1,6 +1,6 @@
 /** The first accepted append of an Idempotency-Key, with its events. */
 import type { IdempotencyRecord, SqlExecutor, StoreTables } from '../EventStore.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRow.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
 
 /** Reads the record of `key` and the events it appended. */
 export async function lookupIdempotency(db: SqlExecutor, t: StoreTables, key: string): Promise<IdempotencyRecord | undefined> {

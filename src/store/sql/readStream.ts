@@ -1,7 +1,7 @@
 /** Reads one stream in version order, optionally a version range or up to a point in time. */
 import type { FoldEvent, ReadStreamOptions, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import type { SqlClient } from '../SqlClient.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRow.js';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
 
 const MAX_INT = 2_147_483_647;
 

@@ -1,5 +1,5 @@
 /** The columns every event read selects, and the mapping of such a row to a StoredEvent. */
-import type { StoredEvent } from '../EventStore.js';
+import type { StoredEvent } from './EventStore.js';
 
 /** The select list of an event row (in this order; `created_at` is the event timestamp). */
 export const EVENT_COLUMNS = 'position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at';

@@ -1,5 +1,5 @@
 /**
- * The waits of a background worker (async projections, relays): `idle` ends early when woken
+ * The waits of a consumer (async projections, relays, sagas): `idle` ends early when woken
  * (a local append) or stopped; `pause` (a backoff) ends early only when stopped, so appends
  * cannot defeat a backoff. A wake-up that arrives while the worker is busy is remembered for
  * its next idle.

@@ -1,0 +1,39 @@
+/**
+ * An async projection (`mode = "async"`) as a consumer of the log (src/consumers): each batch
+ * is applied and the checkpoint moved in ONE fenced transaction, so a crash at any point
+ * neither loses nor repeats an event, and a process that lost the lease writes nothing. An
+ * event the tables refuse (PROJECTION_FAILED) is retried `retry_attempts` times, then the
+ * projection stops (events are never skipped); an unreachable database is waited for.
+ */
+import type { Upcaster } from '../../engine/upcaster.js';
+import { isTuskError } from '../../errors.js';
+import type { ConsumerSpec } from '../../consumers/Consumer.js';
+import type { EventStore } from '../../store/EventStore.js';
+import { applyEvents } from '../apply/applyEvents.js';
+import { withMergeFallback } from '../apply/applyInTransaction.js';
+import type { CompiledProjection } from '../compile/compileProjection.js';
+import type { ProjectionMetrics } from '../ProjectionMetrics.js';
+import { liveTables } from '../sql/tableRefs.js';
+
+/** The consumer of async projection `projection`. */
+export function projectionConsumer(store: EventStore, projection: CompiledProjection, upcaster: Upcaster, retryAttempts: number, metrics?: ProjectionMetrics): ConsumerSpec {
+  const tables = liveTables(store.tables.schema, projection);
+  return {
+    name: projection.checkpoint,
+    types: projection.types,
+    batchSize: projection.batchSize,
+    retryAttempts,
+    isRefusal: (err) => isTuskError(err) && err.code === 'PROJECTION_FAILED',
+    handler: {
+      async handle(batch) {
+        const events = batch.events.map(upcaster);
+        const applied = await withMergeFallback((merge) =>
+          batch.commit(batch.reached, async (tx) => {
+            await applyEvents(tx, projection, tables, events, merge);
+          }),
+        );
+        if (applied) metrics?.events.inc({ projection: projection.name, path: 'async' }, events.length);
+      },
+    },
+  };
+}
