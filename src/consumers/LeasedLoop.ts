@@ -1,0 +1,119 @@
+/**
+ * The loop of every background worker that one process of a cluster runs at a time: a
+ * partition of a log consumer, the saga scheduler. It takes the lease (or waits in standby
+ * while another process holds it), runs `step` while it holds it, idles on the Waker when a
+ * step found nothing (a local append or `wake` ends the idle, the poll interval catches the
+ * rest), backs off after failures, and stops for good when the work keeps being refused.
+ */
+import { backoffDelay, STORE_BACKOFF } from './backoff.js';
+import type { ConsumerEnv, ConsumerState } from './Consumer.js';
+import { Lease, LeaseLost } from './Lease.js';
+import { Waker } from './Waker.js';
+
+/** How a loop treats failures of its step. */
+export interface FailurePolicy {
+  /** True for a failure that is the work's fault: retried `retryAttempts` times, then the loop stops. */
+  isRefusal?: ((err: unknown) => boolean) | undefined;
+  retryAttempts?: number | undefined;
+}
+
+/** A leased background loop; subclasses say what one step does. */
+export abstract class LeasedLoop {
+  readonly waker = new Waker();
+  readonly lease: Lease;
+  state: ConsumerState = 'starting';
+  /** Why the loop stopped, when it failed. */
+  error: string | undefined;
+  protected stopping = false;
+  private loop: Promise<void> | undefined;
+  protected readonly labels: { consumer: string; partition: string };
+
+  constructor(
+    protected readonly env: ConsumerEnv,
+    /** The consumer's name (logs and metrics). */
+    readonly consumer: string,
+    readonly partition: number,
+    /** Lease name. */
+    readonly key: string,
+    private readonly failures: FailurePolicy = {},
+  ) {
+    this.labels = { consumer, partition: String(partition) };
+    this.lease = new Lease(env.store, key, env.owner, env.leaseTtlMs, () => env.logger.warn({ consumer, partition }, 'lease lost; another process owns this work now'));
+  }
+
+  /** True while this process may do the work: not stopping, and holding the lease. */
+  get active(): boolean {
+    return !this.stopping && this.lease.held;
+  }
+
+  /** Starts the loop in the background. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the step in flight, lets `drain` finish, then gives the lease up. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.waker.stop();
+    await this.loop;
+    await this.drain();
+    await this.lease.release();
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.env.metrics?.owned.set(this.labels, 0);
+  }
+
+  /** One unit of work; false when there was nothing to do (the loop then idles). */
+  protected abstract step(): Promise<boolean>;
+
+  /** Called when this process took the lease (state read before must be read again). */
+  protected taken(): void {}
+
+  /** Called after a failure of `step` (state read before must be read again). */
+  protected failed(): void {}
+
+  /** Work still running when the loop has ended (awaited on stop, before the lease is released). */
+  protected async drain(): Promise<void> {}
+
+  private async run(): Promise<void> {
+    const { env } = this;
+    let failures = 0;
+    while (!this.stopping) {
+      if (!this.lease.held && !(await this.takeLease())) {
+        await this.waker.pause(Math.min(Math.max(env.pollIntervalMs, env.leaseTtlMs / 3), 5_000));
+        continue;
+      }
+      try {
+        const progressed = await this.step();
+        failures = 0;
+        if (!progressed) await this.waker.idle(env.pollIntervalMs);
+      } catch (err) {
+        this.failed();
+        if (err instanceof LeaseLost) continue;
+        failures++;
+        env.metrics?.failures.inc({ consumer: this.consumer });
+        const refused = this.failures.isRefusal?.(err) === true;
+        if (refused && failures > (this.failures.retryAttempts ?? 3)) {
+          this.state = 'failed';
+          this.error = err instanceof Error ? err.message : String(err);
+          env.logger.error({ err, consumer: this.consumer, partition: this.partition }, 'consumer stopped: an event cannot be handled (fix the cause, then restart or rebuild)');
+          return;
+        }
+        env.logger.warn({ err, consumer: this.consumer, partition: this.partition, attempt: failures }, refused ? 'consumer step failed; retrying' : 'consumer cannot reach the store; retrying');
+        await this.waker.pause(backoffDelay(STORE_BACKOFF, failures));
+      }
+    }
+  }
+
+  private async takeLease(): Promise<boolean> {
+    this.env.metrics?.owned.set(this.labels, 0);
+    if (!(await this.lease.acquire())) {
+      this.state = 'standby';
+      return false;
+    }
+    this.state = 'running';
+    this.taken();
+    this.env.metrics?.owned.set(this.labels, 1);
+    this.env.logger.info({ consumer: this.consumer, partition: this.partition }, 'lease taken: this process owns the work now');
+    return true;
+  }
+}
