@@ -52,7 +52,13 @@ function findBinaries(): Binaries | undefined {
   return undefined;
 }
 
-interface RunAs {
+/** The folder of the PostgreSQL binaries the suite uses (installing the package when missing). */
+export async function postgresBinDir(): Promise<string> {
+  return dirname((await ensurePackage('postgresql', findBinaries)).postgres);
+}
+
+/** How the servers are run: as root, as the `postgres` OS user. */
+export interface RunAs {
   /** Prefix that runs a command as the server's OS user. */
   prefix: string[];
   uid: number;
@@ -60,7 +66,7 @@ interface RunAs {
 }
 
 /** postgres refuses to run as root, so as root we run it as the `postgres` OS user. */
-function runAs(): RunAs | undefined {
+export function runAs(): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, OS_USER], { encoding: 'utf8' }).trim());
   try {
@@ -75,7 +81,7 @@ function runAs(): RunAs | undefined {
 }
 
 /** A temp folder the server's OS user can reach (TMPDIR may be inside root's home). */
-function tempParent(as: RunAs | undefined): string {
+export function tempParent(as: RunAs | undefined): string {
   const dir = tmpdir();
   return as === undefined || (statSync(dir).mode & 0o001) !== 0 ? dir : '/tmp';
 }
