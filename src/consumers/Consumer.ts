@@ -57,8 +57,18 @@ export interface ConsumerSpec {
    * `retryAttempts` times, then the consumer stops. Any other failure (the store is
    * unreachable) is retried with backoff for as long as it lasts.
    */
-  isRefusal?: (err: unknown) => boolean;
-  retryAttempts?: number;
+  isRefusal?: ((err: unknown) => boolean) | undefined;
+  retryAttempts?: number | undefined;
+  /**
+   * Where a consumer without a checkpoint starts: at the beginning of the log (the default), or
+   * at its head when the consumer is first deployed (saga triggers: a saga starts for events
+   * appended after it was deployed, not for the whole history).
+   */
+  startAt?: 'beginning' | 'head' | undefined;
+  /** Releases what the handler holds (a publisher's connection); called on stop. */
+  close?: (() => Promise<void>) | undefined;
+  /** On stop, how long the batch in flight may take before `close` is called under it (default: no limit). */
+  stopTimeoutMs?: number | undefined;
 }
 
 /** What every consumer of a process shares. */

@@ -5,6 +5,7 @@
  */
 import type { ConsumerEnv, ConsumerSpec, ConsumerState } from './Consumer.js';
 import { PartitionWorker } from './PartitionWorker.js';
+import { initCheckpoint } from './sql/initCheckpoint.js';
 
 /** A consumer following the log from its checkpoint. */
 export class LogConsumer {
@@ -37,6 +38,16 @@ export class LogConsumer {
     return this.partitions.find((p) => p.error !== undefined)?.error;
   }
 
+  /**
+   * Prepares the checkpoints before this process accepts requests: a consumer that starts at
+   * the head and has no checkpoint yet gets one at the current head.
+   */
+  async init(): Promise<void> {
+    if (this.spec.startAt !== 'head') return;
+    const head = await this.env.store.headPosition();
+    for (const p of this.partitions) await initCheckpoint(this.env.store, this.env.store.tables, p.key, head);
+  }
+
   /** Starts every partition worker in the background. */
   start(): void {
     if (this.started) return;
@@ -52,6 +63,17 @@ export class LogConsumer {
   /** Stops after the batches in flight and gives the leases up. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    await Promise.all(this.partitions.map((p) => p.stop()));
+    const stopped = Promise.all(this.partitions.map((p) => p.stop()));
+    const { close, stopTimeoutMs } = this.spec;
+    if (close !== undefined) {
+      if (stopTimeoutMs !== undefined) await Promise.race([stopped, delay(stopTimeoutMs)]);
+      else await stopped;
+      await close();
+    }
+    await stopped;
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -10,7 +10,7 @@ import { lockCheckpoint } from './sql/lockCheckpoint.js';
 
 /** One partition of one consumer in this process. */
 export class PartitionWorker extends LeasedLoop {
-  /** The checkpoint as this process last saw it; undefined = read it again. */
+  /** The checkpoint as this process last saw it (undefined after a failure or a stale commit). */
   private checkpoint: number | undefined;
 
   constructor(
@@ -35,7 +35,8 @@ export class PartitionWorker extends LeasedLoop {
   protected async step(): Promise<boolean> {
     const { store, metrics } = this.env;
     const { batchSize, types } = this.spec;
-    const checkpoint = (this.checkpoint ??= await store.loadCheckpoint(this.key));
+    // Read every time: a rebuild (or an operator) may have moved it since.
+    const checkpoint = (this.checkpoint = await store.loadCheckpoint(this.key));
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
     const events = await store.readAll({ after: checkpoint, limit: batchSize, ...(types === undefined ? {} : { types }) });

@@ -1,6 +1,6 @@
 /**
  * Publisher metrics on the runtime's registry (GET /metrics), by relay. Counters count what
- * this process did; the lag and up gauges are set by the process holding the relay's lease.
+ * this process did; the up gauge is set by the process holding the relay's lease.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
@@ -10,7 +10,6 @@ export class PublisherMetrics {
   readonly retried: Counter<'relay'>;
   readonly resent: Counter<'relay'>;
   readonly deadLettered: Counter<'relay'>;
-  readonly lag: Gauge<'relay'>;
   readonly up: Gauge<'relay'>;
 
   constructor(registry: Registry) {
@@ -33,7 +32,6 @@ export class PublisherMetrics {
       labelNames: ['relay'],
       registers: [registry],
     });
-    this.lag = new Gauge({ name: 'tusk_publisher_lag', help: 'Head position of the log minus the relay checkpoint, by relay.', labelNames: ['relay'], registers: [registry] });
     this.up = new Gauge({ name: 'tusk_publisher_target_up', help: '1 while the last delivery reached the target, 0 while it is unreachable, by relay.', labelNames: ['relay'], registers: [registry] });
   }
 }

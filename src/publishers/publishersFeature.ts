@@ -5,22 +5,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { LogConsumer } from '../consumers/LogConsumer.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { registerDeadLetterRoutes, type DeadLetterContext } from './deadLetters/deadLetterRoutes.js';
 import type { Publisher } from './Publisher.js';
 import { PublisherMetrics } from './PublisherMetrics.js';
-import { Relay, type RelayOptions } from './Relay.js';
+import { relayConsumer } from './relayConsumer.js';
 import { relaySpecs } from './relaySpecs.js';
 
 /** Tuning of the relays (tests shorten the intervals). */
-export type RelayTuning = Pick<RelayOptions, 'batchSize' | 'pollIntervalMs' | 'leaseTtlMs' | 'stopTimeoutMs'>;
+export interface RelayTuning {
+  batchSize?: number;
+  pollIntervalMs?: number;
+  leaseTtlMs?: number;
+  stopTimeoutMs?: number;
+}
 
 // Per runtime: several apps may run in one process (tests), each with its own relays.
-const contexts = new WeakMap<Runtime, DeadLetterContext & { relays: Relay[] }>();
+const contexts = new WeakMap<Runtime, DeadLetterContext & { relays: LogConsumer[] }>();
 
 /** The relays a runtime runs (tests, tools). */
-export function relaysOf(runtime: Runtime): readonly Relay[] {
+export function relaysOf(runtime: Runtime): readonly LogConsumer[] {
   return contexts.get(runtime)?.relays ?? [];
 }
 
@@ -28,25 +35,35 @@ export function relaysOf(runtime: Runtime): readonly Relay[] {
 export async function installPublishers(runtime: Runtime, tuning: RelayTuning = {}): Promise<void> {
   const specs = relaySpecs(runtime.model, runtime.logger);
   const publishers = new Map<string, Publisher>();
-  const relays: Relay[] = [];
+  const relays: LogConsumer[] = [];
   const metrics = specs.length > 0 ? new PublisherMetrics(runtime.metrics.registry) : undefined;
   contexts.set(runtime, { publishers, metrics, relays });
-  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const env = {
+    store: runtime.store,
+    logger: runtime.logger,
+    owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+    bus: runtime.bus,
+    metrics: ConsumerMetrics.of(runtime.metrics.registry),
+    pollIntervalMs: tuning.pollIntervalMs ?? 500,
+    leaseTtlMs: tuning.leaseTtlMs ?? 15_000,
+  };
   for (const spec of specs) {
     const publisher = spec.createPublisher();
-    const relay = new Relay({
-      ...tuning,
-      name: spec.name,
-      publisher,
-      types: spec.types,
-      policy: spec.policy,
-      store: runtime.store,
-      upcaster: runtime.upcaster,
-      bus: runtime.bus,
-      logger: runtime.logger,
-      owner,
-      ...(metrics !== undefined ? { metrics } : {}),
-    });
+    const relay = new LogConsumer(
+      env,
+      relayConsumer({
+        name: spec.name,
+        publisher,
+        types: spec.types,
+        policy: spec.policy,
+        store: runtime.store,
+        logger: runtime.logger,
+        upcaster: runtime.upcaster,
+        metrics,
+        batchSize: tuning.batchSize,
+        stopTimeoutMs: tuning.stopTimeoutMs,
+      }),
+    );
     publishers.set(spec.name, publisher);
     relays.push(relay);
     await runtime.addService({ name: `relay ${spec.name}`, start: () => relay.start(), stop: () => relay.stop() });

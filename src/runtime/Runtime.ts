@@ -18,7 +18,7 @@ import type { EventStore } from '../store/EventStore.js';
 import { createLogger } from './createLogger.js';
 import { RuntimeMetrics } from './metrics.js';
 
-/** A background part of the app (projection worker, saga orchestrator, publisher…). */
+/** A background part of the app (consumers of the log, the saga scheduler…). */
 export interface RuntimeService {
   name: string;
   start?(): Promise<void> | void;

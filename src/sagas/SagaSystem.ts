@@ -2,13 +2,13 @@
 import type { Runtime } from '../runtime/Runtime.js';
 import type { SagaDefinition } from './compileSaga.js';
 import type { SagaMetrics } from './SagaMetrics.js';
-import type { SagaOrchestrator } from './SagaOrchestrator.js';
+import type { SagaScheduler } from './SagaScheduler.js';
 
 /** What the routes need of the installed sagas. */
 export interface SagaSystem {
   definitions: ReadonlyMap<string, SagaDefinition>;
   metrics: SagaMetrics;
-  orchestrator: SagaOrchestrator;
+  scheduler: SagaScheduler;
 }
 
 const systems = new WeakMap<Runtime, SagaSystem>();

@@ -1,4 +1,5 @@
-/** Exponential backoff of `retry_policy`. */
+/** Exponential backoff of a saga's `retry_policy` (the consumers' one backoff). */
+import { backoffDelay } from '../consumers/backoff.js';
 import type { RetryPolicy } from './compileSaga.js';
 
 /**
@@ -8,5 +9,5 @@ import type { RetryPolicy } from './compileSaga.js';
  */
 export function retryDelay(policy: RetryPolicy, attempt: number): number | undefined {
   if (attempt > policy.maxRetries) return undefined;
-  return Math.round(Math.min(policy.initialDelayMs * policy.multiplier ** (attempt - 1), policy.maxDelayMs));
+  return backoffDelay({ initialMs: policy.initialDelayMs, multiplier: policy.multiplier, maxMs: policy.maxDelayMs }, attempt);
 }

@@ -40,7 +40,7 @@ export function registerSagaRoutes(app: FastifyInstance, runtime: Runtime): void
     const created = await startSaga(runtime.store, def, { id, data, aggregateId, trigger: null, fingerprint });
     if (created) {
       system.metrics.sagaStarted(def.name);
-      system.orchestrator.wake();
+      system.scheduler.wake();
     } else {
       const existing = await loadSaga(runtime.store, id);
       if (existing?.fingerprint !== fingerprint) {

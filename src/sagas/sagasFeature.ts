@@ -1,22 +1,25 @@
 /**
  * Sagas (SPEC §7): durable step lists started by events or over HTTP. Installing compiles the
  * sagas, keeps the saga_instances index inside the append transaction of every saga event,
- * and adds the orchestrator as a runtime service (stopped before the store closes).
+ * and adds the scheduler and the trigger consumers as a runtime service (stopped before the store closes).
  */
+import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { LogConsumer } from '../consumers/LogConsumer.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { SqlExecutor, StoredEvent } from '../store/EventStore.js';
 import { compileSaga } from './compileSaga.js';
 import { SagaMetrics } from './SagaMetrics.js';
-import { SagaOrchestrator, type OrchestratorOptions } from './SagaOrchestrator.js';
+import { SagaScheduler, type SagaTiming } from './SagaScheduler.js';
+import { sagaTriggerConsumer } from './sagaTriggerConsumer.js';
 import { sagaIndexRows } from './sagaIndexRows.js';
 import { SAGA_STREAM_TYPE } from './sagaEvents.js';
 import { registerSagaRoutes } from './sagaRoutes.js';
 import { setSagaSystem } from './SagaSystem.js';
 import { writeSagaIndex } from './sql/writeSagaIndex.js';
 
-/** The sagas feature with the given orchestrator timing (tests shorten it). */
-export function createSagasFeature(options: OrchestratorOptions = {}): Feature {
+/** The sagas feature with the given timing (tests shorten it). */
+export function createSagasFeature(options: SagaTiming = {}): Feature {
   return {
     name: 'sagas',
     async install(runtime: Runtime) {
@@ -24,14 +27,31 @@ export function createSagasFeature(options: OrchestratorOptions = {}): Feature {
       if (sagas.length === 0) return;
       const definitions = new Map(sagas.map(([name, config]) => [name, compileSaga(name, config, runtime.definitions)] as const));
       const metrics = new SagaMetrics(runtime.metrics.registry);
-      const orchestrator = new SagaOrchestrator(runtime, definitions, metrics, options);
-      setSagaSystem(runtime, { definitions, metrics, orchestrator });
+      const scheduler = new SagaScheduler(runtime, definitions, metrics, options);
+      setSagaSystem(runtime, { definitions, metrics, scheduler });
+      const env = {
+        store: runtime.store,
+        logger: runtime.logger,
+        owner: scheduler.lease.owner,
+        bus: runtime.bus,
+        metrics: ConsumerMetrics.of(runtime.metrics.registry),
+        pollIntervalMs: options.pollMs ?? 200,
+        leaseTtlMs: options.leaseTtlMs ?? 5_000,
+      };
+      const triggers = [...definitions.values()]
+        .filter((d) => d.startsOn.length > 0)
+        .map((d) => new LogConsumer(env, sagaTriggerConsumer(runtime, d, metrics, () => scheduler.wake())));
       const removeHook = runtime.store.addAppendHook(indexHook(runtime));
       await runtime.addService({
         name: 'sagas',
-        start: () => orchestrator.start(),
+        start: async () => {
+          // before this process accepts requests: see ConsumerSpec.startAt
+          for (const t of triggers) await t.init();
+          for (const t of triggers) t.start();
+          scheduler.start();
+        },
         stop: async () => {
-          await orchestrator.stop();
+          await Promise.all([...triggers.map((t) => t.stop()), scheduler.stop()]);
           removeHook();
         },
       });

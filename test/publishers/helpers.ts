@@ -8,7 +8,9 @@ import { LiveBus } from '../../src/engine/liveBus.js';
 import { DeliveryError } from '../../src/publishers/DeliveryError.js';
 import type { Publisher } from '../../src/publishers/Publisher.js';
 import { PublisherMetrics } from '../../src/publishers/PublisherMetrics.js';
-import { Relay, type RelayOptions } from '../../src/publishers/Relay.js';
+import { ConsumerMetrics } from '../../src/consumers/ConsumerMetrics.js';
+import { LogConsumer } from '../../src/consumers/LogConsumer.js';
+import { relayConsumer, type RelayOptions } from '../../src/publishers/relayConsumer.js';
 import type { EventStore, StoredEvent } from '../../src/store/EventStore.js';
 
 export const silent = pino({ level: 'silent' });
@@ -56,27 +58,27 @@ export class RecordingPublisher implements Publisher {
   }
 }
 
+/** What a test relay may change: the relay's options and the consumer timing. */
+export type TestRelayOptions = Partial<RelayOptions> & { pollIntervalMs?: number; leaseTtlMs?: number; bus?: LiveBus };
+
 /** A relay over `store` with short intervals; `metrics` on a fresh registry. */
-export function testRelay(store: EventStore, publisher: Publisher, options: Partial<RelayOptions> = {}): { relay: Relay; metrics: PublisherMetrics; registry: Registry; bus: LiveBus } {
+export function testRelay(store: EventStore, publisher: Publisher, options: TestRelayOptions = {}): { relay: LogConsumer; metrics: PublisherMetrics; registry: Registry; bus: LiveBus } {
   const registry = new Registry();
   const metrics = new PublisherMetrics(registry);
-  const bus = options.bus ?? new LiveBus();
-  const relay = new Relay({
+  const { pollIntervalMs = 20, leaseTtlMs = 1_000, bus = new LiveBus(), ...relay } = options;
+  const env = { store, logger: silent, owner: `owner-${randomUUID()}`, bus, metrics: ConsumerMetrics.of(registry), pollIntervalMs, leaseTtlMs };
+  const spec = relayConsumer({
     name: 'test',
     publisher,
     policy: { max_retries: 2, backoff_multiplier: 2, initial_delay: 5, max_delay: 20 },
     store,
-    upcaster: identityUpcaster,
-    bus,
     logger: silent,
+    upcaster: identityUpcaster,
     metrics,
-    owner: `owner-${randomUUID()}`,
-    pollIntervalMs: 20,
-    leaseTtlMs: 1_000,
     stopTimeoutMs: 1_000,
-    ...options,
+    ...relay,
   });
-  return { relay, metrics, registry, bus };
+  return { relay: new LogConsumer(env, spec), metrics, registry, bus };
 }
 
 /** Polls `check` until it returns true (or fails the test after `timeoutMs`). */

@@ -5,16 +5,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../engine/fixtures.js';
 import { listDeadLetters } from '../../src/publishers/deadLetters/sql/listDeadLetters.js';
-import { relayKey, type Relay } from '../../src/publishers/Relay.js';
+import type { LogConsumer } from '../../src/consumers/LogConsumer.js';
+import { relayKey } from '../../src/publishers/relayConsumer.js';
 import type { EventStore } from '../../src/store/EventStore.js';
 import { RecordingPublisher, appendEvents, eventually, metricValue, testRelay } from './helpers.js';
 
 let store: EventStore;
-const running: Relay[] = [];
+const running: LogConsumer[] = [];
 
+// An in-memory PGlite takes seconds to start on a busy CI machine.
 beforeEach(async () => {
   store = await memoryStore();
-});
+}, 60_000);
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
   await store.close();
@@ -39,7 +41,7 @@ describe('relay', () => {
     expect(publisher.received.map((e) => e.position)).toEqual([...publisher.received.map((e) => e.position)].sort((x, y) => x - y));
     await eventually(async () => (await store.loadCheckpoint(relayKey('test'))) === publisher.received.at(-1)!.position, 'checkpoint');
     expect(await metricValue(registry, 'tusk_publisher_delivered_total', { relay: 'test' })).toBe(7);
-    await eventually(async () => (await metricValue(registry, 'tusk_publisher_lag', { relay: 'test' })) === 0, 'lag 0');
+    await eventually(async () => (await metricValue(registry, 'tusk_consumer_lag_events', { consumer: relayKey('test'), partition: '0' })) === 0, 'lag 0');
   });
 
   it('is woken by the live bus: an append is delivered without waiting for the poll interval', async () => {
@@ -104,7 +106,7 @@ describe('relay', () => {
     await eventually(() => publisher.received.length === 1, 'the wanted event');
     const head = await store.headPosition();
     await eventually(async () => (await store.loadCheckpoint(relayKey('test'))) === head, 'checkpoint at the head');
-    expect(await metricValue(registry, 'tusk_publisher_lag', { relay: 'test' })).toBe(0);
+    expect(await metricValue(registry, 'tusk_consumer_lag_events', { consumer: relayKey('test'), partition: '0' })).toBe(0);
     expect(publisher.received[0]!.type).toBe('Wanted');
   });
 

@@ -66,7 +66,12 @@ async function open(server: ServerProcess, id: string): Promise<string> {
   return sagaIdForEvent('onboarding', res.body.events[0].id as string);
 }
 
-const leads = (s: ServerProcess) => s.stdout().includes('this process runs the sagas');
+// The consumer framework logs which process took the saga scheduler's lease.
+const leads = (s: ServerProcess) =>
+  s
+    .stdout()
+    .split('\n')
+    .some((line) => line.includes('lease taken') && line.includes('"consumer":"sagas"'));
 
 describe('two serve processes on one PostgreSQL', () => {
   it('run each saga once, and the second takes over when the first dies', async () => {

@@ -1,0 +1,63 @@
+/**
+ * A relay: the consumer of the log (src/consumers) that hands every event, in log order, to one
+ * Publisher. The checkpoint moves only after the target acknowledged, so delivery is at least
+ * once and in order per aggregate, and resumes after a crash or an outage; commands never wait
+ * for it. The framework runs it in the process that holds its lease and fences its checkpoint.
+ *
+ * Failures: an unreachable target is waited for (backoff up to max_delay, forever); a target
+ * that refuses an event gets `max_retries` more attempts, then the event becomes a dead letter
+ * and the relay moves on (later events of the same aggregate are still delivered, see README).
+ */
+import type { Logger } from 'pino';
+import type { Upcaster } from '../engine/upcaster.js';
+import type { ConsumerSpec } from '../consumers/Consumer.js';
+import type { EventStore, StoredEvent } from '../store/EventStore.js';
+import { isInternalStreamType } from '../store/internalStreams.js';
+import type { RetryPolicy } from './backoff.js';
+import { deliverBatch } from './deliverBatch.js';
+import type { Publisher } from './Publisher.js';
+import type { PublisherMetrics } from './PublisherMetrics.js';
+
+/** What a relay needs besides the consumer environment. */
+export interface RelayOptions {
+  /** The relay's name (checkpoint, lease, dead letters, metrics). */
+  name: string;
+  publisher: Publisher;
+  /** Event types to deliver; undefined = all of the app's (tusk-es's own $-streams are passed over). */
+  types?: readonly string[] | undefined;
+  policy: RetryPolicy;
+  store: EventStore;
+  logger: Logger;
+  upcaster: Upcaster;
+  metrics?: PublisherMetrics | undefined;
+  batchSize?: number | undefined;
+  /** Longest wait for an in-flight delivery on stop before the publisher is closed under it. */
+  stopTimeoutMs?: number | undefined;
+}
+
+/** The checkpoint and lease name of a relay. */
+export function relayKey(name: string): string {
+  return `publisher:${name}`;
+}
+
+/** The consumer of relay `options.name`. */
+export function relayConsumer(options: RelayOptions): ConsumerSpec {
+  const { name, types, metrics, publisher } = options;
+  return {
+    name: relayKey(name),
+    types,
+    batchSize: options.batchSize ?? 100,
+    stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
+    handler: {
+      async handle(batch) {
+        // "*" means the app's events: tusk-es's own ($saga…) are passed over unless named.
+        const visible: StoredEvent[] = types === undefined ? batch.events.filter((e) => !isInternalStreamType(e.streamType)) : [...batch.events];
+        if (visible.length > 0) await deliverBatch(options, batch, visible);
+      },
+    },
+    async close() {
+      await publisher.close();
+      metrics?.up.remove({ relay: name });
+    },
+  };
+}

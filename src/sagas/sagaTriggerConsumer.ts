@@ -1,0 +1,42 @@
+/**
+ * Starts event-triggered sagas: a consumer of the log (src/consumers) per saga with
+ * `starts_on`, reading only those types, that starts one instance per triggering event. It
+ * starts at the head of the log when the saga is first deployed (a saga starts for events
+ * appended after it was deployed, not for the whole history), and from its checkpoint on,
+ * across restarts. The start is idempotent (the saga id derives from the event id), so a crash
+ * between the starts and the checkpoint re-reads a few events whose second start is a no-op.
+ */
+import type { ConsumerSpec } from '../consumers/Consumer.js';
+import type { Runtime } from '../runtime/Runtime.js';
+import type { SagaDefinition } from './compileSaga.js';
+import type { SagaMetrics } from './SagaMetrics.js';
+import { sagaIdForEvent } from './sagaIds.js';
+import { eventData, startSaga, triggerOf } from './startSaga.js';
+
+/** The trigger consumer of `saga`; `started` is told when it started an instance. */
+export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metrics: SagaMetrics, started: () => void): ConsumerSpec {
+  return {
+    name: `saga-trigger:${saga.name}`,
+    types: saga.startsOn,
+    batchSize: 200,
+    startAt: 'head',
+    handler: {
+      async handle(batch) {
+        for (const stored of batch.events) {
+          if (!batch.active) return;
+          const event = runtime.upcaster(stored);
+          const created = await startSaga(runtime.store, saga, {
+            id: sagaIdForEvent(saga.name, event.id),
+            data: eventData(event),
+            aggregateId: event.streamId,
+            trigger: triggerOf(event),
+          });
+          if (created) {
+            metrics.sagaStarted(saga.name);
+            started();
+          }
+        }
+      },
+    },
+  };
+}
