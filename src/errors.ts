@@ -54,6 +54,7 @@ export const ERROR_CATALOG = {
   INVALID_TRANSITION: { status: 422, description: 'The status change is not in `valid_status_transitions`.' },
   PROJECTION_FAILED: { status: 422, description: "An inline projection cannot apply the command's events (a value its table refuses); nothing was written." },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
+  PROJECTION_BEHIND: { status: 504, description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.' },
   PUBLISH_FAILED: { status: 502, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
   INTERNAL: { status: 500, description: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; description: string }>;

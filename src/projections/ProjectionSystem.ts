@@ -2,10 +2,12 @@
  * The projections of one running app: the compiled projections, their workers and rebuilds,
  * and the reads the HTTP routes make. One per runtime (found with projectionSystemOf).
  */
-import { isTuskError, NotFoundError } from '../errors.js';
+import { awaitConsumerPosition } from '../consumers/consumerPosition.js';
+import { isTuskError, NotFoundError, TuskError } from '../errors.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { CompiledProjection } from './compile/compileProjection.js';
 import type { ProjectionMetrics } from './ProjectionMetrics.js';
+import type { ReadAfter } from './query/parseReadAfter.js';
 import { queryRow, queryRows, type RowQuery } from './query/queryRows.js';
 import { startRebuild, type RebuildResult } from './rebuild/rebuildProjection.js';
 import type { RebuildProgress } from './rebuild/RebuildProgress.js';
@@ -48,6 +50,21 @@ export class ProjectionSystem {
     const p = this.byName.get(name);
     if (p === undefined) throw new NotFoundError('UNKNOWN_PROJECTION', `unknown projection ${JSON.stringify(name)} (declared: ${[...this.byName.keys()].join(', ') || 'none'})`, { projection: name });
     return p;
+  }
+
+  /**
+   * Waits until projection `name` has applied the log up to `after.minPosition` (every
+   * partition, in whichever process); 504 PROJECTION_BEHIND past `after.waitMs`. An enabled
+   * inline projection is current by construction: its rows commit with the events.
+   */
+  async readAfter(name: string, after: ReadAfter | undefined): Promise<void> {
+    const p = this.get(name);
+    if (after === undefined || (p.mode === 'inline' && p.enabled)) return;
+    const checkpoint = await awaitConsumerPosition(this.runtime.store, p.checkpoint, after.minPosition, after.waitMs);
+    if (checkpoint >= after.minPosition) return;
+    throw new TuskError('PROJECTION_BEHIND', `projection ${name} is at position ${checkpoint}, not yet at ${after.minPosition} after ${after.waitMs} ms`, {
+      details: { projection: name, checkpoint, min_position: after.minPosition },
+    });
   }
 
   /** A page of rows of projection `name`. */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../errors.js';
 import { boolParam } from '../http/requestParams.js';
 import type { Runtime } from '../runtime/Runtime.js';
+import { parseReadAfter } from './query/parseReadAfter.js';
 import { parseRowQuery } from './query/parseRowQuery.js';
 import { projectionSystemOf, type ProjectionSystem } from './ProjectionSystem.js';
 import { projectionStatus } from './projectionStatus.js';
@@ -24,11 +25,15 @@ export function projectionRoutes(app: FastifyInstance, runtime: Runtime): void {
 
   app.get<{ Params: Params; Querystring: Record<string, unknown> }>('/projections/:name', async (request) => {
     const query = parseRowQuery(request.query);
+    await system().readAfter(request.params.name, parseReadAfter(request.query));
     const rows = await system().rows(request.params.name, query);
     return { rows, limit: query.limit, offset: query.offset };
   });
 
-  app.get<{ Params: Params }>('/projections/:name/:key', async (request) => system().row(request.params.name, request.params.key));
+  app.get<{ Params: Params; Querystring: Record<string, unknown> }>('/projections/:name/:key', async (request) => {
+    await system().readAfter(request.params.name, parseReadAfter(request.query));
+    return system().row(request.params.name, request.params.key);
+  });
 
   app.post<{ Params: Params; Querystring: Record<string, unknown> }>('/projections/:name/rebuild', async (request, reply) => {
     const s = system();

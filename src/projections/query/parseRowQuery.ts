@@ -1,10 +1,11 @@
 /**
  * `GET /projections/{name}?status=pending&order=-created_at&limit=20&offset=0`: limit, offset
- * and order are reserved; every other parameter filters a column by equality (repeated: any of
+ * and order are reserved (and min_position and wait, see parseReadAfter.ts); every other parameter filters a column by equality (repeated: any of
  * the values). Column names are checked against the table in queryRows.ts.
  */
 import { InvalidInputError } from '../../errors.js';
 import { intParam, listParam } from '../../http/requestParams.js';
+import { READ_AFTER_PARAMS } from './parseReadAfter.js';
 import type { RowQuery } from './queryRows.js';
 
 export const DEFAULT_LIMIT = 100;
@@ -14,7 +15,7 @@ export const MAX_LIMIT = 1000;
 export function parseRowQuery(query: Record<string, unknown>): RowQuery {
   const filters = new Map<string, string[]>();
   for (const [name, value] of Object.entries(query)) {
-    if (name === 'limit' || name === 'offset' || name === 'order') continue;
+    if (name === 'limit' || name === 'offset' || name === 'order' || READ_AFTER_PARAMS.has(name)) continue;
     const values = (Array.isArray(value) ? value : [value]).map((v) => {
       if (typeof v !== 'string') throw new InvalidInputError(`filter ${JSON.stringify(name)} must be a text value`, undefined, 'BAD_REQUEST');
       return v;

@@ -1,0 +1,97 @@
+/**
+ * Read-your-writes across processes: two `tusk-es serve` on one PostgreSQL, an async
+ * projection applied by whichever process holds its lease, polling slowly for the other's
+ * appends. A command sent to the process that does NOT apply the projection, then a read on
+ * that same process with `min_position` = the command's position, sees the write; a position
+ * the projection cannot reach in `wait` is a 504 PROJECTION_BEHIND with the checkpoint.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../support/postgres.js';
+import { startServer, type ServerProcess } from '../support/server.js';
+
+const app = (url: string) => `
+event_store = { type = "postgresql", connection = "${url}" }
+projection_defaults = { poll_interval = "4s" }
+aggregates = {
+    account = {
+        commands = {
+            Open = { creates = true, input = { owner = "string" }, emits = "Opened" }
+        }
+    }
+}
+projections = {
+    accounts = {
+        table = "accounts"
+        mode = "async"
+        events = ["Opened"]
+        mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
+    }
+    accounts_inline = {
+        table = "accounts_inline"
+        events = ["Opened"]
+        mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
+    }
+}
+`;
+
+let dir: string;
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tusk-ryw-'));
+  writeFileSync(join(dir, 'app.tsk'), app(await createTestDatabase(inject('pgUrl'))));
+  servers.push(await startServer('app.tsk', { cwd: dir }));
+  servers.push(await startServer('app.tsk', { cwd: dir }));
+});
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function api(server: ServerProcess, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** The state of the `accounts` worker in `server` (running: it holds the lease). */
+async function workerState(server: ServerProcess): Promise<string> {
+  const { body } = await api(server, 'GET', '/projections');
+  return (body.projections as { name: string; worker?: string }[]).find((p) => p.name === 'accounts')!.worker!;
+}
+
+describe('read your writes (min_position)', () => {
+  it('a read with min_position on a process that does not apply the projection sees the write; past wait it is a 504', async () => {
+    let states: string[] = [];
+    const deadline = Date.now() + 30_000;
+    while (!(states.includes('running') && states.includes('standby')) && Date.now() < deadline) {
+      states = await Promise.all(servers.map(workerState));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const other = servers[states.indexOf('standby')]!;
+
+    for (let i = 0; i < 3; i++) {
+      const cmd = await api(other, 'POST', '/aggregates/account/commands/Open', { owner: `o${i}` });
+      expect(cmd.status).toBe(200);
+      const id = cmd.body.aggregate_id as string;
+      const position = cmd.body.position as number;
+      // the owner learns of this append only at its next poll (up to 4 s): the read waits for it
+      const row = await api(other, 'GET', `/projections/accounts/${id}?min_position=${position}&wait=20000`);
+      expect(row).toMatchObject({ status: 200, body: { id, owner: `o${i}` } });
+      const page = await api(other, 'GET', `/projections/accounts?min_position=${position}&owner=o${i}`);
+      expect(page.body.rows).toEqual([{ id, owner: `o${i}` }]);
+      // inline: at once
+      expect(await api(other, 'GET', `/projections/accounts_inline/${id}?min_position=${position}&wait=0`)).toMatchObject({ status: 200, body: { id } });
+    }
+
+    const started = Date.now();
+    const behind = await api(other, 'GET', '/projections/accounts?min_position=999999999&wait=300');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(behind.status).toBe(504);
+    expect(behind.body.error).toMatchObject({ code: 'PROJECTION_BEHIND', details: { projection: 'accounts', min_position: 999999999 } });
+    expect(behind.body.error.details.checkpoint).toBeGreaterThan(0);
+    expect((await api(other, 'GET', '/projections/accounts?min_position=x')).status).toBe(400);
+  });
+});
