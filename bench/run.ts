@@ -22,6 +22,7 @@ import { Report } from './Report.js';
 import { appFigures } from './appFigures.js';
 import { cacheFigures } from './cacheFigures.js';
 import { embeddedFigures } from './embeddedFigures.js';
+import { failoverFigures } from './failoverFigures.js';
 import { httpFigures } from './httpFigures.js';
 import { loadFigures } from './loadFigures.js';
 import { parseFigures } from './parseFigures.js';
@@ -42,6 +43,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['app', appFigures],
   ['parse', parseFigures],
   ['soak', soakFigures],
+  ['failover', failoverFigures],
 ];
 
 /**

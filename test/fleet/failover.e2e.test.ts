@@ -134,9 +134,11 @@ describe('a fleet on an HA PostgreSQL', () => {
     await waitUntil('40 more commands acknowledged after the failover', () => load.acked().length >= ackedAtRecovery + 40, { timeoutMs: 60_000 });
     await load.stop();
     const refused = load.sent.filter((c) => c.status !== 200);
-    console.info(`[failover] ${primary.name} killed; first command acknowledged ${Math.round(recovery)} ms later; ${load.acked().length} acknowledged, ${refused.length} refused (${[...new Set(refused.map((c) => c.status))].join(', ')})`);
+    console.info(`[failover] ${primary.name} killed; first command acknowledged ${Math.round(recovery)} ms later; ${load.acked().length} commands acknowledged, ${refused.length} attempts refused (${[...new Set(refused.map((c) => c.status))].join(', ')}) and sent again`);
     expect(recovery).toBeLessThan(30_000);
     expect((await cluster.primary())?.name).not.toBe(primary.name);
+    // Both processes rode it out: neither exited, both answer.
+    for (const s of servers) expect((await api(s.url, 'GET', '/health')).status).toBe(200);
 
     // Every acknowledged command is in the log; every stream is versions 1..n.
     const log = await readLog(b.url);
@@ -144,6 +146,21 @@ describe('a fleet on an HA PostgreSQL', () => {
     const ids = new Set(accounts.map((e) => e.id));
     const lost = load.acked().flatMap((c) => c.eventIds).filter((id) => !ids.has(id));
     expect(lost).toEqual([]);
+    // The client sent each refused command again with its Idempotency-Key until acknowledged:
+    // each one is in the log exactly once, whether or not an attempt lost in the switch had committed.
+    expect(load.failed()).toEqual([]);
+    const acked = load.acked();
+    expect(new Set(acked.map((c) => c.key)).size).toBe(acked.length);
+    const deposits = acked.filter((c) => c.command === 'Deposit');
+    const logDeposits = accounts.filter((e) => e.type === 'Deposited');
+    expect(logDeposits.length).toBe(deposits.length);
+    expect(accounts.filter((e) => e.type === 'Opened').length).toBe(acked.length - deposits.length);
+    const clientBalances: Balances = {};
+    for (const c of acked) {
+      const row = (clientBalances[c.account] ??= { total: 0, deposits: 0 });
+      if (c.command === 'Deposit') (row.total += c.amount!), (row.deposits += 1);
+    }
+    expect(expectedBalances(log)).toEqual(sorted(clientBalances));
     const versions = new Map<string, number[]>();
     for (const e of accounts) versions.set(e.aggregate_id, [...(versions.get(e.aggregate_id) ?? []), e.version]);
     for (const [id, list] of versions) expect([...list].sort((x, y) => x - y), `versions of ${id}`).toEqual(list.map((_, i) => i + 1));
