@@ -33,6 +33,13 @@ export const ERROR_CATALOG = {
   // HTTP / engine (run time)
   BAD_REQUEST: { status: 400, description: 'The request is malformed (bad JSON, bad header, bad query parameter).' },
   INVALID_INPUT: { status: 400, description: 'The command input does not match the declared `input` fields.' },
+  INVALID_TEXT: { status: 400, description: 'A string of the request (body, path or query) is not valid Unicode text: invalid UTF-8, a lone UTF-16 surrogate or a NUL character.' },
+  JSON_TOO_DEEP: { status: 400, description: 'The JSON body nests arrays and objects deeper than `server.json_depth_limit`.' },
+  FORBIDDEN_KEY: { status: 400, description: 'The JSON body has a `__proto__` key, which tusk-es refuses so that no object prototype can change.' },
+  ID_TOO_LONG: { status: 400, description: 'A path segment (an aggregate id, a key) or the Idempotency-Key is longer than `server.id_length_limit`.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not `application/json` (UTF-8), or has a Content-Encoding (bodies are accepted uncompressed only).' },
+  REQUEST_TIMEOUT: { status: 408, description: 'The request line and headers were not received in time.' },
+  HEADERS_TOO_LARGE: { status: 431, description: 'The request line and headers are larger than the 16 KB Node.js accepts.' },
   EVENT_SCHEMA_VIOLATION: { status: 422, description: 'An emitted event does not match its declared schema.' },
   UNAUTHORIZED: { status: 401, description: 'The bearer token is missing or wrong.' },
   NOT_FOUND: { status: 404, description: 'No such route.' },

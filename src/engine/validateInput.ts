@@ -5,6 +5,7 @@
  */
 import type { FieldSpec } from '../config/schema/index.js';
 import { InvalidInputError } from '../errors.js';
+import { parseIsoTimestamp } from '../util/isoTimestamp.js';
 
 /** One rejected field of a command input. */
 export interface FieldProblem {
@@ -13,10 +14,12 @@ export interface FieldProblem {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Deliberately simple: one @, no spaces, a dot in the domain. Full RFC 5322 is not worth it here.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// ISO-8601 date or date-time (with optional fraction and zone), checked again with Date.parse.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+// WHATWG's "valid e-mail address" (what browsers check in <input type=email>), with at least
+// one dot in the domain and RFC 5321's lengths. The length is checked first, and the regex has
+// no nested quantifiers over one class, so a hostile value costs time linear in 254 at most.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_MAX = 254;
+const EMAIL_LOCAL_MAX = 64;
 
 /** Input specs compiled once per command: the regexes of `pattern` are built at startup. */
 export type CompiledInputSpec = ReadonlyArray<readonly [field: string, spec: FieldSpec, pattern: RegExp | undefined]>;
@@ -99,14 +102,19 @@ function checkType(type: FieldSpec['type'], value: unknown): string | undefined 
     case 'object':
       return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : 'must be an object';
     case 'timestamp':
-      return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))
-        ? undefined
-        : 'must be an ISO-8601 timestamp';
+      return typeof value === 'string' && parseIsoTimestamp(value) !== undefined ? undefined : 'must be an ISO-8601 timestamp with a real date, years 0001-9999';
     case 'uuid':
       return typeof value === 'string' && UUID.test(value) ? undefined : 'must be a UUID';
     case 'email':
-      return typeof value === 'string' && EMAIL.test(value) ? undefined : 'must be an email address';
+      return typeof value === 'string' && isEmail(value) ? undefined : 'must be an email address';
   }
+}
+
+/** An address as WHATWG defines it: at most 254 characters, 64 before the @. */
+function isEmail(value: string): boolean {
+  if (value.length > EMAIL_MAX) return false;
+  const at = value.indexOf('@');
+  return at > 0 && at <= EMAIL_LOCAL_MAX && EMAIL.test(value);
 }
 
 /** Structural equality for `values` (JSON-shaped data only). */

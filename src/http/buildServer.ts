@@ -5,7 +5,10 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { installAuth } from './auth.js';
-import { installErrorHandlers } from './errorHandler.js';
+import { clientErrorHandler } from './clientErrors.js';
+import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
+import { installJsonBody } from './jsonBody.js';
+import { installRequestGuards } from './requestGuards.js';
 import { closeLiveStreams } from './liveStream.js';
 import { registerAggregateRoutes } from './routes/aggregates.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -30,9 +33,16 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     return503OnClosing: true,
     // Requests are counted in /metrics and logged at debug level by our onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
+    // Every error, the router's and Node's HTTP parser's included, answers in the catalog envelope.
+    frameworkErrors,
+    clientErrorHandler,
+    // Path segments are measured (decoded) by installRequestGuards against server.id_length_limit.
+    routerOptions: { maxParamLength: 16_384 },
   }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   installAuth(app, server.auth?.tokens);
+  installRequestGuards(app, server.id_length_limit);
+  installJsonBody(app, server.json_depth_limit);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '(unmatched)';

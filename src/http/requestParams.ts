@@ -1,5 +1,9 @@
 /** Parsing of headers and query parameters; anything malformed is a 400 BAD_REQUEST. */
 import { InvalidInputError } from '../errors.js';
+import { parseIsoTimestamp } from '../util/isoTimestamp.js';
+
+/** The largest stream version the store holds (a PostgreSQL integer). */
+export const MAX_VERSION = 2_147_483_647;
 
 function bad(message: string): InvalidInputError {
   return new InvalidInputError(message, undefined, 'BAD_REQUEST');
@@ -11,7 +15,9 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   const text = (Array.isArray(header) ? header.join(',') : header).trim();
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(text);
   if (m === null) throw bad(`If-Match must be a version number (3 or "3"), got ${JSON.stringify(text)}`);
-  return Number(m[1]);
+  const version = Number(m[1]);
+  if (version > MAX_VERSION) throw bad(`If-Match must be a version number of at most ${MAX_VERSION}`);
+  return version;
 }
 
 /** A single header value (first when repeated), trimmed; undefined when absent or empty. */
@@ -31,12 +37,12 @@ export function intParam(value: unknown, name: string, options: { min?: number; 
   return n;
 }
 
-/** An ISO-8601 timestamp query parameter (undefined when absent). */
+/** A strict ISO-8601 timestamp query parameter, years 0001-9999 (undefined when absent). */
 export function timeParam(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw bad(`${name} must be an ISO-8601 timestamp`);
-  return new Date(ms);
+  const date = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
+  if (date === undefined) throw bad(`${name} must be an ISO-8601 timestamp with a real date, years 0001-9999 (2024-02-29 or 2024-02-29T10:00:00Z)`);
+  return date;
 }
 
 /** A boolean query parameter: true/false/1/0 (undefined when absent). */

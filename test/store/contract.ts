@@ -2,7 +2,7 @@
  * The EventStore contract: every backend runs exactly these tests (STYLE habit 4).
  * `open` gives a fresh, empty store each time it is called with a new name.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AppendRequest, EventStore, NewEvent } from '../../src/store/EventStore.js';
 import type { SqlEventStoreOptions } from '../../src/store/SqlEventStore.js';
@@ -151,6 +151,18 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         // in one batch: the first claim wins, the second fails
         const race = await Promise.allSettled([claim('u4', 'c@x', 'no_stream'), claim('u5', 'c@x', 'no_stream')]);
         expect(race.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      }));
+
+    it('claims unique values of any length, exactly (issue 13: a btree key holds ~2.7 KB)', () =>
+      withStore(async (store) => {
+        const long = randomBytes(15_000).toString('base64');
+        const claim = (id: string, value: string) =>
+          store.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('E')], unique: { claim: [{ field: 'email', value }], release: [] } });
+        await claim('l1', long);
+        expect(await codeOf(claim('l2', long))).toBe('UNIQUE_VIOLATION');
+        await claim('l3', `${long}=`);
+        await store.append({ streamType: 'user', streamId: 'l1', expectedVersion: 1, events: [newEvent('E')], unique: { claim: [], release: [{ field: 'email', value: long }] } });
+        await claim('l2', long);
       }));
 
     it('records idempotency keys with their events', () =>

@@ -38,6 +38,30 @@ describe('embedded store on disk', () => {
     }
   });
 
+  it('upgrades a v5 store: its unique values are kept and keyed by their digest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tusk-embedded-'));
+    try {
+      const client = await createPgliteClient(dir);
+      const tables = storeTables('public', '');
+      await runMigrations(client, tables, SCHEMA_MIGRATIONS.filter((m) => m.version <= 5));
+      await client.query(`INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'user', 'u1', 1, 'A', '{}')`);
+      await client.query(`INSERT INTO ${tables.uniques} (stream_type, field, value, stream_id) VALUES ('user', 'email', 'a@x', 'u1')`);
+      await client.close();
+
+      const store = await openEventStore(config(dir));
+      try {
+        const claim = { streamType: 'user', streamId: 'u2', expectedVersion: 'no_stream' as const, events: [newEvent('A')], unique: { claim: [{ field: 'email', value: 'a@x' }], release: [] } };
+        await expect(store.append(claim)).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION' });
+        await store.append({ streamType: 'user', streamId: 'u1', expectedVersion: 1, events: [newEvent('B')], unique: { claim: [], release: [{ field: 'email', value: 'a@x' }] } });
+        await store.append(claim);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('upgrades a v3 store: stream versions then come from the events, and the versions table is gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tusk-embedded-'));
     try {

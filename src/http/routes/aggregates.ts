@@ -5,7 +5,7 @@ import { getDefinition } from '../../engine/compileAggregate.js';
 import type { CommandRequest } from '../../engine/handleCommand.js';
 import { toEventJson } from '../../engine/toEventJson.js';
 import type { Runtime } from '../../runtime/Runtime.js';
-import { boolParam, headerValue, intParam, parseIfMatch, timeParam } from '../requestParams.js';
+import { MAX_VERSION, boolParam, headerValue, intParam, parseIfMatch, timeParam } from '../requestParams.js';
 
 interface CommandParams {
   type: string;
@@ -38,7 +38,7 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
   app.post<{ Params: CommandParams }>('/aggregates/:type/commands/:command', run);
 
   app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id', async (request, reply) => {
-    const version = intParam(request.query.version, 'version', { min: 1 });
+    const version = intParam(request.query.version, 'version', { min: 1, max: MAX_VERSION });
     const asOf = timeParam(request.query.as_of, 'as_of');
     const loaded = await runtime.aggregate(request.params.type, request.params.id, {
       ...(version !== undefined ? { version } : {}),
@@ -51,8 +51,8 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
   app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id/events', async (request) => {
     const { type, id } = request.params;
     getDefinition(runtime.definitions, type);
-    const from = intParam(request.query.from, 'from', { min: 1 });
-    const to = intParam(request.query.to, 'to', { min: 1 });
+    const from = intParam(request.query.from, 'from', { min: 1, max: MAX_VERSION });
+    const to = intParam(request.query.to, 'to', { min: 1, max: MAX_VERSION });
     const raw = boolParam(request.query.raw, 'raw') ?? false;
     const stored = await runtime.store.readStream(type, id, {
       ...(from !== undefined ? { fromVersion: from } : {}),

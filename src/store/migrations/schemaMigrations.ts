@@ -142,4 +142,26 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `ALTER TABLE ${t.leases} ADD COLUMN token bigint NOT NULL DEFAULT 1`,
     ],
   },
+  {
+    version: 6,
+    name: 'unique values are keyed by their sha256, so a value of any length can be claimed',
+    statements: (t) => [
+      // A btree entry holds at most ~2.7 KB: a long `unique` value (a 3,000-character email)
+      // could not be claimed at all. The key is now the value's digest; the value stays for
+      // reading, and lookups compare it too (uniqueSql.ts), so the check stays exact.
+      `ALTER TABLE ${t.uniques} ADD COLUMN digest bytea`,
+      `UPDATE ${t.uniques} SET digest = sha256(convert_to(value, 'UTF8'))`,
+      `ALTER TABLE ${t.uniques} ALTER COLUMN digest SET NOT NULL`,
+      `DO $migrate$ BEGIN
+         EXECUTE (SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname)
+                    FROM pg_constraint c WHERE c.conrelid = ${literal(t.uniques)}::regclass AND c.contype = 'p');
+       END $migrate$`,
+      `ALTER TABLE ${t.uniques} ADD PRIMARY KEY (stream_type, field, digest)`,
+    ],
+  },
 ];
+
+/** A quoted SQL string literal (for the table names a DO block must look up). */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

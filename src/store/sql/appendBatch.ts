@@ -14,6 +14,7 @@
  */
 import { ConflictError, type TuskError } from '../../errors.js';
 import type { AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
+import { UNIQUE_DIGEST, UNIQUE_MATCH } from './uniqueSql.js';
 import { streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
 
 /** What happened to one request of the batch. */
@@ -217,7 +218,7 @@ async function readUniqueHolders(tx: SqlExecutor, t: StoreTables, requests: read
   if (claims.length === 0) return new Map();
   const { rows } = await tx.query<{ stream_type: string; field: string; value: string; stream_id: string }>(
     `SELECT u.stream_type, u.field, u.value, u.stream_id FROM ${t.uniques} u
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v) ON u.stream_type = k.t AND u.field = k.f AND u.value = k.v`,
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v) ON ${UNIQUE_MATCH}`,
     [claims.map((c) => c[0]), claims.map((c) => c[1]), claims.map((c) => c[2])],
   );
   return new Map(rows.map((r) => [uniqueKey(r.stream_type, r.field, r.value), r.stream_id]));
@@ -234,15 +235,14 @@ async function readIdempotencyKeys(tx: SqlExecutor, t: StoreTables, requests: re
 async function writeUniques(tx: SqlExecutor, t: StoreTables, touched: readonly { type: string; field: string; value: string; owner: string | null }[]): Promise<void> {
   await tx.query(
     `DELETE FROM ${t.uniques} u USING unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)
-     WHERE u.stream_type = k.t AND u.field = k.f AND u.value = k.v`,
+     WHERE ${UNIQUE_MATCH}`,
     [touched.map((u) => u.type), touched.map((u) => u.field), touched.map((u) => u.value)],
   );
   const held = touched.filter((u) => u.owner !== null);
   if (held.length === 0) return;
-  await tx.query(`INSERT INTO ${t.uniques} (stream_type, field, value, stream_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`, [
-    held.map((u) => u.type),
-    held.map((u) => u.field),
-    held.map((u) => u.value),
-    held.map((u) => u.owner),
-  ]);
+  await tx.query(
+    `INSERT INTO ${t.uniques} (stream_type, field, value, digest, stream_id)
+     SELECT k.t, k.f, k.v, ${UNIQUE_DIGEST('k.v')}, k.o FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(t, f, v, o)`,
+    [held.map((u) => u.type), held.map((u) => u.field), held.map((u) => u.value), held.map((u) => u.owner)],
+  );
 }
