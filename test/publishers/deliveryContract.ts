@@ -27,6 +27,8 @@ export interface DeliveryTarget {
 /** Runs the delivery suite against the target made by `setup`. */
 export function deliveryContract(name: string, setup: () => Promise<DeliveryTarget>, options: { timeoutMs?: number } = {}): void {
   const timeoutMs = options.timeoutMs ?? 60_000;
+  // A test waits up to timeoutMs for the deliveries, after the commands and the outage themselves.
+  const testTimeout = { timeout: timeoutMs + 60_000 };
   describe(`${name}: delivery`, () => {
     let target: DeliveryTarget;
     let app: TestApp;
@@ -87,7 +89,7 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
       return duplicates;
     }
 
-    it('every event appended during a run arrives, in order per aggregate', async () => {
+    it('every event appended during a run arrives, in order per aggregate', testTimeout, async () => {
       const events = await run('run', 6, 8);
       expect(events).toHaveLength(6 * 9);
       const duplicates = await expectDelivered(events);
@@ -96,7 +98,7 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
       expect(metrics.body).toMatch(new RegExp(`tusk_publisher_delivered_total\\{relay="${escape(target.relay)}"\\} \\d+`));
     });
 
-    it('a target outage in the middle of a run loses nothing (duplicates allowed, counted), and commands keep succeeding', async (ctx) => {
+    it('a target outage in the middle of a run loses nothing (duplicates allowed, counted), and commands keep succeeding', testTimeout, async (ctx) => {
       const outage = target.outage;
       if (outage === undefined) {
         console.info(`[${name}] outage test skipped: this target cannot be stopped by the test`);
