@@ -2,7 +2,7 @@
  * Every app in examples/ passes `check --strict` and runs the scenario its README shows,
  * against the real CLI on the embedded store.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,13 @@ describe('examples', () => {
   it.each(readdirSync(EXAMPLES))('%s passes check --strict', async (name) => {
     const r = await runCli(['check', '--strict', join('examples', name, 'app.tsk')]);
     expect(r.stderr).toContain('0 errors, 0 warnings');
+    expect(r.code).toBe(0);
+  });
+
+  it.each(readdirSync(EXAMPLES))('%s ships a scenario suite and passes it (tusk-es test)', async (name) => {
+    expect(existsSync(join(EXAMPLES, name, 'app.test.tsk'))).toBe(true);
+    const r = await runCli(['test', join('examples', name, 'app.tsk')]);
+    expect(r.stdout).toMatch(/\d+ passed, 0 failed/);
     expect(r.code).toBe(0);
   });
 

@@ -7,6 +7,8 @@ import { checkCommand } from './check.js';
 import { printCommand } from './print.js';
 import { serveCommand } from './serve.js';
 import { rebuildCommand } from './rebuild.js';
+import { schemaCommand } from './schema.js';
+import { testCommand } from './test.js';
 
 /** Builds the program; each action resolves to an exit code. */
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -47,6 +49,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .argument('[projections...]', 'projections to rebuild (default: all)')
     .action(async (file: string, names: string[]) => setExit(await rebuildCommand(file, names)));
+
+  program
+    .command('test')
+    .description('run the scenario tests of .tsk apps (and the *.test.tsk beside them) on an in-memory store; exit 0 passed, 1 failed, 2 usage')
+    .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
+    .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
+    .action(async (files: string[], opts) => setExit(await testCommand(files, opts)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config model (generated from its zod schemas)')
+    .action(() => setExit(schemaCommand()));
 
   return program;
 }

@@ -11,6 +11,7 @@ import { partialModel } from './partialModel.js';
 import { checkProjections } from './projections.js';
 import { checkSagas } from './sagas.js';
 import { checkSubscribers } from './subscribers.js';
+import { checkTests } from './tests.js';
 
 export { BUILTIN_TRANSFORMS, isBuiltinTransform } from './transforms.js';
 export type { ExpressionChecker } from './expressions.js';
@@ -25,6 +26,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkMigrations(ctx);
   checkSagas(ctx);
   checkSubscribers(ctx);
+  checkTests(ctx);
   checkExpressions(ctx, checker);
   return ctx.diagnostics;
 }

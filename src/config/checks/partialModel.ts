@@ -9,6 +9,7 @@ import { migrationSchema, type MigrationConfig } from '../schema/eventVersioning
 import { projectionSchema, type ProjectionConfig } from '../schema/projections.js';
 import { subscriberSchema, type SubscriberConfig } from '../schema/publishers.js';
 import { sagaSchema, type SagaConfig } from '../schema/sagas.js';
+import { scenarioSchema, type ScenarioConfig } from '../schema/tests.js';
 import type { AppConfig } from '../schema/app.js';
 import { isPlainObject } from '../paths.js';
 
@@ -19,6 +20,7 @@ export interface PartialModel {
   migrations: Record<string, MigrationConfig>;
   sagas: Record<string, SagaConfig>;
   subscribers: Record<string, SubscriberConfig>;
+  tests: Record<string, ScenarioConfig>;
 }
 
 function entries<S extends z.ZodType>(schema: S, block: unknown): Record<string, z.infer<S>> {
@@ -74,8 +76,8 @@ function removeAt(root: Record<string, unknown>, path: readonly (string | number
 /** The full model when it validated, else every entry that validated on its own. */
 export function partialModel(canonical: Record<string, unknown>, full: AppConfig | undefined): PartialModel {
   if (full) {
-    const { aggregates, events, projections, sagas, subscribers } = full;
-    return { aggregates, events, projections, sagas, subscribers, migrations: full.event_versioning.migrations };
+    const { aggregates, events, projections, sagas, subscribers, tests } = full;
+    return { aggregates, events, projections, sagas, subscribers, tests, migrations: full.event_versioning.migrations };
   }
   const versioning = canonical.event_versioning;
   return {
@@ -85,5 +87,6 @@ export function partialModel(canonical: Record<string, unknown>, full: AppConfig
     migrations: entries(migrationSchema, isPlainObject(versioning) ? versioning.migrations : undefined),
     sagas: entries(sagaSchema, canonical.sagas),
     subscribers: entries(subscriberSchema, canonical.subscribers),
+    tests: entries(scenarioSchema, canonical.tests),
   };
 }

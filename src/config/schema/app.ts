@@ -13,6 +13,7 @@ import { publishersSchema, subscribersSchema } from './publishers.js';
 import { sagasSchema } from './sagas.js';
 import { serverSchema } from './server.js';
 import { snapshotsSchema } from './snapshots.js';
+import { testsSchema } from './tests.js';
 
 export const appSchema = z.strictObject({
   event_store: eventStoreSchema.default(eventStoreSchema.parse({})),
@@ -27,6 +28,7 @@ export const appSchema = z.strictObject({
   publishers: publishersSchema,
   subscribers: subscribersSchema,
   server: serverSchema.default(serverSchema.parse({})),
+  tests: testsSchema,
 });
 
 /** The validated, normalised app model every runtime part reads. */

@@ -11,3 +11,4 @@ export * from './publishers.js';
 export * from './sagas.js';
 export * from './server.js';
 export * from './snapshots.js';
+export * from './tests.js';
