@@ -121,11 +121,15 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // behind (another process appended), the command fails somewhere — a conflict, a rule, a
   // 409 on If-Match — and every such failure is decided again on the stored state before it
   // is answered. So a cache can save the command's read, but never change its answer.
+  // Except a store failure: an append whose commit was not confirmed may have committed, and
+  // deciding again would append the request a second time. Its answer is 503; a retry with
+  // the same Idempotency-Key then returns the first result if it committed.
   const loaded = await loadAggregate(ctx, definition, id, { trustCache: true });
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);
-  } catch {
+  } catch (err) {
+    if (isTuskError(err) && err.code === 'STORE_UNAVAILABLE') throw err;
     return decide(ctx, job, await loadAggregate(ctx, definition, id));
   }
 }

@@ -13,10 +13,9 @@ import { RecordingPublisher, appendEvents, eventually, metricValue, testRelay } 
 let store: EventStore;
 const running: LogConsumer[] = [];
 
-// An in-memory PGlite takes seconds to start on a busy CI machine.
 beforeEach(async () => {
   store = await memoryStore();
-}, 60_000);
+});
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
   await store.close();

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const model = { ...loaded.model!, event_store: appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' } }).event_store };
   runtime = new Runtime({ model, store: await openEventStore(model.event_store), logger: pino({ level: 'silent' }) });
   await createSagasFeature({ pollMs: 20 }).install!(runtime);
-}, 60_000); // an embedded store takes seconds to start on a busy CI machine
+});
 afterAll(async () => {
   await runtime?.close();
 });
