@@ -39,7 +39,7 @@ export async function serveCommand(file: string, opts: ServeOptions): Promise<nu
 
   let started: StartedApp;
   try {
-    started = await startApp(model, { ...(port !== undefined ? { port } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}), secrets });
+    started = await startApp(model, { ...(port !== undefined ? { port } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}), secrets, diagnostics });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`tusk-es serve: cannot start: ${redact(message, secrets)}\n`);

@@ -10,6 +10,8 @@ import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
 import { installJsonBody } from './jsonBody.js';
 import { installRequestGuards } from './requestGuards.js';
 import { closeLiveStreams } from './liveStream.js';
+import { registerAdminApiRoutes } from './routes/adminApi.js';
+import { registerAdminPageRoutes } from './routes/adminPage.js';
 import { registerAggregateRoutes } from './routes/aggregates.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -18,7 +20,7 @@ import { registerHealthRoutes } from './routes/health.js';
 export type RouteGroup = (app: FastifyInstance, runtime: Runtime) => void;
 
 /** The route groups of SPEC §9 (projections, sagas and dead letters append theirs). */
-export const routeGroups: RouteGroup[] = [registerHealthRoutes, registerAggregateRoutes, registerEventRoutes];
+export const routeGroups: RouteGroup[] = [registerHealthRoutes, registerAggregateRoutes, registerEventRoutes, registerAdminPageRoutes, registerAdminApiRoutes];
 
 /** Builds (but does not start) the HTTP server of `runtime`. */
 export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGroup[] } = {}): FastifyInstance {

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema/index.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { compileAggregates, getDefinition } from '../engine/compileAggregate.js';
 import type { AggregateDefinition } from '../engine/AggregateDefinition.js';
 import type { CommandResult, EngineContext } from '../engine/EngineContext.js';
@@ -17,6 +18,7 @@ import { identityUpcaster, type Upcaster } from '../engine/upcaster.js';
 import type { EventStore } from '../store/EventStore.js';
 import { createLogger } from './createLogger.js';
 import { RuntimeMetrics } from './metrics.js';
+import { registerStoreMetrics } from './storeMetrics.js';
 
 /** A background part of the app (consumers of the log, the saga scheduler…). */
 export interface RuntimeService {
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   upcaster?: Upcaster;
   /** Config values to redact from logs. */
   secrets?: ReadonlySet<string>;
+  /** The warnings the config loaded with (the admin page shows them). */
+  diagnostics?: readonly Diagnostic[];
   /** Close the store when the runtime closes (default true). */
   ownsStore?: boolean;
 }
@@ -46,21 +50,25 @@ export class Runtime {
   readonly metrics = new RuntimeMetrics();
   readonly bus = new LiveBus();
   readonly secrets: ReadonlySet<string>;
+  readonly diagnostics: readonly Diagnostic[];
   readonly upcaster: Upcaster;
   readonly definitions: ReadonlyMap<string, AggregateDefinition>;
   readonly engine: EngineContext;
   private readonly services: RuntimeService[] = [];
   private readonly ownsStore: boolean;
+  private readonly stopStoreMetrics: () => void;
   private closed = false;
 
   constructor(options: RuntimeOptions) {
     this.model = options.model;
     this.store = options.store;
     this.secrets = options.secrets ?? new Set();
+    this.diagnostics = options.diagnostics ?? [];
     this.logger = options.logger ?? createLogger({ level: options.model.server.log_level, secrets: this.secrets });
     this.upcaster = options.upcaster ?? identityUpcaster;
     this.definitions = compileAggregates(options.model, this.upcaster);
     this.ownsStore = options.ownsStore ?? true;
+    this.stopStoreMetrics = registerStoreMetrics(this.metrics.registry, this.store);
     this.engine = {
       store: this.store,
       definitions: this.definitions,
@@ -100,6 +108,7 @@ export class Runtime {
         this.logger.error({ err, service: service.name }, 'service failed to stop');
       }
     }
+    this.stopStoreMetrics();
     if (this.ownsStore) await this.store.close();
   }
 }

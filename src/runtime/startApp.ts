@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema/index.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { buildServer } from '../http/buildServer.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   store?: EventStore;
   logger?: Logger;
   secrets?: ReadonlySet<string>;
+  /** The warnings the config loaded with (shown by the admin page). */
+  diagnostics?: readonly Diagnostic[];
   upcaster?: Upcaster;
   /** The features to run (default: all of FEATURES). */
   features?: readonly Feature[];
@@ -49,6 +52,7 @@ export async function startApp(model: AppConfig, options: StartOptions = {}): Pr
       store,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.secrets !== undefined ? { secrets: options.secrets } : {}),
+      ...(options.diagnostics !== undefined ? { diagnostics: options.diagnostics } : {}),
       upcaster: options.upcaster ?? buildUpcaster(model),
     });
   } catch (err) {

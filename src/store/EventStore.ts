@@ -128,6 +128,17 @@ export interface StoreTables {
   table(name: string): string;
 }
 
+/** How a connection pool is used right now. */
+export interface PoolStats {
+  /** The most connections the pool opens. */
+  max: number;
+  /** Connections open (idle and in use). */
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+}
+
 /** The event store. */
 export interface EventStore {
   readonly kind: 'postgresql' | 'embedded';
@@ -199,6 +210,10 @@ export interface EventStore {
 
   /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
   health(): Promise<void>;
+  /** Tells `listener` the number of appends in every group-commit batch that committed (metrics); returns the unsubscribe. */
+  onBatch?(listener: (size: number) => void): () => void;
+  /** The connection pool's use (PostgreSQL only). */
+  poolStats?(): PoolStats | undefined;
   /** Waits for queued appends, then closes the connections. */
   close(): Promise<void>;
 }

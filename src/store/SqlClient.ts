@@ -3,7 +3,7 @@
  * transactions, and errors classified so the store can tell "the database is gone" (503)
  * from "this statement was rejected" (a conflict, a bug).
  */
-import type { QueryResult, SqlExecutor } from './EventStore.js';
+import type { PoolStats, QueryResult, SqlExecutor } from './EventStore.js';
 
 /** A connection pool (pg) or the embedded database (PGlite). */
 export interface SqlClient extends SqlExecutor {
@@ -16,6 +16,8 @@ export interface SqlClient extends SqlExecutor {
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /** The pool's use, when there is a pool. */
+  poolStats?(): PoolStats;
 }
 
 /** How to open a transaction. */

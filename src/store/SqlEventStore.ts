@@ -49,6 +49,7 @@ export interface SqlEventStoreOptions {
 export class SqlEventStore implements EventStore {
   readonly kind: 'postgresql' | 'embedded';
   private readonly hooks: AppendHook[] = [];
+  private readonly batchListeners = new Set<(size: number) => void>();
   private readonly commits: GroupCommit;
   /** The versions of streams this store appended to recently (see StreamVersions). */
   private readonly versions = new StreamVersions();
@@ -133,6 +134,7 @@ export class SqlEventStore implements EventStore {
   /** Settles a committed batch's requests (and remembers their streams' new versions). */
   private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[]): void {
     this.options.onBatch?.(batch.length);
+    for (const listener of this.batchListeners) listener(batch.length);
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
@@ -236,6 +238,15 @@ export class SqlEventStore implements EventStore {
 
   lockedHead(tx: SqlExecutor) {
     return lockedHead(tx, this.tables);
+  }
+
+  onBatch(listener: (size: number) => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
+  poolStats() {
+    return this.client.poolStats?.();
   }
 
   async health(): Promise<void> {

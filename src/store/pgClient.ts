@@ -104,6 +104,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
         client.release(broken === undefined ? undefined : (broken as Error));
       }
     },
+    poolStats: () => ({ max: options.poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }
