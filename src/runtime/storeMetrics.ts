@@ -1,7 +1,9 @@
 /**
  * Metrics read from the store (issue 19): group-commit batch sizes, the connection pool's use,
- * and every consumer's lag (head of the log minus its checkpoint: projections, relays, sagas,
- * any reader that saves a checkpoint). Pool and lag are read when /metrics is scraped.
+ * and the lag of every saved checkpoint (head of the log minus it: projections, relays, saga
+ * triggers, consumer partitions), whichever process owns the reader; the consumers' own
+ * tusk_consumer_lag_events is set by the owning process. Pool and lag are read when /metrics
+ * is scraped.
  */
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { listCheckpoints } from '../admin/sql/listCheckpoints.js';
@@ -34,15 +36,15 @@ export function registerStoreMetrics(registry: Registry, store: EventStore): () 
   });
 
   new Gauge({
-    name: 'tusk_consumer_lag_events',
-    help: 'Log positions between the head of the log and a consumer checkpoint, by checkpoint name.',
-    labelNames: ['consumer'] as const,
+    name: 'tusk_checkpoint_lag_events',
+    help: 'Log positions between the head of the log and every saved checkpoint (projections, relays, saga triggers, consumer partitions), read from the store at scrape time, by checkpoint name.',
+    labelNames: ['checkpoint'] as const,
     registers: [registry],
     async collect() {
       try {
         const [head, checkpoints] = await Promise.all([store.headPosition(), listCheckpoints(store, store.tables)]);
         this.reset();
-        for (const c of checkpoints) this.set({ consumer: c.name }, Math.max(0, head - c.position));
+        for (const c of checkpoints) this.set({ checkpoint: c.name }, Math.max(0, head - c.position));
       } catch {
         // the store is unreachable: keep the last figures; /health reports the outage
       }
