@@ -3,15 +3,9 @@
  * /admin/api/metrics): the page polls, and each pair of polls makes one point of each chart.
  */
 
-/** What /admin/api/metrics returns. */
-export interface MetricsSnapshot {
-  at: number;
-  commands: number;
-  command_errors: number;
-  events: number;
-  http_requests: number;
-  command_latency: [number | null, number][];
-}
+import type { MetricsSnapshot } from '../../src/admin/MetricsSnapshot.js';
+
+export type { MetricsSnapshot };
 
 /** One chart point. */
 export interface RatePoint {

@@ -1,20 +1,10 @@
 /** Dead letters: list (by relay), inspect one, retry it. */
 import { useState } from 'preact/hooks';
+import type { DeadLetterJson } from '../../../src/publishers/deadLetters/deadLetterJson.js';
 import { api, withQuery } from '../api.js';
 import { ErrorBox, Json, Panel, time, useApi } from '../ui.js';
 
-interface DeadLetter {
-  id: number;
-  relay: string;
-  position: number;
-  event_type: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  attempts: number;
-  error: string;
-  failed_at: string;
-  event: unknown;
-}
+type DeadLetter = DeadLetterJson;
 
 export function DeadLettersView() {
   const [relay, setRelay] = useState('');

@@ -1,21 +1,10 @@
 /** A list of events: one line each, opened to show data and metadata with links to related events. */
 import { useState } from 'preact/hooks';
 import { href } from '../nav.js';
+import type { EventJson } from '../../../src/engine/toEventJson.js';
 import { Json, time } from '../ui.js';
 
-/** The API's event shape. */
-export interface EventJson {
-  id: string;
-  type: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  version: number;
-  position: number;
-  event_version: number;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  timestamp: string;
-}
+export type { EventJson };
 
 /** The events, newest last; `showStream` adds a link to each event's stream. */
 export function EventList({ events, onRelated, showStream }: { events: readonly EventJson[]; onRelated?: (id: string) => void; showStream?: boolean }) {

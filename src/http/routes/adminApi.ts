@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { getDefinition } from '../../engine/compileAggregate.js';
 import { toEventJson } from '../../engine/toEventJson.js';
-import { metricsSnapshot } from '../../admin/metricsSnapshot.js';
+import { readMetricsSnapshot } from '../../admin/readMetricsSnapshot.js';
 import { redactModel } from '../../admin/redactModel.js';
 import { countRows } from '../../admin/sql/countRows.js';
 import { findStreams } from '../../admin/sql/findStreams.js';
@@ -27,7 +27,7 @@ export function registerAdminApiRoutes(app: FastifyInstance, runtime: Runtime): 
   const { store } = runtime;
   const startedAt = Date.now();
 
-  app.get('/admin/api/metrics', async () => metricsSnapshot(runtime.metrics));
+  app.get('/admin/api/metrics', async () => readMetricsSnapshot(runtime.metrics));
 
   app.get('/admin/api/overview', async () => {
     const [size, leases, head] = await Promise.all([storeSize(store, store.tables), listLeases(store, store.tables), store.headPosition()]);

@@ -5,21 +5,10 @@
  * two polls into rates and a p99.
  */
 import type { RuntimeMetrics } from '../runtime/metrics.js';
-
-/** Totals since the process started. */
-export interface MetricsSnapshot {
-  /** Milliseconds since the epoch when the snapshot was taken. */
-  at: number;
-  commands: number;
-  command_errors: number;
-  events: number;
-  http_requests: number;
-  /** `[upper bound in seconds, cumulative count]`, the last bound being Infinity (as null). */
-  command_latency: [number | null, number][];
-}
+import type { MetricsSnapshot } from './MetricsSnapshot.js';
 
 /** Reads the totals from `metrics`. */
-export async function metricsSnapshot(metrics: RuntimeMetrics): Promise<MetricsSnapshot> {
+export async function readMetricsSnapshot(metrics: RuntimeMetrics): Promise<MetricsSnapshot> {
   const commands = (await metrics.commands.get()).values;
   const buckets = new Map<number, number>();
   for (const v of (await metrics.commandDuration.get()).values) {
