@@ -15,6 +15,8 @@ export interface CheckOptions {
   db: boolean;
   printModel: boolean;
   ddl: boolean;
+  /** Folders besides each config file's own that `@file` may read. */
+  allowRoot?: string[];
 }
 
 /** Runs `check` and resolves to the exit code. */
@@ -23,7 +25,7 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
   const models: { file: string; json: string }[] = [];
   const ddl: { file: string; sql: string }[] = [];
   for (const file of files) {
-    const loaded = await loadApp(file, { mode: 'check', runQueries: opts.db });
+    const loaded = await loadApp(file, { mode: 'check', runQueries: opts.db, allowRoots: opts.allowRoot ?? [] });
     all.push(...loaded.diagnostics);
     if (opts.printModel && loaded.model) models.push({ file, json: modelToJson(loaded.model, loaded.document.secrets) });
     if (opts.ddl && loaded.model && !hasFailures(loaded.diagnostics)) ddl.push({ file, sql: projectionDdl(loaded.model) });

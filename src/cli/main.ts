@@ -10,6 +10,13 @@ import { rebuildCommand } from './rebuild.js';
 import { schemaCommand } from './schema.js';
 import { testCommand } from './test.js';
 
+/** Collects a repeatable option (`--allow-root A --allow-root B`). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const ALLOW_ROOT = ['--allow-root <dir>', 'a folder @file may also read (repeatable; default: only the config file\'s folder)'] as const;
+
 /** Builds the program; each action resolves to an exit code. */
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('tusk-es')
@@ -27,13 +34,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--db', 'run @query against the configured database', false)
     .option('--print-model', 'print the normalised model as JSON (secrets redacted)', false)
     .option('--ddl', 'print the DDL of the projection tables', false)
+    .option(...ALLOW_ROOT, collect, [])
     .action(async (files: string[], opts) => setExit(await checkCommand(files, opts)));
 
   program
     .command('print')
     .description('print the resolved .tsk tree as JSON (secrets shown as ***)')
     .argument('<file>', '.tsk file')
-    .action(async (file: string) => setExit(await printCommand(file)));
+    .option(...ALLOW_ROOT, collect, [])
+    .action(async (file: string, opts: { allowRoot: string[] }) => setExit(await printCommand(file, opts.allowRoot)));
 
   program
     .command('serve')
@@ -41,6 +50,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .option('--port <port>', 'HTTP port (overrides server.port)')
     .option('--host <host>', 'HTTP host (overrides server.host)')
+    .option(...ALLOW_ROOT, collect, [])
     .action(async (file: string, opts) => setExit(await serveCommand(file, opts)));
 
   program

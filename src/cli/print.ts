@@ -14,12 +14,12 @@ export function stderrColor(): boolean {
  * operator, a duplicate key) still print the tree, so it can be inspected, but exit 1.
  * Warnings exit 0.
  */
-export async function printCommand(file: string): Promise<number> {
+export async function printCommand(file: string, allowRoots: readonly string[] = []): Promise<number> {
   if (!existsSync(file)) {
     process.stderr.write(`tusk-es print: ${file}: no such file\n`);
     return 1;
   }
-  const doc = await loadTsk(file, { mode: 'print' });
+  const doc = await loadTsk(file, { mode: 'print', allowRoots });
   if (doc.diagnostics.length > 0) {
     // diagnostic messages may quote values; never let a secret reach the terminal
     const safe = doc.diagnostics.map((d) => redact(d, doc.secrets));

@@ -14,6 +14,8 @@ import { stderrColor } from './print.js';
 export interface ServeOptions {
   port?: string;
   host?: string;
+  /** Folders besides the config file's own that `@file` may read. */
+  allowRoot?: string[];
 }
 
 /** Runs the server until SIGTERM/SIGINT; resolves to the exit code. */
@@ -30,7 +32,7 @@ export async function serveCommand(file: string, opts: ServeOptions): Promise<nu
     }
     port = Number(opts.port);
   }
-  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
+  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true, allowRoots: opts.allowRoot ?? [] });
   const secrets = document?.secrets ?? new Set<string>();
   if (diagnostics.length > 0) {
     process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);

@@ -9,8 +9,9 @@ import { DeferredQuery } from '../tsk/deferredQuery.js';
 import { openEventStore } from '../store/index.js';
 
 /** Loads `file`; with `runQueries`, resolves every `@query` through the configured store. */
-export async function loadApp(file: string, options: { mode: LoadMode; runQueries: boolean }): Promise<LoadedConfig> {
-  const first = await loadConfig(file, { mode: options.mode });
+export async function loadApp(file: string, options: { mode: LoadMode; runQueries: boolean; allowRoots?: readonly string[] }): Promise<LoadedConfig> {
+  const roots = options.allowRoots ? { allowRoots: options.allowRoots } : {};
+  const first = await loadConfig(file, { mode: options.mode, ...roots });
   if (!options.runQueries || !containsQuery(first.document.value) || first.model === undefined) return first;
   let store;
   try {
@@ -22,6 +23,7 @@ export async function loadApp(file: string, options: { mode: LoadMode; runQuerie
   try {
     return await loadConfig(file, {
       mode: options.mode,
+      ...roots,
       query: async (sql, params) => (await store.query(toNumberedParams(sql), params, { readOnly: true })).rows,
     });
   } finally {

@@ -34,6 +34,8 @@ export interface LoadOptions {
   query?: QueryRunner;
   /** Load time for `@date` (defaults to now). */
   now?: Date;
+  /** Directories besides the root file's folder that `@file` may read (CLI `--allow-root`). */
+  allowRoots?: readonly string[];
 }
 
 /** The result of loading one .tsk file (and the files it includes). */

@@ -17,6 +17,29 @@ import { DeferredQuery } from './deferredQuery.js';
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Load-time limits (issue 13). They apply before the model (and its `limits` block) exists,
+ * so they are fixed: a string built by `+` may hold at most 1 MiB characters, and `$var`
+ * uses may copy at most a million values into the tree (`$b = [$a, $a]` doubled 40 times
+ * would otherwise be a tree of 2^40 values).
+ */
+export const MAX_LOAD_STRING = 1 << 20;
+export const MAX_VARIABLE_VALUES = 1_000_000;
+
+/** How many values (leaves and containers) a value holds, counted once per object. */
+function valueCount(v: unknown, memo: WeakMap<object, number>): number {
+  if (v === null || typeof v !== 'object') return 1;
+  const known = memo.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    n += valueCount(child, memo);
+    if (n > MAX_VARIABLE_VALUES) break;
+  }
+  memo.set(v, n);
+  return n;
+}
+
 function isPlainObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof DeferredQuery);
 }
@@ -30,6 +53,8 @@ function setKey(obj: Obj, key: string, value: unknown): void {
 /** Evaluates one file's AST into `root`, recording locations in `sourceMap`. */
 export class Evaluator {
   private readonly vars = new Map<string, unknown>();
+  private readonly counts = new WeakMap<object, number>();
+  private expanded = 0;
 
   constructor(
     private readonly file: string,
@@ -122,9 +147,7 @@ export class Evaluator {
           return this.value(item, here);
         });
       case 'variable':
-        if (this.vars.has(v.name)) return this.vars.get(v.name);
-        this.context.diagnostics.push(error('TSK_UNDEFINED_VARIABLE', `undefined variable $${v.name}`, v.location));
-        return null;
+        return this.variable(v);
       case 'operator':
         return this.operator(v, path);
       case 'binary':
@@ -134,6 +157,23 @@ export class Evaluator {
       case 'invalid':
         return null;
     }
+  }
+
+  private variable(v: Extract<ValueAst, { kind: 'variable' }>): unknown {
+    if (!this.vars.has(v.name)) {
+      this.context.diagnostics.push(error('TSK_UNDEFINED_VARIABLE', `undefined variable $${v.name}`, v.location));
+      return null;
+    }
+    const value = this.vars.get(v.name);
+    if (value !== null && typeof value === 'object') {
+      if (this.expanded > MAX_VARIABLE_VALUES) return null; // reported once, at the first use over
+      this.expanded += valueCount(value, this.counts);
+      if (this.expanded > MAX_VARIABLE_VALUES) {
+        this.context.diagnostics.push(error('TSK_EXPRESSION', `$${v.name} makes the variables expand to more than ${MAX_VARIABLE_VALUES.toLocaleString('en')} values (a load-time limit)`, v.location));
+        return null;
+      }
+    }
+    return value;
   }
 
   private operator(v: Extract<ValueAst, { kind: 'operator' }>, path: Path): unknown {
@@ -154,13 +194,21 @@ export class Evaluator {
   private binary(v: BinaryAst, path: Path): unknown {
     const l = this.value(v.left, path);
     const r = this.value(v.right, path);
+    // an operand the parser could not read is already reported: no second error about it
+    if (v.left.kind === 'invalid' || v.right.kind === 'invalid') return null;
     if (v.op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;
       if ((l !== null && typeof l === 'object') || (r !== null && typeof r === 'object')) {
         this.context.diagnostics.push(error('TSK_EXPRESSION', 'cannot use + with an object or array', v.right.location));
         return null;
       }
-      return `${l ?? ''}${r ?? ''}`;
+      const ls = `${l ?? ''}`;
+      const rs = `${r ?? ''}`;
+      if (ls.length + rs.length > MAX_LOAD_STRING) {
+        this.context.diagnostics.push(error('TSK_EXPRESSION', `this + would build a string of ${(ls.length + rs.length).toLocaleString('en')} characters, over the load-time limit of ${MAX_LOAD_STRING.toLocaleString('en')}`, v.location));
+        return null;
+      }
+      return ls + rs;
     }
     if (v.op === '==') return looseEqual(l, r);
     if (v.op === '!=') return !looseEqual(l, r);

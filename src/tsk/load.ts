@@ -9,6 +9,7 @@ import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import type { LoadOptions, TskDocument } from './document.js';
 import { Evaluator } from './evaluate.js';
 import type { IncludedFile, LoadContext } from './operators/context.js';
+import { includeRoots, refusal } from './operators/includeRoots.js';
 import { resolveQueries } from './operators/query.js';
 import { oneLine, parseTsk } from './parse.js';
 import { PathSourceMap } from './sourceMap.js';
@@ -39,10 +40,11 @@ export async function loadTskText(text: string, file: string, options: LoadOptio
     secrets: new Set(),
     includeStack: [resolve(file)],
     queryCount: 0,
+    roots: includeRoots(file, options.allowRoots),
     include: () => undefined,
   };
   const cache = new Map<string, IncludedFile>();
-  context.include = (display, at) => includeFile(display, at, context, cache);
+  context.include = (display, at, written) => includeFile(display, at, written, context, cache);
   const sourceMap = new PathSourceMap();
   const value = evaluateText(text, file, sourceMap, context);
   await resolveQueries(value, context);
@@ -62,8 +64,13 @@ function evaluateText(text: string, file: string, sourceMap: PathSourceMap, cont
   }
 }
 
-function includeFile(display: string, at: SourceLocation, context: LoadContext, cache: Map<string, IncludedFile>): IncludedFile | undefined {
+function includeFile(display: string, at: SourceLocation, written: string, context: LoadContext, cache: Map<string, IncludedFile>): IncludedFile | undefined {
   const abs = resolve(display);
+  const refused = refusal(abs, written, context.roots);
+  if (refused !== undefined) {
+    context.diagnostics.push(error('TSK_FILE', refused, at));
+    return undefined;
+  }
   const stack = context.includeStack;
   if (stack.includes(abs)) {
     const chain = [...stack.slice(stack.indexOf(abs)), abs].join(' -> ');

@@ -13,8 +13,10 @@ export interface LoadContext {
   includeStack: string[];
   /** How many `@query` calls were seen (so the resolve pass can be skipped). */
   queryCount: number;
-  /** Loads an included file (sync) with this same context; set by the loader. */
-  include: (displayPath: string, at: SourceLocation) => IncludedFile | undefined;
+  /** Directories `@file` may read under (realpaths): the root file's folder, then --allow-root. */
+  roots: string[];
+  /** Loads an included file (sync) with this same context; set by the loader. `written` is the path as in the call. */
+  include: (displayPath: string, at: SourceLocation, written: string) => IncludedFile | undefined;
 }
 
 /** A file loaded by `@file`: its value and its own source map. */

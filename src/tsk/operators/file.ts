@@ -2,7 +2,7 @@
  * `@file("other.tsk")`, `@file.get("other.tsk", "a.b")` and the SPEC form
  * `@other.tsk.get("a.b")`: the value of another .tsk file, relative to the including file.
  */
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { error } from '../../diagnostics.js';
 import type { OperatorCall } from './context.js';
 
@@ -27,8 +27,9 @@ export function fileOperator(call: OperatorCall): unknown {
     [key] = args;
     if (args.length !== 1 || typeof key !== 'string') return argsError(call, `@${name} takes one dotted key: @${name}("a.b")`);
   }
-  const display = join(dirname(call.file), target as string);
-  const included = context.include(display, location);
+  const written = target as string;
+  const display = isAbsolute(written) ? written : join(dirname(call.file), written);
+  const included = context.include(display, location, written);
   if (!included) return null; // the loader reported why, located at this call
   if (key === undefined) {
     call.sourceMap.graft(included.sourceMap, [], call.path);
