@@ -44,13 +44,21 @@ function ruleText(rule: string): string {
 const bodyStrays = [
   T.RBracket, T.RParen, T.Assign, T.Colon, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Greater,
   T.Question, T.Plus, T.LBracket, T.LCurly, T.LParen, T.OperatorName, T.TripleString, T.BadString,
+  T.TripleSingleString, T.Minus, T.Star, T.Slash, T.Percent, T.AndAnd, T.OrOr, T.Bang, T.BareText,
 ];
-const fileStrays = [...bodyStrays.filter((t) => t !== T.LBracket), T.RCurly, T.Less];
+const fileStrays = [...bodyStrays.filter((t) => t !== T.LBracket), T.RCurly, T.Less, T.Dash];
 
 const keyTokens = [T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null];
 const separatorTokens = [T.Newline, T.Comma, T.Semicolon];
-const literalTokens = [T.DoubleString, T.SingleString, T.TripleString, T.BadString, T.NumberLit, T.True, T.False, T.Null, T.Word, T.Variable];
-const binaryTokens = [T.Plus, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater];
+const literalTokens = [
+  T.DoubleString, T.SingleString, T.TripleString, T.TripleSingleString, T.BadString, T.NumberLit, T.True, T.False, T.Null, T.Word, T.Variable, T.BareText,
+];
+/** Binary operators; precedence is applied by the visitor (see `value`). */
+export const binaryTokens = [T.OrOr, T.AndAnd, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater, T.Plus, T.Minus, T.Star, T.Slash, T.Percent];
+/** What may start an item of a comma list (`a: one, two`). */
+const LIST_ITEM_START = new Set<TokenType>([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
+/** After a key, these make it an entry: `a = 1, b = 2` is two entries, not a list. */
+const ENTRY_AFTER_KEY = new Set<TokenType>([T.Assign, T.Colon, T.LCurly, T.Greater]);
 
 type Alt = { ALT: () => unknown };
 
@@ -97,22 +105,40 @@ export class TskParser extends CstParser {
     });
   });
 
-  /** `[name]` or `[a.b]`: the entries after it go into that object. */
+  /** `[name]` or `[a.b]`: the entries after it go into that object; `[[name]]` adds an object to the list `name`. */
   section = this.RULE('section', () => {
     this.CONSUME(T.LBracket);
-    this.consumeOneOf(5, 'sectionKey', keyTokens, 'key');
+    this.OR(
+      this.cached('section', () => [
+        {
+          ALT: () => {
+            this.CONSUME2(T.LBracket, { LABEL: 'arrayOpen' });
+            this.consumeOneOf(5, 'sectionKey', keyTokens, 'key');
+            this.CONSUME2(T.RBracket, { LABEL: 'arrayClose' });
+          },
+        },
+        { ALT: () => this.consumeOneOf(6, 'sectionKey2', keyTokens, 'key') },
+      ]),
+    );
     this.CONSUME(T.RBracket);
   });
 
-  /** `key = value`, `key: value`, `key { … }`, `key > … <`. */
+  /** `key = value`, `key: value`, `key: one, two`, `key:` + an indented block, `key { … }`, `key > … <`. */
   entry = this.RULE('entry', () => {
     this.consumeOneOf(5, 'entryKey', keyTokens, 'key');
     this.OR(
       this.cached('entry', () => [
         {
           ALT: () => {
-            this.OR2(this.cached('assign', () => [{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Colon) }]));
+            this.CONSUME(T.Colon);
+            this.SUBRULE(this.indentBlock);
+          },
+        },
+        {
+          ALT: () => {
+            this.OR2(this.cached('assign', () => [{ ALT: () => this.CONSUME2(T.Assign) }, { ALT: () => this.CONSUME2(T.Colon) }]));
             this.SUBRULE(this.value);
+            this.SUBRULE(this.listTail);
           },
         },
         { ALT: () => this.SUBRULE(this.braceObject) },
@@ -121,17 +147,52 @@ export class TskParser extends CstParser {
     );
   });
 
-  /** Entries of an object, separated by newlines, commas or semicolons. */
+  /** `, two, three` after the first value of a comma list. */
+  listTail = this.RULE('listTail', () => {
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Comma && LIST_ITEM_START.has(this.LA(2).tokenType) && !ENTRY_AFTER_KEY.has(this.LA(3).tokenType),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE(this.value, { LABEL: 'item' });
+      },
+    });
+  });
+
+  /** Entries of an object (or `- ` items of an indented list), separated by newlines, commas or semicolons. */
   body = this.RULE('body', () => {
     this.MANY(() => {
       this.OR(
         this.cached('body', () => [
           { ALT: () => this.SUBRULE(this.entry) },
+          { ALT: () => this.SUBRULE(this.dashItem) },
           { ALT: () => this.consumeOneOf(5, 'bodySep', separatorTokens, 'separator') },
           { ALT: () => this.consumeOneOf(6, 'bodyStray', bodyStrays, 'stray') },
         ]),
       );
     });
+  });
+
+  /** The lines indented under a `key:` (Indent and Dedent come from the layout pass). */
+  indentBlock = this.RULE('indentBlock', () => {
+    this.CONSUME(T.Indent);
+    this.SUBRULE(this.body);
+    this.CONSUME(T.Dedent);
+  });
+
+  /** `- value`, or `- key: value` opening an object whose later keys line up under the first. */
+  dashItem = this.RULE('dashItem', () => {
+    this.CONSUME(T.Dash);
+    this.OR(
+      this.cached('dashItem', () => [
+        { ALT: () => this.SUBRULE(this.indentBlock) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.value);
+            this.SUBRULE(this.listTail);
+          },
+        },
+      ]),
+    );
   });
 
   braceObject = this.RULE('braceObject', () => {
@@ -168,7 +229,14 @@ export class TskParser extends CstParser {
   operand = this.RULE('operand', () => {
     this.OR(
       this.cached('operand', () => [
+        { ALT: () => this.SUBRULE(this.functionCall) },
         { ALT: () => this.consumeOneOf(5, 'literal', literalTokens) },
+        {
+          ALT: () => {
+            this.consumeOneOf(6, 'unary', [T.Bang, T.Minus], 'unary');
+            this.SUBRULE(this.operand);
+          },
+        },
         { ALT: () => this.SUBRULE(this.operatorCall) },
         { ALT: () => this.SUBRULE(this.braceObject) },
         { ALT: () => this.SUBRULE(this.array) },
@@ -195,6 +263,14 @@ export class TskParser extends CstParser {
   parenthesized = this.RULE('parenthesized', () => {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.value);
+    this.CONSUME(T.RParen);
+  });
+
+  /** `php(…)` and the like: read only to be refused with a clear message. */
+  functionCall = this.RULE('functionCall', () => {
+    this.CONSUME(T.Word);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.value) });
     this.CONSUME(T.RParen);
   });
 

@@ -13,7 +13,8 @@ export interface SourceLocation {
   endColumn?: number;
 }
 
-export type Severity = 'error' | 'warning';
+/** A note never fails `check` (not even with --strict): it explains how something was read. */
+export type Severity = 'error' | 'warning' | 'note';
 
 /** One finding about a config file. */
 export interface Diagnostic {
@@ -37,6 +38,11 @@ export function warning(code: ErrorCode, message: string, location?: SourceLocat
   return { code, severity: 'warning', message, ...(location ? { location } : {}), ...extra };
 }
 
+/** A note: how something was read, when that may surprise (never a failure). */
+export function note(code: ErrorCode, message: string, location?: SourceLocation, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: 'note', message, ...(location ? { location } : {}), ...extra };
+}
+
 /** `file:line:col` of a location. */
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
@@ -58,7 +64,7 @@ export function formatText(diags: readonly Diagnostic[], options: { color?: bool
   return sortDiagnostics(diags)
     .map((d) => {
       const where = d.location ? `${formatLocation(d.location)}: ` : '';
-      const sev = d.severity === 'error' ? paint('31', 'error') : paint('33', 'warning');
+      const sev = d.severity === 'error' ? paint('31', 'error') : d.severity === 'warning' ? paint('33', 'warning') : paint('36', 'note');
       const related = (d.related ?? []).map((r) => `\n  ${formatLocation(r.location)}: note: ${r.message}`).join('');
       return `${where}${sev}: ${d.message} [${d.code}]${related}`;
     })
@@ -76,7 +82,7 @@ export function formatGithub(diags: readonly Diagnostic[]): string {
   const escProp = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   return sortDiagnostics(diags)
     .map((d) => {
-      const kind = d.severity === 'error' ? 'error' : 'warning';
+      const kind = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
       const loc = d.location;
       const props = loc ? ` file=${escProp(loc.file)},line=${loc.line},col=${loc.column},title=${d.code}` : ` title=${d.code}`;
       return `::${kind}${props}::${esc(d.message)}`;

@@ -16,6 +16,8 @@ export const ERROR_CATALOG = {
   TSK_FILE: { status: 500, description: 'An `@file` include is missing, unreadable or cyclic.' },
   TSK_QUERY: { status: 500, description: 'An `@query` failed or was not read-only.' },
   TSK_EXPRESSION: { status: 500, description: 'A load-time value expression (`$a + 1`) cannot be evaluated.' },
+  TSK_SECTION_ENDED: { status: 500, description: 'A note: a block statement (`name { … }`) at the start of a line ended the `[section]` above it.' },
+  TSK_COMMENT_IN_VALUE: { status: 500, description: 'A note: a `#` ended an unquoted value (a URL fragment needs quotes).' },
   // config model
   CONFIG_INVALID: { status: 500, description: 'A config value has the wrong type or form.' },
   CONFIG_UNKNOWN_KEY: { status: 500, description: 'A key inside a known block that tusk-es does not know.' },

@@ -54,7 +54,7 @@ function report(diags: readonly Diagnostic[], format: Exclude<CheckOptions['form
 /** `2 errors, 3 warnings in 1 file`. */
 export function summary(diags: readonly Diagnostic[], files: number): string {
   const errors = diags.filter((d) => d.severity === 'error').length;
-  const warnings = diags.length - errors;
+  const warnings = diags.filter((d) => d.severity === 'warning').length;
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   return `${n(errors, 'error')}, ${n(warnings, 'warning')} in ${n(files, 'file')}`;
 }

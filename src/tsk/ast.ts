@@ -14,6 +14,8 @@ export interface TskFileAst {
 export interface SectionAst {
   kind: 'section';
   path: string[];
+  /** `[[a.b]]`: each header adds a new object to the list a.b. */
+  array?: boolean;
   location: SourceLocation;
   nameLocation: SourceLocation;
 }
@@ -25,6 +27,10 @@ export interface EntryAst {
   keyLocation: SourceLocation;
   variable: boolean;
   value: ValueAst;
+  /** Written `name { … }` or `name > … <`, without `=` or `:` (a block statement). */
+  block?: boolean;
+  /** A bare dotted key (`default.active`): the path it nests under. */
+  dotted?: string[];
 }
 
 export type ValueAst =
@@ -35,6 +41,8 @@ export type ValueAst =
   | OperatorAst
   | BinaryAst
   | ConditionalAst
+  | UnaryAst
+  | RangeAst
   | InvalidAst;
 
 /** A string (quoted or a bare word), number, boolean or null. */
@@ -61,6 +69,8 @@ export interface ArrayAst {
 export interface VariableAst {
   kind: 'variable';
   name: string;
+  /** `$db.host`, `$hosts[0]`: keys and indexes read from the variable's value. */
+  access?: (string | number)[];
   location: SourceLocation;
 }
 
@@ -68,11 +78,29 @@ export interface VariableAst {
 export interface OperatorAst {
   kind: 'operator';
   name: string;
+  /** Written without `@` (`php(…)`): a function call tusk-es refuses. */
+  bareCall?: boolean;
   args: ValueAst[];
   location: SourceLocation;
 }
 
-export type BinaryOp = '+' | '==' | '!=' | '<' | '<=' | '>' | '>=';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
+
+/** `!x`, `-x`. */
+export interface UnaryAst {
+  kind: 'unary';
+  op: '!' | '-';
+  operand: ValueAst;
+  location: SourceLocation;
+}
+
+/** A bare `8000-9000`: `{ min: 8000, max: 9000 }`. */
+export interface RangeAst {
+  kind: 'range';
+  min: number;
+  max: number;
+  location: SourceLocation;
+}
 
 export interface BinaryAst {
   kind: 'binary';

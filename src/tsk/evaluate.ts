@@ -4,11 +4,13 @@
  * recorded in the source map. Evaluation goes on after a fault (value null) so that one
  * run reports everything.
  */
-import { error, type SourceLocation } from '../diagnostics.js';
+import { error, note, type SourceLocation } from '../diagnostics.js';
 import type { Path } from './document.js';
 import type { BinaryAst, EntryAst, TskFileAst, ValueAst } from './ast.js';
 import type { PathSourceMap } from './sourceMap.js';
-import { SUPPORTED_OPERATORS, type LoadContext, type OperatorCall } from './operators/context.js';
+import { type LoadContext, type OperatorCall } from './operators/context.js';
+import { unsupportedMessage } from './operators/unsupported.js';
+import { arithmetic, asNumber } from './arithmetic.js';
 import { envOperator } from './operators/env.js';
 import { queryOperator } from './operators/query.js';
 import { fileOperator, isFileOperator } from './operators/file.js';
@@ -67,25 +69,61 @@ export class Evaluator {
     const root: Obj = {};
     this.sourceMap.set([], { value: { file: this.file, line: 1, column: 1 } });
     let target = root;
-    let targetPath: string[] = [];
+    let targetPath: Path = [];
+    let section: string | undefined;
     for (const item of ast.items) {
       if (item.kind === 'section') {
-        const opened = this.openSection(root, item.path, item.nameLocation, item.location);
-        target = opened;
-        targetPath = item.path;
+        const opened = item.array ? this.openArraySection(root, item.path, item.nameLocation, item.location) : this.openSection(root, item.path, item.nameLocation, item.location);
+        target = opened.target;
+        targetPath = opened.path;
+        section = item.path.join('.');
       } else {
+        if (item.block && section !== undefined && !item.variable) {
+          // a `name { … }` block statement at the start of a line is top-level (issue 18, item 9)
+          this.context.diagnostics.push(
+            note('TSK_SECTION_ENDED', `section [${section}] ends here: a block written \`${item.key} { … }\` at the start of a line is top-level; write \`${item.key} = { … }\` to keep it in [${section}]`, item.keyLocation),
+          );
+          target = root;
+          targetPath = [];
+          section = undefined;
+        }
         this.entry(target, targetPath, item);
       }
     }
     return root;
   }
 
-  /** Finds or creates the object a `[a.b]` header names (a repeated header merges). */
-  private openSection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): Obj {
+  /** `[[a.b]]`: a new object at the end of the list a.b (made on first use). */
+  private openArraySection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): { target: Obj; path: Path } {
+    const parent = this.openSection(root, path.slice(0, -1), nameLoc, loc);
+    const key = path[path.length - 1]!;
+    const listPath = [...parent.path, key];
+    let list = parent.target[key];
+    if (list === undefined) {
+      list = [];
+      setKey(parent.target, key, list);
+      this.sourceMap.set(listPath, { key: nameLoc, value: loc });
+    }
+    if (!Array.isArray(list)) {
+      this.duplicate(listPath, key, nameLoc);
+      return { target: {}, path: listPath };
+    }
+    const item: Obj = {};
+    const itemPath = [...listPath, list.length];
+    list.push(item);
+    this.sourceMap.set(itemPath, { key: nameLoc, value: loc });
+    return { target: item, path: itemPath };
+  }
+
+  /**
+   * Finds or creates the object a `[a.b]` header names (a repeated header merges). A list made
+   * by `[[a]]` on the way stands for its last object, as in TOML.
+   */
+  private openSection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): { target: Obj; path: Path } {
     let node = root;
-    for (let i = 0; i < path.length; i++) {
-      const k = path[i]!;
-      const here = path.slice(0, i + 1);
+    const here: (string | number)[] = [];
+    for (const k of path) {
+      here.push(k);
       if (!Object.hasOwn(node, k)) {
         const child: Obj = {};
         setKey(node, k, child);
@@ -93,14 +131,18 @@ export class Evaluator {
         node = child;
         continue;
       }
-      const existing = node[k];
+      let existing = node[k];
+      if (Array.isArray(existing) && existing.length > 0 && isPlainObject(existing[existing.length - 1])) {
+        here.push(existing.length - 1);
+        existing = existing[existing.length - 1];
+      }
       if (!isPlainObject(existing)) {
         this.duplicate(here, k, nameLoc);
-        return {}; // entries are still evaluated (for their diagnostics) but go nowhere
+        return { target: {}, path: here }; // entries are still evaluated (for their diagnostics) but go nowhere
       }
       node = existing;
     }
-    return node;
+    return { target: node, path: here };
   }
 
   private duplicate(path: Path, key: string, at: SourceLocation): void {
@@ -119,6 +161,17 @@ export class Evaluator {
       this.vars.set(e.key, this.value(e.value, path));
       return;
     }
+    if (e.dotted) {
+      // `default.active = true`: nest under default, made (or reused) on the way
+      const parents = e.dotted.slice(0, -1);
+      const opened = this.openSection(target, parents, e.keyLocation, e.keyLocation);
+      if (opened.path.length < parents.length || !isPlainObject(this.at(target, parents))) {
+        this.value(e.value, [...path, `${e.key} (duplicate)`]);
+        return;
+      }
+      this.entry(opened.target, [...path, ...opened.path], { ...e, key: e.dotted[e.dotted.length - 1]!, dotted: undefined });
+      return;
+    }
     const here = [...path, e.key];
     if (Object.hasOwn(target, e.key)) {
       this.duplicate(here, e.key, e.keyLocation);
@@ -128,6 +181,17 @@ export class Evaluator {
     // record the location first so that nested paths and includes find their parent
     this.sourceMap.set(here, { key: e.keyLocation, value: e.value.location });
     setKey(target, e.key, this.value(e.value, here));
+  }
+
+  /** The object at `keys` under `node` (for dotted keys), or undefined. */
+  private at(node: Obj, keys: readonly string[]): unknown {
+    let cur: unknown = node;
+    for (const k of keys) {
+      if (!isPlainObject(cur) || !Object.hasOwn(cur, k)) return undefined;
+      cur = cur[k];
+      if (Array.isArray(cur)) cur = cur[cur.length - 1];
+    }
+    return cur;
   }
 
   /** One value; `path` is where it will be stored. */
@@ -154,6 +218,14 @@ export class Evaluator {
         return this.binary(v, path);
       case 'conditional':
         return truthy(this.value(v.test, path)) ? this.value(v.then, path) : this.value(v.else, path);
+      case 'unary': {
+        const x = this.value(v.operand, path);
+        if (v.operand.kind === 'invalid') return null;
+        if (v.op === '!') return !truthy(x);
+        return arithmetic('-', 0, x, v.location, this.context.diagnostics);
+      }
+      case 'range':
+        return { min: v.min, max: v.max };
       case 'invalid':
         return null;
     }
@@ -164,7 +236,17 @@ export class Evaluator {
       this.context.diagnostics.push(error('TSK_UNDEFINED_VARIABLE', `undefined variable $${v.name}`, v.location));
       return null;
     }
-    const value = this.vars.get(v.name);
+    let value = this.vars.get(v.name);
+    for (const step of v.access ?? []) {
+      const container = value as Record<string | number, unknown> | null;
+      const has = typeof step === 'number' ? Array.isArray(container) && step < container.length : isPlainObject(container) && Object.hasOwn(container, step);
+      if (!has) {
+        const what = typeof step === 'number' ? `[${step}]` : `.${step}`;
+        this.context.diagnostics.push(error('TSK_EXPRESSION', `$${v.name} has no ${what} (it is ${describe(value)})`, v.location));
+        return null;
+      }
+      value = container![step];
+    }
     if (value !== null && typeof value === 'object') {
       if (this.expanded > MAX_VARIABLE_VALUES) return null; // reported once, at the first use over
       this.expanded += valueCount(value, this.counts);
@@ -177,25 +259,49 @@ export class Evaluator {
   }
 
   private operator(v: Extract<ValueAst, { kind: 'operator' }>, path: Path): unknown {
+    if (v.bareCall) {
+      // refused whatever its arguments: evaluating them would only add cascades
+      this.context.diagnostics.push(error('TSK_UNSUPPORTED_OPERATOR', unsupportedMessage(v.name, true), v.location));
+      return null;
+    }
     const args = v.args.map((a) => this.value(a, path));
     const call: OperatorCall = {
       name: v.name, args, ast: v, location: v.location, file: this.file, path, sourceMap: this.sourceMap, context: this.context,
     };
     if (v.name === 'env' || v.name === 'env.secure') return envOperator(call);
+    if (v.name.startsWith('env.')) return envOperator({ ...call, name: 'env', args: [v.name.slice(4), ...args] }); // @env.NAME
     if (v.name === 'query') return queryOperator(call);
     if (v.name === 'date') return dateOperator(call);
     if (isFileOperator(v.name)) return fileOperator(call);
-    this.context.diagnostics.push(
-      error('TSK_UNSUPPORTED_OPERATOR', `unsupported operator @${v.name} (supported: ${SUPPORTED_OPERATORS.join(', ')})`, v.location),
-    );
+    this.context.diagnostics.push(error('TSK_UNSUPPORTED_OPERATOR', unsupportedMessage(v.name, false), v.location));
     return null;
   }
 
+  /** `a || b`, `a && b` (JavaScript's: the deciding operand); `@env.X || "d"` makes "d" the default. */
+  private logical(v: BinaryAst, path: Path): unknown {
+    const l = v.op === '||' && isEnvWithoutDefault(v.left) ? this.optionalEnv(v.left, path) : this.value(v.left, path);
+    if (v.op === '||') return truthy(l) ? l : this.value(v.right, path);
+    return truthy(l) ? this.value(v.right, path) : l;
+  }
+
+  /** An `@env` call that may be unset: no warning, null. */
+  private optionalEnv(v: ValueAst, path: Path): unknown {
+    const op = v as Extract<ValueAst, { kind: 'operator' }>;
+    const name = op.name.startsWith('env.') && op.name !== 'env.secure' ? op.name.slice(4) : this.value(op.args[0]!, path);
+    const secure = op.name === 'env.secure';
+    const env = this.context.options.env ?? process.env;
+    if (typeof name !== 'string' || env[name] === undefined) return null;
+    const call = { name: secure ? 'env.secure' : 'env', args: [name], ast: op, location: op.location, file: this.file, path, sourceMap: this.sourceMap, context: this.context };
+    return envOperator(call);
+  }
+
   private binary(v: BinaryAst, path: Path): unknown {
+    if (v.op === '||' || v.op === '&&') return this.logical(v, path);
     const l = this.value(v.left, path);
     const r = this.value(v.right, path);
     // an operand the parser could not read is already reported: no second error about it
     if (v.left.kind === 'invalid' || v.right.kind === 'invalid') return null;
+    if (v.op === '-' || v.op === '*' || v.op === '/' || v.op === '%') return arithmetic(v.op, l, r, v.location, this.context.diagnostics);
     if (v.op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;
       if ((l !== null && typeof l === 'object') || (r !== null && typeof r === 'object')) {
@@ -229,16 +335,17 @@ export class Evaluator {
   }
 }
 
+/** `@env("X")` or `@env.X` with no default argument. */
+function isEnvWithoutDefault(v: ValueAst): boolean {
+  if (v.kind !== 'operator') return false;
+  if (v.name === 'env' || v.name === 'env.secure') return v.args.length === 1;
+  return v.name.startsWith('env.') && v.args.length === 0;
+}
+
 function describe(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 }
 
-/** Numbers, and strings that are numbers (environment variables are always strings). */
-function asNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
 
 function looseEqual(l: unknown, r: unknown): boolean {
   if (l === r) return true;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { error, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import type { LoadOptions, TskDocument } from './document.js';
 import { Evaluator } from './evaluate.js';
 import type { IncludedFile, LoadContext } from './operators/context.js';
@@ -48,20 +48,61 @@ export async function loadTskText(text: string, file: string, options: LoadOptio
   const sourceMap = new PathSourceMap();
   const value = evaluateText(text, file, sourceMap, context);
   await resolveQueries(value, context);
-  return { file, value, sourceMap, diagnostics: context.diagnostics.map(oneLine), secrets: context.secrets };
+  return { file, value, sourceMap, diagnostics: capPerFile(context.diagnostics).map(oneLine), secrets: context.secrets };
+}
+
+/** Errors shown per file; past it, one "… and N more" (a file of code-like content gives hundreds). */
+export const MAX_ERRORS_PER_FILE = 20;
+
+function capPerFile(diags: Diagnostic[]): Diagnostic[] {
+  const counts = new Map<string, number>();
+  for (const d of diags) if (d.severity === 'error' && d.location) counts.set(d.location.file, (counts.get(d.location.file) ?? 0) + 1);
+  if (![...counts.values()].some((n) => n > MAX_ERRORS_PER_FILE)) return diags;
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, number>();
+  for (const d of sortDiagnostics(diags)) {
+    const file = d.location?.file;
+    if (d.severity !== 'error' || file === undefined) {
+      out.push(d);
+      continue;
+    }
+    const n = (seen.get(file) ?? 0) + 1;
+    seen.set(file, n);
+    if (n <= MAX_ERRORS_PER_FILE) out.push(d);
+    else if (n === MAX_ERRORS_PER_FILE + 1) {
+      const more = counts.get(file)! - MAX_ERRORS_PER_FILE;
+      out.push(error(d.code, `… and ${more} more error${more === 1 ? '' : 's'} in this file (the first ${MAX_ERRORS_PER_FILE} are shown; fix those first)`, d.location));
+    }
+  }
+  return out;
 }
 
 function evaluateText(text: string, file: string, sourceMap: PathSourceMap, context: LoadContext): Record<string, unknown> {
   const parsed = parseTsk(text, file);
   context.diagnostics.push(...parsed.diagnostics);
   if (!parsed.ast) return {};
+  const before = context.diagnostics.length;
   try {
-    return new Evaluator(file, sourceMap, context).evaluateFile(parsed.ast);
+    const value = new Evaluator(file, sourceMap, context).evaluateFile(parsed.ast);
+    dropCascades(context.diagnostics, before, file, parsed.broken);
+    return value;
   } catch (err) {
     // a bug, not bad input: keep the promise of never throwing, but say so loudly
     context.diagnostics.push(error('TSK_SYNTAX', `internal evaluator error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
     return {};
   }
+}
+
+/** Findings of evaluation on lines whose statement failed to parse are cascades of that error. */
+function dropCascades(diags: Diagnostic[], from: number, file: string, broken: ((line: number) => boolean) | undefined): void {
+  if (!broken) return;
+  let w = from;
+  for (let r = from; r < diags.length; r++) {
+    const d = diags[r]!;
+    if (d.location?.file === file && broken(d.location.line)) continue;
+    diags[w++] = d;
+  }
+  diags.length = w;
 }
 
 function includeFile(display: string, at: SourceLocation, written: string, context: LoadContext, cache: Map<string, IncludedFile>): IncludedFile | undefined {

@@ -3,16 +3,18 @@
  * errors (Chevrotain recovers and keeps going) become one-line located diagnostics.
  */
 import { EOF, type IToken } from 'chevrotain';
-import { error, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { error, note, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lexTsk } from '../../grammar/lexer.js';
-import { parseTokens } from '../../grammar/parser.js';
-import { Comma, EqEq, Greater, GreaterEq, LBracket, LCurly, Less, LessEq, LParen, Newline, NotEq, Plus, Question, RBracket, RCurly, RParen, Semicolon } from '../../grammar/tokens.js';
+import { binaryTokens, parseTokens } from '../../grammar/parser.js';
+import { Comma, LBracket, LCurly, LParen, Newline, Question, RBracket, RCurly, RParen, Semicolon } from '../../grammar/tokens.js';
 import type { TskFileAst } from './ast.js';
 import { AstBuilder } from './visitor.js';
 
 export interface ParseTskResult {
   ast: TskFileAst | undefined;
   diagnostics: Diagnostic[];
+  /** True for a line in a statement that failed to parse (its other findings are cascades). */
+  broken?: (line: number) => boolean;
 }
 
 /** Parses .tsk text; `file` is only used in locations. Never throws. */
@@ -22,8 +24,11 @@ export function parseTsk(text: string, file: string): ParseTskResult {
     const lexed = lexTsk(text);
     for (const e of lexed.errors) {
       const ch = text.slice(e.offset, e.offset + Math.min(e.length, 20));
-      diagnostics.push(error('TSK_SYNTAX', `unexpected character${e.length > 1 ? 's' : ''} '${ch}'`, { file, line: e.line ?? 1, column: e.column ?? 1 }));
+      // the layout pass's own errors carry their message; Chevrotain's say "unexpected character: ->x<-"
+      const message = e.message.startsWith('unexpected character:') ? `unexpected character${e.length > 1 ? 's' : ''} '${ch}'` : e.message;
+      diagnostics.push(error('TSK_SYNTAX', message, { file, line: e.line ?? 1, column: e.column ?? 1 }));
     }
+    for (const n of lexed.notes) diagnostics.push(note('TSK_COMMENT_IN_VALUE', n.message, { file, line: n.line, column: n.column }));
     const deep = tooComplex(lexed.tokens);
     if (deep) {
       diagnostics.push(error('TSK_SYNTAX', deep.message, { file, line: deep.token.startLine ?? 1, column: deep.token.startColumn ?? 1 }));
@@ -45,7 +50,10 @@ export function parseTsk(text: string, file: string): ParseTskResult {
     const builderDiags: Diagnostic[] = [];
     const ast = new AstBuilder(file, builderDiags).fileAst(parsed.cst);
     diagnostics.push(...builderDiags);
-    return { ast, diagnostics: onePerLine(diagnostics).map(oneLine) };
+    const regions: [number, number][] = [];
+    const kept = resync(onePerLine(diagnostics), text, regions);
+    const broken = (line: number) => regions.some(([from, to]) => line >= from && line <= to);
+    return { ast, diagnostics: kept.map(oneLine), broken };
   } catch (err) {
     // a bug, not bad input: still report it as a located diagnostic instead of crashing
     diagnostics.push(error('TSK_SYNTAX', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
@@ -84,7 +92,7 @@ export const MAX_OPERATORS = 500;
 
 const OPENERS = new Set([LCurly, LBracket, LParen]);
 const CLOSERS = new Set([RCurly, RBracket, RParen]);
-const OPERATORS = new Set([Plus, EqEq, NotEq, LessEq, GreaterEq, Less, Greater]);
+const OPERATORS = new Set(binaryTokens);
 const SEPARATORS = new Set([Newline, Comma, Semicolon]);
 
 /** The first token that makes the input too deeply nested or too long an expression. */
@@ -139,4 +147,65 @@ function onePerLine(diags: Diagnostic[]): Diagnostic[] {
     out.push(d);
   }
   return out;
+}
+
+/**
+ * No cascades: after a syntax error, the lines indented deeper than its line belong to the
+ * statement that failed (a function body pasted into a config, a broken block), so their
+ * syntax errors are dropped until a line comes back to the same indent or shallower.
+ */
+function resync(diags: Diagnostic[], text: string, regions: [number, number][]): Diagnostic[] {
+  const starts = lineStarts(text);
+  const indentOf = (line: number): number | undefined => {
+    const from = starts[line - 1];
+    if (from === undefined) return undefined;
+    let i = from;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    return i >= text.length || text[i] === '\n' || text[i] === '\r' ? undefined : i - from; // blank lines do not count
+  };
+  const out: Diagnostic[] = [];
+  let failed: { line: number; indent: number } | undefined;
+  let scanned = 0;
+  for (const d of diags) {
+    if (d.code !== 'TSK_SYNTAX' || !d.location) {
+      out.push(d);
+      continue;
+    }
+    const line = d.location.line;
+    if (failed) {
+      // has a line between the failed one and this one come back to its indent?
+      for (let l = Math.max(scanned, failed.line) + 1; l <= line && failed; l++) {
+        const ind = indentOf(l);
+        // a closing bracket at the failed line's indent still belongs to it (`function f() {` … `}`)
+        if (ind !== undefined && (ind < failed.indent || (ind === failed.indent && !CLOSING.has(text[starts[l - 1]! + ind]!)))) {
+          regions.push([failed.line, l - 1]);
+          failed = undefined;
+        }
+        scanned = l;
+      }
+      if (failed) continue;
+    }
+    out.push(d);
+    failed = { line, indent: indentOf(line) ?? 0 };
+    scanned = line;
+  }
+  if (failed) {
+    // the last failed statement runs to its first line back at its indent (or the end)
+    let end = failed.line;
+    for (let l = failed.line + 1; l <= starts.length; l++) {
+      const ind = indentOf(l);
+      if (ind !== undefined && (ind < failed.indent || (ind === failed.indent && !CLOSING.has(text[starts[l - 1]! + ind]!)))) break;
+      end = l;
+    }
+    regions.push([failed.line, end]);
+  }
+  return out;
+}
+
+const CLOSING = new Set(['}', ']', ')', '<']);
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }

@@ -8,10 +8,18 @@ import { error, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lexTsk } from '../../grammar/lexer.js';
 import { parseTokens, shortImage } from '../../grammar/parser.js';
 import type { ArrayAst, BinaryOp, EntryAst, ObjectAst, SectionAst, TskFileAst, ValueAst } from './ast.js';
+import { chain } from './precedence.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
 const IN_STRING_CALL = /^\s*@[A-Za-z_][A-Za-z0-9_.]*\s*\([\s\S]*\)\s*$/;
+/** A bare `8000-9000` (two numbers, no spaces) is a range; `2024-01-01` and `1.0-beta` are not. */
+const RANGE = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/;
+/** Each part of a bare dotted key (`default.active`) is a name, so `1.0.3` stays one key. */
+const DOTTED_PART = /^[\p{L}_][\p{L}\p{N}_-]*$/u;
+const DASH_OUTSIDE_BLOCK = "'- ' items belong in an indented block under a 'key:' line";
+/** The access path after a variable's name: `.key` or `[index]`. */
+const ACCESS = /\.([^.[]+)|\[(\d+)\]/g;
 
 function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && 'image' in e;
@@ -95,7 +103,8 @@ export class AstBuilder {
 
   private stray(tok: IToken): void {
     if (tok.isInsertedInRecovery) return;
-    const what = tok.tokenType.name === 'BadString' ? 'unterminated string' : `unexpected '${shortImage(tok.image)}'`;
+    const type = tok.tokenType.name;
+    const what = type === 'BadString' ? 'unterminated string' : type === 'Dash' ? DASH_OUTSIDE_BLOCK : `unexpected '${shortImage(tok.image)}'`;
     this.diagnostics.push(error('TSK_SYNTAX', what, this.loc(tok)));
   }
 
@@ -105,7 +114,8 @@ export class AstBuilder {
     const keyTok = c.key?.[0];
     if (!isToken(open) || !isToken(keyTok) || keyTok.isInsertedInRecovery) return undefined;
     const name = this.keyText(keyTok);
-    return { kind: 'section', path: name.split('.'), location: this.loc(open), nameLocation: this.loc(keyTok) };
+    const array = isToken(c.arrayOpen?.[0]);
+    return { kind: 'section', path: name.split('.'), ...(array ? { array } : {}), location: this.loc(open), nameLocation: this.loc(keyTok) };
   }
 
   private keyText(tok: IToken): string {
@@ -121,11 +131,23 @@ export class AstBuilder {
     const keyLocation = this.loc(keyTok);
     const variable = keyTok.tokenType.name === 'Variable';
     const key = variable ? keyTok.image.slice(1) : this.keyText(keyTok);
+    const parts = !variable && keyTok.tokenType.name === 'Word' && key.includes('.') ? key.split('.') : undefined;
+    const dotted = parts?.every((p) => DOTTED_PART.test(p)) ? { dotted: parts } : {};
+    const block = c.indentBlock?.[0];
+    if (isNode(block)) return { kind: 'entry', key, keyLocation, variable, value: this.indentBlock(block), ...dotted };
     const v = c.value?.[0] ?? c.braceObject?.[0] ?? c.angleObject?.[0];
     // a key with nothing after it is debris of error recovery (already reported): no entry
     if (!isNode(v)) return undefined;
-    const value = v.name === 'value' ? this.value(v) : this.object(v);
-    return { kind: 'entry', key, keyLocation, variable, value };
+    if (v.name !== 'value') return { kind: 'entry', key, keyLocation, variable, value: this.object(v), block: true, ...dotted };
+    return { kind: 'entry', key, keyLocation, variable, value: this.valueWithList(v, c.listTail?.[0]), ...dotted };
+  }
+
+  /** A value, or the list it starts (`one, two, three`). */
+  private valueWithList(v: CstNode, tail: CstElement | undefined): ValueAst {
+    const first = this.value(v);
+    const more = isNode(tail) ? ((tail.children as Children).item ?? []).filter(isNode) : [];
+    if (more.length === 0) return first;
+    return { kind: 'array', items: [first, ...more.map((m) => this.value(m))], location: first.location };
   }
 
   /** `braceObject` or `angleObject`. */
@@ -133,18 +155,45 @@ export class AstBuilder {
     const c = n.children as Children;
     const open = (c.LCurly ?? c.Greater)?.[0];
     const location = this.loc(isToken(open) ? open : undefined);
-    const body = c.body?.[0];
-    const entries: EntryAst[] = [];
-    if (isNode(body)) {
-      const bc = body.children as Children;
-      for (const s of bc.stray ?? []) if (isToken(s)) this.stray(s);
-      for (const e of bc.entry ?? []) {
-        if (!isNode(e)) continue;
-        const entry = this.entry(e);
-        if (entry) entries.push(entry);
-      }
-    }
+    const { entries, dashes } = this.body(c.body?.[0]);
+    for (const d of dashes) this.diagnostics.push(error('TSK_SYNTAX', DASH_OUTSIDE_BLOCK, this.loc(firstToken(d))));
     return { kind: 'object', entries, location };
+  }
+
+  /** The entries and dash items of a body, strays reported. */
+  private body(body: CstElement | undefined): { entries: EntryAst[]; dashes: CstNode[] } {
+    const entries: EntryAst[] = [];
+    if (!isNode(body)) return { entries, dashes: [] };
+    const bc = body.children as Children;
+    for (const s of bc.stray ?? []) if (isToken(s)) this.stray(s);
+    for (const e of bc.entry ?? []) {
+      if (!isNode(e)) continue;
+      const entry = this.entry(e);
+      if (entry) entries.push(entry);
+    }
+    return { entries, dashes: (bc.dashItem ?? []).filter(isNode) };
+  }
+
+  /** The lines under a `key:`: an object of entries, or a list of `- ` items. */
+  private indentBlock(n: CstNode): ValueAst {
+    const c = n.children as Children;
+    const indent = c.Indent?.[0];
+    const location = this.loc(isToken(indent) ? indent : undefined);
+    const { entries, dashes } = this.body(c.body?.[0]);
+    if (dashes.length === 0) return { kind: 'object', entries, location };
+    if (entries.length > 0) {
+      const first = entries[0]!;
+      this.diagnostics.push(error('TSK_SYNTAX', `a block holds '- ' items or 'key:' entries, not both: ${first.key} is among '- ' items`, first.keyLocation));
+    }
+    return { kind: 'array', items: dashes.map((d) => this.dashItem(d)), location };
+  }
+
+  private dashItem(n: CstNode): ValueAst {
+    const c = n.children as Children;
+    const block = c.indentBlock?.[0];
+    if (isNode(block)) return this.indentBlock(block);
+    const v = c.value?.[0];
+    return isNode(v) ? this.valueWithList(v, c.listTail?.[0]) : this.invalid(n);
   }
 
   value(n: CstNode): ValueAst {
@@ -163,27 +212,12 @@ export class AstBuilder {
     };
   }
 
-  /** `a + b == c + d`: `+` binds tighter than comparisons, both associate to the left. */
+  /** Operands joined by binary operators, grouped by precedence (`precedence.ts`). */
   private binaryChain(n: CstNode, c: Children): ValueAst {
     const operands = (c.operand ?? []).filter(isNode).map((o) => this.operand(o));
-    const ops = (c.op ?? []).filter(isToken);
     if (operands.length === 0) return this.invalid(n);
-    const terms: ValueAst[] = [operands[0]!];
-    const cmpOps: BinaryOp[] = [];
-    for (let i = 0; i < ops.length && i + 1 < operands.length; i++) {
-      const op = ops[i]!.image as BinaryOp;
-      const right = operands[i + 1]!;
-      if (op === '+') {
-        const left = terms[terms.length - 1]!;
-        terms[terms.length - 1] = { kind: 'binary', op, left, right, location: left.location };
-      } else {
-        cmpOps.push(op);
-        terms.push(right);
-      }
-    }
-    let acc = terms[0]!;
-    for (let i = 0; i < cmpOps.length; i++) acc = { kind: 'binary', op: cmpOps[i]!, left: acc, right: terms[i + 1]!, location: acc.location };
-    return acc;
+    const ops = (c.op ?? []).filter(isToken).map((t) => t.image as BinaryOp);
+    return chain(operands, ops);
   }
 
   private invalid(n: CstNode): ValueAst {
@@ -192,11 +226,18 @@ export class AstBuilder {
 
   private operand(n: CstNode): ValueAst {
     const c = n.children as Children;
+    const unary = c.unary?.[0];
+    const inner = c.operand?.[0];
+    if (isToken(unary)) {
+      const operand = isNode(inner) ? this.operand(inner) : this.invalid(n);
+      return { kind: 'unary', op: unary.image === '!' ? '!' : '-', operand, location: this.loc(unary) };
+    }
     for (const name in c) {
       const el = c[name]?.[0];
       if (isToken(el)) return this.literal(el);
       if (!isNode(el)) continue;
       if (name === 'operatorCall') return this.operatorCall(el);
+      if (name === 'functionCall') return this.functionCall(el);
       if (name === 'braceObject') return this.object(el);
       if (name === 'array') return this.array(el);
       if (name === 'parenthesized') {
@@ -220,6 +261,9 @@ export class AstBuilder {
         }
         return { kind: 'literal', value: unescapeString(raw), location };
       }
+      case 'BareText':
+        return { kind: 'literal', value: img, bare: true, location };
+      case 'TripleSingleString':
       case 'TripleString': {
         const raw = img.slice(3, -3);
         return { kind: 'literal', value: raw.replace(/^\r?\n/, ''), location };
@@ -236,10 +280,29 @@ export class AstBuilder {
       case 'Null':
         return { kind: 'literal', value: null, location };
       case 'Variable':
-        return { kind: 'variable', name: img.slice(1), location };
-      default:
+        return this.variable(img, location);
+      default: {
+        const range = RANGE.exec(img);
+        if (range) return this.range(Number(range[1]), Number(range[2]), img, location);
         return { kind: 'literal', value: img, bare: true, location };
+      }
     }
+  }
+
+  private variable(img: string, location: SourceLocation): ValueAst {
+    const nameEnd = img.search(/[.[]/);
+    if (nameEnd < 0) return { kind: 'variable', name: img.slice(1), location };
+    const access: (string | number)[] = [];
+    for (const m of img.slice(nameEnd).matchAll(ACCESS)) access.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+    return { kind: 'variable', name: img.slice(1, nameEnd), access, location };
+  }
+
+  private range(min: number, max: number, img: string, location: SourceLocation): ValueAst {
+    if (min > max) {
+      this.diagnostics.push(error('TSK_SYNTAX', `range ${img} has its min above its max (write "${img}" in quotes for a string)`, location));
+      return { kind: 'invalid', location };
+    }
+    return { kind: 'range', min, max, location };
   }
 
   /** Parses the raw text inside quotes as one operator call; undefined if it is not one. */
@@ -261,6 +324,14 @@ export class AstBuilder {
     const name = isToken(nameTok) ? nameTok.image.slice(1) : '';
     const args = (c.value ?? []).filter(isNode).map((v) => this.value(v));
     return { kind: 'operator', name, args, location };
+  }
+
+  /** `php(…)`: an operator written without `@`, refused by the evaluator with a hint. */
+  private functionCall(n: CstNode): ValueAst {
+    const c = n.children as Children;
+    const nameTok = c.Word?.[0];
+    const args = (c.value ?? []).filter(isNode).map((v) => this.value(v));
+    return { kind: 'operator', name: isToken(nameTok) ? nameTok.image : '', bareCall: true, args, location: this.loc(isToken(nameTok) ? nameTok : undefined) };
   }
 
   private array(n: CstNode): ArrayAst {

@@ -37,8 +37,8 @@ describe('a broken file', () => {
   });
 
   it('reports characters the language does not use', async () => {
-    const doc = await load('a = 1 % 2\nb = 2\n');
-    expect(summarize(doc.diagnostics)).toEqual(["1:7 error TSK_SYNTAX unexpected character '%'"]);
+    const doc = await load('a = 1 ^ 2\nb = 2\n');
+    expect(summarize(doc.diagnostics)).toEqual(["1:7 error TSK_SYNTAX unexpected character '^'"]);
     expect(doc.value).toMatchObject({ b: 2 });
   });
 

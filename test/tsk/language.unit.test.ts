@@ -29,10 +29,11 @@ describe('.tsk language', () => {
     expect(doc.value).toEqual({ app: { name: 'x', inner: { deep: { k: 1 } } } });
   });
 
-  it('mixes all styles in one file', async () => {
+  it('mixes all styles in one file; a block statement after a [section] is top-level (issue 18 item 9)', async () => {
     const doc = await load('# comment\nbrace = { a = 1 }\nblock > \n  b: 2\n<\n[sec]\nc: 3\nd { e = 4 }\n');
-    expect(doc.diagnostics).toEqual([]);
-    expect(doc.value).toEqual({ brace: { a: 1 }, block: { b: 2 }, sec: { c: 3, d: { e: 4 } } });
+    // before issue 18 this was sec.d; TuskLang's JS SDK (and a reader switching styles) reads it top-level
+    expect(summarize(doc.diagnostics)).toEqual(['8:1 note TSK_SECTION_ENDED section [sec] ends here: a block written `d { … }` at the start of a line is top-level; write `d = { … }` to keep it in [sec]']);
+    expect(doc.value).toEqual({ brace: { a: 1 }, block: { b: 2 }, sec: { c: 3 }, d: { e: 4 } });
   });
 
   it('skips # and // comments, but not inside strings', async () => {

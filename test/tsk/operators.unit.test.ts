@@ -135,8 +135,8 @@ describe('unsupported operators', () => {
   it('are located errors with the exact message; evaluation goes on', async () => {
     const doc = await load('a = @metrics("x", 1)\nb = @learn.model(y)\nc = 2\n');
     expect(summarize(doc.diagnostics)).toEqual([
-      '1:5 error TSK_UNSUPPORTED_OPERATOR unsupported operator @metrics (supported: @env, @env.secure, @query, @file, @date)',
-      '2:5 error TSK_UNSUPPORTED_OPERATOR unsupported operator @learn.model (supported: @env, @env.secure, @query, @file, @date)',
+      '1:5 error TSK_UNSUPPORTED_OPERATOR unsupported operator @metrics (supported: @env, @env.secure, @query, @file, @date); metrics are built in: GET /metrics serves them for Prometheus',
+      '2:5 error TSK_UNSUPPORTED_OPERATOR unsupported operator @learn.model (supported: @env, @env.secure, @query, @file, @date); there is no load-time learning; write the value, or read it with @env("NAME", default)',
     ]);
     expect(doc.value).toEqual({ a: null, b: null, c: 2 });
   });
