@@ -42,6 +42,10 @@ export const TARGETS: Readonly<Record<string, Target>> = {
   warm_start: { atMost: 1000 },
   rss_embedded_idle: { atMost: 200 },
   rss_embedded_load: { atMost: 300 },
+  // issue 18: the whole check pipeline, one core
+  parse_1mb: { atMost: 100 },
+  parse_10mb: { atMost: 1000 },
+  parse_rss: { atMost: 20 },
 };
 
 /** Whether `r` meets `target` (undefined: not measured against it in this run). */
