@@ -1,6 +1,6 @@
 /**
  * One consumer of the log in this process: its partition workers, woken by local appends of
- * its types. Every log follower of tusk-es is one (async projections, publisher relays, saga
+ * its types (the live bus) and by other processes' appends (the store's LISTEN/NOTIFY). Every log follower of tusk-es is one (async projections, publisher relays, saga
  * triggers): they bring a ConsumerHandler, this brings the rest (see Consumer.ts).
  */
 import type { ConsumerEnv, ConsumerSpec, ConsumerState } from './Consumer.js';
@@ -53,10 +53,17 @@ export class LogConsumer {
     if (this.started) return;
     this.started = true;
     const types = this.spec.types === undefined ? undefined : new Set(this.spec.types);
-    this.unsubscribe = this.env.bus?.subscribe((events) => {
-      if (types !== undefined && !events.some((e) => types.has(e.type))) return;
+    const wake = () => {
       for (const p of this.partitions) p.waker.wake();
+    };
+    const local = this.env.bus?.subscribe((events) => {
+      if (types === undefined || events.some((e) => types.has(e.type))) wake();
     });
+    const remote = this.env.store.onRemoteAppends(wake);
+    this.unsubscribe = () => {
+      local?.();
+      remote();
+    };
     for (const p of this.partitions) p.start();
   }
 

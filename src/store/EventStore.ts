@@ -208,6 +208,13 @@ export interface EventStore {
   /** Inside a `tx` that holds the append lock: the newest position of the log (0 when empty). */
   lockedHead(tx: SqlExecutor): Promise<number>;
 
+  /**
+   * Calls `listener` soon after appends of OTHER processes on this store committed (PostgreSQL
+   * LISTEN/NOTIFY; never on the embedded store, which one process owns). This process's own
+   * appends are on the live bus. A notification may be lost: consumers still poll.
+   */
+  onRemoteAppends(listener: () => void): () => void;
+
   /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
   health(): Promise<void>;
   /** Tells `listener` the number of appends in every group-commit batch that committed (metrics); returns the unsubscribe. */

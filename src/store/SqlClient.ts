@@ -15,6 +15,12 @@ export interface SqlClient extends SqlExecutor {
    * the COMMIT itself throws CommitOutcomeUnknownError, because the commit may have happened.
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * PostgreSQL only: LISTENs on `channel` over a connection of its own, kept open (reconnected
+   * after a failure, when `onNotify` is also called once: a notification may have been missed);
+   * resolves to the function that stops listening.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): () => Promise<void>;
   close(): Promise<void>;
   /** The pool's use, when there is a pool. */
   poolStats?(): PoolStats;

@@ -15,6 +15,7 @@ import type {
   StoreTables,
   StoredEvent,
 } from './EventStore.js';
+import { AppendSignal } from './AppendSignal.js';
 import { GroupCommit, type Pending } from './GroupCommit.js';
 import { isConnectionError, type SqlClient } from './SqlClient.js';
 import { appendAtOnce, appendBatch, type AppendOutcome } from './sql/appendBatch.js';
@@ -56,6 +57,8 @@ export class SqlEventStore implements EventStore {
   /** PostgreSQL only: the number of the append lock (see lockAppends). */
   private lockKey: Promise<string> | undefined;
   private closed = false;
+  /** Tells other processes' consumers about this store's commits (PostgreSQL NOTIFY). */
+  private readonly signal: AppendSignal;
 
   constructor(
     private readonly client: SqlClient,
@@ -63,6 +66,7 @@ export class SqlEventStore implements EventStore {
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = client.kind;
+    this.signal = new AppendSignal(client, tables);
     this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }
 
@@ -135,6 +139,7 @@ export class SqlEventStore implements EventStore {
   private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[]): void {
     this.options.onBatch?.(batch.length);
     for (const listener of this.batchListeners) listener(batch.length);
+    this.signal.committed();
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
@@ -249,6 +254,10 @@ export class SqlEventStore implements EventStore {
     return this.client.poolStats?.();
   }
 
+  onRemoteAppends(listener: () => void): () => void {
+    return this.signal.subscribe(listener);
+  }
+
   async health(): Promise<void> {
     await storeCall(() => this.client.query('SELECT 1'));
   }
@@ -257,6 +266,7 @@ export class SqlEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drained();
+    await this.signal.close();
     await this.client.close();
   }
 }

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
+import { quoteIdent } from './quoteIdent.js';
 import { CommitOutcomeUnknownError, isConnectionError, toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
 
 const INT8 = 20;
@@ -48,19 +49,64 @@ export function preparedStatementCount(): number {
   return statementNames.size;
 }
 
-/** Opens a pool (connections are made lazily). */
-export function createPgClient(options: PgClientOptions): SqlClient {
-  const pool = new pg.Pool({
+/** The connection settings of `options` (for the pool and the listening connection). */
+function connectionConfig(options: PgClientOptions): pg.ClientConfig {
+  return {
     ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.database !== undefined ? { database: options.database } : {}),
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
-    max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    types,
-  });
+  };
+}
+
+/** Keeps one connection LISTENing on `channel` (see SqlClient.listen). */
+function listen(options: PgClientOptions, channel: string, onNotify: (payload: string) => void): () => Promise<void> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const connect = async (attempt: number): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client(connectionConfig(options));
+    client = c;
+    const retry = () => {
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      void c.end().catch(() => undefined);
+      if (stopped || client !== c) return;
+      client = undefined;
+      retryTimer = setTimeout(() => void connect(attempt + 1), Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+      retryTimer.unref();
+    };
+    c.on('error', retry);
+    c.on('end', retry);
+    c.on('notification', (n) => onNotify(n.payload ?? ''));
+    try {
+      await c.connect();
+      // The channel is a name the store derived from its tables (hex digits), never user input.
+      await c.query(`LISTEN ${quoteIdent(channel)}`);
+      if (attempt > 0) onNotify('');
+    } catch {
+      retry();
+    }
+  };
+  void connect(0);
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    const c = client;
+    client = undefined;
+    c?.removeAllListeners();
+    c?.on('error', () => undefined);
+    await c?.end().catch(() => undefined);
+  };
+}
+
+/** Opens a pool (connections are made lazily). */
+export function createPgClient(options: PgClientOptions): SqlClient {
+  const pool = new pg.Pool({ ...connectionConfig(options), max: options.poolSize, types });
   // An idle client whose server went away emits 'error'; unhandled, that would kill the process.
   pool.on('error', () => undefined);
 
@@ -69,6 +115,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
 
   return {
     kind: 'postgresql',
+    listen: (channel, onNotify) => listen(options, channel, onNotify),
     query: (sql, params) => run(pool, sql, params),
     async queryArrays<R extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<R[]> {
       return (await pool.query<R>({ ...prepared(sql, params), rowMode: 'array' })).rows;

@@ -5,12 +5,9 @@
  * that same process with `min_position` = the command's position, sees the write; a position
  * the projection cannot reach in `wait` is a 504 PROJECTION_BEHIND with the checkpoint.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
-import { startServer, type ServerProcess } from '../support/server.js';
+import { api, projectionOwner, startFleet, type Fleet } from '../support/fleet.js';
 
 const app = (url: string) => `
 event_store = { type = "postgresql", connection = "${url}" }
@@ -37,47 +34,25 @@ projections = {
 }
 `;
 
-let dir: string;
-const servers: ServerProcess[] = [];
+let fleet: Fleet;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tusk-ryw-'));
-  writeFileSync(join(dir, 'app.tsk'), app(await createTestDatabase(inject('pgUrl'))));
-  servers.push(await startServer('app.tsk', { cwd: dir }));
-  servers.push(await startServer('app.tsk', { cwd: dir }));
+  fleet = await startFleet(app(await createTestDatabase(inject('pgUrl'))), 2);
 });
 afterAll(async () => {
-  for (const s of servers) await s.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await fleet?.stop();
 });
-
-async function api(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-/** The state of the `accounts` worker in `server` (running: it holds the lease). */
-async function workerState(server: ServerProcess): Promise<string> {
-  const { body } = await api(server, 'GET', '/projections');
-  return (body.projections as { name: string; worker?: string }[]).find((p) => p.name === 'accounts')!.worker!;
-}
 
 describe('read your writes (min_position)', () => {
   it('a read with min_position on a process that does not apply the projection sees the write; past wait it is a 504', async () => {
-    let states: string[] = [];
-    const deadline = Date.now() + 30_000;
-    while (!(states.includes('running') && states.includes('standby')) && Date.now() < deadline) {
-      states = await Promise.all(servers.map(workerState));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const other = servers[states.indexOf('standby')]!;
+    const { other } = await projectionOwner(fleet.servers, 'accounts');
 
     for (let i = 0; i < 3; i++) {
       const cmd = await api(other, 'POST', '/aggregates/account/commands/Open', { owner: `o${i}` });
       expect(cmd.status).toBe(200);
       const id = cmd.body.aggregate_id as string;
       const position = cmd.body.position as number;
-      // the owner learns of this append only at its next poll (up to 4 s): the read waits for it
+      // the owner applies this append a moment later (a notification or its poll): the read waits for it
       const row = await api(other, 'GET', `/projections/accounts/${id}?min_position=${position}&wait=20000`);
       expect(row).toMatchObject({ status: 200, body: { id, owner: `o${i}` } });
       const page = await api(other, 'GET', `/projections/accounts?min_position=${position}&owner=o${i}`);
