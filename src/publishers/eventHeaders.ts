@@ -1,5 +1,6 @@
 /** The message headers of an event on a broker: the envelope fields of its JSON (SPEC §9), as strings. */
 import type { EventJson } from '../engine/toEventJson.js';
+import { traceContextOf } from '../telemetry/traceContext.js';
 
 /** Headers every broker message carries, named like the event JSON fields. */
 export function eventHeaders(event: EventJson): Record<string, string> {
@@ -15,5 +16,6 @@ export function eventHeaders(event: EventJson): Record<string, string> {
   const { correlation_id: correlation, causation_id: causation } = event.metadata;
   if (typeof correlation === 'string') headers.correlation_id = correlation;
   if (typeof causation === 'string') headers.causation_id = causation;
-  return headers;
+  // W3C trace context, so a consumer continues the trace of the command (see traceContext)
+  return { ...headers, ...traceContextOf(event.metadata) };
 }

@@ -5,6 +5,7 @@ import { getDefinition } from '../../engine/compileAggregate.js';
 import type { CommandRequest } from '../../engine/handleCommand.js';
 import { toEventJson } from '../../engine/toEventJson.js';
 import type { Runtime } from '../../runtime/Runtime.js';
+import { traceContextOf } from '../../telemetry/traceContext.js';
 import { MAX_VERSION, boolParam, headerValue, intParam, parseIfMatch, timeParam } from '../requestParams.js';
 
 interface CommandParams {
@@ -30,7 +31,7 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       ...(correlationId !== undefined ? { correlationId } : {}),
       ...(causationId !== undefined ? { causationId } : {}),
-      metadata: { request_id: request.id },
+      metadata: { request_id: request.id, ...traceContextOf(request.headers) },
     };
     return runtime.command(cmd);
   };

@@ -4,6 +4,7 @@
  * (retried, then dead-lettered); an endpoint that cannot be connected to is unreachable.
  */
 import type { EventJson } from '../../engine/toEventJson.js';
+import { traceContextOf } from '../../telemetry/traceContext.js';
 import { DeliveryError } from '../DeliveryError.js';
 import type { Publisher } from '../Publisher.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature.js';
@@ -40,6 +41,7 @@ export class WebhookPublisher implements Publisher {
       'user-agent': 'tusk-es',
       'x-tusk-event-id': event.id,
       'x-tusk-event-type': event.type,
+      ...traceContextOf(event.metadata),
     };
     if (this.options.secret !== undefined) {
       const timestamp = Math.floor(Date.now() / 1000);

@@ -1,0 +1,39 @@
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/) carried through the log: a
+ * `traceparent` (and `tracestate`) sent with a command is kept in its events' metadata, and
+ * every delivery of those events (webhook request, Kafka and RabbitMQ headers) carries it, so
+ * a consumer continues the caller's trace. tusk-es records no spans of its own here; it
+ * forwards the context unchanged, as a non-participating intermediary does.
+ */
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** The trace context of a request or an event. */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
+}
+
+/**
+ * A valid `traceparent`, else undefined (the spec says to ignore an invalid one, not refuse
+ * the request): version not ff, ids not all zeros, version 00 exactly 55 characters.
+ */
+export function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = TRACEPARENT.exec(value.trim());
+  if (m === null) return undefined;
+  const [, version, traceId, spanId, , rest] = m;
+  if (version === 'ff' || /^0+$/.test(traceId!) || /^0+$/.test(spanId!)) return undefined;
+  if (version === '00' && rest !== undefined) return undefined;
+  return { traceId: traceId!, spanId: spanId! };
+}
+
+/** The context of request headers (or event metadata), when its traceparent is valid. */
+export function traceContextOf(source: Record<string, unknown>): TraceContext | undefined {
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) as unknown;
+  const parent = first(source.traceparent);
+  if (parseTraceparent(parent) === undefined) return undefined;
+  const state = first(source.tracestate);
+  // tracestate is forwarded only with a valid traceparent, and only when it is short enough to be sane
+  return { traceparent: (parent as string).trim(), ...(typeof state === 'string' && state.length > 0 && state.length <= 512 ? { tracestate: state } : {}) };
+}

@@ -1,0 +1,36 @@
+/** W3C traceparent parsing and the headers a published event carries. */
+import { describe, expect, it } from 'vitest';
+import { eventHeaders } from '../../src/publishers/eventHeaders.js';
+import { parseTraceparent, traceContextOf } from '../../src/telemetry/traceContext.js';
+
+const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('parseTraceparent', () => {
+  it('accepts a W3C traceparent and rejects malformed or all-zero ones', () => {
+    expect(parseTraceparent(VALID)).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
+    for (const bad of [
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+      'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01',
+      `${VALID}-extra`,
+      'garbage',
+      42,
+    ]) expect(parseTraceparent(bad), String(bad)).toBeUndefined();
+    // a later version may append fields
+    expect(parseTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future')).toBeDefined();
+  });
+
+  it('keeps tracestate only beside a valid traceparent', () => {
+    expect(traceContextOf({ traceparent: VALID, tracestate: 'vendor=1' })).toEqual({ traceparent: VALID, tracestate: 'vendor=1' });
+    expect(traceContextOf({ traceparent: 'nope', tracestate: 'vendor=1' })).toBeUndefined();
+  });
+});
+
+describe('eventHeaders', () => {
+  it('carries the trace context of the event metadata to Kafka and RabbitMQ headers', () => {
+    const event = { id: 'e1', type: 'T', aggregate_type: 'a', aggregate_id: '1', version: 1, position: 1, event_version: 1, data: {}, metadata: { traceparent: VALID }, timestamp: '2026-01-01T00:00:00.000Z' };
+    expect(eventHeaders(event).traceparent).toBe(VALID);
+    expect(eventHeaders({ ...event, metadata: {} }).traceparent).toBeUndefined();
+  });
+});
