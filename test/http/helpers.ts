@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { AppConfig } from '../../src/config/schema/index.js';
 import { startApp, type StartedApp } from '../../src/runtime/startApp.js';
 import type { EventStore } from '../../src/store/EventStore.js';
+import type { Feature } from '../../src/runtime/Feature.js';
 
 /** A response with its JSON body parsed. */
 export interface ApiResponse {
@@ -20,8 +21,14 @@ export interface TestApp {
 }
 
 /** Starts `model` on 127.0.0.1:0 (optionally on a given store), logs silenced. */
-export async function startTestApp(model: AppConfig, options: { store?: EventStore } = {}): Promise<TestApp> {
-  const started = await startApp(model, { port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), ...(options.store ? { store: options.store } : {}) });
+export async function startTestApp(model: AppConfig, options: { store?: EventStore; features?: readonly Feature[] } = {}): Promise<TestApp> {
+  const started = await startApp(model, {
+    port: 0,
+    host: '127.0.0.1',
+    logger: pino({ level: 'silent' }),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.features ? { features: options.features } : {}),
+  });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const res = await fetch(`${started.url}${path}`, {
       method,
