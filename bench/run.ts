@@ -21,6 +21,7 @@ import { toMarkdown } from './harness.js';
 import { Report } from './Report.js';
 import { appFigures } from './appFigures.js';
 import { cacheFigures } from './cacheFigures.js';
+import { consumerFigures } from './consumerFigures.js';
 import { embeddedFigures } from './embeddedFigures.js';
 import { failoverFigures } from './failoverFigures.js';
 import { httpFigures } from './httpFigures.js';
@@ -38,6 +39,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['http', httpFigures],
   ['load', loadFigures],
   ['rebuild', rebuildFigures],
+  ['consumers', consumerFigures],
   ['cache', cacheFigures],
   ['embedded', embeddedFigures],
   ['app', appFigures],
