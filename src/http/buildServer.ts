@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
+import { parseTraceparent } from '../telemetry/traceContext.js';
 import { installAuth } from './auth.js';
 import { clientErrorHandler } from './clientErrors.js';
 import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
@@ -40,6 +41,11 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     clientErrorHandler,
     // Path segments are measured (decoded) by installRequestGuards against server.id_length_limit.
     routerOptions: { maxParamLength: 16_384 },
+    // A request that brings a W3C traceparent logs with its trace_id and span_id.
+    childLoggerFactory: (logger, bindings, opts, raw) => {
+      const trace = parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);
+      return logger.child(trace === undefined ? bindings : { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, opts);
+    },
   }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   installAuth(app, server.auth?.tokens);

@@ -1,5 +1,8 @@
 /** A traceparent sent with a command comes back on the webhook request its event causes (issue 19). */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp } from '../../src/runtime/startApp.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { FAST_RETRIES, deliveryModel } from '../publishers/deliveryModel.js';
@@ -36,5 +39,31 @@ describe('trace context through the log', () => {
     expect(res.body.events[0].metadata.traceparent).toBeUndefined();
     await eventually(() => receiver.requests.some((r) => r.event.id === res.body.events[0].id), 'the webhook request');
     expect(receiver.requests.find((r) => r.event.id === res.body.events[0].id)!.headers.traceparent).toBeUndefined();
+  });
+});
+
+describe('request logs', () => {
+  it('carry the trace_id and span_id of a request that brings a traceparent', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const started = await startApp(deliveryModel(await createTestDatabase(inject('pgUrl')), {}), { port: 0, host: '127.0.0.1', logger: pino({ level: 'info' }, sink) });
+    try {
+      // a refused command is logged at info by the error handler, through the request's logger
+      const res = await fetch(`${started.url}/aggregates/account/l1/commands/Deposit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        body: JSON.stringify({ amount: 'not a number' }),
+      });
+      expect(res.status).toBe(400);
+      const logged = lines.find((l) => l.code === 'INVALID_INPUT');
+      expect(logged).toMatchObject({ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' });
+    } finally {
+      await started.close();
+    }
   });
 });
