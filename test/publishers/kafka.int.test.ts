@@ -9,13 +9,13 @@ import { startKafkaMock } from '../support/kafka.js';
 import { waitUntil } from '../support/processes.js';
 import { deliveryContract, type DeliveryTarget } from './deliveryContract.js';
 import { FAST_RETRIES } from './deliveryModel.js';
-import { consumeTopic } from './kafkaConsumer.js';
+import { consumeTopic, type KafkaConsumer } from './kafkaConsumer.js';
 
 const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b !== '');
 const PARTITIONS = 3;
 
 /** A target publishing to `<prefix>account` on `brokers`, read by a consumer group of the test. */
-async function target(brokers: string[], prefix: string, outage?: DeliveryTarget['outage']): Promise<DeliveryTarget & { consumer: Awaited<ReturnType<typeof consumeTopic>> }> {
+async function target(brokers: string[], prefix: string, outage?: DeliveryTarget['outage']): Promise<DeliveryTarget & { consumer: KafkaConsumer }> {
   const consumer = await consumeTopic(brokers, `${prefix}account`);
   return {
     relay: 'kafka',
@@ -47,7 +47,7 @@ if (external !== undefined && external.length > 0) {
     async () => {
       const prefix = 'tusk.';
       const mock = await startKafkaMock({ topics: [{ name: `${prefix}account`, partitions: PARTITIONS }] });
-      let delivery: Awaited<ReturnType<typeof target>> | undefined;
+      let delivery: (DeliveryTarget & { consumer: KafkaConsumer }) | undefined;
       const outage = {
         // The mock's log dies with it: first let the consumer read all the broker acknowledged
         // (produces are refused meanwhile), as it would from a restarted broker's disk.
