@@ -50,15 +50,17 @@ if (external !== undefined && external.length > 0) {
       let delivery: (DeliveryTarget & { consumer: KafkaConsumer }) | undefined;
       const outage = {
         // The mock's log dies with it: first let the consumer read all the broker acknowledged
-        // (produces are refused meanwhile), as it would from a restarted broker's disk.
+        // (produces are refused meanwhile), as it would from a restarted broker's disk; then it
+        // reads the new broker's log from its start.
         async stop() {
           await mock.hold();
           await waitUntil('the test consumer to read what the broker holds', () => delivery!.consumer.caughtUp(), { timeoutMs: 60_000 });
+          await delivery!.consumer.pause();
           await mock.stop();
         },
         async start() {
           await mock.start();
-          delivery!.consumer.forgetOffsets();
+          await delivery!.consumer.resume();
         },
       };
       try {

@@ -11,8 +11,10 @@ export interface KafkaConsumer {
   received: EventJson[];
   /** True when it has read every message the brokers hold now (each partition's high watermark). */
   caughtUp(): Promise<boolean>;
-  /** Forgets the offsets it read: the brokers were replaced by empty ones. */
-  forgetOffsets(): void;
+  /** Leaves the group (before its brokers are replaced by empty ones). */
+  pause(): Promise<void>;
+  /** Joins again as a new member, from the start of the (new) log. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,12 +27,13 @@ export async function consumeTopic(brokers: string[], topic: string): Promise<Ka
   const next = new Map<number, number>();
   let consumer: Consumer | undefined;
   let closed = false;
+  let paused = false;
 
   const start = async (): Promise<void> => {
     const c = kafka.consumer({ groupId, retry: { retries: 10, maxRetryTime: 2_000 } });
     consumer = c;
     c.on(c.events.CRASH, (event) => {
-      if (event.payload.restart || closed) return;
+      if (event.payload.restart || closed || paused || consumer !== c) return;
       void c.disconnect().catch(() => undefined);
       void restart();
     });
@@ -47,7 +50,7 @@ export async function consumeTopic(brokers: string[], topic: string): Promise<Ka
     });
   };
   const restart = async (): Promise<void> => {
-    while (!closed) {
+    while (!closed && !paused) {
       try {
         await start();
         return;
@@ -73,8 +76,17 @@ export async function consumeTopic(brokers: string[], topic: string): Promise<Ka
         await admin.disconnect().catch(() => undefined);
       }
     },
-    forgetOffsets() {
+    // A member that kept fetching across the swap would go on at its offset in the old log,
+    // which in the new, shorter one points past messages it never read.
+    async pause() {
+      paused = true;
+      await consumer?.disconnect().catch(() => undefined);
+      consumer = undefined;
+    },
+    async resume() {
       next.clear();
+      paused = false;
+      await restart();
     },
     async close() {
       closed = true;
