@@ -125,6 +125,7 @@ class Layout {
 
   /** The first token of a line: open a pending block, close blocks it is shallower than. */
   private lineStart(tok: IToken): void {
+    if (this.pending === undefined && this.blocks.length === 0) return; // brace and section styles: nothing to do
     const indent = tok.startColumn! - 1;
     const ws = this.text.slice(tok.startOffset - indent, tok.startOffset);
     const pending = this.pending;
@@ -217,10 +218,11 @@ class Layout {
   private prose(i: number): number {
     const tok = this.tokens[i]!;
     const next = this.tokens[i + 1];
+    const oneToken = next === undefined || next.tokenType === T.Newline || next.startLine !== tok.startLine;
+    if (oneToken && this.errors.length === 0) return i; // the common case: `key = word`
     let lineEnd = this.text.indexOf('\n', tok.startOffset);
     if (lineEnd < 0) lineEnd = this.text.length;
     const errorInside = this.errors.some((e) => e.offset > tok.startOffset && e.offset < lineEnd);
-    const oneToken = next === undefined || next.tokenType === T.Newline || next.startOffset >= lineEnd;
     if (oneToken && !errorInside) return i;
     const raw = this.text.slice(tok.startOffset, lineEnd).replace(/\r$/, '');
     let value: string;

@@ -21,6 +21,8 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
   let bestDistance = Infinity;
   const limit = maxDistance ?? Math.max(2, Math.floor(word.length / 3));
   for (const c of candidates) {
+    // the distance is at least the difference in length: skip the O(n·m) table when that is too far
+    if (Math.abs(c.length - word.length) > Math.min(limit, bestDistance - 1)) continue;
     const d = editDistance(word, c);
     if (d < bestDistance && d <= limit) {
       best = c;
