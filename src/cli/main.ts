@@ -7,6 +7,7 @@ import { checkCommand } from './check.js';
 import { printCommand } from './print.js';
 import { serveCommand } from './serve.js';
 import { rebuildCommand } from './rebuild.js';
+import { openapiCommand } from './openapi.js';
 import { schemaCommand } from './schema.js';
 import { testCommand } from './test.js';
 
@@ -66,6 +67,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
     .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
     .action(async (files: string[], opts) => setExit(await testCommand(files, opts)));
+
+  program
+    .command('openapi')
+    .description('print the OpenAPI 3.1 document of an app (what GET /openapi.json serves)')
+    .argument('<file>', 'the app .tsk file')
+    .action(async (file: string) => setExit(await openapiCommand(file)));
 
   program
     .command('schema')

@@ -16,6 +16,8 @@ import { registerAdminPageRoutes } from './routes/adminPage.js';
 import { registerAggregateRoutes } from './routes/aggregates.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
+import type { RegisteredRoute } from '../openapi/buildOpenApi.js';
+import { registerOpenApiRoutes } from '../openapi/openapiRoutes.js';
 
 /** Registers one group of routes on the app. */
 export type RouteGroup = (app: FastifyInstance, runtime: Runtime) => void;
@@ -61,6 +63,20 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   // SSE connections are hijacked: fastify cannot wait for them, so end them before closing.
   app.addHook('preClose', async () => closeLiveStreams(runtime));
 
+  // Every route registered from here on is in the OpenAPI document (routes without a doc too).
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  routesOf.set(app, routes);
   for (const group of [...routeGroups, ...(options.extraRoutes ?? [])]) group(app, runtime);
+  registerOpenApiRoutes(app, runtime, routes);
   return app;
+}
+
+const routesOf = new WeakMap<FastifyInstance, readonly RegisteredRoute[]>();
+
+/** The routes `app` (built by buildServer) registered, in order. */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return routesOf.get(app) ?? [];
 }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../src/config/schema/index.js';
 import { startApp, type StartedApp } from '../../src/runtime/startApp.js';
 import type { EventStore } from '../../src/store/EventStore.js';
 import type { Feature } from '../../src/runtime/Feature.js';
+import { ContractChecker } from './contract.js';
 
 /** A response with its JSON body parsed. */
 export interface ApiResponse {
@@ -29,6 +30,7 @@ export async function startTestApp(model: AppConfig, options: { store?: EventSto
     ...(options.store ? { store: options.store } : {}),
     ...(options.features ? { features: options.features } : {}),
   });
+  let contract: ContractChecker | undefined;
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const res = await fetch(`${started.url}${path}`, {
       method,
@@ -42,6 +44,8 @@ export async function startTestApp(model: AppConfig, options: { store?: EventSto
     } catch {
       // not JSON (metrics): keep the text
     }
+    // response validation: the answer must be one the app's OpenAPI document allows
+    (contract ??= new ContractChecker(model, started)).check(method, path, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, headers: res.headers, body: parsed };
   };
   return { started, url: started.url, api, close: () => started.close() };
