@@ -14,6 +14,8 @@ export type RouteDoc = (model: AppConfig) => Record<string, Schema>;
 
 const obj = (properties: Record<string, Schema> = {}, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length > 0 ? { required } : {}) });
 const int = (description: string, extra: Schema = {}): Schema => ({ type: 'integer', description, ...extra });
+// Read-your-writes (issue 15): wait until the projection passed a position, 504 past `wait`.
+const fresh = [param('min_position', 'query', 'answer only once the projection passed this log position', { type: 'integer', minimum: 0 }), param('wait', 'query', 'how long to wait for min_position (ms); 504 PROJECTION_BEHIND past it', { type: 'integer', minimum: 0 })];
 const page = [param('limit', 'query', 'page size (1-1000, default 100)', { type: 'integer', minimum: 1, maximum: 1000 }), param('offset', 'query', 'rows to skip', { type: 'integer', minimum: 0 })];
 
 function op(model: AppConfig, summary: string, ok: Schema, codes: ErrorCode[], extra: Schema = {}): Schema {
@@ -80,13 +82,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /projections': (m) => ({ '/projections': { get: op(m, 'the projections with their mode, checkpoint, lag and rebuild state', { '200': jsonResponse('the projections', obj({ projections: { type: 'array', items: { type: 'object' } } }, ['projections'])) }, [], { tags: ['projections'] }) } }),
   'GET /projections/:name': (m) => perName(Object.keys(m.projections), '/projections/{name}', '/projections/%s', (name) => op(m, name === undefined ? 'rows of a projection' : `rows of ${name}`, {
     '200': jsonResponse('a page of rows', obj({ rows: { type: 'array', items: rowSchema(m, name) }, limit: { type: 'integer' }, offset: { type: 'integer' } }, ['rows', 'limit', 'offset'])),
-  }, ['UNKNOWN_PROJECTION'], {
+  }, ['UNKNOWN_PROJECTION', 'PROJECTION_BEHIND'], {
     tags: ['projections'],
-    parameters: [...(name === undefined ? [param('name', 'path', 'projection name')] : []), ...page, param('order', 'query', 'columns to sort by, `-` first for descending (comma list)'), ...filterParams(m, name)],
+    parameters: [...(name === undefined ? [param('name', 'path', 'projection name')] : []), ...page, ...fresh, param('order', 'query', 'columns to sort by, `-` first for descending (comma list)'), ...filterParams(m, name)],
   })),
-  'GET /projections/:name/:key': (m) => perName(Object.keys(m.projections), '/projections/{name}/{key}', '/projections/%s/{key}', (name) => op(m, name === undefined ? 'one row by key' : `one row of ${name}`, { '200': jsonResponse('the row', rowSchema(m, name)) }, ['UNKNOWN_PROJECTION', 'ROW_NOT_FOUND'], {
+  'GET /projections/:name/:key': (m) => perName(Object.keys(m.projections), '/projections/{name}/{key}', '/projections/%s/{key}', (name) => op(m, name === undefined ? 'one row by key' : `one row of ${name}`, { '200': jsonResponse('the row', rowSchema(m, name)) }, ['UNKNOWN_PROJECTION', 'ROW_NOT_FOUND', 'PROJECTION_BEHIND'], {
     tags: ['projections'],
-    parameters: [...(name === undefined ? [param('name', 'path', 'projection name')] : []), param('key', 'path', 'the row key')],
+    parameters: [...(name === undefined ? [param('name', 'path', 'projection name')] : []), param('key', 'path', 'the row key'), ...fresh],
   })),
   'POST /projections/:name/rebuild': (m) => ({
     '/projections/{name}/rebuild': {

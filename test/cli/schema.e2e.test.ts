@@ -15,3 +15,17 @@ describe('tusk-es schema', () => {
     expect(schema).toEqual(JSON.parse(readFileSync(join(ROOT, 'editors/vscode/schemas/tsk.schema.json'), 'utf8')));
   });
 });
+
+describe('tusk-es openapi', () => {
+  it('prints the OpenAPI 3.1 document of the app; a file with errors exits 1 with diagnostics', async () => {
+    const r = await runCli(['openapi', 'config/app.tsk']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/aggregates/order/{id}/commands/ShipOrder'].post.responses['422']).toBeDefined();
+    expect(doc.paths['/openapi.json']).toBeDefined();
+    const bad = await runCli(['openapi', 'test/fixtures/does-not-exist.tsk']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('does-not-exist.tsk');
+  });
+});
