@@ -124,7 +124,8 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // Except a store failure: an append whose commit was not confirmed may have committed, and
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
-  const loaded = await loadAggregate(ctx, definition, id, { trustCache: true });
+  // A creating command assumes a new stream the same way (no read): if it exists, it fails.
+  const loaded = await loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates });
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);

@@ -15,7 +15,11 @@ export interface LoadedAggregate {
   id: string;
   version: number;
   state: AggregateState;
-  /** True when the state came from the cache unverified (LoadOptions.trustCache). */
+  /**
+   * True when the state was not read from the store, so nothing vouches for it yet: it came
+   * from the cache (LoadOptions.trustCache) or is the initial state of a stream assumed new
+   * (LoadOptions.assumeNew). The append's expected-version check proves it current.
+   */
   fromCache?: boolean;
 }
 
@@ -28,6 +32,13 @@ export interface LoadOptions {
    * expected-version check proves it was current, see handleCommand). Latest state only.
    */
   trustCache?: boolean;
+  /**
+   * With trustCache, and nothing cached: take the stream as new (version 0, the initial state)
+   * without reading it. For `creates` commands, which succeed only on a new stream: if it
+   * exists, their `no_stream` append fails and the command is decided again on the stored
+   * state, as for a stale cache. Saves a creating command its two reads (snapshot and stream).
+   */
+  assumeNew?: boolean;
 }
 
 /** Loads the state of `id` (latest, or as of a version/time); version 0 when it has no events. */
@@ -40,6 +51,7 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   const latest = options.version === undefined && options.asOf === undefined;
   const cached = latest ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
   if (cached !== undefined && options.trustCache === true) return { type, id, version: cached.version, state: cached.state, fromCache: true };
+  if (latest && options.trustCache === true && options.assumeNew === true) return { type, id, version: 0, state: structuredClone(definition.initialState) as AggregateState, fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined = cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
     // A snapshot is only usable if the event it was taken at is not newer than asOf.

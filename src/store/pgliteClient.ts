@@ -2,10 +2,11 @@
  * Embedded PostgreSQL (PGlite) in this process: the default store, no server to install.
  * A data directory can hold one PGlite at a time, so it is locked with a pid file.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
+import { dataDirTemplate, unpackDataDir } from './dataDirTemplate.js';
 import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
 import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
@@ -29,7 +30,11 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
   if (dir !== undefined) lockDataDir(dir);
   let db: PGlite;
   try {
-    db = dir === undefined && options.image !== undefined ? await PGlite.create({ loadDataDir: options.image }) : await PGlite.create(dir ?? 'memory://');
+    // A new cluster comes from an image, else from the build's template, not from initdb (see dataDirTemplate).
+    const template = dataDirTemplate();
+    if (dir !== undefined && template !== undefined && !existsSync(join(dir, 'PG_VERSION'))) unpackDataDir(template, dir);
+    const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
+    db = dir === undefined && image !== undefined ? await PGlite.create({ loadDataDir: image }) : await PGlite.create(dir ?? 'memory://');
   } catch (err) {
     if (dir !== undefined) unlockDataDir(dir);
     throw new StoreUnavailableError(`cannot open the embedded store in ${dir ?? 'memory'}: ${err instanceof Error ? err.message : String(err)}`, err);

@@ -75,6 +75,27 @@ describe('commands decided on a cached state', () => {
     expect((await loadAggregate(b, getDefinition(b.definitions, 'order'), id)).state).toMatchObject({ total: 4 });
   });
 
+  it('a creating command reads nothing (no snapshot, no stream): its no_stream append is the check', async () => {
+    const reads: string[] = [];
+    const watched = new Proxy(store, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop === 'readStream' || prop === 'loadSnapshot' || prop === 'streamVersion') reads.push(String(prop));
+        return (value as (...args: unknown[]) => unknown).bind(target);
+      },
+    });
+    const ctx = { ...engineContext(model, watched), stateCache: new MemoryStateCache() };
+    const id = await order(ctx);
+    expect(reads).toEqual([]);
+    // The stream exists now: the same creating command is decided again on the stored state.
+    const refused = await errorOf(() => run(ctx, id, 'CreateOrder', { customer_id: 'other' }));
+    expect(refused.code).toBe('STREAM_EXISTS');
+    expect(refused.message).toContain('already exists');
+    const loaded = await loadAggregate(b, getDefinition(b.definitions, 'order'), id);
+    expect(loaded).toMatchObject({ version: 1, state: { customer_id: 'c' } });
+  });
+
   it('succeed on the stored state when another process appended (conflict, then decided again)', async () => {
     const id = await order(a);
     await run(a, id, 'AddItem', item); // a caches version 2

@@ -1,0 +1,20 @@
+const T0 = performance.now();
+const { loadApp } = await import('./dist/src/runtime/loadApp.js');
+const { openEventStore } = await import('./dist/src/store/index.js');
+const { startApp } = await import('./dist/src/runtime/startApp.js');
+const { FEATURES } = await import('./dist/src/runtime/features.js');
+const { rmSync } = await import('node:fs');
+const t = () => (performance.now() - T0).toFixed(0);
+console.log('imports', t());
+const { model } = await loadApp('config/app.tsk', { mode: 'serve', runQueries: true });
+console.log('loadApp', t());
+const dir = process.argv[2] ?? '/tmp/hperf/d5';
+if (process.argv[3] === 'fresh') rmSync(dir, { recursive: true, force: true });
+model.event_store.data_dir = dir; model.server.log_level = 'warn';
+const store = await openEventStore(model.event_store);
+console.log('openEventStore', t());
+for (const f of FEATURES) { const orig = f.install; if (orig) f.install = async (rt) => { const a = performance.now(); await orig(rt); console.log('  feature', f.name ?? '?', (performance.now() - a).toFixed(0)); }; }
+const app = await startApp(model, { port: 0, host: '127.0.0.1', store });
+console.log('listening', t());
+await fetch(app.url + '/health'); console.log('health', t());
+await app.close();
