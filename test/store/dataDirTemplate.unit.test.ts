@@ -42,5 +42,5 @@ describe('embedded data dir template', () => {
     } finally {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // five cluster opens, seconds each on a busy 2-core machine
 });

@@ -51,11 +51,13 @@ interface OptimisticPlan {
 }
 
 /**
- * The common batch: every request names the version it expects, claims no unique value and
- * has no idempotency key, and requests of one stream follow each other. Then nothing needs
- * reading first: one statement can check that every stream is at the version its first request
- * expects and write everything, or write nothing when one is not. Undefined: not such a batch
- * (or `known` already shows a conflict), so it goes through appendChecked.
+ * The common batch: every request names the version it expects, and requests of one stream
+ * follow each other. Then nothing needs reading first: one statement can check that every
+ * stream is at the version its first request expects, that no value it claims is held and no
+ * idempotency key it carries was used, and write everything (unique values included), or write
+ * nothing when one of these is false. Undefined: not such a batch (or `known` already shows a
+ * conflict, or two requests touch one unique value or key, which only appendChecked orders),
+ * so it goes through appendChecked.
  *
  * A stream ahead of its base already has the version the batch writes next, so the events'
  * unique index refuses the write; where that refusal is handled (`indexRefuses`: a statement
@@ -67,10 +69,18 @@ function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions
   const bases = new Map<string, StreamBase>();
   const versions = new Map<string, number>();
   const accepted: AcceptedAppend[] = [];
+  const touched = new Set<string>();
+  /** False when a unique value or key was touched by an earlier request of the batch. */
+  const once = (key: string): boolean => {
+    if (touched.has(key)) return false;
+    touched.add(key);
+    return true;
+  };
   for (const [index, request] of requests.entries()) {
     const { expectedVersion, streamType: st, streamId: si } = request;
-    const claims = (request.unique?.claim.length ?? 0) + (request.unique?.release.length ?? 0);
-    if (expectedVersion === 'any' || claims > 0 || request.idempotencyKey !== undefined) return undefined;
+    if (expectedVersion === 'any') return undefined;
+    for (const u of [...(request.unique?.claim ?? []), ...(request.unique?.release ?? [])]) if (!once(`u\u0000${uniqueKey(st, u.field, u.value)}`)) return undefined;
+    if (request.idempotencyKey !== undefined && !once(`k\u0000${request.idempotencyKey}`)) return undefined;
     const expected = expectedVersion === 'no_stream' ? 0 : expectedVersion;
     const key = streamKey(st, si);
     const at = versions.get(key);
@@ -100,7 +110,7 @@ async function appendOptimistically(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known, false);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(tx, t, plan.accepted, plan.unchecked.length > 0 ? plan.unchecked : undefined);
+  const stored = await writeAccepted(tx, t, plan.accepted, { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, optimistic: true });
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   await finish(tx, plan.accepted, stored, hooks, outcomes);
@@ -124,7 +134,7 @@ export async function appendAtOnce(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known, true);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(db, t, plan.accepted, plan.unchecked.length > 0 ? plan.unchecked : undefined, lockKey);
+  const stored = await writeAccepted(db, t, plan.accepted, { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, lockKey, optimistic: true });
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };

@@ -12,6 +12,15 @@ export interface BatchParts {
   snapshots: boolean;
   /** Write only if every stream is at its base version (optimistic batches, see appendBatch). */
   guard: boolean;
+  /**
+   * Optimistic batches with unique values or idempotency keys: the statement writes the claims
+   * and releases itself, and writes nothing if a claimed value has any holder or a key was used
+   * (then appendChecked decides request by request).
+   */
+  claims: boolean;
+  releases: boolean;
+  /** Write nothing if an idempotency key of the batch was used before. */
+  keysGuard: boolean;
   /** Take this append lock (its key, a number: lockAppends) before writing anything. */
   lockKey?: string | undefined;
 }
@@ -26,7 +35,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.lockKey ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map()));
   let sql = byParts.get(key);
@@ -38,9 +47,14 @@ function build(t: StoreTables, parts: BatchParts): string {
   let param = 1;
   const keysParam = parts.keys ? ++param : 0;
   const snapshotsParam = parts.snapshots ? ++param : 0;
+  const guardParam = parts.guard ? ++param : 0;
+  const claimsParam = parts.claims ? ++param : 0;
+  const releasesParam = parts.releases ? ++param : 0;
   // The guard is evaluated once (a one-time filter); each stream's version is its newest
-  // event's, found through the events' unique (stream_type, stream_id, version) index.
-  const only = parts.guard ? 'WHERE NOT EXISTS (SELECT 1 FROM stale)' : '';
+  // event's, found through the events' unique (stream_type, stream_id, version) index; a
+  // claimed value's holder and a used key through their primary keys.
+  const guarded = parts.guard || parts.claims || parts.keysGuard;
+  const only = guarded ? 'WHERE NOT EXISTS (SELECT 1 FROM stale)' : '';
   // With the lock in the statement, every row written is joined with it: no row (and so no
   // position, no transaction id) can be produced before the lock is held.
   const locked = parts.lockKey === undefined ? '' : 'CROSS JOIN lock';
@@ -49,12 +63,21 @@ function build(t: StoreTables, parts: BatchParts): string {
     if (!/^-?\d{1,20}$/.test(parts.lockKey)) throw new Error(`not an advisory lock key: '${parts.lockKey}'`);
     ctes.push(`lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(${parts.lockKey}) AS held)`);
   }
-  if (parts.guard) {
-    ctes.push(`stale AS MATERIALIZED (
-       SELECT 1 FROM jsonb_to_recordset($${++param}::jsonb) AS x(st text, si text, b integer) ${locked}
-       WHERE COALESCE((SELECT e.version FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si ORDER BY e.version DESC LIMIT 1), 0) <> x.b
-       LIMIT 1
-     )`);
+  if (guarded) {
+    const checks: string[] = [];
+    if (parts.guard) {
+      checks.push(`SELECT 1 FROM jsonb_to_recordset($${guardParam}::jsonb) AS x(st text, si text, b integer) ${locked}
+       WHERE COALESCE((SELECT e.version FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si ORDER BY e.version DESC LIMIT 1), 0) <> x.b`);
+    }
+    if (parts.claims) {
+      checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
+       WHERE EXISTS (SELECT 1 FROM ${t.uniques} u WHERE u.stream_type = x.st AND u.field = x.f AND u.value = x.v)`);
+    }
+    if (parts.keysGuard) {
+      checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
+       WHERE EXISTS (SELECT 1 FROM ${t.idempotency} i WHERE i.key = x.k)`);
+    }
+    ctes.push(`stale AS MATERIALIZED (SELECT 1 FROM (${checks.join('\n       UNION ALL ')}) AS c LIMIT 1)`);
   }
   ctes.push(
     `ev AS (
@@ -82,6 +105,20 @@ function build(t: StoreTables, parts: BatchParts): string {
        ${only}
        ON CONFLICT (stream_type, stream_id) DO UPDATE
          SET version = EXCLUDED.version, config_hash = EXCLUDED.config_hash, state = EXCLUDED.state, created_at = now()
+     )`);
+  }
+  if (parts.claims) {
+    ctes.push(`uc AS (
+       INSERT INTO ${t.uniques} (stream_type, field, value, stream_id)
+       SELECT x.st, x.f, x.v, x.si FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
+       ${only}
+     )`);
+  }
+  if (parts.releases) {
+    // A value is released only by the stream that holds it (as appendChecked does).
+    ctes.push(`ur AS (
+       DELETE FROM ${t.uniques} u USING json_to_recordset($${releasesParam}::json) AS x(st text, f text, v text, si text) ${locked}
+       WHERE u.stream_type = x.st AND u.field = x.f AND u.value = x.v AND u.stream_id = x.si ${guarded ? 'AND NOT EXISTS (SELECT 1 FROM stale)' : ''}
      )`);
   }
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.

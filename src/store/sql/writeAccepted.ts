@@ -32,24 +32,48 @@ interface EventParam {
   ts: string;
 }
 
+/** How writeAccepted writes a batch. */
+export interface WriteOptions {
+  /** Write nothing unless each of these streams is at its base version. */
+  guard?: readonly StreamBase[] | undefined;
+  /** Take this append lock in the statement itself (see appendAtOnce). */
+  lockKey?: string | undefined;
+  /**
+   * An optimistic batch: the statement also writes the requests' unique claims and releases,
+   * and writes nothing if a claimed value has a holder or an idempotency key was used. Without
+   * it the caller has checked both and writes the uniques itself (appendChecked).
+   */
+  optimistic?: boolean;
+}
+
+/** A unique value a request claims or releases, as the batch statement reads it. */
+interface UniqueParam {
+  st: string;
+  f: string;
+  v: string;
+  si: string;
+}
+
 /**
- * One statement (batchWriteSql) writes the events, the idempotency records and the snapshots of every accepted request, so a batch costs one round trip for
- * its writes whatever its size. With a `guard`, the statement first checks that each stream of it
- * is at its base version and writes nothing (resolving to undefined) when one is not. With a
- * `lockKey`, the statement takes the append lock itself (see appendAtOnce).
+ * One statement (batchWriteSql) writes the events, the idempotency records and the snapshots
+ * (and, optimistic, the unique values) of every accepted request, so a batch costs one round
+ * trip for its writes whatever its size. With a guard, the statement first checks the
+ * batch's assumptions and writes nothing (resolving to undefined) when one does not hold.
  */
 export async function writeAccepted(
   tx: SqlExecutor,
   t: StoreTables,
   accepted: readonly AcceptedAppend[],
-  guard?: readonly StreamBase[],
-  lockKey?: string,
+  options: WriteOptions = {},
 ): Promise<Map<number, StoredEvent[]> | undefined> {
+  const { guard, lockKey, optimistic = false } = options;
   const events: EventParam[] = [];
   const owners = new Map<string, number>();
   const snapshots = new Map<string, { st: string; si: string; v: number; h: string; s: unknown }>();
   const keys: { k: string; f: string; st: string; si: string; ids: string[] }[] = [];
   const times: number[] = [];
+  const claims: UniqueParam[] = [];
+  const releases: UniqueParam[] = [];
   for (const { index, request, firstVersion } of accepted) {
     const { streamType: st, streamId: si } = request;
     request.events.forEach((e, i) => {
@@ -61,14 +85,28 @@ export async function writeAccepted(
     // Several requests of one stream in a batch: the last snapshot wins (one row per stream).
     if (request.snapshot !== undefined) snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
     if (request.idempotencyKey !== undefined) keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
+    if (optimistic) {
+      for (const c of request.unique?.claim ?? []) claims.push({ st, f: c.field, v: c.value, si });
+      for (const r of request.unique?.release ?? []) releases.push({ st, f: r.field, v: r.value, si });
+    }
   }
-  const parts = { keys: keys.length > 0, snapshots: snapshots.size > 0, guard: guard !== undefined, lockKey };
+  const parts = {
+    keys: keys.length > 0,
+    snapshots: snapshots.size > 0,
+    guard: guard !== undefined,
+    claims: claims.length > 0,
+    releases: releases.length > 0,
+    keysGuard: optimistic && keys.length > 0,
+    lockKey,
+  };
   const params: string[] = [JSON.stringify(events)];
   if (parts.keys) params.push(JSON.stringify(keys));
   if (parts.snapshots) params.push(JSON.stringify([...snapshots.values()]));
   if (guard !== undefined) params.push(JSON.stringify(guard));
+  if (parts.claims) params.push(JSON.stringify(claims));
+  if (parts.releases) params.push(JSON.stringify(releases));
   const { rows } = await tx.query<{ written: string | null }>(batchWriteSql(t, parts), params);
-  // Every request has events, so nothing written means the guard found a stream not at its base.
+  // Every request has events, so nothing written means the guard found an assumption false.
   const written = rows[0]?.written;
   if (written === null || written === undefined) return undefined;
   const positions = new Map(JSON.parse(written) as [string, number][]);
