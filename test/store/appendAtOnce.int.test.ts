@@ -58,6 +58,38 @@ describe('one-statement batches', () => {
       await other.end();
     }
   });
+
+  it('a unique value or idempotency key taken while a batch waits for the lock fails only that append; nothing is stolen', async () => {
+    const value = `v-${randomUUID()}`;
+    const key = `k-${randomUUID()}`;
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
+      await other.query(`INSERT INTO ${store.tables.uniques} (stream_type, field, value, stream_id) VALUES ('user', 'email', $1, 'holder')`, [value]);
+      await other.query(`INSERT INTO ${store.tables.idempotency} (key, fingerprint, stream_type, stream_id, positions) VALUES ($1, 'f', 'user', 'holder', '{}')`, [key]);
+      // The batch's snapshot sees neither; it waits for the lock, then the primary keys refuse it.
+      const [late, lateKey, fresh] = [`late-${randomUUID()}`, `key-${randomUUID()}`, `fresh-${randomUUID()}`];
+      const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
+      const outcomes = Promise.allSettled([
+        store.append({ streamType: 'user', streamId: late, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(value) }),
+        store.append({ streamType: 'user', streamId: lateKey, expectedVersion: 'no_stream', events: [newEvent('A')], idempotencyKey: key, idempotencyFingerprint: 'g' }),
+        store.append({ streamType: 'user', streamId: fresh, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(`f-${value}`) }),
+      ]);
+      await waitForLockWaiter(other, url);
+      await other.query('COMMIT');
+      const codes = (await outcomes).map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code?: string }).code));
+      expect(codes).toEqual(['UNIQUE_VIOLATION', 'IDEMPOTENCY_CONFLICT', 'ok']);
+      const { rows } = await other.query(`SELECT stream_id FROM ${store.tables.uniques} WHERE value = $1`, [value]);
+      expect(rows).toEqual([{ stream_id: 'holder' }]);
+      expect(await store.streamVersion('user', late)).toBe(0);
+      expect(await store.streamVersion('user', lateKey)).toBe(0);
+      expect(await store.streamVersion('user', fresh)).toBe(1);
+    } finally {
+      await other.end();
+    }
+  });
 });
 
 /** Resolves once a session of the database waits for an advisory lock (our batch statement). */
