@@ -2,8 +2,7 @@
 import type { EventStoreConfig } from '../config/schema/eventStore.js';
 import type { EventStore } from './EventStore.js';
 import { runMigrations } from './migrations/runMigrations.js';
-import { createPgClient } from './pgClient.js';
-import { createPgliteClient } from './pgliteClient.js';
+import type { PgClientOptions } from './pgClient.js';
 import type { SqlClient } from './SqlClient.js';
 import { SqlEventStore, type SqlEventStoreOptions } from './SqlEventStore.js';
 import { storeCall } from './storeErrors.js';
@@ -13,7 +12,11 @@ export type { EventStore } from './EventStore.js';
 
 /** Opens the store of `config`, creating or upgrading its schema. */
 export async function openEventStore(config: EventStoreConfig, options: SqlEventStoreOptions = {}): Promise<EventStore> {
-  const client = config.type === 'postgresql' ? createPgClient(pgOptions(config)) : await createPgliteClient(config.data_dir);
+  // Each backend's driver is loaded only when it is used (pg or PGlite: a start pays for one).
+  const client =
+    config.type === 'postgresql'
+      ? (await import('./pgClient.js')).createPgClient(pgOptions(config))
+      : await (await import('./pgliteClient.js')).createPgliteClient(config.data_dir);
   const tables = storeTables(config.schema, config.table_prefix);
   try {
     await storeCall(() => runMigrations(client, tables));
@@ -24,7 +27,7 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
   return new SqlEventStore(client, tables, options);
 }
 
-function pgOptions(config: EventStoreConfig): Parameters<typeof createPgClient>[0] {
+function pgOptions(config: EventStoreConfig): PgClientOptions {
   const c = config.connection;
   if (c === undefined) return { poolSize: config.pool_size };
   if (typeof c === 'string') return { connectionString: c, poolSize: config.pool_size };

@@ -3,7 +3,7 @@
  * request in flight (so retries cannot reorder a partition). The producer is made on first use
  * and made anew after a failure, so a cluster that comes back is simply used again.
  */
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EventJson } from '../../engine/toEventJson.js';
 import { DeliveryError } from '../DeliveryError.js';
@@ -25,14 +25,20 @@ export interface KafkaOptions {
 /** A Publisher to Kafka. */
 export class KafkaPublisher implements Publisher {
   readonly target: string;
-  private readonly kafka: Kafka;
+  private kafka: Kafka | undefined;
   private producer: Promise<Producer> | undefined;
   private closed = false;
 
   constructor(private readonly options: KafkaOptions) {
     this.target = `kafka ${options.name}`;
+  }
+
+  /** The client, made on first use: kafkajs is loaded then, not at every start of the app. */
+  private async client(): Promise<{ kafka: Kafka; Partitioners: typeof import('kafkajs').Partitioners }> {
+    const { Kafka, Partitioners, logLevel } = await import('kafkajs');
+    const options = this.options;
     const logger = options.logger;
-    this.kafka = new Kafka({
+    this.kafka ??= new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       connectionTimeout: Math.min(options.timeoutMs, 10_000),
@@ -42,6 +48,7 @@ export class KafkaPublisher implements Publisher {
       logLevel: logLevel.ERROR,
       logCreator: () => (entry) => logger?.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
     });
+    return { kafka: this.kafka, Partitioners };
   }
 
   /** Sends the events in one batch; all of it is acknowledged or none of it counts. */
@@ -61,7 +68,8 @@ export class KafkaPublisher implements Publisher {
     this.producer ??= (async () => {
       // Bounded retries (an idempotent producer would otherwise retry forever and never let the
       // relay see the outage); a retry of ours may then duplicate a message, which at-least-once allows.
-      const producer = this.kafka.producer({
+      const { kafka, Partitioners } = await this.client();
+      const producer = kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
         retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },

@@ -3,7 +3,7 @@
  * confirmed it (persistent message, durable exchange or queue). The connection is opened on
  * first use and again after it is lost (a broker restart), so the relay simply retries.
  */
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { EventJson } from '../../engine/toEventJson.js';
 import { DeliveryError } from '../DeliveryError.js';
@@ -90,6 +90,8 @@ export class RabbitPublisher implements Publisher {
   }
 
   private async connect(): Promise<ConfirmChannel> {
+    // Loaded on first use, not at every start of an app that may never publish to RabbitMQ.
+    const amqp = await import('amqplib');
     const connection = await amqp.connect(this.options.url, { timeout: this.options.timeoutMs, clientProperties: { connection_name: 'tusk-es publisher' } });
     const forget = () => {
       if (this.connection === connection) {
