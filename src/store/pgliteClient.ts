@@ -13,6 +13,14 @@ import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlCli
 
 const LOCK_FILE = 'tusk-es.pid';
 
+/**
+ * PostgreSQL's buffer cache inside PGlite's WebAssembly heap. Its default, 128 MB, is touched
+ * at start and stays resident: most of an idle server's memory (issue 21). The WebAssembly heap
+ * starts at 128 MB whatever this is; pages evicted from 16 MB are still in the OS page cache
+ * (on disk) or in PGlite's in-memory file system.
+ */
+const SHARED_BUFFERS = '16MB';
+
 /** The embedded client; it can also dump its whole database as an image to start another from. */
 export interface EmbeddedClient extends SqlClient {
   /** The database as a tar image (uncompressed: it loads fastest). */
@@ -34,7 +42,8 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
     const template = dataDirTemplate();
     if (dir !== undefined && template !== undefined && !existsSync(join(dir, 'PG_VERSION'))) unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
-    db = dir === undefined && image !== undefined ? await PGlite.create({ loadDataDir: image }) : await PGlite.create(dir ?? 'memory://');
+    const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
+    db = dir === undefined && image !== undefined ? await PGlite.create({ loadDataDir: image, ...settings }) : await PGlite.create(dir ?? 'memory://', settings);
   } catch (err) {
     if (dir !== undefined) unlockDataDir(dir);
     throw new StoreUnavailableError(`cannot open the embedded store in ${dir ?? 'memory'}: ${err instanceof Error ? err.message : String(err)}`, err);

@@ -5,6 +5,7 @@
  * (bench `embedded_64`), and a smaller plan also executes faster on PostgreSQL.
  */
 import type { StoreTables } from '../EventStore.js';
+import { UNIQUE_DIGEST } from './uniqueSql.js';
 
 /** What the batch has besides events and stream versions. */
 export interface BatchParts {
@@ -71,7 +72,7 @@ function build(t: StoreTables, parts: BatchParts): string {
     }
     if (parts.claims) {
       checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
-       WHERE EXISTS (SELECT 1 FROM ${t.uniques} u WHERE u.stream_type = x.st AND u.field = x.f AND u.value = x.v)`);
+       WHERE EXISTS (SELECT 1 FROM ${t.uniques} u WHERE u.stream_type = x.st AND u.field = x.f AND u.digest = ${UNIQUE_DIGEST('x.v')})`);
     }
     if (parts.keysGuard) {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
@@ -109,8 +110,8 @@ function build(t: StoreTables, parts: BatchParts): string {
   }
   if (parts.claims) {
     ctes.push(`uc AS (
-       INSERT INTO ${t.uniques} (stream_type, field, value, stream_id)
-       SELECT x.st, x.f, x.v, x.si FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
+       INSERT INTO ${t.uniques} (stream_type, field, value, digest, stream_id)
+       SELECT x.st, x.f, x.v, ${UNIQUE_DIGEST('x.v')}, x.si FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
        ${only}
      )`);
   }
@@ -118,7 +119,7 @@ function build(t: StoreTables, parts: BatchParts): string {
     // A value is released only by the stream that holds it (as appendChecked does).
     ctes.push(`ur AS (
        DELETE FROM ${t.uniques} u USING json_to_recordset($${releasesParam}::json) AS x(st text, f text, v text, si text) ${locked}
-       WHERE u.stream_type = x.st AND u.field = x.f AND u.value = x.v AND u.stream_id = x.si ${guarded ? 'AND NOT EXISTS (SELECT 1 FROM stale)' : ''}
+       WHERE u.stream_type = x.st AND u.field = x.f AND u.digest = ${UNIQUE_DIGEST('x.v')} AND u.value = x.v AND u.stream_id = x.si ${guarded ? 'AND NOT EXISTS (SELECT 1 FROM stale)' : ''}
      )`);
   }
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
