@@ -67,7 +67,7 @@ describe('one-statement batches', () => {
     try {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
-      await other.query(`INSERT INTO ${store.tables.uniques} (stream_type, field, value, stream_id) VALUES ('user', 'email', $1, 'holder')`, [value]);
+      await other.query(`INSERT INTO ${store.tables.uniques} (stream_type, field, value, digest, stream_id) VALUES ('user', 'email', $1, sha256(convert_to($1, 'UTF8')), 'holder')`, [value]);
       await other.query(`INSERT INTO ${store.tables.idempotency} (key, fingerprint, stream_type, stream_id, positions) VALUES ($1, 'f', 'user', 'holder', '{}')`, [key]);
       // The batch's snapshot sees neither; it waits for the lock, then the primary keys refuse it.
       const [late, lateKey, fresh] = [`late-${randomUUID()}`, `key-${randomUUID()}`, `fresh-${randomUUID()}`];
