@@ -87,7 +87,7 @@ export function requestsOf(model: AppConfig, known: KnownIds): fc.Arbitrary<Fuzz
     .record({
       name: segment([...projections, 'nope']),
       key: fc.option(segment(allIds), { freq: 2 }),
-      query: queryString({ limit: edgeNumberText, offset: edgeNumberText, order: fc.oneof(fc.constantFrom('id', '-id', 'status', 'nope'), anyText), status: anyText, email: anyText }),
+      query: queryString({ limit: edgeNumberText, offset: edgeNumberText, order: fc.oneof(fc.constantFrom('id', '-id', 'status', '-total_amount', 'nope'), anyText), status: anyText, email: anyText, created_at: dateText, total_amount: edgeNumberText, item_count: edgeNumberText }),
     })
     .map((r): FuzzRequest => ({ method: 'GET', path: r.key === null ? `/projections/${r.name}${r.query}` : `/projections/${r.name}/${r.key}`, headers: {} }));
   const sagaStart = fc
