@@ -1,4 +1,5 @@
 /** The compiled form of one aggregate of the config: everything the command pipeline needs. */
+import type { Limits } from '../limits.js';
 import type { CompiledExpr } from './compileExpr.js';
 import type { EventSchemas } from './eventSchemas.js';
 import type { CompiledInputSpec } from './validateInput.js';
@@ -54,4 +55,6 @@ export interface AggregateDefinition {
   eventVersion(type: string): number;
   /** Payload schemas of the `events` block, checked before an append. */
   eventSchemas: EventSchemas;
+  /** The `limits` block: event data and state sizes are checked before an append. */
+  limits: Limits;
 }

@@ -4,6 +4,7 @@
  */
 import type { AggregateConfig, AppConfig } from '../config/schema/index.js';
 import { NotFoundError } from '../errors.js';
+import { limitsOf } from '../limits.js';
 import type { AggregateDefinition, CommandDefinition, CompiledEmit } from './AggregateDefinition.js';
 import { compileExpr, type CompiledExpr } from './compileExpr.js';
 import { compileEventSchemas } from './eventSchemas.js';
@@ -20,6 +21,10 @@ export function compileAggregate(
   upcaster: Upcaster = identityUpcaster,
 ): AggregateDefinition {
   const where = `aggregates.${name}`;
+  const limits = limitsOf(model);
+  const expr = (text: string, at: string) => compileExpr(text, at, limits);
+  const compileMap = (fields: Record<string, string>, at: string): Array<readonly [string, CompiledExpr]> =>
+    Object.entries(fields).map(([field, text]) => [field, expr(text, `${at}.${field}`)] as const);
   const commands = new Map<string, CommandDefinition>();
   for (const [cmdName, cmd] of Object.entries(config.commands)) {
     const at = `${where}.commands.${cmdName}`;
@@ -30,13 +35,13 @@ export function compileAggregate(
       rules: cmd.require.map((rule, i) => ({
         text: rule.when,
         message: rule.message,
-        holds: compileExpr(rule.when, `${at}.require[${i}]`),
+        holds: expr(rule.when, `${at}.require[${i}]`),
       })),
       emits: cmd.emit.map((e, i): CompiledEmit => ({
         type: e.type,
         data: e.data === undefined ? undefined : compileMap(e.data, `${at}.emit[${i}].data`),
         metadata: e.metadata === undefined ? undefined : compileMap(e.metadata, `${at}.emit[${i}].metadata`),
-        when: e.when === undefined ? undefined : compileExpr(e.when, `${at}.emit[${i}].when`),
+        when: e.when === undefined ? undefined : expr(e.when, `${at}.emit[${i}].when`),
       })),
     });
   }
@@ -61,6 +66,7 @@ export function compileAggregate(
     configHash: stableHash({ state: config.state, apply: config.apply, upcaster: upcaster.fingerprint }),
     eventVersion,
     eventSchemas: compileEventSchemas(model.events),
+    limits,
   };
 }
 
@@ -74,8 +80,4 @@ export function getDefinition(definitions: ReadonlyMap<string, AggregateDefiniti
   const def = definitions.get(type);
   if (def === undefined) throw new NotFoundError('UNKNOWN_AGGREGATE_TYPE', `unknown aggregate type '${type}'`);
   return def;
-}
-
-function compileMap(fields: Record<string, string>, where: string): Array<readonly [string, CompiledExpr]> {
-  return Object.entries(fields).map(([field, text]) => [field, compileExpr(text, `${where}.${field}`)] as const);
 }

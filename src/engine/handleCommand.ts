@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError, isTuskError } from '../errors.js';
+import { assertEventData, assertStateSize } from '../limits.js';
 import type { AppendRequest, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition, CommandDefinition } from './AggregateDefinition.js';
 import { buildEvents } from './buildEvents.js';
@@ -166,6 +167,7 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
     ...(request.idempotencyKey !== undefined ? { idempotency_key: request.idempotencyKey } : {}),
   };
   const pending = checkEventSchemas(definition.eventSchemas, buildEvents(command, scope, input, baseMetadata));
+  for (const e of pending) assertEventData(e.type, e.data, definition.limits.eventData);
   const newEvents = pending.map((e) => ({ id: randomUUID(), type: e.type, eventVersion: definition.eventVersion(e.type), data: e.data, metadata: e.metadata, timestamp: now }));
 
   // Fold the new events so transitions, unique values and the snapshot see the final state.
@@ -177,6 +179,7 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
     state = next;
   });
   if (newEvents.length === 0) return { aggregate_id: id, version: loaded.version, position: 0, events: [] };
+  assertStateSize(definition.name, state, definition.limits.state);
 
   const newVersion = loaded.version + newEvents.length;
   const freq = definition.snapshotFrequency;

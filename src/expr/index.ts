@@ -7,7 +7,7 @@ export type * from './ast.js';
 export { parseExpression, type ParseResult } from './parser.js';
 export { checkExpression } from './check/checkExpression.js';
 export { ALL_ROOTS, COMMAND_ROOTS, EVENT_ROOTS, type CheckScope } from './check/CheckScope.js';
-export { compileExpression } from './evaluate/compileExpression.js';
+export { compileExpression, type EvalLimits } from './evaluate/compileExpression.js';
 export type { CompiledExpression, EvalScope } from './scope.js';
 export { FUNCTIONS, type FunctionSpec, type StaticType } from './functions.js';
 export { compileToSql, type CompiledSql, type PathStep, type RootRead, type SqlContext, type SqlFragment, type SqlType, type ValueOrigin } from './sql/compileToSql.js';

@@ -8,6 +8,7 @@ import { cacheSchema } from './cache.js';
 import { eventsSchema } from './events.js';
 import { eventStoreSchema } from './eventStore.js';
 import { eventVersioningSchema } from './eventVersioning.js';
+import { limitsSchema } from './limits.js';
 import { projectionDefaultsSchema, projectionsSchema } from './projections.js';
 import { publishersSchema, subscribersSchema } from './publishers.js';
 import { sagasSchema } from './sagas.js';
@@ -29,6 +30,7 @@ export const appSchema = z.strictObject({
   subscribers: subscribersSchema,
   server: serverSchema.default(serverSchema.parse({})),
   tests: testsSchema,
+  limits: limitsSchema.default(limitsSchema.parse({})),
 });
 
 /** The validated, normalised app model every runtime part reads. */

@@ -5,6 +5,7 @@ export * from './cache.js';
 export * from './events.js';
 export * from './eventStore.js';
 export * from './eventVersioning.js';
+export * from './limits.js';
 export * from './primitives.js';
 export * from './projections.js';
 export * from './publishers.js';

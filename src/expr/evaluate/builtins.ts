@@ -2,12 +2,14 @@
  * The functions for the evaluator. Each builds a closure from its compiled arguments once;
  * the meanings (nulls, kinds, rounding) are the ones sql/sqlFunctions.ts reproduces.
  */
+import { assertStringLength } from '../../limits.js';
 import { roundHalfAwayFromZero } from '../decimal.js';
 import type { CompiledExpression as C } from '../scope.js';
 import { jsonEqual, kindOf, scalarText } from '../values.js';
 import { checked } from './operators.js';
 
-type Builtin = (args: C[]) => C;
+/** Builds a function's closure from its compiled arguments; `maxString` bounds the strings it makes. */
+type Builtin = (args: C[], maxString: number) => C;
 
 const ASCII_UPPER = /[A-Z]+/g;
 const ASCII_LOWER = /[a-z]+/g;
@@ -65,7 +67,13 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     }
     return null;
   },
-  CONCAT: (args) => (s) => args.map((a) => scalarText(a(s)) ?? '').join(''),
+  CONCAT: (args, maxString) => (s) => {
+    const parts = args.map((a) => scalarText(a(s)) ?? '');
+    let length = 0;
+    for (const p of parts) length += p.length;
+    assertStringLength(length, maxString);
+    return parts.join('');
+  },
   LOWER: text((v) => v.replace(ASCII_UPPER, (m) => m.toLowerCase())),
   UPPER: text((v) => v.replace(ASCII_LOWER, (m) => m.toUpperCase())),
   TRIM: text((v) => v.replace(EDGE_SPACE, '')),

@@ -3,32 +3,40 @@
  * command and every event fold) walks no tree and looks nothing up by name but the path roots.
  */
 import { ExpressionError } from '../../errors.js';
+import { DEFAULT_LIMITS } from '../../limits.js';
 import type { BinaryNode, CallNode, ExprNode, PathNode } from '../ast.js';
 import { FUNCTIONS } from '../functions.js';
 import type { CompiledExpression, EvalScope } from '../scope.js';
 import { elementOf, fieldOf, normalise } from '../values.js';
 import { BUILTINS } from './builtins.js';
-import { and3, BINARY, equals, or3, truth } from './operators.js';
+import { and3, BINARY, concat, equals, or3, truth } from './operators.js';
 
-/** Compiles `ast` to a function of the scope; run-time faults throw ExpressionError. */
-export function compileExpression(ast: ExprNode): CompiledExpression {
-  return compile(ast);
+/** What the evaluator refuses to build (README "Limits"). */
+export interface EvalLimits {
+  /** Longest string `+` or CONCAT may produce; past it STRING_TOO_LONG, before the string exists. */
+  stringLength: number;
 }
 
-function compile(node: ExprNode): CompiledExpression {
+/** Compiles `ast` to a function of the scope; run-time faults throw ExpressionError (or a limit's error). */
+export function compileExpression(ast: ExprNode, limits: EvalLimits = { stringLength: DEFAULT_LIMITS.string_length }): CompiledExpression {
+  return compile(ast, limits.stringLength);
+}
+
+function compile(node: ExprNode, maxString: number): CompiledExpression {
+  const sub = (n: ExprNode) => compile(n, maxString);
   switch (node.kind) {
     case 'literal': {
       const value = node.value;
       return () => value;
     }
     case 'array': {
-      const items = node.items.map(compile);
+      const items = node.items.map(sub);
       return (s) => items.map((f) => f(s));
     }
     case 'path':
       return compilePath(node);
     case 'unary': {
-      const operand = compile(node.operand);
+      const operand = sub(node.operand);
       if (node.op === 'NOT') {
         return (s) => {
           const v = truth(operand(s));
@@ -41,14 +49,14 @@ function compile(node: ExprNode): CompiledExpression {
       };
     }
     case 'binary':
-      return compileBinary(node);
+      return compileBinary(node, maxString);
     case 'isNull': {
-      const operand = compile(node.operand);
+      const operand = sub(node.operand);
       return node.negated ? (s) => operand(s) !== null : (s) => operand(s) === null;
     }
     case 'in': {
-      const operand = compile(node.operand);
-      const list = node.list.map(compile);
+      const operand = sub(node.operand);
+      const list = node.list.map(sub);
       const negated = node.negated;
       return (s) => {
         const v = operand(s);
@@ -62,7 +70,7 @@ function compile(node: ExprNode): CompiledExpression {
       };
     }
     case 'call':
-      return compileCall(node);
+      return compileCall(node, maxString);
   }
 }
 
@@ -84,9 +92,9 @@ function compilePath(node: PathNode): CompiledExpression {
   };
 }
 
-function compileBinary(node: BinaryNode): CompiledExpression {
-  const left = compile(node.left);
-  const right = compile(node.right);
+function compileBinary(node: BinaryNode, maxString: number): CompiledExpression {
+  const left = compile(node.left, maxString);
+  const right = compile(node.right, maxString);
   const op = node.op;
   if (op === 'AND') {
     return (s) => {
@@ -100,15 +108,16 @@ function compileBinary(node: BinaryNode): CompiledExpression {
       return a === true ? true : or3(a, truth(right(s)));
     };
   }
+  if (op === '+') return (s) => concat(left(s), right(s), maxString);
   const apply = BINARY[op];
   return (s) => apply(left(s), right(s));
 }
 
-function compileCall(node: CallNode): CompiledExpression {
+function compileCall(node: CallNode, maxString: number): CompiledExpression {
   const builtin = BUILTINS[node.name];
   const spec = FUNCTIONS[node.name];
   // `check` reports both as located diagnostics; a config that skipped it fails here, once
   if (builtin === undefined || spec === undefined) throw new ExpressionError(`unknown function ${node.name}`);
   if (node.args.length < spec.min || node.args.length > spec.max) throw new ExpressionError(`${spec.signature} called with ${node.args.length} argument(s)`);
-  return builtin(node.args.map(compile));
+  return builtin(node.args.map((a) => compile(a, maxString)), maxString);
 }

@@ -4,6 +4,7 @@
  * underflow throw, because PostgreSQL's float8 operators raise an error there.
  */
 import { ExpressionError } from '../../errors.js';
+import { assertStringLength, DEFAULT_LIMITS } from '../../limits.js';
 import type { BinaryOp } from '../ast.js';
 import { decimalMod } from '../decimal.js';
 import { jsonEqual, kindOf } from '../values.js';
@@ -27,8 +28,16 @@ export function or3(a: boolean | null, b: boolean | null): boolean | null {
 
 /** `a + b`: numbers add, two strings concatenate, anything else is null. */
 export function plus(a: unknown, b: unknown): unknown {
+  return concat(a, b, DEFAULT_LIMITS.string_length);
+}
+
+/** `a + b` where a string result may have at most `maxString` characters (checked before it is built). */
+export function concat(a: unknown, b: unknown, maxString: number): unknown {
   if (typeof a === 'number' && typeof b === 'number') return checked(a + b, a, b, false);
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (typeof a === 'string' && typeof b === 'string') {
+    assertStringLength(a.length + b.length, maxString);
+    return a + b;
+  }
   return null;
 }
 
