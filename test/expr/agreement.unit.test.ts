@@ -3,16 +3,16 @@
  * give the same value from the evaluator and from the SQL compiler run by a real PostgreSQL
  * (PGlite, in process). A run-time error must be an error in both.
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPglite } from '../support/pglite.js';
 import { compileExpression, compileToSql, parseExpression, type CompiledExpression, type CompiledSql } from '../../src/expr/index.js';
 import { COLUMNS, exprs, rootsArb, rowArb } from './arbitraries.js';
 
 let db: PGlite;
 beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
+  db = await newPglite();
 });
 afterAll(() => db.close());
 

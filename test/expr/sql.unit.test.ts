@@ -2,16 +2,16 @@
  * The SQL back end: parameterised fragments (values bound, identifiers quoted), cached per
  * type signature, composable into one statement, run against a real PostgreSQL (PGlite).
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newPglite } from '../support/pglite.js';
 import { ExpressionError } from '../../src/errors.js';
 import { baseType, columnClass, compileToSql, parseExpression, toColumnType, type EvalScope, type SqlContext } from '../../src/expr/index.js';
 import { SqlBuilder } from '../../src/expr/sql/SqlBuilder.js';
 
 let db: PGlite;
 beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
+  db = await newPglite();
 });
 afterAll(() => db.close());
 
