@@ -81,4 +81,14 @@ describe('limits over HTTP', () => {
     expect(res.body.error).toMatchObject({ code: 'EVENT_TOO_LARGE', details: { limit: 'limits.event_data', max: 4096 } });
     expect(await version('b3')).toBe(2);
   });
+
+  it('a pattern such as ^(a+)+$ answers a hostile value at once (RE2 semantics), and the server keeps serving', async () => {
+    await post('/aggregates/blob/b4/commands/Start');
+    const hostile = await post('/aggregates/blob/b4/commands/Name', { name: `${'a'.repeat(32)}!` });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error).toMatchObject({ code: 'INVALID_INPUT', details: [{ field: 'name', message: 'must match ^(a+)+$' }] });
+    const long = await post('/aggregates/blob/b4/commands/Name', { name: `${'a'.repeat(100_000)}!` });
+    expect(long.status).toBe(400);
+    expect((await post('/aggregates/blob/b4/commands/Name', { name: 'aaaa' })).status).toBe(200);
+  });
 });

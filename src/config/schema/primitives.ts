@@ -3,6 +3,7 @@
  * Durations become milliseconds and sizes bytes, so the rest of the engine sees numbers.
  */
 import { z } from 'zod';
+import { patternProblem } from '../../util/userPattern.js';
 
 const DURATION_UNITS: Record<string, number> = {
   ms: 1, millisecond: 1, milliseconds: 1,
@@ -87,7 +88,7 @@ export const fieldSpec = z
       optional: z.boolean().optional().describe('the field may be absent or null'),
       min: z.number().optional().describe('minimum (numbers) or minimum length (strings, arrays)'),
       max: z.number().optional().describe('maximum (numbers) or maximum length (strings, arrays)'),
-      pattern: z.string().optional().describe('a regular expression strings must match'),
+      pattern: z.string().optional().describe('a regular expression strings must match (RE2 syntax: linear time, no backreferences or lookaround)'),
       values: z.array(z.unknown()).optional().describe('the allowed values'),
       default: z.unknown().optional().describe('the value used when the field is absent'),
       description: z.string().optional(),
@@ -100,6 +101,11 @@ export const fieldSpec = z
     const parsed = fieldTypeName.safeParse(typeName);
     if (!parsed.success) {
       ctx.addIssue({ code: 'custom', message: `unknown field type "${raw}" (expected one of ${FIELD_TYPES.join(', ')}, optionally with ?)` });
+      return z.NEVER;
+    }
+    const problem = typeof spec === 'string' || spec.pattern === undefined ? undefined : patternProblem(spec.pattern);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
       return z.NEVER;
     }
     const rest: { optional?: boolean; min?: number; max?: number; pattern?: string; values?: unknown[]; default?: unknown } =
