@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   CONFIG_REFERENCE: { status: 500, description: 'A config names an event, command or aggregate that is not declared.' },
   CONFIG_USER_CODE: { status: 500, description: 'A config names user code (a handler class or method) that tusk-es cannot run.' },
   CONFIG_IGNORED: { status: 500, description: 'A config key that is accepted but has no effect in tusk-es (a warning).' },
+  CONFIG_SAGA_START: { status: 500, description: 'A saga reads a root that is null when it is started over HTTP instead of by its event (a warning).' },
   CONFIG_MIGRATION_CHAIN: { status: 500, description: 'Event migrations have a gap, a loop or an unknown transform.' },
   // expressions
   EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },

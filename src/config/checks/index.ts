@@ -9,6 +9,7 @@ import { checkExpressions, type ExpressionChecker } from './expressions.js';
 import { checkMigrations } from './migrations.js';
 import { partialModel } from './partialModel.js';
 import { checkProjections } from './projections.js';
+import { checkSagaStarts } from './sagaStarts.js';
 import { checkSagas } from './sagas.js';
 import { checkSubscribers } from './subscribers.js';
 import { checkTests } from './tests.js';
@@ -25,6 +26,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkProjections(ctx);
   checkMigrations(ctx);
   checkSagas(ctx);
+  checkSagaStarts(ctx);
   checkSubscribers(ctx);
   checkTests(ctx);
   checkExpressions(ctx, checker);
