@@ -4,16 +4,15 @@
  * `event_type`, `event_version`, `version` and `position` are null, and `aggregate_id` is the
  * body's `aggregate_id` field (null without one). A step that reads such a root works when an
  * event starts the saga and silently fails over HTTP (issue 13: the default app's saga always
- * ended compensated), so `check` warns where one is read without a COALESCE fallback.
+ * ended compensated), so `check` warns where one is read without a COALESCE fallback. A step
+ * without `target` also goes to aggregate_id, but that is every saga's idiom and fails at run
+ * time with a message saying so; it is not warned about.
  */
 import type { ExprNode, PathNode } from '../../expr/ast.js';
 import { parseExpression } from '../../expr/index.js';
 import { locate } from '../../expr/location.js';
-import type { Path } from '../../tsk/document.js';
-import type { SagaConfig } from '../schema/sagas.js';
 import type { CheckContext } from './context.js';
 import { expressionSites } from './expressionSites.js';
-import { resolveCommand } from './sagas.js';
 
 /** Roots only a triggering event gives a saga (aggregate_id: unless the HTTP body carries it). */
 const EVENT_ONLY = new Set(['metadata', 'aggregate_type', 'event_type', 'event_version', 'version', 'position']);
@@ -32,24 +31,7 @@ export function checkSagaStarts(ctx: CheckContext): void {
         ctx.warn('CONFIG_SAGA_START', message(name, read.name), site.path, { location: locate(site.text, read, ctx.contentAt(site.path)) });
       }
     }
-    if (triggered) checkImplicitTargets(ctx, name, saga);
   }
-}
-
-/** A step without `target` goes to the saga's aggregate_id (a `creates` command needs none). */
-function checkImplicitTargets(ctx: CheckContext, name: string, saga: SagaConfig): void {
-  saga.steps.forEach((step, i) => {
-    if (step.command === undefined || step.target !== undefined) return;
-    const ref = resolveCommand(ctx, step.command);
-    if (typeof ref === 'string' || ref.config.creates) return;
-    const path: Path = ['sagas', name, 'steps', i, 'command'];
-    ctx.warn(
-      'CONFIG_SAGA_START',
-      `step \`${step.name}\` has no \`target\`, so it goes to the saga's aggregate_id, which is null when the saga is started over HTTP (POST /sagas/${name}) without \`aggregate_id\` in the body; set \`target\`, e.g. "COALESCE(aggregate_id, data.<id field>)"`,
-      path,
-      { key: true },
-    );
-  });
 }
 
 function message(saga: string, root: string): string {
