@@ -36,6 +36,10 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     ...commonCodes(model),
     'INVALID_INPUT',
     'PAYLOAD_TOO_LARGE',
+    // the `limits` block: any command's events, state or expressions can pass one
+    'EVENT_TOO_LARGE',
+    'STATE_TOO_LARGE',
+    'STRING_TOO_LONG',
     cmd.creates ? 'STREAM_EXISTS' : 'STREAM_NOT_FOUND',
     'VERSION_CONFLICT',
     'IDEMPOTENCY_CONFLICT',

@@ -58,7 +58,7 @@ describe('OpenAPI', () => {
     expect(create.responses['200'].content['application/json'].schema.properties.events.items.properties.type).toEqual({ enum: ['UserCreated'] });
     expect(doc.paths['/aggregates/user/commands/CreateUser'].post.parameters.map((p: any) => p.name)).not.toContain('id');
     const ship = doc.paths['/aggregates/order/{id}/commands/ShipOrder'].post;
-    expect(ship.responses['422'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['RULE_VIOLATION', 'INVALID_TRANSITION', 'PROJECTION_FAILED']);
+    expect(ship.responses['422'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['STATE_TOO_LARGE', 'STRING_TOO_LONG', 'RULE_VIOLATION', 'INVALID_TRANSITION', 'PROJECTION_FAILED']);
     expect(ship.responses['404'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['STREAM_NOT_FOUND']);
   });
 
