@@ -97,6 +97,7 @@ export function jsonSizeWithin(value: unknown, max: number): boolean {
 }
 
 // An upper bound of the UTF-8 bytes of `s`: exact for ASCII, 3 per code unit otherwise.
+// eslint-disable-next-line no-control-regex -- the range starts at NUL on purpose: everything outside ASCII
 const NON_ASCII = /[^\x00-\x7f]/;
 function textBytes(s: string): number {
   return NON_ASCII.test(s) ? 3 * s.length : s.length;

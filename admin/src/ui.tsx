@@ -13,7 +13,7 @@ export function ErrorBox({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
   return (
     <div class="error" role="alert">
-      {error instanceof Error ? error.message : String(error)}
+      {error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}
     </div>
   );
 }
@@ -58,7 +58,10 @@ export function useApi<T>(path: string | undefined, everyMs?: number, nonce = 0)
 export function bytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 

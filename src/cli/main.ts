@@ -3,13 +3,13 @@
  * Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand } from './check.js';
+import { checkCommand, type CheckOptions } from './check.js';
 import { printCommand } from './print.js';
-import { serveCommand } from './serve.js';
+import { serveCommand, type ServeOptions } from './serve.js';
 import { rebuildCommand } from './rebuild.js';
 import { openapiCommand } from './openapi.js';
 import { schemaCommand } from './schema.js';
-import { testCommand } from './test.js';
+import { testCommand, type TestOptions } from './test.js';
 
 /** Collects a repeatable option (`--allow-root A --allow-root B`). */
 function collect(value: string, previous: string[]): string[] {
@@ -36,7 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--print-model', 'print the normalised model as JSON (secrets redacted)', false)
     .option('--ddl', 'print the DDL of the projection tables', false)
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (files: string[], opts) => setExit(await checkCommand(files, opts)));
+    .action(async (files: string[], opts: CheckOptions) => setExit(await checkCommand(files, opts)));
 
   program
     .command('print')
@@ -52,7 +52,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <port>', 'HTTP port (overrides server.port)')
     .option('--host <host>', 'HTTP host (overrides server.host)')
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (file: string, opts) => setExit(await serveCommand(file, opts)));
+    .action(async (file: string, opts: ServeOptions) => setExit(await serveCommand(file, opts)));
 
   program
     .command('rebuild')
@@ -66,7 +66,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('run the scenario tests of .tsk apps (and the *.test.tsk beside them) on an in-memory store; exit 0 passed, 1 failed, 2 usage')
     .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
     .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
-    .action(async (files: string[], opts) => setExit(await testCommand(files, opts)));
+    .action(async (files: string[], opts: TestOptions) => setExit(await testCommand(files, opts)));
 
   program
     .command('openapi')

@@ -3,6 +3,7 @@
  * path the user wrote and the location is that text (the key, for an unknown key).
  */
 import type { z } from 'zod';
+import { valueText } from '../util/valueText.js';
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { Path } from '../tsk/document.js';
 import type { CanonicalTree } from './aliases/CanonicalTree.js';
@@ -41,7 +42,7 @@ function flatten(issues: readonly Issue[], prefix: Path, tree: CanonicalTree): I
       out.push(...flatten(bestBranch(issue.errors), path, tree));
       continue;
     }
-    out.push({ ...issue, path } as Issue);
+    out.push({ ...issue, path });
   }
   return out;
 }
@@ -78,5 +79,5 @@ function kind(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (isPlainObject(v)) return 'an object';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return `${typeof v} ${String(v)}`;
+  return `${typeof v} ${valueText(v)}`;
 }

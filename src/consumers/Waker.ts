@@ -34,13 +34,12 @@ export class Waker {
 
   private wait(ms: number, endsOn: (reason: 'wake' | 'stop') => boolean): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.interrupt = undefined;
+        this.interrupt = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.interrupt = (reason) => {
         if (endsOn(reason)) done();
       };

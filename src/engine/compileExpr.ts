@@ -24,5 +24,5 @@ export function compileExpr(text: string, where: string, limits?: EvalLimits): C
   if (ast === undefined || errors.length > 0) {
     throw new ConfigError(`${where}: ${errors.map((d) => d.message).join('; ') || 'invalid expression'}`, errors);
   }
-  return compileExpression(ast, limits) as CompiledExpr;
+  return compileExpression(ast, limits);
 }

@@ -51,7 +51,7 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   const latest = options.version === undefined && options.asOf === undefined;
   const cached = latest ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
   if (cached !== undefined && options.trustCache === true) return { type, id, version: cached.version, state: cached.state, fromCache: true };
-  if (latest && options.trustCache === true && options.assumeNew === true) return { type, id, version: 0, state: structuredClone(definition.initialState) as AggregateState, fromCache: true };
+  if (latest && options.trustCache === true && options.assumeNew === true) return { type, id, version: 0, state: structuredClone(definition.initialState), fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined = cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
     // A snapshot is only usable if the event it was taken at is not newer than asOf.
@@ -68,7 +68,7 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   const dataOnly = definition.foldsDataOnly && upcaster === identityUpcaster;
   const tail: readonly (StoredEvent | FoldEvent)[] = dataOnly ? await store.readStream(type, id, { ...range, dataOnly: true }) : await store.readStream(type, id, range);
   // Cached and snapshot states are shared: evolve never mutates its input, so no copy is needed.
-  const base: AggregateState = snapshot === undefined ? (structuredClone(definition.initialState) as AggregateState) : (snapshot.state as AggregateState);
+  const base: AggregateState = snapshot === undefined ? (structuredClone(definition.initialState)) : (snapshot.state as AggregateState);
   const state = evolveAll(definition, base, dataOnly ? tail : upcastAll(ctx, tail as readonly StoredEvent[]));
   const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
   if (latest && version > 0 && (cached === undefined || tail.length > 0)) ctx.stateCache?.set(type, id, definition.configHash, { version, state });

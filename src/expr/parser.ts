@@ -28,11 +28,13 @@ const MAX_DEPTH = 100;
 const MAX_TOKENS = 2000;
 const COMPARISONS: Record<string, BinaryOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
-class SyntaxFault {
+class SyntaxFault extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly span: Span,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 /** Parses one expression; `at` is where its first character is written. */

@@ -70,7 +70,10 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   // SSE connections are hijacked: fastify cannot wait for them, so end them before closing.
-  app.addHook('preClose', async () => closeLiveStreams(runtime));
+  app.addHook('preClose', (done) => {
+    closeLiveStreams(runtime);
+    done();
+  });
 
   // Every route registered from here on is in the OpenAPI document (routes without a doc too).
   const routes: RegisteredRoute[] = [];

@@ -34,7 +34,7 @@ interface StepRun {
 
 type Op = (out: EventData, run: StepRun) => void;
 
-const NO_FIELDS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_FIELDS: Record<string, unknown> = Object.freeze({});
 
 /** Compiles migration `key`; a transform that is neither a built-in nor an expression is a ConfigError. */
 export function compileStep(key: string, m: MigrationConfig): CompiledStep {

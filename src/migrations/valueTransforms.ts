@@ -54,7 +54,7 @@ export const toBoolean: ValueTransform = (v) => {
 };
 
 /** Arrays stay; null becomes []; any other value becomes a one-item array. */
-export const toArray: ValueTransform = (v) => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]);
+export const toArray: ValueTransform = (v) => (Array.isArray(v) ? (v as unknown[]) : v === null || v === undefined ? [] : [v]);
 
 /**
  * ISO-8601 text in UTC. Strings without a zone are read as UTC (never as the server's

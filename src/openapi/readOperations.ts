@@ -13,7 +13,6 @@ type Schema = Record<string, unknown>;
 export type RouteDoc = (model: AppConfig) => Record<string, Schema>;
 
 const obj = (properties: Record<string, Schema> = {}, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length > 0 ? { required } : {}) });
-const int = (description: string, extra: Schema = {}): Schema => ({ type: 'integer', description, ...extra });
 // Read-your-writes (issue 15): wait until the projection passed a position, 504 past `wait`.
 const fresh = [param('min_position', 'query', 'answer only once the projection passed this log position', { type: 'integer', minimum: 0 }), param('wait', 'query', 'how long to wait for min_position (ms); 504 PROJECTION_BEHIND past it', { type: 'integer', minimum: 0 })];
 const page = [param('limit', 'query', 'page size (1-1000, default 100)', { type: 'integer', minimum: 1, maximum: 1000 }), param('offset', 'query', 'rows to skip', { type: 'integer', minimum: 0 })];

@@ -135,6 +135,6 @@ export class ProjectionSystem {
 
   /** Waits for the rebuilds in flight (on shutdown). */
   async settle(): Promise<void> {
-    await Promise.all([...this.rebuilds.values()].map((s) => s.running?.catch(() => undefined)));
+    await Promise.all([...this.rebuilds.values()].map(async (s) => s.running?.catch(() => undefined)));
   }
 }

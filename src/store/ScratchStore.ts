@@ -48,7 +48,7 @@ export class ScratchStore {
   async fresh(): Promise<EventStore> {
     if (this.current !== undefined) await emptyTables(this.client, ScratchStore.tables);
     // closing a handed-out store must leave the shared database open
-    const shared: SqlClient = { ...this.client, close: async () => undefined };
+    const shared: SqlClient = { ...this.client, close: () => Promise.resolve() };
     this.current = new SqlEventStore(shared, ScratchStore.tables);
     return this.current;
   }

@@ -71,7 +71,10 @@ export class SqlEventStore implements EventStore {
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(toStoreError(new Error('Client was closed')));
+    if (this.closed) {
+      const closed = toStoreError(new Error('Client was closed')) as Error;
+      return Promise.reject(closed);
+    }
     if (request.events.length === 0) return Promise.resolve({ events: [] });
     return this.commits.submit(request);
   }

@@ -23,11 +23,11 @@ export interface PgClientOptions {
 }
 
 const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
     if (oid === INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 /** Names prepared statements by their text, so each is parsed once per connection. */
 const statementNames = new Map<string, string>();

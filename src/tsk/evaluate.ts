@@ -5,6 +5,7 @@
  * run reports everything.
  */
 import { error, note, type SourceLocation } from '../diagnostics.js';
+import { valueText } from '../util/valueText.js';
 import type { Path } from './document.js';
 import type { BinaryAst, EntryAst, TskFileAst, ValueAst } from './ast.js';
 import type { PathSourceMap } from './sourceMap.js';
@@ -308,8 +309,9 @@ export class Evaluator {
         this.context.diagnostics.push(error('TSK_EXPRESSION', 'cannot use + with an object or array', v.right.location));
         return null;
       }
-      const ls = `${l ?? ''}`;
-      const rs = `${r ?? ''}`;
+      // objects were refused above: what is left is a scalar or null
+      const ls = l === null || l === undefined ? '' : valueText(l);
+      const rs = r === null || r === undefined ? '' : valueText(r);
       if (ls.length + rs.length > MAX_LOAD_STRING) {
         this.context.diagnostics.push(error('TSK_EXPRESSION', `this + would build a string of ${(ls.length + rs.length).toLocaleString('en')} characters, over the load-time limit of ${MAX_LOAD_STRING.toLocaleString('en')}`, v.location));
         return null;

@@ -159,7 +159,10 @@ describe('a fleet on an HA PostgreSQL', () => {
     const clientBalances: Balances = {};
     for (const c of acked) {
       const row = (clientBalances[c.account] ??= { total: 0, deposits: 0 });
-      if (c.command === 'Deposit') (row.total += c.amount!), (row.deposits += 1);
+      if (c.command === 'Deposit') {
+        row.total += c.amount!;
+        row.deposits += 1;
+      }
     }
     expect(expectedBalances(log)).toEqual(sorted(clientBalances));
     const versions = new Map<string, number[]>();

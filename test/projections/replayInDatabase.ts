@@ -14,7 +14,6 @@ import { compileProjections, type CompiledProjection } from '../../src/projectio
 import { rebuildProjection, type RebuildResult } from '../../src/projections/rebuild/rebuildProjection.js';
 import type { EventStore, NewEvent } from '../../src/store/EventStore.js';
 import { quoteIdent } from '../../src/store/quoteIdent.js';
-import { modelOf } from './helpers.js';
 
 /** The app under test on `store` (a .tsk `event_store` block). */
 export const replayApp = (store: string) => `

@@ -69,8 +69,13 @@ if (external !== undefined && external.length > 0) {
         await mock.close();
         throw error;
       }
-      const close = delivery.close;
-      return { ...delivery, close: async () => (await close(), await mock.close()) };
+      return {
+        ...delivery,
+        close: async () => {
+          await delivery.close();
+          await mock.close();
+        },
+      };
     },
     { timeoutMs: 120_000 },
   );

@@ -55,7 +55,7 @@ describe('kafka message mapping', () => {
       event({ aggregate_id: 'b', version: 1 }),
     ];
     const grouped = topicMessages(events, prefixTopics('t.'));
-    expect(grouped.map((g) => [g.topic, g.messages.map((m) => `${m.key}:${m.headers!.version}`)])).toEqual([
+    expect(grouped.map((g) => [g.topic, g.messages.map((m) => `${String(m.key)}:${String(m.headers!.version)}`)])).toEqual([
       ['t.order', ['a:1', 'a:2', 'b:1']],
       ['t.user', ['u:1']],
     ]);

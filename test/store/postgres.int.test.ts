@@ -81,7 +81,7 @@ describe('postgresql only', () => {
     const [s1, s2] = await Promise.all([openEventStore(config(schema)), openEventStore(config(schema))]);
     try {
       const tries = Array.from({ length: 40 }, async (_, i) => {
-        const store = i % 2 === 0 ? s1! : s2!;
+        const store = i % 2 === 0 ? s1 : s2;
         for (;;) {
           const v = await store.streamVersion('hot', '1');
           try {
@@ -92,14 +92,14 @@ describe('postgresql only', () => {
         }
       });
       await Promise.all(tries);
-      const events = await s1!.readStream('hot', '1');
+      const events = await s1.readStream('hot', '1');
       expect(events.map((e) => e.version)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       expect(new Set(events.map((e) => (e.data as { i: number }).i)).size).toBe(40);
       // the global log is in commit order: positions grow with versions
       expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((a, b) => a - b));
     } finally {
-      await s1!.close();
-      await s2!.close();
+      await s1.close();
+      await s2.close();
     }
   });
 });

@@ -46,7 +46,7 @@ export function ProjectionRows({ name }: { name: string }) {
             {rows.map((r) => (
               <tr>
                 {columns.map((c) => (
-                  <td>{typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : String(r[c] ?? '')}</td>
+                  <td>{typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : String((r[c] as string | number | boolean | null | undefined) ?? '')}</td>
                 ))}
               </tr>
             ))}

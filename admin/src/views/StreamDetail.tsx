@@ -4,7 +4,7 @@
  * two versions; and the events related to one through correlation and causation ids.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { aggregatePath, api, withQuery } from '../api.js';
+import { aggregatePath, withQuery } from '../api.js';
 import { diffJson } from '../diff.js';
 import { ErrorBox, Json, Panel, useApi } from '../ui.js';
 import { EventList, type EventJson } from './EventList.js';

@@ -5,14 +5,15 @@
  */
 import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
+import { valueText } from '../../util/valueText.js';
 import type { CanonicalTree } from './CanonicalTree.js';
 
 const RULE_HINTS: Record<string, (v: unknown) => string> = {
-  minimum_order_amount: (v) => `require = [{ when = "total >= ${v}", message = "the order total must be at least ${v}" }]`,
-  max_items_per_order: (v) => `require = [{ when = "LENGTH(items) < ${v}", message = "an order holds at most ${v} items" }]`,
-  age_validation: (v) => `require = [{ when = "input.age >= ${String(v).replace(/\D/g, '') || 18}", message = "must be ${v}" }]`,
+  minimum_order_amount: (v) => `require = [{ when = "total >= ${valueText(v)}", message = "the order total must be at least ${valueText(v)}" }]`,
+  max_items_per_order: (v) => `require = [{ when = "LENGTH(items) < ${valueText(v)}", message = "an order holds at most ${valueText(v)} items" }]`,
+  age_validation: (v) => `require = [{ when = "input.age >= ${valueText(v).replace(/\D/g, '') || 18}", message = "must be ${valueText(v)}" }]`,
   status_transitions: (v) =>
-    `status_field = "status" and valid_status_transitions = { ${Array.isArray(v) && v.length > 1 ? `"${v[0]}" = ["${v[1]}"], …` : '"old" = ["new"]'} }`,
+    `status_field = "status" and valid_status_transitions = { ${Array.isArray(v) && v.length > 1 ? `"${valueText(v[0])}" = ["${valueText(v[1])}"], …` : '"old" = ["new"]'} }`,
 };
 
 /** Puts one aggregate written at `from` into `aggregates.<name>`, rewriting the seed vocabulary. */

@@ -39,7 +39,7 @@ function entries<S extends z.ZodType>(schema: S, block: unknown): Record<string,
  * does not hide that the same saga names an undeclared command. Undefined when nothing is left.
  */
 function validPart<S extends z.ZodType>(schema: S, entry: unknown): z.infer<S> | undefined {
-  let value = structuredClone(entry);
+  const value = structuredClone(entry);
   for (let round = 0; round < 8; round++) {
     const r = schema.safeParse(value);
     if (r.success) return r.data;

@@ -45,7 +45,7 @@ export const commandSchema = z
     creates: c.creates,
     input: c.input,
     require: c.require,
-    emit: c.emits !== undefined ? [{ type: c.emits } as EmitSpec] : Array.isArray(c.emit) ? c.emit : c.emit ? [c.emit] : [],
+    emit: c.emits !== undefined ? [{ type: c.emits }] : Array.isArray(c.emit) ? c.emit : c.emit ? [c.emit] : [],
     description: c.description,
   }));
 

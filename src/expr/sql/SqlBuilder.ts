@@ -27,6 +27,7 @@ const TAG_TYPES: Record<string, FragType> = { f: 'float8', t: 'text', b: 'boolea
 // Placeholders are marked while building and numbered at the end, so a sub-fragment that an
 // operator drops (a NULL for mismatched kinds) leaves no unused parameter behind.
 const MARK = '\u0001';
+// eslint-disable-next-line no-control-regex -- the mark is a control character so no SQL text can contain it
 const MARKS = /\u0001(\d+)\u0001/g;
 
 export class SqlBuilder {

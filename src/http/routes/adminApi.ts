@@ -66,7 +66,7 @@ export function registerAdminApiRoutes(app: FastifyInstance, runtime: Runtime): 
     return { projection: projection.name, rows: await countRows(store, store.tables.schema, projection.tables.main.name) };
   });
 
-  app.get('/admin/api/config', async () => ({
+  app.get('/admin/api/config', () => ({
     model: redactModel(runtime.model, runtime.secrets),
     ddl: redact(projectionDdl(runtime.model), runtime.secrets),
     diagnostics: redact(runtime.diagnostics, runtime.secrets),

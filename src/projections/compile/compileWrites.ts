@@ -165,7 +165,7 @@ const conversions = new WeakMap<CompiledField, Map<string, string>>();
 /** toColumnType of a field's fragment, computed once per fragment text. */
 function converted(f: CompiledField, sql: string, type: SqlType): string {
   let byText = conversions.get(f);
-  if (byText === undefined) conversions.set(f, (byText = new Map()));
+  if (byText === undefined) conversions.set(f, (byText = new Map<string, string>()));
   const key = `${type}:${sql}`;
   let out = byText.get(key);
   if (out === undefined) {

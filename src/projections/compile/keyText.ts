@@ -4,6 +4,7 @@
  * an INSERT … ON CONFLICT DO UPDATE that reaches one row twice).
  */
 import { columnClass } from '../../expr/index.js';
+import { valueText } from '../../util/valueText.js';
 
 /** The text of `value` stored into a column of type `type`; undefined for null (no row key). */
 export function keyText(value: unknown, type: string): string | undefined {
@@ -25,6 +26,6 @@ export function keyText(value: unknown, type: string): string | undefined {
     case 'other':
       return typeof value === 'string' ? value.toLowerCase() : JSON.stringify(value);
     default:
-      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+      return valueText(value);
   }
 }

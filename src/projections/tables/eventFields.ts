@@ -22,7 +22,7 @@ export function eventFields(model: EventModel): EventFields {
   const out = new Map<string, Map<string, string | undefined>>();
   const add = (type: string, field: string, sqlType: string | undefined) => {
     let fields = out.get(type);
-    if (fields === undefined) out.set(type, (fields = new Map()));
+    if (fields === undefined) out.set(type, (fields = new Map<string, string | undefined>()));
     fields.set(field, fields.has(field) ? mergeTypes(fields.get(field), sqlType) : sqlType);
   };
   const declared = new Set<string>();

@@ -27,7 +27,8 @@ const ROOT_TYPES: Record<string, string> = {
   event_version: 'bigint',
 };
 
-const CALL_TYPES: Record<string, string | 'first'> = {
+/** The SQL type of a call's result, or 'first': the type of its first argument. */
+const CALL_TYPES: Record<string, string> = {
   COALESCE: 'first',
   GREATEST: 'first',
   LEAST: 'first',

@@ -4,6 +4,7 @@
  * first use and again after it is lost (a broker restart), so the relay simply retries.
  */
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { valueText } from '../../util/valueText.js';
 import type { Logger } from 'pino';
 import type { EventJson } from '../../engine/toEventJson.js';
 import { DeliveryError } from '../DeliveryError.js';
@@ -68,7 +69,7 @@ export class RabbitPublisher implements Publisher {
   private publish(channel: ConfirmChannel, event: EventJson): Promise<Error | null> {
     const { routingKey, content, options } = rabbitMessage(event);
     return new Promise((resolve) => {
-      const done = (err: unknown) => resolve(err === null || err === undefined ? null : err instanceof Error ? err : new Error(String(err)));
+      const done = (err: unknown) => resolve(err === null || err === undefined ? null : err instanceof Error ? err : new Error(valueText(err)));
       try {
         // A false return only means the socket buffer is full; amqplib still sends it, and a
         // relay batch is bounded, so there is no need to wait for 'drain'.

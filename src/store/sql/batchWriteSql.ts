@@ -38,7 +38,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
   const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}`;
   let byParts = cache.get(t);
-  if (byParts === undefined) cache.set(t, (byParts = new Map()));
+  if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
   if (sql === undefined) byParts.set(key, (sql = build(t, parts)));
   return sql;

@@ -1,5 +1,6 @@
 /** `@env(NAME [, default])` and `@env.secure(NAME [, default])`. */
 import { error, warning } from '../../diagnostics.js';
+import { valueText } from '../../util/valueText.js';
 import type { OperatorCall } from './context.js';
 
 /** The variable's value (a string), else the default (type kept), else null plus a diagnostic. */
@@ -21,8 +22,8 @@ export function envOperator(call: OperatorCall): unknown {
     context.diagnostics.push(make('TSK_ENV_NOT_SET', `${name} is not set`, location));
     value = null;
   }
-  if (call.name === 'env.secure' && value !== null && value !== undefined && String(value) !== '') {
-    context.secrets.add(String(value));
+  if (call.name === 'env.secure' && value !== null && value !== undefined && valueText(value) !== '') {
+    context.secrets.add(valueText(value));
   }
   return value;
 }

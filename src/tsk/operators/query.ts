@@ -30,7 +30,7 @@ export async function resolveQueries(tree: unknown, context: LoadContext): Promi
   const visit = async (node: unknown): Promise<void> => {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
-        const v = node[i];
+        const v: unknown = node[i];
         if (v instanceof DeferredQuery) node[i] = await runOne(v);
         else await visit(v);
       }

@@ -132,7 +132,7 @@ export function requestsOf(model: AppConfig, known: KnownIds): fc.Arbitrary<Fuzz
       // a body is JSON unless a content-type was drawn; without a body no content-type is sent
       if (r.body === undefined) delete out['content-type'];
       else out['content-type'] ??= 'application/json';
-      return { ...r, headers: { ...out, ...r.headers }, auth } as FuzzRequest & { auth: string };
+      return { ...r, headers: { ...out, ...r.headers }, auth };
     })
     .map(({ auth, ...r }) => ({ ...r, headers: { ...r.headers, ...(auth === 'none' ? {} : { authorization: auth === 'good' ? 'Bearer fuzz-token' : auth === 'wrong' ? 'Bearer nope' : 'Basic Zm9vOmJhcg==' }) } }));
 }
