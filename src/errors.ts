@@ -18,6 +18,7 @@ export const ERROR_CATALOG = {
   TSK_EXPRESSION: { status: 500, description: 'A load-time value expression (`$a + 1`) cannot be evaluated.' },
   TSK_SECTION_ENDED: { status: 500, description: 'A note: a block statement (`name { … }`) at the start of a line ended the `[section]` above it.' },
   TSK_COMMENT_IN_VALUE: { status: 500, description: 'A note: a `#` ended an unquoted value (a URL fragment needs quotes).' },
+  TSK_FORMAT: { status: 500, description: '`tusk-es fmt` could not lay the file out without changing how it reads, so it left it as is (a bug to report).' },
   // config model
   CONFIG_INVALID: { status: 500, description: 'A config value has the wrong type or form.' },
   CONFIG_UNKNOWN_KEY: { status: 500, description: 'A key inside a known block that tusk-es does not know.' },

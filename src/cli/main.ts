@@ -10,6 +10,7 @@ import { rebuildCommand } from './rebuild.js';
 import { openapiCommand } from './openapi.js';
 import { schemaCommand } from './schema.js';
 import { testCommand, type TestOptions } from './test.js';
+import { fmtCommand, type FmtOptions } from './fmt.js';
 
 /** Collects a repeatable option (`--allow-root A --allow-root B`). */
 function collect(value: string, previous: string[]): string[] {
@@ -67,6 +68,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
     .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
     .action(async (files: string[], opts: TestOptions) => setExit(await testCommand(files, opts)));
+
+  program
+    .command('fmt')
+    .description('rewrite .tsk files in the canonical layout (folders: their *.tsk files); --check lists the files that would change and exits 1')
+    .argument('<files...>', '.tsk files or folders')
+    .option('--check', 'change nothing; list the files not in the canonical layout and exit 1 if there are any', false)
+    .action((files: string[], opts: FmtOptions) => setExit(fmtCommand(files, opts)));
 
   program
     .command('openapi')

@@ -1,41 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { loadTskText, parseTsk } from '../../src/tsk/index.js';
 import { generateLargeTsk } from '../support/largeTsk.js';
-
-const dir = join(import.meta.dirname, '../fixtures/seeds');
-const seeds = readdirSync(dir).filter((f) => f.endsWith('.tsk')).map((f) => readFileSync(join(dir, f), 'utf8'));
+import { anyText } from './corpus.js';
 
 // A hang detector, not a performance assertion: a single parse of a small input taking this
 // long means the lexer or the recovery loops.
 const HANG_MS = 2000;
-
-const pieces = ['{', '}', '[', ']', '(', ')', '"', "'", '"""', '=', ':', ',', ';', '\n', '#', '//', '@env(', '@go(', '$x', '>', '<', '?', '+', '==', 'key', ' ', '\\', '-1', '1.5'];
-
-/** A seed with random edits: delete, insert, or duplicate a span of characters. */
-const mutatedSeed = fc
-  .record({
-    seed: fc.constantFrom(...seeds),
-    edits: fc.array(fc.record({ at: fc.nat(), len: fc.nat({ max: 12 }), kind: fc.constantFrom('delete', 'insert', 'duplicate'), piece: fc.constantFrom(...pieces) }), { minLength: 1, maxLength: 6 }),
-  })
-  .map(({ seed, edits }) => {
-    let text = seed;
-    for (const e of edits) {
-      const at = e.at % (text.length + 1);
-      if (e.kind === 'delete') text = text.slice(0, at) + text.slice(at + e.len);
-      else if (e.kind === 'insert') text = text.slice(0, at) + e.piece + text.slice(at);
-      else text = text.slice(0, at) + text.slice(at, at + e.len) + text.slice(at);
-    }
-    return text;
-  });
-
-const tokenSoup = fc.array(fc.constantFrom(...pieces), { maxLength: 80 }).map((a) => a.join(''));
-// deep nesting, to catch stack overflows in the recursive parser and evaluator
-const deepNesting = fc.record({ n: fc.nat({ max: 3000 }), open: fc.constantFrom('[', '{ a = ', '(', '1 ? ', '1 + ', '@env(') }).map(({ n, open }) => `x = ${open.repeat(n)}`);
-const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), tokenSoup, mutatedSeed, deepNesting);
 
 function assertLocated(diags: readonly Diagnostic[]): void {
   for (const d of diags) {
