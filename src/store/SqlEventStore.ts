@@ -67,7 +67,7 @@ export class SqlEventStore implements EventStore {
   ) {
     this.kind = client.kind;
     this.signal = new AppendSignal(client, tables);
-    this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
+    this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1, client.kind === 'embedded');
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

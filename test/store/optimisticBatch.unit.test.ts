@@ -10,6 +10,7 @@ import { runMigrations } from '../../src/store/migrations/runMigrations.js';
 import { createPgliteClient } from '../../src/store/pgliteClient.js';
 import type { SqlClient } from '../../src/store/SqlClient.js';
 import { SqlEventStore } from '../../src/store/SqlEventStore.js';
+import { batchWriteSql } from '../../src/store/sql/batchWriteSql.js';
 import { storeTables } from '../../src/store/tables.js';
 import { newEvent } from './contract.js';
 
@@ -98,5 +99,42 @@ describe('optimistic batches with unique values and keys', () => {
     expect(codes).toEqual(['ok', 'UNIQUE_VIOLATION', 'IDEMPOTENCY_CONFLICT', 'ok', 'ok', 'UNIQUE_VIOLATION']);
     expect(await holders()).toEqual(['a@x=a', 'd@x=d', 'same@x=e', 'taken@x=u0']);
     for (const id of ['b', 'c', 'f']) expect(await store.streamVersion('user', id)).toBe(0);
+  });
+
+  it('creating appends that each release the initial state\'s value share one statement', async () => {
+    // What every CreateUser sends: the initial state's email "" is released, the new one claimed.
+    store.addAppendHook(async () => undefined);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(user(`u${i}`, `${i}@x`, 'no_stream', ''))));
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    expect(writes()).toHaveLength(batches.length);
+    expect(await holders()).toEqual(Array.from({ length: 8 }, (_, i) => `${i}@x=u${i}`));
+  });
+
+  it('appends arriving in separate turns of the event loop (HTTP requests) share a batch', async () => {
+    // PGlite never waits on I/O: a writer started at once would commit before the next
+    // request is read, and every batch would hold one append.
+    store.addAppendHook(async () => undefined);
+    const appends = Array.from({ length: 8 }, (_, i) => new Promise((resolve, reject) => setImmediate(() => store.append(user(`u${i}`, `${i}@x`)).then(resolve, reject))));
+    await Promise.all(appends);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+  });
+
+  it('the batch statement finds held values and used keys by their index, not by a scan', async () => {
+    await store.query(`INSERT INTO uniques (stream_type, field, value, digest, stream_id)
+      SELECT 'user', 'email', g || '@x', sha256(convert_to(g || '@x', 'UTF8')), 'u' || g FROM generate_series(1, 5000) g`);
+    await store.query(`INSERT INTO idempotency (key, fingerprint, stream_type, stream_id, positions)
+      SELECT 'k' || g, 'f', 'user', 'u' || g, '{}' FROM generate_series(1, 5000) g`);
+    const sql = batchWriteSql(storeTables('public', ''), { keys: true, snapshots: false, guard: false, claims: true, releases: true, keysGuard: true });
+    const params = [
+      JSON.stringify([{ n: 0, id: '00000000-0000-4000-8000-000000000001', st: 'user', si: 'n1', v: 1, ty: 'T', ev: 1, d: {}, m: {}, ts: new Date().toISOString() }]),
+      JSON.stringify([{ k: 'new', f: 'f', st: 'user', si: 'n1', ids: ['00000000-0000-4000-8000-000000000001'] }]),
+      JSON.stringify([{ st: 'user', f: 'email', v: 'new@x', si: 'n1' }]),
+      JSON.stringify([{ st: 'user', f: 'email', v: '', si: 'n1' }]),
+    ];
+    const plan = (await store.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toContain('uniques_pkey');
+    expect(plan).toContain('idempotency_pkey');
+    expect(plan).not.toMatch(/Seq Scan on (uniques|idempotency)/);
   });
 });

@@ -14,7 +14,7 @@
  */
 import { ConflictError, type TuskError } from '../../errors.js';
 import type { AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
-import { UNIQUE_DIGEST, UNIQUE_MATCH } from './uniqueSql.js';
+import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
 import { streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
 
 /** What happened to one request of the batch. */
@@ -69,18 +69,29 @@ function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions
   const bases = new Map<string, StreamBase>();
   const versions = new Map<string, number>();
   const accepted: AcceptedAppend[] = [];
-  const touched = new Set<string>();
-  /** False when a unique value or key was touched by an earlier request of the batch. */
-  const once = (key: string): boolean => {
-    if (touched.has(key)) return false;
-    touched.add(key);
-    return true;
-  };
+  const claimed = new Set<string>();
+  const released = new Set<string>();
+  const keys = new Set<string>();
   for (const [index, request] of requests.entries()) {
     const { expectedVersion, streamType: st, streamId: si } = request;
     if (expectedVersion === 'any') return undefined;
-    for (const u of [...(request.unique?.claim ?? []), ...(request.unique?.release ?? [])]) if (!once(`u\u0000${uniqueKey(st, u.field, u.value)}`)) return undefined;
-    if (request.idempotencyKey !== undefined && !once(`k\u0000${request.idempotencyKey}`)) return undefined;
+    // A value claimed twice, or claimed and released, needs the requests' order (appendChecked).
+    // Releases alone commute: only the holder's removes the value. Every CreateUser of a
+    // batch releases the initial state's "" (uniqueChanges), so they must not split it.
+    for (const u of request.unique?.claim ?? []) {
+      const k = uniqueKey(st, u.field, u.value);
+      if (claimed.has(k) || released.has(k)) return undefined;
+      claimed.add(k);
+    }
+    for (const u of request.unique?.release ?? []) {
+      const k = uniqueKey(st, u.field, u.value);
+      if (claimed.has(k)) return undefined;
+      released.add(k);
+    }
+    if (request.idempotencyKey !== undefined) {
+      if (keys.has(request.idempotencyKey)) return undefined;
+      keys.add(request.idempotencyKey);
+    }
     const expected = expectedVersion === 'no_stream' ? 0 : expectedVersion;
     const key = streamKey(st, si);
     const at = versions.get(key);
@@ -227,8 +238,8 @@ async function readUniqueHolders(tx: SqlExecutor, t: StoreTables, requests: read
   const claims = requests.flatMap((r) => [...(r.unique?.claim ?? []), ...(r.unique?.release ?? [])].map((c) => [r.streamType, c.field, c.value] as const));
   if (claims.length === 0) return new Map();
   const { rows } = await tx.query<{ stream_type: string; field: string; value: string; stream_id: string }>(
-    `SELECT u.stream_type, u.field, u.value, u.stream_id FROM ${t.uniques} u
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v) ON ${UNIQUE_MATCH}`,
+    `SELECT * FROM (SELECT k.t AS stream_type, k.f AS field, k.v AS value, ${uniqueLookup(t.uniques, 'stream_id', 'k.t', 'k.f', 'k.v')} AS stream_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)) AS h WHERE h.stream_id IS NOT NULL`,
     [claims.map((c) => c[0]), claims.map((c) => c[1]), claims.map((c) => c[2])],
   );
   return new Map(rows.map((r) => [uniqueKey(r.stream_type, r.field, r.value), r.stream_id]));
@@ -244,8 +255,7 @@ async function readIdempotencyKeys(tx: SqlExecutor, t: StoreTables, requests: re
 /** Applies the net change of unique values: every touched value is removed, then the new holders inserted. */
 async function writeUniques(tx: SqlExecutor, t: StoreTables, touched: readonly { type: string; field: string; value: string; owner: string | null }[]): Promise<void> {
   await tx.query(
-    `DELETE FROM ${t.uniques} u USING unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)
-     WHERE ${UNIQUE_MATCH}`,
+    deleteUniques(t.uniques, 'unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)', 'k.t', 'k.f', 'k.v'),
     [touched.map((u) => u.type), touched.map((u) => u.field), touched.map((u) => u.value)],
   );
   const held = touched.filter((u) => u.owner !== null);

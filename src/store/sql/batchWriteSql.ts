@@ -5,7 +5,7 @@
  * (bench `embedded_64`), and a smaller plan also executes faster on PostgreSQL.
  */
 import type { StoreTables } from '../EventStore.js';
-import { UNIQUE_DIGEST } from './uniqueSql.js';
+import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
 
 /** What the batch has besides events and stream versions. */
 export interface BatchParts {
@@ -72,11 +72,11 @@ function build(t: StoreTables, parts: BatchParts): string {
     }
     if (parts.claims) {
       checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
-       WHERE EXISTS (SELECT 1 FROM ${t.uniques} u WHERE u.stream_type = x.st AND u.field = x.f AND u.digest = ${UNIQUE_DIGEST('x.v')})`);
+       WHERE ${uniqueLookup(t.uniques, 'stream_id', 'x.st', 'x.f', 'x.v')} IS NOT NULL`);
     }
     if (parts.keysGuard) {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
-       WHERE EXISTS (SELECT 1 FROM ${t.idempotency} i WHERE i.key = x.k)`);
+       WHERE (SELECT true FROM ${t.idempotency} i WHERE i.key = x.k LIMIT 1)`);
     }
     ctes.push(`stale AS MATERIALIZED (SELECT 1 FROM (${checks.join('\n       UNION ALL ')}) AS c LIMIT 1)`);
   }
@@ -117,10 +117,8 @@ function build(t: StoreTables, parts: BatchParts): string {
   }
   if (parts.releases) {
     // A value is released only by the stream that holds it (as appendChecked does).
-    ctes.push(`ur AS (
-       DELETE FROM ${t.uniques} u USING json_to_recordset($${releasesParam}::json) AS x(st text, f text, v text, si text) ${locked}
-       WHERE u.stream_type = x.st AND u.field = x.f AND u.digest = ${UNIQUE_DIGEST('x.v')} AND u.value = x.v AND u.stream_id = x.si ${guarded ? 'AND NOT EXISTS (SELECT 1 FROM stale)' : ''}
-     )`);
+    const source = `json_to_recordset($${releasesParam}::json) AS x(st text, f text, v text, si text) ${locked}`;
+    ctes.push(`ur AS (${deleteUniques(t.uniques, source, 'x.st', 'x.f', 'x.v', 'x.si', guarded ? ' AND NOT EXISTS (SELECT 1 FROM stale)' : '')})`);
   }
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
   return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written FROM ev`;

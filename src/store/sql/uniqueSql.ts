@@ -7,5 +7,23 @@
 /** The SQL digest of the text expression `value`. */
 export const UNIQUE_DIGEST = (value: string): string => `sha256(convert_to(${value}, 'UTF8'))`;
 
-/** Matches row `u` of the uniques table with `k(t, f, v)`: (stream type, field, value). */
-export const UNIQUE_MATCH = `u.stream_type = k.t AND u.field = k.f AND u.digest = ${UNIQUE_DIGEST('k.v')} AND u.value = k.v`;
+/**
+ * `column` of the row of `uniques` holding value `v` of field `f` of stream type `t` (SQL
+ * expressions), or NULL: a correlated scalar subquery, one primary-key lookup per value.
+ * Never a join or EXISTS over the batch's values: PostgreSQL estimates a JSON or unnest
+ * source at 100 rows and hashes them against a sequential scan of the whole table until it
+ * holds tens of thousands of values, a cost that grew with every user (issue 21; a scalar
+ * subquery is not flattened into a join). `owner`: match only the stream holding it.
+ */
+export function uniqueLookup(uniques: string, column: string, t: string, f: string, v: string, owner?: string): string {
+  const held = owner === undefined ? '' : ` AND u.stream_id = ${owner}`;
+  return `(SELECT u.${column} FROM ${uniques} u WHERE u.stream_type = ${t} AND u.field = ${f} AND u.digest = ${UNIQUE_DIGEST(v)} AND u.value = ${v}${held} LIMIT 1)`;
+}
+
+/**
+ * Deletes the rows `uniqueLookup` finds for each row of `source` (a FROM clause naming t, f, v
+ * and, with `owner`, the holder): by their ctid, a TID scan, for the reason given there.
+ */
+export function deleteUniques(uniques: string, source: string, t: string, f: string, v: string, owner?: string, filter = ''): string {
+  return `DELETE FROM ${uniques} WHERE ctid = ANY (ARRAY(SELECT ${uniqueLookup(uniques, 'ctid', t, f, v, owner)} FROM ${source}))${filter}`;
+}
