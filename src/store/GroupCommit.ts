@@ -33,15 +33,7 @@ export class GroupCommit {
     private readonly write: BatchWriter,
     private readonly maxBatch: number,
     private readonly maxConcurrent: number,
-    /**
-     * Start an idle queue's writer only after the current I/O callbacks (setImmediate). For a
-     * database in this process (PGlite): its queries never wait on I/O, so a writer started
-     * at once commits before the event loop reads the next request, and every batch holds one
-     * append however many clients wait (issue 21: 16 HTTP clients, batches of 1).
-     */
-    private readonly deferStart = false,
   ) {}
-  private deferred = false;
 
   /** Queues an append; resolves after its batch committed. */
   submit(request: AppendRequest): Promise<AppendResult> {
@@ -58,21 +50,6 @@ export class GroupCommit {
   }
 
   private pump(): void {
-    if (this.deferStart && this.active === 0) {
-      // See `deferStart`: the first writer starts once this turn's I/O callbacks have queued.
-      if (!this.deferred) {
-        this.deferred = true;
-        setImmediate(() => {
-          this.deferred = false;
-          this.startWriters();
-        });
-      }
-      return;
-    }
-    this.startWriters();
-  }
-
-  private startWriters(): void {
     // No writer is started for appends that a writer still waiting for the lock will take.
     while (this.active < this.maxConcurrent && this.queue.length > this.waiting * this.maxBatch) this.startWriter();
   }

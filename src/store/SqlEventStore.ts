@@ -32,6 +32,14 @@ import { streamVersion } from './sql/streamVersion.js';
 import { storeCall, toStoreError } from './storeErrors.js';
 import { StreamVersions } from './StreamVersions.js';
 
+/**
+ * Resolves after the event loop's current I/O callbacks (setImmediate). PGlite runs in this
+ * process and never waits on I/O: a batch taken at once commits before the loop reads the
+ * next HTTP request, so every batch held one command however many clients waited (issue 21:
+ * 16 clients, batches of 1). Taking it one turn later gathers what this turn's requests append.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Tuning of the append path. */
 export interface SqlEventStoreOptions {
   /** Most appends written in one transaction. */
@@ -67,7 +75,7 @@ export class SqlEventStore implements EventStore {
   ) {
     this.kind = client.kind;
     this.signal = new AppendSignal(client, tables);
-    this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1, client.kind === 'embedded');
+    this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -86,6 +94,7 @@ export class SqlEventStore implements EventStore {
    */
   private async writeBatch(take: () => readonly Pending[]): Promise<void> {
     if (this.hooks.length > 0) return this.writeInTransaction(take);
+    if (this.kind === 'embedded') await nextTurn();
     const batch = take();
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[] | undefined;
@@ -119,6 +128,8 @@ export class SqlEventStore implements EventStore {
       const prelude = this.kind === 'postgresql' ? lockAppendsStatement(await this.lockNumber()) : undefined;
       const outcomes = await this.client.transaction(
         async (tx) => {
+          // Holding PGlite's transaction, so a chain of other transactions cannot starve it.
+          if (this.kind === 'embedded' && optimistic) await nextTurn();
           batch = take();
           // In a transaction a refused write would abort the batch: only the embedded store's
           // versions (which no other process can change) may stand in for the SQL check there.
