@@ -114,7 +114,7 @@ describe('optimistic batches with unique values and keys', () => {
     // PGlite never waits on I/O: a writer started at once would commit before the next
     // request is read, and every batch would hold one append.
     store.addAppendHook(async () => undefined);
-    const appends = Array.from({ length: 8 }, (_, i) => new Promise((resolve, reject) => setImmediate(() => store.append(user(`u${i}`, `${i}@x`)).then(resolve, reject))));
+    const appends = Array.from({ length: 8 }, (_, i) => new Promise((resolve, reject) => setImmediate(() => void store.append(user(`u${i}`, `${i}@x`)).then(resolve, reject))));
     await Promise.all(appends);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(8);
     expect(Math.max(...batches)).toBeGreaterThan(1);
