@@ -26,8 +26,11 @@ export async function writeSagaIndex(tx: SqlExecutor, t: StoreTables, rows: read
     await tx.query(
       `UPDATE ${table} AS s SET status = COALESCE(x.status, s.status), next_due_at = x.next_due_at, version = x.version, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, next_due_at timestamptz, version integer)
-       WHERE s.id = x.id`,
-      [JSON.stringify(known)],
+       WHERE s.id = x.id AND s.id = ANY($2::text[])`,
+      // The ids again as an array: PostgreSQL estimates the JSON rows at 100 and, until the
+      // table holds tens of thousands of instances, joins them by hashing a scan of the whole
+      // table, a cost that grew with every order (issue 21's soak); `= ANY` reads the primary key.
+      [JSON.stringify(known), known.map((r) => r.id)],
     );
   }
 }
