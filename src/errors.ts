@@ -27,6 +27,7 @@ export const ERROR_CATALOG = {
   CONFIG_USER_CODE: { status: 500, description: 'A config names user code (a handler class or method) that tusk-es cannot run.' },
   CONFIG_IGNORED: { status: 500, description: 'A config key that is accepted but has no effect in tusk-es (a warning).' },
   CONFIG_SAGA_START: { status: 500, description: 'A saga reads a root that is null when it is started over HTTP instead of by its event (a warning).' },
+  CONFIG_PERSONAL_DATA: { status: 500, description: 'Personal data is declared without `event_store.encryption_key`, or a projection column, publisher or saga input copies a personal field without declaring it (`personal = true`).' },
   CONFIG_MIGRATION_CHAIN: { status: 500, description: 'Event migrations have a gap, a loop or an unknown transform.' },
   // expressions
   EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },
@@ -53,6 +54,7 @@ export const ERROR_CATALOG = {
   UNKNOWN_PROJECTION: { status: 404, description: 'The projection is not declared.' },
   ROW_NOT_FOUND: { status: 404, description: 'The projection has no row with that key.' },
   UNKNOWN_SAGA: { status: 404, description: 'The saga, or the saga instance, does not exist.' },
+  SUBJECT_NOT_FOUND: { status: 404, description: 'No personal data was ever stored for that subject (`DELETE /subjects/{id}`).' },
   DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No dead letter has that id (it may have been retried already).' },
   STREAM_EXISTS: { status: 409, description: 'A `creates` command was sent to a stream that already exists.' },
   VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
@@ -64,12 +66,14 @@ export const ERROR_CATALOG = {
   EVENT_TOO_LARGE: { status: 413, description: "An event's data is larger than `limits.event_data`; nothing was written." },
   STATE_TOO_LARGE: { status: 422, description: "The command would make the aggregate's state larger than `limits.state`; nothing was written." },
   STRING_TOO_LONG: { status: 422, description: 'An expression would produce a string longer than `limits.string_length`.' },
+  SUBJECT_MISSING: { status: 422, description: "An event carries personal fields but its `personal_data.subject` expression gives null; nothing was written." },
   RULE_VIOLATION: { status: 422, description: 'A `require` rule of the command does not hold.' },
   INVALID_TRANSITION: { status: 422, description: 'The status change is not in `valid_status_transitions`.' },
   PROJECTION_FAILED: { status: 422, description: "An inline projection cannot apply the command's events (a value its table refuses); nothing was written." },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
   PROJECTION_BEHIND: { status: 504, description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.' },
   PUBLISH_FAILED: { status: 502, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
+  ENCRYPTION_KEY_WRONG: { status: 500, description: '`event_store.encryption_key` is not the master key the stored subject keys were wrapped with.' },
   INTERNAL: { status: 500, description: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -5,6 +5,8 @@
 import type { CacheConfig } from '../config/schema/cache.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
+import type { StateCache } from '../engine/StateCache.js';
+import { personalDataOf } from '../personalData/withPersonalData.js';
 import { CacheMetrics } from './CacheMetrics.js';
 import { readStoreIdentity } from './readStoreIdentity.js';
 import type { RedisStateCache } from './RedisStateCache.js';
@@ -24,13 +26,25 @@ export async function createStateCache(runtime: Runtime, config: CacheConfig): P
   });
 }
 
+/** `cache` for every aggregate type but those `skip` names. */
+function withoutTypes(cache: StateCache, skip: (type: string) => boolean): StateCache {
+  return {
+    get: (type, id, hash) => (skip(type) ? Promise.resolve(undefined) : cache.get(type, id, hash)),
+    set: (type, id, hash, value) => {
+      if (!skip(type)) cache.set(type, id, hash, value);
+    },
+  };
+}
+
 export const cacheFeature: Feature = {
   name: 'cache',
   async install(runtime) {
     const config = runtime.model.cache;
     if (config === undefined || !config.enabled) return;
     const cache = await createStateCache(runtime, config);
-    runtime.engine.stateCache = cache;
+    // Redis keeps what it holds in plaintext (and on disk): states derived from personal fields stay out of it
+    const personal = personalDataOf(runtime.store)?.rules;
+    runtime.engine.stateCache = personal === undefined ? cache : withoutTypes(cache, (type) => personal.coversStream(type));
     await runtime.addService({
       name: 'cache',
       start: () => cache.connect(),

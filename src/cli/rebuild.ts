@@ -13,6 +13,7 @@ import type { RebuildProgress } from '../projections/rebuild/RebuildProgress.js'
 import { progressBar, progressLine, resultLine } from '../projections/rebuild/progressText.js';
 import { loadApp } from '../runtime/loadApp.js';
 import { openEventStore } from '../store/index.js';
+import { withPersonalData } from '../personalData/withPersonalData.js';
 import type { EventStore } from '../store/EventStore.js';
 import { redact } from '../tsk/redact.js';
 import { stderrColor } from './print.js';
@@ -48,7 +49,7 @@ export async function rebuildCommand(file: string, names: string[]): Promise<num
 
   let store: EventStore;
   try {
-    store = await openEventStore(model.event_store);
+    store = withPersonalData(await openEventStore(model.event_store), model);
   } catch (err) {
     process.stderr.write(`tusk-es rebuild: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
     return 1;

@@ -32,6 +32,10 @@ export class MemoryStateCache implements StateCache {
     this.entries.set(key, { hash: configHash, value: Object.freeze({ version: value.version, state: deepFreeze(structuredClone(value.state)) }) });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
+
+  delete(type: string, id: string): void {
+    this.entries.delete(`${type}\u0000${id}`);
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -17,4 +17,6 @@ export interface StateCache {
   get(type: string, id: string, configHash: string): Promise<CachedState | undefined>;
   /** Remembers a state after a commit or a load; fire and forget. */
   set(type: string, id: string, configHash: string, value: CachedState): void;
+  /** Drops an aggregate's cached states (its personal data was forgotten). */
+  delete?(type: string, id: string): void;
 }

@@ -128,6 +128,31 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       post: op(m, 'deliver a dead letter again', { '200': jsonResponse('the outcome of the retry', { type: 'object' }) }, ['DEAD_LETTER_NOT_FOUND', 'RELAY_NOT_CONFIGURED', 'PUBLISH_FAILED'], { tags: ['publishing'], parameters: [param('id', 'path', 'dead letter id', { type: 'integer', minimum: 1 })] }),
     },
   }),
+  'DELETE /subjects/:id': (m) => ({
+    '/subjects/{id}': {
+      delete: op(
+        m,
+        "forget a data subject: destroy its key (its personal fields read as erased from now on), scrub personal projection columns, record a $SubjectForgotten event",
+        {
+          '200': jsonResponse(
+            'what was destroyed',
+            obj(
+              {
+                subject: { type: 'string' },
+                keys_destroyed: int('subject keys destroyed (0 when forgotten before)'),
+                streams: int('streams holding personal fields of the subject'),
+                projection_updates: int('statements that recomputed personal projection columns'),
+                position: int('log position of the $SubjectForgotten event'),
+              },
+              ['subject', 'keys_destroyed', 'streams', 'projection_updates', 'position'],
+            ),
+          ),
+        },
+        ['SUBJECT_NOT_FOUND', 'STORE_UNAVAILABLE'],
+        { tags: ['personal data'], parameters: [param('id', 'path', 'the subject, as its personal_data.subject expression names it')] },
+      ),
+    },
+  }),
   'GET /health': () => ({
     '/health': {
       get: {

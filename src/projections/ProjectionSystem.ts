@@ -12,6 +12,8 @@ import { queryRow, queryRows, type RowQuery } from './query/queryRows.js';
 import { startRebuild, type RebuildResult } from './rebuild/rebuildProjection.js';
 import type { RebuildProgress } from './rebuild/RebuildProgress.js';
 import type { LogConsumer } from '../consumers/LogConsumer.js';
+import type { StoredEvent } from '../store/EventStore.js';
+import { scrubSubject } from './scrubSubject.js';
 
 /** What is known about a projection's rebuilds in this process. */
 export interface RebuildState {
@@ -131,6 +133,11 @@ export class ProjectionSystem {
     let state = this.rebuilds.get(name);
     if (state === undefined) this.rebuilds.set(name, (state = {}));
     return state;
+  }
+
+  /** Recomputes the `personal = true` columns from a forgotten subject's events (now erased). */
+  scrub(events: readonly StoredEvent[]): Promise<number> {
+    return scrubSubject(this.runtime.store, this.projections, events, this.runtime.upcaster);
   }
 
   /** Waits for the rebuilds in flight (on shutdown). */

@@ -16,6 +16,7 @@ import { MemoryStateCache } from '../engine/MemoryStateCache.js';
 import { getAggregate, type LoadedAggregate, type LoadOptions } from '../engine/loadAggregate.js';
 import { identityUpcaster, type Upcaster } from '../engine/upcaster.js';
 import type { EventStore } from '../store/EventStore.js';
+import { withPersonalData } from '../personalData/withPersonalData.js';
 import { createLogger } from './createLogger.js';
 import { RuntimeMetrics } from './metrics.js';
 import { registerStoreMetrics } from './storeMetrics.js';
@@ -61,7 +62,8 @@ export class Runtime {
 
   constructor(options: RuntimeOptions) {
     this.model = options.model;
-    this.store = options.store;
+    // personal fields are sealed below every reader and writer of the app (src/personalData)
+    this.store = withPersonalData(options.store, options.model);
     this.secrets = options.secrets ?? new Set();
     this.diagnostics = options.diagnostics ?? [];
     this.logger = options.logger ?? createLogger({ level: options.model.server.log_level, secrets: this.secrets });

@@ -215,6 +215,13 @@ export interface EventStore {
    */
   onRemoteAppends(listener: () => void): () => void;
 
+  /**
+   * True when events of `type` are stored differently from how they read (personal fields
+   * sealed, src/personalData): SQL that reads their data in the database (a rebuild's
+   * in-database replay) must read them through the store instead. Absent: never.
+   */
+  storesSealed?(type: string): boolean;
+
   /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
   health(): Promise<void>;
   /** Tells `listener` the number of appends in every group-commit batch that committed (metrics); returns the unsubscribe. */

@@ -6,6 +6,7 @@ import type { SourceMap } from '../../tsk/document.js';
 import { CANONICAL_BLOCKS } from '../schema/app.js';
 import { putAggregates, putEventSourcing, putEventStoreConfig, putIntegration, putProjections, putSnapshots, unknownBlock } from './blocks.js';
 import { CanonicalTree } from './CanonicalTree.js';
+import { putEncryption } from './encryption.js';
 import { putEventStore } from './eventStore.js';
 
 export { CanonicalTree } from './CanonicalTree.js';
@@ -22,6 +23,7 @@ const ALIAS_BLOCKS: Record<string, (tree: CanonicalTree, value: unknown, from: s
   event_sourcing: putEventSourcing,
   event_store_config: putEventStoreConfig,
   event_driven_integration: putIntegration,
+  encryption: putEncryption,
 };
 
 const CANONICAL = new Set<string>(CANONICAL_BLOCKS);

@@ -12,7 +12,7 @@ import type { CheckContext } from './context.js';
 import { checkEventName } from './events.js';
 
 // the store's own tables (src/store/migrations), before the configured table_prefix
-const STORE_TABLES = ['events', 'streams', 'snapshots', 'idempotency', 'uniques', 'checkpoints', 'leases', 'schema_migrations', 'dead_letters', 'store_identity', 'saga_instances'];
+const STORE_TABLES = ['events', 'streams', 'snapshots', 'idempotency', 'uniques', 'checkpoints', 'leases', 'schema_migrations', 'dead_letters', 'store_identity', 'saga_instances', 'subject_keys', 'subject_streams'];
 
 /** Event names, table layouts, mapping keys and table names of projections and their joins. */
 export function checkProjections(ctx: CheckContext): void {

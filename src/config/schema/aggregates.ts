@@ -3,6 +3,7 @@
  * input validation and `require` rules, the events they emit, and `apply` rules.
  */
 import { z } from 'zod';
+import { personalDataSchema } from './personalData.js';
 import { expr, fieldSpec, ignored, int, name } from './primitives.js';
 
 const requireRule = z
@@ -67,6 +68,7 @@ export const aggregateSchema = z
       .record(z.string(), z.record(z.string(), expr))
       .default({})
       .describe('event type → (state field → expression); unlisted events shallow-merge their data'),
+    personal_data: personalDataSchema.optional().describe('personal fields of every event of this aggregate'),
     max_events: int.optional().describe('reject commands on streams longer than this'),
     description: z.string().optional(),
     projection_tables: ignored,

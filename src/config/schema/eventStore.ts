@@ -23,6 +23,10 @@ export const eventStoreSchema = z
       .describe('PostgreSQL URL or {host, port, database, username, password}'),
     schema: z.string().default('public').describe('PostgreSQL schema for the tusk-es tables'),
     table_prefix: z.string().default('').describe('prefix of every tusk-es table name'),
+    encryption_key: z
+      .string()
+      .optional()
+      .describe('master key that wraps the per-subject keys of personal data (use @env.secure; any secret string, 32+ characters)'),
     pool_size: int.default(10).describe('PostgreSQL connection pool size'),
     serialization: z
       .strictObject({

@@ -14,7 +14,31 @@ export type ProjectionMapping = z.infer<typeof mappingSchema>;
 const positive = int.refine((n) => n >= 1, 'must be at least 1');
 
 /** A column declaration: "text", "numeric(10,2)", "text primary key", "integer not null". */
-const columnsSchema = z.record(z.string(), z.string()).describe('column → SQL type, optionally with PRIMARY KEY, NOT NULL or UNIQUE');
+const columnType = z.string().describe('SQL type, optionally with PRIMARY KEY, NOT NULL or UNIQUE');
+
+/** A column: its SQL type, or `{ type, personal = true }` for a column that holds personal data (scrubbed on forget). */
+const columnSchema = z.union([
+  columnType,
+  z.strictObject({
+    type: columnType,
+    personal: z.boolean().default(false).describe('the column copies personal data: allowed, and scrubbed when its subject is forgotten'),
+  }),
+]);
+
+const columnsSchema = z.record(z.string(), columnSchema).describe('column → SQL type, or { type, personal = true }');
+
+/** Splits `columns` into the SQL types the tables need and the names of the personal columns. */
+function splitColumns<T extends { columns?: Record<string, z.infer<typeof columnSchema>> | undefined }>(p: T): Omit<T, 'columns'> & { columns?: Record<string, string>; personal_columns: string[] } {
+  const { columns, ...rest } = p;
+  if (columns === undefined) return { ...rest, personal_columns: [] };
+  const types: Record<string, string> = {};
+  const personal: string[] = [];
+  for (const [name, c] of Object.entries(columns)) {
+    types[name] = typeof c === 'string' ? c : c.type;
+    if (typeof c !== 'string' && c.personal) personal.push(name);
+  }
+  return { ...rest, columns: types, personal_columns: personal };
+}
 
 /** An index: one column, or a list of columns. */
 const indexSchema = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v));
@@ -27,7 +51,7 @@ const joinSchema = z.strictObject({
   columns: columnsSchema.optional(),
   mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping; unmapped events add a row with their data'),
   indexes: z.array(indexSchema).default([]).describe('extra indexes of the child table (the foreign key is always indexed)'),
-});
+}).transform(splitColumns);
 
 export type ProjectionJoin = z.infer<typeof joinSchema>;
 
@@ -45,6 +69,7 @@ export const projectionSchema = z
     enabled: flag.optional().describe('keep this read model up to date (default: projection_defaults.enabled)'),
     description: z.string().optional(),
   })
+  .transform(splitColumns)
   .describe('a read model');
 
 export type ProjectionConfig = z.infer<typeof projectionSchema>;

@@ -11,6 +11,7 @@ import { eventFields, type EventFields } from '../tables/eventFields.js';
 import { projectionTables, type LayoutProblem, type ProjectionTables } from '../tables/projectionTables.js';
 import type { TableSpec } from '../tables/TableSpec.js';
 import { compileDataUpsert, compileMapping, type WritePlanner, type WriteTarget } from './compileWrites.js';
+import { compileScrub } from './compileScrub.js';
 import { pathExpr } from './eventScope.js';
 
 /** A compiled projection. */
@@ -29,6 +30,8 @@ export interface CompiledProjection {
   planners: ReadonlyMap<string, readonly WritePlanner[]>;
   /** The name of its checkpoint (and of its async worker's lease). */
   checkpoint: string;
+  /** Per event type, the updates that recompute its `personal = true` columns (empty: none). */
+  scrub: ReadonlyMap<string, readonly WritePlanner[]>;
 }
 
 /** The checkpoint name of projection `name`. */
@@ -77,5 +80,6 @@ export function compileProjection(name: string, config: ProjectionConfig, defaul
     types: [...planners.keys()],
     planners,
     checkpoint: projectionCheckpoint(name),
+    scrub: compileScrub(name, config, tables),
   };
 }

@@ -99,10 +99,12 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   const replay: Replay = { store, projection, fresh, limit, upcast, clock };
   let position = 0;
   const written = { inDatabase: 0 };
+  // sealed personal fields cannot be read by SQL: such projections replay through the store
+  const inDatabase = options.inDatabase !== false && !types.some((t) => store.storesSealed?.(t) === true);
   // Replays up to the head, then up to the new head while appends added more than a batch
   // meanwhile, so the swap (which blocks appends) has little left to apply.
   for (let upTo = await store.headPosition(); ; ) {
-    position = await replayUpTo(replay, position, upTo, options.inDatabase !== false, written);
+    position = await replayUpTo(replay, position, upTo, inDatabase, written);
     const head = await store.headPosition();
     if (head - Math.max(position, upTo) <= limit) break;
     upTo = head;

@@ -159,6 +159,29 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `ALTER TABLE ${t.uniques} ADD PRIMARY KEY (stream_type, field, digest)`,
     ],
   },
+  {
+    version: 7,
+    name: 'personal data: a data key per subject, and the streams that hold each subject\'s fields',
+    statements: (t) => [
+      // One AES-256-GCM key per data subject, wrapped by the master key (src/personalData).
+      // Forgetting a subject deletes its row: every value sealed with the key is unreadable.
+      `CREATE TABLE ${t.table('subject_keys')} (
+        key_id uuid PRIMARY KEY,
+        subject text NOT NULL UNIQUE,
+        wrapped text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      // Which streams hold a subject's sealed fields: what forgetting must re-read (snapshots to
+      // drop, projection rows to scrub). Kept after the key is gone, so a repeated forget finds them.
+      `CREATE TABLE ${t.table('subject_streams')} (
+        subject text NOT NULL,
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        PRIMARY KEY (subject, stream_type, stream_id)
+      )`,
+      `CREATE INDEX ON ${t.table('subject_streams')} (stream_type, stream_id)`,
+    ],
+  },
 ];
 
 /** A quoted SQL string literal (for the table names a DO block must look up). */
