@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkCommand, type CheckOptions } from './check.js';
 import { printCommand } from './print.js';
 import { serveCommand, type ServeOptions } from './serve.js';
+import { forgetCommand } from './forget.js';
 import { rebuildCommand } from './rebuild.js';
 import { openapiCommand } from './openapi.js';
 import { schemaCommand } from './schema.js';
@@ -61,6 +62,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .argument('[projections...]', 'projections to rebuild (default: all)')
     .action(async (file: string, names: string[]) => setExit(await rebuildCommand(file, names)));
+
+  program
+    .command('forget')
+    .description("forget a data subject: destroy its key, so its personal fields read as erased; exit 0 done, 1 error, 3 unknown subject")
+    .argument('<file>', 'the app .tsk file')
+    .argument('<subject>', 'the subject id (what personal_data.subject names)')
+    .action(async (file: string, subject: string) => setExit(await forgetCommand(file, subject)));
 
   program
     .command('test')

@@ -8,6 +8,7 @@ import { checkEvents } from './events.js';
 import { checkExpressions, type ExpressionChecker } from './expressions.js';
 import { checkMigrations } from './migrations.js';
 import { partialModel } from './partialModel.js';
+import { checkPersonalData } from './personalData.js';
 import { checkProjections } from './projections.js';
 import { checkSagaStarts } from './sagaStarts.js';
 import { checkSagas } from './sagas.js';
@@ -29,6 +30,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkSagaStarts(ctx);
   checkSubscribers(ctx);
   checkTests(ctx);
+  checkPersonalData(ctx);
   checkExpressions(ctx, checker);
   return ctx.diagnostics;
 }

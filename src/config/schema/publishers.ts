@@ -16,6 +16,7 @@ export const kafkaSchema = z.strictObject({
   topic_prefix: z.string().default('events.').describe('topic = prefix + aggregate type'),
   client_id: z.string().default('tusk-es').describe('Kafka client id'),
   events: eventsFilter,
+  personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
   timeout: duration.default(30_000).describe('how long one send may wait for the brokers (acks = all)'),
   retry_policy: policy,
   partitioning: ignored,
@@ -31,6 +32,7 @@ export const rabbitmqSchema = z
     vhost: z.string().optional().describe('virtual host, when no url'),
     exchange: z.string().min(1).default('events').describe('durable topic exchange; routing key = event type'),
     events: eventsFilter,
+    personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
     timeout: duration.default(30_000).describe('how long a publish may wait for the broker confirm'),
     retry_policy: policy,
     routing_key: ignored,
@@ -42,6 +44,8 @@ export const webhooksSchema = z.strictObject({
   secret: z.string().optional().describe('HMAC-SHA256 key: adds X-Tusk-Signature and X-Tusk-Timestamp headers'),
   timeout: duration.default(10_000).describe('how long one POST may take'),
   events: eventsFilter,
+  personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
+
   retry_policy: policy,
 });
 
@@ -60,6 +64,8 @@ export type WebhooksConfig = z.infer<typeof webhooksSchema>;
 
 export const subscriberSchema = z.strictObject({
   events: eventsFilter,
+  personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
+
   webhook: httpUrl.optional().describe('URL to POST each event to'),
   queue: z.string().min(1).optional().describe('durable RabbitMQ queue to send each event to'),
   topic: z.string().min(1).optional().describe('Kafka topic to send each event to (key = aggregate id)'),

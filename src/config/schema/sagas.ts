@@ -35,6 +35,7 @@ const stepSchema = z
     compensation_input: z.record(z.string(), expr).optional().describe('compensation input field → expression (default: the step\'s input)'),
     call: httpCall.optional().describe('HTTP call instead of a command'),
     compensation_call: httpCall.optional().describe('HTTP call that undoes the step'),
+    personal_data: z.boolean().optional().describe('the step copies personal fields of its trigger (declared; its inputs are stored sealed)'),
   })
   .superRefine((s, ctx) => {
     if ((s.command === undefined) === (s.call === undefined)) {
