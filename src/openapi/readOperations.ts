@@ -139,10 +139,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
             obj(
               {
                 subject: { type: 'string' },
-                keys_destroyed: int('subject keys destroyed (0 when forgotten before)'),
-                streams: int('streams holding personal fields of the subject'),
-                projection_updates: int('statements that recomputed personal projection columns'),
-                position: int('log position of the $SubjectForgotten event'),
+                keys_destroyed: { type: 'integer', description: 'subject keys destroyed (0 when forgotten before)' },
+                streams: { type: 'integer', description: 'streams holding personal fields of the subject' },
+                projection_updates: { type: 'integer', description: 'statements that recomputed personal projection columns' },
+                position: { type: 'integer', description: 'log position of the $SubjectForgotten event' },
               },
               ['subject', 'keys_destroyed', 'streams', 'projection_updates', 'position'],
             ),

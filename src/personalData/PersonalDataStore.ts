@@ -22,7 +22,7 @@ import type {
   UniqueValue,
 } from '../store/EventStore.js';
 import { digestValue } from './cipher.js';
-import { KeyRing } from './KeyRing.js';
+import { KeyRing, type DataKey } from './KeyRing.js';
 import type { PersonalDataRules } from './PersonalDataRules.js';
 import { keyIdsOf, openData, sealData, subjectsOf } from './sealEvents.js';
 import { openState, sealedStateKeys, sealState } from './sealState.js';
@@ -49,7 +49,7 @@ export class PersonalDataStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     const subjects = subjectsOf(this.rules, request.streamType, request.streamId, request.events);
     const wanted = new Set(subjects.filter((s): s is string => s !== undefined));
-    const keys = wanted.size === 0 ? new Map() : await this.keys.forSubjects(this.inner, wanted, { type: request.streamType, id: request.streamId });
+    const keys = wanted.size === 0 ? new Map<string, DataKey>() : await this.keys.forSubjects(this.inner, wanted, { type: request.streamType, id: request.streamId });
     const events = request.events.map((e, i) => {
       const subject = subjects[i];
       if (subject === undefined) return e;

@@ -35,10 +35,11 @@ function mapAt(node: unknown, path: FieldPath, i: number, fn: (value: unknown) =
   const seg = path[i]!;
   if (Array.isArray(node)) {
     if (seg !== '*') return node;
+    const items = node as unknown[];
     let copy: unknown[] | undefined;
-    node.forEach((item, k) => {
+    items.forEach((item, k) => {
       const next = mapAt(item, path, i + 1, fn);
-      if (next !== item) (copy ??= [...node])[k] = next;
+      if (next !== item) (copy ??= [...items])[k] = next;
     });
     return copy ?? node;
   }
