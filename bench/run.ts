@@ -27,6 +27,7 @@ import { failoverFigures } from './failoverFigures.js';
 import { httpFigures } from './httpFigures.js';
 import { loadFigures } from './loadFigures.js';
 import { parseFigures } from './parseFigures.js';
+import { personalDataFigures } from './personalDataFigures.js';
 import { rebuildFigures } from './rebuildFigures.js';
 import { soakFigures } from './soakFigures.js';
 import { storeFigures } from './storeFigures.js';
@@ -39,6 +40,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['http', httpFigures],
   ['load', loadFigures],
   ['rebuild', rebuildFigures],
+  ['pii', personalDataFigures],
   ['consumers', consumerFigures],
   ['cache', cacheFigures],
   ['embedded', embeddedFigures],

@@ -24,6 +24,8 @@ import type {
 import { digestValue } from './cipher.js';
 import { KeyRing, type DataKey } from './KeyRing.js';
 import type { PersonalDataRules } from './PersonalDataRules.js';
+import { SAGA_EVENTS, SAGA_STREAM_TYPE } from '../sagas/sagaEvents.js';
+import { isSagaAction, isSagaCopy, openSaga, sagaKeyIds, sagaStartSubject, sealSagaAction, sealSagaStart } from './sagaSeal.js';
 import { keyIdsOf, openData, sealData, subjectsOf } from './sealEvents.js';
 import { openState, sealedStateKeys, sealState } from './sealState.js';
 import { destroySubjectKey, type DestroyedSubject } from './sql/destroySubjectKey.js';
@@ -47,24 +49,29 @@ export class PersonalDataStore implements EventStore {
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
-    const subjects = subjectsOf(this.rules, request.streamType, request.streamId, request.events);
+    const { streamType, streamId } = request;
+    const saga = streamType === SAGA_STREAM_TYPE;
+    const subjects = saga ? request.events.map((e) => (e.type === SAGA_EVENTS.started ? sagaStartSubject(this.rules, e.data) : undefined)) : subjectsOf(this.rules, streamType, streamId, request.events);
     const wanted = new Set(subjects.filter((s): s is string => s !== undefined));
-    const keys = wanted.size === 0 ? new Map<string, DataKey>() : await this.keys.forSubjects(this.inner, wanted, { type: request.streamType, id: request.streamId });
+    const keys = wanted.size === 0 ? new Map<string, DataKey>() : await this.keys.forSubjects(this.inner, wanted, { type: streamType, id: streamId });
+    // a snapshot, or a saga step's input, is sealed with the keys of every subject of its stream
+    const wholeSealed = request.snapshot !== undefined || request.events.some((e) => isSagaAction(streamType, e.type));
+    const streamKeys = wholeSealed ? await this.keys.forStream(this.inner, streamType, streamId) : [];
     const events = request.events.map((e, i) => {
       const subject = subjects[i];
-      if (subject === undefined) return e;
+      let data = e.data;
+      if (subject !== undefined) data = saga ? sealSagaStart(this.rules, e.data, keys.get(subject)!) : sealData(this.rules.ruleFor(streamType, e.type)!, e.data, keys.get(subject)!);
+      else if (isSagaAction(streamType, e.type)) data = sealSagaAction(e.data, streamKeys);
+      if (data === e.data) return e;
       this.inFlight.set(e.id, e.data);
-      return { ...e, data: sealData(this.rules.ruleFor(request.streamType, e.type)!, e.data, keys.get(subject)!) };
+      return { ...e, data };
     });
     const sealed: AppendRequest = { ...request, events };
-    if (request.snapshot !== undefined) {
-      const streamKeys = await this.keys.forStream(this.inner, request.streamType, request.streamId);
-      sealed.snapshot = { ...request.snapshot, state: sealState(request.snapshot.state, streamKeys) };
-    }
-    if (request.unique !== undefined) sealed.unique = { claim: this.digestUniques(request.streamType, request.unique.claim), release: this.digestUniques(request.streamType, request.unique.release) };
+    if (request.snapshot !== undefined) sealed.snapshot = { ...request.snapshot, state: sealState(request.snapshot.state, streamKeys) };
+    if (request.unique !== undefined) sealed.unique = { claim: this.digestUniques(streamType, request.unique.claim), release: this.digestUniques(streamType, request.unique.release) };
     try {
       const result = await this.inner.append(sealed);
-      return { events: result.events.map((e, i) => (subjects[i] === undefined ? e : { ...e, data: request.events[i]!.data })) };
+      return { events: result.events.map((e, i) => (events[i] === request.events[i] ? e : { ...e, data: request.events[i]!.data })) };
     } finally {
       for (const e of events) this.inFlight.delete(e.id);
     }
@@ -190,12 +197,16 @@ export class PersonalDataStore implements EventStore {
   private async open<E extends FoldEvent>(db: SqlExecutor, events: E[]): Promise<E[]> {
     const ids = new Set<string>();
     for (const e of events) {
-      const rule = this.rules.ruleFor(e.streamType, e.type);
-      if (rule !== undefined) keyIdsOf(rule, e.data, ids);
+      if (isSagaCopy(e.streamType, e.type)) sagaKeyIds(this.rules, e.type, e.data, ids);
+      else {
+        const rule = this.rules.ruleFor(e.streamType, e.type);
+        if (rule !== undefined) keyIdsOf(rule, e.data, ids);
+      }
     }
     if (ids.size === 0) return events;
     const keys = await this.keys.byIds(db, ids);
     return events.map((e) => {
+      if (isSagaCopy(e.streamType, e.type)) return { ...e, data: openSaga(this.rules, e.type, e.data, keys) };
       const rule = this.rules.ruleFor(e.streamType, e.type);
       return rule === undefined ? e : { ...e, data: openData(rule, e.data, keys) };
     });

@@ -9,11 +9,14 @@ import type { AppConfig } from '../../src/config/schema/index.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { modelOf } from '../projections/helpers.js';
+import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
+import { eventually } from '../projections/helpers.js';
 import { ALICE, BOB, found, personalApp, pgDump, plaintexts, withoutTableData } from './helpers.js';
 
 let url: string;
 let model: AppConfig;
 let app: TestApp;
+let welcome: WebhookReceiver;
 
 const command = async (id: string, name: string, input: unknown) => {
   const res = await app.api('POST', `/aggregates/user/${id}/commands/${name}`, input);
@@ -40,17 +43,23 @@ async function sseUpTo(position: number): Promise<string> {
 
 beforeAll(async () => {
   url = await createTestDatabase(inject('pgUrl'));
-  model = await modelOf(personalApp(`type = "postgresql", connection = "${url}"`));
+  welcome = await startReceiver('/welcome');
+  // a saga started by the personal event copies its data, and its step's body copies the email
+  const saga = `sagas = { welcome = { starts_on = "UserRegistered", steps = [ { name = "mail", call = { url = "${welcome.url}", body = { to = "data.email", plan = "data.plan" } }, personal_data = true } ] } }`;
+  model = await modelOf(personalApp(`type = "postgresql", connection = "${url}"`, saga));
   app = await startTestApp(model);
   await command('alice', 'Register', { ...ALICE, plan: 'free' });
   await command('bob', 'Register', { ...BOB, plan: 'free' });
   await command('alice', 'ChangePlan', { plan: 'pro' });
   await command('alice', 'ChangeEmail', { email: 'alice.second@example.org' });
   await command('alice', 'ChangePlan', { plan: 'team' });
+  // both sagas have made their call and recorded it
+  await eventually(async () => (await app.api('GET', '/sagas/welcome?status=completed')).body, (b: { sagas?: unknown[] }) => (b.sagas?.length ?? 0) === 2, 'two completed sagas', 60_000);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
+  await welcome?.close();
 });
 
 describe('personal data at rest', () => {
@@ -86,7 +95,7 @@ describe('after DELETE /subjects/alice', () => {
   }, 60_000);
 
   it('answers what it destroyed, and 404 for a subject never seen', async () => {
-    expect(forgotten).toMatchObject({ subject: 'alice', keys_destroyed: 1, streams: 1 });
+    expect(forgotten).toMatchObject({ subject: 'alice', keys_destroyed: 1, streams: 2 });
     const unknown = await app.api('DELETE', '/subjects/nobody');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('SUBJECT_NOT_FOUND');
@@ -121,6 +130,14 @@ describe('after DELETE /subjects/alice', () => {
     expect(sse).toContain(BOB.email);
     const row = await app.api('GET', '/projections/users/alice');
     expect(row.body).toMatchObject({ id: 'alice', email: null, name: null, plan: 'free', changes: 4 });
+  });
+
+  it("the saga's stored copies of alice's fields read as erased; bob's saga keeps them", async () => {
+    expect(welcome.requests.map((r) => (r.event as unknown as { to: string }).to).sort()).toEqual([ALICE.email, BOB.email].sort());
+    const list = (await app.api('GET', '/sagas/welcome')).body as { sagas: { saga_id: string }[] };
+    const views = await Promise.all(list.sagas.map(async (s) => JSON.stringify((await app.api('GET', `/sagas/welcome/${s.saga_id}`)).body)));
+    expect(views.filter((v) => v.includes(BOB.email))).toHaveLength(1);
+    for (const v of views) expect(found(v, plaintexts(ALICE))).toEqual([]);
   });
 
   it('a fresh rebuild reproduces the scrubbed rows', async () => {
