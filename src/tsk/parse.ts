@@ -5,7 +5,7 @@
 import { EOF, type IToken } from 'chevrotain';
 import { error, note, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lexTsk } from '../../grammar/lexer.js';
-import { binaryTokens, parseTokens } from '../../grammar/parser.js';
+import { binaryTokens, parseInPieces, parseTokens } from '../../grammar/parser.js';
 import { Comma, LBracket, LCurly, LParen, Newline, Question, RBracket, RCurly, RParen, Semicolon } from '../../grammar/tokens.js';
 import type { TskFileAst } from './ast.js';
 import { AstBuilder } from './visitor.js';
@@ -34,6 +34,14 @@ export function parseTsk(text: string, file: string): ParseTskResult {
       diagnostics.push(error('TSK_SYNTAX', deep.message, { file, line: deep.token.startLine ?? 1, column: deep.token.startColumn ?? 1 }));
       return { ast: undefined, diagnostics: diagnostics.map(oneLine) };
     }
+    const builderDiags: Diagnostic[] = [];
+    const builder = new AstBuilder(file, builderDiags);
+    const items: TskFileAst['items'] = [];
+    if (parseInPieces(lexed.tokens, (cst) => items.push(...builder.fileAst(cst).items))) {
+      diagnostics.push(...builderDiags);
+      return finish({ kind: 'file', file, items }, diagnostics, text);
+    }
+    builderDiags.length = 0;
     const parsed = parseTokens(lexed.tokens);
     for (const e of parsed.errors) {
       const tok = e.token;
@@ -47,18 +55,22 @@ export function parseTsk(text: string, file: string): ParseTskResult {
       }
       diagnostics.push(d);
     }
-    const builderDiags: Diagnostic[] = [];
-    const ast = new AstBuilder(file, builderDiags).fileAst(parsed.cst);
+    const ast = builder.fileAst(parsed.cst);
     diagnostics.push(...builderDiags);
-    const regions: [number, number][] = [];
-    const kept = resync(onePerLine(diagnostics), text, regions);
-    const broken = (line: number) => regions.some(([from, to]) => line >= from && line <= to);
-    return { ast, diagnostics: kept.map(oneLine), broken };
+    return finish(ast, diagnostics, text);
   } catch (err) {
     // a bug, not bad input: still report it as a located diagnostic instead of crashing
     diagnostics.push(error('TSK_SYNTAX', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
     return { ast: undefined, diagnostics };
   }
+}
+
+/** The result, with one diagnostic per fault (no cascades). */
+function finish(ast: TskFileAst, diagnostics: Diagnostic[], text: string): ParseTskResult {
+  const regions: [number, number][] = [];
+  const kept = resync(onePerLine(diagnostics), text, regions);
+  const broken = (line: number) => regions.some(([from, to]) => line >= from && line <= to);
+  return { ast, diagnostics: kept.map(oneLine), broken };
 }
 
 /** Messages quote user text (names, keys) that may hold line breaks; keep each on one line. */

@@ -214,6 +214,8 @@ export class AstBuilder {
 
   /** Operands joined by binary operators, grouped by precedence (`precedence.ts`). */
   private binaryChain(n: CstNode, c: Children): ValueAst {
+    const only = c.operand?.length === 1 && c.op === undefined ? c.operand[0] : undefined;
+    if (isNode(only)) return this.operand(only); // the common case: one operand, no operator
     const operands = (c.operand ?? []).filter(isNode).map((o) => this.operand(o));
     if (operands.length === 0) return this.invalid(n);
     const ops = (c.op ?? []).filter(isToken).map((t) => t.image as BinaryOp);
