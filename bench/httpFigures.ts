@@ -12,7 +12,7 @@ import { checked, quantile, runLoad, type LoadRequest } from './httpLoad.js';
 import { peakRss, serverNodeArgs, startServe } from './ServerProcess.js';
 
 /** The bench app: the cart of bench/fixtures.ts, with snapshots as config/app.tsk has them. */
-function appFile(pgUrl: string): string {
+export function appFile(pgUrl: string): string {
   return `server = { log_level = "warn" }
 event_store = { type = "postgresql", connection = "${pgUrl}" }
 aggregates = {
@@ -36,7 +36,7 @@ aggregates = {
 const item = (i: number) => JSON.stringify({ sku: `sku-${i}`, quantity: 1 + (i % 5), unit_price: 9.5 });
 
 /** Client c's i-th command: it opens its own cart first, then adds items to it. */
-function distinctStreams(prefix: string): (client: number, i: number) => LoadRequest {
+export function distinctStreams(prefix: string): (client: number, i: number) => LoadRequest {
   return (client, i) =>
     i === 0 ? { path: `/aggregates/cart/${prefix}-${client}/commands/Open`, body: '{}' } : { path: `/aggregates/cart/${prefix}-${client}/commands/AddItem`, body: item(i) };
 }

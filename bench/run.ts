@@ -31,6 +31,7 @@ import { personalDataFigures } from './personalDataFigures.js';
 import { rebuildFigures } from './rebuildFigures.js';
 import { soakFigures } from './soakFigures.js';
 import { storeFigures } from './storeFigures.js';
+import { tracingFigures } from './tracingFigures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -48,6 +49,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['parse', parseFigures],
   ['soak', soakFigures],
   ['failover', failoverFigures],
+  ['tracing', tracingFigures],
 ];
 
 /**

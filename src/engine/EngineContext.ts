@@ -1,5 +1,6 @@
 /** What the engine functions share: the store, the compiled aggregates and the seams. */
 import type { EventStore } from '../store/EventStore.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { KeyedMutex } from './keyedMutex.js';
 import type { LiveBus } from './liveBus.js';
@@ -27,6 +28,8 @@ export interface EngineContext {
   maxAttempts?: number;
   /** How long (ms) such a command keeps retrying; default 10 s. */
   retryBudgetMs?: number;
+  /** Spans of each command (validate, load, decide, append); absent: no span work. */
+  tracing?: Tracing;
   /** Clock (tests may pin it). */
   now?: () => Date;
 }

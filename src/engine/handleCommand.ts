@@ -21,6 +21,7 @@ import { idempotencyFingerprint, replayIdempotent } from './idempotency.js';
 import { loadAggregate, type LoadedAggregate } from './loadAggregate.js';
 import { toEventJson } from './toEventJson.js';
 import { uniqueChanges } from './uniqueChanges.js';
+import { traced, type SpanScope } from '../telemetry/tracing.js';
 import { uuidv7 } from './uuidv7.js';
 import { validateInput } from './validateInput.js';
 
@@ -38,17 +39,29 @@ export interface CommandRequest {
   causationId?: string;
   /** Extra metadata stored on every event (request id, user, …). */
   metadata?: Record<string, unknown>;
+  /** The span the command runs under (its HTTP request's, a saga step's), when tracing is on. */
+  traceParent?: SpanScope | undefined;
 }
 
 /** How long a command without If-Match keeps retrying conflicts with other processes. */
 const DEFAULT_RETRY_BUDGET_MS = 10_000;
 
 /** Runs one command; resolves to the appended events or throws a TuskError. */
-export async function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
+export function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
+  if (ctx.tracing === undefined) return measuredCommand(ctx, request, undefined);
+  // The command's span: validate, load, decide and append are its children (issue 19).
+  return ctx.tracing.span(`command ${request.aggregateType}.${request.command}`, request.traceParent, (span) => measuredCommand(ctx, request, span), {
+    'tusk.aggregate_type': request.aggregateType,
+    'tusk.command': request.command,
+    ...(request.aggregateId !== undefined ? { 'tusk.aggregate_id': request.aggregateId } : {}),
+  });
+}
+
+async function measuredCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope | undefined): Promise<CommandResult> {
   const started = performance.now();
   let outcome = 'error';
   try {
-    const result = await runCommand(ctx, request);
+    const result = await runCommand(ctx, request, span);
     outcome = 'accepted';
     return result;
   } catch (err) {
@@ -59,19 +72,21 @@ export async function handleCommand(ctx: EngineContext, request: CommandRequest)
   }
 }
 
-async function runCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
+async function runCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope | undefined): Promise<CommandResult> {
   const definition = getDefinition(ctx.definitions, request.aggregateType);
   const command = definition.commands.get(request.command);
   if (command === undefined) {
     throw new NotFoundError('UNKNOWN_COMMAND', `aggregate type '${definition.name}' has no command '${request.command}'`);
   }
-  const input = validateInput(command.input, request.input);
+  const input = traced(ctx.tracing, 'validate', span, () => validateInput(command.input, request.input));
   if (request.aggregateId === undefined && !command.creates) {
     throw new InvalidInputError(`command '${command.name}' needs an aggregate id in the path`, undefined, 'BAD_REQUEST');
   }
   const fingerprint = request.idempotencyKey === undefined ? undefined : idempotencyFingerprint(request);
   const id = request.aggregateId ?? uuidv7();
-  const job: CommandJob = { definition, command, id, input, request, fingerprint };
+  // With tracing on, the events carry the command span's context, so what they cause is its child.
+  const trace = span === undefined ? undefined : ctx.tracing?.contextOf(span);
+  const job: CommandJob = { definition, command, id, input, request: trace === undefined ? request : { ...request, metadata: { ...request.metadata, ...trace } }, fingerprint, span };
   return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, job));
 }
 
@@ -84,6 +99,8 @@ interface CommandJob {
   request: CommandRequest;
   /** Identifies the command for its Idempotency-Key (undefined without a key). */
   fingerprint: string | undefined;
+  /** The command's span (tracing on): the parent of its steps' spans. */
+  span: SpanScope | undefined;
 }
 
 async function attemptLoop(ctx: EngineContext, job: CommandJob): Promise<CommandResult> {
@@ -126,18 +143,37 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
-  const loaded = await loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates });
+  const loaded = await traced(ctx.tracing, 'load', job.span, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }));
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);
   } catch (err) {
     if (isTuskError(err) && err.code === 'STORE_UNAVAILABLE') throw err;
-    return decide(ctx, job, await loadAggregate(ctx, definition, id));
+    return decide(ctx, job, await traced(ctx.tracing, 'load', job.span, () => loadAggregate(ctx, definition, id)));
   }
 }
 
 /** Decides the command on `loaded` and appends its events. */
 async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggregate): Promise<CommandResult> {
+  const decided = traced(ctx.tracing, 'decide', job.span, () => decideEvents(ctx, job, loaded));
+  if (!('append' in decided)) return decided;
+  const { append, state } = decided;
+  const { definition, id } = job;
+  const appended = await traced(ctx.tracing, 'append', job.span, async (span) => {
+    const result = await ctx.store.append(append);
+    if (result.batchSize !== undefined) span?.setAttribute('tusk.append.batch_size', result.batchSize);
+    span?.setAttribute('tusk.append.events', result.events.length);
+    return result;
+  });
+  ctx.stateCache?.set(definition.name, id, definition.configHash, { version: append.events.length + loaded.version, state });
+  ctx.bus.publish(appended.events);
+  ctx.observer?.eventsAppended(appended.events.length);
+  const last = appended.events[appended.events.length - 1]!;
+  return { aggregate_id: id, version: last.version, position: Number(last.position), events: appended.events.map(toEventJson) };
+}
+
+/** The append a command decides on `loaded` (with the state after it), or its answer when it emits nothing. */
+function decideEvents(ctx: EngineContext, job: CommandJob, loaded: LoadedAggregate): CommandResult | { append: AppendRequest; state: AggregateState } {
   const { definition, command, id, input, request, fingerprint } = job;
   if (command.creates && loaded.version > 0) throw new ConflictError('STREAM_EXISTS', `${definition.name} '${id}' already exists`);
   if (!command.creates && loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
@@ -194,10 +230,5 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
     ...(unique.claim.length + unique.release.length > 0 ? { unique } : {}),
     ...(takeSnapshot ? { snapshot: { version: newVersion, state, configHash: definition.configHash } } : {}),
   };
-  const appended = await ctx.store.append(append);
-  ctx.stateCache?.set(definition.name, id, definition.configHash, { version: newVersion, state });
-  ctx.bus.publish(appended.events);
-  ctx.observer?.eventsAppended(appended.events.length);
-  const last = appended.events[appended.events.length - 1]!;
-  return { aggregate_id: id, version: last.version, position: Number(last.position), events: appended.events.map(toEventJson) };
+  return { append, state };
 }

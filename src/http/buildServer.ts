@@ -2,6 +2,7 @@
  * The HTTP server (fastify 5): body limit, auth, error handling, metrics, and the route
  * groups. Routes are thin; other parts of the app add their groups through `routeGroups`.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { parseTraceparent } from '../telemetry/traceContext.js';
@@ -49,7 +50,13 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     // Path segments are measured (decoded) by installRequestGuards against server.id_length_limit.
     routerOptions: { maxParamLength: 16_384 },
     // A request that brings a W3C traceparent logs with its trace_id and span_id.
+    // With tracing on, the request's own span is started here and its ids are logged instead.
     childLoggerFactory: (logger, bindings, opts, raw) => {
+      if (runtime.tracing !== undefined) {
+        const child = logger.child(bindings, opts);
+        runtime.tracing.startRequest(raw as IncomingMessage, child);
+        return child;
+      }
       const trace = parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);
       return logger.child(trace === undefined ? bindings : { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, opts);
     },
@@ -58,6 +65,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     // start about a second of CPU on a 2-core machine (issue 21, cold start).
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   }) as unknown as FastifyInstance;
+  runtime.tracing?.instrumentHttp(app);
   installErrorHandlers(app);
   installAuth(app, server.auth?.tokens);
   installRequestGuards(app, server.id_length_limit);

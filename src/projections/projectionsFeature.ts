@@ -54,7 +54,7 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
     const applied = await catchUpInline(store, p, upcaster, { owner: system.owner });
     if (applied > 0) logger.info({ projection: p.name, events: applied }, 'inline projection caught up with the log');
   }
-  const removeHook = inline.length === 0 ? undefined : store.addAppendHook(inlineHook(store, inline, upcaster));
+  const removeHook = inline.length === 0 ? undefined : store.addAppendHook(inlineHook(store, inline, upcaster, runtime.tracing));
   const unsubscribe = runtime.bus.subscribe((events) => {
     for (const p of inline) {
       const n = events.reduce((count, e) => (p.planners.has(e.type) ? count + 1 : count), 0);
@@ -73,7 +73,7 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
     leaseTtlMs: options.leaseTtlMs ?? defaults.lease_ttl,
   };
   for (const p of projections.filter((x) => x.enabled && x.mode === 'async')) {
-    system.workers.set(p.name, new LogConsumer(env, projectionConsumer(store, p, upcaster, defaults.retry_attempts, metrics)));
+    system.workers.set(p.name, new LogConsumer(env, projectionConsumer(store, p, upcaster, defaults.retry_attempts, metrics, runtime.tracing)));
   }
 
   await runtime.addService({

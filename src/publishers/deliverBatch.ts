@@ -11,6 +11,7 @@ import { retryDelayOf } from './backoff.js';
 import { insertDeadLetter } from './deadLetters/sql/insertDeadLetter.js';
 import { toDeliveryError } from './DeliveryError.js';
 import type { RelayOptions } from './relayConsumer.js';
+import { tracedEach } from '../telemetry/tracing.js';
 
 /** Delivers `stored` (the batch's events the relay wants) until done or the batch is no longer active. */
 export async function deliverBatch(options: RelayOptions, batch: Batch, stored: readonly StoredEvent[]): Promise<void> {
@@ -34,7 +35,8 @@ export async function deliverBatch(options: RelayOptions, batch: Batch, stored: 
     if (sentUpTo > i) metrics?.resent.inc(relay, Math.min(sentUpTo, end) - i);
     sentUpTo = Math.max(sentUpTo, end);
     try {
-      await publisher.deliver(run);
+      // Each event's delivery is a span of its command's trace; the target gets that span's traceparent.
+      await tracedEach(options.tracing, `publish ${name}`, run, (stamped) => publisher.deliver(stamped), { 'tusk.publisher': name, 'tusk.target': publisher.target });
       metrics?.delivered.inc(relay, run.length);
       metrics?.up.set(relay, 1);
       i = end;

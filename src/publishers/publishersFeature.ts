@@ -62,6 +62,7 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
         metrics,
         batchSize: tuning.batchSize,
         stopTimeoutMs: tuning.stopTimeoutMs,
+        tracing: runtime.tracing,
       }),
     );
     publishers.set(spec.name, publisher);

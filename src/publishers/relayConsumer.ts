@@ -17,6 +17,7 @@ import type { RetryPolicy } from './backoff.js';
 import { deliverBatch } from './deliverBatch.js';
 import type { Publisher } from './Publisher.js';
 import type { PublisherMetrics } from './PublisherMetrics.js';
+import type { Tracing } from '../telemetry/tracing.js';
 
 /** What a relay needs besides the consumer environment. */
 export interface RelayOptions {
@@ -31,6 +32,8 @@ export interface RelayOptions {
   upcaster: Upcaster;
   metrics?: PublisherMetrics | undefined;
   batchSize?: number | undefined;
+  /** Spans of each delivery (issue 19); absent: no span work. */
+  tracing?: Tracing | undefined;
   /** Longest wait for an in-flight delivery on stop before the publisher is closed under it. */
   stopTimeoutMs?: number | undefined;
 }

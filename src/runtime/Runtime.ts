@@ -17,6 +17,7 @@ import { getAggregate, type LoadedAggregate, type LoadOptions } from '../engine/
 import { identityUpcaster, type Upcaster } from '../engine/upcaster.js';
 import type { EventStore } from '../store/EventStore.js';
 import { withPersonalData } from '../personalData/withPersonalData.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { createLogger } from './createLogger.js';
 import { RuntimeMetrics } from './metrics.js';
 import { registerStoreMetrics } from './storeMetrics.js';
@@ -55,6 +56,8 @@ export class Runtime {
   readonly upcaster: Upcaster;
   readonly definitions: ReadonlyMap<string, AggregateDefinition>;
   readonly engine: EngineContext;
+  /** OpenTelemetry tracing, when `telemetry` configures it (the telemetry feature sets it). */
+  tracing?: Tracing;
   private readonly services: RuntimeService[] = [];
   private readonly ownsStore: boolean;
   private readonly stopStoreMetrics: () => void;

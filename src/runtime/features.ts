@@ -4,7 +4,9 @@ import { personalDataFeature } from '../personalData/personalDataFeature.js';
 import { projectionsFeature } from '../projections/projectionsFeature.js';
 import { publishersFeature } from '../publishers/publishersFeature.js';
 import { sagasFeature } from '../sagas/sagasFeature.js';
+import { telemetryFeature } from '../telemetry/telemetryFeature.js';
 import type { Feature } from './Feature.js';
 
-// The cache comes first: any feature that loads aggregates while it starts goes through it.
-export const FEATURES: readonly Feature[] = [cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature];
+// Telemetry comes first (every other part traces through it, and it stops last, exporting
+// their final spans); then the cache: any feature that loads aggregates while it starts goes through it.
+export const FEATURES: readonly Feature[] = [telemetryFeature, cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature];

@@ -20,6 +20,7 @@ import type { SagaMetrics } from './SagaMetrics.js';
 import { actionKey } from './sagaIds.js';
 import { SAGA_EVENTS, TERMINAL_STATUSES, phaseEvents, type ActionFailedData, type SagaEventType, type StepError } from './sagaEvents.js';
 import { appendSagaEvent, loadSaga } from './sagaStream.js';
+import { tracedEvents } from '../telemetry/tracing.js';
 
 /** What a runner needs. */
 export interface DriveContext {
@@ -102,14 +103,18 @@ async function dispatch(ctx: DriveContext, def: SagaDefinition, state: SagaState
     ...(next.resumed !== undefined ? { resumed: true } : {}),
   });
   applySagaEvent(state, started);
-  const outcome: ActionOutcome = await performAction(ctx.runtime, action, actionKey(state.id, step, phase === 'compensation'), {
+  const origin = {
     sagaId: state.id,
     sagaName: state.name,
     step: name,
     compensation: phase === 'compensation',
     correlationId: typeof state.trigger?.metadata.correlation_id === 'string' ? state.trigger.metadata.correlation_id : state.id,
     causationId: started.id,
-  }, ctx.shutdown);
+  };
+  // The step is a span of the trigger's trace; the command it dispatches is the step's child.
+  const attributes = { 'tusk.saga': state.name, 'tusk.saga_id': state.id, 'tusk.saga.step': name, 'tusk.saga.phase': phase, 'tusk.saga.attempt': attempt };
+  const outcome: ActionOutcome = await tracedEvents(ctx.runtime.tracing, `saga ${state.name}.${name}`, state.trigger === null ? [] : [state.trigger], (span) =>
+    performAction(ctx.runtime, action, actionKey(state.id, step, phase === 'compensation'), { ...origin, span }, ctx.shutdown), attributes);
   if ('aborted' in outcome) return 'stopped';
   ctx.metrics.attempt(state.name, name, phase, outcome.ok);
   // Another runner may have taken this attempt over meanwhile (it saw it in flight). Its

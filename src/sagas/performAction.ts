@@ -6,6 +6,8 @@
 import { isTuskError } from '../errors.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { ResolvedAction, StepError } from './sagaEvents.js';
+import type { TraceContext } from '../telemetry/traceContext.js';
+import type { SpanScope } from '../telemetry/tracing.js';
 
 /** How a dispatch ended: a result, a failure, or cut short by shutdown (outcome unknown). */
 export type ActionOutcome = { ok: true; result: unknown } | { ok: false; error: StepError } | { aborted: true };
@@ -18,6 +20,8 @@ export interface DispatchOrigin {
   compensation: boolean;
   correlationId: string;
   causationId: string;
+  /** The step's span (tracing on): the parent of the command's span. */
+  span?: SpanScope | undefined;
 }
 
 // A `call` answer kept in the step log is bounded, so one endpoint cannot bloat the stream.
@@ -25,7 +29,9 @@ const MAX_CALL_RESULT = 16 * 1024;
 
 /** Dispatches `action` under `key`; never throws. */
 export async function performAction(runtime: Runtime, action: ResolvedAction, key: string, origin: DispatchOrigin, shutdown: AbortSignal): Promise<ActionOutcome> {
-  if (action.kind === 'call') return performCall(action, key, shutdown);
+  // A call continues the step's trace (traceparent header), as a webhook continues its event's.
+  const trace = origin.span === undefined ? undefined : runtime.tracing?.contextOf(origin.span);
+  if (action.kind === 'call') return performCall(action, key, shutdown, trace);
   try {
     const result = await runtime.command({
       aggregateType: action.aggregate_type,
@@ -35,6 +41,7 @@ export async function performAction(runtime: Runtime, action: ResolvedAction, ke
       idempotencyKey: key,
       correlationId: origin.correlationId,
       causationId: origin.causationId,
+      traceParent: origin.span,
       metadata: { saga_id: origin.sagaId, saga: origin.sagaName, saga_step: origin.step, ...(origin.compensation ? { saga_compensation: true } : {}) },
     });
     return { ok: true, result: { aggregate_id: result.aggregate_id, version: result.version, position: result.position, events: result.events.map((e) => e.type) } };
@@ -49,13 +56,13 @@ export function toStepError(err: unknown): StepError {
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
-async function performCall(action: Extract<ResolvedAction, { kind: 'call' }>, key: string, shutdown: AbortSignal): Promise<ActionOutcome> {
+async function performCall(action: Extract<ResolvedAction, { kind: 'call' }>, key: string, shutdown: AbortSignal, trace: TraceContext | undefined): Promise<ActionOutcome> {
   if (shutdown.aborted) return { aborted: true };
   const timeout = AbortSignal.timeout(action.timeout_ms);
   try {
     const res = await fetch(action.url, {
       method: action.method,
-      headers: { ...action.headers, 'idempotency-key': key, ...(action.body !== null ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...action.headers, ...trace, 'idempotency-key': key, ...(action.body !== null ? { 'content-type': 'application/json' } : {}) },
       ...(action.body !== null ? { body: JSON.stringify(action.body) } : {}),
       signal: AbortSignal.any([timeout, shutdown]),
     });

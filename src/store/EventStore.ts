@@ -64,6 +64,8 @@ export interface AppendRequest {
 /** The appended events, with their positions. */
 export interface AppendResult {
   events: StoredEvent[];
+  /** Appends written in the same group-commit batch as this one (traces). */
+  batchSize?: number;
 }
 
 /** Which part of a stream to read. */

@@ -158,6 +158,7 @@ export class SqlEventStore implements EventStore {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
       if (last !== undefined) this.versions.set(last.streamType, last.streamId, last.version);
+      outcome.result.batchSize = batch.length;
       batch[i]!.resolve(outcome.result);
     });
   }

@@ -2,8 +2,9 @@
  * W3C Trace Context (https://www.w3.org/TR/trace-context/) carried through the log: a
  * `traceparent` (and `tracestate`) sent with a command is kept in its events' metadata, and
  * every delivery of those events (webhook request, Kafka and RabbitMQ headers) carries it, so
- * a consumer continues the caller's trace. tusk-es records no spans of its own here; it
- * forwards the context unchanged, as a non-participating intermediary does.
+ * a consumer continues the caller's trace. Without `telemetry`, tusk-es forwards the context
+ * unchanged, as a non-participating intermediary does; with it, the command's own span takes
+ * the caller's place (tracing.ts).
  */
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;

@@ -4,7 +4,7 @@
  * two versions; and the events related to one through correlation and causation ids.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { aggregatePath, withQuery } from '../api.js';
+import { aggregatePath, pathOf, withQuery } from '../api.js';
 import { diffJson } from '../diff.js';
 import { ErrorBox, Json, Panel, useApi } from '../ui.js';
 import { EventList, type EventJson } from './EventList.js';
@@ -18,12 +18,19 @@ interface Loaded {
 }
 
 export function StreamDetail({ type, id }: { type: string; id: string }) {
-  const head = useApi<Loaded>(aggregatePath(type, id));
+  // the version only (no fold): a long stream's first page does not wait for its state
+  const head = useApi<{ version: number }>(`/admin/api/streams/${pathOf(type, id)}`);
   const last = head.data?.version ?? 0;
   const [from, setFrom] = useState(1);
   const [raw, setRaw] = useState(false);
   const [related, setRelated] = useState<string | undefined>(undefined);
   const page = useApi<{ events: EventJson[] }>(last === 0 ? undefined : withQuery(`${aggregatePath(type, id)}/events`, { from, to: from + PAGE - 1, raw: raw ? 'true' : undefined }));
+  // The state waits for the first page: folding a long stream holds the server's thread, and
+  // the events are what the view is opened for (issue 19: usable within a second).
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (page.data !== undefined) setShown(true);
+  }, [page.data]);
   const pages = Math.max(1, Math.ceil(last / PAGE));
   const at = Math.floor((from - 1) / PAGE) + 1;
   const goPage = (n: number) => setFrom((Math.min(Math.max(n, 1), pages) - 1) * PAGE + 1);
@@ -64,7 +71,7 @@ export function StreamDetail({ type, id }: { type: string; id: string }) {
           <ErrorBox error={page.error} />
           <EventList events={page.data?.events ?? []} onRelated={setRelated} />
         </Panel>
-        <StatePanel type={type} id={id} last={last} />
+        <StatePanel type={type} id={id} last={shown ? last : 0} />
       </div>
       {related !== undefined ? <Related id={related} onRelated={setRelated} onClose={() => setRelated(undefined)} /> : null}
     </div>

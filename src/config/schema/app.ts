@@ -14,6 +14,7 @@ import { publishersSchema, subscribersSchema } from './publishers.js';
 import { sagasSchema } from './sagas.js';
 import { serverSchema } from './server.js';
 import { snapshotsSchema } from './snapshots.js';
+import { telemetrySchema } from './telemetry.js';
 import { testsSchema } from './tests.js';
 
 export const appSchema = z.strictObject({
@@ -31,6 +32,7 @@ export const appSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
   tests: testsSchema,
   limits: limitsSchema.default(limitsSchema.parse({})),
+  telemetry: telemetrySchema.optional(),
 });
 
 /** The validated, normalised app model every runtime part reads. */

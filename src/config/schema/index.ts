@@ -12,4 +12,5 @@ export * from './publishers.js';
 export * from './sagas.js';
 export * from './server.js';
 export * from './snapshots.js';
+export * from './telemetry.js';
 export * from './tests.js';

@@ -51,6 +51,16 @@ export function registerAdminApiRoutes(app: FastifyInstance, runtime: Runtime): 
     return { streams, next_after: streams.at(-1)?.aggregate_id ?? null };
   });
 
+  // A stream's version without its state: the streams view pages by it, and folding a stream
+  // of 100,000 events (GET /aggregates/...) would hold its first page back for seconds.
+  app.get<{ Params: { type: string; id: string } }>('/admin/api/streams/:type/:id', async (request) => {
+    const { type, id } = request.params;
+    getDefinition(runtime.definitions, type);
+    const version = await store.streamVersion(type, id);
+    if (version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${type} '${id}' does not exist`);
+    return { type, id, version };
+  });
+
   app.get<{ Querystring: Record<string, unknown> }>('/admin/api/related', async (request) => {
     const id = stringParam(request.query.id, 'id');
     if (id === '') throw new InvalidInputError('id must be an event, correlation or causation id', undefined, 'BAD_REQUEST');

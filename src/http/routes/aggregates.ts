@@ -32,6 +32,7 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
       ...(correlationId !== undefined ? { correlationId } : {}),
       ...(causationId !== undefined ? { causationId } : {}),
       metadata: { request_id: request.id, ...traceContextOf(request.headers) },
+      ...(runtime.tracing !== undefined ? { traceParent: runtime.tracing.requestSpan(request.raw) } : {}),
     };
     return runtime.command(cmd);
   };

@@ -17,16 +17,19 @@ import { applyInTransaction } from '../apply/applyInTransaction.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { rebuildProjection, type RebuildOptions } from '../rebuild/rebuildProjection.js';
 import { liveTables } from '../sql/tableRefs.js';
+import { tracedEvents, type Tracing } from '../../telemetry/tracing.js';
 
 /** The append hook of the inline projections `projections`. */
-export function inlineHook(store: EventStore, projections: readonly CompiledProjection[], upcaster: Upcaster): AppendHook {
+export function inlineHook(store: EventStore, projections: readonly CompiledProjection[], upcaster: Upcaster, tracing?: Tracing): AppendHook {
   const tables = new Map(projections.map((p) => [p, liveTables(store.tables.schema, p)] as const));
   return async (tx, events) => {
     for (const p of projections) {
       const relevant = events.filter((e) => p.planners.has(e.type));
       if (relevant.length === 0) continue;
-      await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
-      await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
+      await tracedEvents(tracing, `projection ${p.name}`, relevant, async () => {
+        await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
+        await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
+      }, { 'tusk.projection': p.name, 'tusk.projection.mode': 'inline', 'tusk.events': relevant.length });
     }
   };
 }

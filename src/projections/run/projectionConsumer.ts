@@ -14,9 +14,10 @@ import { withMergeFallback } from '../apply/applyInTransaction.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import type { ProjectionMetrics } from '../ProjectionMetrics.js';
 import { liveTables } from '../sql/tableRefs.js';
+import { tracedEvents, type Tracing } from '../../telemetry/tracing.js';
 
 /** The consumer of async projection `projection`. */
-export function projectionConsumer(store: EventStore, projection: CompiledProjection, upcaster: Upcaster, retryAttempts: number, metrics?: ProjectionMetrics): ConsumerSpec {
+export function projectionConsumer(store: EventStore, projection: CompiledProjection, upcaster: Upcaster, retryAttempts: number, metrics?: ProjectionMetrics, tracing?: Tracing): ConsumerSpec {
   const tables = liveTables(store.tables.schema, projection);
   return {
     name: projection.checkpoint,
@@ -27,11 +28,13 @@ export function projectionConsumer(store: EventStore, projection: CompiledProjec
     handler: {
       async handle(batch) {
         const events = batch.events.map(upcaster);
-        const applied = await withMergeFallback((merge) =>
-          batch.commit(batch.reached, async (tx) => {
-            await applyEvents(tx, projection, tables, events, merge);
-          }),
-        );
+        const attributes = { 'tusk.projection': projection.name, 'tusk.projection.mode': 'async', 'tusk.events': events.length };
+        const applied = await tracedEvents(tracing, `projection ${projection.name}`, batch.events, () =>
+          withMergeFallback((merge) =>
+            batch.commit(batch.reached, async (tx) => {
+              await applyEvents(tx, projection, tables, events, merge);
+            }),
+          ), attributes);
         if (applied) metrics?.events.inc({ projection: projection.name, path: 'async' }, events.length);
       },
     },

@@ -1,0 +1,84 @@
+/**
+ * The cost of tracing (issue 19): `http_64` against two `tusk-es serve` processes on the same
+ * PostgreSQL, one without `telemetry` and one tracing every command (`sample_ratio = 1`) to a
+ * local OTLP/HTTP sink in the bench process, measured in alternating pairs (warm-up pair, then
+ * 3 pairs, order swapped every pair). The cost is 1 - traced/untraced of each pair (median).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchContext } from './BenchContext.js';
+import { checked, runLoad } from './httpLoad.js';
+import { appFile, distinctStreams } from './httpFigures.js';
+import { serverNodeArgs, startServe } from './ServerProcess.js';
+
+/** An OTLP/HTTP sink: answers 200 to every export and counts the spans in it. */
+async function startSink(): Promise<{ url: string; spans: () => number; close: () => Promise<void> }> {
+  let spans = 0;
+  const server = createServer((req, res) => {
+    req.setEncoding('utf8');
+    let tail = '';
+    // counts `"spanId"` keys without parsing (the sink shares the machine with the load)
+    req.on('data', (chunk: string) => {
+      const text = tail + chunk;
+      spans += text.split('"spanId"').length - 1 - (tail.split('"spanId"').length - 1);
+      tail = text.slice(-16);
+    });
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans: () => spans,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The tracing figures, on a fresh database. */
+export async function tracingFigures(ctx: BenchContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tusk-bench-'));
+  const sink = await startSink();
+  const pgUrl = await ctx.newDatabase();
+  const plainFile = join(dir, 'plain.tsk');
+  const tracedFile = join(dir, 'traced.tsk');
+  writeFileSync(plainFile, appFile(pgUrl));
+  writeFileSync(tracedFile, `${appFile(pgUrl)}telemetry = { otlp_endpoint = "${sink.url}", sample_ratio = 1 }\n`);
+  const plain = await startServe(plainFile, serverNodeArgs());
+  const traced = await startServe(tracedFile, serverNodeArgs());
+  try {
+    let run = 0;
+    const rate = async (url: string) => checked(await runLoad(url, 64, ctx.runSeconds, distinctStreams(`t${run++}`)), 'tracing').rate;
+    const untracedRates: number[] = [];
+    const tracedRates: number[] = [];
+    const spansPerCommand: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const spansBefore = sink.spans();
+      let t = 0;
+      let p = 0;
+      if (i % 2 === 0) {
+        p = await rate(plain.url);
+        t = await rate(traced.url);
+      } else {
+        t = await rate(traced.url);
+        p = await rate(plain.url);
+      }
+      // the batch processor exports every second: wait for this run's last spans
+      await new Promise((r) => setTimeout(r, 2500));
+      if (i === 0) continue;
+      untracedRates.push(p);
+      tracedRates.push(t);
+      spansPerCommand.push((sink.spans() - spansBefore) / (t * ctx.runSeconds));
+    }
+    ctx.report.record({ id: 'http_64_untraced', title: 'HTTP commands, 64 clients, no telemetry (paired with http_64_traced)', unit: 'commands/s' }, untracedRates);
+    ctx.report.record({ id: 'http_64_traced', title: 'HTTP commands, 64 clients, every command traced (sample_ratio = 1, OTLP/HTTP to a local sink)', unit: 'commands/s' }, tracedRates);
+    ctx.report.record({ id: 'tracing_spans', title: 'spans exported per traced command (sink count / commands)', unit: 'spans' }, spansPerCommand);
+    ctx.report.record({ id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true }, tracedRates.map((t, i) => 100 * (1 - t / untracedRates[i]!)));
+  } finally {
+    await traced.stop();
+    await plain.stop();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The OpenTelemetry SDK behind tracing.ts: a tracer provider sampling new traces at
+ * `sample_ratio` (a caller's decision is followed), a batch processor and the OTLP/HTTP JSON
+ * exporter. Loaded only when tracing is configured (tracing.ts imports it dynamically).
+ */
+import type { IncomingMessage } from 'node:http';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, defaultTextMapGetter, defaultTextMapSetter, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import type { FastifyInstance } from 'fastify';
+import type { TelemetryConfig } from '../config/schema/telemetry.js';
+import { isTuskError } from '../errors.js';
+import { traceContextOf, type TraceContext } from './traceContext.js';
+import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing.js';
+
+// A span of a batch links at most this many traces (OTel's default link limit is 128).
+const MAX_LINKS = 64;
+
+/** Where spans go: the base endpoint as OTEL_EXPORTER_OTLP_ENDPOINT, or already the traces URL. */
+export function tracesUrl(endpoint: string): string {
+  return /\/v1\/traces\/?$/.test(endpoint) ? endpoint : `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Tracing through the OpenTelemetry SDK. */
+export class OtelTracing implements Tracing {
+  private readonly provider: BasicTracerProvider;
+  private readonly tracer;
+  private readonly propagator = new W3CTraceContextPropagator();
+  /** The span of each HTTP request, by Node's request object. */
+  private readonly requestSpans = new WeakMap<IncomingMessage, Span>();
+  private readonly loggerSpans = new WeakMap<object, Span>();
+
+  constructor(config: TelemetryConfig & { otlp_endpoint: string }) {
+    this.provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': config.service_name }),
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sample_ratio) }),
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.otlp_endpoint) }), { scheduledDelayMillis: 1000, maxQueueSize: 16_384, maxExportBatchSize: 2048 })],
+    });
+    this.tracer = this.provider.getTracer('tusk-es');
+  }
+
+  span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
+    const span = this.tracer.startSpan(name, attributes === undefined ? {} : { attributes }, parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent as Span));
+    return settle(span, fn);
+  }
+
+  forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
+    const causes = new Map<string, Context>();
+    for (const e of events) {
+      const carrier = traceContextOf(e.metadata);
+      if (carrier !== undefined && !causes.has(carrier.traceparent)) causes.set(carrier.traceparent, this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
+    }
+    const contexts = [...causes.values()];
+    // One cause: its child. Several (a batch of many commands' events): a new trace linked to each.
+    const parent = contexts.length === 1 ? contexts[0]! : ROOT_CONTEXT;
+    const links: Link[] = contexts.length > 1 ? contexts.slice(0, MAX_LINKS).flatMap((c) => spanLink(c)) : [];
+    const span = this.tracer.startSpan(name, { kind: SpanKind.CONSUMER, links, ...(attributes !== undefined ? { attributes } : {}) }, parent);
+    return settle(span, fn);
+  }
+
+  contextOf(span: SpanScope): TraceContext {
+    const carrier = {} as TraceContext;
+    this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span as Span), carrier, defaultTextMapSetter);
+    return carrier;
+  }
+
+  requestSpan(raw: IncomingMessage): SpanScope | undefined {
+    return this.requestSpans.get(raw);
+  }
+
+  logFields(logger: object): { trace_id: string; span_id: string } | undefined {
+    const span = this.loggerSpans.get(logger);
+    if (span === undefined) return undefined;
+    const { traceId, spanId } = span.spanContext();
+    return { trace_id: traceId, span_id: spanId };
+  }
+
+  startRequest(raw: IncomingMessage, logger: object): void {
+    const parent = this.propagator.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
+    const span = this.tracer.startSpan(raw.method ?? 'HTTP', { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': (raw.url ?? '').split('?')[0]! } }, parent);
+    this.requestSpans.set(raw, span);
+    this.loggerSpans.set(logger, span);
+  }
+
+  instrumentHttp(app: FastifyInstance): void {
+    const spans = this.requestSpans;
+    app.addHook('onRequest', async (request) => {
+      const route = request.routeOptions.url;
+      if (route !== undefined) {
+        spans.get(request.raw)?.updateName(`${request.method} ${route}`);
+        spans.get(request.raw)?.setAttribute('http.route', route);
+      }
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const span = spans.get(request.raw);
+      if (span === undefined) return;
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      spans.delete(request.raw);
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    await this.provider.shutdown();
+  }
+}
+
+/** Runs `fn` and ends `span` when it has settled, recording a failure. */
+function settle<T>(span: Span, fn: (span: SpanScope) => T): T {
+  let result: T;
+  try {
+    result = fn(span);
+  } catch (err) {
+    fail(span, err);
+    throw err;
+  }
+  if (!(result instanceof Promise)) {
+    span.end();
+    return result;
+  }
+  return result.then(
+    (value: unknown) => {
+      span.end();
+      return value;
+    },
+    (err: unknown) => {
+      fail(span, err);
+      throw err;
+    },
+  ) as T;
+}
+
+function fail(span: Span, err: unknown): void {
+  if (isTuskError(err)) span.setAttribute('tusk.error.code', err.code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  span.end();
+}
+
+function spanLink(c: Context): Link[] {
+  const spanContext = trace.getSpanContext(c);
+  return spanContext === undefined ? [] : [{ context: spanContext }];
+}

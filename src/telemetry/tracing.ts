@@ -1,0 +1,105 @@
+/**
+ * OpenTelemetry traces (issue 19), as the rest of tusk-es sees them. The engine, the HTTP
+ * server, projections, sagas and publishers call this module only; otel.ts holds the SDK and is
+ * imported (dynamically) only when `telemetry.otlp_endpoint` is set, so an app without tracing
+ * never loads it and its hot path does no span work (`traced` with no tracing just calls).
+ *
+ * Parents are passed explicitly (a command gets its request's or saga step's span), never
+ * through an async context: Node 20's AsyncLocalStorage hooks every promise of the process,
+ * which alone cost more than the spans (bench/README.md, tracing). The work an event causes
+ * runs later, elsewhere, often batched: its spans are children of the context the command
+ * stored in the event's metadata (`traceparent`), or, for a batch of events of several traces,
+ * new traces linked to each (see forEvents).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { TelemetryConfig } from '../config/schema/telemetry.js';
+import type { TraceContext } from './traceContext.js';
+
+/** Attribute values a span accepts. */
+export type SpanAttributes = Record<string, string | number | boolean>;
+
+/** A span in progress: what a traced function may add to it, and the parent of its children. */
+export interface SpanScope {
+  setAttribute(key: string, value: string | number | boolean): void;
+}
+
+/** Anything with event metadata (a StoredEvent, an EventJson). */
+export interface WithMetadata {
+  metadata: Record<string, unknown>;
+}
+
+/** Tracing as configured: spans go to the OTLP exporter. */
+export interface Tracing {
+  /** Runs `fn` in a new span, child of `parent` (none: a new trace); ends it when `fn` has settled. */
+  span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T;
+  /**
+   * Runs `fn` in a span caused by `events`: a child of their trace context (metadata
+   * `traceparent`) when they share one, else a new trace linked to each of their contexts.
+   */
+  forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T;
+  /** `span` as a W3C trace context (what a command stores in its events' metadata). */
+  contextOf(span: SpanScope): TraceContext;
+  /** `trace_id`/`span_id` for a log line of `logger`: the ids of its request's span. */
+  logFields(logger: object): { trace_id: string; span_id: string } | undefined;
+  /** Starts the span of one HTTP request (parent: the client's traceparent); `logger` is its logger. */
+  startRequest(raw: IncomingMessage, logger: object): void;
+  /** The span of an HTTP request (started by startRequest). */
+  requestSpan(raw: IncomingMessage): SpanScope | undefined;
+  /** Names, activates and ends the request spans of `app` (before its routes are registered). */
+  instrumentHttp(app: FastifyInstance): void;
+  /** Exports the spans still buffered, then stops exporting. */
+  shutdown(): Promise<void>;
+}
+
+/** `fn` in span `name` (child of `parent`) when tracing is on; only `fn` otherwise (no span work at all). */
+export function traced<T>(tracing: Tracing | undefined, name: string, parent: SpanScope | undefined, fn: (span?: SpanScope) => T, attributes?: SpanAttributes): T {
+  return tracing === undefined ? fn() : tracing.span(name, parent, fn, attributes);
+}
+
+/** `fn` in a span caused by `events` when tracing is on; only `fn` otherwise. */
+export function tracedEvents<T>(tracing: Tracing | undefined, name: string, events: readonly WithMetadata[], fn: (span?: SpanScope) => T, attributes?: SpanAttributes): T {
+  return tracing === undefined ? fn() : tracing.forEvents(name, events, fn, attributes);
+}
+
+// The logger's mixin reads the tracing of this process: the OTel context is process-wide too.
+let current: Tracing | undefined;
+
+/** Trace ids for pino's mixin: empty unless tracing runs and `logger` is a request's. */
+export function traceLogFields(_object: object, _level: number, logger: object): object {
+  return current?.logFields(logger) ?? {};
+}
+
+/** Starts tracing for `config`; undefined (and the SDK never loaded) without an endpoint. */
+export async function startTracing(config: TelemetryConfig | undefined): Promise<Tracing | undefined> {
+  if (config?.otlp_endpoint === undefined) return undefined;
+  const { OtelTracing } = await import('./otel.js');
+  const tracing = new OtelTracing({ ...config, otlp_endpoint: config.otlp_endpoint });
+  current = tracing;
+  return tracing;
+}
+
+/** Stops `tracing`: exports what is buffered; logs no longer read it. */
+export async function stopTracing(tracing: Tracing): Promise<void> {
+  if (current === tracing) current = undefined;
+  await tracing.shutdown();
+}
+
+/**
+ * Runs `fn` with each of `events` in its own span (a child of the event's trace context), and
+ * the events stamped with their span's context, so the next hop (a webhook, a broker message)
+ * continues from the span that delivered it. Without tracing, `fn(events)`.
+ */
+export function tracedEach<E extends WithMetadata, T>(tracing: Tracing | undefined, name: string, events: readonly E[], fn: (stamped: readonly E[]) => Promise<T>, attributes?: SpanAttributes): Promise<T> {
+  if (tracing === undefined) return fn(events);
+  const stamped: E[] = [];
+  const open = (i: number): Promise<T> => {
+    if (i === events.length) return fn(stamped);
+    const event = events[i]!;
+    return tracing.forEvents(name, [event], (span) => {
+      stamped.push({ ...event, metadata: { ...event.metadata, ...tracing.contextOf(span) } });
+      return open(i + 1);
+    }, attributes);
+  };
+  return open(0);
+}

@@ -1,0 +1,124 @@
+/**
+ * OpenTelemetry traces end to end (issue 19): the default app on a real PostgreSQL with
+ * `telemetry` pointing at an OTLP/HTTP receiver and a webhook. One CreateOrder, sent with a
+ * client traceparent, flows through the inline order projection, the order saga (two steps,
+ * each dispatching a command) and the webhook; the receiver gets the whole span tree.
+ */
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { appSchema, type AppConfig } from '../../src/config/schema/index.js';
+import { createLogger } from '../../src/runtime/createLogger.js';
+import { startApp, type StartedApp } from '../../src/runtime/startApp.js';
+import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
+import { waitForSaga } from '../sagas/helpers.js';
+
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+const TRACEPARENT = `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`;
+const DEADLINE = 90_000;
+
+let otlp: OtlpReceiver;
+let webhook: WebhookReceiver;
+let app: StartedApp;
+const logs: Record<string, unknown>[] = [];
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Polls until `find` returns a value, or fails naming `what` and what was received. */
+async function until<T>(find: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + DEADLINE;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${DEADLINE} ms; spans: ${otlp.spans.map((s) => s.name).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const inTrace = () => otlp.spans.filter((s) => s.traceId === CLIENT_TRACE);
+const childOf = (parent: ReceivedSpan, name: string | RegExp) => () =>
+  inTrace().find((s) => s.parentSpanId === parent.spanId && (typeof name === 'string' ? s.name === name : name.test(s.name)));
+
+beforeAll(async () => {
+  otlp = await startOtlpReceiver();
+  webhook = await startReceiver('/orders');
+  const loaded = await loadConfig(join(import.meta.dirname, '..', '..', 'config', 'app.tsk'), { mode: 'serve', env: {} });
+  const extra = appSchema.parse({
+    aggregates: {},
+    event_store: { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) },
+    telemetry: { otlp_endpoint: otlp.url, sample_ratio: 1, service_name: 'tusk-es-test' },
+    publishers: { webhooks: { endpoints: [webhook.url], events: ['OrderCreated'], retry_policy: { max_retries: 3, backoff_multiplier: 2, initial_delay: 50, max_delay: 500 } } },
+  });
+  const model: AppConfig = { ...loaded.model!, event_store: extra.event_store, telemetry: extra.telemetry, publishers: extra.publishers };
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  app = await startApp(model, { port: 0, host: '127.0.0.1', logger: createLogger({ level: 'info', destination: sink }) });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await webhook?.close();
+  await otlp?.close();
+});
+
+describe('OpenTelemetry traces', () => {
+  it('exports the span tree of one command: HTTP request, validate/load/decide/append, the projection, the saga steps and their commands, the webhook delivery', async () => {
+    expect((await post('/aggregates/product/p1/commands/CreateProduct', { sku: 'P-1', name: 'pen', price: 2, stock: 5 })).status).toBe(200);
+    const res = await post('/aggregates/order/o1/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 2, unit_price: 2 }, { traceparent: TRACEPARENT, tracestate: 'vendor=opaque' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const event = res.body.events[0];
+    expect((await waitForSaga(app.url, 'order_processing_saga', sagaIdForEvent('order_processing_saga', event.id), ['completed', 'compensated', 'failed'], DEADLINE)).status).toBe('completed');
+
+    // the request: a server span whose parent is the client's span
+    const http = await until(() => inTrace().find((s) => s.name === 'POST /aggregates/:type/:id/commands/:command' && s.parentSpanId === CLIENT_SPAN), 'HTTP span');
+    expect(http).toMatchObject({ kind: 2, service: 'tusk-es-test', attributes: { 'http.route': '/aggregates/:type/:id/commands/:command', 'http.response.status_code': 200 } });
+    const command = await until(childOf(http, 'command order.CreateOrder'), 'command span');
+    expect(command.attributes).toMatchObject({ 'tusk.aggregate_type': 'order', 'tusk.command': 'CreateOrder', 'tusk.aggregate_id': 'o1' });
+    for (const step of ['validate', 'load', 'decide']) await until(childOf(command, step), `${step} span`);
+    const append = await until(childOf(command, 'append'), 'append span');
+    expect(append.attributes['tusk.append.batch_size']).toBeGreaterThanOrEqual(1);
+    expect(append.attributes['tusk.append.events']).toBe(1);
+
+    // the events carry the command span's context, so the work they cause continues the trace
+    expect(event.metadata.traceparent).toBe(`00-${CLIENT_TRACE}-${command.spanId}-01`);
+    expect(event.metadata.tracestate).toBe('vendor=opaque');
+
+    const projection = await until(childOf(command, 'projection order_projection'), 'projection span');
+    expect(projection.attributes).toMatchObject({ 'tusk.projection.mode': 'inline', 'tusk.events': 1 });
+
+    const reserve = await until(childOf(command, 'saga order_processing_saga.reserve_stock'), 'saga step span');
+    expect(reserve.attributes).toMatchObject({ 'tusk.saga.phase': 'step', 'tusk.saga.attempt': 1 });
+    await until(childOf(reserve, 'command product.ReserveStock'), 'the command of the saga step');
+    const confirm = await until(childOf(command, 'saga order_processing_saga.confirm_order'), 'second saga step span');
+    const confirmCommand = await until(childOf(confirm, 'command order.ConfirmOrder'), 'the command of the second step');
+    await until(childOf(confirmCommand, 'append'), 'the append of the saga command');
+
+    // the webhook: a delivery span under the command, whose context is the request's traceparent
+    const delivery = await until(childOf(command, /^publish webhooks:/), 'webhook delivery span');
+    const request = await until(() => webhook.requests.find((r) => r.event.id === event.id), 'webhook request');
+    expect(request.headers.traceparent).toBe(`00-${CLIENT_TRACE}-${delivery.spanId}-01`);
+    expect(request.headers.tracestate).toBe('vendor=opaque');
+    expect(otlp.contentTypes[0]).toBe('application/json');
+  });
+
+  it('logs carry the trace_id and span_id of the request span', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const res = await post('/aggregates/order/o2/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 'two', unit_price: 2 }, { traceparent });
+    expect(res.status).toBe(400);
+    const span = await until(() => otlp.spans.find((s) => s.traceId === '0af7651916cd43dd8448eb211c80319c' && s.parentSpanId === 'b7ad6b7169203331'), 'span of the refused request');
+    const logged = await until(() => logs.find((l) => l.code === 'INVALID_INPUT' && l.trace_id === '0af7651916cd43dd8448eb211c80319c'), 'log line of the refused request');
+    expect(logged.span_id).toBe(span.spanId);
+  });
+});
