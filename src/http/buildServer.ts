@@ -2,7 +2,6 @@
  * The HTTP server (fastify 5): body limit, auth, error handling, metrics, and the route
  * groups. Routes are thin; other parts of the app add their groups through `routeGroups`.
  */
-import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { parseTraceparent } from '../telemetry/traceContext.js';
@@ -54,7 +53,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     childLoggerFactory: (logger, bindings, opts, raw) => {
       if (runtime.tracing !== undefined) {
         const child = logger.child(bindings, opts);
-        runtime.tracing.startRequest(raw as IncomingMessage, child);
+        runtime.tracing.startRequest(raw, child);
         return child;
       }
       const trace = parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);

@@ -86,20 +86,24 @@ export class OtelTracing implements Tracing {
 
   instrumentHttp(app: FastifyInstance): void {
     const spans = this.requestSpans;
-    app.addHook('onRequest', async (request) => {
+    // callback hooks: no promise per request
+    app.addHook('onRequest', (request, _reply, done) => {
       const route = request.routeOptions.url;
       if (route !== undefined) {
         spans.get(request.raw)?.updateName(`${request.method} ${route}`);
         spans.get(request.raw)?.setAttribute('http.route', route);
       }
+      done();
     });
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const span = spans.get(request.raw);
-      if (span === undefined) return;
-      span.setAttribute('http.response.status_code', reply.statusCode);
-      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      spans.delete(request.raw);
+      if (span !== undefined) {
+        span.setAttribute('http.response.status_code', reply.statusCode);
+        if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        spans.delete(request.raw);
+      }
+      done();
     });
   }
 
