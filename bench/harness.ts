@@ -3,7 +3,7 @@
  * median, min and max, and the ratio to its same-run baseline.
  */
 
-export type Unit = 'events/s' | 'rows/s' | 'commands/s' | 'orders/s' | 'sagas/s' | 'reads/s' | 'ms' | 'MB' | 'MB/s' | '%' | '× input' | 'spans';
+export type Unit = 'events/s' | 'rows/s' | 'commands/s' | 'orders/s' | 'sagas/s' | 'reads/s' | 'ms' | 'MB' | 'MB/s' | '%' | '× input' | 'spans' | 'µs';
 
 /** The same-run baselines of issue 8 (bench/baselines.ts). */
 export type BaselineId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5';

@@ -3,8 +3,10 @@
  * PostgreSQL, one without `telemetry` and one tracing every command (`sample_ratio = 1`) to a
  * local OTLP/HTTP sink in the bench process, measured in alternating pairs (warm-up pair, then
  * 3 pairs, order swapped every pair). The cost is 1 - traced/untraced of each pair (median).
+ * On a machine shared with other work the rates move with its load; the server's own CPU time
+ * per command (/proc/<pid>/stat, user + system) is measured too, as the steadier reading.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +38,13 @@ async function startSink(): Promise<{ url: string; spans: () => number; close: (
   };
 }
 
+/** CPU seconds (user + system) process `pid` has used. */
+function cpuSeconds(pid: number): number {
+  // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** The tracing figures, on a fresh database. */
 export async function tracingFigures(ctx: BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tusk-bench-'));
@@ -49,7 +58,13 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
   const traced = await startServe(tracedFile, serverNodeArgs());
   try {
     let run = 0;
-    const rate = async (url: string) => checked(await runLoad(url, 64, ctx.runSeconds, distinctStreams(`t${run++}`)), 'tracing').rate;
+    const cpuPerCommand = { plain: [] as number[], traced: [] as number[] };
+    const rate = async (server: typeof plain, cpu: number[]) => {
+      const before = cpuSeconds(server.pid);
+      const r = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`t${run++}`)), 'tracing').rate;
+      cpu.push((1e6 * (cpuSeconds(server.pid) - before)) / (r * ctx.runSeconds));
+      return r;
+    };
     const untracedRates: number[] = [];
     const tracedRates: number[] = [];
     const spansPerCommand: number[] = [];
@@ -58,15 +73,19 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
       let t = 0;
       let p = 0;
       if (i % 2 === 0) {
-        p = await rate(plain.url);
-        t = await rate(traced.url);
+        p = await rate(plain, cpuPerCommand.plain);
+        t = await rate(traced, cpuPerCommand.traced);
       } else {
-        t = await rate(traced.url);
-        p = await rate(plain.url);
+        t = await rate(traced, cpuPerCommand.traced);
+        p = await rate(plain, cpuPerCommand.plain);
       }
       // the batch processor exports every second: wait for this run's last spans
       await new Promise((r) => setTimeout(r, 2500));
-      if (i === 0) continue;
+      if (i === 0) {
+        cpuPerCommand.plain.length = 0;
+        cpuPerCommand.traced.length = 0;
+        continue;
+      }
       untracedRates.push(p);
       tracedRates.push(t);
       spansPerCommand.push((sink.spans() - spansBefore) / (t * ctx.runSeconds));
@@ -74,6 +93,8 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
     ctx.report.record({ id: 'http_64_untraced', title: 'HTTP commands, 64 clients, no telemetry (paired with http_64_traced)', unit: 'commands/s' }, untracedRates);
     ctx.report.record({ id: 'http_64_traced', title: 'HTTP commands, 64 clients, every command traced (sample_ratio = 1, OTLP/HTTP to a local sink)', unit: 'commands/s' }, tracedRates);
     ctx.report.record({ id: 'tracing_spans', title: 'spans exported per traced command (sink count / commands)', unit: 'spans' }, spansPerCommand);
+    ctx.report.record({ id: 'cpu_per_command_untraced', title: 'server CPU per command, no telemetry', unit: 'µs', lowerIsBetter: true }, cpuPerCommand.plain);
+    ctx.report.record({ id: 'cpu_per_command_traced', title: 'server CPU per command, every command traced', unit: 'µs', lowerIsBetter: true }, cpuPerCommand.traced);
     ctx.report.record({ id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true }, tracedRates.map((t, i) => 100 * (1 - t / untracedRates[i]!)));
   } finally {
     await traced.stop();
