@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      // Unit tests start in-memory PGlite stores in their hooks: seconds each on a busy 2-core CI machine.
-      { test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 20_000, hookTimeout: 60_000 } },
+      // Unit tests start in-memory PGlite stores and run sagas and rebuilds on them: seconds each,
+      // and tens of seconds on a busy 2-core CI machine.
+      { test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
       {
         test: {
           name: 'int',
