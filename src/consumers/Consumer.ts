@@ -51,6 +51,8 @@ export interface ConsumerSpec {
   /** Event types it reads; undefined = every event. */
   types?: readonly string[] | undefined;
   batchSize: number;
+  /** Partitions that run apart, each with its checkpoint and lease (default 1; see Fleet, PartitionLayout). */
+  partitions?: number | undefined;
   handler: ConsumerHandler;
   /**
    * True for a failure that is the events' fault (a value a table refuses): retried

@@ -65,6 +65,11 @@ export abstract class LeasedLoop {
   /** One unit of work; false when there was nothing to do (the loop then idles). */
   protected abstract step(): Promise<boolean>;
 
+  /** False when this process should leave the work to another one (the fleet's split, see Fleet). */
+  protected wanted(): boolean {
+    return true;
+  }
+
   /** Called when this process took the lease (state read before must be read again). */
   protected taken(): void {}
 
@@ -78,6 +83,7 @@ export abstract class LeasedLoop {
     const { env } = this;
     let failures = 0;
     while (!this.stopping) {
+      if (this.lease.held && !this.wanted()) await this.handOver();
       if (!this.lease.held && !(await this.takeLease())) {
         await this.waker.pause(Math.min(Math.max(env.pollIntervalMs, env.leaseTtlMs / 3), 5_000));
         continue;
@@ -104,9 +110,17 @@ export abstract class LeasedLoop {
     }
   }
 
+  /** Gives the lease up between two steps, so the process the work belongs to now takes it. */
+  private async handOver(): Promise<void> {
+    await this.lease.release();
+    this.state = 'standby';
+    this.env.metrics?.owned.set(this.labels, 0);
+    this.env.logger.info({ consumer: this.consumer, partition: this.partition }, 'lease handed over: the work belongs to another process now');
+  }
+
   private async takeLease(): Promise<boolean> {
     this.env.metrics?.owned.set(this.labels, 0);
-    if (!(await this.lease.acquire())) {
+    if (!this.wanted() || !(await this.lease.acquire())) {
       this.state = 'standby';
       return false;
     }

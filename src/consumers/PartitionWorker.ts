@@ -8,6 +8,16 @@ import type { Batch, ConsumerEnv, ConsumerSpec } from './Consumer.js';
 import { LeasedLoop } from './LeasedLoop.js';
 import { lockCheckpoint } from './sql/lockCheckpoint.js';
 
+/** Where a partition worker stands among the consumer's partitions. */
+export interface PartitionPlace {
+  /** How many partitions the consumer has (the partition is `partition` of them). */
+  count: number;
+  /** True while the fleet's split gives this partition to this process (default: always). */
+  assigned?: (() => boolean) | undefined;
+  /** Handles no event past this position (a drain before the partition count changes). */
+  until?: number | undefined;
+}
+
 /** One partition of one consumer in this process. */
 export class PartitionWorker extends LeasedLoop {
   /** The checkpoint as this process last saw it (undefined after a failure or a stale commit). */
@@ -19,8 +29,13 @@ export class PartitionWorker extends LeasedLoop {
     partition: number,
     /** Checkpoint and lease name of the partition. */
     key: string,
+    private readonly place: PartitionPlace = { count: 1 },
   ) {
     super(env, spec.name, partition, key, spec);
+  }
+
+  protected override wanted(): boolean {
+    return this.place.assigned?.() ?? true;
   }
 
   protected override taken(): void {
@@ -39,9 +54,11 @@ export class PartitionWorker extends LeasedLoop {
     const checkpoint = (this.checkpoint = await store.loadCheckpoint(this.key));
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
-    const events = await store.readAll({ after: checkpoint, limit: batchSize, ...(types === undefined ? {} : { types }) });
-    const last = events.at(-1)?.position ?? 0;
-    const reached = events.length < batchSize ? Math.max(head, last) : last;
+    const { count, until = Infinity } = this.place;
+    const read = await store.readAll({ after: checkpoint, limit: batchSize, ...(types === undefined ? {} : { types }), partition: { count, index: this.partition } });
+    const events = read.filter((e) => e.position <= until);
+    const last = read.at(-1)?.position ?? 0;
+    const reached = Math.min(until, read.length < batchSize ? Math.max(head, last) : last);
     if (reached <= checkpoint) {
       metrics?.lag.set(this.labels, Math.max(0, head - checkpoint));
       return false;

@@ -62,7 +62,7 @@ export class ProjectionSystem {
   async readAfter(name: string, after: ReadAfter | undefined): Promise<void> {
     const p = this.get(name);
     if (after === undefined || (p.mode === 'inline' && p.enabled)) return;
-    const checkpoint = await awaitConsumerPosition(this.runtime.store, p.checkpoint, after.minPosition, after.waitMs);
+    const checkpoint = await awaitConsumerPosition(this.runtime.store, p.checkpoint, p.partitions, after.minPosition, after.waitMs);
     if (checkpoint >= after.minPosition) return;
     throw new TuskError('PROJECTION_BEHIND', `projection ${name} is at position ${checkpoint}, not yet at ${after.minPosition} after ${after.waitMs} ms`, {
       details: { projection: name, checkpoint, min_position: after.minPosition },

@@ -1,4 +1,5 @@
-/** `GET /projections`: each projection with its mode, checkpoint, lag and rebuild state. */
+/** `GET /projections`: each projection with its mode, checkpoint, lag, partitions and rebuild state. */
+import { partitionStatus } from '../consumers/partitionStatus.js';
 import type { ProjectionSystem } from './ProjectionSystem.js';
 
 /** The status of every projection of `system`. */
@@ -7,7 +8,10 @@ export async function projectionStatus(system: ProjectionSystem): Promise<Record
   const head = await store.headPosition();
   return Promise.all(
     system.projections.map(async (p) => {
-      const checkpoint = await store.loadCheckpoint(p.checkpoint);
+      const async = p.mode === 'async';
+      const partitions = async ? await partitionStatus(store, p.checkpoint, p.partitions, head) : undefined;
+      // the projection has applied the log up to its slowest partition
+      const checkpoint = partitions !== undefined ? Math.min(...partitions.map((x) => x.checkpoint)) : await store.loadCheckpoint(p.checkpoint);
       const worker = system.workers.get(p.name);
       const rebuild = system.rebuildState(p.name);
       const progress = rebuild.running !== undefined ? rebuild.progress : undefined;
@@ -21,6 +25,7 @@ export async function projectionStatus(system: ProjectionSystem): Promise<Record
         // an inline projection is current by construction; its checkpoint is its last own event
         lag: p.mode === 'inline' && p.enabled ? 0 : Math.max(0, head - checkpoint),
         ...(worker === undefined ? {} : { worker: worker.state, ...(worker.error === undefined ? {} : { error: worker.error }) }),
+        ...(partitions === undefined ? {} : { partitions }),
         rebuild:
           rebuild.running !== undefined
             ? { status: 'running', done: progress?.done ?? 0, total: progress?.total ?? 0, events_per_second: Math.round(progress?.eventsPerSecond ?? 0) }

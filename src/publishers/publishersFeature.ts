@@ -45,7 +45,7 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
     bus: runtime.bus,
     metrics: ConsumerMetrics.of(runtime.metrics.registry),
     pollIntervalMs: tuning.pollIntervalMs ?? 500,
-    leaseTtlMs: tuning.leaseTtlMs ?? 15_000,
+    leaseTtlMs: tuning.leaseTtlMs ?? runtime.model.projection_defaults.lease_ttl,
   };
   for (const spec of specs) {
     const publisher = spec.createPublisher();
@@ -61,6 +61,7 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
         upcaster: runtime.upcaster,
         metrics,
         batchSize: tuning.batchSize,
+        partitions: spec.partitions,
         stopTimeoutMs: tuning.stopTimeoutMs,
         tracing: runtime.tracing,
       }),

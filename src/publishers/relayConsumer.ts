@@ -34,6 +34,8 @@ export interface RelayOptions {
   batchSize?: number | undefined;
   /** Spans of each delivery (issue 19); absent: no span work. */
   tracing?: Tracing | undefined;
+  /** Partitions (default 1). */
+  partitions?: number | undefined;
   /** Longest wait for an in-flight delivery on stop before the publisher is closed under it. */
   stopTimeoutMs?: number | undefined;
 }
@@ -50,6 +52,7 @@ export function relayConsumer(options: RelayOptions): ConsumerSpec {
     name: relayKey(name),
     types,
     batchSize: options.batchSize ?? 100,
+    partitions: options.partitions,
     stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
     handler: {
       async handle(batch) {

@@ -20,6 +20,8 @@ export interface RelaySpec {
   name: string;
   types: readonly string[] | undefined;
   policy: RetryPolicy;
+  /** Partitions of the relay (see src/consumers/Fleet.ts). */
+  partitions: number;
   createPublisher(): Publisher;
 }
 
@@ -37,6 +39,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       name: 'kafka',
       types: eventTypes(kafka.events),
       policy: kafka.retry_policy,
+      partitions: kafka.partitions ?? 1,
       createPublisher: () =>
         new KafkaPublisher({ brokers: kafka.brokers, clientId: kafka.client_id, topicOf: prefixTopics(kafka.topic_prefix), timeoutMs: kafka.timeout, name: 'kafka', ...opt('logger', log('kafka')) }),
     });
@@ -46,6 +49,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       name: 'rabbitmq',
       types: eventTypes(rabbitmq.events),
       policy: rabbitmq.retry_policy,
+      partitions: rabbitmq.partitions ?? 1,
       createPublisher: () => new RabbitPublisher({ url: rabbitUrl(rabbitmq), target: { exchange: rabbitmq.exchange }, timeoutMs: rabbitmq.timeout, ...opt('logger', log('rabbitmq')) }),
     });
   }
@@ -59,6 +63,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
         name,
         types: eventTypes(webhooks.events),
         policy: webhooks.retry_policy,
+        partitions: webhooks.partitions ?? 1,
         createPublisher: () => new WebhookPublisher({ url, secret: webhooks.secret, timeoutMs: webhooks.timeout }),
       });
     }
@@ -66,7 +71,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
   for (const [name, sub] of Object.entries(model.subscribers)) {
     const publisher = subscriberPublisher(model, name, sub, log(`subscriber:${name}`));
     if (publisher === undefined) continue;
-    specs.push({ name: `subscriber:${name}`, types: eventTypes(sub.events), policy: sub.retry_policy, createPublisher: publisher });
+    specs.push({ name: `subscriber:${name}`, types: eventTypes(sub.events), policy: sub.retry_policy, partitions: sub.partitions ?? 1, createPublisher: publisher });
   }
   return specs;
 }

@@ -56,6 +56,8 @@ export interface RetryPolicy {
 export interface SagaDefinition {
   name: string;
   startsOn: readonly string[];
+  /** Partitions of its trigger reader (default 1; see src/consumers/Fleet.ts). */
+  partitions?: number;
   steps: readonly CompiledStep[];
   timeoutMs?: number;
   retry: RetryPolicy;
@@ -83,6 +85,7 @@ export function compileSaga(name: string, config: SagaConfig, definitions: Reado
   return {
     name,
     startsOn: config.starts_on === undefined ? [] : Array.isArray(config.starts_on) ? config.starts_on : [config.starts_on],
+    partitions: config.partitions ?? 1,
     steps: config.steps.map((step, index) => compileStep(step, index, `${where}.steps[${index}]`, definitions)),
     ...(config.timeout !== undefined ? { timeoutMs: config.timeout } : {}),
     retry: { maxRetries: p.max_retries, multiplier: p.backoff_multiplier, initialDelayMs: p.initial_delay, maxDelayMs: p.max_delay },

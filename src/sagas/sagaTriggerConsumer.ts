@@ -19,6 +19,7 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
     name: `saga-trigger:${saga.name}`,
     types: saga.startsOn,
     batchSize: 200,
+    partitions: saga.partitions,
     startAt: 'head',
     handler: {
       async handle(batch) {

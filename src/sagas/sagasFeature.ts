@@ -36,7 +36,7 @@ export function createSagasFeature(options: SagaTiming = {}): Feature {
         bus: runtime.bus,
         metrics: ConsumerMetrics.of(runtime.metrics.registry),
         pollIntervalMs: options.pollMs ?? 200,
-        leaseTtlMs: options.leaseTtlMs ?? 5_000,
+        leaseTtlMs: options.leaseTtlMs ?? Math.min(5_000, runtime.model.projection_defaults.lease_ttl),
       };
       const triggers = [...definitions.values()]
         .filter((d) => d.startsOn.length > 0)

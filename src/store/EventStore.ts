@@ -83,6 +83,11 @@ export interface ReadAllOptions {
   after: number;
   limit: number;
   types?: readonly string[];
+  /**
+   * Only the events of one partition of the streams (hash of aggregate type and id, modulo
+   * `count`, see sql/partitionOf.ts): `index` in 0 … count-1. A count of 1 is every event.
+   */
+  partition?: { count: number; index: number };
 }
 
 /** A stored aggregate state. */

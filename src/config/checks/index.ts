@@ -8,6 +8,7 @@ import { checkEvents } from './events.js';
 import { checkExpressions, type ExpressionChecker } from './expressions.js';
 import { checkMigrations } from './migrations.js';
 import { partialModel } from './partialModel.js';
+import { checkPartitions } from './partitions.js';
 import { checkPersonalData } from './personalData.js';
 import { checkProjections } from './projections.js';
 import { checkSagaStarts } from './sagaStarts.js';
@@ -25,6 +26,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkEvents(ctx);
   checkCommands(ctx);
   checkProjections(ctx);
+  checkPartitions(ctx);
   checkMigrations(ctx);
   checkSagas(ctx);
   checkSagaStarts(ctx);

@@ -69,6 +69,16 @@ export const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform(
 /** Integers as the seeds write them: numbers, or numeric strings from @env. */
 export const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'expected an integer')]).transform(Number);
 
+/**
+ * `partitions = N` of a consumer of the log (an async projection, a publisher target, a
+ * subscriber, a saga's trigger): its events split by hash(aggregate type, id) mod N, each
+ * part with its own checkpoint and lease, spread over the `serve` processes on one database.
+ */
+export const partitions = int
+  .refine((n) => n >= 1 && n <= 256, 'must be between 1 and 256')
+  .optional()
+  .describe('partitions of this consumer: events split by hash(aggregate type, id) mod N (order per stream kept), each run by one of the live `serve` processes (default 1)');
+
 /** An expression of the expression language (compiled and checked by src/expr). */
 export const expr = z.string().min(1).describe('an expression (SPEC §4)');
 

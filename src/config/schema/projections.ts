@@ -1,6 +1,6 @@
 /** `projections`: SQL read models fed by events (SPEC §5). */
 import { z } from 'zod';
-import { duration, expr, flag, ignored, int, name } from './primitives.js';
+import { duration, expr, flag, ignored, int, name, partitions } from './primitives.js';
 
 const mappingSchema = z.strictObject({
   action: z.enum(['insert', 'update', 'upsert', 'delete']).default('upsert').describe('what the event does to the row'),
@@ -66,6 +66,7 @@ export const projectionSchema = z
     indexes: z.array(indexSchema).default([]).describe('extra indexes: a column, or a list of columns'),
     mode: z.enum(['inline', 'async']).optional().describe('inline: same transaction as the append; async: checkpointed worker'),
     batch_size: positive.optional().describe('events per async batch'),
+    partitions,
     enabled: flag.optional().describe('keep this read model up to date (default: projection_defaults.enabled)'),
     description: z.string().optional(),
   })
@@ -84,7 +85,7 @@ export const projectionDefaultsSchema = z
     batch_size: positive.default(1000).describe('default async batch size'),
     retry_attempts: int.default(3).describe('attempts before an async projection stops on a failing event'),
     poll_interval: duration.default(1000).describe('how often an async projection looks for events appended by other processes'),
-    lease_ttl: duration.default(15_000).describe('how long another process waits to take over an async projection whose process died'),
+    lease_ttl: duration.default(15_000).describe('how long another process waits to take over a partition of an async projection, publisher or subscriber whose process died'),
     parallel_processing: ignored,
     batch_processing: ignored,
     materialized_views: ignored,

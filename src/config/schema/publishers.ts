@@ -1,6 +1,6 @@
 /** `publishers` and `subscribers`: the transactional outbox to brokers and webhooks (SPEC §8). */
 import { z } from 'zod';
-import { duration, ignored, int, retryPolicy } from './primitives.js';
+import { duration, ignored, int, partitions, retryPolicy } from './primitives.js';
 
 const policy = retryPolicy
   .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
@@ -19,6 +19,7 @@ export const kafkaSchema = z.strictObject({
   personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
   timeout: duration.default(30_000).describe('how long one send may wait for the brokers (acks = all)'),
   retry_policy: policy,
+  partitions,
   partitioning: ignored,
 });
 
@@ -35,6 +36,7 @@ export const rabbitmqSchema = z
     personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
     timeout: duration.default(30_000).describe('how long a publish may wait for the broker confirm'),
     retry_policy: policy,
+    partitions,
     routing_key: ignored,
   })
   .refine((c) => c.url !== undefined || c.host !== undefined, 'RabbitMQ needs url = "amqp://…" or host = "…"');
@@ -47,6 +49,7 @@ export const webhooksSchema = z.strictObject({
   personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
 
   retry_policy: policy,
+  partitions,
 });
 
 export const publishersSchema = z
@@ -74,6 +77,7 @@ export const subscriberSchema = z.strictObject({
   secret: z.string().optional().describe('HMAC-SHA256 key of a `webhook` subscriber'),
   timeout: duration.default(10_000).describe('how long one delivery may take'),
   retry_policy: policy,
+  partitions,
   handler: z.string().optional().describe('user code (not supported: check says what to use instead)'),
 });
 

@@ -1,6 +1,6 @@
 /** `sagas`: step lists with retries, timeouts and compensation (SPEC §7). */
 import { z } from 'zod';
-import { duration, expr, name, retryPolicy } from './primitives.js';
+import { duration, expr, name, partitions, retryPolicy } from './primitives.js';
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -56,6 +56,7 @@ export const sagaSchema = z
     retry_policy: retryPolicy
       .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
       .describe('retries of a failed step or compensation, with exponential backoff'),
+    partitions: partitions.describe('partitions of the reader of `starts_on` events: split by hash(aggregate type, id) mod N, each run by one of the live `serve` processes (default 1)'),
     description: z.string().optional(),
   })
   .describe('a saga');

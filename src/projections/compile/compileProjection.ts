@@ -21,6 +21,8 @@ export interface CompiledProjection {
   /** False: the tables exist and answer queries, but nothing keeps them up to date (rebuilds still work). */
   enabled: boolean;
   batchSize: number;
+  /** Partitions of its async worker (see src/consumers/Fleet.ts). */
+  partitions: number;
   tables: ProjectionTables;
   /** [main, ...joins]: the tables in target order. */
   targets: readonly TableSpec[];
@@ -75,6 +77,7 @@ export function compileProjection(name: string, config: ProjectionConfig, defaul
     mode: config.mode ?? defaults.mode,
     enabled: (config.enabled ?? true) && defaults.enabled,
     batchSize: config.batch_size ?? defaults.batch_size,
+    partitions: config.partitions ?? 1,
     tables,
     targets: [tables.main, ...tables.joins.map((j) => j.table)],
     types: [...planners.keys()],

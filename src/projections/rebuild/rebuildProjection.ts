@@ -4,14 +4,15 @@
  * transaction each, writes merged into multi-row statements; the database writes a batch by
  * itself when it can, see replayInDatabase.ts) while commands keep appending;
  * the swap transaction then takes the store's append lock, applies what was appended since,
- * and renames the tables and sets the checkpoint together, so no event is lost or applied
- * twice — whatever the projection's mode, and while inline hooks or an async worker run.
+ * and renames the tables and sets the checkpoints of every partition together, so no event is
+ * lost or applied twice — whatever the projection's mode and partition count, and while
+ * inline hooks or async workers run in any process.
  */
 import { randomUUID } from 'node:crypto';
 import { TuskError } from '../../errors.js';
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
 import { Lease } from '../../consumers/Lease.js';
-import { lockCheckpoint } from '../../consumers/sql/lockCheckpoint.js';
+import { fencePartitions, restartPartitions } from '../../consumers/restartPartitions.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
 import { applyEvents, planStatements, runStatements } from '../apply/applyEvents.js';
 import { applyInTransaction } from '../apply/applyInTransaction.js';
@@ -112,7 +113,7 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
 
   const swapped = await applyInTransaction(store, async (tx, merge) => {
     await store.lockAppends(tx);
-    await lockCheckpoint(tx, store.tables, projection.checkpoint);
+    const layout = await fencePartitions(tx, store, projection.checkpoint, projection.partitions);
     let at = position;
     let caughtUp = 0;
     for (;;) {
@@ -126,7 +127,8 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
     }
     const head = Math.max(at, await store.lockedHead(tx));
     await swapTables(tx, store.tables.schema, projection.targets);
-    await store.saveCheckpoint(projection.checkpoint, head, tx);
+    // every partition starts again at the head (also when the partition count changed)
+    await restartPartitions(tx, store, projection.checkpoint, layout, projection.partitions, head);
     return { head, caughtUp };
   });
   clock.advance(swapped.caughtUp, swapped.head);

@@ -23,6 +23,7 @@ export function projectionConsumer(store: EventStore, projection: CompiledProjec
     name: projection.checkpoint,
     types: projection.types,
     batchSize: projection.batchSize,
+    partitions: projection.partitions,
     retryAttempts,
     isRefusal: (err) => isTuskError(err) && err.code === 'PROJECTION_FAILED',
     handler: {

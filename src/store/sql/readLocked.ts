@@ -6,17 +6,12 @@
  */
 import type { ReadAllOptions, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
+import { logFilter } from './readAll.js';
 
-/** Up to `options.limit` events (of `options.types`) with a position above `options.after`, in order. */
+/** Up to `options.limit` events (of `options.types`, of `options.partition`) with a position above `options.after`, in order. */
 export async function readLocked(tx: SqlExecutor, t: StoreTables, options: ReadAllOptions): Promise<StoredEvent[]> {
-  const { rows } =
-    options.types === undefined
-      ? await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE position > $1 ORDER BY position LIMIT $2`, [options.after, options.limit])
-      : await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE position > $1 AND type = ANY($3::text[]) ORDER BY position LIMIT $2`, [
-          options.after,
-          options.limit,
-          [...options.types],
-        ]);
+  const { sql, params } = logFilter(options);
+  const { rows } = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${sql} ORDER BY position LIMIT $2`, params);
   return rows.map(toStoredEvent);
 }
 
