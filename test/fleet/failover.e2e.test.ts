@@ -4,21 +4,22 @@
  * primary's postmaster is SIGKILLed. Afterwards: every acknowledged command is in the log, no
  * stream has a duplicate or missing version, commands succeeded again within 30 s, and the
  * async projection, the webhook publisher and the saga went on without losing or repeating an
- * effect. Everything is checked through the HTTP API and the receivers.
+ * effect. Everything is checked through the HTTP API and the receivers. The projection and the
+ * webhook publisher run with `partitions = 2` (issue 14), spread over the two processes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventJson } from '../../src/engine/toEventJson.js';
 import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
 import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
 import { api, startEndpoint, type Endpoint } from '../sagas/helpers.js';
-import { LOAD_AGGREGATE, startCommandLoad } from '../support/commandLoad.js';
+import { startCommandLoad } from '../support/commandLoad.js';
 import { startHaCluster, type HaCluster } from '../support/haCluster.js';
 import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
+import { balances, expectedBalances, ledgerApp, readLog, sorted, type Balances } from './ledger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tusk-failover-'));
 let cluster: HaCluster;
@@ -26,35 +27,6 @@ let hooks: WebhookReceiver;
 let endpoint: Endpoint;
 const servers: ServerProcess[] = [];
 
-const app = (url: string, hook: string, notify: string) => `
-event_store = { type = "postgresql", connection = "${url}", pool_size = 4 }
-projection_defaults = { poll_interval = "100ms", lease_ttl = "3s" }
-aggregates = {${LOAD_AGGREGATE}
-}
-projections = {
-    balances = {
-        table = "balances"
-        mode = "async"
-        events = ["Opened", "Deposited"]
-        mapping = {
-            Opened = { action = "upsert", fields = { total = "0", deposits = "0" } }
-            Deposited = { action = "upsert", fields = { total = "COALESCE(total, 0) + data.amount", deposits = "COALESCE(deposits, 0) + 1" } }
-        }
-    }
-}
-publishers = {
-    webhooks = { endpoints = ["${hook}"], retry_policy = { max_retries = 1000, initial_delay = "100ms", max_delay = "1s" } }
-}
-saga_config = {
-    onboarding = {
-        starts_on = "Opened"
-        steps = [
-            { name = "notify", call = { url = "${notify}/notify", body = { account = "aggregate_id" } } },
-            { name = "confirm", command = "Confirm" }
-        ]
-    }
-}
-`;
 
 beforeAll(async () => {
   cluster = await startHaCluster();
@@ -66,7 +38,7 @@ beforeAll(async () => {
   endpoint = await startEndpoint(() => ({ status: 200, body: { ok: true } }));
   const url = new URL(cluster.url);
   url.pathname = '/tusk';
-  writeFileSync(join(dir, 'app.tsk'), app(url.toString(), hooks.url, endpoint.url));
+  writeFileSync(join(dir, 'app.tsk'), ledgerApp(url.toString(), hooks.url, endpoint.url, { projection: 2, webhooks: 2, saga: 1 }));
   servers.push(await startServer('app.tsk', { cwd: dir }), await startServer('app.tsk', { cwd: dir }));
 });
 afterAll(async () => {
@@ -76,48 +48,6 @@ afterAll(async () => {
   await cluster?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The whole global log, through the API. */
-async function readLog(base: string): Promise<EventJson[]> {
-  const events: EventJson[] = [];
-  for (let after = 0; ; ) {
-    const page = await api(base, 'GET', `/events?after=${after}&limit=1000`);
-    expect(page.status).toBe(200);
-    events.push(...(page.body.events as EventJson[]));
-    if (page.body.events.length === 0) return events;
-    after = page.body.next_after as number;
-  }
-}
-
-type Balances = Record<string, { total: number; deposits: number }>;
-
-/** What the balances projection must hold, folded from the log. */
-function expectedBalances(log: readonly EventJson[]): Balances {
-  const rows: Balances = {};
-  for (const e of log) {
-    if (e.type === 'Opened') rows[e.aggregate_id] = { total: 0, deposits: 0 };
-    if (e.type === 'Deposited') {
-      const row = rows[e.aggregate_id]!;
-      row.total += (e.data as { amount: number }).amount;
-      row.deposits += 1;
-    }
-  }
-  return sorted(rows);
-}
-
-/** The projection's rows by account id, in id order (paged through the API). */
-async function balances(base: string): Promise<Balances> {
-  const rows: Balances = {};
-  for (let offset = 0; ; offset += 1000) {
-    const res = await api(base, 'GET', `/projections/balances?limit=1000&offset=${offset}&order=id`);
-    expect(res.status).toBe(200);
-    for (const r of res.body.rows as { id: string; total: number; deposits: number }[]) rows[r.id] = { total: Number(r.total), deposits: Number(r.deposits) };
-    if (res.body.rows.length < 1000) return rows;
-  }
-}
-
-/** `rows` with its keys in sorted order, so two of them compare as JSON. */
-const sorted = (rows: Balances): Balances => Object.fromEntries(Object.entries(rows).sort(([x], [y]) => (x < y ? -1 : 1)));
 
 describe('a fleet on an HA PostgreSQL', () => {
   // Its waits add up to minutes on a busy machine (each has its own deadline); quiet, it takes ~15 s.
