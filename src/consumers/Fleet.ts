@@ -9,10 +9,9 @@
  * no longer its own after its batch in flight, and the new owner takes the lease once it is
  * free. Leases still decide who runs what (see LeasedLoop): the split only says who tries.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { EventStore } from '../store/EventStore.js';
+import { newOwnerId } from './ownerId.js';
 import { endMembership, liveMembers, renewMembership } from './sql/members.js';
 
 const fleets = new WeakMap<EventStore, Fleet>();
@@ -20,7 +19,7 @@ const fleets = new WeakMap<EventStore, Fleet>();
 /** This process's membership in the fleet of one store. */
 export class Fleet {
   /** This process's member id (one per store object, so two apps of one test process are two members). */
-  readonly id = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly id = newOwnerId();
   private readonly ttls = new Map<string, number>();
   private members = new Map<string, string[]>();
   private timer: NodeJS.Timeout | undefined;

@@ -3,10 +3,9 @@
  * Installing compiles every projection, creates (or completes) its tables, brings inline ones
  * up to the log and hooks them into the append transaction, and starts the async workers.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
+import { newOwnerId } from '../consumers/ownerId.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { compileProjections } from './compile/compileProjection.js';
@@ -38,7 +37,7 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
   const { store, logger, upcaster } = runtime;
   const projections = compileProjections(runtime.model);
   const metrics = new ProjectionMetrics(runtime.metrics.registry);
-  const system = new ProjectionSystem(runtime, projections, metrics, `${hostname()}:${process.pid}:${randomUUID()}`);
+  const system = new ProjectionSystem(runtime, projections, metrics, newOwnerId());
   if (projections.length === 0) return;
 
   const mismatches = await store.transaction(async (tx) => {

@@ -3,10 +3,9 @@
  * outbox) and delivers to Kafka, RabbitMQ or a webhook; dead letters are listed and retried
  * over HTTP.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
+import { newOwnerId } from '../consumers/ownerId.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { registerDeadLetterRoutes, type DeadLetterContext } from './deadLetters/deadLetterRoutes.js';
@@ -41,7 +40,7 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
   const env = {
     store: runtime.store,
     logger: runtime.logger,
-    owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+    owner: newOwnerId(),
     bus: runtime.bus,
     metrics: ConsumerMetrics.of(runtime.metrics.registry),
     pollIntervalMs: tuning.pollIntervalMs ?? 500,

@@ -6,7 +6,7 @@
  * lease) cannot apply a command twice, and repeat a call only when the first runner is really
  * gone: see driveSaga.ts and decideNext.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { newOwnerId } from '../consumers/ownerId.js';
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
 import { LeasedLoop } from '../consumers/LeasedLoop.js';
 import type { Runtime } from '../runtime/Runtime.js';
@@ -46,7 +46,7 @@ export class SagaScheduler extends LeasedLoop {
     const env = {
       store: runtime.store,
       logger: runtime.logger,
-      owner: `${process.pid}-${randomUUID()}`,
+      owner: newOwnerId(),
       metrics: ConsumerMetrics.of(runtime.metrics.registry),
       pollIntervalMs: timing.pollMs ?? 200,
       leaseTtlMs: timing.leaseTtlMs ?? 5_000,

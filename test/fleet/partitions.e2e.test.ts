@@ -99,7 +99,7 @@ describe('a fleet of three serve processes with partitioned consumers', () => {
     try {
       await waitUntil('every partition owned', () => leases.allOwned(), { timeoutMs: 60_000 });
       // the partitions are spread: each of the three processes owns some
-      await waitUntil('each process to own partitions', () => new Set([...leases.owners().values()].map((o) => o.split(':')[1])).size === 3, { timeoutMs: 60_000 });
+      await waitUntil('each process to own partitions', () => new Set([...leases.owners().values()].map((o) => /:(\d+):/.exec(o)?.[1])).size === 3, { timeoutMs: 60_000 });
 
       const load = startCommandLoad([a.url, b.url, c.url], { workers: 6, prefix: 'p' });
       await waitUntil('60 commands acknowledged before the kill', () => load.acked().length >= 60, { timeoutMs: 120_000 });

@@ -2,17 +2,22 @@
  * Async projections on PostgreSQL: batches and checkpoint commit together (a failing event
  * leaves neither rows nor a moved checkpoint, and stops the worker after its retries); one
  * worker runs across two processes and the other takes over when it stops; a rebuild while
- * the worker runs and commands append applies every event exactly once.
+ * the worker runs and commands append applies every event exactly once, also with partitions
+ * run by two processes, and when the rebuild brings a new partition count.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { AppConfig } from '../../src/config/schema/index.js';
 import { openEventStore } from '../../src/store/index.js';
 import type { EventStore } from '../../src/store/EventStore.js';
+import { layoutOf } from '../../src/consumers/PartitionLayout.js';
+import { partitionKeys } from '../../src/consumers/partitionKeys.js';
+import { compileProjections } from '../../src/projections/compile/compileProjection.js';
+import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { allRows, eventually, modelOf, startRuntime } from './helpers.js';
 
-const app = (url: string, name: string) => `
+const app = (url: string, name: string, partitions = 1) => `
 event_store = { type = "postgresql", connection = "${url}" }
 projection_defaults = { poll_interval = "50ms", retry_attempts = 2 }
 aggregates = {
@@ -27,6 +32,7 @@ projections = {
         table = "${name}"
         mode = "async"
         batch_size = 7
+        partitions = ${partitions}
         events = ["Deposited"]
         mapping = {
             Deposited = { action = "upsert", fields = { id = "aggregate_id", total = "COALESCE(total, 0) + data.amount", deposits = "COALESCE(deposits, 0) + 1", last = "data.amount" } }
@@ -46,11 +52,12 @@ afterAll(async () => {
 });
 
 /** A fresh database (each test's projection reads every Deposited event of its log). */
-async function open(name: string): Promise<{ model: AppConfig; store: EventStore }> {
-  const model = await modelOf(app(await createTestDatabase(inject('pgUrl')), name));
+async function open(name: string, partitions = 1): Promise<{ model: AppConfig; store: EventStore; url: string }> {
+  const url = await createTestDatabase(inject('pgUrl'));
+  const model = await modelOf(app(url, name, partitions));
   const store = await openEventStore(model.event_store);
   stores.push(store);
-  return { model, store };
+  return { model, store, url };
 }
 
 async function start(model: AppConfig, store: EventStore) {
@@ -131,5 +138,57 @@ describe('async projections', () => {
     const rows = await eventually(() => allRows(system, 'rebuilt'), (r) => n(r) >= count, 'caught up');
     expect({ deposits: n(rows), total: sum(rows) }).toEqual({ deposits: count, total: expectedTotal });
     expect(count).toBeGreaterThan(520);
+  });
+
+  it('with partitions run by two processes, a rebuild while events keep coming applies each event exactly once, and restarts every partition at its position', async () => {
+    const { model, store } = await open('parted', 3);
+    // two processes: two stores (one store object is one member of the fleet)
+    const other = await openEventStore(model.event_store);
+    stores.push(other);
+    const one = await start(model, store);
+    const two = await start(model, other);
+    let count = 0;
+    let total = 0;
+    const add = async (amount: number) => {
+      await deposit(store, `p${count % 12}`, amount);
+      count++;
+      total += amount;
+    };
+    for (let i = 0; i < 300; i++) await add(1);
+    const rebuilding = one.system.rebuild('parted');
+    while (one.system.rebuildState('parted').running !== undefined) await add(2);
+    const result = await rebuilding;
+    for (let i = 0; i < 30; i++) await add(3);
+    const sums = (rows: Record<string, unknown>[]) => ({ deposits: rows.reduce((s, r) => s + Number(r.deposits), 0), total: rows.reduce((s, r) => s + Number(r.total), 0) });
+    const rows = await eventually(() => allRows(two.system, 'parted'), (r) => sums(r).deposits >= count, 'caught up');
+    expect(sums(rows)).toEqual({ deposits: count, total });
+    expect(count).toBeGreaterThan(330);
+    // every partition went on from the rebuild's position; both processes ran some
+    const keys = partitionKeys('projection:parted', 3);
+    for (const key of keys) expect(await store.loadCheckpoint(key)).toBeGreaterThanOrEqual(result.position);
+    await eventually(async () => [one, two].map((x) => x.system.workers.get('parted')!.partitions.filter((p) => p.state === 'running').length).sort(), (r) => JSON.stringify(r) === '[1,2]', 'the partitions split 2 and 1');
+  });
+
+  it('a rebuild with a new partition count fences the old partitions and starts the new ones at its position', async () => {
+    const { model, store, url } = await open('recount', 2);
+    const old = await start(model, store);
+    let count = 0;
+    for (; count < 200; count++) await deposit(store, `q${count % 9}`, 1);
+    await eventually(() => allRows(old.system, 'recount'), (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= 200, 'old count caught up');
+    // a rebuild from a config with 4 partitions, while the process of 2 runs and events come
+    const four = await modelOf(app(url, 'recount', 4));
+    const rebuilding = rebuildProjection(store, compileProjections(four).find((p) => p.name === 'recount')!);
+    let done = false;
+    void rebuilding.finally(() => (done = true));
+    while (!done) await deposit(store, `q${count++ % 9}`, 1);
+    const result = await rebuilding;
+    expect(await layoutOf(store, 'projection:recount')).toBe(4);
+    for (const key of partitionKeys('projection:recount', 4)) expect(await store.loadCheckpoint(key)).toBe(result.position);
+    // the process of 2 cannot move anything any more; one of 4 takes over from the rebuild's position
+    await eventually(async () => old.system.workers.get('recount')!.state, (s) => s === 'standby', 'the old partitions fenced');
+    const next = await start(four, store);
+    for (let i = 0; i < 20; i++) await deposit(store, `q${count++ % 9}`, 1);
+    const rows = await eventually(() => allRows(next.system, 'recount'), (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= count, 'new count caught up');
+    expect(rows.reduce((s, x) => s + Number(x.deposits), 0)).toBe(count);
   });
 });
