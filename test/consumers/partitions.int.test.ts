@@ -168,7 +168,7 @@ describe('consumer partitions', () => {
       while (appending) await append(a, 5);
     })();
     try {
-      await until('the old layout to handle events', async () => (await a.query(`SELECT 1 FROM ${EFFECTS} WHERE consumer = $1`, [name])).rowCount! > 20);
+      await until('the old layout to handle events', async () => (await a.query(`SELECT 1 FROM ${EFFECTS} WHERE consumer = $1`, [name])).rowCount > 20);
       // a process with the new count starts beside it: it drains and fences the old layout
       const next = consumer(b, name, 2);
       next.start();
