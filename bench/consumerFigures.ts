@@ -1,6 +1,7 @@
 /**
  * The consumer framework (issue 14): how fast an async projection catches up with the log
- * (`async_catchup_p1`: 20,000 one-event streams, batches of 1000, checkpoint from 0), and how
+ * (`async_catchup_p1`: 20,000 one-event streams, batches of 1000, checkpoint from 0; the same
+ * with 4 partitions in one process, `async_catchup_p4`), and how
  * soon a command's row is visible when another process applies the projection
  * (`visibility_push_*`: woken by LISTEN/NOTIFY; `visibility_poll_*`: woken by its 100 ms poll).
  * Two stores on one database stand for the two processes: A appends (and, like a `serve`
@@ -8,7 +9,9 @@
  */
 import { pino } from 'pino';
 import type { ConsumerEnv } from '../src/consumers/Consumer.js';
+import { consumerPosition } from '../src/consumers/consumerPosition.js';
 import { LogConsumer } from '../src/consumers/LogConsumer.js';
+import { layoutKey, partitionKeys } from '../src/consumers/partitionKeys.js';
 import { identityUpcaster } from '../src/engine/upcaster.js';
 import { compileProjections, type CompiledProjection } from '../src/projections/compile/compileProjection.js';
 import { projectionConsumer } from '../src/projections/run/projectionConsumer.js';
@@ -71,7 +74,6 @@ export async function consumerFigures(ctx: BenchContext): Promise<void> {
       await consumer.stop();
       return r;
     });
-    ctx.report.skip('async_catchup_p4', 'async projection catch-up, 4 partitions', 'partitions (issue 14 part 2) are not built yet');
 
     for (const mode of ['push', 'poll'] as const) {
       // push: A listens like a serve process with consumers, so its commits send NOTIFY
@@ -94,6 +96,24 @@ export async function consumerFigures(ctx: BenchContext): Promise<void> {
         ctx.report.record({ id: `visibility_${mode}_${name}`, title: `command → row visible in another process, ${name}, woken by ${mode === 'push' ? 'LISTEN/NOTIFY' : 'a 100 ms poll'}`, unit: 'ms', lowerIsBetter: true }, [quantile(latencies, q)]);
       }
     }
+
+    // 4 partitions in one process: four workers, each reading its part of the log (the
+    // partition filter is applied by the read) and committing its batches concurrently.
+    const parted = { ...projection, partitions: 4 };
+    await ctx.report.figure({ id: 'async_catchup_p4', title: `async projection catch-up of ${EVENTS.toLocaleString('en-US')} events, 4 partitions`, unit: 'events/s' }, async () => {
+      await b.query(`TRUNCATE ${table}`);
+      await b.saveCheckpoint(layoutKey(parted.checkpoint), 4);
+      for (const key of partitionKeys(parted.checkpoint, 4)) await b.saveCheckpoint(key, 0);
+      // the log now also holds the visibility samples' events
+      const [end, events] = [await a.headPosition(), EVENTS + 2 * SAMPLES];
+      const consumer = consumerOf(b, parted, 50);
+      const r = await rate(events, async () => {
+        consumer.start();
+        await until(async () => (await consumerPosition(b, parted.checkpoint, 4)) >= end);
+      });
+      await consumer.stop();
+      return r;
+    });
   } finally {
     await a.close();
     await b.close();
