@@ -46,8 +46,16 @@ export const TARGETS: Readonly<Record<string, Target>> = {
   parse_1mb: { atMost: 100 },
   parse_10mb: { atMost: 1000 },
   parse_rss: { atMost: 20 },
+<<<<<<< HEAD
   // issue 19: tracing every command costs at most 15% of http_64
   tracing_cost: { atMost: 15 },
+=======
+  // issue 16: a partitioned events table within 10% of the unpartitioned one, same run
+  append_64_hash: 0.9,
+  load_10k_hash: 0.9,
+  append_64_archived: 0.9,
+  load_10k_archived: 0.9,
+>>>>>>> e465ddf (Partitioned events table (hash / archived flag / time range, native declarative partitioning, the log moved at start) and archival to the archived partition: serve job under a lease, tusk-es archive with progress, resumable after SIGKILL; contract suite on every layout; bench partitions and archive (issue 16 items 3-4))
 };
 
 /** Whether `r` meets `target` (undefined: not measured against it in this run). */
@@ -89,15 +97,17 @@ export class Report {
   async figure(spec: FigureSpec, fn: Measure, runs = 3, warmup = 1): Promise<FigureResult> {
     const against = spec.baseline === undefined ? undefined : this.baselineRuns[spec.baseline];
     if (against === undefined) return this.push(spec, await measure(fn, runs, warmup), spec.baseline ?? null, spec.baseline === undefined ? null : (this.baselines[spec.baseline] ?? null));
-    const base: number[] = [];
-    const samples: number[] = [];
-    for (let i = 0; i < warmup + runs; i++) {
-      const pair = i % 2 === 0 ? [await against(), await fn()] : [await fn(), await against()].reverse();
-      if (i < warmup) continue;
-      base.push(pair[0]!);
-      samples.push(pair[1]!);
-    }
+    const { samples, base } = await alternate(fn, against, runs, warmup);
     return this.push(spec, summarise(samples), spec.baseline!, summarise(base).median);
+  }
+
+  /**
+   * Measures a figure against another measure of the same run (not a baseline: e.g. the same
+   * figure on an unpartitioned table), runs alternating as in `figure`; the ratio is figure / other.
+   */
+  async compare(spec: FigureSpec, fn: Measure, other: { id: string; fn: Measure }, runs = 3, warmup = 1): Promise<FigureResult> {
+    const { samples, base } = await alternate(fn, other.fn, runs, warmup);
+    return this.push(spec, summarise(samples), null, summarise(base).median, other.id);
   }
 
   /** Records a figure measured elsewhere (e.g. percentiles of one load run). */
@@ -123,17 +133,31 @@ export class Report {
     return out;
   }
 
-  private push(spec: FigureSpec, m: { median: number; min: number; max: number }, baseline: BaselineId | null, base: number | null): FigureResult {
+  private push(spec: FigureSpec, m: { median: number; min: number; max: number }, baseline: BaselineId | null, base: number | null, otherId?: string): FigureResult {
     const ratio = base === null || base === 0 ? null : spec.lowerIsBetter === true ? base / m.median : m.median / base;
     const result: FigureResult = { id: spec.id, title: spec.title, median: m.median, min: m.min, max: m.max, unit: spec.unit, baseline, baselineMedian: base, ratio };
     this.results.push(result);
     const target = TARGETS[spec.id];
     const met = target === undefined ? undefined : meets(target, result);
     const verdict = met === undefined ? '' : ` (target ${describeTarget(target!)}: ${met ? 'met' : 'MISSED'})`;
-    const against = baseline === null || base === null ? '' : `   ${baseline} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×`;
+    const label = baseline ?? otherId ?? null;
+    const against = label === null || base === null ? '' : `   ${label} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×`;
     this.log(`${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}${verdict}   ${spec.title}`);
     return result;
   }
+}
+
+/** Runs `fn` and `against` in pairs (warm-up pairs first, the order swapped every pair). */
+async function alternate(fn: Measure, against: Measure, runs: number, warmup: number): Promise<{ samples: number[]; base: number[] }> {
+  const base: number[] = [];
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const pair = i % 2 === 0 ? [await against(), await fn()] : [await fn(), await against()].reverse();
+    if (i < warmup) continue;
+    base.push(pair[0]!);
+    samples.push(pair[1]!);
+  }
+  return { samples, base };
 }
 
 /** Median, min and max of some samples. */

@@ -25,7 +25,7 @@ const CHAIN = {
 };
 
 /** Runs `runtime.aggregate` LOADS times and checks it folded every event. */
-async function loadRate(runtime: Runtime, id: string): Promise<number> {
+export async function loadRate(runtime: Runtime, id: string): Promise<number> {
   return rate(EVENTS * LOADS, async () => {
     for (let i = 0; i < LOADS; i++) {
       const loaded = await runtime.aggregate('cart', id);

@@ -20,6 +20,7 @@ import { baselineFigures } from './baselineFigures.js';
 import { toMarkdown } from './harness.js';
 import { Report } from './Report.js';
 import { appFigures } from './appFigures.js';
+import { archiveFigures } from './archiveFigures.js';
 import { cacheFigures } from './cacheFigures.js';
 import { consumerFigures } from './consumerFigures.js';
 import { embeddedFigures } from './embeddedFigures.js';
@@ -27,6 +28,7 @@ import { failoverFigures } from './failoverFigures.js';
 import { httpFigures } from './httpFigures.js';
 import { loadFigures } from './loadFigures.js';
 import { parseFigures } from './parseFigures.js';
+import { partitionFigures } from './partitionFigures.js';
 import { personalDataFigures } from './personalDataFigures.js';
 import { rebuildFigures } from './rebuildFigures.js';
 import { soakFigures } from './soakFigures.js';
@@ -40,6 +42,8 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['store', storeFigures],
   ['http', httpFigures],
   ['load', loadFigures],
+  ['partitions', partitionFigures],
+  ['archive', archiveFigures],
   ['rebuild', rebuildFigures],
   ['pii', personalDataFigures],
   ['consumers', consumerFigures],

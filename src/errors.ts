@@ -29,6 +29,7 @@ export const ERROR_CATALOG = {
   CONFIG_SAGA_START: { status: 500, description: 'A saga reads a root that is null when it is started over HTTP instead of by its event (a warning).' },
   CONFIG_PERSONAL_DATA: { status: 500, description: 'Personal data is declared without `event_store.encryption_key`, or a projection column, publisher or saga input copies a personal field without declaring it (`personal = true`).' },
   CONFIG_MIGRATION_CHAIN: { status: 500, description: 'Event migrations have a gap, a loop or an unknown transform.' },
+  CONFIG_ARCHIVE_IN_PLACE: { status: 500, description: 'Archival is on but the events table is not partitioned by the archived flag: archived events stay in it, flagged (a warning).' },
   // expressions
   EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },
   EXPR_UNKNOWN_NAME: { status: 500, description: 'An expression names an unknown function, root or field.' },

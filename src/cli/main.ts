@@ -3,6 +3,7 @@
  * Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { archiveCommand } from './archive.js';
 import { checkCommand, type CheckOptions } from './check.js';
 import { printCommand } from './print.js';
 import { serveCommand, type ServeOptions } from './serve.js';
@@ -69,6 +70,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .argument('<subject>', 'the subject id (what personal_data.subject names)')
     .action(async (file: string, subject: string) => setExit(await forgetCommand(file, subject)));
+
+  program
+    .command('archive')
+    .description('move the streams the archive rules select to the archive, with progress (resumable)')
+    .argument('<file>', 'the app .tsk file')
+    .action(async (file: string) => setExit(await archiveCommand(file)));
 
   program
     .command('test')

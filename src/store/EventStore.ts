@@ -125,6 +125,8 @@ export type AppendHook = (tx: SqlExecutor, events: readonly StoredEvent[]) => Pr
 /** The qualified, quoted names of the store's tables (for features that join them). */
 export interface StoreTables {
   schema: string;
+  /** The prefix of every table name (unquoted). */
+  prefix: string;
   events: string;
   snapshots: string;
   idempotency: string;
@@ -144,6 +146,22 @@ export interface PoolStats {
   idle: number;
   /** Callers waiting for a connection. */
   waiting: number;
+}
+
+/** Which streams of one type an archival run moves (see EventStore.archivableStreams). */
+export interface ArchiveRule {
+  streamType: string;
+  /** Streams whose newest event is older than this. */
+  before?: Date;
+  /** Streams holding an event of one of these types (closing events). */
+  closing?: readonly string[];
+}
+
+/** A stream that qualifies for archival, and its events not archived yet. */
+export interface ArchivableStream {
+  streamType: string;
+  streamId: string;
+  events: number;
 }
 
 /** The event store. */
@@ -228,6 +246,18 @@ export interface EventStore {
    * in-database replay) must read them through the store instead. Absent: never.
    */
   storesSealed?(type: string): boolean;
+  /** Up to `limit` streams `rule` selects that still have events in the hot table, oldest first. */
+  archivableStreams(rule: ArchiveRule, limit: number): Promise<ArchivableStream[]>;
+  /** The events not archived yet of the streams `rule` selects. */
+  countArchivable(rule: ArchiveRule): Promise<number>;
+  /**
+   * Moves every event of `streams` to the archive (the archived flag, hence the archived
+   * partition) in one transaction that verifies the move; resolves to the events moved. Reads,
+   * replays and appends see archived events as before.
+   */
+  archiveStreams(streams: readonly { streamType: string; streamId: string }[]): Promise<number>;
+  /** True when the stream has an archived event at or below `maxVersion`: a read of it came (partly) from the archive. */
+  readsArchive(streamType: string, streamId: string, maxVersion?: number): Promise<boolean>;
 
   /** Throws STORE_UNAVAILABLE when the database cannot be reached. */
   health(): Promise<void>;

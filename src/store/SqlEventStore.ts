@@ -4,6 +4,7 @@
  */
 import type {
   AppendHook,
+  ArchiveRule,
   AppendRequest,
   AppendResult,
   EventStore,
@@ -19,6 +20,7 @@ import { AppendSignal } from './AppendSignal.js';
 import { GroupCommit, type Pending } from './GroupCommit.js';
 import { isConnectionError, type SqlClient } from './SqlClient.js';
 import { appendAtOnce, appendBatch, type AppendOutcome } from './sql/appendBatch.js';
+import { archivableStreams, archiveStreams, countArchivable, readsArchive } from './sql/archive.js';
 import { loadCheckpoint, saveCheckpoint } from './sql/checkpoints.js';
 import { headPosition } from './sql/headPosition.js';
 import { appendLockNumber, lockAppends, lockAppendsStatement } from './sql/lockAppends.js';
@@ -52,6 +54,12 @@ export interface SqlEventStoreOptions {
   maxConcurrentBatches?: number;
   /** Told the size of every batch transaction that committed (metrics, tests). */
   onBatch?: (size: number) => void;
+  /**
+   * False when the events' (stream, version) index is unique per partition only (a table
+   * partitioned by archived or by time, see versionIndexIsGlobal): then every optimistic append
+   * checks its streams' versions in SQL instead of counting on the index to refuse a stale write.
+   */
+  globalVersionIndex?: boolean;
 }
 
 /** An event store on a SqlClient whose schema is already migrated. */
@@ -100,7 +108,10 @@ export class SqlEventStore implements EventStore {
     let outcomes: AppendOutcome[] | undefined;
     try {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
-      outcomes = await appendAtOnce(this.client, this.tables, batch.map((p) => p.request), lockKey, this.versions);
+      // Without a global index, versions another process may have changed are checked in SQL.
+      const global = this.options.globalVersionIndex !== false;
+      const known = global || this.kind === 'embedded' ? this.versions : undefined;
+      outcomes = await appendAtOnce(this.client, this.tables, batch.map((p) => p.request), lockKey, known, global);
     } catch (err) {
       this.versions.clear();
       // The statement's commit may or may not have happened: acknowledge nothing.
@@ -271,6 +282,22 @@ export class SqlEventStore implements EventStore {
 
   onRemoteAppends(listener: () => void): () => void {
     return this.signal.subscribe(listener);
+  }
+
+  archivableStreams(rule: ArchiveRule, limit: number) {
+    return storeCall(() => archivableStreams(this.client, this.tables, rule, limit));
+  }
+
+  countArchivable(rule: ArchiveRule) {
+    return storeCall(() => countArchivable(this.client, this.tables, rule));
+  }
+
+  archiveStreams(streams: readonly { streamType: string; streamId: string }[]) {
+    return storeCall(() => this.client.transaction((tx) => archiveStreams(tx, this.tables, streams)));
+  }
+
+  readsArchive(streamType: string, streamId: string, maxVersion?: number) {
+    return storeCall(() => readsArchive(this.client, this.tables, streamType, streamId, maxVersion));
   }
 
   async health(): Promise<void> {

@@ -1,7 +1,9 @@
 /** Opens the configured event store: embedded PGlite (the default) or PostgreSQL. */
 import type { EventStoreConfig } from '../config/schema/eventStore.js';
 import type { EventStore } from './EventStore.js';
+import { layoutOf, versionIndexIsGlobal } from './layout/EventsLayout.js';
 import { runMigrations } from './migrations/runMigrations.js';
+import { SCHEMA_MIGRATIONS } from './migrations/schemaMigrations.js';
 import type { PgClientOptions } from './pgClient.js';
 import type { SqlClient } from './SqlClient.js';
 import { SqlEventStore, type SqlEventStoreOptions } from './SqlEventStore.js';
@@ -18,13 +20,14 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
       ? (await import('./pgClient.js')).createPgClient(pgOptions(config))
       : await (await import('./pgliteClient.js')).createPgliteClient(config.data_dir);
   const tables = storeTables(config.schema, config.table_prefix);
+  const layout = layoutOf(config.partitioning);
   try {
-    await storeCall(() => runMigrations(client, tables));
+    await storeCall(() => runMigrations(client, tables, SCHEMA_MIGRATIONS, layout));
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
   }
-  return new SqlEventStore(client, tables, options);
+  return new SqlEventStore(client, tables, { ...options, globalVersionIndex: versionIndexIsGlobal(layout) });
 }
 
 function pgOptions(config: EventStoreConfig): PgClientOptions {

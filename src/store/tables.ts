@@ -7,6 +7,7 @@ export function storeTables(schema: string, prefix: string): StoreTables {
   const table = (name: string) => qualify(schema, `${prefix}${name}`);
   return {
     schema,
+    prefix,
     events: table('events'),
     snapshots: table('snapshots'),
     idempotency: table('idempotency'),

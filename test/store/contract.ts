@@ -10,6 +10,17 @@ import type { SqlEventStoreOptions } from '../../src/store/SqlEventStore.js';
 /** Opens an empty store (a new database or schema each call). */
 export type OpenStore = (options?: SqlEventStoreOptions) => Promise<EventStore>;
 
+/**
+ * The layouts of the events table the contract runs on (`event_store.partitioning`): the label
+ * appended to the backend's name, and the config. The contract must hold in each.
+ */
+export const STORE_LAYOUTS: readonly (readonly [string, Record<string, unknown> | undefined])[] = [
+  ['', undefined],
+  [', hash-partitioned', { by: 'hash', partition_count: 4 }],
+  [', archive-partitioned', { by: 'archived' }],
+  [', time-partitioned', { by: 'time', interval: 'day' }],
+];
+
 /** A new event of `type` with `data`. */
 export function newEvent(type: string, data: Record<string, unknown> = {}): NewEvent {
   return { id: randomUUID(), type, eventVersion: 1, data, metadata: { m: 1 }, timestamp: new Date() };
@@ -114,11 +125,13 @@ export function eventStoreContract(name: string, open: OpenStore): void {
 
     it('an append hook runs in the transaction; when it throws, only that append fails and nothing of it is written', () =>
       withStore(async (store) => {
-        await store.query(`CREATE TABLE hook_rows (event_id uuid PRIMARY KEY, stream text NOT NULL)`);
+        // in the store's own schema: one database holds the contract's runs of every layout
+        const hookRows = store.tables.table('hook_rows');
+        await store.query(`CREATE TABLE ${hookRows} (event_id uuid PRIMARY KEY, stream text NOT NULL)`);
         store.addAppendHook(async (tx, events) => {
           for (const e of events) {
             if ((e.data as { fail?: boolean }).fail === true) throw new Error('projection failed');
-            await tx.query('INSERT INTO hook_rows (event_id, stream) VALUES ($1, $2)', [e.id, e.streamId]);
+            await tx.query(`INSERT INTO ${hookRows} (event_id, stream) VALUES ($1, $2)`, [e.id, e.streamId]);
           }
         });
         const outcomes = await Promise.allSettled(
@@ -126,7 +139,7 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         );
         expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 4 ? 'rejected' : 'fulfilled')));
         expect(await store.streamVersion('h', 'h4')).toBe(0);
-        const rows = await store.query<{ stream: string }>('SELECT stream FROM hook_rows ORDER BY stream');
+        const rows = await store.query<{ stream: string }>(`SELECT stream FROM ${hookRows} ORDER BY stream`);
         expect(rows.rows.map((r) => r.stream)).toEqual(['h0', 'h1', 'h2', 'h3', 'h5', 'h6', 'h7', 'h8', 'h9']);
       }));
 

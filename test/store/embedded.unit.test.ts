@@ -9,11 +9,15 @@ import { runMigrations } from '../../src/store/migrations/runMigrations.js';
 import { SCHEMA_MIGRATIONS } from '../../src/store/migrations/schemaMigrations.js';
 import { createPgliteClient } from '../../src/store/pgliteClient.js';
 import { storeTables } from '../../src/store/tables.js';
-import { eventStoreContract, newEvent } from './contract.js';
+import { STORE_LAYOUTS, eventStoreContract, newEvent } from './contract.js';
 
-const config = (dataDir: string) => appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir } }).event_store;
+const config = (dataDir: string, partitioning?: Record<string, unknown>) => appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir, partitioning } }).event_store;
 
-eventStoreContract('embedded (PGlite)', (options) => openEventStore(config('memory://'), options));
+// PGlite is PostgreSQL: declarative partitioning works there too (issue 16 item 4); the
+// PostgreSQL suite runs every layout, this one the plain table and the archive partitions.
+for (const [label, partitioning] of STORE_LAYOUTS.filter(([l]) => l === '' || l.includes('archive'))) {
+  eventStoreContract(`embedded (PGlite)${label}`, (options) => openEventStore(config('memory://', partitioning), options));
+}
 
 describe('embedded store on disk', () => {
   it('keeps events across a reopen, and refuses a data dir another live process holds', async () => {

@@ -9,18 +9,22 @@ import { appSchema } from '../../src/config/schema/index.js';
 import { openEventStore } from '../../src/store/index.js';
 import { SCHEMA_MIGRATIONS } from '../../src/store/migrations/schemaMigrations.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { eventStoreContract, newEvent } from './contract.js';
+import { STORE_LAYOUTS, eventStoreContract, newEvent } from './contract.js';
 
 let url: string;
 beforeAll(async () => {
   url = await createTestDatabase(inject('pgUrl'));
 });
 
-const config = (schema: string, connection = url) => appSchema.parse({ event_store: { type: 'postgresql', connection, schema } }).event_store;
+const config = (schema: string, connection = url, partitioning?: Record<string, unknown>) =>
+  appSchema.parse({ event_store: { type: 'postgresql', connection, schema, partitioning } }).event_store;
 // Each contract test gets a schema of its own in this file's database.
 const freshSchema = () => `c_${randomUUID().slice(0, 8)}`;
 
-eventStoreContract('postgresql', (options) => openEventStore(config(freshSchema()), options));
+// One contract, every layout of the events table (issue 16 acceptance 5).
+for (const [label, partitioning] of STORE_LAYOUTS) {
+  eventStoreContract(`postgresql${label}`, (options) => openEventStore(config(freshSchema(), url, partitioning), options));
+}
 
 describe('postgresql only', () => {
   const clients: pg.Client[] = [];

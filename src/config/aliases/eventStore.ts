@@ -6,6 +6,7 @@
 import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
 import type { CanonicalTree } from './CanonicalTree.js';
+import { putPartitioning, putStoreRetention } from './storage.js';
 
 const CONNECTION_KEYS = new Set(['host', 'port', 'database', 'username', 'password']);
 const TYPE_ALIASES: Record<string, string> = { database: 'postgresql', postgres: 'postgresql', pg: 'postgresql', pglite: 'embedded' };
@@ -32,6 +33,11 @@ export function putEventStore(tree: CanonicalTree, value: unknown, from: Path): 
       tree.put(['event_store', 'connection', key], v, at);
     } else if (key === 'connection_pool') {
       tree.put(['event_store', 'pool_size'], v, at);
+    } else if (key === 'partitioning') {
+      putPartitioning(tree, v, at);
+    } else if (key === 'retention') {
+      putStoreRetention(tree, v, at);
+
     } else {
       tree.put(['event_store', key], v, at);
     }

@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { CanonicalTree } from '../aliases/CanonicalTree.js';
 import type { AppConfig } from '../schema/app.js';
+import { checkArchive } from './archive.js';
 import { checkCommands } from './commands.js';
 import { CheckContext } from './context.js';
 import { checkEvents } from './events.js';
@@ -33,6 +34,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkSubscribers(ctx);
   checkTests(ctx);
   checkPersonalData(ctx);
+  checkArchive(ctx);
   checkExpressions(ctx, checker);
   return ctx.diagnostics;
 }

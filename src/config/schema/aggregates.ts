@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { personalDataSchema } from './personalData.js';
 import { expr, fieldSpec, ignored, int, name } from './primitives.js';
+import { archiveRuleSchema } from './storage.js';
 
 const requireRule = z
   .union([
@@ -70,6 +71,7 @@ export const aggregateSchema = z
       .describe('event type → (state field → expression); unlisted events shallow-merge their data'),
     personal_data: personalDataSchema.optional().describe('personal fields of every event of this aggregate'),
     max_events: int.optional().describe('reject commands on streams longer than this'),
+    archive: archiveRuleSchema.optional().describe('when this aggregate\'s streams move to cold storage (overrides event_store.archive\'s rule)'),
     description: z.string().optional(),
     projection_tables: ignored,
   })

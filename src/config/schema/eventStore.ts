@@ -1,6 +1,7 @@
 /** `event_store`: where events live (embedded PGlite by default, or PostgreSQL). */
 import { z } from 'zod';
 import { ignored, int } from './primitives.js';
+import { partitioningSchema, storeArchiveSchema } from './storage.js';
 
 export const connectionObject = z.strictObject({
   host: z.string().default('localhost').describe('database host'),
@@ -36,8 +37,9 @@ export const eventStoreSchema = z
         encryption: ignored,
       })
       .default({}),
+    partitioning: partitioningSchema.default({ by: 'none', partition_count: 8, interval: 'month' }),
+    archive: storeArchiveSchema.optional(),
     // seed vocabulary with no generic meaning
-    partitioning: ignored,
     indexing: ignored,
     indexes: ignored,
     tables: ignored,

@@ -1,6 +1,7 @@
 /** Aggregate routes (SPEC §9): run commands, read state (latest or temporal), read a stream. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../errors.js';
+import { archives } from '../../archive/archiveRules.js';
 import { getDefinition } from '../../engine/compileAggregate.js';
 import type { CommandRequest } from '../../engine/handleCommand.js';
 import { toEventJson } from '../../engine/toEventJson.js';
@@ -47,6 +48,8 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
       ...(asOf !== undefined ? { asOf } : {}),
     });
     void reply.header('etag', `"${loaded.version}"`);
+    // Where archival is on: whether the answer folded archived events (README "Archival").
+    if (archives(runtime.model)) void reply.header('tusk-archived', String(await runtime.store.readsArchive(loaded.type, loaded.id, loaded.version)));
     return { id: loaded.id, type: loaded.type, version: loaded.version, state: loaded.state };
   });
 

@@ -5,11 +5,21 @@
  */
 import type { StoreTables } from '../EventStore.js';
 import type { SqlClient } from '../SqlClient.js';
+import { applyLayout } from '../layout/eventsTable.js';
+import type { EventsLayout } from '../layout/EventsLayout.js';
 import { quoteIdent } from '../quoteIdent.js';
 import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schemaMigrations.js';
 
-/** Applies every migration of `migrations` not yet recorded; returns the versions applied. */
-export async function runMigrations(client: SqlClient, tables: StoreTables, migrations: readonly SchemaMigration[] = SCHEMA_MIGRATIONS): Promise<number[]> {
+/**
+ * Applies every migration of `migrations` not yet recorded, then moves the events table into
+ * `layout` when given (see applyLayout); returns the versions applied.
+ */
+export async function runMigrations(
+  client: SqlClient,
+  tables: StoreTables,
+  migrations: readonly SchemaMigration[] = SCHEMA_MIGRATIONS,
+  layout?: EventsLayout,
+): Promise<number[]> {
   const record = tables.table('schema_migrations');
   return client.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/migrate/${record}`]);
@@ -23,6 +33,7 @@ export async function runMigrations(client: SqlClient, tables: StoreTables, migr
       await tx.query(`INSERT INTO ${record} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
       applied.push(migration.version);
     }
+    if (layout !== undefined) await applyLayout(tx, tables, layout);
     return applied;
   });
 }

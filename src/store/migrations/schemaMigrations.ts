@@ -182,6 +182,15 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX ON ${t.table('subject_streams')} (stream_type, stream_id)`,
     ],
   },
+  {
+    version: 8,
+    name: 'the archived flag of events (archival tiers, partitioning by archived)',
+    statements: (t) => [
+      // True once the event's stream was moved to the archive partition (src/archive). A
+      // constant default: no table rewrite, however long the log.
+      `ALTER TABLE ${t.events} ADD COLUMN archived boolean NOT NULL DEFAULT false`,
+    ],
+  },
 ];
 
 /** A quoted SQL string literal (for the table names a DO block must look up). */

@@ -135,6 +135,7 @@ async function appendOptimistically(
  * snapshot may predate the lock, so the check may pass on a stream that changed meanwhile:
  * then the events' unique (stream, version) index refuses the statement, and the caller runs
  * the batch again in a transaction (as for undefined: a stream not at its base, nothing written).
+ * `indexRefuses` is false where that index is unique per partition only (versionIndexIsGlobal).
  */
 export async function appendAtOnce(
   db: SqlExecutor,
@@ -142,8 +143,9 @@ export async function appendAtOnce(
   requests: readonly AppendRequest[],
   lockKey: string | undefined,
   known: KnownVersions | undefined,
+  indexRefuses = true,
 ): Promise<AppendOutcome[] | undefined> {
-  const plan = planOptimistic(requests, known, true);
+  const plan = planOptimistic(requests, known, indexRefuses);
   if (plan === undefined) return undefined;
   const stored = await writeAccepted(db, t, plan.accepted, { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, lockKey, optimistic: true });
   if (stored === undefined) return undefined;

@@ -1,0 +1,62 @@
+/**
+ * `tusk-es archive <file.tsk>`: does what the `serve` job does, once, to the end: moves every
+ * stream the app's archive rules select to the archive, with progress on stderr (a bar on a
+ * terminal, a line per second otherwise). Safe to stop at any point and run again: each batch is
+ * moved whole or not at all. Exit 0 done, 1 error (config, store).
+ */
+import { existsSync } from 'node:fs';
+import { archiveRules } from '../archive/archiveRules.js';
+import { runArchive } from '../archive/runArchive.js';
+import { formatText, hasFailures } from '../diagnostics.js';
+import { progressBar, progressLine } from '../projections/rebuild/progressText.js';
+import { loadApp } from '../runtime/loadApp.js';
+import type { EventStore } from '../store/EventStore.js';
+import { openEventStore } from '../store/index.js';
+import { redact } from '../tsk/redact.js';
+import { stderrColor } from './print.js';
+
+/** Runs `archive` and resolves to the exit code. */
+export async function archiveCommand(file: string): Promise<number> {
+  if (!existsSync(file)) {
+    process.stderr.write(`tusk-es archive: ${file}: no such file\n`);
+    return 1;
+  }
+  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
+  const secrets = document?.secrets ?? new Set<string>();
+  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (model === undefined || hasFailures(diagnostics)) return 1;
+  const rules = archiveRules(model);
+  if (rules.length === 0) {
+    process.stderr.write(`tusk-es archive: ${file} has no archive rule (event_store.archive or aggregates.<name>.archive)\n`);
+    return 0;
+  }
+  let store: EventStore;
+  try {
+    store = await openEventStore(model.event_store);
+  } catch (err) {
+    process.stderr.write(`tusk-es archive: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    return 1;
+  }
+  try {
+    const tty = process.stderr.isTTY === true;
+    let last = 0;
+    const result = await runArchive(store, rules, {
+      batchSize: model.event_store.archive?.batch_size ?? 1000,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (!p.finished && now - last < (tty ? 100 : 1000)) return;
+        last = now;
+        if (tty) process.stderr.write(`\r${progressBar(p)}\u001b[K${p.finished ? '\n' : ''}`);
+        else process.stderr.write(`${progressLine(p)}\n`);
+      },
+    });
+    const seconds = result.durationMs / 1000;
+    process.stdout.write(`archived ${result.events.toLocaleString('en-US')} events of ${result.streams.toLocaleString('en-US')} streams in ${seconds.toFixed(1)}s\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`\ntusk-es archive: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
