@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { archiveRules } from '../archive/archiveRules.js';
 import { runArchive } from '../archive/runArchive.js';
 import { formatText, hasFailures } from '../diagnostics.js';
-import { progressBar, progressLine } from '../projections/rebuild/progressText.js';
+import { progressWriter } from '../projections/rebuild/progressText.js';
 import { loadApp } from '../runtime/loadApp.js';
 import type { EventStore } from '../store/EventStore.js';
 import { openEventStore } from '../store/index.js';
@@ -38,17 +38,9 @@ export async function archiveCommand(file: string): Promise<number> {
     return 1;
   }
   try {
-    const tty = process.stderr.isTTY === true;
-    let last = 0;
     const result = await runArchive(store, rules, {
       batchSize: model.event_store.archive?.batch_size ?? 1000,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (!p.finished && now - last < (tty ? 100 : 1000)) return;
-        last = now;
-        if (tty) process.stderr.write(`\r${progressBar(p)}\u001b[K${p.finished ? '\n' : ''}`);
-        else process.stderr.write(`${progressLine(p)}\n`);
-      },
+      onProgress: progressWriter(),
     });
     const seconds = result.durationMs / 1000;
     process.stdout.write(`archived ${result.events.toLocaleString('en-US')} events of ${result.streams.toLocaleString('en-US')} streams in ${seconds.toFixed(1)}s\n`);

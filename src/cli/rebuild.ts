@@ -9,8 +9,7 @@ import { formatText, hasFailures } from '../diagnostics.js';
 import { buildUpcaster } from '../migrations/buildUpcaster.js';
 import { compileProjections, type CompiledProjection } from '../projections/compile/compileProjection.js';
 import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
-import type { RebuildProgress } from '../projections/rebuild/RebuildProgress.js';
-import { progressBar, progressLine, resultLine } from '../projections/rebuild/progressText.js';
+import { progressWriter, resultLine } from '../projections/rebuild/progressText.js';
 import { loadApp } from '../runtime/loadApp.js';
 import { openEventStore } from '../store/index.js';
 import { withPersonalData } from '../personalData/withPersonalData.js';
@@ -68,17 +67,4 @@ export async function rebuildCommand(file: string, names: string[]): Promise<num
   } finally {
     await store.close();
   }
-}
-
-/** Shows progress on stderr: a bar redrawn in place on a terminal, else a line per second. */
-function progressWriter(): (p: RebuildProgress) => void {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (!p.finished && now - last < (tty ? 100 : 1000)) return;
-    last = now;
-    if (tty) process.stderr.write(`\r${progressBar(p)}\u001b[K${p.finished ? '\n' : ''}`);
-    else process.stderr.write(`${progressLine(p)}\n`);
-  };
 }

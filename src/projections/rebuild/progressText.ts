@@ -41,3 +41,16 @@ function eta(p: RebuildProgress): string {
   const s = Math.ceil(p.etaMs / 1000);
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** Shows progress on stderr: a bar redrawn in place on a terminal, else a line per second. */
+export function progressWriter(): (p: RebuildProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (!p.finished && now - last < (tty ? 100 : 1000)) return;
+    last = now;
+    if (tty) process.stderr.write(`\r${progressBar(p)}\u001b[K${p.finished ? '\n' : ''}`);
+    else process.stderr.write(`${progressLine(p)}\n`);
+  };
+}
