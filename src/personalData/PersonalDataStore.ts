@@ -11,6 +11,7 @@ import type {
   AppendHook,
   AppendRequest,
   AppendResult,
+  ArchiveRule,
   EventStore,
   FoldEvent,
   IdempotencyRecord,
@@ -165,6 +166,23 @@ export class PersonalDataStore implements EventStore {
 
   storesSealed(type: string): boolean {
     return this.rules.coversType(type);
+  }
+
+  // Archival moves rows as stored: personal fields stay sealed in the archive.
+  archivableStreams(rule: ArchiveRule, limit: number) {
+    return this.inner.archivableStreams(rule, limit);
+  }
+
+  countArchivable(rule: ArchiveRule) {
+    return this.inner.countArchivable(rule);
+  }
+
+  archiveStreams(streams: readonly { streamType: string; streamId: string }[]) {
+    return this.inner.archiveStreams(streams);
+  }
+
+  readsArchive(streamType: string, streamId: string, maxVersion?: number) {
+    return this.inner.readsArchive(streamType, streamId, maxVersion);
   }
 
   health(): Promise<void> {
