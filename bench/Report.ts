@@ -46,16 +46,13 @@ export const TARGETS: Readonly<Record<string, Target>> = {
   parse_1mb: { atMost: 100 },
   parse_10mb: { atMost: 1000 },
   parse_rss: { atMost: 20 },
-<<<<<<< HEAD
   // issue 19: tracing every command costs at most 15% of http_64
   tracing_cost: { atMost: 15 },
-=======
   // issue 16: a partitioned events table within 10% of the unpartitioned one, same run
   append_64_hash: 0.9,
   load_10k_hash: 0.9,
   append_64_archived: 0.9,
   load_10k_archived: 0.9,
->>>>>>> e465ddf (Partitioned events table (hash / archived flag / time range, native declarative partitioning, the log moved at start) and archival to the archived partition: serve job under a lease, tusk-es archive with progress, resumable after SIGKILL; contract suite on every layout; bench partitions and archive (issue 16 items 3-4))
 };
 
 /** Whether `r` meets `target` (undefined: not measured against it in this run). */

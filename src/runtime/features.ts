@@ -8,11 +8,6 @@ import { sagasFeature } from '../sagas/sagasFeature.js';
 import { telemetryFeature } from '../telemetry/telemetryFeature.js';
 import type { Feature } from './Feature.js';
 
-<<<<<<< HEAD
 // Telemetry comes first (every other part traces through it, and it stops last, exporting
 // their final spans); then the cache: any feature that loads aggregates while it starts goes through it.
-export const FEATURES: readonly Feature[] = [telemetryFeature, cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature];
-=======
-// The cache comes first: any feature that loads aggregates while it starts goes through it.
-export const FEATURES: readonly Feature[] = [cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature, archiveFeature];
->>>>>>> e465ddf (Partitioned events table (hash / archived flag / time range, native declarative partitioning, the log moved at start) and archival to the archived partition: serve job under a lease, tusk-es archive with progress, resumable after SIGKILL; contract suite on every layout; bench partitions and archive (issue 16 items 3-4))
+export const FEATURES: readonly Feature[] = [telemetryFeature, cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature, archiveFeature];
