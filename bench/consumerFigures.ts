@@ -38,7 +38,7 @@ const PROJECTION = {
 
 function consumerOf(store: EventStore, projection: CompiledProjection, pollIntervalMs: number): LogConsumer {
   const env: ConsumerEnv = { store, logger: pino({ level: 'silent' }), owner: `bench-${Math.random()}`, pollIntervalMs, leaseTtlMs: 15_000 };
-  return new LogConsumer(env, projectionConsumer(store, projection, identityUpcaster, 3));
+  return new LogConsumer(env, projectionConsumer(store, projection, identityUpcaster, { retryAttempts: 3, onError: 'park' }));
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { LiveBus } from '../engine/liveBus.js';
 import type { EventStore, SqlExecutor, StoredEvent } from '../store/EventStore.js';
 import type { ConsumerMetrics } from './ConsumerMetrics.js';
+import type { OnError, Redo } from './poison.js';
 
 /** A batch of events read after a partition's checkpoint, handed to its handler. */
 export interface Batch {
@@ -32,6 +33,14 @@ export interface Batch {
   commit(position: number, work?: (tx: SqlExecutor) => Promise<void>): Promise<boolean>;
   /** A backoff wait: ends early only when the consumer stops. */
   pause(ms: number): Promise<void>;
+  /**
+   * The handler gives up on `event` after `attempts` (it did its own retries): applies the
+   * consumer's `on_error`. Under `skip` the event becomes a skipped dead letter and the checkpoint
+   * moves past it (true: go on with the batch); under `park` a parked one (false: the batch
+   * ends, the framework reads again with its stream held back); under `stop` it throws
+   * ConsumerStopped. False too when the batch went stale.
+   */
+  giveUp(event: StoredEvent, attempts: number, error: string): Promise<boolean>;
 }
 
 /** What one consumer does with events. */
@@ -55,12 +64,17 @@ export interface ConsumerSpec {
   partitions?: number | undefined;
   handler: ConsumerHandler;
   /**
-   * True for a failure that is the events' fault (a value a table refuses): retried
-   * `retryAttempts` times, then the consumer stops. Any other failure (the store is
-   * unreachable) is retried with backoff for as long as it lasts.
+   * True for a failure that is the events' fault (a value a table refuses). A batch of several
+   * events that is refused is read again one event at a time, to find the event at fault; that
+   * event is retried `retryAttempts` times (max_retries), then `onError` applies. Any other
+   * failure (the store is unreachable) is retried with backoff for as long as it lasts.
    */
   isRefusal?: ((err: unknown) => boolean) | undefined;
   retryAttempts?: number | undefined;
+  /** What to do with an event that keeps failing (default `stop`, see poison.ts). */
+  onError?: OnError | undefined;
+  /** How a retry from the dead letters handles its events; without it they cannot be retried. */
+  redo?: Redo | undefined;
   /**
    * Where a consumer without a checkpoint starts: at the beginning of the log (the default), or
    * at its head when the consumer is first deployed (saga triggers: a saga starts for events

@@ -11,6 +11,7 @@ export class ConsumerMetrics {
   readonly lag: Gauge<'consumer' | 'partition'>;
   readonly owned: Gauge<'consumer' | 'partition'>;
   readonly failures: Counter<'consumer'>;
+  readonly deadLetters: Counter<'consumer' | 'status'>;
 
   /** The consumer metrics of `registry` (created on first use: a registry takes each name once). */
   static of(registry: Registry): ConsumerMetrics {
@@ -36,6 +37,12 @@ export class ConsumerMetrics {
       name: 'tusk_consumer_failures_total',
       help: 'Batches of a consumer that failed in this process (retried; see on_error).',
       labelNames: ['consumer'],
+      registers: [registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'tusk_consumer_dead_letters_total',
+      help: 'Events a consumer gave up on in this process after max_retries, by what on_error did (status parked or skipped).',
+      labelNames: ['consumer', 'status'],
       registers: [registry],
     });
   }

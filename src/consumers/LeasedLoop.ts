@@ -8,6 +8,7 @@
 import { backoffDelay, STORE_BACKOFF } from './backoff.js';
 import type { ConsumerEnv, ConsumerState } from './Consumer.js';
 import { Lease, LeaseLost } from './Lease.js';
+import { ConsumerStopped, errorText } from './poison.js';
 import { Waker } from './Waker.js';
 
 /** How a loop treats failures of its step. */
@@ -76,6 +77,14 @@ export abstract class LeasedLoop {
   /** Called after a failure of `step` (state read before must be read again). */
   protected failed(): void {}
 
+  /**
+   * Called when `step` was refused for the `failures`-th time in a row: true when the subclass
+   * dealt with it (the count starts again), false for the default (retry, then stop).
+   */
+  protected async refused(_err: unknown, _failures: number): Promise<boolean> {
+    return false;
+  }
+
   /** Work still running when the loop has ended (awaited on stop, before the lease is released). */
   protected async drain(): Promise<void> {}
 
@@ -98,9 +107,16 @@ export abstract class LeasedLoop {
         failures++;
         env.metrics?.failures.inc({ consumer: this.consumer });
         const refused = this.failures.isRefusal?.(err) === true;
-        if (refused && failures > (this.failures.retryAttempts ?? 3)) {
+        // true: dealt with (the event was isolated, parked or skipped); an Error: dealing with it failed (retried)
+        const handled = refused ? await this.refused(err, failures).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : false;
+        if (handled === true) {
+          failures = 0;
+          continue;
+        }
+        const stopped = handled instanceof ConsumerStopped ? handled : err instanceof ConsumerStopped ? err : undefined;
+        if (stopped !== undefined || (handled === false && refused && failures > (this.failures.retryAttempts ?? 3))) {
           this.state = 'failed';
-          this.error = err instanceof Error ? err.message : String(err);
+          this.error = errorText(stopped ?? err);
           env.logger.error({ err, consumer: this.consumer, partition: this.partition }, 'consumer stopped: an event cannot be handled (fix the cause, then restart or rebuild)');
           return;
         }

@@ -8,6 +8,7 @@
  */
 import type { ConsumerEnv, ConsumerSpec, ConsumerState } from './Consumer.js';
 import { Fleet } from './Fleet.js';
+import { onAppends } from './onAppends.js';
 import { settleLayout } from './PartitionLayout.js';
 import { partitionKeys } from './partitionKeys.js';
 import { PartitionWorker } from './PartitionWorker.js';
@@ -77,6 +78,11 @@ export class LogConsumer {
     for (const p of this.partitions) await initCheckpoint(this.env.store, this.env.store.tables, p.key, head);
   }
 
+  /** Ends the idle wait of every partition (a retry released parked events). */
+  wake(): void {
+    for (const p of this.partitions) p.waker.wake();
+  }
+
   /** Starts every partition worker in the background (once the partition count is settled). */
   start(): void {
     this.running ??= this.run();
@@ -110,18 +116,7 @@ export class LogConsumer {
     await this.fleet.join(this.fleetKey, this.env.leaseTtlMs);
     await this.settle();
     if (this.stopping || this.layoutError !== undefined) return;
-    const types = this.spec.types === undefined ? undefined : new Set(this.spec.types);
-    const wake = () => {
-      for (const p of this.partitions) p.waker.wake();
-    };
-    const local = this.env.bus?.subscribe((events) => {
-      if (types === undefined || events.some((e) => types.has(e.type))) wake();
-    });
-    const remote = this.env.store.onRemoteAppends(wake);
-    this.unsubscribe = () => {
-      local?.();
-      remote();
-    };
+    this.unsubscribe = onAppends(this.env.store, this.env.bus, this.spec.types, () => this.wake());
     for (const p of this.partitions) p.start();
   }
 }

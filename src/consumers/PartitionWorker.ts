@@ -1,11 +1,14 @@
 /**
  * Follows the log for one partition of a consumer, in the process that holds its lease (see
  * LeasedLoop): reads a batch after the checkpoint, hands it to the handler, and moves the
- * checkpoint, fenced (see Batch.commit).
+ * checkpoint, fenced (see Batch.commit). Events of a parked stream are held back, not handed
+ * over (see Parking.ts); a refused batch is read again event by event to find the poison one.
  */
 import type { SqlExecutor, StoredEvent } from '../store/EventStore.js';
 import type { Batch, ConsumerEnv, ConsumerSpec } from './Consumer.js';
 import { LeasedLoop } from './LeasedLoop.js';
+import { Parking, type Held } from './Parking.js';
+import { ConsumerStopped, errorText } from './poison.js';
 import { lockCheckpoint } from './sql/lockCheckpoint.js';
 
 /** Where a partition worker stands among the consumer's partitions. */
@@ -22,6 +25,11 @@ export interface PartitionPlace {
 export class PartitionWorker extends LeasedLoop {
   /** The checkpoint as this process last saw it (undefined after a failure or a stale commit). */
   private checkpoint: number | undefined;
+  /** While set, batches are one event long up to this position: a refused batch is searched for its poison event. */
+  private isolateUntil: number | undefined;
+  /** The events handed to the handler in the batch in flight (the one a refusal is about). */
+  private handed: readonly StoredEvent[] = [];
+  private readonly parking: Parking;
 
   constructor(
     env: ConsumerEnv,
@@ -32,6 +40,7 @@ export class PartitionWorker extends LeasedLoop {
     private readonly place: PartitionPlace = { count: 1 },
   ) {
     super(env, spec.name, partition, key, spec);
+    this.parking = new Parking(env, spec);
   }
 
   protected override wanted(): boolean {
@@ -49,9 +58,11 @@ export class PartitionWorker extends LeasedLoop {
   /** Handles one batch after the checkpoint; false when there was nothing new. */
   protected async step(): Promise<boolean> {
     const { store, metrics } = this.env;
-    const { batchSize, types } = this.spec;
+    const { types } = this.spec;
     // Read every time: a rebuild (or an operator) may have moved it since.
     const checkpoint = (this.checkpoint = await store.loadCheckpoint(this.key));
+    if (this.isolateUntil !== undefined && checkpoint >= this.isolateUntil) this.isolateUntil = undefined;
+    const batchSize = this.isolateUntil === undefined ? this.spec.batchSize : 1;
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
     const { count, until = Infinity } = this.place;
@@ -63,14 +74,34 @@ export class PartitionWorker extends LeasedLoop {
       metrics?.lag.set(this.labels, Math.max(0, head - checkpoint));
       return false;
     }
-    const batch = this.batch(events, reached);
-    await this.spec.handler.handle(batch);
+    const held = events.length === 0 ? Parking.NONE : await this.parking.held(events);
+    const batch = this.batch(held.free, reached, held);
+    this.handed = held.free;
+    if (held.free.length > 0) await this.spec.handler.handle(batch);
+    this.handed = [];
     if (batch.active && this.checkpoint !== undefined && this.checkpoint < reached) await batch.commit(reached);
     if (this.checkpoint !== undefined) metrics?.lag.set(this.labels, Math.max(0, head - this.checkpoint));
     return true;
   }
 
-  private batch(events: readonly StoredEvent[], reached: number): Batch {
+  /** A refused batch: searched event by event; its one event: given up on after max_retries (on_error). */
+  protected override async refused(err: unknown, failures: number): Promise<boolean> {
+    const handed = this.handed;
+    this.handed = [];
+    if (handed.length > 1 && this.isolateUntil === undefined && (this.spec.onError ?? 'stop') !== 'stop') {
+      this.isolateUntil = handed.at(-1)!.position;
+      this.env.logger.warn({ err, consumer: this.consumer, partition: this.partition }, 'batch refused; reading it again event by event to find the event at fault');
+      return true;
+    }
+    if (handed.length !== 1 || failures <= (this.spec.retryAttempts ?? 3) || (this.spec.onError ?? 'stop') === 'stop') return false;
+    const event = handed[0]!;
+    this.checkpoint = await this.env.store.loadCheckpoint(this.key);
+    if (this.checkpoint >= event.position) return true;
+    await this.giveUp(event, failures, errorText(err), Parking.NONE);
+    return true;
+  }
+
+  private batch(events: readonly StoredEvent[], reached: number, held: Held): Batch {
     const worker = this;
     let moved = false;
     return {
@@ -85,21 +116,36 @@ export class PartitionWorker extends LeasedLoop {
         return !moved && worker.active;
       },
       commit: async (position, work) => {
-        const done = await this.commit(position, work);
+        const done = await this.commit(position, held, work);
         if (!done) moved = true;
         return done;
       },
       pause: (ms) => this.waker.pause(ms),
+      giveUp: async (event, attempts, error) => {
+        const goOn = await this.giveUp(event, attempts, error, held);
+        if (!goOn) moved = true;
+        return goOn;
+      },
     };
   }
 
-  private async commit(position: number, work?: (tx: SqlExecutor) => Promise<void>): Promise<boolean> {
+  /** Applies on_error to `event`: records it and moves the checkpoint past it (true: the batch may go on). */
+  private async giveUp(event: StoredEvent, attempts: number, error: string, held: Held): Promise<boolean> {
+    if ((this.spec.onError ?? 'stop') === 'stop') throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
+    const record = this.parking.record(event, attempts, error);
+    const done = await this.commit(event.position, held, record);
+    if (done) this.parking.recorded(event, attempts, error);
+    return done && this.spec.onError === 'skip';
+  }
+
+  private async commit(position: number, held: Held, work?: (tx: SqlExecutor) => Promise<void>): Promise<boolean> {
     const { store } = this.env;
     const expected = this.checkpoint;
     const done = await store.transaction(async (tx) => {
       await lockCheckpoint(tx, store.tables, this.key);
       await this.lease.fence(tx);
       if (expected === undefined || (await store.loadCheckpoint(this.key, tx)) !== expected) return false;
+      if (!(await this.parking.holdBack(tx, held, expected, position))) return false;
       await work?.(tx);
       await store.saveCheckpoint(this.key, position, tx);
       return true;

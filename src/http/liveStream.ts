@@ -1,11 +1,16 @@
 /**
  * Server-sent events for `/events/live`. Each connection follows the log from a cursor
- * (Last-Event-ID, or the head when it connects): it reads the log in pages and then sleeps
- * until the live bus signals an append (or a short poll interval passes, for appends made by
- * other processes). Reading the log instead of forwarding bus payloads keeps the order by
- * position and never skips an event that committed late.
+ * (Last-Event-ID, or the head when it connects) with the consumer framework's pieces that fit a
+ * per-client follower: it reads the safe tail of the log in pages (store.readAll, as a
+ * partition worker does) and then idles on a Waker that an append ends, local (the live bus)
+ * or from another process (LISTEN/NOTIFY), with a poll as the fallback (src/consumers/onAppends.ts).
+ * It has no checkpoint or lease: the cursor is the client's (Last-Event-ID). Reading the log
+ * instead of forwarding bus payloads keeps the order by position and never skips an event
+ * that committed late.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { onAppends } from '../consumers/onAppends.js';
+import { Waker } from '../consumers/Waker.js';
 import { toEventJson } from '../engine/toEventJson.js';
 import type { Runtime } from '../runtime/Runtime.js';
 
@@ -35,29 +40,24 @@ export async function streamLive(
   res.write(': connected\n\n');
 
   let closed = false;
-  let wake: (() => void) | undefined;
+  const waker = new Waker();
   const close = () => {
     if (closed) return;
     closed = true;
-    wake?.();
+    waker.stop();
     res.end();
   };
   let streams = openStreams.get(runtime);
   if (streams === undefined) openStreams.set(runtime, (streams = new Set()));
   streams.add(close);
-  // `dirty` catches appends that happen while a page is being read (before `wake` is set).
-  let dirty = false;
-  const unsubscribe = runtime.bus.subscribe(() => {
-    dirty = true;
-    wake?.();
-  });
+  // A wake-up while a page is being read is remembered by the Waker for the next idle.
+  const unsubscribe = onAppends(runtime.store, runtime.bus, options.types, () => waker.wake());
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
   request.raw.on('close', close);
   res.on('error', close);
 
   try {
     while (!closed) {
-      dirty = false;
       const page = await runtime.store.readAll({ after: cursor, limit: PAGE, ...(options.types !== undefined ? { types: options.types } : {}) });
       for (const stored of page) {
         if (closed) break;
@@ -65,15 +65,8 @@ export async function streamLive(
         res.write(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         cursor = event.position;
       }
-      if (page.length === PAGE || dirty) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      if (page.length === PAGE) continue;
+      await waker.idle(POLL_MS);
     }
   } catch (err) {
     request.log.warn({ err }, 'live event stream ended with an error');

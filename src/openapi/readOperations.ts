@@ -13,6 +13,25 @@ type Schema = Record<string, unknown>;
 export type RouteDoc = (model: AppConfig) => Record<string, Schema>;
 
 const obj = (properties: Record<string, Schema> = {}, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length > 0 ? { required } : {}) });
+/** A dead letter as GET /dead-letters lists it (src/consumers/deadLetters/deadLetterJson.ts). */
+const DEAD_LETTER: Schema = obj(
+  {
+    id: { type: 'integer' },
+    consumer: { type: 'string', description: 'publisher:<relay>, projection:<name> or saga-trigger:<saga>' },
+    relay: { type: ['string', 'null'], description: "a publisher's relay, else null" },
+    status: { type: 'string', enum: ['skipped', 'parked', 'held'] },
+    position: { type: 'integer' },
+    event_id: { type: 'string' },
+    event_type: { type: 'string' },
+    aggregate_type: { type: 'string' },
+    aggregate_id: { type: 'string' },
+    attempts: { type: 'integer' },
+    error: { type: 'string' },
+    failed_at: { type: 'string', format: 'date-time' },
+    event: { type: ['object', 'null'] },
+  },
+  ['id', 'consumer', 'status', 'position', 'event_type', 'aggregate_type', 'aggregate_id', 'attempts', 'error'],
+);
 // Read-your-writes (issue 15): wait until the projection passed a position, 504 past `wait`.
 const fresh = [param('min_position', 'query', 'answer only once the projection passed this log position', { type: 'integer', minimum: 0 }), param('wait', 'query', 'how long to wait for min_position (ms); 504 PROJECTION_BEHIND past it', { type: 'integer', minimum: 0 })];
 const page = [param('limit', 'query', 'page size (1-1000, default 100)', { type: 'integer', minimum: 1, maximum: 1000 }), param('offset', 'query', 'rows to skip', { type: 'integer', minimum: 0 })];
@@ -117,15 +136,42 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   }),
   'GET /dead-letters': (m) => ({
     '/dead-letters': {
-      get: op(m, 'events publishing gave up on', { '200': jsonResponse('a page of dead letters', obj({ dead_letters: { type: 'array', items: { type: 'object' } }, next_after: { type: 'integer' } }, ['dead_letters'])) }, [], {
-        tags: ['publishing'],
-        parameters: [param('after', 'query', 'id to read after', { type: 'integer', minimum: 0 }), param('limit', 'query', 'page size (1-1000)', { type: 'integer', minimum: 1, maximum: 1000 }), param('relay', 'query', 'one publisher or subscriber')],
+      get: op(m, 'events a consumer (publisher, subscriber, async projection, saga) gave up on: skipped, parked, or held back behind a parked one', { '200': jsonResponse('a page of dead letters', obj({ dead_letters: { type: 'array', items: DEAD_LETTER }, next_after: { type: 'integer' } }, ['dead_letters'])) }, [], {
+        tags: ['operation'],
+        parameters: [
+          param('after', 'query', 'id to read after', { type: 'integer', minimum: 0 }),
+          param('limit', 'query', 'page size (1-1000)', { type: 'integer', minimum: 1, maximum: 1000 }),
+          param('consumer', 'query', 'one consumer: publisher:<relay>, projection:<name>, saga-trigger:<saga>'),
+          param('relay', 'query', 'one publisher or subscriber (same as consumer=publisher:<relay>)'),
+          param('status', 'query', 'skipped, parked or held', { type: 'string', enum: ['skipped', 'parked', 'held'] }),
+        ],
       }),
     },
   }),
   'POST /dead-letters/:id/retry': (m) => ({
     '/dead-letters/{id}/retry': {
-      post: op(m, 'deliver a dead letter again', { '200': jsonResponse('the outcome of the retry', { type: 'object' }) }, ['DEAD_LETTER_NOT_FOUND', 'RELAY_NOT_CONFIGURED', 'PUBLISH_FAILED'], { tags: ['publishing'], parameters: [param('id', 'path', 'dead letter id', { type: 'integer', minimum: 1 })] }),
+      post: op(
+        m,
+        'hand a dead letter to its consumer again (re-apply into the projection, start the saga, deliver again); a parked one releases the events held back behind it',
+        {
+          '200': jsonResponse(
+            'the outcome of the retry',
+            obj(
+              {
+                id: { type: 'integer' },
+                consumer: { type: 'string' },
+                relay: { type: ['string', 'null'] },
+                delivered: { const: true },
+                event: { type: ['object', 'null'] },
+                released: { type: 'array', items: { type: 'integer' }, description: 'positions handled: the dead letter, then the held-back events it released' },
+              },
+              ['id', 'consumer', 'delivered', 'released'],
+            ),
+          ),
+        },
+        ['DEAD_LETTER_NOT_FOUND', 'DEAD_LETTER_HELD', 'RELAY_NOT_CONFIGURED', 'PUBLISH_FAILED', 'PROJECTION_FAILED'],
+        { tags: ['operation'], parameters: [param('id', 'path', 'dead letter id', { type: 'integer', minimum: 1 })] },
+      ),
     },
   }),
   'DELETE /subjects/:id': (m) => ({
@@ -159,7 +205,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
         summary: 'liveness with a database check',
         tags: ['operation'],
         responses: {
-          '200': jsonResponse('up', obj({ status: { const: 'ok' } }, ['status'])),
+          '200': jsonResponse(
+            'up',
+            obj(
+              {
+                status: { const: 'ok' },
+                details: obj({ parked: { type: 'object', additionalProperties: { type: 'integer' }, description: 'consumer → events parked or held back, waiting for a retry (only consumers that have some)' } }, ['parked']),
+              },
+              ['status'],
+            ),
+          ),
           '503': jsonResponse('the store cannot be reached', obj({ status: { const: 'unavailable' }, error: { type: 'object' } }, ['status'])),
         },
       },

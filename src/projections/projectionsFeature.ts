@@ -4,6 +4,7 @@
  * up to the log and hooks them into the append transaction, and starts the async workers.
  */
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { registerConsumer } from '../consumers/consumerRegistry.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
 import { newOwnerId } from '../consumers/ownerId.js';
 import type { Feature } from '../runtime/Feature.js';
@@ -73,7 +74,11 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
     leaseTtlMs: options.leaseTtlMs ?? defaults.lease_ttl,
   };
   for (const p of projections.filter((x) => x.enabled && x.mode === 'async')) {
-    system.workers.set(p.name, new LogConsumer(env, projectionConsumer(store, p, upcaster, defaults.retry_attempts, metrics, runtime.tracing)));
+    const config = runtime.model.projections[p.name];
+    const failures = { retryAttempts: config?.max_retries ?? defaults.retry_attempts, onError: config?.on_error ?? defaults.on_error };
+    const worker = new LogConsumer(env, projectionConsumer(store, p, upcaster, failures, metrics, runtime.tracing));
+    system.workers.set(p.name, worker);
+    registerConsumer(runtime, worker);
   }
 
   await runtime.addService({

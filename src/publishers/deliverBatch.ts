@@ -1,14 +1,14 @@
 /**
  * Delivers one batch of a relay: runs of convertible events go to the publisher together; the
  * checkpoint moves (fenced, Batch.commit) after each acknowledged run; a refused event is
- * retried with the policy's backoff, then dead-lettered (the dead letter and the checkpoint
- * past it in one transaction); an unreachable target is waited for without using up retries.
+ * retried with the policy's backoff, then given up on (Batch.giveUp: on_error writes the dead
+ * letter and moves the checkpoint past it in one transaction); an unreachable target is waited
+ * for without using up retries.
  */
 import type { Batch } from '../consumers/Consumer.js';
 import { toEventJson, type EventJson } from '../engine/toEventJson.js';
 import type { StoredEvent } from '../store/EventStore.js';
 import { retryDelayOf } from './backoff.js';
-import { insertDeadLetter } from './deadLetters/sql/insertDeadLetter.js';
 import { toDeliveryError } from './DeliveryError.js';
 import type { RelayOptions } from './relayConsumer.js';
 import { tracedEach } from '../telemetry/tracing.js';
@@ -85,13 +85,10 @@ function convert(options: RelayOptions, event: StoredEvent): EventJson | Error {
   }
 }
 
-/** Writes the dead letter and moves the checkpoint past it, in one fenced transaction. */
+/** Gives up on `event` (on_error, fenced); true when the batch goes on past it. */
 async function deadLetter(options: RelayOptions, batch: Batch, event: StoredEvent, attempts: number, error: string): Promise<boolean> {
-  const done = await batch.commit(event.position, (tx) => insertDeadLetter(tx, options.store.tables, options.name, event, attempts, error));
-  if (!done) return false;
   options.metrics?.deadLettered.inc({ relay: options.name });
-  options.logger.error({ relay: options.name, position: event.position, event_id: event.id, attempts, err: error }, 'event dead-lettered');
-  return true;
+  return batch.giveUp(event, attempts, error);
 }
 
 /** Index of the first event at or after `from` that failed to convert (or the end). */

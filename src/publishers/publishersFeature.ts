@@ -4,12 +4,11 @@
  * over HTTP.
  */
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { registerConsumer } from '../consumers/consumerRegistry.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
 import { newOwnerId } from '../consumers/ownerId.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
-import { registerDeadLetterRoutes, type DeadLetterContext } from './deadLetters/deadLetterRoutes.js';
-import type { Publisher } from './Publisher.js';
 import { PublisherMetrics } from './PublisherMetrics.js';
 import { relayConsumer } from './relayConsumer.js';
 import { relaySpecs } from './relaySpecs.js';
@@ -23,20 +22,19 @@ export interface RelayTuning {
 }
 
 // Per runtime: several apps may run in one process (tests), each with its own relays.
-const contexts = new WeakMap<Runtime, DeadLetterContext & { relays: LogConsumer[] }>();
+const contexts = new WeakMap<Runtime, LogConsumer[]>();
 
 /** The relays a runtime runs (tests, tools). */
 export function relaysOf(runtime: Runtime): readonly LogConsumer[] {
-  return contexts.get(runtime)?.relays ?? [];
+  return contexts.get(runtime) ?? [];
 }
 
 /** Starts one relay per configured target as a runtime service. */
 export async function installPublishers(runtime: Runtime, tuning: RelayTuning = {}): Promise<void> {
   const specs = relaySpecs(runtime.model, runtime.logger);
-  const publishers = new Map<string, Publisher>();
   const relays: LogConsumer[] = [];
   const metrics = specs.length > 0 ? new PublisherMetrics(runtime.metrics.registry) : undefined;
-  contexts.set(runtime, { publishers, metrics, relays });
+  contexts.set(runtime, relays);
   const env = {
     store: runtime.store,
     logger: runtime.logger,
@@ -55,6 +53,7 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
         publisher,
         types: spec.types,
         policy: spec.policy,
+        onError: spec.onError,
         store: runtime.store,
         logger: runtime.logger,
         upcaster: runtime.upcaster,
@@ -65,8 +64,8 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
         tracing: runtime.tracing,
       }),
     );
-    publishers.set(spec.name, publisher);
     relays.push(relay);
+    registerConsumer(runtime, relay);
     await runtime.addService({ name: `relay ${spec.name}`, start: () => relay.start(), stop: () => relay.stop() });
   }
 }
@@ -74,5 +73,4 @@ export async function installPublishers(runtime: Runtime, tuning: RelayTuning = 
 export const publishersFeature: Feature = {
   name: 'publishers',
   install: (runtime) => installPublishers(runtime),
-  routes: (app, runtime) => registerDeadLetterRoutes(app, runtime, () => contexts.get(runtime) ?? { publishers: new Map() }),
 };

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema/app.js';
 import type { SubscriberConfig } from '../config/schema/publishers.js';
+import type { OnError } from '../consumers/poison.js';
 import type { RetryPolicy } from './backoff.js';
 import { eventTypes } from './eventTypes.js';
 import { KafkaPublisher } from './kafka/KafkaPublisher.js';
@@ -22,6 +23,7 @@ export interface RelaySpec {
   policy: RetryPolicy;
   /** Partitions of the relay (see src/consumers/Fleet.ts). */
   partitions: number;
+  onError: OnError;
   createPublisher(): Publisher;
 }
 
@@ -40,6 +42,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       types: eventTypes(kafka.events),
       policy: kafka.retry_policy,
       partitions: kafka.partitions ?? 1,
+      onError: kafka.on_error,
       createPublisher: () =>
         new KafkaPublisher({ brokers: kafka.brokers, clientId: kafka.client_id, topicOf: prefixTopics(kafka.topic_prefix), timeoutMs: kafka.timeout, name: 'kafka', ...opt('logger', log('kafka')) }),
     });
@@ -50,6 +53,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       types: eventTypes(rabbitmq.events),
       policy: rabbitmq.retry_policy,
       partitions: rabbitmq.partitions ?? 1,
+      onError: rabbitmq.on_error,
       createPublisher: () => new RabbitPublisher({ url: rabbitUrl(rabbitmq), target: { exchange: rabbitmq.exchange }, timeoutMs: rabbitmq.timeout, ...opt('logger', log('rabbitmq')) }),
     });
   }
@@ -64,6 +68,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
         types: eventTypes(webhooks.events),
         policy: webhooks.retry_policy,
         partitions: webhooks.partitions ?? 1,
+        onError: webhooks.on_error,
         createPublisher: () => new WebhookPublisher({ url, secret: webhooks.secret, timeoutMs: webhooks.timeout }),
       });
     }
@@ -71,7 +76,7 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
   for (const [name, sub] of Object.entries(model.subscribers)) {
     const publisher = subscriberPublisher(model, name, sub, log(`subscriber:${name}`));
     if (publisher === undefined) continue;
-    specs.push({ name: `subscriber:${name}`, types: eventTypes(sub.events), policy: sub.retry_policy, partitions: sub.partitions ?? 1, createPublisher: publisher });
+    specs.push({ name: `subscriber:${name}`, types: eventTypes(sub.events), policy: sub.retry_policy, partitions: sub.partitions ?? 1, onError: sub.on_error, createPublisher: publisher });
   }
   return specs;
 }

@@ -3,6 +3,7 @@
  * commands, every expression compiled. A config `check` accepts always compiles; one that
  * slipped through fails the start with the config path named.
  */
+import type { OnError } from '../consumers/poison.js';
 import type { SagaCallConfig, SagaConfig, SagaStepConfig } from '../config/schema/sagas.js';
 import type { AggregateDefinition } from '../engine/AggregateDefinition.js';
 import { compileExpr, type CompiledExpr } from '../engine/compileExpr.js';
@@ -61,6 +62,9 @@ export interface SagaDefinition {
   steps: readonly CompiledStep[];
   timeoutMs?: number;
   retry: RetryPolicy;
+  /** What the trigger consumer does with an event it cannot start an instance from, after `maxRetries`. */
+  onError: OnError;
+  maxRetries: number;
 }
 
 /** Finds the aggregate command `ref` names: `Command` when unique, or `aggregate.Command`. */
@@ -89,6 +93,8 @@ export function compileSaga(name: string, config: SagaConfig, definitions: Reado
     steps: config.steps.map((step, index) => compileStep(step, index, `${where}.steps[${index}]`, definitions)),
     ...(config.timeout !== undefined ? { timeoutMs: config.timeout } : {}),
     retry: { maxRetries: p.max_retries, multiplier: p.backoff_multiplier, initialDelayMs: p.initial_delay, maxDelayMs: p.max_delay },
+    onError: config.on_error,
+    maxRetries: config.max_retries,
   };
 }
 

@@ -5,8 +5,14 @@
  * appended after it was deployed, not for the whole history), and from its checkpoint on,
  * across restarts. The start is idempotent (the saga id derives from the event id), so a crash
  * between the starts and the checkpoint re-reads a few events whose second start is a no-op.
+ * A start the store refuses (a 4xx error, a value the database refuses) is the event's fault:
+ * retried `max_retries` times, then the saga's `on_error` applies (default `park`); a retry from
+ * the dead letters starts it then.
  */
 import type { ConsumerSpec } from '../consumers/Consumer.js';
+import { isTuskError } from '../errors.js';
+import type { StoredEvent } from '../store/EventStore.js';
+import { sqlState } from '../store/SqlClient.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { SagaDefinition } from './compileSaga.js';
 import type { SagaMetrics } from './SagaMetrics.js';
@@ -21,23 +27,42 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
     batchSize: 200,
     partitions: saga.partitions,
     startAt: 'head',
+    retryAttempts: saga.maxRetries,
+    onError: saga.onError,
+    isRefusal,
+    redo: {
+      transactional: false,
+      async apply(events) {
+        for (const e of events) await start(e);
+      },
+    },
     handler: {
       async handle(batch) {
         for (const stored of batch.events) {
           if (!batch.active) return;
-          const event = runtime.upcaster(stored);
-          const created = await startSaga(runtime.store, saga, {
-            id: sagaIdForEvent(saga.name, event.id),
-            data: eventData(event),
-            aggregateId: event.streamId,
-            trigger: triggerOf(event),
-          });
-          if (created) {
-            metrics.sagaStarted(saga.name);
-            started();
-          }
+          await start(stored);
         }
       },
     },
   };
+
+  async function start(stored: StoredEvent): Promise<void> {
+    const event = runtime.upcaster(stored);
+    const created = await startSaga(runtime.store, saga, {
+      id: sagaIdForEvent(saga.name, event.id),
+      data: eventData(event),
+      aggregateId: event.streamId,
+      trigger: triggerOf(event),
+    });
+    if (created) {
+      metrics.sagaStarted(saga.name);
+      started();
+    }
+  }
+}
+
+/** A start refused for what the event holds (4xx, or data the database refuses: SQLSTATE 22, 23), not for an outage. */
+function isRefusal(err: unknown): boolean {
+  if (isTuskError(err)) return err.status >= 400 && err.status < 500;
+  return /^2[23]/.test(sqlState(err) ?? '');
 }

@@ -4,6 +4,7 @@
  * and adds the scheduler and the trigger consumers as a runtime service (stopped before the store closes).
  */
 import { ConsumerMetrics } from '../consumers/ConsumerMetrics.js';
+import { registerConsumer } from '../consumers/consumerRegistry.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
@@ -41,6 +42,7 @@ export function createSagasFeature(options: SagaTiming = {}): Feature {
       const triggers = [...definitions.values()]
         .filter((d) => d.startsOn.length > 0)
         .map((d) => new LogConsumer(env, sagaTriggerConsumer(runtime, d, metrics, () => scheduler.wake())));
+      for (const t of triggers) registerConsumer(runtime, t);
       const removeHook = runtime.store.addAppendHook(indexHook(runtime));
       await runtime.addService({
         name: 'sagas',

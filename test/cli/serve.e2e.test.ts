@@ -69,7 +69,7 @@ describe('tusk-es serve', () => {
     const server = await startServer('app.tsk', { cwd: dir });
     try {
       const health = await fetch(`${server.url}/health`);
-      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(await health.json()).toEqual({ status: 'ok', details: { parked: {} } });
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -129,7 +129,7 @@ describe('aggregate commands over HTTP', () => {
     const wrong = await t.api('GET', '/events', undefined, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
     expect((await t.api('GET', '/metrics')).status).toBe(401);
-    expect((await t.api('GET', '/health')).body).toEqual({ status: 'ok' });
+    expect((await t.api('GET', '/health')).body).toEqual({ status: 'ok', details: { parked: {} } });
     expect((await t.api('GET', '/events', undefined, { authorization: 'Bearer other-token' })).status).toBe(200);
     expect((await get('/aggregates/order/o7')).status).toBe(404);
   });

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../engine/fixtures.js';
-import { listDeadLetters } from '../../src/publishers/deadLetters/sql/listDeadLetters.js';
+import { listDeadLetters } from '../../src/consumers/deadLetters/sql/listDeadLetters.js';
 import type { LogConsumer } from '../../src/consumers/LogConsumer.js';
 import { relayKey } from '../../src/publishers/relayConsumer.js';
 import type { EventStore } from '../../src/store/EventStore.js';
@@ -75,10 +75,42 @@ describe('relay', () => {
     expect(publisher.attempts.get(poison)).toBe(3); // the first attempt and max_retries = 2 more
     const [letter, ...rest] = await listDeadLetters(store, store.tables, { after: 0, limit: 10 });
     expect(rest).toEqual([]);
-    expect(letter).toMatchObject({ relay: 'test', position: events[1]!.position, eventId: poison, attempts: 3, error: `refused ${events[1]!.position}` });
+    expect(letter).toMatchObject({ consumer: 'publisher:test', status: 'skipped', position: events[1]!.position, eventId: poison, attempts: 3, error: `refused ${events[1]!.position}` });
     expect(letter!.event?.id).toBe(poison);
     expect(await metricValue(registry, 'tusk_publisher_dead_letters_total', { relay: 'test' })).toBe(1);
     expect(await metricValue(registry, 'tusk_publisher_retries_total', { relay: 'test' })).toBe(2);
+  });
+
+  it('on_error = "park": the refused event is parked and holds back only its own stream, recorded as held', async () => {
+    const a = await appendEvents(store, 'order', 'a', 3);
+    await appendEvents(store, 'order', 'b', 2);
+    const publisher = new RecordingPublisher((e) => (e.id === a[1]!.id ? 'refuse' : 'ok'));
+    start(publisher, { onError: 'park' });
+    await eventually(() => publisher.received.some((e) => e.aggregate_id === 'b' && e.version === 2), 'the other stream');
+    await eventually(async () => (await listDeadLetters(store, store.tables, { after: 0, limit: 10 })).length === 2, 'the parked and the held letter');
+    expect(publisher.received.map((e) => `${e.aggregate_id}${e.version}`)).toEqual(['a1', 'b1', 'b2']);
+    const letters = await listDeadLetters(store, store.tables, { after: 0, limit: 10 });
+    expect(letters.map((l) => [l.status, l.position])).toEqual([
+      ['parked', a[1]!.position],
+      ['held', a[2]!.position],
+    ]);
+    // A later event of the parked stream is held back too.
+    const later = await appendEvents(store, 'order', 'a', 1);
+    await appendEvents(store, 'order', 'c', 1);
+    await eventually(() => publisher.received.some((e) => e.aggregate_id === 'c'), 'a later stream');
+    await eventually(async () => (await listDeadLetters(store, store.tables, { status: 'held', after: 0, limit: 10 })).some((l) => l.position === later[0]!.position), 'the later held event');
+    expect(publisher.received.filter((e) => e.aggregate_id === 'a').map((e) => e.version)).toEqual([1]);
+  });
+
+  it('on_error = "stop": the relay stops at the refused event and records nothing', async () => {
+    const events = await appendEvents(store, 'order', 'a', 3);
+    const publisher = new RecordingPublisher((e) => (e.id === events[1]!.id ? 'refuse' : 'ok'));
+    const { relay } = start(publisher, { onError: 'stop' });
+    await eventually(() => relay.state === 'failed', 'the stopped relay');
+    expect(relay.error).toMatch(/cannot be handled/);
+    expect(publisher.received.map((e) => e.version)).toEqual([1]);
+    expect(await listDeadLetters(store, store.tables, { after: 0, limit: 10 })).toEqual([]);
+    expect(await store.loadCheckpoint(relayKey('test'))).toBe(events[0]!.position);
   });
 
   it('waits out an unreachable target without using up retries: no dead letter, nothing lost', async () => {

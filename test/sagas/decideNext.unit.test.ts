@@ -23,6 +23,8 @@ const DEF: SagaDefinition = {
   startsOn: [],
   steps: [step(0, 'a', true), step(1, 'b', false), step(2, 'c', true), step(3, 'd', true)],
   timeoutMs: 60_000,
+  onError: 'park',
+  maxRetries: 3,
   retry: { maxRetries: 2, multiplier: 2, initialDelayMs: 100, maxDelayMs: 1000 },
 };
 const COMMAND: ResolvedAction = { kind: 'command', aggregate_type: 'order', aggregate_id: 'o1', command: 'Do0', input: {} };

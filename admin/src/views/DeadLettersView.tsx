@@ -1,15 +1,15 @@
-/** Dead letters: list (by relay), inspect one, retry it. */
+/** Dead letters of every consumer: list (by consumer), inspect one, retry it (a held one is released by retrying its parked one). */
 import { useState } from 'preact/hooks';
-import type { DeadLetterJson } from '../../../src/publishers/deadLetters/deadLetterJson.js';
+import type { DeadLetterJson } from '../../../src/consumers/deadLetters/deadLetterJson.js';
 import { api, withQuery } from '../api.js';
 import { ErrorBox, Json, Panel, time, useApi } from '../ui.js';
 
 type DeadLetter = DeadLetterJson;
 
 export function DeadLettersView() {
-  const [relay, setRelay] = useState('');
+  const [consumer, setConsumer] = useState('');
   const [nonce, setNonce] = useState(0);
-  const list = useApi<{ dead_letters: DeadLetter[] }>(withQuery('/dead-letters', { relay, limit: 200 }), 5000, nonce);
+  const list = useApi<{ dead_letters: DeadLetter[] }>(withQuery('/dead-letters', { consumer, limit: 200 }), 5000, nonce);
   const [open, setOpen] = useState<number | undefined>(undefined);
   const [message, setMessage] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -24,14 +24,14 @@ export function DeadLettersView() {
     }
     setNonce((n) => n + 1);
   };
-  const relays = [...new Set(letters.map((d) => d.relay))];
+  const consumers = [...new Set(letters.map((d) => d.consumer))];
   return (
     <div>
       <h1>Dead letters</h1>
       <div class="toolbar">
-        <input name="relay" placeholder="relay name" value={relay} onChange={(e) => setRelay((e.target as HTMLInputElement).value)} list="relays" />
-        <datalist id="relays">
-          {relays.map((r) => (
+        <input name="consumer" placeholder="consumer (publisher:…, projection:…, saga-trigger:…)" value={consumer} onChange={(e) => setConsumer((e.target as HTMLInputElement).value)} list="consumers" />
+        <datalist id="consumers">
+          {consumers.map((r) => (
             <option value={r} />
           ))}
         </datalist>
@@ -49,7 +49,8 @@ export function DeadLettersView() {
                     #{d.id}
                   </button>
                 </td>
-                <td>{d.relay}</td>
+                <td>{d.consumer}</td>
+                <td data-status={d.status}>{d.status}</td>
                 <td>
                   {d.event_type} <span class="muted mono">{d.aggregate_type}/{d.aggregate_id}</span>
                 </td>
@@ -57,14 +58,18 @@ export function DeadLettersView() {
                 <td class="small error-text">{d.error}</td>
                 <td>{time(d.failed_at)}</td>
                 <td>
-                  <button name="retry" onClick={() => void retry(d)}>
-                    Retry
-                  </button>
+                  {d.status === 'held' ? (
+                    <span class="muted small">released by its parked event</span>
+                  ) : (
+                    <button name="retry" onClick={() => void retry(d)}>
+                      Retry
+                    </button>
+                  )}
                 </td>
               </tr>,
               open === d.id ? (
                 <tr>
-                  <td colSpan={7}>
+                  <td colSpan={8}>
                     <Json value={d} />
                   </td>
                 </tr>

@@ -3,7 +3,7 @@
  * join) lists; joins name their parent key. Tables and columns: declarations are types tusk-es
  * knows, names fit PostgreSQL and collide with nothing, mappings use their action's keys.
  */
-import type { ProjectionMapping } from '../schema/projections.js';
+import type { ProjectionConfig, ProjectionMapping } from '../schema/projections.js';
 import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
 import { eventFields } from '../../projections/tables/eventFields.js';
@@ -35,9 +35,25 @@ export function checkProjections(ctx: CheckContext): void {
       checkList(ctx, join.events, join.mapping, at);
       claimTable(join.table, [...at, 'table']);
     }
+    checkOnError(ctx, p, base);
     const problems: Parameters<typeof projectionTables>[3] = [];
     projectionTables(name, p, fields, problems);
     for (const problem of problems) ctx.error('CONFIG_INVALID', problem.message, problem.path, { key: problem.key ?? false });
+  }
+}
+
+/**
+ * on_error and max_retries are about an async projection's worker: an inline projection runs in
+ * the command's transaction, so a failure refuses the command (422 PROJECTION_FAILED) and
+ * nothing is written; there is nothing to park or skip.
+ */
+function checkOnError(ctx: CheckContext, p: ProjectionConfig, base: Path): void {
+  const root = ctx.tree.value;
+  const defaults = isPlainObject(root) && isPlainObject(root.projection_defaults) ? root.projection_defaults : {};
+  if ((p.mode ?? defaults.mode) === 'async') return;
+  for (const key of ['on_error', 'max_retries'] as const) {
+    if (p[key] === undefined) continue;
+    ctx.warn('CONFIG_INVALID', `${key} applies to async projections only: an inline projection's failure refuses the command (422 PROJECTION_FAILED) and nothing is written; set mode = "async" or remove it`, [...base, key], { key: true });
   }
 }
 

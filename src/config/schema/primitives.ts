@@ -143,3 +143,8 @@ export const retryPolicy = z.strictObject({
 
 /** Keys the seeds write that tusk-es accepts and ignores (check warns). */
 export const ignored = z.unknown().optional().describe('accepted for compatibility with the seeds; has no effect');
+
+/** `on_error` of a consumer of the log: what it does with an event it keeps failing on (src/consumers/poison.ts). */
+export const onError = z
+  .enum(['stop', 'skip', 'park'])
+  .describe('after max_retries: stop the consumer, skip the event (a dead letter), or park it (a dead letter that holds back the later events of its stream until POST /dead-letters/{id}/retry)');

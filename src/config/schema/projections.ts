@@ -1,6 +1,6 @@
 /** `projections`: SQL read models fed by events (SPEC §5). */
 import { z } from 'zod';
-import { duration, expr, flag, ignored, int, name, partitions } from './primitives.js';
+import { duration, expr, flag, ignored, int, name, onError, partitions } from './primitives.js';
 
 const mappingSchema = z.strictObject({
   action: z.enum(['insert', 'update', 'upsert', 'delete']).default('upsert').describe('what the event does to the row'),
@@ -68,6 +68,8 @@ export const projectionSchema = z
     batch_size: positive.optional().describe('events per async batch'),
     partitions,
     enabled: flag.optional().describe('keep this read model up to date (default: projection_defaults.enabled)'),
+    on_error: onError.optional().describe('async only: what to do with an event the tables refuse after max_retries (default: projection_defaults.on_error, park)'),
+    max_retries: int.refine((n) => n >= 0, 'must be 0 or more').optional().describe('async only: attempts after the first at an event the tables refuse (default: projection_defaults.retry_attempts)'),
     description: z.string().optional(),
   })
   .transform(splitColumns)
@@ -83,7 +85,8 @@ export const projectionDefaultsSchema = z
     enabled: flag.default(true).describe('run projections at all'),
     mode: z.enum(['inline', 'async']).default('inline').describe('default mode'),
     batch_size: positive.default(1000).describe('default async batch size'),
-    retry_attempts: int.default(3).describe('attempts before an async projection stops on a failing event'),
+    retry_attempts: int.default(3).describe('max_retries of every async projection: attempts after the first at an event the tables refuse, before on_error applies'),
+    on_error: onError.default('park').describe('on_error of every async projection'),
     poll_interval: duration.default(1000).describe('how often an async projection looks for events appended by other processes'),
     lease_ttl: duration.default(15_000).describe('how long another process waits to take over a partition of an async projection, publisher or subscriber whose process died'),
     parallel_processing: ignored,
@@ -91,6 +94,6 @@ export const projectionDefaultsSchema = z
     materialized_views: ignored,
     read_models: ignored,
   })
-  .default({ enabled: true, mode: 'inline', batch_size: 1000, retry_attempts: 3, poll_interval: 1000, lease_ttl: 15_000 });
+  .default({ enabled: true, mode: 'inline', batch_size: 1000, retry_attempts: 3, on_error: 'park', poll_interval: 1000, lease_ttl: 15_000 });
 
 export type ProjectionDefaults = z.infer<typeof projectionDefaultsSchema>;

@@ -1,6 +1,6 @@
 /** `publishers` and `subscribers`: the transactional outbox to brokers and webhooks (SPEC §8). */
 import { z } from 'zod';
-import { duration, ignored, int, partitions, retryPolicy } from './primitives.js';
+import { duration, ignored, int, onError, partitions, retryPolicy } from './primitives.js';
 
 const policy = retryPolicy
   .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
@@ -8,6 +8,8 @@ const policy = retryPolicy
 
 // http(s) only: a webhook to file:// or ftp:// is a config mistake, reported where it was written.
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+const relayOnError = onError.default('skip');
 
 const eventsFilter = z.array(z.string()).min(1).default(['*']).describe('event types to deliver ("*" = all)');
 
@@ -20,6 +22,7 @@ export const kafkaSchema = z.strictObject({
   timeout: duration.default(30_000).describe('how long one send may wait for the brokers (acks = all)'),
   retry_policy: policy,
   partitions,
+  on_error: relayOnError,
   partitioning: ignored,
 });
 
@@ -37,6 +40,7 @@ export const rabbitmqSchema = z
     timeout: duration.default(30_000).describe('how long a publish may wait for the broker confirm'),
     retry_policy: policy,
     partitions,
+    on_error: relayOnError,
     routing_key: ignored,
   })
   .refine((c) => c.url !== undefined || c.host !== undefined, 'RabbitMQ needs url = "amqp://…" or host = "…"');
@@ -50,6 +54,7 @@ export const webhooksSchema = z.strictObject({
 
   retry_policy: policy,
   partitions,
+  on_error: relayOnError,
 });
 
 export const publishersSchema = z
@@ -78,6 +83,7 @@ export const subscriberSchema = z.strictObject({
   timeout: duration.default(10_000).describe('how long one delivery may take'),
   retry_policy: policy,
   partitions,
+  on_error: relayOnError,
   handler: z.string().optional().describe('user code (not supported: check says what to use instead)'),
 });
 

@@ -1,6 +1,6 @@
 /** `sagas`: step lists with retries, timeouts and compensation (SPEC §7). */
 import { z } from 'zod';
-import { duration, expr, name, partitions, retryPolicy } from './primitives.js';
+import { duration, expr, int, name, onError, partitions, retryPolicy } from './primitives.js';
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -57,6 +57,8 @@ export const sagaSchema = z
       .default({ max_retries: 3, backoff_multiplier: 2, initial_delay: 100, max_delay: 30_000 })
       .describe('retries of a failed step or compensation, with exponential backoff'),
     partitions: partitions.describe('partitions of the reader of `starts_on` events: split by hash(aggregate type, id) mod N, each run by one of the live `serve` processes (default 1)'),
+    on_error: onError.default('park').describe('what the saga does with a triggering event it cannot start an instance from after max_retries (see on_error of projections)'),
+    max_retries: int.refine((n) => n >= 0, 'must be 0 or more').default(3).describe('attempts after the first to start an instance from a triggering event, before on_error applies'),
     description: z.string().optional(),
   })
   .describe('a saga');

@@ -1,5 +1,6 @@
-/** `GET /health` (liveness with a database check) and `GET /metrics` (Prometheus). */
+/** `GET /health` (liveness with a database check, and parked events per consumer) and `GET /metrics` (Prometheus). */
 import type { FastifyInstance } from 'fastify';
+import { countParked } from '../../consumers/deadLetters/sql/parkedStreams.js';
 import type { Runtime } from '../../runtime/Runtime.js';
 
 /** Registers /health and /metrics. */
@@ -7,7 +8,9 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
   app.get('/health', async (request, reply) => {
     try {
       await runtime.store.health();
-      return { status: 'ok' };
+      // Events parked or held back per consumer (cluster-wide): the app is up, but they wait for a retry.
+      const parked = Object.fromEntries(await countParked(runtime.store, runtime.store.tables));
+      return { status: 'ok', details: { parked } };
     } catch (err) {
       request.log.warn({ err }, 'health check failed');
       return reply.status(503).send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the event store cannot be reached' } });

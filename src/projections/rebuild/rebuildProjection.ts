@@ -13,6 +13,7 @@ import { TuskError } from '../../errors.js';
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
 import { Lease } from '../../consumers/Lease.js';
 import { fencePartitions, restartPartitions } from '../../consumers/restartPartitions.js';
+import { clearDeadLetters } from '../../consumers/deadLetters/sql/releaseParked.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
 import { applyEvents, planStatements, runStatements } from '../apply/applyEvents.js';
 import { applyInTransaction } from '../apply/applyInTransaction.js';
@@ -126,6 +127,8 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
       if (events.length < limit) break;
     }
     const head = Math.max(at, await store.lockedHead(tx));
+    // Every event was applied again, parked and held ones included: their dead letters go.
+    await clearDeadLetters(tx, store.tables, projection.checkpoint);
     await swapTables(tx, store.tables.schema, projection.targets);
     // every partition starts again at the head (also when the partition count changed)
     await restartPartitions(tx, store, projection.checkpoint, layout, projection.partitions, head);

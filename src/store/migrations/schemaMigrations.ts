@@ -191,6 +191,20 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `ALTER TABLE ${t.events} ADD COLUMN archived boolean NOT NULL DEFAULT false`,
     ],
   },
+  {
+    version: 9,
+    name: 'dead letters of every consumer, parked or skipped',
+    statements: (t) => [
+      // One dead-letter table for every consumer of the log (src/consumers/deadLetters): the
+      // column names the consumer (`publisher:<relay>`, `projection:<name>`, `saga-trigger:<saga>`),
+      // and `status` says what the consumer did: `skipped` (moved on: a publisher's dead letters
+      // so far), `parked` (holds its stream back) or `held` (a later event of a parked stream).
+      `ALTER TABLE ${t.table('dead_letters')} RENAME COLUMN relay TO consumer`,
+      `UPDATE ${t.table('dead_letters')} SET consumer = 'publisher:' || consumer`,
+      `ALTER TABLE ${t.table('dead_letters')} ADD COLUMN status text NOT NULL DEFAULT 'skipped'`,
+      `CREATE INDEX ON ${t.table('dead_letters')} (consumer, stream_type, stream_id, position)`,
+    ],
+  },
 ];
 
 /** A quoted SQL string literal (for the table names a DO block must look up). */

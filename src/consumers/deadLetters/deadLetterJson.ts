@@ -1,12 +1,16 @@
 /** The JSON shape of a dead letter in the HTTP API. */
 import { toEventJson, type EventJson } from '../../engine/toEventJson.js';
 import type { Upcaster } from '../../engine/upcaster.js';
-import type { DeadLetter } from './DeadLetter.js';
+import { relayOf, type DeadLetter, type DeadLetterStatus } from './DeadLetter.js';
 
 /** A dead letter as `GET /dead-letters` lists it. */
 export interface DeadLetterJson {
   id: number;
-  relay: string;
+  /** The consumer that did not handle it (`publisher:<relay>`, `projection:<name>`, `saga-trigger:<saga>`). */
+  consumer: string;
+  /** The relay of a publisher's dead letter (the consumer's name without `publisher:`), else null. */
+  relay: string | null;
+  status: DeadLetterStatus;
   position: number;
   event_id: string;
   event_type: string;
@@ -15,7 +19,7 @@ export interface DeadLetterJson {
   attempts: number;
   error: string;
   failed_at: string;
-  /** The event as the relay would deliver it now (upcast); null if it is no longer in the log. */
+  /** The event as its consumer would handle it now (upcast); null if it is no longer in the log. */
   event: EventJson | null;
 }
 
@@ -32,7 +36,9 @@ export function deadLetterJson(d: DeadLetter, upcaster: Upcaster): DeadLetterJso
   }
   return {
     id: d.id,
-    relay: d.relay,
+    consumer: d.consumer,
+    relay: relayOf(d.consumer) ?? null,
+    status: d.status,
     position: d.position,
     event_id: d.eventId,
     event_type: d.eventType,
