@@ -1,6 +1,7 @@
 /**
  * Async projections on PostgreSQL: batches and checkpoint commit together (a failing event
- * leaves neither rows nor a moved checkpoint, and stops the worker after its retries); one
+ * leaves neither rows nor a moved checkpoint, and under on_error = "stop" stops the worker after
+ * its retries; park and skip: test/consumers/poison.int.test.ts); one
  * worker runs across two processes and the other takes over when it stops; a rebuild while
  * the worker runs and commands append applies every event exactly once, also with partitions
  * run by two processes, and when the rebuild brings a new partition count.
@@ -19,7 +20,7 @@ import { allRows, eventually, modelOf, startRuntime } from './helpers.js';
 
 const app = (url: string, name: string, partitions = 1) => `
 event_store = { type = "postgresql", connection = "${url}" }
-projection_defaults = { poll_interval = "50ms", retry_attempts = 2 }
+projection_defaults = { poll_interval = "50ms", retry_attempts = 2, on_error = "stop" }
 aggregates = {
     account = {
         commands = {
