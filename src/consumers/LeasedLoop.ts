@@ -81,8 +81,8 @@ export abstract class LeasedLoop {
    * Called when `step` was refused for the `failures`-th time in a row: true when the subclass
    * dealt with it (the count starts again), false for the default (retry, then stop).
    */
-  protected async refused(_err: unknown, _failures: number): Promise<boolean> {
-    return false;
+  protected refused(_err: unknown, _failures: number): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   /** Work still running when the loop has ended (awaited on stop, before the lease is released). */

@@ -73,8 +73,17 @@ export class Parking {
     const status = this.spec.onError === 'park' ? 'parked' : 'skipped';
     this.env.metrics?.deadLetters.inc({ consumer: this.spec.name, status });
     this.env.logger.error(
-      { consumer: this.spec.name, position: event.position, event_id: event.id, stream: `${event.streamType}/${event.streamId}`, attempts, err: error },
-      status === 'parked' ? 'event parked: its stream is held back for this consumer until POST /dead-letters/{id}/retry' : 'event skipped (dead letter recorded)',
+      {
+        consumer: this.spec.name,
+        position: event.position,
+        event_id: event.id,
+        stream: `${event.streamType}/${event.streamId}`,
+        attempts,
+        err: error,
+      },
+      status === 'parked'
+        ? 'event parked: its stream is held back for this consumer until POST /dead-letters/{id}/retry'
+        : 'event skipped (dead letter recorded)',
     );
   }
 }

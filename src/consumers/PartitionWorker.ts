@@ -90,7 +90,10 @@ export class PartitionWorker extends LeasedLoop {
     this.handed = [];
     if (handed.length > 1 && this.isolateUntil === undefined && (this.spec.onError ?? 'stop') !== 'stop') {
       this.isolateUntil = handed.at(-1)!.position;
-      this.env.logger.warn({ err, consumer: this.consumer, partition: this.partition }, 'batch refused; reading it again event by event to find the event at fault');
+      this.env.logger.warn(
+        { err, consumer: this.consumer, partition: this.partition },
+        'batch refused; reading it again event by event to find the event at fault',
+      );
       return true;
     }
     if (handed.length !== 1 || failures <= (this.spec.retryAttempts ?? 3) || (this.spec.onError ?? 'stop') === 'stop') return false;
@@ -102,18 +105,19 @@ export class PartitionWorker extends LeasedLoop {
   }
 
   private batch(events: readonly StoredEvent[], reached: number, held: Held): Batch {
-    const worker = this;
     let moved = false;
+    const checkpoint = () => this.checkpoint ?? 0;
+    const active = () => !moved && this.active;
     return {
       consumer: this.spec.name,
       partition: this.partition,
       events,
       reached,
       get checkpoint() {
-        return worker.checkpoint ?? 0;
+        return checkpoint();
       },
       get active() {
-        return !moved && worker.active;
+        return active();
       },
       commit: async (position, work) => {
         const done = await this.commit(position, held, work);
@@ -131,7 +135,8 @@ export class PartitionWorker extends LeasedLoop {
 
   /** Applies on_error to `event`: records it and moves the checkpoint past it (true: the batch may go on). */
   private async giveUp(event: StoredEvent, attempts: number, error: string, held: Held): Promise<boolean> {
-    if ((this.spec.onError ?? 'stop') === 'stop') throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
+    if ((this.spec.onError ?? 'stop') === 'stop')
+      throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
     const record = this.parking.record(event, attempts, error);
     const done = await this.commit(event.position, held, record);
     if (done) this.parking.recorded(event, attempts, error);

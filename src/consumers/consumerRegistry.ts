@@ -9,7 +9,7 @@ const byOwner = new WeakMap<object, Map<string, LogConsumer>>();
 /** Registers `consumer` as one of `owner`'s (the runtime). */
 export function registerConsumer(owner: object, consumer: LogConsumer): void {
   let consumers = byOwner.get(owner);
-  if (consumers === undefined) byOwner.set(owner, (consumers = new Map()));
+  if (consumers === undefined) byOwner.set(owner, (consumers = new Map<string, LogConsumer>()));
   consumers.set(consumer.name, consumer);
 }
 

@@ -32,7 +32,9 @@ export class ConsumerStopped extends Error {
  * dead letters commit together, so nothing is applied twice), or outside it (a publisher
  * delivers at least once; a saga start is idempotent).
  */
-export type Redo = { transactional: true; apply(events: readonly StoredEvent[], tx: SqlExecutor): Promise<void> } | { transactional: false; apply(events: readonly StoredEvent[]): Promise<void> };
+export type Redo =
+  | { transactional: true; apply(events: readonly StoredEvent[], tx: SqlExecutor): Promise<void> }
+  | { transactional: false; apply(events: readonly StoredEvent[]): Promise<void> };
 
 /** The message of an error, for a dead letter. */
 export function errorText(err: unknown): string {

@@ -24,7 +24,12 @@ const projection = (table: string, onError: string) => ({
   batch_size: 50,
   on_error: onError,
   events: ['Deposited'],
-  mapping: { Deposited: { action: 'upsert', fields: { id: 'aggregate_id', total: 'COALESCE(total, 0) + data.amount', deposits: 'COALESCE(deposits, 0) + 1', last: 'data.amount' } } },
+  mapping: {
+    Deposited: {
+      action: 'upsert',
+      fields: { id: 'aggregate_id', total: 'COALESCE(total, 0) + data.amount', deposits: 'COALESCE(deposits, 0) + 1', last: 'data.amount' },
+    },
+  },
 });
 const POISON = { parked: 5001, skipped: 5002, stopped: 5003 } as const;
 
@@ -52,7 +57,8 @@ beforeAll(async () => {
   app = await startTestApp(model);
   db = new pg.Client({ connectionString: url });
   await db.connect();
-  for (const [table, amount] of Object.entries(POISON)) await db.query(`ALTER TABLE "${table}" ADD CONSTRAINT poison CHECK (last <> ${amount})`);
+  for (const [table, amount] of Object.entries(POISON))
+    await db.query(`ALTER TABLE "${table}" ADD CONSTRAINT poison CHECK (last <> ${amount})`);
 }, 120_000);
 
 afterAll(async () => {
@@ -112,7 +118,8 @@ async function rows(table: string): Promise<unknown[]> {
   return res.body.rows;
 }
 
-const same = (want: { total: number; deposits: number }) => (r: { total: number; deposits: number } | undefined) => r?.total === want.total && r.deposits === want.deposits;
+const same = (want: { total: number; deposits: number }) => (r: { total: number; deposits: number } | undefined) =>
+  r?.total === want.total && r.deposits === want.deposits;
 
 describe('poison events', () => {
   it('park: holds back only its own stream, is retried from the API after the fix, and nothing is applied twice', async () => {
@@ -124,7 +131,11 @@ describe('poison events', () => {
     await command(b, 'Deposit', { amount: 2 });
 
     // The other stream goes on, also after the poison was parked.
-    await poll(() => letters('projection:parked'), (l) => l.some((d) => d.status === 'parked'), 'the parked event');
+    await poll(
+      () => letters('projection:parked'),
+      (l) => l.some((d) => d.status === 'parked'),
+      'the parked event',
+    );
     await command(b, 'Deposit', { amount: 100 });
     heldBack.push(await command(a, 'Deposit', { amount: 4 }));
     await poll(() => row('parked', b), same({ total: 122, deposits: 3 }), 'the other stream applied');
@@ -164,7 +175,13 @@ describe('poison events', () => {
     await db.query('ALTER TABLE "parked" DROP CONSTRAINT poison');
     const retried = await app.api('POST', `/dead-letters/${id}/retry`);
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
-    expect(retried.body).toMatchObject({ id, consumer: 'projection:parked', relay: null, delivered: true, released: [poison.position, ...heldBack.map((e) => e.position)] });
+    expect(retried.body).toMatchObject({
+      id,
+      consumer: 'projection:parked',
+      relay: null,
+      delivered: true,
+      released: [poison.position, ...heldBack.map((e) => e.position)],
+    });
     expect(await row('parked', a)).toEqual({ total: 10 + POISON.parked + 1 + 3 + 4, deposits: 5 });
     expect(await letters('projection:parked')).toEqual([]);
     expect((await app.api('GET', '/health')).body.details.parked).toEqual({});
@@ -172,7 +189,11 @@ describe('poison events', () => {
 
     // The stream flows again through the worker.
     await command(a, 'Deposit', { amount: 7 });
-    await poll(() => row('parked', a), same({ total: 10 + POISON.parked + 1 + 3 + 4 + 7, deposits: 6 }), 'the released stream applied by the worker');
+    await poll(
+      () => row('parked', a),
+      same({ total: 10 + POISON.parked + 1 + 3 + 4 + 7, deposits: 6 }),
+      'the released stream applied by the worker',
+    );
 
     // Nothing was applied twice: the rows equal a rebuild's.
     const before = await rows('parked');
@@ -189,7 +210,9 @@ describe('poison events', () => {
     await poll(() => row('skipped', a), same({ total: 11, deposits: 2 }), 'the events around the skipped one');
     const skipped = await letters('projection:skipped');
     expect(skipped.map((d) => [d.status, d.position])).toEqual([['skipped', poison.position]]);
-    expect((await app.api('GET', '/metrics')).body).toContain('tusk_consumer_dead_letters_total{consumer="projection:skipped",status="skipped"} 1');
+    expect((await app.api('GET', '/metrics')).body).toContain(
+      'tusk_consumer_dead_letters_total{consumer="projection:skipped",status="skipped"} 1',
+    );
 
     // A skipped event can be applied late, once, after the fix.
     await db.query('ALTER TABLE "skipped" DROP CONSTRAINT poison');
@@ -206,7 +229,10 @@ describe('poison events', () => {
     await command(a, 'Deposit', { amount: POISON.stopped });
     await command(b, 'Deposit', { amount: 1 });
     const status = await poll(
-      async () => ((await app.api('GET', '/projections')).body.projections as { name: string; worker?: string; error?: string }[]).find((p) => p.name === 'stopped'),
+      async () =>
+        ((await app.api('GET', '/projections')).body.projections as { name: string; worker?: string; error?: string }[]).find(
+          (p) => p.name === 'stopped',
+        ),
       (p) => p?.worker === 'failed',
       'the stopped projection',
     );
@@ -216,15 +242,25 @@ describe('poison events', () => {
   });
 
   it('a saga whose start the database refuses parks: its stream waits, other streams start, a retry starts them once', async () => {
-    await db.query(`ALTER TABLE events ADD CONSTRAINT poison_saga CHECK (stream_type <> '$saga' OR data->'data'->>'text' IS DISTINCT FROM 'poison') NOT VALID`);
+    await db.query(
+      `ALTER TABLE events ADD CONSTRAINT poison_saga CHECK (stream_type <> '$saga' OR data->'data'->>'text' IS DISTINCT FROM 'poison') NOT VALID`,
+    );
     const [a, b] = [await open(), await open()];
     const poison = await command(a, 'Note', { text: 'poison' });
     const later = await command(a, 'Note', { text: 'later' });
     const other = await command(b, 'Note', { text: 'fine' });
     const saga = (e: { id: string }) => app.api('GET', `/sagas/audit/${sagaIdForEvent('audit', e.id)}`);
 
-    await poll(() => saga(other), (r) => r.status === 200 && r.body.status === 'completed', 'the other stream\'s saga');
-    const parked = await poll(() => letters('saga-trigger:audit'), (l) => l.length === 2, 'the parked start and the held one');
+    await poll(
+      () => saga(other),
+      (r) => r.status === 200 && r.body.status === 'completed',
+      "the other stream's saga",
+    );
+    const parked = await poll(
+      () => letters('saga-trigger:audit'),
+      (l) => l.length === 2,
+      'the parked start and the held one',
+    );
     expect(parked.map((d) => [d.status, d.position])).toEqual([
       ['parked', poison.position],
       ['held', later.position],
@@ -235,8 +271,15 @@ describe('poison events', () => {
     const retried = await app.api('POST', `/dead-letters/${parked[0]!.id}/retry`);
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     expect(retried.body.released).toEqual([poison.position, later.position]);
-    for (const e of [poison, later]) await poll(() => saga(e), (r) => r.status === 200 && r.body.status === 'completed', 'a released saga');
-    const touched = async () => ((await app.api('GET', `/aggregates/account/${a}/events`)).body.events as { type: string }[]).filter((e) => e.type === 'Touched').length;
+    for (const e of [poison, later])
+      await poll(
+        () => saga(e),
+        (r) => r.status === 200 && r.body.status === 'completed',
+        'a released saga',
+      );
+    const touched = async () =>
+      ((await app.api('GET', `/aggregates/account/${a}/events`)).body.events as { type: string }[]).filter((e) => e.type === 'Touched')
+        .length;
     // One saga per Noted event: two Touched, not more (each saga started once).
     expect(await touched()).toBe(2);
     expect(await letters('saga-trigger:audit')).toEqual([]);

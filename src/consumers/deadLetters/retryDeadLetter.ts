@@ -37,18 +37,35 @@ export async function retryDeadLetter(runtime: Runtime, id: number): Promise<Ret
   if (letters === undefined) throw new TuskError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
   const letter = letters[0]!;
   if (letter.status === 'held') {
-    const [parked] = await listDeadLetters(store, store.tables, { consumer: letter.consumer, status: 'parked', stream: [letter.aggregateType, letter.aggregateId], after: 0, limit: 1 });
-    throw new TuskError('DEAD_LETTER_HELD', `dead letter ${id} waits behind the parked event of ${letter.aggregateType}/${letter.aggregateId}: retry that one`, {
-      details: { id, parked: parked?.id ?? null },
+    const [parked] = await listDeadLetters(store, store.tables, {
+      consumer: letter.consumer,
+      status: 'parked',
+      stream: [letter.aggregateType, letter.aggregateId],
+      after: 0,
+      limit: 1,
     });
+    throw new TuskError(
+      'DEAD_LETTER_HELD',
+      `dead letter ${id} waits behind the parked event of ${letter.aggregateType}/${letter.aggregateId}: retry that one`,
+      {
+        details: { id, parked: parked?.id ?? null },
+      },
+    );
   }
   const consumer = consumerNamed(runtime, letter.consumer);
   const redo = consumer?.spec.redo;
   if (consumer === undefined || redo === undefined) {
     const relay = relayOf(letter.consumer);
-    throw new TuskError('RELAY_NOT_CONFIGURED', `dead letter ${id} belongs to ${relay !== undefined ? `relay '${relay}'` : `consumer '${letter.consumer}'`}, which this app does not run`, {
-      details: { consumer: letter.consumer, consumers: consumerNames(runtime).filter((n) => consumerNamed(runtime, n)?.spec.redo !== undefined) },
-    });
+    throw new TuskError(
+      'RELAY_NOT_CONFIGURED',
+      `dead letter ${id} belongs to ${relay !== undefined ? `relay '${relay}'` : `consumer '${letter.consumer}'`}, which this app does not run`,
+      {
+        details: {
+          consumer: letter.consumer,
+          consumers: consumerNames(runtime).filter((n) => consumerNamed(runtime, n)?.spec.redo !== undefined),
+        },
+      },
+    );
   }
   let released: DeadLetter[];
   try {
@@ -57,7 +74,10 @@ export async function retryDeadLetter(runtime: Runtime, id: number): Promise<Ret
     if (isTuskError(err) && err.code === 'DEAD_LETTER_NOT_FOUND') throw err;
     await recordRetryFailure(store, store.tables, id, errorText(err));
     if (isTuskError(err)) throw err;
-    throw new TuskError('INTERNAL', `dead letter ${id} could not be handled: ${errorText(err)}`, { details: { id, consumer: letter.consumer }, cause: err });
+    throw new TuskError('INTERNAL', `dead letter ${id} could not be handled: ${errorText(err)}`, {
+      details: { id, consumer: letter.consumer },
+      cause: err,
+    });
   }
   consumer.wake();
   const event = released[0]?.event ?? letter.event;
@@ -82,7 +102,11 @@ async function inTransaction(runtime: Runtime, id: number, redo: Extract<Redo, {
     const letters = await lockForRetry(tx, store.tables, id);
     if (letters === undefined) throw new TuskError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
     await redo.apply(eventsOf(letters), tx);
-    await deleteDeadLetters(tx, store.tables, letters.map((l) => l.id));
+    await deleteDeadLetters(
+      tx,
+      store.tables,
+      letters.map((l) => l.id),
+    );
     return letters;
   });
 }
@@ -106,7 +130,12 @@ async function outside(runtime: Runtime, id: number, redo: Extract<Redo, { trans
     const removed = await store.transaction(async (tx) => {
       const again = await lockForRetry(tx, store.tables, id);
       if (again?.some((l) => !done.has(l.id)) === true) return false;
-      if (again !== undefined) await deleteDeadLetters(tx, store.tables, again.map((l) => l.id));
+      if (again !== undefined)
+        await deleteDeadLetters(
+          tx,
+          store.tables,
+          again.map((l) => l.id),
+        );
       return true;
     });
     if (removed) return [...done.values()];

@@ -3,7 +3,15 @@ import type { SqlExecutor, StoredEvent, StoreTables } from '../../../store/Event
 import { deadLetterTable, type DeadLetterStatus } from '../DeadLetter.js';
 
 /** Inserts or refreshes the dead letter of `event` for `consumer`. */
-export async function insertDeadLetter(db: SqlExecutor, t: StoreTables, consumer: string, event: StoredEvent, status: DeadLetterStatus, attempts: number, error: string): Promise<void> {
+export async function insertDeadLetter(
+  db: SqlExecutor,
+  t: StoreTables,
+  consumer: string,
+  event: StoredEvent,
+  status: DeadLetterStatus,
+  attempts: number,
+  error: string,
+): Promise<void> {
   await db.query(
     `INSERT INTO ${deadLetterTable(t)} AS d (consumer, status, position, event_id, event_type, stream_type, stream_id, attempts, error)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -13,12 +21,26 @@ export async function insertDeadLetter(db: SqlExecutor, t: StoreTables, consumer
 }
 
 /** Records `events` as held back behind the parked event at `parkedAt` of their stream (already held ones stay as they are). */
-export async function insertHeld(db: SqlExecutor, t: StoreTables, consumer: string, events: readonly StoredEvent[], parkedAt: (e: StoredEvent) => number): Promise<void> {
+export async function insertHeld(
+  db: SqlExecutor,
+  t: StoreTables,
+  consumer: string,
+  events: readonly StoredEvent[],
+  parkedAt: (e: StoredEvent) => number,
+): Promise<void> {
   for (const e of events) {
     await db.query(
       `INSERT INTO ${deadLetterTable(t)} (consumer, status, position, event_id, event_type, stream_type, stream_id, attempts, error)
        VALUES ($1, 'held', $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (consumer, position) DO NOTHING`,
-      [consumer, e.position, e.id, e.type, e.streamType, e.streamId, `held back behind the parked event at position ${parkedAt(e)} of its stream`],
+      [
+        consumer,
+        e.position,
+        e.id,
+        e.type,
+        e.streamType,
+        e.streamId,
+        `held back behind the parked event at position ${parkedAt(e)} of its stream`,
+      ],
     );
   }
 }
