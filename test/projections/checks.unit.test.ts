@@ -50,6 +50,21 @@ describe('check', () => {
     ]);
   });
 
+  it('on_error and max_retries: a located warning on an inline projection, an error for an unknown value, accepted on an async one', async () => {
+    const text = `${EVENTS}projections = {
+  i = { table = "i", events = ["Happened"], on_error = "skip", max_retries = 2 }
+  a = { table = "a", mode = "async", events = ["Happened"], on_error = "stop", max_retries = 0 }
+  b = { table = "b", mode = "async", events = ["Happened"], on_error = "ignore" }
+}`;
+    const diags = await diagnosticsOf(text);
+    expect(diags.filter((d) => d.includes('projections.i'))).toEqual([
+      '3:45 warning CONFIG_INVALID projections.i.on_error: on_error applies to async projections only: an inline projection\'s failure refuses the command (422 PROJECTION_FAILED) and nothing is written; set mode = "async" or remove it',
+      '3:64 warning CONFIG_INVALID projections.i.max_retries: max_retries applies to async projections only: an inline projection\'s failure refuses the command (422 PROJECTION_FAILED) and nothing is written; set mode = "async" or remove it',
+    ]);
+    expect(diags.filter((d) => d.includes('projections.a'))).toEqual([]);
+    expect(diags.filter((d) => d.includes('projections.b')).join('\n')).toMatch(/projections\.b\.on_error.*(stop|skip|park)/);
+  });
+
   it('refuses tables that collide with each other or with the store, reserved and too long names', async () => {
     const long = 'x'.repeat(64);
     const text = `${EVENTS}event_store = { table_prefix = "es_" }
