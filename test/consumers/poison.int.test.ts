@@ -202,6 +202,27 @@ describe('poison events', () => {
     expect(await rows('parked')).toEqual(before);
   });
 
+  it('a rebuild applies the parked and held events again and removes their dead letters; the stream then flows', async () => {
+    await db.query('ALTER TABLE "parked" ADD CONSTRAINT poison_again CHECK (last <> 6001)');
+    const c = await open();
+    await command(c, 'Deposit', { amount: 1 });
+    await command(c, 'Deposit', { amount: 6001 });
+    await command(c, 'Deposit', { amount: 2 });
+    await poll(
+      () => letters('projection:parked'),
+      (l) => l.map((d) => d.status).join() === 'parked,held',
+      'the parked and the held event',
+    );
+    expect(await row('parked', c)).toEqual({ total: 1, deposits: 1 });
+    await db.query('ALTER TABLE "parked" DROP CONSTRAINT poison_again');
+    const rebuild = await app.api('POST', '/projections/parked/rebuild?wait=true');
+    expect(rebuild.status, JSON.stringify(rebuild.body)).toBe(200);
+    expect(await row('parked', c)).toEqual({ total: 6004, deposits: 3 });
+    expect(await letters('projection:parked')).toEqual([]);
+    await command(c, 'Deposit', { amount: 5 });
+    await poll(() => row('parked', c), same({ total: 6009, deposits: 4 }), 'the stream applied by the worker after the rebuild');
+  });
+
   it('skip: records the poison event as a skipped dead letter and moves on, its own stream included', async () => {
     const a = await open();
     await command(a, 'Deposit', { amount: 10 });
