@@ -104,9 +104,11 @@ export const BadString = createToken({
 /** `@name`, `@name.sub`, `@other.tsk.get`: the operator name is one token. */
 export const OperatorName = createToken({ name: 'OperatorName', pattern: /@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/, label: 'operator' });
 /** `$name`, with an access path written against it: `$db.host`, `$hosts[0]`. */
+// eslint-disable-next-line no-misleading-character-class -- combining marks (U+0300-036F) may follow a name's first letter, as in XML names
 export const Variable = createToken({ name: 'Variable', pattern: new RegExp(`\\$${NAME}(?:\\.${NAME}|\\[\\d+\\])*`), label: 'variable' });
 // A number must not run into a word: `30d`, `2GB`, `1.0.3` are bare words.
-export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.\-])/, label: 'number' });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.-])/, label: 'number' });
+// eslint-disable-next-line no-misleading-character-class -- combining marks (U+0300-036F) may follow a name's first letter, as in XML names
 export const Word = createToken({ name: 'Word', pattern: new RegExp(`[A-Za-z0-9_${U_START}][A-Za-z0-9_\\-.${U_PART}]*`), label: 'word' });
 export const True = createToken({ name: 'True', pattern: /true/, longer_alt: Word, label: 'true' });
 export const False = createToken({ name: 'False', pattern: /false/, longer_alt: Word, label: 'false' });
