@@ -93,7 +93,13 @@ export class Report {
    */
   async figure(spec: FigureSpec, fn: Measure, runs = 3, warmup = 1): Promise<FigureResult> {
     const against = spec.baseline === undefined ? undefined : this.baselineRuns[spec.baseline];
-    if (against === undefined) return this.push(spec, await measure(fn, runs, warmup), spec.baseline ?? null, spec.baseline === undefined ? null : (this.baselines[spec.baseline] ?? null));
+    if (against === undefined)
+      return this.push(
+        spec,
+        await measure(fn, runs, warmup),
+        spec.baseline ?? null,
+        spec.baseline === undefined ? null : (this.baselines[spec.baseline] ?? null),
+      );
     const { samples, base } = await alternate(fn, against, runs, warmup);
     return this.push(spec, summarise(samples), spec.baseline!, summarise(base).median);
   }
@@ -130,16 +136,34 @@ export class Report {
     return out;
   }
 
-  private push(spec: FigureSpec, m: { median: number; min: number; max: number }, baseline: BaselineId | null, base: number | null, otherId?: string): FigureResult {
+  private push(
+    spec: FigureSpec,
+    m: { median: number; min: number; max: number },
+    baseline: BaselineId | null,
+    base: number | null,
+    otherId?: string,
+  ): FigureResult {
     const ratio = base === null || base === 0 ? null : spec.lowerIsBetter === true ? base / m.median : m.median / base;
-    const result: FigureResult = { id: spec.id, title: spec.title, median: m.median, min: m.min, max: m.max, unit: spec.unit, baseline, baselineMedian: base, ratio };
+    const result: FigureResult = {
+      id: spec.id,
+      title: spec.title,
+      median: m.median,
+      min: m.min,
+      max: m.max,
+      unit: spec.unit,
+      baseline,
+      baselineMedian: base,
+      ratio,
+    };
     this.results.push(result);
     const target = TARGETS[spec.id];
     const met = target === undefined ? undefined : meets(target, result);
     const verdict = met === undefined ? '' : ` (target ${describeTarget(target!)}: ${met ? 'met' : 'MISSED'})`;
     const label = baseline ?? otherId ?? null;
     const against = label === null || base === null ? '' : `   ${label} ${fmt(base)}  ratio ${ratio!.toFixed(2)}×`;
-    this.log(`${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}${verdict}   ${spec.title}`);
+    this.log(
+      `${spec.id.padEnd(22)} ${fmt(m.median).padStart(10)} ${spec.unit.padEnd(10)} (min ${fmt(m.min)}, max ${fmt(m.max)})${against}${verdict}   ${spec.title}`,
+    );
     return result;
   }
 }

@@ -56,7 +56,12 @@ export async function startServe(file: string, extraNodeArgs: string[] = [], cwd
       throw new Error(`tusk-es serve did not start:\n${out}`);
     } else await new Promise((r) => setTimeout(r, 10));
   }
-  while ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/health`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (gone || Date.now() > deadline) throw new Error(`/health never answered 200:\n${out}`);
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -11,7 +11,14 @@ import { checked, runLoad } from './httpLoad.js';
 import { peakRss, serverNodeArgs, startServe, type ServerProcess } from './ServerProcess.js';
 
 /** A command/s figure of `clients` CreateUser loops against `server`, with the peak RSS of each run. */
-async function createUserFigure(ctx: BenchContext, server: ServerProcess, id: string, title: string, clients: number, baseline: 'B1' | 'B5'): Promise<number[]> {
+async function createUserFigure(
+  ctx: BenchContext,
+  server: ServerProcess,
+  id: string,
+  title: string,
+  clients: number,
+  baseline: 'B1' | 'B5',
+): Promise<number[]> {
   let run = 0;
   const rss: number[] = [];
   await ctx.report.figure({ id, title, unit: 'commands/s', baseline }, async () => {
@@ -47,16 +54,43 @@ export async function appFigures(ctx: BenchContext): Promise<void> {
     try {
       checked(await runLoad(server.url, 1, 0.2, createUser('idle')), 'idle');
       await new Promise((r) => setTimeout(r, 1000));
-      ctx.report.record({ id: 'rss_embedded_idle', title: 'server RSS, idle (the default app, embedded store on disk)', unit: 'MB', lowerIsBetter: true }, [server.rssMb()]);
-      const rss = await createUserFigure(ctx, server, 'http_embedded_app', 'the default app: CreateUser over HTTP, embedded store on disk, 16 clients', 16, 'B5');
-      ctx.report.record({ id: 'rss_embedded_load', title: 'server RSS, peak under the http_embedded_app load', unit: 'MB', lowerIsBetter: true }, rss);
+      ctx.report.record(
+        { id: 'rss_embedded_idle', title: 'server RSS, idle (the default app, embedded store on disk)', unit: 'MB', lowerIsBetter: true },
+        [server.rssMb()],
+      );
+      const rss = await createUserFigure(
+        ctx,
+        server,
+        'http_embedded_app',
+        'the default app: CreateUser over HTTP, embedded store on disk, 16 clients',
+        16,
+        'B5',
+      );
+      ctx.report.record(
+        { id: 'rss_embedded_load', title: 'server RSS, peak under the http_embedded_app load', unit: 'MB', lowerIsBetter: true },
+        rss,
+      );
     } finally {
       await server.stop();
     }
     const warm = await startTimes(() => app);
-    ctx.report.record({ id: 'warm_start', title: 'tusk-es serve of the default app to its first /health, data dir of the load above', unit: 'ms', lowerIsBetter: true }, warm);
-    const cold = await startTimes(() => defaultAppDir(), (fresh) => fresh.remove());
-    ctx.report.record({ id: 'cold_start', title: 'tusk-es serve of the default app to its first /health, fresh data dir', unit: 'ms', lowerIsBetter: true }, cold);
+    ctx.report.record(
+      {
+        id: 'warm_start',
+        title: 'tusk-es serve of the default app to its first /health, data dir of the load above',
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      warm,
+    );
+    const cold = await startTimes(
+      () => defaultAppDir(),
+      (fresh) => fresh.remove(),
+    );
+    ctx.report.record(
+      { id: 'cold_start', title: 'tusk-es serve of the default app to its first /health, fresh data dir', unit: 'ms', lowerIsBetter: true },
+      cold,
+    );
   } finally {
     app.remove();
   }

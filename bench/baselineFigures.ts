@@ -12,8 +12,12 @@ export async function baselineFigures(ctx: BenchContext): Promise<() => Promise<
   const pool = new pg.Pool({ connectionString: await ctx.newDatabase(), max: 8 });
   pool.on('error', () => undefined);
   try {
-    await ctx.report.baseline('B1', 'one-row INSERT transactions, 8 clients (plain pg)', 'rows/s', () => b1OneRowInserts(pool, ctx.runSeconds));
-    await ctx.report.baseline('B2', 'multi-row INSERT, 1,000 rows per statement, 100,000 rows (plain pg)', 'rows/s', () => b2MultiRowInsert(pool));
+    await ctx.report.baseline('B1', 'one-row INSERT transactions, 8 clients (plain pg)', 'rows/s', () =>
+      b1OneRowInserts(pool, ctx.runSeconds),
+    );
+    await ctx.report.baseline('B2', 'multi-row INSERT, 1,000 rows per statement, 100,000 rows (plain pg)', 'rows/s', () =>
+      b2MultiRowInsert(pool),
+    );
     await ctx.report.baseline('B3', 'COPY of the same 100,000 rows (plain pg)', 'rows/s', () => b3Copy(pool));
     await ctx.report.baseline('B4', 'plain SELECT and fold of a 10,000-event stream (plain pg)', 'events/s', () => b4SelectFold(pool));
     await ctx.report.baseline('B5', 'PGlite one-row transactions, in process, in memory', 'rows/s', () => b5PgliteOneRow(ctx.runSeconds));

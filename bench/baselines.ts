@@ -16,7 +16,13 @@ const TABLE = `CREATE TABLE IF NOT EXISTS bench_rows (
 
 /** The row every baseline writes: the same shape as one event. */
 export function benchRow(i: number): [string, number, string, string, string] {
-  return [`s-${i % 64}-${Math.floor(i / 64)}`, 1, 'ItemAdded', JSON.stringify({ sku: `sku-${i}`, quantity: 1 + (i % 5), unit_price: 9.5 }), '{}'];
+  return [
+    `s-${i % 64}-${Math.floor(i / 64)}`,
+    1,
+    'ItemAdded',
+    JSON.stringify({ sku: `sku-${i}`, quantity: 1 + (i % 5), unit_price: 9.5 }),
+    '{}',
+  ];
 }
 
 async function reset(pool: pg.Pool): Promise<void> {
@@ -42,7 +48,11 @@ export async function b2MultiRowInsert(pool: pg.Pool, total = 100_000, perStatem
       const cols: [string[], number[], string[], string[], string[]] = [[], [], [], [], []];
       for (let i = start; i < start + n; i++) {
         const r = benchRow(i);
-        cols[0].push(r[0]); cols[1].push(r[1]); cols[2].push(r[2]); cols[3].push(r[3]); cols[4].push(r[4]);
+        cols[0].push(r[0]);
+        cols[1].push(r[1]);
+        cols[2].push(r[2]);
+        cols[3].push(r[3]);
+        cols[4].push(r[4]);
       }
       await pool.query(
         'INSERT INTO bench_rows (stream_id, version, type, data, metadata) SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[])',
@@ -64,7 +74,11 @@ export async function b3Copy(pool: pg.Pool, total = 100_000): Promise<number> {
         (function* () {
           const chunk: string[] = [];
           for (let i = 0; i < total; i++) {
-            chunk.push(benchRow(i).map((v) => esc(String(v))).join('\t'));
+            chunk.push(
+              benchRow(i)
+                .map((v) => esc(String(v)))
+                .join('\t'),
+            );
             if (chunk.length === 1000) yield chunk.splice(0).join('\n') + '\n';
           }
           if (chunk.length) yield chunk.join('\n') + '\n';

@@ -23,7 +23,13 @@ async function fillAggregate(store: EventStore, runtime: Runtime, id: string): P
   let state = definition.initialState as Record<string, unknown>;
   for (let from = 0; from < EVENTS; from += 50) {
     const events = Array.from({ length: 50 }, (_, k) => benchEvent(from + k));
-    const provisional: StoredEvent[] = events.map((e, k) => ({ ...e, streamType: 'cart', streamId: id, version: from + k + 1, position: 0 }));
+    const provisional: StoredEvent[] = events.map((e, k) => ({
+      ...e,
+      streamType: 'cart',
+      streamId: id,
+      version: from + k + 1,
+      position: 0,
+    }));
     state = evolveAll(definition, state, provisional);
     const version = from + 50;
     await store.append({
@@ -46,7 +52,11 @@ function readRate(runtime: Runtime, seconds: number): Promise<number> {
 /** The read figures, on a fresh database and a private Redis. */
 export async function cacheFigures(ctx: BenchContext): Promise<void> {
   const store = await openPgStore(await ctx.newDatabase());
-  const runtime = new Runtime({ model: benchModel({ type: 'postgresql' }, { cache: { url: 'redis://127.0.0.1:1' } }), store, ownsStore: false });
+  const runtime = new Runtime({
+    model: benchModel({ type: 'postgresql' }, { cache: { url: 'redis://127.0.0.1:1' } }),
+    store,
+    ownsStore: false,
+  });
   const title = (tier: string) => `aggregate reads through the engine, 16 readers over 64 aggregates of 250 events, ${tier}`;
   try {
     for (let a = 0; a < AGGREGATES; a++) await fillAggregate(store, runtime, `c-${a}`);
@@ -55,7 +65,9 @@ export async function cacheFigures(ctx: BenchContext): Promise<void> {
       else runtime.engine.stateCache = cache;
     };
     useTier(undefined);
-    await ctx.report.figure({ id: 'reads_no_cache', title: title('no hot tier (snapshot + tail)'), unit: 'reads/s' }, () => readRate(runtime, ctx.runSeconds));
+    await ctx.report.figure({ id: 'reads_no_cache', title: title('no hot tier (snapshot + tail)'), unit: 'reads/s' }, () =>
+      readRate(runtime, ctx.runSeconds),
+    );
 
     let cacheModule;
     try {
@@ -72,7 +84,9 @@ export async function cacheFigures(ctx: BenchContext): Promise<void> {
         await new Promise((r) => setTimeout(r, 300));
         try {
           useTier(cache);
-          await ctx.report.figure({ id: 'reads_redis', title: title('Redis tier'), unit: 'reads/s' }, () => readRate(runtime, ctx.runSeconds));
+          await ctx.report.figure({ id: 'reads_redis', title: title('Redis tier'), unit: 'reads/s' }, () =>
+            readRate(runtime, ctx.runSeconds),
+          );
         } finally {
           await cache.close();
         }
@@ -81,7 +95,9 @@ export async function cacheFigures(ctx: BenchContext): Promise<void> {
       }
     }
     useTier(new MemoryStateCache());
-    await ctx.report.figure({ id: 'reads_memory', title: title('in-process tier (the default without Redis)'), unit: 'reads/s' }, () => readRate(runtime, ctx.runSeconds));
+    await ctx.report.figure({ id: 'reads_memory', title: title('in-process tier (the default without Redis)'), unit: 'reads/s' }, () =>
+      readRate(runtime, ctx.runSeconds),
+    );
   } finally {
     await runtime.close();
     await store.close();

@@ -32,12 +32,20 @@ const PROJECTION = {
     mode: 'async',
     batch_size: 1000,
     columns: { id: 'text primary key', sku: 'text', quantity: 'integer', amount: 'numeric' },
-    mapping: { ItemAdded: { action: 'insert', fields: { sku: 'data.sku', quantity: 'data.quantity', amount: 'data.quantity * data.unit_price' } } },
+    mapping: {
+      ItemAdded: { action: 'insert', fields: { sku: 'data.sku', quantity: 'data.quantity', amount: 'data.quantity * data.unit_price' } },
+    },
   },
 };
 
 function consumerOf(store: EventStore, projection: CompiledProjection, pollIntervalMs: number): LogConsumer {
-  const env: ConsumerEnv = { store, logger: pino({ level: 'silent' }), owner: `bench-${Math.random()}`, pollIntervalMs, leaseTtlMs: 15_000 };
+  const env: ConsumerEnv = {
+    store,
+    logger: pino({ level: 'silent' }),
+    owner: `bench-${Math.random()}`,
+    pollIntervalMs,
+    leaseTtlMs: 15_000,
+  };
   return new LogConsumer(env, projectionConsumer(store, projection, identityUpcaster, { retryAttempts: 3, onError: 'park' }));
 }
 
@@ -50,7 +58,9 @@ export async function consumerFigures(ctx: BenchContext): Promise<void> {
   const url = await ctx.newDatabase();
   const [a, b] = [await openPgStore(url), await openPgStore(url)];
   try {
-    const projection = compileProjections(benchModel({ type: 'postgresql' }, { projections: PROJECTION })).find((p) => p.name === 'cart_lines')!;
+    const projection = compileProjections(benchModel({ type: 'postgresql' }, { projections: PROJECTION })).find(
+      (p) => p.name === 'cart_lines',
+    )!;
     await b.transaction((tx) => ensureTables(tx, b.tables.schema, projection));
     const table = b.tables.table('cart_lines');
     const checkpoint = () => b.loadCheckpoint(projection.checkpoint);
@@ -59,21 +69,29 @@ export async function consumerFigures(ctx: BenchContext): Promise<void> {
     let next = 0;
     await Promise.all(
       Array.from({ length: 64 }, async () => {
-        for (let i = next++; i < EVENTS; i = next++) await a.append({ streamType: 'cart', streamId: `c-${i}`, expectedVersion: 'no_stream', events: [benchEvent(i)] });
+        for (let i = next++; i < EVENTS; i = next++)
+          await a.append({ streamType: 'cart', streamId: `c-${i}`, expectedVersion: 'no_stream', events: [benchEvent(i)] });
       }),
     );
     const head = await a.headPosition();
-    await ctx.report.figure({ id: 'async_catchup_p1', title: `async projection catch-up of ${EVENTS.toLocaleString('en-US')} events, 1 partition`, unit: 'events/s' }, async () => {
-      await b.query(`TRUNCATE ${table}`);
-      await b.saveCheckpoint(projection.checkpoint, 0);
-      const consumer = consumerOf(b, projection, 50);
-      const r = await rate(EVENTS, async () => {
-        consumer.start();
-        await until(async () => (await checkpoint()) >= head);
-      });
-      await consumer.stop();
-      return r;
-    });
+    await ctx.report.figure(
+      {
+        id: 'async_catchup_p1',
+        title: `async projection catch-up of ${EVENTS.toLocaleString('en-US')} events, 1 partition`,
+        unit: 'events/s',
+      },
+      async () => {
+        await b.query(`TRUNCATE ${table}`);
+        await b.saveCheckpoint(projection.checkpoint, 0);
+        const consumer = consumerOf(b, projection, 50);
+        const r = await rate(EVENTS, async () => {
+          consumer.start();
+          await until(async () => (await checkpoint()) >= head);
+        });
+        await consumer.stop();
+        return r;
+      },
+    );
 
     for (const mode of ['push', 'poll'] as const) {
       // push: A listens like a serve process with consumers, so its commits send NOTIFY
@@ -92,28 +110,46 @@ export async function consumerFigures(ctx: BenchContext): Promise<void> {
       await consumer.stop();
       stopListening?.();
       latencies.sort((x, y) => x - y);
-      for (const [q, name] of [[0.5, 'p50'], [0.99, 'p99']] as const) {
-        ctx.report.record({ id: `visibility_${mode}_${name}`, title: `command → row visible in another process, ${name}, woken by ${mode === 'push' ? 'LISTEN/NOTIFY' : 'a 100 ms poll'}`, unit: 'ms', lowerIsBetter: true }, [quantile(latencies, q)]);
+      for (const [q, name] of [
+        [0.5, 'p50'],
+        [0.99, 'p99'],
+      ] as const) {
+        ctx.report.record(
+          {
+            id: `visibility_${mode}_${name}`,
+            title: `command → row visible in another process, ${name}, woken by ${mode === 'push' ? 'LISTEN/NOTIFY' : 'a 100 ms poll'}`,
+            unit: 'ms',
+            lowerIsBetter: true,
+          },
+          [quantile(latencies, q)],
+        );
       }
     }
 
     // 4 partitions in one process: four workers, each reading its part of the log (the
     // partition filter is applied by the read) and committing its batches concurrently.
     const parted = { ...projection, partitions: 4 };
-    await ctx.report.figure({ id: 'async_catchup_p4', title: `async projection catch-up of ${EVENTS.toLocaleString('en-US')} events, 4 partitions`, unit: 'events/s' }, async () => {
-      await b.query(`TRUNCATE ${table}`);
-      await b.saveCheckpoint(layoutKey(parted.checkpoint), 4);
-      for (const key of partitionKeys(parted.checkpoint, 4)) await b.saveCheckpoint(key, 0);
-      // the log now also holds the visibility samples' events
-      const [end, events] = [await a.headPosition(), EVENTS + 2 * SAMPLES];
-      const consumer = consumerOf(b, parted, 50);
-      const r = await rate(events, async () => {
-        consumer.start();
-        await until(async () => (await consumerPosition(b, parted.checkpoint, 4)) >= end);
-      });
-      await consumer.stop();
-      return r;
-    });
+    await ctx.report.figure(
+      {
+        id: 'async_catchup_p4',
+        title: `async projection catch-up of ${EVENTS.toLocaleString('en-US')} events, 4 partitions`,
+        unit: 'events/s',
+      },
+      async () => {
+        await b.query(`TRUNCATE ${table}`);
+        await b.saveCheckpoint(layoutKey(parted.checkpoint), 4);
+        for (const key of partitionKeys(parted.checkpoint, 4)) await b.saveCheckpoint(key, 0);
+        // the log now also holds the visibility samples' events
+        const [end, events] = [await a.headPosition(), EVENTS + 2 * SAMPLES];
+        const consumer = consumerOf(b, parted, 50);
+        const r = await rate(events, async () => {
+          consumer.start();
+          await until(async () => (await consumerPosition(b, parted.checkpoint, 4)) >= end);
+        });
+        await consumer.stop();
+        return r;
+      },
+    );
   } finally {
     await a.close();
     await b.close();

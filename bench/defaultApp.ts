@@ -30,7 +30,10 @@ export function defaultAppDir(pgUrl?: string): AppDir {
 
 /** Client c's i-th `CreateUser` of run `run` (every email distinct: each claims a unique value). */
 export function createUser(run: string): (client: number, i: number) => LoadRequest {
-  return (client, i) => ({ path: '/aggregates/user/commands/CreateUser', body: `{"email":"u${run}-${client}-${i}@bench.example","name":"User ${i}"}` });
+  return (client, i) => ({
+    path: '/aggregates/user/commands/CreateUser',
+    body: `{"email":"u${run}-${client}-${i}@bench.example","name":"User ${i}"}`,
+  });
 }
 
 /** The products the order flow reserves stock from (created once, with stock for any run). */
@@ -38,7 +41,10 @@ export const PRODUCTS = 64;
 
 /** `CreateProduct` of product k. */
 export function createProduct(k: number): LoadRequest {
-  return { path: `/aggregates/product/p-${k}/commands/CreateProduct`, body: `{"sku":"P-${k}","name":"Product ${k}","price":5,"stock":1000000000}` };
+  return {
+    path: `/aggregates/product/p-${k}/commands/CreateProduct`,
+    body: `{"sku":"P-${k}","name":"Product ${k}","price":5,"stock":1000000000}`,
+  };
 }
 
 /** Client c's i-th `CreateOrder` of run `run` (which starts the saga: ReserveStock, ConfirmOrder). */

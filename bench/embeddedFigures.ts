@@ -13,8 +13,14 @@ export async function embeddedFigures(ctx: BenchContext): Promise<void> {
   const store = await openEventStore(appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' } }).event_store);
   try {
     let run = 0;
-    await ctx.report.figure({ id: 'embedded_64', title: 'embedded store (PGlite in memory) appends, 1 event per call, 64 concurrent streams', unit: 'events/s', baseline: 'B5' }, () =>
-      appendRate(store, 64, ctx.runSeconds, `e-${run++}`),
+    await ctx.report.figure(
+      {
+        id: 'embedded_64',
+        title: 'embedded store (PGlite in memory) appends, 1 event per call, 64 concurrent streams',
+        unit: 'events/s',
+        baseline: 'B5',
+      },
+      () => appendRate(store, 64, ctx.runSeconds, `e-${run++}`),
     );
   } finally {
     await store.close();

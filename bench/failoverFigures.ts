@@ -18,9 +18,16 @@ import { startServe, type ServerProcess } from './ServerProcess.js';
 const KILLS = 4;
 
 /** One kill under load: ms to the first acknowledged command, and to the new primary. */
-async function failover(cluster: HaCluster, servers: readonly ServerProcess[], run: number): Promise<{ command: number; promoted: number }> {
+async function failover(
+  cluster: HaCluster,
+  servers: readonly ServerProcess[],
+  run: number,
+): Promise<{ command: number; promoted: number }> {
   await cluster.waitHealthy();
-  const load = startCommandLoad(servers.map((s) => s.url), { workers: 8, prefix: `r${run}-` });
+  const load = startCommandLoad(
+    servers.map((s) => s.url),
+    { workers: 8, prefix: `r${run}-` },
+  );
   try {
     await waitUntil('commands acknowledged before the kill', () => load.acked().length >= 20, { timeoutMs: 60_000 });
     const primary = (await cluster.primary())!;
@@ -57,19 +64,40 @@ export async function failoverFigures(ctx: BenchContext): Promise<void> {
     await admin.end();
     const url = new URL(cluster.url);
     url.pathname = '/tusk';
-    writeFileSync(join(dir, 'app.tsk'), `server = { log_level = "warn" }\nevent_store = { type = "postgresql", connection = "${url.toString()}" }\naggregates = {${LOAD_AGGREGATE}\n}\n`);
+    writeFileSync(
+      join(dir, 'app.tsk'),
+      `server = { log_level = "warn" }\nevent_store = { type = "postgresql", connection = "${url.toString()}" }\naggregates = {${LOAD_AGGREGATE}\n}\n`,
+    );
     servers.push(await startServe('app.tsk', [], dir), await startServe('app.tsk', [], dir));
     const commands: number[] = [];
     const promotions: number[] = [];
     for (let run = 0; run < KILLS; run++) {
       const { command, promoted } = await failover(cluster, servers, run);
-      ctx.note(`kill ${run + 1}${run === 0 ? ' (warm-up)' : ''}: new primary after ${Math.round(promoted)} ms, first acknowledged command after ${Math.round(command)} ms`);
+      ctx.note(
+        `kill ${run + 1}${run === 0 ? ' (warm-up)' : ''}: new primary after ${Math.round(promoted)} ms, first acknowledged command after ${Math.round(command)} ms`,
+      );
       if (run === 0) continue;
       commands.push(command);
       promotions.push(promoted);
     }
-    ctx.report.record({ id: 'failover', title: 'primary SIGKILLed under load → first acknowledged command (2 serve, Patroni + HAProxy)', unit: 'ms', lowerIsBetter: true }, commands);
-    ctx.report.record({ id: 'failover_promote', title: 'primary SIGKILLed → the standby answers /primary on its Patroni REST API (what HAProxy checks)', unit: 'ms', lowerIsBetter: true }, promotions);
+    ctx.report.record(
+      {
+        id: 'failover',
+        title: 'primary SIGKILLed under load → first acknowledged command (2 serve, Patroni + HAProxy)',
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      commands,
+    );
+    ctx.report.record(
+      {
+        id: 'failover_promote',
+        title: 'primary SIGKILLed → the standby answers /primary on its Patroni REST API (what HAProxy checks)',
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      promotions,
+    );
   } finally {
     for (const s of servers) await s.stop();
     await cluster.close();

@@ -3,7 +3,20 @@
  * median, min and max, and the ratio to its same-run baseline.
  */
 
-export type Unit = 'events/s' | 'rows/s' | 'commands/s' | 'orders/s' | 'sagas/s' | 'reads/s' | 'ms' | 'MB' | 'MB/s' | '%' | '× input' | 'spans' | 'µs';
+export type Unit =
+  | 'events/s'
+  | 'rows/s'
+  | 'commands/s'
+  | 'orders/s'
+  | 'sagas/s'
+  | 'reads/s'
+  | 'ms'
+  | 'MB'
+  | 'MB/s'
+  | '%'
+  | '× input'
+  | 'spans'
+  | 'µs';
 
 /** The same-run baselines of issue 8 (bench/baselines.ts). */
 export type BaselineId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5';
@@ -79,7 +92,9 @@ export function toMarkdown(results: readonly FigureResult[]): string {
   const lines = ['| figure | median | min | max | unit | baseline (paired median) | ratio |', '|---|---:|---:|---:|---|---|---:|'];
   for (const r of results) {
     const base = r.baseline ? `${r.baseline} (${fmt(r.baselineMedian ?? 0)})` : '—';
-    lines.push(`| ${r.title} (\`${r.id}\`) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit} | ${base} | ${r.ratio === null ? '—' : r.ratio.toFixed(2) + '×'} |`);
+    lines.push(
+      `| ${r.title} (\`${r.id}\`) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit} | ${base} | ${r.ratio === null ? '—' : r.ratio.toFixed(2) + '×'} |`,
+    );
   }
   return lines.join('\n');
 }

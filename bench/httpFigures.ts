@@ -38,7 +38,9 @@ const item = (i: number) => JSON.stringify({ sku: `sku-${i}`, quantity: 1 + (i %
 /** Client c's i-th command: it opens its own cart first, then adds items to it. */
 export function distinctStreams(prefix: string): (client: number, i: number) => LoadRequest {
   return (client, i) =>
-    i === 0 ? { path: `/aggregates/cart/${prefix}-${client}/commands/Open`, body: '{}' } : { path: `/aggregates/cart/${prefix}-${client}/commands/AddItem`, body: item(i) };
+    i === 0
+      ? { path: `/aggregates/cart/${prefix}-${client}/commands/Open`, body: '{}' }
+      : { path: `/aggregates/cart/${prefix}-${client}/commands/AddItem`, body: item(i) };
 }
 
 /** The HTTP figures, on a fresh database. */
@@ -51,33 +53,54 @@ export async function httpFigures(ctx: BenchContext): Promise<void> {
     // Idle: started, one command served (so the lazily built parts exist), nothing in flight.
     checked(await runLoad(server.url, 1, 0.2, distinctStreams('idle')), 'idle');
     await new Promise((r) => setTimeout(r, 1000));
-    ctx.report.record({ id: 'rss_idle', title: 'server RSS, idle (tusk-es serve, PostgreSQL store)', unit: 'MB', lowerIsBetter: true }, [server.rssMb()]);
+    ctx.report.record({ id: 'rss_idle', title: 'server RSS, idle (tusk-es serve, PostgreSQL store)', unit: 'MB', lowerIsBetter: true }, [
+      server.rssMb(),
+    ]);
 
     let run = 0;
     const rssUnderLoad: number[] = [];
-    const http64 = await ctx.report.figure({ id: 'http_64', title: 'HTTP commands, 64 clients on distinct streams (keep-alive)', unit: 'commands/s', baseline: 'B1' }, async () => {
-      let rate = 0;
-      const rss = await peakRss(server, async () => {
-        rate = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`h${run++}`)), 'http_64').rate;
-      });
-      rssUnderLoad.push(rss);
-      return rate;
-    });
-    ctx.report.record({ id: 'rss_load', title: 'server RSS, peak under the http_64 load', unit: 'MB', lowerIsBetter: true }, rssUnderLoad.slice(1));
+    const http64 = await ctx.report.figure(
+      { id: 'http_64', title: 'HTTP commands, 64 clients on distinct streams (keep-alive)', unit: 'commands/s', baseline: 'B1' },
+      async () => {
+        let rate = 0;
+        const rss = await peakRss(server, async () => {
+          rate = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`h${run++}`)), 'http_64').rate;
+        });
+        rssUnderLoad.push(rss);
+        return rate;
+      },
+    );
+    ctx.report.record(
+      { id: 'rss_load', title: 'server RSS, peak under the http_64 load', unit: 'MB', lowerIsBetter: true },
+      rssUnderLoad.slice(1),
+    );
 
-    await ctx.report.figure({ id: 'http_16_one', title: 'HTTP commands, 16 clients on one stream (no If-Match: serialised, none lost)', unit: 'commands/s' }, async () => {
-      const cart = `one-${run++}`;
-      const open = await fetch(`${server.url}/aggregates/cart/${cart}/commands/Open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      if (open.status !== 200) throw new Error(`opening the cart answered ${open.status}`);
-      return checked(await runLoad(server.url, 16, ctx.runSeconds, (_c, i) => ({ path: `/aggregates/cart/${cart}/commands/AddItem`, body: item(i) })), 'http_16_one').rate;
-    });
+    await ctx.report.figure(
+      { id: 'http_16_one', title: 'HTTP commands, 16 clients on one stream (no If-Match: serialised, none lost)', unit: 'commands/s' },
+      async () => {
+        const cart = `one-${run++}`;
+        const open = await fetch(`${server.url}/aggregates/cart/${cart}/commands/Open`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        if (open.status !== 200) throw new Error(`opening the cart answered ${open.status}`);
+        return checked(
+          await runLoad(server.url, 16, ctx.runSeconds, (_c, i) => ({ path: `/aggregates/cart/${cart}/commands/AddItem`, body: item(i) })),
+          'http_16_one',
+        ).rate;
+      },
+    );
 
     // Latency at half the peak: 64 paced clients on distinct streams.
     const target = http64.median / 2;
     const p50: number[] = [];
     const p99: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const result = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`l${run++}`), { ratePerSecond: target }), 'latency');
+      const result = checked(
+        await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`l${run++}`), { ratePerSecond: target }),
+        'latency',
+      );
       if (i === 0) continue; // warm-up
       p50.push(quantile(result.latencies, 0.5));
       p99.push(quantile(result.latencies, 0.99));

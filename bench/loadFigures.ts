@@ -29,7 +29,8 @@ export async function loadRate(runtime: Runtime, id: string): Promise<number> {
   return rate(EVENTS * LOADS, async () => {
     for (let i = 0; i < LOADS; i++) {
       const loaded = await runtime.aggregate('cart', id);
-      if (loaded.version !== EVENTS || (loaded.state as { count: number }).count !== EVENTS) throw new Error(`load folded ${String(loaded.state.count)} events`);
+      if (loaded.version !== EVENTS || (loaded.state as { count: number }).count !== EVENTS)
+        throw new Error(`load folded ${String(loaded.state.count)} events`);
     }
   });
 }
@@ -41,10 +42,27 @@ async function fillWithSnapshot(store: EventStore, runtime: Runtime, id: string)
   const before = await runtime.aggregate('cart', id);
   const definition = runtime.definitions.get('cart')!;
   const events = Array.from({ length: 50 }, (_, k) => benchEvent(at - 50 + k));
-  const provisional: StoredEvent[] = events.map((e, k) => ({ ...e, streamType: 'cart', streamId: id, version: before.version + k + 1, position: 0 }));
+  const provisional: StoredEvent[] = events.map((e, k) => ({
+    ...e,
+    streamType: 'cart',
+    streamId: id,
+    version: before.version + k + 1,
+    position: 0,
+  }));
   const state = evolveAll(definition, before.state, provisional);
-  await store.append({ streamType: 'cart', streamId: id, expectedVersion: before.version, events, snapshot: { version: at, state, configHash: definition.configHash } });
-  await store.append({ streamType: 'cart', streamId: id, expectedVersion: at, events: Array.from({ length: 50 }, (_, k) => benchEvent(at + k)) });
+  await store.append({
+    streamType: 'cart',
+    streamId: id,
+    expectedVersion: before.version,
+    events,
+    snapshot: { version: at, state, configHash: definition.configHash },
+  });
+  await store.append({
+    streamType: 'cart',
+    streamId: id,
+    expectedVersion: at,
+    events: Array.from({ length: 50 }, (_, k) => benchEvent(at + k)),
+  });
 }
 
 /** The load figures, on a fresh database. */
@@ -60,19 +78,34 @@ export async function loadFigures(ctx: BenchContext): Promise<void> {
   try {
     const id = `load-${randomUUID()}`;
     await fillStream(store, 'cart', id, EVENTS);
-    await ctx.report.figure({ id: 'load_10k', title: 'aggregate load of a 10,000-event stream, no snapshot', unit: 'events/s', baseline: 'B4' }, () => loadRate(plain, id));
+    await ctx.report.figure(
+      { id: 'load_10k', title: 'aggregate load of a 10,000-event stream, no snapshot', unit: 'events/s', baseline: 'B4' },
+      () => loadRate(plain, id),
+    );
     const snapped = `snap-${randomUUID()}`;
     await fillWithSnapshot(store, plain, snapped);
-    await ctx.report.figure({ id: 'load_10k_snapshot', title: 'aggregate load of a 10,000-event stream, snapshot 50 events behind (time per load)', unit: 'ms', lowerIsBetter: true }, async () =>
-      (await elapsedMs(async () => {
-        for (let i = 0; i < LOADS; i++) {
-          const loaded = await plain.aggregate('cart', snapped);
-          if ((loaded.state as { count: number }).count !== EVENTS) throw new Error('snapshot load folded the wrong events');
-        }
-      })) / LOADS,
+    await ctx.report.figure(
+      {
+        id: 'load_10k_snapshot',
+        title: 'aggregate load of a 10,000-event stream, snapshot 50 events behind (time per load)',
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      async () =>
+        (await elapsedMs(async () => {
+          for (let i = 0; i < LOADS; i++) {
+            const loaded = await plain.aggregate('cart', snapped);
+            if ((loaded.state as { count: number }).count !== EVENTS) throw new Error('snapshot load folded the wrong events');
+          }
+        })) / LOADS,
     );
-    await ctx.report.figure({ id: 'load_10k_upcast3', title: 'aggregate load of a 10,000-event stream of v1 events through a 3-step upcast chain (compare load_10k)', unit: 'events/s' }, () =>
-      loadRate(upcasting, id),
+    await ctx.report.figure(
+      {
+        id: 'load_10k_upcast3',
+        title: 'aggregate load of a 10,000-event stream of v1 events through a 3-step upcast chain (compare load_10k)',
+        unit: 'events/s',
+      },
+      () => loadRate(upcasting, id),
     );
   } finally {
     await plain.close();

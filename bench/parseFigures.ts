@@ -61,18 +61,46 @@ async function parseMs(text: string, expectModel: boolean): Promise<number> {
 /** The parse + validate figures. */
 export async function parseFigures(ctx: BenchContext): Promise<void> {
   const syntax = generateLargeTsk(BYTES);
-  await ctx.report.figure({ id: 'parse_1mb', title: `parse + validate a generated 1 MB .tsk of every syntax style (${(syntax.length / 1e6).toFixed(2)} MB)`, unit: 'ms', lowerIsBetter: true }, () =>
-    parseMs(syntax, true),
+  await ctx.report.figure(
+    {
+      id: 'parse_1mb',
+      title: `parse + validate a generated 1 MB .tsk of every syntax style (${(syntax.length / 1e6).toFixed(2)} MB)`,
+      unit: 'ms',
+      lowerIsBetter: true,
+    },
+    () => parseMs(syntax, true),
   );
   const big = generateLargeTsk(10 * BYTES);
-  await ctx.report.figure({ id: 'parse_10mb', title: `parse + validate a generated 10 MB .tsk of every syntax style (${(big.length / 1e6).toFixed(2)} MB; linear: ≤ 10× parse_1mb's target)`, unit: 'ms', lowerIsBetter: true }, () =>
-    parseMs(big, true),
-  1, 0);
+  await ctx.report.figure(
+    {
+      id: 'parse_10mb',
+      title: `parse + validate a generated 10 MB .tsk of every syntax style (${(big.length / 1e6).toFixed(2)} MB; linear: ≤ 10× parse_1mb's target)`,
+      unit: 'ms',
+      lowerIsBetter: true,
+    },
+    () => parseMs(big, true),
+    1,
+    0,
+  );
   const peaks: number[] = [];
   for (let i = 0; i < 3; i++) peaks.push((await measurePeak(10 * BYTES)).ratio);
-  ctx.report.record({ id: 'parse_rss', title: 'peak memory of check on the 10 MB .tsk, over its size (child process: peak RSS growth / input bytes)', unit: '× input', lowerIsBetter: true }, peaks);
+  ctx.report.record(
+    {
+      id: 'parse_rss',
+      title: 'peak memory of check on the 10 MB .tsk, over its size (child process: peak RSS growth / input bytes)',
+      unit: '× input',
+      lowerIsBetter: true,
+    },
+    peaks,
+  );
   const app = generateLargeApp(BYTES);
-  await ctx.report.figure({ id: 'parse_1mb_app', title: `parse + validate a generated 1 MB app of real aggregates (${(app.length / 1e6).toFixed(2)} MB)`, unit: 'ms', lowerIsBetter: true }, () =>
-    parseMs(app, true),
+  await ctx.report.figure(
+    {
+      id: 'parse_1mb_app',
+      title: `parse + validate a generated 1 MB app of real aggregates (${(app.length / 1e6).toFixed(2)} MB)`,
+      unit: 'ms',
+      lowerIsBetter: true,
+    },
+    () => parseMs(app, true),
   );
 }

@@ -19,7 +19,10 @@ export interface PeakResult {
 /** Runs the measurement in a fresh node process and resolves to its result. */
 export function measurePeak(bytes: number): Promise<PeakResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [String(bytes)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), [String(bytes)], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     child.on('error', reject);

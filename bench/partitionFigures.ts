@@ -19,7 +19,10 @@ const LAYOUTS = [
 ] as const;
 
 /** A store on `url` with `partitioning`, a runtime that loads from it (no hot tier), and a 10,000-event stream. */
-async function setUp(url: string, partitioning: Record<string, unknown> | undefined): Promise<{ store: EventStore; runtime: Runtime; id: string }> {
+async function setUp(
+  url: string,
+  partitioning: Record<string, unknown> | undefined,
+): Promise<{ store: EventStore; runtime: Runtime; id: string }> {
   const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url, partitioning } }).event_store);
   const runtime = new Runtime({ model: benchModel({ type: 'postgresql' }), store, ownsStore: false });
   delete runtime.engine.stateCache;
@@ -39,7 +42,11 @@ export async function partitionFigures(ctx: BenchContext): Promise<void> {
       const part = await setUp(await ctx.newDatabase(), partitioning);
       try {
         await ctx.report.compare(
-          { id: `append_64_${name}`, title: `append_64 on an events table partitioned by ${name} (against unpartitioned)`, unit: 'events/s' },
+          {
+            id: `append_64_${name}`,
+            title: `append_64 on an events table partitioned by ${name} (against unpartitioned)`,
+            unit: 'events/s',
+          },
           () => appendRate(part.store, 64, ctx.runSeconds, `p${run++}`),
           { id: 'append_64 unpartitioned', fn: () => appendRate(plain.store, 64, ctx.runSeconds, `p${run++}`) },
         );

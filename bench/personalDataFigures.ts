@@ -38,19 +38,37 @@ export async function personalDataFigures(ctx: BenchContext): Promise<void> {
     });
   try {
     let run = 0;
-    await ctx.report.figure({ id: 'pii_append_64_plain', title: 'store appends, 64 streams, no personal field (compare pii_append_64_sealed)', unit: 'events/s' }, () =>
-      appendRate(plain.store, 64, ctx.runSeconds, `pp-${run++}`),
+    await ctx.report.figure(
+      { id: 'pii_append_64_plain', title: 'store appends, 64 streams, no personal field (compare pii_append_64_sealed)', unit: 'events/s' },
+      () => appendRate(plain.store, 64, ctx.runSeconds, `pp-${run++}`),
     );
-    await ctx.report.figure({ id: 'pii_append_64_sealed', title: 'store appends, 64 streams, one personal field sealed per event (AES-256-GCM, key per stream)', unit: 'events/s' }, () =>
-      appendRate(personal.store, 64, ctx.runSeconds, `ps-${run++}`),
+    await ctx.report.figure(
+      {
+        id: 'pii_append_64_sealed',
+        title: 'store appends, 64 streams, one personal field sealed per event (AES-256-GCM, key per stream)',
+        unit: 'events/s',
+      },
+      () => appendRate(personal.store, 64, ctx.runSeconds, `ps-${run++}`),
     );
     const plainId = `plain-${randomUUID()}`;
     const sealedId = `sealed-${randomUUID()}`;
     await fillStream(plain.store, 'cart', plainId, EVENTS);
     await fillStream(personal.store, 'cart', sealedId, EVENTS);
-    await ctx.report.figure({ id: 'pii_load_10k_plain', title: 'aggregate load of a 10,000-event stream, no personal field (compare pii_load_10k_sealed)', unit: 'events/s' }, () => load(plain, plainId));
-    await ctx.report.figure({ id: 'pii_load_10k_sealed', title: 'aggregate load of a 10,000-event stream, every event with a sealed personal field (opened on read)', unit: 'events/s' }, () =>
-      load(personal, sealedId),
+    await ctx.report.figure(
+      {
+        id: 'pii_load_10k_plain',
+        title: 'aggregate load of a 10,000-event stream, no personal field (compare pii_load_10k_sealed)',
+        unit: 'events/s',
+      },
+      () => load(plain, plainId),
+    );
+    await ctx.report.figure(
+      {
+        id: 'pii_load_10k_sealed',
+        title: 'aggregate load of a 10,000-event stream, every event with a sealed personal field (opened on read)',
+        unit: 'events/s',
+      },
+      () => load(personal, sealedId),
     );
   } finally {
     await plain.close();

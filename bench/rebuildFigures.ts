@@ -17,7 +17,10 @@ const PROJECTION = {
     mode: 'async',
     columns: { id: 'text primary key', sku: 'text', quantity: 'integer', unit_price: 'numeric', amount: 'numeric' },
     mapping: {
-      ItemAdded: { action: 'insert', fields: { sku: 'data.sku', quantity: 'data.quantity', unit_price: 'data.unit_price', amount: 'data.quantity * data.unit_price' } },
+      ItemAdded: {
+        action: 'insert',
+        fields: { sku: 'data.sku', quantity: 'data.quantity', unit_price: 'data.unit_price', amount: 'data.quantity * data.unit_price' },
+      },
     },
   },
 };
@@ -39,9 +42,16 @@ export async function rebuildFigures(ctx: BenchContext): Promise<void> {
   const title = 'projection rebuild of 100,000 events (replay into a fresh table, then swap)';
   let modules;
   try {
-    modules = await Promise.all([import('../src/projections/compile/compileProjection.js'), import('../src/projections/rebuild/rebuildProjection.js')]);
+    modules = await Promise.all([
+      import('../src/projections/compile/compileProjection.js'),
+      import('../src/projections/rebuild/rebuildProjection.js'),
+    ]);
   } catch (err) {
-    ctx.report.skip('rebuild_100k', title, `src/projections has no usable rebuild yet (${err instanceof Error ? err.message : String(err)})`);
+    ctx.report.skip(
+      'rebuild_100k',
+      title,
+      `src/projections has no usable rebuild yet (${err instanceof Error ? err.message : String(err)})`,
+    );
     return;
   }
   const [{ compileProjections }, { rebuildProjection }] = modules;

@@ -111,7 +111,10 @@ async function main(): Promise<number> {
   const started = Date.now();
   const note = (line: string) => process.stdout.write(`# ${line}\n`);
   // Other work on the machine moves every figure: say how busy it was.
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   note(`${cpus().length} CPUs, Node ${process.version}; load average at start: ${load()}`);
   note('starting PostgreSQL (fsync and synchronous_commit on, as in production)');
   const server = await startPostgres({ fsync: true });
@@ -119,7 +122,14 @@ async function main(): Promise<number> {
   const report = new Report();
   let closeBaselines: (() => Promise<void>) | undefined;
   try {
-    const ctx: BenchContext = { pgUrl: server.url, newDatabase: () => createTestDatabase(server.url), report, runSeconds, soakSeconds, note };
+    const ctx: BenchContext = {
+      pgUrl: server.url,
+      newDatabase: () => createTestDatabase(server.url),
+      report,
+      runSeconds,
+      soakSeconds,
+      note,
+    };
     note('baselines (plain pg / PGlite, same server, same rows)');
     closeBaselines = await baselineFigures(ctx);
     for (const [name, group] of GROUPS) {
@@ -133,7 +143,16 @@ async function main(): Promise<number> {
     await server.stop();
   }
   const file = join(ROOT, 'bench', 'results.json');
-  const results = report.results.map(({ id, median, min, max, unit, baseline, ratio, baselineMedian }) => ({ id, median, min, max, unit, baseline, ratio, baseline_median: baselineMedian }));
+  const results = report.results.map(({ id, median, min, max, unit, baseline, ratio, baselineMedian }) => ({
+    id,
+    median,
+    min,
+    max,
+    unit,
+    baseline,
+    ratio,
+    baseline_median: baselineMedian,
+  }));
   // --only measures some figures: the others keep their last values
   writeFileSync(file, JSON.stringify(only === undefined ? results : mergedResults(file, results), null, 2) + '\n');
   process.stdout.write(`\n${toMarkdown(report.results)}\n\n`);

@@ -41,17 +41,36 @@ export async function soakFigures(ctx: BenchContext): Promise<void> {
       ctx.note(`soak: ${ctx.soakSeconds} s of the order flow, windows of ${window} s`);
       const first = await soakWindow(server, window, 'first');
       // The middle runs in windows too, so a failing command shows early.
-      for (let left = ctx.soakSeconds - 2 * window, i = 0; left > 0; left -= 60, i++) await soakWindow(server, Math.min(60, left), `middle${i}`);
+      for (let left = ctx.soakSeconds - 2 * window, i = 0; left > 0; left -= 60, i++)
+        await soakWindow(server, Math.min(60, left), `middle${i}`);
       const last = await soakWindow(server, window, 'last');
       const within = `(${window} s windows of a ${ctx.soakSeconds} s run)`;
-      ctx.report.record({ id: 'soak_first', title: `the order flow: CreateOrder over HTTP, 16 clients, embedded on disk, first window ${within}`, unit: 'orders/s' }, [first.orders]);
+      ctx.report.record(
+        {
+          id: 'soak_first',
+          title: `the order flow: CreateOrder over HTTP, 16 clients, embedded on disk, first window ${within}`,
+          unit: 'orders/s',
+        },
+        [first.orders],
+      );
       ctx.report.record({ id: 'soak_last', title: `the order flow: last window ${within}`, unit: 'orders/s' }, [last.orders]);
-      ctx.report.record({ id: 'soak_app', title: 'the order flow: last window against the first', unit: '%' }, [(100 * last.orders) / first.orders]);
+      ctx.report.record({ id: 'soak_app', title: 'the order flow: last window against the first', unit: '%' }, [
+        (100 * last.orders) / first.orders,
+      ]);
       ctx.report.record({ id: 'soak_sagas_first', title: 'the order flow: sagas completed, first window', unit: 'sagas/s' }, [first.sagas]);
       ctx.report.record({ id: 'soak_sagas_last', title: 'the order flow: sagas completed, last window', unit: 'sagas/s' }, [last.sagas]);
-      ctx.report.record({ id: 'soak_rss_first', title: 'the order flow: server RSS at the end of the first window', unit: 'MB', lowerIsBetter: true }, [first.rss]);
-      ctx.report.record({ id: 'soak_rss_last', title: 'the order flow: server RSS at the end of the run', unit: 'MB', lowerIsBetter: true }, [last.rss]);
-      ctx.report.record({ id: 'soak_rss_growth', title: 'the order flow: RSS growth from the first window to the end', unit: '%', lowerIsBetter: true }, [(100 * (last.rss - first.rss)) / first.rss]);
+      ctx.report.record(
+        { id: 'soak_rss_first', title: 'the order flow: server RSS at the end of the first window', unit: 'MB', lowerIsBetter: true },
+        [first.rss],
+      );
+      ctx.report.record(
+        { id: 'soak_rss_last', title: 'the order flow: server RSS at the end of the run', unit: 'MB', lowerIsBetter: true },
+        [last.rss],
+      );
+      ctx.report.record(
+        { id: 'soak_rss_growth', title: 'the order flow: RSS growth from the first window to the end', unit: '%', lowerIsBetter: true },
+        [(100 * (last.rss - first.rss)) / first.rss],
+      );
     } finally {
       await server.stop();
     }

@@ -90,12 +90,34 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
       tracedRates.push(t);
       spansPerCommand.push((sink.spans() - spansBefore) / (t * ctx.runSeconds));
     }
-    ctx.report.record({ id: 'http_64_untraced', title: 'HTTP commands, 64 clients, no telemetry (paired with http_64_traced)', unit: 'commands/s' }, untracedRates);
-    ctx.report.record({ id: 'http_64_traced', title: 'HTTP commands, 64 clients, every command traced (sample_ratio = 1, OTLP/HTTP to a local sink)', unit: 'commands/s' }, tracedRates);
-    ctx.report.record({ id: 'tracing_spans', title: 'spans exported per traced command (sink count / commands)', unit: 'spans' }, spansPerCommand);
-    ctx.report.record({ id: 'cpu_per_command_untraced', title: 'server CPU per command, no telemetry', unit: 'µs', lowerIsBetter: true }, cpuPerCommand.plain);
-    ctx.report.record({ id: 'cpu_per_command_traced', title: 'server CPU per command, every command traced', unit: 'µs', lowerIsBetter: true }, cpuPerCommand.traced);
-    ctx.report.record({ id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true }, tracedRates.map((t, i) => 100 * (1 - t / untracedRates[i]!)));
+    ctx.report.record(
+      { id: 'http_64_untraced', title: 'HTTP commands, 64 clients, no telemetry (paired with http_64_traced)', unit: 'commands/s' },
+      untracedRates,
+    );
+    ctx.report.record(
+      {
+        id: 'http_64_traced',
+        title: 'HTTP commands, 64 clients, every command traced (sample_ratio = 1, OTLP/HTTP to a local sink)',
+        unit: 'commands/s',
+      },
+      tracedRates,
+    );
+    ctx.report.record(
+      { id: 'tracing_spans', title: 'spans exported per traced command (sink count / commands)', unit: 'spans' },
+      spansPerCommand,
+    );
+    ctx.report.record(
+      { id: 'cpu_per_command_untraced', title: 'server CPU per command, no telemetry', unit: 'µs', lowerIsBetter: true },
+      cpuPerCommand.plain,
+    );
+    ctx.report.record(
+      { id: 'cpu_per_command_traced', title: 'server CPU per command, every command traced', unit: 'µs', lowerIsBetter: true },
+      cpuPerCommand.traced,
+    );
+    ctx.report.record(
+      { id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true },
+      tracedRates.map((t, i) => 100 * (1 - t / untracedRates[i]!)),
+    );
   } finally {
     await traced.stop();
     await plain.stop();

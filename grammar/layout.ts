@@ -27,7 +27,20 @@ interface Block {
 }
 
 const KEYS = new Set<TokenType>([T.Word, T.DoubleString, T.SingleString, T.NumberLit, T.True, T.False, T.Null]);
-const OPERAND_END = new Set<TokenType>([T.Word, T.NumberLit, T.DoubleString, T.SingleString, T.TripleString, T.TripleSingleString, T.Variable, T.RParen, T.True, T.False, T.Null, T.BareText]);
+const OPERAND_END = new Set<TokenType>([
+  T.Word,
+  T.NumberLit,
+  T.DoubleString,
+  T.SingleString,
+  T.TripleString,
+  T.TripleSingleString,
+  T.Variable,
+  T.RParen,
+  T.True,
+  T.False,
+  T.Null,
+  T.BareText,
+]);
 const CLOSERS = new Set<TokenType>([T.RCurly, T.RBracket, T.RParen]);
 const PROSE_START = new Set<TokenType>([T.Word, T.True, T.False, T.Null]);
 const URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s#]*/;
@@ -106,7 +119,8 @@ class Layout {
       out.push(tok);
     }
     this.resolvePending();
-    if (out.length > 0 && out[out.length - 1]!.tokenType === T.Colon && this.keyAtLineStart(out.length - 2)) out.push(this.make(T.Null, '', out[out.length - 1]!.endOffset! + 1, out[out.length - 1]!));
+    if (out.length > 0 && out[out.length - 1]!.tokenType === T.Colon && this.keyAtLineStart(out.length - 2))
+      out.push(this.make(T.Null, '', out[out.length - 1]!.endOffset! + 1, out[out.length - 1]!));
     this.trimNewlines();
     while (this.blocks.pop()) out.push(this.virtual(T.Dedent));
     return { tokens: out, notes: this.notes };
@@ -151,14 +165,22 @@ class Layout {
       top = this.blocks[this.blocks.length - 1];
     }
     if (popped && indent !== popped.parent && blank && !mixed && !CLOSERS.has(tok.tokenType) && tok.tokenType !== T.Less) {
-      this.error(tok, 1, `this line is indented ${indent} column${indent === 1 ? '' : 's'}, which matches no enclosing block (the block above is at ${popped.indent}, its key at ${popped.parent})`);
+      this.error(
+        tok,
+        1,
+        `this line is indented ${indent} column${indent === 1 ? '' : 's'}, which matches no enclosing block (the block above is at ${popped.indent}, its key at ${popped.parent})`,
+      );
     }
   }
 
   private mixed(tok: IToken, block: Block): void {
     block.mixedReported = true;
     const kind = block.ws.startsWith('\t') ? 'tabs' : 'spaces';
-    this.error(tok, 1, `tabs and spaces mixed in one indented block (it is indented with ${kind}): indent every line of a block the same way`);
+    this.error(
+      tok,
+      1,
+      `tabs and spaces mixed in one indented block (it is indented with ${kind}): indent every line of a block the same way`,
+    );
   }
 
   /** Before `}`, `]` or `)`: close the indented blocks opened inside the bracket. */
@@ -185,8 +207,12 @@ class Layout {
   private dash(minus: IToken, next: IToken | undefined, after: IToken | undefined): IToken {
     const dash = this.make(T.Dash, '-', minus.startOffset, minus);
     const opensObject =
-      next !== undefined && after !== undefined && KEYS.has(next.tokenType) && next.startLine === minus.startLine &&
-      (after.tokenType === T.Colon || after.tokenType === T.Assign) && after.startLine === minus.startLine;
+      next !== undefined &&
+      after !== undefined &&
+      KEYS.has(next.tokenType) &&
+      next.startLine === minus.startLine &&
+      (after.tokenType === T.Colon || after.tokenType === T.Assign) &&
+      after.startLine === minus.startLine;
     if (!opensObject) return dash;
     this.out.push(dash);
     const column = next.startColumn! - 1;
@@ -208,7 +234,9 @@ class Layout {
     const key = this.out[idx];
     if (!key || !KEYS.has(key.tokenType)) return false;
     const before = this.out[idx - 1];
-    return before === undefined || before.tokenType === T.Newline || before.tokenType === T.Indent || key.startLine! > (before.endLine ?? 0);
+    return (
+      before === undefined || before.tokenType === T.Newline || before.tokenType === T.Indent || key.startLine! > (before.endLine ?? 0)
+    );
   }
 
   /**
@@ -232,7 +260,12 @@ class Layout {
       if (!/^\s*(?:$|#|\/\/)/.test(rest)) return i;
       value = url[0];
       if (rest.startsWith('#')) {
-        this.notes.push({ offset: tok.startOffset + value.length, line: tok.startLine!, column: tok.startColumn! + value.length, message: `'#' starts a comment, so the URL ends before it: quote the URL ("${value}#…") to keep its fragment` });
+        this.notes.push({
+          offset: tok.startOffset + value.length,
+          line: tok.startLine!,
+          column: tok.startColumn! + value.length,
+          message: `'#' starts a comment, so the URL ends before it: quote the URL ("${value}#…") to keep its fragment`,
+        });
       }
     } else {
       const cut = raw.search(/#|(?<!:)\/\//);
@@ -244,7 +277,18 @@ class Layout {
       const e = this.errors[k]!;
       if (e.offset >= tok.startOffset && e.offset < end) this.errors.splice(k, 1);
     }
-    this.out.push(createTokenInstance(T.BareText, value, tok.startOffset, end - 1, tok.startLine!, tok.startLine!, tok.startColumn!, tok.startColumn! + value.length - 1));
+    this.out.push(
+      createTokenInstance(
+        T.BareText,
+        value,
+        tok.startOffset,
+        end - 1,
+        tok.startLine!,
+        tok.startLine!,
+        tok.startColumn!,
+        tok.startColumn! + value.length - 1,
+      ),
+    );
     let j = i;
     while (j + 1 < this.tokens.length && this.tokens[j + 1]!.tokenType !== T.Newline && this.tokens[j + 1]!.startOffset < lineEnd) j++;
     return j;
@@ -270,7 +314,16 @@ class Layout {
 
   private make(type: TokenType, image: string, offset: number, like: IToken): IToken {
     const col = like.startColumn! + (offset - like.startOffset);
-    return createTokenInstance(type, image, offset, offset + Math.max(image.length, 1) - 1, like.startLine!, like.startLine!, col, col + Math.max(image.length, 1) - 1);
+    return createTokenInstance(
+      type,
+      image,
+      offset,
+      offset + Math.max(image.length, 1) - 1,
+      like.startLine!,
+      like.startLine!,
+      col,
+      col + Math.max(image.length, 1) - 1,
+    );
   }
 
   /** A zero-width token at `at` (or just after the last token). */

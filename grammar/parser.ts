@@ -3,7 +3,15 @@
  * error recovery on so that one run reports every syntax error. The grammar is pure: it
  * builds a CST only; `src/tsk/visitor.ts` gives it meaning and locations.
  */
-import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  EOF,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './tokens.js';
 
 function describe(tok: IToken | undefined): string {
@@ -42,19 +50,67 @@ function ruleText(rule: string): string {
 
 /** Tokens that cannot start an entry: consumed one by one (and reported) so parsing goes on. */
 const bodyStrays = [
-  T.RBracket, T.RParen, T.Assign, T.Colon, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Greater,
-  T.Question, T.Plus, T.LBracket, T.LCurly, T.LParen, T.OperatorName, T.TripleString, T.BadString,
-  T.TripleSingleString, T.Minus, T.Star, T.Slash, T.Percent, T.AndAnd, T.OrOr, T.Bang, T.BareText,
+  T.RBracket,
+  T.RParen,
+  T.Assign,
+  T.Colon,
+  T.EqEq,
+  T.NotEq,
+  T.LessEq,
+  T.GreaterEq,
+  T.Greater,
+  T.Question,
+  T.Plus,
+  T.LBracket,
+  T.LCurly,
+  T.LParen,
+  T.OperatorName,
+  T.TripleString,
+  T.BadString,
+  T.TripleSingleString,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+  T.AndAnd,
+  T.OrOr,
+  T.Bang,
+  T.BareText,
 ];
 const fileStrays = [...bodyStrays.filter((t) => t !== T.LBracket), T.RCurly, T.Less, T.Dash];
 
 const keyTokens = [T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null];
 const separatorTokens = [T.Newline, T.Comma, T.Semicolon];
 const literalTokens = [
-  T.DoubleString, T.SingleString, T.TripleString, T.TripleSingleString, T.BadString, T.NumberLit, T.True, T.False, T.Null, T.Word, T.Variable, T.BareText,
+  T.DoubleString,
+  T.SingleString,
+  T.TripleString,
+  T.TripleSingleString,
+  T.BadString,
+  T.NumberLit,
+  T.True,
+  T.False,
+  T.Null,
+  T.Word,
+  T.Variable,
+  T.BareText,
 ];
 /** Binary operators; precedence is applied by the visitor (see `value`). */
-export const binaryTokens = [T.OrOr, T.AndAnd, T.EqEq, T.NotEq, T.LessEq, T.GreaterEq, T.Less, T.Greater, T.Plus, T.Minus, T.Star, T.Slash, T.Percent];
+export const binaryTokens = [
+  T.OrOr,
+  T.AndAnd,
+  T.EqEq,
+  T.NotEq,
+  T.LessEq,
+  T.GreaterEq,
+  T.Less,
+  T.Greater,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+];
 /** What may start an item of a comma list (`a: one, two`). */
 const LIST_ITEM_START = new Set<TokenType>([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
 /** After a key, these make it an entry: `a = 1, b = 2` is two entries, not a list. */
@@ -88,7 +144,10 @@ export class TskParser extends CstParser {
   /** One token of a set; `idx` distinguishes several such choices within one rule. */
   private consumeOneOf(idx: number, name: string, tokens: TokenType[], label?: string): void {
     const options = label ? { LABEL: label } : undefined;
-    this.or(idx, this.cached(name, () => tokens.map((t) => ({ ALT: () => this.consume(idx, t, options) }))));
+    this.or(
+      idx,
+      this.cached(name, () => tokens.map((t) => ({ ALT: () => this.consume(idx, t, options) }))),
+    );
   }
 
   /** A whole file: sections, entries and separators in any order. */
@@ -150,7 +209,8 @@ export class TskParser extends CstParser {
   /** `, two, three` after the first value of a comma list. */
   listTail = this.RULE('listTail', () => {
     this.MANY({
-      GATE: () => this.LA(1).tokenType === T.Comma && LIST_ITEM_START.has(this.LA(2).tokenType) && !ENTRY_AFTER_KEY.has(this.LA(3).tokenType),
+      GATE: () =>
+        this.LA(1).tokenType === T.Comma && LIST_ITEM_START.has(this.LA(2).tokenType) && !ENTRY_AFTER_KEY.has(this.LA(3).tokenType),
       DEF: () => {
         this.CONSUME(T.Comma);
         this.SUBRULE(this.value, { LABEL: 'item' });

@@ -51,7 +51,7 @@ function blockCommentMatcher(closed: boolean): CustomPatternMatcherFunc {
   return (text, offset) => {
     if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
     const end = text.indexOf('*/', offset + 2);
-    if ((end >= 0) !== closed) return null;
+    if (end >= 0 !== closed) return null;
     return [text.slice(offset, closed ? end + 2 : text.length)] as unknown as RegExpExecArray;
   };
 }
@@ -70,39 +70,72 @@ const badStringMatcher: CustomPatternMatcherFunc = (text, offset) => {
  * Letters of identifiers and bare words: ASCII, plus the Unicode ranges of XML's NameStartChar
  * (letters of every script; not the punctuation and symbol blocks, so `‹` or `–` stay errors).
  */
-const U_START = '\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
+const U_START =
+  '\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
 const U_PART = `${U_START}\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
 const NAME = `[A-Za-z_${U_START}][A-Za-z0-9_${U_PART}]*`;
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const BlockComment = createToken({
-  name: 'BlockComment', pattern: { exec: blockCommentMatcher(true) }, line_breaks: true, start_chars_hint: ['/'], group: Lexer.SKIPPED,
+  name: 'BlockComment',
+  pattern: { exec: blockCommentMatcher(true) },
+  line_breaks: true,
+  start_chars_hint: ['/'],
+  group: Lexer.SKIPPED,
 });
 /** Reported by the lexer pass (grammar/layout.ts) and dropped. */
 export const UnclosedComment = createToken({
-  name: 'UnclosedComment', pattern: { exec: blockCommentMatcher(false) }, line_breaks: true, start_chars_hint: ['/'], label: 'unclosed comment',
+  name: 'UnclosedComment',
+  pattern: { exec: blockCommentMatcher(false) },
+  line_breaks: true,
+  start_chars_hint: ['/'],
+  label: 'unclosed comment',
 });
 export const Comment = createToken({ name: 'Comment', pattern: /(?:#|\/\/)[^\n\r]*/, group: Lexer.SKIPPED });
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n|\r/, line_breaks: true, label: 'newline' });
 
 export const TripleString = createToken({
-  name: 'TripleString', pattern: { exec: tripleMatcher('"""') }, line_breaks: true, start_chars_hint: ['"'], label: 'string',
+  name: 'TripleString',
+  pattern: { exec: tripleMatcher('"""') },
+  line_breaks: true,
+  start_chars_hint: ['"'],
+  label: 'string',
 });
 export const TripleSingleString = createToken({
-  name: 'TripleSingleString', pattern: { exec: tripleMatcher("'''") }, line_breaks: true, start_chars_hint: ["'"], label: 'string',
+  name: 'TripleSingleString',
+  pattern: { exec: tripleMatcher("'''") },
+  line_breaks: true,
+  start_chars_hint: ["'"],
+  label: 'string',
 });
 export const DoubleString = createToken({
-  name: 'DoubleString', pattern: { exec: quotedMatcher('"') }, line_breaks: true, start_chars_hint: ['"'], label: 'string',
+  name: 'DoubleString',
+  pattern: { exec: quotedMatcher('"') },
+  line_breaks: true,
+  start_chars_hint: ['"'],
+  label: 'string',
 });
 export const SingleString = createToken({
-  name: 'SingleString', pattern: { exec: quotedMatcher("'") }, line_breaks: true, start_chars_hint: ["'"], label: 'string',
+  name: 'SingleString',
+  pattern: { exec: quotedMatcher("'") },
+  line_breaks: true,
+  start_chars_hint: ["'"],
+  label: 'string',
 });
 export const BadString = createToken({
-  name: 'BadString', pattern: { exec: badStringMatcher }, line_breaks: false, start_chars_hint: ['"', "'"], label: 'unterminated string',
+  name: 'BadString',
+  pattern: { exec: badStringMatcher },
+  line_breaks: false,
+  start_chars_hint: ['"', "'"],
+  label: 'unterminated string',
 });
 
 /** `@name`, `@name.sub`, `@other.tsk.get`: the operator name is one token. */
-export const OperatorName = createToken({ name: 'OperatorName', pattern: /@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/, label: 'operator' });
+export const OperatorName = createToken({
+  name: 'OperatorName',
+  pattern: /@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/,
+  label: 'operator',
+});
 /** `$name`, with an access path written against it: `$db.host`, `$hosts[0]`. */
 // eslint-disable-next-line no-misleading-character-class -- combining marks (U+0300-036F) may follow a name's first letter, as in XML names
 export const Variable = createToken({ name: 'Variable', pattern: new RegExp(`\\$${NAME}(?:\\.${NAME}|\\[\\d+\\])*`), label: 'variable' });
@@ -149,12 +182,50 @@ export const BareText = createToken({ name: 'BareText', pattern: Lexer.NA, label
 
 /** Order matters: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, BlockComment, UnclosedComment, Comment, Newline,
-  TripleString, TripleSingleString, DoubleString, SingleString, BadString,
-  OperatorName, Variable, NumberLit,
-  True, False, Null, Word,
-  LCurly, RCurly, LBracket, RBracket, LParen, RParen, Comma, Semicolon,
-  EqEq, NotEq, LessEq, GreaterEq, Assign, Colon, Less, Greater, Question, Plus,
-  Minus, Star, Slash, Percent, AndAnd, OrOr, Bang,
-  Indent, Dedent, Dash, BareText,
+  WhiteSpace,
+  BlockComment,
+  UnclosedComment,
+  Comment,
+  Newline,
+  TripleString,
+  TripleSingleString,
+  DoubleString,
+  SingleString,
+  BadString,
+  OperatorName,
+  Variable,
+  NumberLit,
+  True,
+  False,
+  Null,
+  Word,
+  LCurly,
+  RCurly,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  Comma,
+  Semicolon,
+  EqEq,
+  NotEq,
+  LessEq,
+  GreaterEq,
+  Assign,
+  Colon,
+  Less,
+  Greater,
+  Question,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  AndAnd,
+  OrOr,
+  Bang,
+  Indent,
+  Dedent,
+  Dash,
+  BareText,
 ];

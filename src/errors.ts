@@ -16,9 +16,15 @@ export const ERROR_CATALOG = {
   TSK_FILE: { status: 500, description: 'An `@file` include is missing, unreadable or cyclic.' },
   TSK_QUERY: { status: 500, description: 'An `@query` failed or was not read-only.' },
   TSK_EXPRESSION: { status: 500, description: 'A load-time value expression (`$a + 1`) cannot be evaluated.' },
-  TSK_SECTION_ENDED: { status: 500, description: 'A note: a block statement (`name { … }`) at the start of a line ended the `[section]` above it.' },
+  TSK_SECTION_ENDED: {
+    status: 500,
+    description: 'A note: a block statement (`name { … }`) at the start of a line ended the `[section]` above it.',
+  },
   TSK_COMMENT_IN_VALUE: { status: 500, description: 'A note: a `#` ended an unquoted value (a URL fragment needs quotes).' },
-  TSK_FORMAT: { status: 500, description: '`tusk-es fmt` could not lay the file out without changing how it reads, so it left it as is (a bug to report).' },
+  TSK_FORMAT: {
+    status: 500,
+    description: '`tusk-es fmt` could not lay the file out without changing how it reads, so it left it as is (a bug to report).',
+  },
   // config model
   CONFIG_INVALID: { status: 500, description: 'A config value has the wrong type or form.' },
   CONFIG_UNKNOWN_KEY: { status: 500, description: 'A key inside a known block that tusk-es does not know.' },
@@ -26,10 +32,21 @@ export const ERROR_CATALOG = {
   CONFIG_REFERENCE: { status: 500, description: 'A config names an event, command or aggregate that is not declared.' },
   CONFIG_USER_CODE: { status: 500, description: 'A config names user code (a handler class or method) that tusk-es cannot run.' },
   CONFIG_IGNORED: { status: 500, description: 'A config key that is accepted but has no effect in tusk-es (a warning).' },
-  CONFIG_SAGA_START: { status: 500, description: 'A saga reads a root that is null when it is started over HTTP instead of by its event (a warning).' },
-  CONFIG_PERSONAL_DATA: { status: 500, description: 'Personal data is declared without `event_store.encryption_key`, or a projection column, publisher or saga input copies a personal field without declaring it (`personal = true`).' },
+  CONFIG_SAGA_START: {
+    status: 500,
+    description: 'A saga reads a root that is null when it is started over HTTP instead of by its event (a warning).',
+  },
+  CONFIG_PERSONAL_DATA: {
+    status: 500,
+    description:
+      'Personal data is declared without `event_store.encryption_key`, or a projection column, publisher or saga input copies a personal field without declaring it (`personal = true`).',
+  },
   CONFIG_MIGRATION_CHAIN: { status: 500, description: 'Event migrations have a gap, a loop or an unknown transform.' },
-  CONFIG_ARCHIVE_IN_PLACE: { status: 500, description: 'Archival is on but the events table is not partitioned by the archived flag: archived events stay in it, flagged (a warning).' },
+  CONFIG_ARCHIVE_IN_PLACE: {
+    status: 500,
+    description:
+      'Archival is on but the events table is not partitioned by the archived flag: archived events stay in it, flagged (a warning).',
+  },
   // expressions
   EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },
   EXPR_UNKNOWN_NAME: { status: 500, description: 'An expression names an unknown function, root or field.' },
@@ -39,11 +56,24 @@ export const ERROR_CATALOG = {
   // HTTP / engine (run time)
   BAD_REQUEST: { status: 400, description: 'The request is malformed (bad JSON, bad header, bad query parameter).' },
   INVALID_INPUT: { status: 400, description: 'The command input does not match the declared `input` fields.' },
-  INVALID_TEXT: { status: 400, description: 'A string of the request (body, path or query) is not valid Unicode text: invalid UTF-8, a lone UTF-16 surrogate or a NUL character.' },
+  INVALID_TEXT: {
+    status: 400,
+    description:
+      'A string of the request (body, path or query) is not valid Unicode text: invalid UTF-8, a lone UTF-16 surrogate or a NUL character.',
+  },
   JSON_TOO_DEEP: { status: 400, description: 'The JSON body nests arrays and objects deeper than `server.json_depth_limit`.' },
-  FORBIDDEN_KEY: { status: 400, description: 'The JSON body has a `__proto__` key, which tusk-es refuses so that no object prototype can change.' },
-  ID_TOO_LONG: { status: 400, description: 'A path segment (an aggregate id, a key) or the Idempotency-Key is longer than `server.id_length_limit`.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body is not `application/json` (UTF-8), or has a Content-Encoding (bodies are accepted uncompressed only).' },
+  FORBIDDEN_KEY: {
+    status: 400,
+    description: 'The JSON body has a `__proto__` key, which tusk-es refuses so that no object prototype can change.',
+  },
+  ID_TOO_LONG: {
+    status: 400,
+    description: 'A path segment (an aggregate id, a key) or the Idempotency-Key is longer than `server.id_length_limit`.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The body is not `application/json` (UTF-8), or has a Content-Encoding (bodies are accepted uncompressed only).',
+  },
   REQUEST_TIMEOUT: { status: 408, description: 'The request line and headers were not received in time.' },
   HEADERS_TOO_LARGE: { status: 431, description: 'The request line and headers are larger than the 16 KB Node.js accepts.' },
   EVENT_SCHEMA_VIOLATION: { status: 422, description: 'An emitted event does not match its declared schema.' },
@@ -61,21 +91,44 @@ export const ERROR_CATALOG = {
   VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
   UNIQUE_VIOLATION: { status: 409, description: 'Another aggregate already holds a value of a `unique` field.' },
   IDEMPOTENCY_CONFLICT: { status: 409, description: 'The Idempotency-Key was used for a different command.' },
-  RELAY_NOT_CONFIGURED: { status: 409, description: "The dead letter's consumer (publisher, subscriber, async projection or saga) is no longer configured, so it cannot be retried." },
+  RELAY_NOT_CONFIGURED: {
+    status: 409,
+    description:
+      "The dead letter's consumer (publisher, subscriber, async projection or saga) is no longer configured, so it cannot be retried.",
+  },
   REBUILD_RUNNING: { status: 409, description: 'Another process is rebuilding the projection; try again when it is done.' },
-  DEAD_LETTER_HELD: { status: 409, description: 'The dead letter is held back behind a parked event of its stream; retry that one (`details.parked`), which releases it.' },
+  DEAD_LETTER_HELD: {
+    status: 409,
+    description: 'The dead letter is held back behind a parked event of its stream; retry that one (`details.parked`), which releases it.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than `server.body_limit`.' },
   EVENT_TOO_LARGE: { status: 413, description: "An event's data is larger than `limits.event_data`; nothing was written." },
-  STATE_TOO_LARGE: { status: 422, description: "The command would make the aggregate's state larger than `limits.state`; nothing was written." },
+  STATE_TOO_LARGE: {
+    status: 422,
+    description: "The command would make the aggregate's state larger than `limits.state`; nothing was written.",
+  },
   STRING_TOO_LONG: { status: 422, description: 'An expression would produce a string longer than `limits.string_length`.' },
-  SUBJECT_MISSING: { status: 422, description: "An event carries personal fields but its `personal_data.subject` expression gives null; nothing was written." },
+  SUBJECT_MISSING: {
+    status: 422,
+    description: 'An event carries personal fields but its `personal_data.subject` expression gives null; nothing was written.',
+  },
   RULE_VIOLATION: { status: 422, description: 'A `require` rule of the command does not hold.' },
   INVALID_TRANSITION: { status: 422, description: 'The status change is not in `valid_status_transitions`.' },
-  PROJECTION_FAILED: { status: 422, description: "A projection cannot apply events (a value its table refuses): an inline one refuses the command, a dead letter's retry stays parked; nothing was written." },
+  PROJECTION_FAILED: {
+    status: 422,
+    description:
+      "A projection cannot apply events (a value its table refuses): an inline one refuses the command, a dead letter's retry stays parked; nothing was written.",
+  },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
-  PROJECTION_BEHIND: { status: 504, description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.' },
+  PROJECTION_BEHIND: {
+    status: 504,
+    description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.',
+  },
   PUBLISH_FAILED: { status: 502, description: 'A publisher could not deliver an event (it is retried, then dead-lettered).' },
-  ENCRYPTION_KEY_WRONG: { status: 500, description: '`event_store.encryption_key` is not the master key the stored subject keys were wrapped with.' },
+  ENCRYPTION_KEY_WRONG: {
+    status: 500,
+    description: '`event_store.encryption_key` is not the master key the stored subject keys were wrapped with.',
+  },
   INTERNAL: { status: 500, description: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
@@ -127,7 +180,14 @@ export class InvalidInputError extends TuskError {
 /** Something named by the request does not exist (404). */
 export class NotFoundError extends TuskError {
   constructor(
-    code: 'NOT_FOUND' | 'UNKNOWN_AGGREGATE_TYPE' | 'UNKNOWN_COMMAND' | 'STREAM_NOT_FOUND' | 'UNKNOWN_PROJECTION' | 'ROW_NOT_FOUND' | 'UNKNOWN_SAGA',
+    code:
+      | 'NOT_FOUND'
+      | 'UNKNOWN_AGGREGATE_TYPE'
+      | 'UNKNOWN_COMMAND'
+      | 'STREAM_NOT_FOUND'
+      | 'UNKNOWN_PROJECTION'
+      | 'ROW_NOT_FOUND'
+      | 'UNKNOWN_SAGA',
     message: string,
     details?: unknown,
   ) {

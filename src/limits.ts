@@ -48,21 +48,36 @@ export class LimitExceededError extends TuskError {
 /** Throws STRING_TOO_LONG when a string of `length` would pass `max` (call it before building the string). */
 export function assertStringLength(length: number, max: number = DEFAULT_LIMITS.string_length): void {
   if (length > max) {
-    throw new LimitExceededError('STRING_TOO_LONG', `an expression would produce a string of ${length} characters, more than limits.string_length (${max})`, 'string_length', max);
+    throw new LimitExceededError(
+      'STRING_TOO_LONG',
+      `an expression would produce a string of ${length} characters, more than limits.string_length (${max})`,
+      'string_length',
+      max,
+    );
   }
 }
 
 /** Throws EVENT_TOO_LARGE when the data of the event `type` is more than `max` bytes of JSON. */
 export function assertEventData(type: string, data: unknown, max: number): void {
   if (!jsonSizeWithin(data, max)) {
-    throw new LimitExceededError('EVENT_TOO_LARGE', `the data of event ${type} is larger than limits.event_data (${max} bytes)`, 'event_data', max);
+    throw new LimitExceededError(
+      'EVENT_TOO_LARGE',
+      `the data of event ${type} is larger than limits.event_data (${max} bytes)`,
+      'event_data',
+      max,
+    );
   }
 }
 
 /** Throws STATE_TOO_LARGE when the state of `aggregate` is more than `max` bytes of JSON. */
 export function assertStateSize(aggregate: string, state: unknown, max: number): void {
   if (!jsonSizeWithin(state, max)) {
-    throw new LimitExceededError('STATE_TOO_LARGE', `the state of ${aggregate} would be larger than limits.state (${max} bytes)`, 'state', max);
+    throw new LimitExceededError(
+      'STATE_TOO_LARGE',
+      `the state of ${aggregate} would be larger than limits.state (${max} bytes)`,
+      'state',
+      max,
+    );
   }
 }
 
@@ -80,7 +95,8 @@ export function jsonSizeWithin(value: unknown, max: number): boolean {
     const v = stack.pop();
     if (typeof v === 'string') budget -= 2 + textBytes(v);
     else if (typeof v === 'number') budget -= String(v).length;
-    else if (v === null || typeof v !== 'object') budget -= 5; // boolean, null (undefined is dropped)
+    else if (v === null || typeof v !== 'object')
+      budget -= 5; // boolean, null (undefined is dropped)
     else if (Array.isArray(v)) {
       budget -= 2 + v.length;
       for (const item of v) stack.push(item);

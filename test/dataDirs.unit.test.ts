@@ -23,7 +23,7 @@ describe('default data dirs', () => {
     expect(within(resolve('.tusk-data-bank'), resolve('.tusk-data'))).toBe(false);
   });
 
-  it('no app keeps its data inside another app\'s data dir (as run from the repo root, README-style)', async () => {
+  it("no app keeps its data inside another app's data dir (as run from the repo root, README-style)", async () => {
     const dirs = await Promise.all(
       APPS.map(async (app) => {
         const loaded = await loadConfig(join(ROOT, app), { mode: 'check', env: {} });

@@ -42,7 +42,9 @@ describe('the limit guards', () => {
     expect(() => assertEventData('Big', { s: 'x'.repeat(100) }, 50)).toThrow(
       expect.objectContaining({ code: 'EVENT_TOO_LARGE', status: 413, details: { limit: 'limits.event_data', max: 50 } }),
     );
-    expect(() => assertStateSize('counter', { s: 'x'.repeat(100) }, 50)).toThrow(expect.objectContaining({ code: 'STATE_TOO_LARGE', status: 422 }));
+    expect(() => assertStateSize('counter', { s: 'x'.repeat(100) }, 50)).toThrow(
+      expect.objectContaining({ code: 'STATE_TOO_LARGE', status: 422 }),
+    );
     expect(() => assertStringLength(10, 10)).not.toThrow();
   });
 });

@@ -21,7 +21,8 @@ aggregates {
     expect(hasFailures(diagnostics)).toBe(false);
     const app = await startApp(model!, { port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }) });
     try {
-      const post = (path: string, body: unknown) => fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (path: string, body: unknown) =>
+        fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect((await post('/aggregates/counter/c1/commands/Start', {})).status).toBe(200);
       expect((await post('/aggregates/counter/c1/commands/Add', { by: 41 })).status).toBe(200);
       const state = await (await fetch(`${app.url}/aggregates/counter/c1`)).json();

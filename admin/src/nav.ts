@@ -2,7 +2,11 @@
 
 /** The current route as decoded segments. */
 export function route(): string[] {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = location.hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   return parts.length === 0 ? ['overview'] : parts;
 }
 

@@ -12,7 +12,10 @@ export type { SseMessage };
  * or the server ends the stream. `lastEventId` resumes after that id.
  */
 export async function readSse(url: string, onMessage: (m: SseMessage) => void, signal: AbortSignal, lastEventId?: string): Promise<void> {
-  const res = await fetch(url, { headers: authHeaders({ accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) }), signal });
+  const res = await fetch(url, {
+    headers: authHeaders({ accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) }),
+    signal,
+  });
   if (!res.ok || res.body === null) throw new Error(`the live stream answered ${res.status}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -29,4 +32,3 @@ export async function readSse(url: string, onMessage: (m: SseMessage) => void, s
     }
   }
 }
-

@@ -19,7 +19,15 @@ export function ErrorBox({ error }: { error: unknown }) {
 }
 
 /** A titled panel. */
-export function Panel({ title, children, actions }: { title: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Panel({
+  title,
+  children,
+  actions,
+}: {
+  title: ComponentChildren;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section class="panel">
       <header>
@@ -32,7 +40,11 @@ export function Panel({ title, children, actions }: { title: ComponentChildren; 
 }
 
 /** Fetches `path` (again every `everyMs` when given); `path` undefined fetches nothing. */
-export function useApi<T>(path: string | undefined, everyMs?: number, nonce = 0): { data: T | undefined; error: unknown; reload: () => void } {
+export function useApi<T>(
+  path: string | undefined,
+  everyMs?: number,
+  nonce = 0,
+): { data: T | undefined; error: unknown; reload: () => void } {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [tick, setTick] = useState(0);

@@ -23,7 +23,13 @@ export async function archiveCommand(file: string): Promise<number> {
   }
   const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
   const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (diagnostics.length > 0)
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
   if (model === undefined || hasFailures(diagnostics)) return 1;
   const rules = archiveRules(model);
   if (rules.length === 0) {
@@ -34,7 +40,9 @@ export async function archiveCommand(file: string): Promise<number> {
   try {
     store = await openEventStore(model.event_store);
   } catch (err) {
-    process.stderr.write(`tusk-es archive: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    process.stderr.write(
+      `tusk-es archive: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`,
+    );
     return 1;
   }
   try {
@@ -43,7 +51,9 @@ export async function archiveCommand(file: string): Promise<number> {
       onProgress: progressWriter(),
     });
     const seconds = result.durationMs / 1000;
-    process.stdout.write(`archived ${result.events.toLocaleString('en-US')} events of ${result.streams.toLocaleString('en-US')} streams in ${seconds.toFixed(1)}s\n`);
+    process.stdout.write(
+      `archived ${result.events.toLocaleString('en-US')} events of ${result.streams.toLocaleString('en-US')} streams in ${seconds.toFixed(1)}s\n`,
+    );
     return 0;
   } catch (err) {
     process.stderr.write(`\ntusk-es archive: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);

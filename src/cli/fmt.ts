@@ -38,7 +38,10 @@ export function fmtCommand(paths: string[], opts: FmtOptions): number {
     if (!opts.check) writeAtomically(file, result.text);
     process.stdout.write(`${file}\n`);
   }
-  if (opts.check && changed > 0) process.stderr.write(`tusk-es fmt: ${changed} file${changed === 1 ? '' : 's'} not in the canonical layout (run tusk-es fmt to rewrite them)\n`);
+  if (opts.check && changed > 0)
+    process.stderr.write(
+      `tusk-es fmt: ${changed} file${changed === 1 ? '' : 's'} not in the canonical layout (run tusk-es fmt to rewrite them)\n`,
+    );
   return failed || (opts.check && changed > 0) ? 1 : 0;
 }
 

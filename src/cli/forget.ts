@@ -25,7 +25,13 @@ export async function forgetCommand(file: string, subject: string): Promise<numb
   }
   const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
   const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (diagnostics.length > 0)
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
   if (model === undefined || hasFailures(diagnostics)) return 1;
   let runtime: Runtime | undefined;
   try {

@@ -19,7 +19,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-const ALLOW_ROOT = ['--allow-root <dir>', 'a folder @file may also read (repeatable; default: only the config file\'s folder)'] as const;
+const ALLOW_ROOT = ['--allow-root <dir>', "a folder @file may also read (repeatable; default: only the config file's folder)"] as const;
 
 /** Builds the program; each action resolves to an exit code. */
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -66,7 +66,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('forget')
-    .description("forget a data subject: destroy its key, so its personal fields read as erased; exit 0 done, 1 error, 3 unknown subject")
+    .description('forget a data subject: destroy its key, so its personal fields read as erased; exit 0 done, 1 error, 3 unknown subject')
     .argument('<file>', 'the app .tsk file')
     .argument('<subject>', 'the subject id (what personal_data.subject names)')
     .action(async (file: string, subject: string) => setExit(await forgetCommand(file, subject)));
@@ -79,14 +79,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('test')
-    .description('run the scenario tests of .tsk apps (and the *.test.tsk beside them) on an in-memory store; exit 0 passed, 1 failed, 2 usage')
+    .description(
+      'run the scenario tests of .tsk apps (and the *.test.tsk beside them) on an in-memory store; exit 0 passed, 1 failed, 2 usage',
+    )
     .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
     .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
     .action(async (files: string[], opts: TestOptions) => setExit(await testCommand(files, opts)));
 
   program
     .command('fmt')
-    .description('rewrite .tsk files in the canonical layout (folders: their *.tsk files); --check lists the files that would change and exits 1')
+    .description(
+      'rewrite .tsk files in the canonical layout (folders: their *.tsk files); --check lists the files that would change and exits 1',
+    )
     .argument('<files...>', '.tsk files or folders')
     .option('--check', 'change nothing; list the files not in the canonical layout and exit 1 if there are any', false)
     .action((files: string[], opts: FmtOptions) => setExit(fmtCommand(files, opts)));

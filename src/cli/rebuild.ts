@@ -25,7 +25,13 @@ export async function rebuildCommand(file: string, names: string[]): Promise<num
   }
   const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
   const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (diagnostics.length > 0)
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
   if (model === undefined || hasFailures(diagnostics)) return 1;
 
   let projections: CompiledProjection[];
@@ -37,7 +43,9 @@ export async function rebuildCommand(file: string, names: string[]): Promise<num
   }
   const unknown = names.filter((n) => !projections.some((p) => p.name === n));
   if (unknown.length > 0) {
-    process.stderr.write(`tusk-es rebuild: unknown projection ${unknown.map((n) => JSON.stringify(n)).join(', ')} (declared: ${projections.map((p) => p.name).join(', ') || 'none'})\n`);
+    process.stderr.write(
+      `tusk-es rebuild: unknown projection ${unknown.map((n) => JSON.stringify(n)).join(', ')} (declared: ${projections.map((p) => p.name).join(', ') || 'none'})\n`,
+    );
     return 2;
   }
   const selected = names.length === 0 ? projections : names.map((n) => projections.find((p) => p.name === n)!);
@@ -50,7 +58,9 @@ export async function rebuildCommand(file: string, names: string[]): Promise<num
   try {
     store = withPersonalData(await openEventStore(model.event_store), model);
   } catch (err) {
-    process.stderr.write(`tusk-es rebuild: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`);
+    process.stderr.write(
+      `tusk-es rebuild: cannot open the event store: ${redact(err instanceof Error ? err.message : String(err), secrets)}\n`,
+    );
     return 1;
   }
   const upcaster = buildUpcaster(model);

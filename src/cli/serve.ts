@@ -35,13 +35,23 @@ export async function serveCommand(file: string, opts: ServeOptions): Promise<nu
   const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true, allowRoots: opts.allowRoot ?? [] });
   const secrets = document?.secrets ?? new Set<string>();
   if (diagnostics.length > 0) {
-    process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
   }
   if (model === undefined || hasFailures(diagnostics)) return 1;
 
   let started: StartedApp;
   try {
-    started = await startApp(model, { ...(port !== undefined ? { port } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}), secrets, diagnostics });
+    started = await startApp(model, {
+      ...(port !== undefined ? { port } : {}),
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+      secrets,
+      diagnostics,
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`tusk-es serve: cannot start: ${redact(message, secrets)}\n`);

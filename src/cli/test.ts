@@ -37,7 +37,12 @@ export async function testCommand(files: string[], opts: TestOptions): Promise<n
     }
     results.push(await runSuite({ ...suite, model: suite.model }));
   }
-  const report = opts.reporter === 'tap' ? reportTap(results) : opts.reporter === 'junit' ? reportJunit(results) : reportText(results, { color: stdoutColor() });
+  const report =
+    opts.reporter === 'tap'
+      ? reportTap(results)
+      : opts.reporter === 'junit'
+        ? reportJunit(results)
+        : reportText(results, { color: stdoutColor() });
   process.stdout.write(`${report}\n`);
   const failed = results.some((r) => r.scenarios.some((s) => s.failures.length > 0));
   return broken || failed ? 1 : 0;

@@ -12,10 +12,23 @@ export function checkScopeOf(site: ExprSiteScope): CheckScope {
     case 'rule':
     case 'emit':
       // events without an apply entry merge their data into state, so the field list is a floor
-      return { roots: COMMAND_ROOTS, fields: site.fields, unknownField: 'warning', fieldNoun: 'state field', inputs: site.inputs, site: site.kind === 'rule' ? 'a require rule' : 'an emit' };
+      return {
+        roots: COMMAND_ROOTS,
+        fields: site.fields,
+        unknownField: 'warning',
+        fieldNoun: 'state field',
+        inputs: site.inputs,
+        site: site.kind === 'rule' ? 'a require rule' : 'an emit',
+      };
     case 'apply':
       // no `position`: a command folds its events before they have one (src/engine/evolve.ts)
-      return { roots: [...EVENT_ROOTS.filter((r) => r !== 'position'), 'state'], fields: site.fields, unknownField: 'warning', fieldNoun: 'state field', site: 'an apply rule' };
+      return {
+        roots: [...EVENT_ROOTS.filter((r) => r !== 'position'), 'state'],
+        fields: site.fields,
+        unknownField: 'warning',
+        fieldNoun: 'state field',
+        site: 'an apply rule',
+      };
     case 'projection':
       return { roots: EVENT_ROOTS, fields: site.columns, unknownField: 'error', fieldNoun: 'column', site: 'a projection mapping' };
     case 'saga':

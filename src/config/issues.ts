@@ -24,11 +24,17 @@ export function issuesToDiagnostics(issues: readonly Issue[], tree: CanonicalTre
       for (const key of issue.keys) {
         const keyPath = [...path, key];
         const origin = tree.originOf(keyPath);
-        out.push(error('CONFIG_UNKNOWN_KEY', `${formatPath(origin)}: unknown key${didYouMean(key, known)}`, tree.locateKey(keyPath), { path: [...origin] }));
+        out.push(
+          error('CONFIG_UNKNOWN_KEY', `${formatPath(origin)}: unknown key${didYouMean(key, known)}`, tree.locateKey(keyPath), {
+            path: [...origin],
+          }),
+        );
       }
       continue;
     }
-    out.push(error('CONFIG_INVALID', `${where}: ${describe(issue, tree.get(path))}`, tree.locate(path), { path: [...tree.originOf(path)] }));
+    out.push(
+      error('CONFIG_INVALID', `${where}: ${describe(issue, tree.get(path))}`, tree.locate(path), { path: [...tree.originOf(path)] }),
+    );
   }
   return out;
 }

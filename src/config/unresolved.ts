@@ -10,7 +10,14 @@ import type { Path, SourceMap } from '../tsk/document.js';
 import { DeferredQuery } from '../tsk/deferredQuery.js';
 import { isPlainObject } from './paths.js';
 
-const ALREADY_REPORTED = new Set(['TSK_SYNTAX', 'TSK_ENV_NOT_SET', 'TSK_UNSUPPORTED_OPERATOR', 'TSK_OPERATOR_ARGS', 'TSK_QUERY', 'TSK_FILE']);
+const ALREADY_REPORTED = new Set([
+  'TSK_SYNTAX',
+  'TSK_ENV_NOT_SET',
+  'TSK_UNSUPPORTED_OPERATOR',
+  'TSK_OPERATOR_ARGS',
+  'TSK_QUERY',
+  'TSK_FILE',
+]);
 
 /** Removes (in place) nulls produced by reported operator failures from a loaded value. */
 export function dropFailedOperators(value: Record<string, unknown>, sourceMap: SourceMap, diagnostics: readonly Diagnostic[]): void {
@@ -31,7 +38,9 @@ export function dropDeferredQueries(value: Record<string, unknown>): Diagnostic[
   walk(value, [], (parent, key, path) => {
     const v = parent[key];
     if (v instanceof DeferredQuery) {
-      out.push(warning('TSK_QUERY', '@query is not run by `check` without --db; its value is not validated', v.location, { path: [...path] }));
+      out.push(
+        warning('TSK_QUERY', '@query is not run by `check` without --db; its value is not validated', v.location, { path: [...path] }),
+      );
       delete parent[key];
     }
   });

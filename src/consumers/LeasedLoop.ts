@@ -39,7 +39,9 @@ export abstract class LeasedLoop {
     private readonly failures: FailurePolicy = {},
   ) {
     this.labels = { consumer, partition: String(partition) };
-    this.lease = new Lease(env.store, key, env.owner, env.leaseTtlMs, () => env.logger.warn({ consumer, partition }, 'lease lost; another process owns this work now'));
+    this.lease = new Lease(env.store, key, env.owner, env.leaseTtlMs, () =>
+      env.logger.warn({ consumer, partition }, 'lease lost; another process owns this work now'),
+    );
   }
 
   /** True while this process may do the work: not stopping, and holding the lease. */
@@ -108,7 +110,9 @@ export abstract class LeasedLoop {
         env.metrics?.failures.inc({ consumer: this.consumer });
         const refused = this.failures.isRefusal?.(err) === true;
         // true: dealt with (the event was isolated, parked or skipped); an Error: dealing with it failed (retried)
-        const handled = refused ? await this.refused(err, failures).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : false;
+        const handled = refused
+          ? await this.refused(err, failures).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))
+          : false;
         if (handled === true) {
           failures = 0;
           continue;
@@ -117,10 +121,16 @@ export abstract class LeasedLoop {
         if (stopped !== undefined || (handled === false && refused && failures > (this.failures.retryAttempts ?? 3))) {
           this.state = 'failed';
           this.error = errorText(stopped ?? err);
-          env.logger.error({ err, consumer: this.consumer, partition: this.partition }, 'consumer stopped: an event cannot be handled (fix the cause, then restart or rebuild)');
+          env.logger.error(
+            { err, consumer: this.consumer, partition: this.partition },
+            'consumer stopped: an event cannot be handled (fix the cause, then restart or rebuild)',
+          );
           return;
         }
-        env.logger.warn({ err, consumer: this.consumer, partition: this.partition, attempt: failures }, refused ? 'consumer step failed; retrying' : 'consumer cannot reach the store; retrying');
+        env.logger.warn(
+          { err, consumer: this.consumer, partition: this.partition, attempt: failures },
+          refused ? 'consumer step failed; retrying' : 'consumer cannot reach the store; retrying',
+        );
         await this.waker.pause(backoffDelay(STORE_BACKOFF, failures));
       }
     }
@@ -131,7 +141,10 @@ export abstract class LeasedLoop {
     await this.lease.release();
     this.state = 'standby';
     this.env.metrics?.owned.set(this.labels, 0);
-    this.env.logger.info({ consumer: this.consumer, partition: this.partition }, 'lease handed over: the work belongs to another process now');
+    this.env.logger.info(
+      { consumer: this.consumer, partition: this.partition },
+      'lease handed over: the work belongs to another process now',
+    );
   }
 
   private async takeLease(): Promise<boolean> {

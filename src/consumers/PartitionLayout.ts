@@ -85,11 +85,22 @@ async function switchLayout(env: ConsumerEnv, spec: ConsumerSpec, count: number,
 }
 
 /** Runs old partition `part.index` in this process until its checkpoint reaches `part.until`. */
-async function drain(env: ConsumerEnv, spec: ConsumerSpec, part: { index: number; count: number; key: string; until: number }, stopped: () => boolean): Promise<void> {
+async function drain(
+  env: ConsumerEnv,
+  spec: ConsumerSpec,
+  part: { index: number; count: number; key: string; until: number },
+  stopped: () => boolean,
+): Promise<void> {
   const worker = new PartitionWorker(env, spec, part.index, part.key, { count: part.count, until: part.until });
   worker.start();
   try {
-    while (!stopped() && worker.state !== 'failed' && (await env.store.loadCheckpoint(part.key)) < part.until && (await layoutOf(env.store, spec.name)) === part.count) await delay(50);
+    while (
+      !stopped() &&
+      worker.state !== 'failed' &&
+      (await env.store.loadCheckpoint(part.key)) < part.until &&
+      (await layoutOf(env.store, spec.name)) === part.count
+    )
+      await delay(50);
   } finally {
     await worker.stop();
   }

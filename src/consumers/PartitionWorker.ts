@@ -66,7 +66,12 @@ export class PartitionWorker extends LeasedLoop {
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
     const { count, until = Infinity } = this.place;
-    const read = await store.readAll({ after: checkpoint, limit: batchSize, ...(types === undefined ? {} : { types }), partition: { count, index: this.partition } });
+    const read = await store.readAll({
+      after: checkpoint,
+      limit: batchSize,
+      ...(types === undefined ? {} : { types }),
+      partition: { count, index: this.partition },
+    });
     const events = read.filter((e) => e.position <= until);
     const last = read.at(-1)?.position ?? 0;
     const reached = Math.min(until, read.length < batchSize ? Math.max(head, last) : last);

@@ -17,7 +17,13 @@ export async function consumerPosition(store: EventStore, name: string, partitio
  * resolves to its position then (below `position` when it ran out). Polls the checkpoints,
  * which every process can read, so it works whichever process applies the events.
  */
-export async function awaitConsumerPosition(store: EventStore, name: string, partitions: number, position: number, waitMs: number): Promise<number> {
+export async function awaitConsumerPosition(
+  store: EventStore,
+  name: string,
+  partitions: number,
+  position: number,
+  waitMs: number,
+): Promise<number> {
   const deadline = Date.now() + waitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     const at = await consumerPosition(store, name, partitions);

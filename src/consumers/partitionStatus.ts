@@ -16,7 +16,10 @@ export interface PartitionStatus {
 /** The partitions of consumer `name` with `count` partitions, against the log's `head`. */
 export async function partitionStatus(store: EventStore, name: string, count: number, head: number): Promise<PartitionStatus[]> {
   const keys = partitionKeys(name, count);
-  const [checkpoints, owners] = await Promise.all([existingCheckpoints(store, store.tables, keys), partitionOwners(store, store.tables, keys)]);
+  const [checkpoints, owners] = await Promise.all([
+    existingCheckpoints(store, store.tables, keys),
+    partitionOwners(store, store.tables, keys),
+  ]);
   return keys.map((key, partition) => {
     const checkpoint = checkpoints.get(key) ?? 0;
     return { partition, checkpoint, owner: owners.get(key) ?? null, lag: Math.max(0, head - checkpoint) };

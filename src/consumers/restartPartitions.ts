@@ -25,7 +25,14 @@ export async function fencePartitions(tx: SqlExecutor, store: EventStore, name: 
 }
 
 /** Inside `tx`, after fencePartitions returned `current`: every partition of `count` starts at `position`. */
-export async function restartPartitions(tx: SqlExecutor, store: EventStore, name: string, current: number, count: number, position: number): Promise<void> {
+export async function restartPartitions(
+  tx: SqlExecutor,
+  store: EventStore,
+  name: string,
+  current: number,
+  count: number,
+  position: number,
+): Promise<void> {
   const keys = partitionKeys(name, count);
   if (current !== count) await reviveLeases(tx, store.tables, keys);
   for (const key of keys) await store.saveCheckpoint(key, position, tx);

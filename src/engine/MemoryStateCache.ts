@@ -29,7 +29,10 @@ export class MemoryStateCache implements StateCache {
     if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
     this.entries.delete(key);
     // A frozen copy: the caller keeps (and may change) the state it handed in.
-    this.entries.set(key, { hash: configHash, value: Object.freeze({ version: value.version, state: deepFreeze(structuredClone(value.state)) }) });
+    this.entries.set(key, {
+      hash: configHash,
+      value: Object.freeze({ version: value.version, state: deepFreeze(structuredClone(value.state)) }),
+    });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 

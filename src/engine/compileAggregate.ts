@@ -37,15 +37,19 @@ export function compileAggregate(
         message: rule.message,
         holds: expr(rule.when, `${at}.require[${i}]`),
       })),
-      emits: cmd.emit.map((e, i): CompiledEmit => ({
-        type: e.type,
-        data: e.data === undefined ? undefined : compileMap(e.data, `${at}.emit[${i}].data`),
-        metadata: e.metadata === undefined ? undefined : compileMap(e.metadata, `${at}.emit[${i}].metadata`),
-        when: e.when === undefined ? undefined : expr(e.when, `${at}.emit[${i}].when`),
-      })),
+      emits: cmd.emit.map(
+        (e, i): CompiledEmit => ({
+          type: e.type,
+          data: e.data === undefined ? undefined : compileMap(e.data, `${at}.emit[${i}].data`),
+          metadata: e.metadata === undefined ? undefined : compileMap(e.metadata, `${at}.emit[${i}].metadata`),
+          when: e.when === undefined ? undefined : expr(e.when, `${at}.emit[${i}].when`),
+        }),
+      ),
     });
   }
-  const apply = new Map(Object.entries(config.apply).map(([type, fields]) => [type, compileMap(fields, `${where}.apply.${type}`)] as const));
+  const apply = new Map(
+    Object.entries(config.apply).map(([type, fields]) => [type, compileMap(fields, `${where}.apply.${type}`)] as const),
+  );
   const transitions =
     config.valid_status_transitions === undefined
       ? undefined
@@ -72,7 +76,9 @@ export function compileAggregate(
 
 /** Compiles every aggregate of the model. */
 export function compileAggregates(model: AppConfig, upcaster: Upcaster = identityUpcaster): Map<string, AggregateDefinition> {
-  return new Map(Object.entries(model.aggregates).map(([name, config]) => [name, compileAggregate(config, name, model, upcaster)] as const));
+  return new Map(
+    Object.entries(model.aggregates).map(([name, config]) => [name, compileAggregate(config, name, model, upcaster)] as const),
+  );
 }
 
 /** The definition of `type`, or a 404 UNKNOWN_AGGREGATE_TYPE. */

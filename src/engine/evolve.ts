@@ -94,7 +94,11 @@ export function evolve(definition: AggregateDefinition, state: AggregateState, e
  * roots and scope per event was a third of its time (bench `load_10k`). Safe because nothing
  * sees the intermediate states, and expressions only read the scope while they run.
  */
-export function evolveAll(definition: AggregateDefinition, state: AggregateState, events: Iterable<StoredEvent | FoldEvent>): AggregateState {
+export function evolveAll(
+  definition: AggregateDefinition,
+  state: AggregateState,
+  events: Iterable<StoredEvent | FoldEvent>,
+): AggregateState {
   const current: AggregateState = { ...state };
   const scope: ExprScope = { roots: {}, fields: current };
   // One roots object per kind of event (a data-only read has fewer roots), updated per event.

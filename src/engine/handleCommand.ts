@@ -50,11 +50,16 @@ const DEFAULT_RETRY_BUDGET_MS = 10_000;
 export function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
   if (ctx.tracing === undefined) return measuredCommand(ctx, request, undefined);
   // The command's span: validate, load, decide and append are its children (issue 19).
-  return ctx.tracing.span(`command ${request.aggregateType}.${request.command}`, request.traceParent, (span) => measuredCommand(ctx, request, span), {
-    'tusk.aggregate_type': request.aggregateType,
-    'tusk.command': request.command,
-    ...(request.aggregateId !== undefined ? { 'tusk.aggregate_id': request.aggregateId } : {}),
-  });
+  return ctx.tracing.span(
+    `command ${request.aggregateType}.${request.command}`,
+    request.traceParent,
+    (span) => measuredCommand(ctx, request, span),
+    {
+      'tusk.aggregate_type': request.aggregateType,
+      'tusk.command': request.command,
+      ...(request.aggregateId !== undefined ? { 'tusk.aggregate_id': request.aggregateId } : {}),
+    },
+  );
 }
 
 async function measuredCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope | undefined): Promise<CommandResult> {
@@ -86,7 +91,15 @@ async function runCommand(ctx: EngineContext, request: CommandRequest, span: Spa
   const id = request.aggregateId ?? uuidv7();
   // With tracing on, the events carry the command span's context, so what they cause is its child.
   const trace = span === undefined ? undefined : ctx.tracing?.contextOf(span);
-  const job: CommandJob = { definition, command, id, input, request: trace === undefined ? request : { ...request, metadata: { ...request.metadata, ...trace } }, fingerprint, span };
+  const job: CommandJob = {
+    definition,
+    command,
+    id,
+    input,
+    request: trace === undefined ? request : { ...request, metadata: { ...request.metadata, ...trace } },
+    fingerprint,
+    span,
+  };
   return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, job));
 }
 
@@ -113,7 +126,12 @@ async function attemptLoop(ctx: EngineContext, job: CommandJob): Promise<Command
     try {
       return await attemptOnce(ctx, job);
     } catch (err) {
-      if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_CONFLICT' && request.idempotencyKey !== undefined && fingerprint !== undefined) {
+      if (
+        err instanceof ConflictError &&
+        err.code === 'IDEMPOTENCY_CONFLICT' &&
+        request.idempotencyKey !== undefined &&
+        fingerprint !== undefined
+      ) {
         // A concurrent request with the same key won the race: answer what it got.
         const previous = await replayIdempotent(ctx, request.idempotencyKey, fingerprint);
         if (previous !== undefined) return previous;
@@ -143,7 +161,9 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
-  const loaded = await traced(ctx.tracing, 'load', job.span, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }));
+  const loaded = await traced(ctx.tracing, 'load', job.span, () =>
+    loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }),
+  );
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);
@@ -173,15 +193,23 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
 }
 
 /** The append a command decides on `loaded` (with the state after it), or its answer when it emits nothing. */
-function decideEvents(ctx: EngineContext, job: CommandJob, loaded: LoadedAggregate): CommandResult | { append: AppendRequest; state: AggregateState } {
+function decideEvents(
+  ctx: EngineContext,
+  job: CommandJob,
+  loaded: LoadedAggregate,
+): CommandResult | { append: AppendRequest; state: AggregateState } {
   const { definition, command, id, input, request, fingerprint } = job;
   if (command.creates && loaded.version > 0) throw new ConflictError('STREAM_EXISTS', `${definition.name} '${id}' already exists`);
   if (!command.creates && loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
   if (request.expectedVersion !== undefined && request.expectedVersion !== loaded.version) {
-    throw new ConflictError('VERSION_CONFLICT', `expected version ${request.expectedVersion} but ${definition.name} '${id}' is at ${loaded.version}`, {
-      expected: request.expectedVersion,
-      actual: loaded.version,
-    });
+    throw new ConflictError(
+      'VERSION_CONFLICT',
+      `expected version ${request.expectedVersion} but ${definition.name} '${id}' is at ${loaded.version}`,
+      {
+        expected: request.expectedVersion,
+        actual: loaded.version,
+      },
+    );
   }
   if (definition.maxEvents !== undefined && loaded.version >= definition.maxEvents) {
     throw new RuleViolationError(`${definition.name} '${id}' has reached max_events (${definition.maxEvents})`);
@@ -189,7 +217,14 @@ function decideEvents(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
   const now = ctx.now?.() ?? new Date();
   const requestMetadata = request.metadata ?? {};
   const scope: ExprScope = {
-    roots: { input, aggregate_id: id, aggregate_type: definition.name, state: loaded.state, metadata: requestMetadata, timestamp: now.toISOString() },
+    roots: {
+      input,
+      aggregate_id: id,
+      aggregate_type: definition.name,
+      state: loaded.state,
+      metadata: requestMetadata,
+      timestamp: now.toISOString(),
+    },
     fields: loaded.state,
     now,
   };
@@ -204,7 +239,14 @@ function decideEvents(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
   };
   const pending = checkEventSchemas(definition.eventSchemas, buildEvents(command, scope, input, baseMetadata));
   for (const e of pending) assertEventData(e.type, e.data, definition.limits.eventData);
-  const newEvents = pending.map((e) => ({ id: randomUUID(), type: e.type, eventVersion: definition.eventVersion(e.type), data: e.data, metadata: e.metadata, timestamp: now }));
+  const newEvents = pending.map((e) => ({
+    id: randomUUID(),
+    type: e.type,
+    eventVersion: definition.eventVersion(e.type),
+    data: e.data,
+    metadata: e.metadata,
+    timestamp: now,
+  }));
 
   // Fold the new events so transitions, unique values and the snapshot see the final state.
   let state: AggregateState = loaded.state;
@@ -226,7 +268,9 @@ function decideEvents(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
     streamId: id,
     expectedVersion: command.creates ? 'no_stream' : loaded.version,
     events: newEvents,
-    ...(request.idempotencyKey !== undefined && fingerprint !== undefined ? { idempotencyKey: request.idempotencyKey, idempotencyFingerprint: fingerprint } : {}),
+    ...(request.idempotencyKey !== undefined && fingerprint !== undefined
+      ? { idempotencyKey: request.idempotencyKey, idempotencyFingerprint: fingerprint }
+      : {}),
     ...(unique.claim.length + unique.release.length > 0 ? { unique } : {}),
     ...(takeSnapshot ? { snapshot: { version: newVersion, state, configHash: definition.configHash } } : {}),
   };

@@ -24,7 +24,9 @@ export async function replayIdempotent(ctx: EngineContext, key: string, fingerpr
   const found = await ctx.store.lookupIdempotency(key);
   if (found === undefined) return undefined;
   if (found.fingerprint !== fingerprint) {
-    throw new ConflictError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used for a different command', { idempotency_key: key });
+    throw new ConflictError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used for a different command', {
+      idempotency_key: key,
+    });
   }
   const events = found.events.map((e) => toEventJson(ctx.upcaster(e)));
   const last = events[events.length - 1];

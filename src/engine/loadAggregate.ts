@@ -42,7 +42,12 @@ export interface LoadOptions {
 }
 
 /** Loads the state of `id` (latest, or as of a version/time); version 0 when it has no events. */
-export async function loadAggregate(ctx: EngineContext, definition: AggregateDefinition, id: string, options: LoadOptions = {}): Promise<LoadedAggregate> {
+export async function loadAggregate(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  id: string,
+  options: LoadOptions = {},
+): Promise<LoadedAggregate> {
   const { store, upcaster } = ctx;
   const type = definition.name;
   if (options.version !== undefined && options.asOf !== undefined) {
@@ -50,9 +55,12 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   }
   const latest = options.version === undefined && options.asOf === undefined;
   const cached = latest ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
-  if (cached !== undefined && options.trustCache === true) return { type, id, version: cached.version, state: cached.state, fromCache: true };
-  if (latest && options.trustCache === true && options.assumeNew === true) return { type, id, version: 0, state: structuredClone(definition.initialState), fromCache: true };
-  let snapshot: { version: number; state: unknown } | undefined = cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
+  if (cached !== undefined && options.trustCache === true)
+    return { type, id, version: cached.version, state: cached.state, fromCache: true };
+  if (latest && options.trustCache === true && options.assumeNew === true)
+    return { type, id, version: 0, state: structuredClone(definition.initialState), fromCache: true };
+  let snapshot: { version: number; state: unknown } | undefined =
+    cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
     // A snapshot is only usable if the event it was taken at is not newer than asOf.
     const [at] = await store.readStream(type, id, { fromVersion: snapshot.version, toVersion: snapshot.version });
@@ -66,17 +74,25 @@ export async function loadAggregate(ctx: EngineContext, definition: AggregateDef
   };
   // Most folds read only event data: then only that is read (see foldReads.ts).
   const dataOnly = definition.foldsDataOnly && upcaster === identityUpcaster;
-  const tail: readonly (StoredEvent | FoldEvent)[] = dataOnly ? await store.readStream(type, id, { ...range, dataOnly: true }) : await store.readStream(type, id, range);
+  const tail: readonly (StoredEvent | FoldEvent)[] = dataOnly
+    ? await store.readStream(type, id, { ...range, dataOnly: true })
+    : await store.readStream(type, id, range);
   // Cached and snapshot states are shared: evolve never mutates its input, so no copy is needed.
-  const base: AggregateState = snapshot === undefined ? (structuredClone(definition.initialState)) : (snapshot.state as AggregateState);
+  const base: AggregateState = snapshot === undefined ? structuredClone(definition.initialState) : (snapshot.state as AggregateState);
   const state = evolveAll(definition, base, dataOnly ? tail : upcastAll(ctx, tail as readonly StoredEvent[]));
   const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
-  if (latest && version > 0 && (cached === undefined || tail.length > 0)) ctx.stateCache?.set(type, id, definition.configHash, { version, state });
+  if (latest && version > 0 && (cached === undefined || tail.length > 0))
+    ctx.stateCache?.set(type, id, definition.configHash, { version, state });
   return { type, id, version, state };
 }
 
 /** Like loadAggregate, but a stream with no events (at that point) is a 404. */
-export async function getAggregate(ctx: EngineContext, definition: AggregateDefinition, id: string, options: LoadOptions = {}): Promise<LoadedAggregate> {
+export async function getAggregate(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  id: string,
+  options: LoadOptions = {},
+): Promise<LoadedAggregate> {
   const loaded = await loadAggregate(ctx, definition, id, options);
   if (loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
   return loaded;

@@ -8,7 +8,11 @@ import type { AggregateState } from './evolve.js';
 export type { UniqueValue };
 
 /** Claims and releases between two states of one aggregate. */
-export function uniqueChanges(fields: readonly string[], before: AggregateState, after: AggregateState): { claim: UniqueValue[]; release: UniqueValue[] } {
+export function uniqueChanges(
+  fields: readonly string[],
+  before: AggregateState,
+  after: AggregateState,
+): { claim: UniqueValue[]; release: UniqueValue[] } {
   const claim: UniqueValue[] = [];
   const release: UniqueValue[] = [];
   for (const field of fields) {

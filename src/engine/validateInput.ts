@@ -18,7 +18,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // WHATWG's "valid e-mail address" (what browsers check in <input type=email>), with at least
 // one dot in the domain and RFC 5321's lengths. The length is checked first, and the regex has
 // no nested quantifiers over one class, so a hostile value costs time linear in 254 at most.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const EMAIL_MAX = 254;
 const EMAIL_LOCAL_MAX = 64;
 
@@ -27,7 +28,9 @@ export type CompiledInputSpec = ReadonlyArray<readonly [field: string, spec: Fie
 
 /** Compiles a command's `input` block (builds each `pattern` once). */
 export function compileInputSpec(input: Readonly<Record<string, FieldSpec>>): CompiledInputSpec {
-  return Object.entries(input).map(([field, spec]) => [field, spec, spec.pattern === undefined ? undefined : compileUserPattern(spec.pattern)] as const);
+  return Object.entries(input).map(
+    ([field, spec]) => [field, spec, spec.pattern === undefined ? undefined : compileUserPattern(spec.pattern)] as const,
+  );
 }
 
 /**
@@ -103,7 +106,9 @@ function checkType(type: FieldSpec['type'], value: unknown): string | undefined 
     case 'object':
       return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : 'must be an object';
     case 'timestamp':
-      return typeof value === 'string' && parseIsoTimestamp(value) !== undefined ? undefined : 'must be an ISO-8601 timestamp with a real date, years 0001-9999';
+      return typeof value === 'string' && parseIsoTimestamp(value) !== undefined
+        ? undefined
+        : 'must be an ISO-8601 timestamp with a real date, years 0001-9999';
     case 'uuid':
       return typeof value === 'string' && UUID.test(value) ? undefined : 'must be a UUID';
     case 'email':

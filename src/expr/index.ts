@@ -10,6 +10,15 @@ export { ALL_ROOTS, COMMAND_ROOTS, EVENT_ROOTS, type CheckScope } from './check/
 export { compileExpression, type EvalLimits } from './evaluate/compileExpression.js';
 export type { CompiledExpression, EvalScope } from './scope.js';
 export { FUNCTIONS, type FunctionSpec, type StaticType } from './functions.js';
-export { compileToSql, type CompiledSql, type PathStep, type RootRead, type SqlContext, type SqlFragment, type SqlType, type ValueOrigin } from './sql/compileToSql.js';
+export {
+  compileToSql,
+  type CompiledSql,
+  type PathStep,
+  type RootRead,
+  type SqlContext,
+  type SqlFragment,
+  type SqlType,
+  type ValueOrigin,
+} from './sql/compileToSql.js';
 export { toColumnType, baseType } from './sql/toColumnType.js';
 export { columnClass, type ColumnClass } from './sql/columns.js';

@@ -40,7 +40,10 @@ class SyntaxFault extends Error {
 /** Parses one expression; `at` is where its first character is written. */
 export function parseExpression(text: string, at?: SourceLocation): ParseResult {
   const { tokens, error: lexError } = tokenize(text);
-  const fail = (message: string, span: Span): ParseResult => ({ ast: undefined, diagnostics: [error('EXPR_SYNTAX', message, locate(text, span, at))] });
+  const fail = (message: string, span: Span): ParseResult => ({
+    ast: undefined,
+    diagnostics: [error('EXPR_SYNTAX', message, locate(text, span, at))],
+  });
   if (lexError) return fail(lexError.message, lexError);
   if (tokens.length > MAX_TOKENS) return fail(`expression longer than ${MAX_TOKENS} tokens`, tokens[MAX_TOKENS]!);
   try {
@@ -181,7 +184,14 @@ class Parser {
       if (this.isOp('(')) {
         this.next();
         const list = this.list(')');
-        return { kind: 'call', name: t.text.toUpperCase(), args: list.items, nameSpan: { start: t.start, end: t.end }, start: t.start, end: list.close.end };
+        return {
+          kind: 'call',
+          name: t.text.toUpperCase(),
+          args: list.items,
+          nameSpan: { start: t.start, end: t.end },
+          start: t.start,
+          end: list.close.end,
+        };
       }
       return this.path(t);
     }
@@ -195,7 +205,8 @@ class Parser {
       const t = this.next();
       if (t.text === '.') {
         const name = this.next();
-        if (name.kind !== 'name' && name.kind !== 'keyword') throw new SyntaxFault(`expected a field name after '.' but found ${describe(name)}`, name);
+        if (name.kind !== 'name' && name.kind !== 'keyword')
+          throw new SyntaxFault(`expected a field name after '.' but found ${describe(name)}`, name);
         segments.push({ kind: 'field', name: name.kind === 'keyword' ? this.source(name) : name.text });
         end = name.end;
         continue;
@@ -203,7 +214,8 @@ class Parser {
       const negative = this.isOp('-') ? this.next() : undefined;
       const key = this.next();
       if (key.kind === 'string' && !negative) segments.push({ kind: 'field', name: key.value as string });
-      else if (key.kind === 'number' && Number.isSafeInteger(key.value) && /^\d+$/.test(key.text)) segments.push({ kind: 'index', index: negative ? -(key.value as number) : (key.value as number) });
+      else if (key.kind === 'number' && Number.isSafeInteger(key.value) && /^\d+$/.test(key.text))
+        segments.push({ kind: 'index', index: negative ? -(key.value as number) : (key.value as number) });
       else throw new SyntaxFault(`an index must be a whole number or a quoted key, not ${describe(key)}`, key);
       end = this.expectOp(']', "']' after the index").end;
     }

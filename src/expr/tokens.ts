@@ -50,7 +50,15 @@ export function tokenize(text: string): { tokens: Token[]; error?: LexError } {
       const value = Number(number);
       if (!Number.isFinite(value)) return { tokens, error: { message: `number ${number} is too large`, start: i, end: i + number.length } };
       NAME.lastIndex = i + number.length;
-      if (NAME.test(text)) return { tokens, error: { message: `unexpected character '${text[i + number.length]}' after number ${number}`, start: i + number.length, end: i + number.length + 1 } };
+      if (NAME.test(text))
+        return {
+          tokens,
+          error: {
+            message: `unexpected character '${text[i + number.length]}' after number ${number}`,
+            start: i + number.length,
+            end: i + number.length + 1,
+          },
+        };
       tokens.push({ kind: 'number', text: number, value, start: i, end: i + number.length });
       i += number.length;
       continue;
@@ -66,7 +74,7 @@ export function tokenize(text: string): { tokens: Token[]; error?: LexError } {
     const op = OPERATORS.find((o) => text.startsWith(o, i));
     if (op === undefined) {
       const ch = String.fromCodePoint(text.codePointAt(i)!);
-      const hint = c === '"' ? ' (text literals use single quotes: \'text\')' : '';
+      const hint = c === '"' ? " (text literals use single quotes: 'text')" : '';
       return { tokens, error: { message: `unexpected character '${ch}'${hint}`, start: i, end: i + ch.length } };
     }
     tokens.push({ kind: 'op', text: op, start: i, end: i + op.length });
@@ -96,5 +104,5 @@ function scanString(text: string, start: number): { end: number; value: string; 
     }
     return { end: q + 1, value };
   }
-  return { end: text.length, value, error: { message: 'unterminated text literal (missing closing \')', start, end: text.length } };
+  return { end: text.length, value, error: { message: "unterminated text literal (missing closing ')", start, end: text.length } };
 }

@@ -23,7 +23,13 @@ import { registerOpenApiRoutes } from '../openapi/openapiRoutes.js';
 export type RouteGroup = (app: FastifyInstance, runtime: Runtime) => void;
 
 /** The route groups of SPEC §9 (projections, sagas and dead letters append theirs). */
-export const routeGroups: RouteGroup[] = [registerHealthRoutes, registerAggregateRoutes, registerEventRoutes, registerAdminPageRoutes, registerAdminApiRoutes];
+export const routeGroups: RouteGroup[] = [
+  registerHealthRoutes,
+  registerAggregateRoutes,
+  registerEventRoutes,
+  registerAdminPageRoutes,
+  registerAdminApiRoutes,
+];
 
 /** Stands in for fastify's schema compilers: a route with a JSON schema is a programming error here. */
 function noSchemas(): never {

@@ -25,15 +25,20 @@ export function checkJsonBody(body: unknown, maxDepth: number): void {
     const { value } = frame;
     if (typeof value === 'string') {
       const fault = textFault(value);
-      if (fault !== undefined) throw new TuskError('INVALID_TEXT', `the string at ${pathOf(seen, frame)} ${fault}`, { details: { path: pathOf(seen, frame) } });
+      if (fault !== undefined)
+        throw new TuskError('INVALID_TEXT', `the string at ${pathOf(seen, frame)} ${fault}`, { details: { path: pathOf(seen, frame) } });
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     const depth = frame.depth + 1;
     if (depth > maxDepth) {
-      throw new TuskError('JSON_TOO_DEEP', `the JSON body nests deeper than ${maxDepth} levels (server.json_depth_limit) at ${pathOf(seen, frame)}`, {
-        details: { path: pathOf(seen, frame), max: maxDepth },
-      });
+      throw new TuskError(
+        'JSON_TOO_DEEP',
+        `the JSON body nests deeper than ${maxDepth} levels (server.json_depth_limit) at ${pathOf(seen, frame)}`,
+        {
+          details: { path: pathOf(seen, frame), max: maxDepth },
+        },
+      );
     }
     const index = seen.push(frame) - 1;
     if (Array.isArray(value)) {
@@ -43,10 +48,13 @@ export function checkJsonBody(body: unknown, maxDepth: number): void {
     for (const key of Object.keys(value)) {
       const child: Frame = { value: (value as Record<string, unknown>)[key], depth, parent: index, key };
       if (key === '__proto__') {
-        throw new TuskError('FORBIDDEN_KEY', `the JSON body has a "__proto__" key at ${pathOf(seen, child)}, which is not accepted`, { details: { path: pathOf(seen, child) } });
+        throw new TuskError('FORBIDDEN_KEY', `the JSON body has a "__proto__" key at ${pathOf(seen, child)}, which is not accepted`, {
+          details: { path: pathOf(seen, child) },
+        });
       }
       const fault = textFault(key);
-      if (fault !== undefined) throw new TuskError('INVALID_TEXT', `the key at ${pathOf(seen, child)} ${fault}`, { details: { path: pathOf(seen, child) } });
+      if (fault !== undefined)
+        throw new TuskError('INVALID_TEXT', `the key at ${pathOf(seen, child)} ${fault}`, { details: { path: pathOf(seen, child) } });
       stack.push(child);
     }
   }
@@ -63,7 +71,13 @@ export function textFault(text: string): string | undefined {
 function pathOf(seen: readonly Frame[], frame: Frame): string {
   const parts: string[] = [];
   for (let f: Frame | undefined = frame; f !== undefined && f.parent !== -1; f = seen[f.parent]) {
-    parts.push(typeof f.key === 'number' ? `[${f.key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.key) ? `.${f.key}` : `[${JSON.stringify(f.key.replace(/[\ud800-\udfff]/g, '\ufffd'))}]`);
+    parts.push(
+      typeof f.key === 'number'
+        ? `[${f.key}]`
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.key)
+          ? `.${f.key}`
+          : `[${JSON.stringify(f.key.replace(/[\ud800-\udfff]/g, '\ufffd'))}]`,
+    );
   }
   return `$${parts.reverse().join('')}`;
 }

@@ -10,8 +10,10 @@ type HttpError = { status: number; body: ReturnType<TuskError['toJSON']>; expect
 
 // fastify's own codes with a catalog equivalent (the rest of its 4xx are BAD_REQUEST).
 const FASTIFY_CODES: Record<string, (fe: Partial<FastifyError>) => TuskError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new TuskError('PAYLOAD_TOO_LARGE', 'the request body is larger than the body limit (server.body_limit)'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (fe) => new TuskError('UNSUPPORTED_MEDIA_TYPE', `${fe.message ?? 'unsupported media type'}: bodies must be application/json`),
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    new TuskError('PAYLOAD_TOO_LARGE', 'the request body is larger than the body limit (server.body_limit)'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (fe) =>
+    new TuskError('UNSUPPORTED_MEDIA_TYPE', `${fe.message ?? 'unsupported media type'}: bodies must be application/json`),
   FST_ERR_BAD_URL: () => new TuskError('BAD_REQUEST', 'the URL is not valid: a %-escape is malformed or does not decode to UTF-8'),
   FST_ERR_MAX_PARAM_LENGTH: () => new TuskError('ID_TOO_LONG', 'a path segment is longer than the router accepts'),
 };

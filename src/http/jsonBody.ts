@@ -13,19 +13,26 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Installs the JSON parser on `app`, refusing bodies nested deeper than `maxDepth`. */
 export function installJsonBody(app: FastifyInstance, maxDepth: number): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, raw: Buffer | string, done: (err: Error | null, body?: unknown) => void) => {
-    try {
-      done(null, parseJsonBody(request, typeof raw === 'string' ? Buffer.from(raw) : raw, maxDepth));
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (request: FastifyRequest, raw: Buffer | string, done: (err: Error | null, body?: unknown) => void) => {
+      try {
+        done(null, parseJsonBody(request, typeof raw === 'string' ? Buffer.from(raw) : raw, maxDepth));
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  );
 }
 
 function parseJsonBody(request: FastifyRequest, raw: Buffer, maxDepth: number): unknown {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-    throw new TuskError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the body uncompressed`);
+    throw new TuskError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the body uncompressed`,
+    );
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {

@@ -58,7 +58,11 @@ export async function streamLive(
 
   try {
     while (!closed) {
-      const page = await runtime.store.readAll({ after: cursor, limit: PAGE, ...(options.types !== undefined ? { types: options.types } : {}) });
+      const page = await runtime.store.readAll({
+        after: cursor,
+        limit: PAGE,
+        ...(options.types !== undefined ? { types: options.types } : {}),
+      });
       for (const stored of page) {
         if (closed) break;
         const event = toEventJson(runtime.upcaster(stored));

@@ -35,5 +35,7 @@ function checkText(text: string, what: string): void {
 }
 
 function tooLong(what: string, length: number, max: number): TuskError {
-  return new TuskError('ID_TOO_LONG', `${what} has ${length} characters, more than server.id_length_limit (${max})`, { details: { length, max } });
+  return new TuskError('ID_TOO_LONG', `${what} has ${length} characters, more than server.id_length_limit (${max})`, {
+    details: { length, max },
+  });
 }

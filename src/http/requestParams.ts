@@ -41,7 +41,8 @@ export function intParam(value: unknown, name: string, options: { min?: number; 
 export function timeParam(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const date = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
-  if (date === undefined) throw bad(`${name} must be an ISO-8601 timestamp with a real date, years 0001-9999 (2024-02-29 or 2024-02-29T10:00:00Z)`);
+  if (date === undefined)
+    throw bad(`${name} must be an ISO-8601 timestamp with a real date, years 0001-9999 (2024-02-29 or 2024-02-29T10:00:00Z)`);
   return date;
 }
 

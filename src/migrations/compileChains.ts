@@ -26,7 +26,10 @@ export function compileChains(migrations: Readonly<Record<string, MigrationConfi
     const type = migrationEvent(key, m);
     if (type === undefined) throw new ConfigError(`event_versioning.migrations.${key}: cannot tell which event this migrates`, []);
     if (m.to_version <= m.from_version) {
-      throw new ConfigError(`event_versioning.migrations.${key}: to_version ${m.to_version} must be greater than from_version ${m.from_version}`, []);
+      throw new ConfigError(
+        `event_versioning.migrations.${key}: to_version ${m.to_version} must be greater than from_version ${m.from_version}`,
+        [],
+      );
     }
     byType.set(type, [...(byType.get(type) ?? []), compileStep(key, m)]);
   }
@@ -37,7 +40,10 @@ export function compileChains(migrations: Readonly<Record<string, MigrationConfi
       const prev = steps[i - 1]!;
       const cur = steps[i]!;
       if (cur.from !== prev.to) {
-        throw new ConfigError(`event_versioning.migrations: ${type} goes to v${prev.to} in ${prev.key} but ${cur.key} starts at v${cur.from}`, []);
+        throw new ConfigError(
+          `event_versioning.migrations: ${type} goes to v${prev.to} in ${prev.key} but ${cur.key} starts at v${cur.from}`,
+          [],
+        );
       }
     }
     const newest = steps[steps.length - 1]!.to;

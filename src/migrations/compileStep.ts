@@ -40,7 +40,10 @@ const NO_FIELDS: Record<string, unknown> = Object.freeze({});
 export function compileStep(key: string, m: MigrationConfig): CompiledStep {
   const where = `event_versioning.migrations.${key}.changes`;
   const reshape = compileReshape(m.changes.rename_fields ?? {}, m.changes.remove_fields ?? []);
-  const ops: Op[] = [...compileAdds(m.changes.add_fields), ...compileTransforms(m.changes.transform_fields ?? {}, m.from_version, `${where}.transform_fields`)];
+  const ops: Op[] = [
+    ...compileAdds(m.changes.add_fields),
+    ...compileTransforms(m.changes.transform_fields ?? {}, m.from_version, `${where}.transform_fields`),
+  ];
   return {
     key,
     from: m.from_version,

@@ -69,7 +69,14 @@ export const toTimestamp: ValueTransform = (v) => {
   const m = TIMESTAMP.exec(v.trim());
   if (!m) return null;
   const [, date, time = '00:00:00', zone = 'Z'] = m;
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone.toUpperCase() === 'Z'
+      ? 'Z'
+      : zone.length === 3
+        ? `${zone}:00`
+        : zone.includes(':')
+          ? zone
+          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   if (!dateExists(date!)) return null;
   return isoOrNull(new Date(`${date}T${time.length === 5 ? `${time}:00` : time}${offset}`));
 };

@@ -24,14 +24,18 @@ const LOAD_TIME = /^(TSK|CONFIG|EXPR)_/;
 
 /** Codes every route can answer with (bad request, auth, store down, a bug). */
 export function commonCodes(model: AppConfig): ErrorCode[] {
-  const codes = (Object.keys(ERROR_CATALOG) as ErrorCode[]).filter((c) => REQUEST_STATUSES.has(ERROR_CATALOG[c].status) && (!LOAD_TIME.test(c) || c === 'EXPR_EVALUATION'));
+  const codes = (Object.keys(ERROR_CATALOG) as ErrorCode[]).filter(
+    (c) => REQUEST_STATUSES.has(ERROR_CATALOG[c].status) && (!LOAD_TIME.test(c) || c === 'EXPR_EVALUATION'),
+  );
   return [...codes, ...(model.server.auth !== undefined ? (['UNAUTHORIZED'] as const) : [])];
 }
 
 /** The error codes command `cmd` of aggregate `agg` can return. */
 export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: CommandConfig): ErrorCode[] {
   const types = emittedTypes(cmd);
-  const inlineConsumers = Object.values(model.projections).some((p) => (p.mode ?? model.projection_defaults.mode) === 'inline' && types.some((t) => p.events.includes(t) || t in p.mapping));
+  const inlineConsumers = Object.values(model.projections).some(
+    (p) => (p.mode ?? model.projection_defaults.mode) === 'inline' && types.some((t) => p.events.includes(t) || t in p.mapping),
+  );
   return [
     ...commonCodes(model),
     'INVALID_INPUT',
@@ -61,29 +65,46 @@ function answerEvent(model: AppConfig, types: readonly string[]): Schema {
 /** The headers a command takes. */
 export function commandHeaders(): Schema[] {
   return [
-    param('If-Match', 'header', 'expected version of the stream, bare or quoted (an ETag); a stale one is 409 VERSION_CONFLICT', { type: 'string', pattern: '^"?\\d+"?$' }),
+    param('If-Match', 'header', 'expected version of the stream, bare or quoted (an ETag); a stale one is 409 VERSION_CONFLICT', {
+      type: 'string',
+      pattern: '^"?\\d+"?$',
+    }),
     param('Idempotency-Key', 'header', 'a key seen before answers with the first result and appends nothing'),
-    param('X-Correlation-Id', 'header', 'stored in the events\' metadata'),
-    param('X-Causation-Id', 'header', 'stored in the events\' metadata'),
+    param('X-Correlation-Id', 'header', "stored in the events' metadata"),
+    param('X-Causation-Id', 'header', "stored in the events' metadata"),
   ];
 }
 
 /** The POST operation of command `name` of aggregate `type`. */
-export function commandOperation(model: AppConfig, type: string, name: string, agg: AggregateConfig, cmd: CommandConfig, withId: boolean): Schema {
+export function commandOperation(
+  model: AppConfig,
+  type: string,
+  name: string,
+  agg: AggregateConfig,
+  cmd: CommandConfig,
+  withId: boolean,
+): Schema {
   const types = emittedTypes(cmd);
   const input = fieldsSchema(cmd.input, { closed: true });
   return {
     operationId: `${type}.${name}${withId ? '' : '.new'}`,
     tags: [type],
     summary: `${name}${cmd.creates ? ' (creates the aggregate)' : ''}`,
-    description: [cmd.description, `Emits ${types.join(', ')}.`, withId ? '' : 'The server makes the id (UUIDv7).'].filter(Boolean).join(' '),
+    description: [cmd.description, `Emits ${types.join(', ')}.`, withId ? '' : 'The server makes the id (UUIDv7).']
+      .filter(Boolean)
+      .join(' '),
     parameters: [...(withId ? [param('id', 'path', `${type} id`)] : []), ...commandHeaders()],
     requestBody: { required: false, content: { 'application/json': { schema: input } } },
     responses: {
       '200': jsonResponse('the command was accepted', {
         type: 'object',
         required: ['aggregate_id', 'version', 'position', 'events'],
-        properties: { aggregate_id: { type: 'string' }, version: { type: 'integer' }, position: { type: 'integer' }, events: { type: 'array', items: answerEvent(model, types) } },
+        properties: {
+          aggregate_id: { type: 'string' },
+          version: { type: 'integer' },
+          position: { type: 'integer' },
+          events: { type: 'array', items: answerEvent(model, types) },
+        },
       }),
       ...errorResponses(commandCodes(model, agg, cmd)),
     },
@@ -101,4 +122,3 @@ export function commandPaths(model: AppConfig): Record<string, Schema> {
   }
   return out;
 }
-

@@ -79,6 +79,12 @@ export function jsonResponse(description: string, schema: Schema, headers?: Reco
 }
 
 /** A header or query parameter. */
-export function param(name: string, where: 'header' | 'query' | 'path', description: string, schema: Schema = { type: 'string' }, required = where === 'path'): Schema {
+export function param(
+  name: string,
+  where: 'header' | 'query' | 'path',
+  description: string,
+  schema: Schema = { type: 'string' },
+  required = where === 'path',
+): Schema {
   return { name, in: where, description, required, schema };
 }

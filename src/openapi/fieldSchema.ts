@@ -18,7 +18,9 @@ export function fieldSchema(spec: FieldSpec): Schema {
 
 /** An object of declared fields; unknown fields are refused, as commands refuse them. */
 export function fieldsSchema(fields: Readonly<Record<string, FieldSpec>>, options: { closed: boolean }): Schema {
-  const required = Object.entries(fields).filter(([, s]) => !s.optional && s.default === undefined).map(([f]) => f);
+  const required = Object.entries(fields)
+    .filter(([, s]) => !s.optional && s.default === undefined)
+    .map(([f]) => f);
   return {
     type: 'object',
     properties: Object.fromEntries(Object.entries(fields).map(([f, s]) => [f, fieldSchema(s)])),

@@ -26,7 +26,10 @@ export function registerOpenApiRoutes(app: FastifyInstance, runtime: Runtime, ro
   app.get<{ Params: { file: string } }>('/docs/assets/:file', async (request, reply) => {
     const type = ASSETS[request.params.file];
     if (type === undefined) throw new NotFoundError('NOT_FOUND', `no asset ${JSON.stringify(request.params.file)}`);
-    return reply.type(type).header('cache-control', 'public, max-age=86400').send(readFileSync(join(swaggerUiDir(), request.params.file)));
+    return reply
+      .type(type)
+      .header('cache-control', 'public, max-age=86400')
+      .send(readFileSync(join(swaggerUiDir(), request.params.file)));
   });
 }
 

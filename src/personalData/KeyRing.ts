@@ -50,7 +50,11 @@ export class KeyRing {
       else missing.push(s);
     }
     if (missing.length === 0) return out;
-    const candidates = missing.map((subject) => ({ key_id: randomUUID(), subject, wrapped: sealBytes(this.master, newDataKey(), WRAP_AAD) }));
+    const candidates = missing.map((subject) => ({
+      key_id: randomUUID(),
+      subject,
+      wrapped: sealBytes(this.master, newDataKey(), WRAP_AAD),
+    }));
     let rows = await ensureSubjectKeys(db, this.tables, candidates, stream);
     // a concurrent insert of the same subject committed after this statement's snapshot: read again
     if (rows.length < missing.length) rows = await ensureSubjectKeys(db, this.tables, candidates, stream);
@@ -104,7 +108,11 @@ export class KeyRing {
     const key = openBytes(this.master, row.wrapped, WRAP_AAD);
     // another master key than the one that wrapped the keys: refuse, rather than read every
     // personal field as erased
-    if (key === undefined) throw new TuskError('ENCRYPTION_KEY_WRONG', 'event_store.encryption_key does not open the stored subject keys (it is not the key they were wrapped with)');
+    if (key === undefined)
+      throw new TuskError(
+        'ENCRYPTION_KEY_WRONG',
+        'event_store.encryption_key does not open the stored subject keys (it is not the key they were wrapped with)',
+      );
     if (this.byId.size > MAX_CACHED) this.byId.clear();
     this.byId.set(row.key_id, { key, at: now });
     return { id: row.key_id, key };

@@ -31,9 +31,11 @@ export class PersonalDataRules {
       erased: c.erased_value ?? null,
     });
     const byType = new Map<string, PersonalRule>();
-    for (const [type, e] of Object.entries(model.events)) if (e.personal_data) byType.set(type, compile(e.personal_data, `events.${type}.personal_data`));
+    for (const [type, e] of Object.entries(model.events))
+      if (e.personal_data) byType.set(type, compile(e.personal_data, `events.${type}.personal_data`));
     const byStream = new Map<string, PersonalRule>();
-    for (const [name, a] of Object.entries(model.aggregates)) if (a.personal_data) byStream.set(name, compile(a.personal_data, `aggregates.${name}.personal_data`));
+    for (const [name, a] of Object.entries(model.aggregates))
+      if (a.personal_data) byStream.set(name, compile(a.personal_data, `aggregates.${name}.personal_data`));
     return new PersonalDataRules(byType, byStream);
   }
 
@@ -69,9 +71,18 @@ export class PersonalDataRules {
 }
 
 /** The subject an event names: its rule's expression, as text; undefined when it gives null or "". */
-export function subjectOf(rule: PersonalRule, event: { streamType: string; streamId: string; type: string; data: unknown; metadata?: Record<string, unknown> }): string | undefined {
+export function subjectOf(
+  rule: PersonalRule,
+  event: { streamType: string; streamId: string; type: string; data: unknown; metadata?: Record<string, unknown> },
+): string | undefined {
   const value = rule.subject({
-    roots: { aggregate_id: event.streamId, aggregate_type: event.streamType, event_type: event.type, data: event.data, metadata: event.metadata ?? {} },
+    roots: {
+      aggregate_id: event.streamId,
+      aggregate_type: event.streamType,
+      event_type: event.type,
+      data: event.data,
+      metadata: event.metadata ?? {},
+    },
     fields: {},
   });
   if (value === null || value === undefined || value === '') return undefined;

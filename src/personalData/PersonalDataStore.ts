@@ -52,16 +52,22 @@ export class PersonalDataStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     const { streamType, streamId } = request;
     const saga = streamType === SAGA_STREAM_TYPE;
-    const subjects = saga ? request.events.map((e) => (e.type === SAGA_EVENTS.started ? sagaStartSubject(this.rules, e.data) : undefined)) : subjectsOf(this.rules, streamType, streamId, request.events);
+    const subjects = saga
+      ? request.events.map((e) => (e.type === SAGA_EVENTS.started ? sagaStartSubject(this.rules, e.data) : undefined))
+      : subjectsOf(this.rules, streamType, streamId, request.events);
     const wanted = new Set(subjects.filter((s): s is string => s !== undefined));
-    const keys = wanted.size === 0 ? new Map<string, DataKey>() : await this.keys.forSubjects(this.inner, wanted, { type: streamType, id: streamId });
+    const keys =
+      wanted.size === 0 ? new Map<string, DataKey>() : await this.keys.forSubjects(this.inner, wanted, { type: streamType, id: streamId });
     // a snapshot, or a saga step's input, is sealed with the keys of every subject of its stream
     const wholeSealed = request.snapshot !== undefined || request.events.some((e) => isSagaAction(streamType, e.type));
     const streamKeys = wholeSealed ? await this.keys.forStream(this.inner, streamType, streamId) : [];
     const events = request.events.map((e, i) => {
       const subject = subjects[i];
       let data = e.data;
-      if (subject !== undefined) data = saga ? sealSagaStart(this.rules, e.data, keys.get(subject)!) : sealData(this.rules.ruleFor(streamType, e.type)!, e.data, keys.get(subject)!);
+      if (subject !== undefined)
+        data = saga
+          ? sealSagaStart(this.rules, e.data, keys.get(subject)!)
+          : sealData(this.rules.ruleFor(streamType, e.type)!, e.data, keys.get(subject)!);
       else if (isSagaAction(streamType, e.type)) data = sealSagaAction(e.data, streamKeys);
       if (data === e.data) return e;
       this.inFlight.set(e.id, e.data);
@@ -69,7 +75,11 @@ export class PersonalDataStore implements EventStore {
     });
     const sealed: AppendRequest = { ...request, events };
     if (request.snapshot !== undefined) sealed.snapshot = { ...request.snapshot, state: sealState(request.snapshot.state, streamKeys) };
-    if (request.unique !== undefined) sealed.unique = { claim: this.digestUniques(streamType, request.unique.claim), release: this.digestUniques(streamType, request.unique.release) };
+    if (request.unique !== undefined)
+      sealed.unique = {
+        claim: this.digestUniques(streamType, request.unique.claim),
+        release: this.digestUniques(streamType, request.unique.release),
+      };
     try {
       const result = await this.inner.append(sealed);
       return { events: result.events.map((e, i) => (events[i] === request.events[i] ? e : { ...e, data: request.events[i]!.data })) };
@@ -86,8 +96,13 @@ export class PersonalDataStore implements EventStore {
 
   readStream(streamType: string, streamId: string, options: ReadStreamOptions & { dataOnly: true }): Promise<FoldEvent[]>;
   readStream(streamType: string, streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  async readStream(streamType: string, streamId: string, options?: ReadStreamOptions & { dataOnly?: boolean }): Promise<FoldEvent[] | StoredEvent[]> {
-    if (options?.dataOnly === true) return this.open(this.inner, await this.inner.readStream(streamType, streamId, { ...options, dataOnly: true }));
+  async readStream(
+    streamType: string,
+    streamId: string,
+    options?: ReadStreamOptions & { dataOnly?: boolean },
+  ): Promise<FoldEvent[] | StoredEvent[]> {
+    if (options?.dataOnly === true)
+      return this.open(this.inner, await this.inner.readStream(streamType, streamId, { ...options, dataOnly: true }));
     return this.open(this.inner, await this.inner.readStream(streamType, streamId, options));
   }
 
@@ -124,7 +139,12 @@ export class PersonalDataStore implements EventStore {
 
   /** Hooks run inside the append transaction, on the plaintext of the events being appended. */
   addAppendHook(hook: AppendHook): () => void {
-    return this.inner.addAppendHook((tx, events) => hook(tx, events.map((e) => (this.inFlight.has(e.id) ? { ...e, data: this.inFlight.get(e.id) } : e))));
+    return this.inner.addAppendHook((tx, events) =>
+      hook(
+        tx,
+        events.map((e) => (this.inFlight.has(e.id) ? { ...e, data: this.inFlight.get(e.id) } : e)),
+      ),
+    );
   }
 
   loadCheckpoint(name: string, executor?: SqlExecutor): Promise<number> {

@@ -31,7 +31,10 @@ export interface ForgetResult {
 /** Forgets `subject`; 404 SUBJECT_NOT_FOUND when no personal data of it was ever stored. */
 export async function forgetSubject(runtime: Runtime, subject: string): Promise<ForgetResult> {
   const store = personalDataOf(runtime.store);
-  if (store === undefined) throw new TuskError('SUBJECT_NOT_FOUND', 'this app declares no personal_data, so there is no subject to forget', { details: { subject } });
+  if (store === undefined)
+    throw new TuskError('SUBJECT_NOT_FOUND', 'this app declares no personal_data, so there is no subject to forget', {
+      details: { subject },
+    });
   const destroyed = await store.destroySubject(subject);
   if (destroyed.keyIds.length === 0 && destroyed.streams.length === 0) {
     throw new TuskError('SUBJECT_NOT_FOUND', `no personal data of subject '${subject}' was ever stored`, { details: { subject } });
@@ -61,6 +64,11 @@ export async function forgetSubject(runtime: Runtime, subject: string): Promise<
     })
   ).events;
   runtime.logger.info({ subject, keys: destroyed.keyIds.length, streams: destroyed.streams.length }, 'personal data subject forgotten');
-  return { subject, keys_destroyed: destroyed.keyIds.length, streams: destroyed.streams.length, projection_updates: updates, position: audit!.position };
+  return {
+    subject,
+    keys_destroyed: destroyed.keyIds.length,
+    streams: destroyed.streams.length,
+    projection_updates: updates,
+    position: audit!.position,
+  };
 }
-

@@ -41,7 +41,13 @@ export function sagaStartSubject(rules: PersonalDataRules, data: unknown): strin
   if (rule === undefined || !isPlainObject(data) || !isPlainObject(data.trigger)) return undefined;
   const t = data.trigger;
   const metadata = isPlainObject(t.metadata) ? t.metadata : {};
-  return subjectOf(rule, { streamType: String(t.aggregate_type), streamId: String(t.aggregate_id), type: String(t.type), data: data.data, metadata });
+  return subjectOf(rule, {
+    streamType: String(t.aggregate_type),
+    streamId: String(t.aggregate_id),
+    type: String(t.type),
+    data: data.data,
+    metadata,
+  });
 }
 
 /** A `$SagaStarted`'s data with the copied trigger fields sealed under `key`. */

@@ -10,12 +10,21 @@ import type { DataKey } from './KeyRing.js';
 import { subjectOf, type PersonalDataRules, type PersonalRule } from './PersonalDataRules.js';
 
 /** The subject of each event that holds personal fields (undefined for the others). */
-export function subjectsOf(rules: PersonalDataRules, streamType: string, streamId: string, events: readonly NewEvent[]): (string | undefined)[] {
+export function subjectsOf(
+  rules: PersonalDataRules,
+  streamType: string,
+  streamId: string,
+  events: readonly NewEvent[],
+): (string | undefined)[] {
   return events.map((e) => {
     const rule = rules.ruleFor(streamType, e.type);
     if (rule === undefined || !hasFieldPaths(e.data, rule.paths)) return undefined;
     const subject = subjectOf(rule, { streamType, streamId, type: e.type, data: e.data, metadata: e.metadata });
-    if (subject === undefined) throw new TuskError('SUBJECT_MISSING', `${e.type} carries personal fields, but its personal_data.subject gives null for ${streamType} '${streamId}'`);
+    if (subject === undefined)
+      throw new TuskError(
+        'SUBJECT_MISSING',
+        `${e.type} carries personal fields, but its personal_data.subject gives null for ${streamType} '${streamId}'`,
+      );
     return subject;
   });
 }

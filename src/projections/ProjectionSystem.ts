@@ -50,7 +50,12 @@ export class ProjectionSystem {
   /** The projection `name`; 404 UNKNOWN_PROJECTION when it is not declared. */
   get(name: string): CompiledProjection {
     const p = this.byName.get(name);
-    if (p === undefined) throw new NotFoundError('UNKNOWN_PROJECTION', `unknown projection ${JSON.stringify(name)} (declared: ${[...this.byName.keys()].join(', ') || 'none'})`, { projection: name });
+    if (p === undefined)
+      throw new NotFoundError(
+        'UNKNOWN_PROJECTION',
+        `unknown projection ${JSON.stringify(name)} (declared: ${[...this.byName.keys()].join(', ') || 'none'})`,
+        { projection: name },
+      );
     return p;
   }
 
@@ -64,9 +69,13 @@ export class ProjectionSystem {
     if (after === undefined || (p.mode === 'inline' && p.enabled)) return;
     const checkpoint = await awaitConsumerPosition(this.runtime.store, p.checkpoint, p.partitions, after.minPosition, after.waitMs);
     if (checkpoint >= after.minPosition) return;
-    throw new TuskError('PROJECTION_BEHIND', `projection ${name} is at position ${checkpoint}, not yet at ${after.minPosition} after ${after.waitMs} ms`, {
-      details: { projection: name, checkpoint, min_position: after.minPosition },
-    });
+    throw new TuskError(
+      'PROJECTION_BEHIND',
+      `projection ${name} is at position ${checkpoint}, not yet at ${after.minPosition} after ${after.waitMs} ms`,
+      {
+        details: { projection: name, checkpoint, min_position: after.minPosition },
+      },
+    );
   }
 
   /** A page of rows of projection `name`. */

@@ -41,10 +41,18 @@ export function projectionRoutes(app: FastifyInstance, runtime: Runtime): void {
     const { done } = await s.startRebuild(name);
     if (boolParam(request.query.wait, 'wait') === true) {
       const r = await done;
-      return { projection: r.projection, status: 'completed', events: r.events, position: r.position, duration_ms: Math.round(r.durationMs) };
+      return {
+        projection: r.projection,
+        status: 'completed',
+        events: r.events,
+        position: r.position,
+        duration_ms: Math.round(r.durationMs),
+      };
     }
     // the outcome is logged and shown by GET /projections; this answer does not wait for it
     const progress = s.rebuildState(name).progress;
-    return reply.status(202).send({ projection: name, status: 'running', ...(progress === undefined ? {} : { done: progress.done, total: progress.total }) });
+    return reply
+      .status(202)
+      .send({ projection: name, status: 'running', ...(progress === undefined ? {} : { done: progress.done, total: progress.total }) });
   });
 }

@@ -11,7 +11,8 @@ export async function projectionStatus(system: ProjectionSystem): Promise<Record
       const async = p.mode === 'async';
       const partitions = async ? await partitionStatus(store, p.checkpoint, p.partitions, head) : undefined;
       // the projection has applied the log up to its slowest partition
-      const checkpoint = partitions !== undefined ? Math.min(...partitions.map((x) => x.checkpoint)) : await store.loadCheckpoint(p.checkpoint);
+      const checkpoint =
+        partitions !== undefined ? Math.min(...partitions.map((x) => x.checkpoint)) : await store.loadCheckpoint(p.checkpoint);
       const worker = system.workers.get(p.name);
       const rebuild = system.rebuildState(p.name);
       const progress = rebuild.running !== undefined ? rebuild.progress : undefined;
@@ -28,11 +29,21 @@ export async function projectionStatus(system: ProjectionSystem): Promise<Record
         ...(partitions === undefined ? {} : { partitions }),
         rebuild:
           rebuild.running !== undefined
-            ? { status: 'running', done: progress?.done ?? 0, total: progress?.total ?? 0, events_per_second: Math.round(progress?.eventsPerSecond ?? 0) }
+            ? {
+                status: 'running',
+                done: progress?.done ?? 0,
+                total: progress?.total ?? 0,
+                events_per_second: Math.round(progress?.eventsPerSecond ?? 0),
+              }
             : rebuild.error !== undefined
               ? { status: 'failed', error: rebuild.error }
               : rebuild.last !== undefined
-                ? { status: 'completed', events: rebuild.last.events, position: rebuild.last.position, duration_ms: Math.round(rebuild.last.durationMs) }
+                ? {
+                    status: 'completed',
+                    events: rebuild.last.events,
+                    position: rebuild.last.position,
+                    duration_ms: Math.round(rebuild.last.durationMs),
+                  }
                 : { status: 'none' },
       };
     }),

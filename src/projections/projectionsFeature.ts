@@ -47,7 +47,10 @@ async function install(runtime: Runtime, options: ProjectionsFeatureOptions): Pr
     return all;
   });
   for (const m of mismatches) {
-    logger.warn(m, `column ${m.column} of table ${m.table} is ${m.actual}, the config says ${m.configured}; run \`tusk-es rebuild\` to recreate the table`);
+    logger.warn(
+      m,
+      `column ${m.column} of table ${m.table} is ${m.actual}, the config says ${m.configured}; run \`tusk-es rebuild\` to recreate the table`,
+    );
   }
 
   const inline = projections.filter((p) => p.enabled && p.mode === 'inline');

@@ -10,7 +10,12 @@ import type { CompiledProjection } from './compile/compileProjection.js';
 import { liveTables } from './sql/tableRefs.js';
 
 /** Recomputes the personal columns of `projections` from `events` (in log order); resolves to the statements run. */
-export async function scrubSubject(store: EventStore, projections: readonly CompiledProjection[], events: readonly StoredEvent[], upcast: Upcaster): Promise<number> {
+export async function scrubSubject(
+  store: EventStore,
+  projections: readonly CompiledProjection[],
+  events: readonly StoredEvent[],
+  upcast: Upcaster,
+): Promise<number> {
   let statements = 0;
   const ordered = [...events].sort((a, b) => a.position - b.position);
   for (const p of projections) {

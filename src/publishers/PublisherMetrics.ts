@@ -13,7 +13,12 @@ export class PublisherMetrics {
   readonly up: Gauge<'relay'>;
 
   constructor(registry: Registry) {
-    this.delivered = new Counter({ name: 'tusk_publisher_delivered_total', help: 'Events acknowledged by the target, by relay.', labelNames: ['relay'], registers: [registry] });
+    this.delivered = new Counter({
+      name: 'tusk_publisher_delivered_total',
+      help: 'Events acknowledged by the target, by relay.',
+      labelNames: ['relay'],
+      registers: [registry],
+    });
     this.retried = new Counter({
       name: 'tusk_publisher_retries_total',
       help: 'Delivery attempts made again after a failure or while the target was unreachable, by relay.',
@@ -32,6 +37,11 @@ export class PublisherMetrics {
       labelNames: ['relay'],
       registers: [registry],
     });
-    this.up = new Gauge({ name: 'tusk_publisher_target_up', help: '1 while the last delivery reached the target, 0 while it is unreachable, by relay.', labelNames: ['relay'], registers: [registry] });
+    this.up = new Gauge({
+      name: 'tusk_publisher_target_up',
+      help: '1 while the last delivery reached the target, 0 while it is unreachable, by relay.',
+      labelNames: ['relay'],
+      registers: [registry],
+    });
   }
 }

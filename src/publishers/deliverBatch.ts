@@ -36,7 +36,10 @@ export async function deliverBatch(options: RelayOptions, batch: Batch, stored: 
     sentUpTo = Math.max(sentUpTo, end);
     try {
       // Each event's delivery is a span of its command's trace; the target gets that span's traceparent.
-      await tracedEach(options.tracing, `publish ${name}`, run, (stamped) => publisher.deliver(stamped), { 'tusk.publisher': name, 'tusk.target': publisher.target });
+      await tracedEach(options.tracing, `publish ${name}`, run, (stamped) => publisher.deliver(stamped), {
+        'tusk.publisher': name,
+        'tusk.target': publisher.target,
+      });
       metrics?.delivered.inc(relay, run.length);
       metrics?.up.set(relay, 1);
       i = end;
@@ -57,7 +60,8 @@ export async function deliverBatch(options: RelayOptions, batch: Batch, stored: 
       if (failure.unavailable) {
         outages++;
         metrics?.up.set(relay, 0);
-        if (outages === 1) options.logger.warn({ relay: name, target: publisher.target, err: failure.message }, 'target unreachable; waiting for it');
+        if (outages === 1)
+          options.logger.warn({ relay: name, target: publisher.target, err: failure.message }, 'target unreachable; waiting for it');
         metrics?.retried.inc(relay);
         await batch.pause(retryDelayOf(policy, outages));
         continue;
@@ -70,7 +74,10 @@ export async function deliverBatch(options: RelayOptions, batch: Batch, stored: 
         refusals = 0;
         continue;
       }
-      options.logger.info({ relay: name, position: stored[i]!.position, attempt: refusals, err: failure.message }, 'delivery refused; retrying');
+      options.logger.info(
+        { relay: name, position: stored[i]!.position, attempt: refusals, err: failure.message },
+        'delivery refused; retrying',
+      );
       metrics?.retried.inc(relay);
       await batch.pause(retryDelayOf(policy, refusals));
     }

@@ -71,7 +71,10 @@ export function relayConsumer(options: RelayOptions): ConsumerSpec {
           if (json.length > 0) await publisher.deliver(json);
         } catch (err) {
           const failure = toDeliveryError(err, 0, false);
-          throw new TuskError('PUBLISH_FAILED', `the dead letter could not be delivered: ${failure.message}`, { details: { relay: name }, cause: err });
+          throw new TuskError('PUBLISH_FAILED', `the dead letter could not be delivered: ${failure.message}`, {
+            details: { relay: name },
+            cause: err,
+          });
         }
         metrics?.delivered.inc({ relay: name }, events.length);
       },
@@ -79,7 +82,8 @@ export function relayConsumer(options: RelayOptions): ConsumerSpec {
     handler: {
       async handle(batch) {
         // "*" means the app's events: tusk-es's own ($saga…) are passed over unless named.
-        const visible: StoredEvent[] = types === undefined ? batch.events.filter((e) => !isInternalStreamType(e.streamType)) : [...batch.events];
+        const visible: StoredEvent[] =
+          types === undefined ? batch.events.filter((e) => !isInternalStreamType(e.streamType)) : [...batch.events];
         if (visible.length > 0) await deliverBatch(options, batch, visible);
       },
     },

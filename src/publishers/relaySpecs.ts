@@ -44,7 +44,14 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       partitions: kafka.partitions ?? 1,
       onError: kafka.on_error,
       createPublisher: () =>
-        new KafkaPublisher({ brokers: kafka.brokers, clientId: kafka.client_id, topicOf: prefixTopics(kafka.topic_prefix), timeoutMs: kafka.timeout, name: 'kafka', ...opt('logger', log('kafka')) }),
+        new KafkaPublisher({
+          brokers: kafka.brokers,
+          clientId: kafka.client_id,
+          topicOf: prefixTopics(kafka.topic_prefix),
+          timeoutMs: kafka.timeout,
+          name: 'kafka',
+          ...opt('logger', log('kafka')),
+        }),
     });
   }
   if (rabbitmq !== undefined) {
@@ -54,7 +61,13 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
       policy: rabbitmq.retry_policy,
       partitions: rabbitmq.partitions ?? 1,
       onError: rabbitmq.on_error,
-      createPublisher: () => new RabbitPublisher({ url: rabbitUrl(rabbitmq), target: { exchange: rabbitmq.exchange }, timeoutMs: rabbitmq.timeout, ...opt('logger', log('rabbitmq')) }),
+      createPublisher: () =>
+        new RabbitPublisher({
+          url: rabbitUrl(rabbitmq),
+          target: { exchange: rabbitmq.exchange },
+          timeoutMs: rabbitmq.timeout,
+          ...opt('logger', log('rabbitmq')),
+        }),
     });
   }
   if (webhooks !== undefined) {
@@ -76,13 +89,25 @@ export function relaySpecs(model: AppConfig, logger?: Logger): RelaySpec[] {
   for (const [name, sub] of Object.entries(model.subscribers)) {
     const publisher = subscriberPublisher(model, name, sub, log(`subscriber:${name}`));
     if (publisher === undefined) continue;
-    specs.push({ name: `subscriber:${name}`, types: eventTypes(sub.events), policy: sub.retry_policy, partitions: sub.partitions ?? 1, onError: sub.on_error, createPublisher: publisher });
+    specs.push({
+      name: `subscriber:${name}`,
+      types: eventTypes(sub.events),
+      policy: sub.retry_policy,
+      partitions: sub.partitions ?? 1,
+      onError: sub.on_error,
+      createPublisher: publisher,
+    });
   }
   return specs;
 }
 
 /** How a subscriber delivers; undefined for one `check` rejects (a handler, no target). */
-function subscriberPublisher(model: AppConfig, name: string, sub: SubscriberConfig, logger: Logger | undefined): (() => Publisher) | undefined {
+function subscriberPublisher(
+  model: AppConfig,
+  name: string,
+  sub: SubscriberConfig,
+  logger: Logger | undefined,
+): (() => Publisher) | undefined {
   if (sub.handler !== undefined) return undefined;
   if (sub.webhook !== undefined) {
     const url = sub.webhook;
@@ -100,7 +125,15 @@ function subscriberPublisher(model: AppConfig, name: string, sub: SubscriberConf
     const brokers = sub.brokers ?? model.publishers.kafka?.brokers;
     if (brokers === undefined) return undefined;
     const clientId = model.publishers.kafka?.client_id ?? 'tusk-es';
-    return () => new KafkaPublisher({ brokers, clientId, topicOf: () => topic, timeoutMs: sub.timeout, name: `subscriber:${name}`, ...opt('logger', logger) });
+    return () =>
+      new KafkaPublisher({
+        brokers,
+        clientId,
+        topicOf: () => topic,
+        timeoutMs: sub.timeout,
+        name: `subscriber:${name}`,
+        ...opt('logger', logger),
+      });
   }
   return undefined;
 }

@@ -7,7 +7,9 @@ import { redact, redactText } from '../tsk/redact.js';
 import { traceLogFields } from '../telemetry/tracing.js';
 
 /** A pino logger writing to stdout (or `destination`) that never prints a secret. */
-export function createLogger(options: { level?: LevelWithSilent; secrets?: ReadonlySet<string>; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  options: { level?: LevelWithSilent; secrets?: ReadonlySet<string>; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const secrets = options.secrets ?? new Set<string>();
   return pino(
     {

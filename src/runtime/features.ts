@@ -11,4 +11,13 @@ import type { Feature } from './Feature.js';
 
 // Telemetry comes first (every other part traces through it, and it stops last, exporting
 // their final spans); then the cache: any feature that loads aggregates while it starts goes through it.
-export const FEATURES: readonly Feature[] = [telemetryFeature, cacheFeature, projectionsFeature, sagasFeature, publishersFeature, personalDataFeature, archiveFeature, deadLettersFeature];
+export const FEATURES: readonly Feature[] = [
+  telemetryFeature,
+  cacheFeature,
+  projectionsFeature,
+  sagasFeature,
+  publishersFeature,
+  personalDataFeature,
+  archiveFeature,
+  deadLettersFeature,
+];

@@ -9,7 +9,10 @@ import { DeferredQuery } from '../tsk/deferredQuery.js';
 import { openEventStore } from '../store/index.js';
 
 /** Loads `file`; with `runQueries`, resolves every `@query` through the configured store. */
-export async function loadApp(file: string, options: { mode: LoadMode; runQueries: boolean; allowRoots?: readonly string[] }): Promise<LoadedConfig> {
+export async function loadApp(
+  file: string,
+  options: { mode: LoadMode; runQueries: boolean; allowRoots?: readonly string[] },
+): Promise<LoadedConfig> {
   const roots = options.allowRoots ? { allowRoots: options.allowRoots } : {};
   const first = await loadConfig(file, { mode: options.mode, ...roots });
   if (!options.runQueries || !containsQuery(first.document.value) || first.model === undefined) return first;
@@ -18,7 +21,18 @@ export async function loadApp(file: string, options: { mode: LoadMode; runQuerie
     store = await openEventStore(first.model.event_store);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { ...first, diagnostics: [...first.diagnostics, { code: 'TSK_QUERY', severity: 'error', message: `@query needs the event store, which cannot be opened: ${reason}`, location: { file, line: 1, column: 1 } }] };
+    return {
+      ...first,
+      diagnostics: [
+        ...first.diagnostics,
+        {
+          code: 'TSK_QUERY',
+          severity: 'error',
+          message: `@query needs the event store, which cannot be opened: ${reason}`,
+          location: { file, line: 1, column: 1 },
+        },
+      ],
+    };
   }
   try {
     return await loadConfig(file, {

@@ -9,7 +9,12 @@ export class SagaMetrics {
   private readonly attempts: Counter<'saga' | 'step' | 'phase' | 'outcome'>;
 
   constructor(registry: Registry) {
-    this.started = new Counter({ name: 'tusk_sagas_started_total', help: 'Saga instances started, by saga.', labelNames: ['saga'], registers: [registry] });
+    this.started = new Counter({
+      name: 'tusk_sagas_started_total',
+      help: 'Saga instances started, by saga.',
+      labelNames: ['saga'],
+      registers: [registry],
+    });
     this.finished = new Counter({
       name: 'tusk_sagas_finished_total',
       help: 'Saga instances finished, by saga and final status (completed, compensated, failed, timed_out).',

@@ -79,7 +79,9 @@ export function resolveCommandRef(definitions: ReadonlyMap<string, AggregateDefi
   const exact = found.filter((c) => `${c.aggregateType}.${c.command}` === ref);
   if (exact.length === 1) return exact[0]!;
   if (found.length === 1) return found[0]!;
-  return found.length === 0 ? `command '${ref}' is not declared by any aggregate` : `command '${ref}' is ambiguous: write aggregate.Command`;
+  return found.length === 0
+    ? `command '${ref}' is not declared by any aggregate`
+    : `command '${ref}' is ambiguous: write aggregate.Command`;
 }
 
 /** Compiles saga `name`. */
@@ -98,7 +100,12 @@ export function compileSaga(name: string, config: SagaConfig, definitions: Reado
   };
 }
 
-function compileStep(step: SagaStepConfig, index: number, where: string, definitions: ReadonlyMap<string, AggregateDefinition>): CompiledStep {
+function compileStep(
+  step: SagaStepConfig,
+  index: number,
+  where: string,
+  definitions: ReadonlyMap<string, AggregateDefinition>,
+): CompiledStep {
   const ref = (text: string, key: string): CommandRef => {
     const r = resolveCommandRef(definitions, text);
     if (typeof r === 'string') throw new ConfigError(`${where}.${key}: ${r}`, []);
@@ -112,9 +119,15 @@ function compileStep(step: SagaStepConfig, index: number, where: string, definit
     ...(step.target !== undefined ? { target: compileExpr(step.target, `${where}.target`) } : {}),
     input: compileFields(step.input, `${where}.input`),
     ...(step.compensation !== undefined ? { compensation: ref(step.compensation, 'compensation') } : {}),
-    ...(step.compensation_call !== undefined ? { compensationCall: compileCall(step.compensation_call, `${where}.compensation_call`) } : {}),
-    ...(step.compensation_target !== undefined ? { compensationTarget: compileExpr(step.compensation_target, `${where}.compensation_target`) } : {}),
-    ...(step.compensation_input !== undefined ? { compensationInput: compileFields(step.compensation_input, `${where}.compensation_input`) } : {}),
+    ...(step.compensation_call !== undefined
+      ? { compensationCall: compileCall(step.compensation_call, `${where}.compensation_call`) }
+      : {}),
+    ...(step.compensation_target !== undefined
+      ? { compensationTarget: compileExpr(step.compensation_target, `${where}.compensation_target`) }
+      : {}),
+    ...(step.compensation_input !== undefined
+      ? { compensationInput: compileFields(step.compensation_input, `${where}.compensation_input`) }
+      : {}),
   };
 }
 

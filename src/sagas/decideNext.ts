@@ -62,7 +62,11 @@ function decideRunning(def: SagaDefinition, state: SagaState, now: number): Next
   if (index < 0) return { kind: 'record', type: SAGA_EVENTS.completed, data: {} };
   const progress = state.steps[index]?.step;
   if (progress?.exhausted === true) {
-    return { kind: 'record', type: SAGA_EVENTS.compensating, data: { reason: 'step_failed', ...(progress.error ? { error: progress.error } : {}) } };
+    return {
+      kind: 'record',
+      type: SAGA_EVENTS.compensating,
+      data: { reason: 'step_failed', ...(progress.error ? { error: progress.error } : {}) },
+    };
   }
   const due = dueTime(progress);
   if (due > now) return { kind: 'wait', until: state.deadline === undefined ? due : Math.min(due, state.deadline) };
@@ -77,7 +81,11 @@ function decideCompensating(def: SagaDefinition, state: SagaState, now: number):
     if (s.compensation.succeeded) continue;
     if (s.compensation.exhausted) {
       const error = s.compensation.error ?? { message: 'compensation failed' };
-      return { kind: 'record', type: SAGA_EVENTS.failed, data: { error: { ...error, message: `compensation of step '${s.name}' failed: ${error.message}` } } };
+      return {
+        kind: 'record',
+        type: SAGA_EVENTS.failed,
+        data: { error: { ...error, message: `compensation of step '${s.name}' failed: ${error.message}` } },
+      };
     }
     const due = dueTime(s.compensation);
     if (due > now) return { kind: 'wait', until: due };

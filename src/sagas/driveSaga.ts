@@ -82,7 +82,12 @@ function isVersionConflict(err: unknown): boolean {
 }
 
 /** One attempt of a step or compensation; the saga state after it, or 'stopped' when shutdown cut it short. */
-async function dispatch(ctx: DriveContext, def: SagaDefinition, state: SagaState, next: Extract<NextAction, { kind: 'dispatch' }>): Promise<SagaState | 'stopped'> {
+async function dispatch(
+  ctx: DriveContext,
+  def: SagaDefinition,
+  state: SagaState,
+  next: Extract<NextAction, { kind: 'dispatch' }>,
+): Promise<SagaState | 'stopped'> {
   const { phase, step, attempt } = next;
   const name = def.steps[step]!.name;
   const events = phaseEvents(phase);
@@ -112,9 +117,20 @@ async function dispatch(ctx: DriveContext, def: SagaDefinition, state: SagaState
     causationId: started.id,
   };
   // The step is a span of the trigger's trace; the command it dispatches is the step's child.
-  const attributes = { 'tusk.saga': state.name, 'tusk.saga_id': state.id, 'tusk.saga.step': name, 'tusk.saga.phase': phase, 'tusk.saga.attempt': attempt };
-  const outcome: ActionOutcome = await tracedEvents(ctx.runtime.tracing, `saga ${state.name}.${name}`, state.trigger === null ? [] : [state.trigger], (span) =>
-    performAction(ctx.runtime, action, actionKey(state.id, step, phase === 'compensation'), { ...origin, span }, ctx.shutdown), attributes);
+  const attributes = {
+    'tusk.saga': state.name,
+    'tusk.saga_id': state.id,
+    'tusk.saga.step': name,
+    'tusk.saga.phase': phase,
+    'tusk.saga.attempt': attempt,
+  };
+  const outcome: ActionOutcome = await tracedEvents(
+    ctx.runtime.tracing,
+    `saga ${state.name}.${name}`,
+    state.trigger === null ? [] : [state.trigger],
+    (span) => performAction(ctx.runtime, action, actionKey(state.id, step, phase === 'compensation'), { ...origin, span }, ctx.shutdown),
+    attributes,
+  );
   if ('aborted' in outcome) return 'stopped';
   ctx.metrics.attempt(state.name, name, phase, outcome.ok);
   // Another runner may have taken this attempt over meanwhile (it saw it in flight). Its
@@ -152,6 +168,9 @@ async function recordFailure(
     error,
     ...(delay !== undefined ? { retry_in_ms: delay, next_attempt_at: new Date(now.getTime() + delay).toISOString() } : {}),
   };
-  ctx.runtime.logger.info({ saga: state.name, saga_id: state.id, step: at.name, attempt: at.attempt, error: error.message, retry_in_ms: delay }, type === SAGA_EVENTS.stepFailed ? 'saga step failed' : 'saga compensation failed');
+  ctx.runtime.logger.info(
+    { saga: state.name, saga_id: state.id, step: at.name, attempt: at.attempt, error: error.message, retry_in_ms: delay },
+    type === SAGA_EVENTS.stepFailed ? 'saga step failed' : 'saga compensation failed',
+  );
   await record(ctx, state, type, data, now);
 }

@@ -28,7 +28,13 @@ export interface DispatchOrigin {
 const MAX_CALL_RESULT = 16 * 1024;
 
 /** Dispatches `action` under `key`; never throws. */
-export async function performAction(runtime: Runtime, action: ResolvedAction, key: string, origin: DispatchOrigin, shutdown: AbortSignal): Promise<ActionOutcome> {
+export async function performAction(
+  runtime: Runtime,
+  action: ResolvedAction,
+  key: string,
+  origin: DispatchOrigin,
+  shutdown: AbortSignal,
+): Promise<ActionOutcome> {
   // A call continues the step's trace (traceparent header), as a webhook continues its event's.
   const trace = origin.span === undefined ? undefined : runtime.tracing?.contextOf(origin.span);
   if (action.kind === 'call') return performCall(action, key, shutdown, trace);
@@ -42,9 +48,22 @@ export async function performAction(runtime: Runtime, action: ResolvedAction, ke
       correlationId: origin.correlationId,
       causationId: origin.causationId,
       traceParent: origin.span,
-      metadata: { saga_id: origin.sagaId, saga: origin.sagaName, saga_step: origin.step, ...(origin.compensation ? { saga_compensation: true } : {}) },
+      metadata: {
+        saga_id: origin.sagaId,
+        saga: origin.sagaName,
+        saga_step: origin.step,
+        ...(origin.compensation ? { saga_compensation: true } : {}),
+      },
     });
-    return { ok: true, result: { aggregate_id: result.aggregate_id, version: result.version, position: result.position, events: result.events.map((e) => e.type) } };
+    return {
+      ok: true,
+      result: {
+        aggregate_id: result.aggregate_id,
+        version: result.version,
+        position: result.position,
+        events: result.events.map((e) => e.type),
+      },
+    };
   } catch (err) {
     return { ok: false, error: toStepError(err) };
   }
@@ -56,26 +75,46 @@ export function toStepError(err: unknown): StepError {
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
-async function performCall(action: Extract<ResolvedAction, { kind: 'call' }>, key: string, shutdown: AbortSignal, trace: TraceContext | undefined): Promise<ActionOutcome> {
+async function performCall(
+  action: Extract<ResolvedAction, { kind: 'call' }>,
+  key: string,
+  shutdown: AbortSignal,
+  trace: TraceContext | undefined,
+): Promise<ActionOutcome> {
   if (shutdown.aborted) return { aborted: true };
   const timeout = AbortSignal.timeout(action.timeout_ms);
   try {
     const res = await fetch(action.url, {
       method: action.method,
-      headers: { ...action.headers, ...trace, 'idempotency-key': key, ...(action.body !== null ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...action.headers,
+        ...trace,
+        'idempotency-key': key,
+        ...(action.body !== null ? { 'content-type': 'application/json' } : {}),
+      },
       ...(action.body !== null ? { body: JSON.stringify(action.body) } : {}),
       signal: AbortSignal.any([timeout, shutdown]),
     });
     const text = await res.text();
     if (!res.ok) {
-      return { ok: false, error: { message: `${action.method} ${action.url} answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, status: res.status } };
+      return {
+        ok: false,
+        error: {
+          message: `${action.method} ${action.url} answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+          status: res.status,
+        },
+      };
     }
     return { ok: true, result: callResult(text, res.headers.get('content-type')) };
   } catch (err) {
     if (shutdown.aborted) return { aborted: true };
-    if (timeout.aborted) return { ok: false, error: { message: `${action.method} ${action.url} did not answer within ${action.timeout_ms} ms` } };
+    if (timeout.aborted)
+      return { ok: false, error: { message: `${action.method} ${action.url} did not answer within ${action.timeout_ms} ms` } };
     const cause = (err as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, error: { message: `${action.method} ${action.url} failed: ${cause ?? (err instanceof Error ? err.message : String(err))}` } };
+    return {
+      ok: false,
+      error: { message: `${action.method} ${action.url} failed: ${cause ?? (err instanceof Error ? err.message : String(err))}` },
+    };
   }
 }
 

@@ -47,7 +47,13 @@ function resolveStep(step: CompiledStep, state: SagaState, scope: ExprScope): Re
     const why = step.target === undefined ? 'it sets no `target` and the saga has no aggregate_id' : '`target` evaluated to null';
     throw new Error(`step '${step.name}' has no target: ${why}`);
   }
-  return { kind: 'command', aggregate_type: ref.aggregateType, aggregate_id: target, command: ref.command, input: evaluate(step.input, scope) };
+  return {
+    kind: 'command',
+    aggregate_type: ref.aggregateType,
+    aggregate_id: target,
+    command: ref.command,
+    input: evaluate(step.input, scope),
+  };
 }
 
 function resolveCompensation(step: CompiledStep, state: SagaState, scope: ExprScope): ResolvedAction {

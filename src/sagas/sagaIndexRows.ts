@@ -5,7 +5,14 @@
  */
 import type { StoredEvent } from '../store/EventStore.js';
 import { resumableAt } from './decideNext.js';
-import { SAGA_EVENTS, SAGA_STREAM_TYPE, type ActionFailedData, type ActionStartedData, type SagaStatus, type StartedData } from './sagaEvents.js';
+import {
+  SAGA_EVENTS,
+  SAGA_STREAM_TYPE,
+  type ActionFailedData,
+  type ActionStartedData,
+  type SagaStatus,
+  type StartedData,
+} from './sagaEvents.js';
 
 /** The new index row of one instance (status undefined: unchanged). */
 export interface SagaIndexRow {

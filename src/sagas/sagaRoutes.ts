@@ -29,13 +29,15 @@ export function registerSagaRoutes(app: FastifyInstance, runtime: Runtime): void
   app.post<{ Params: { name: string } }>('/sagas/:name', async (request, reply) => {
     const def = definition(request.params.name);
     const body = request.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidInputError('the saga data must be a JSON object', undefined, 'BAD_REQUEST');
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new InvalidInputError('the saga data must be a JSON object', undefined, 'BAD_REQUEST');
     const data = body as Record<string, unknown>;
     const key = headerValue(request.headers['idempotency-key']);
     const id = key === undefined ? uuidv7() : sagaIdForKey(def.name, key);
     const fingerprint = stableHash(data);
     const given = data.aggregate_id;
-    const aggregateId = typeof given === 'string' && given !== '' ? given : typeof given === 'number' && Number.isFinite(given) ? String(given) : null;
+    const aggregateId =
+      typeof given === 'string' && given !== '' ? given : typeof given === 'number' && Number.isFinite(given) ? String(given) : null;
     const system = getSagaSystem(runtime)!;
     const created = await startSaga(runtime.store, def, { id, data, aggregateId, trigger: null, fingerprint });
     if (created) {
@@ -44,7 +46,10 @@ export function registerSagaRoutes(app: FastifyInstance, runtime: Runtime): void
     } else {
       const existing = await loadSaga(runtime.store, id);
       if (existing?.fingerprint !== fingerprint) {
-        throw new ConflictError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key already started this saga with other data', { idempotency_key: key, saga_id: id });
+        throw new ConflictError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key already started this saga with other data', {
+          idempotency_key: key,
+          saga_id: id,
+        });
       }
     }
     void reply.status(202).header('location', `/sagas/${encodeURIComponent(def.name)}/${id}`);
@@ -55,7 +60,8 @@ export function registerSagaRoutes(app: FastifyInstance, runtime: Runtime): void
     const def = definition(request.params.name);
     const statuses = listParam(request.query.status, 'status');
     const unknown = statuses?.find((s) => !STATUSES.includes(s));
-    if (unknown !== undefined) throw new InvalidInputError(`status must be one of ${STATUSES.join(', ')}, got '${unknown}'`, undefined, 'BAD_REQUEST');
+    if (unknown !== undefined)
+      throw new InvalidInputError(`status must be one of ${STATUSES.join(', ')}, got '${unknown}'`, undefined, 'BAD_REQUEST');
     const limit = intParam(request.query.limit, 'limit', { min: 1, max: 1000 }) ?? 100;
     const offset = intParam(request.query.offset, 'offset') ?? 0;
     return { sagas: await listSagas(runtime.store, runtime.store.tables, def.name, statuses, limit, offset), limit, offset };

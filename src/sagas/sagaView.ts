@@ -15,7 +15,13 @@ export interface StepView {
   next_attempt_at?: string;
   /** Every attempt: start, end, error, and the backoff before the next one. */
   log: AttemptLog[];
-  compensation?: { status: 'running' | 'retrying' | 'succeeded' | 'failed'; attempts: number; error?: StepError; at: string | null; log: AttemptLog[] };
+  compensation?: {
+    status: 'running' | 'retrying' | 'succeeded' | 'failed';
+    attempts: number;
+    error?: StepError;
+    at: string | null;
+    log: AttemptLog[];
+  };
 }
 
 /** A saga instance as the API shows it. */
@@ -63,7 +69,15 @@ function stepView(name: string, s: StepProgress | undefined): StepView {
     ...(s.step.nextAttemptAt !== undefined ? { next_attempt_at: new Date(s.step.nextAttemptAt).toISOString() } : {}),
     log: s.step.log,
     ...(compensating
-      ? { compensation: { status: actionStatus(c), attempts: c.attempts, ...(c.error !== undefined ? { error: c.error } : {}), at: c.at ?? null, log: c.log } }
+      ? {
+          compensation: {
+            status: actionStatus(c),
+            attempts: c.attempts,
+            ...(c.error !== undefined ? { error: c.error } : {}),
+            at: c.at ?? null,
+            log: c.log,
+          },
+        }
       : {}),
   };
 }

@@ -41,7 +41,13 @@ export function createSagasFeature(options: SagaTiming = {}): Feature {
       };
       const triggers = [...definitions.values()]
         .filter((d) => d.startsOn.length > 0)
-        .map((d) => new LogConsumer(env, sagaTriggerConsumer(runtime, d, metrics, () => scheduler.wake())));
+        .map(
+          (d) =>
+            new LogConsumer(
+              env,
+              sagaTriggerConsumer(runtime, d, metrics, () => scheduler.wake()),
+            ),
+        );
       for (const t of triggers) registerConsumer(runtime, t);
       const removeHook = runtime.store.addAppendHook(indexHook(runtime));
       await runtime.addService({

@@ -197,7 +197,11 @@ export interface EventStore {
   lookupIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
 
   /** Runs one statement outside any transaction (values bound; readOnly: in a READ ONLY transaction with a timeout). */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: { readOnly?: boolean; timeoutMs?: number }): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: { readOnly?: boolean; timeoutMs?: number },
+  ): Promise<QueryResult<R>>;
   /** Runs `fn` in one transaction (committed when it resolves, rolled back when it throws). */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Registers a hook that runs inside every append transaction. */

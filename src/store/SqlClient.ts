@@ -49,7 +49,16 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** True when `err` means the database cannot be reached (rather than a rejected statement). */
 export function isConnectionError(err: unknown): boolean {
@@ -60,7 +69,9 @@ export function isConnectionError(err: unknown): boolean {
   // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections
   if (/^(08|57P0[1-3]|53300)/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i.test(message);
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i.test(
+    message,
+  );
 }
 
 /** Adapts a driver result (pg: rowCount; PGlite: affectedRows) to QueryResult. */

@@ -111,7 +111,14 @@ export class SqlEventStore implements EventStore {
       // Without a global index, versions another process may have changed are checked in SQL.
       const global = this.options.globalVersionIndex !== false;
       const known = global || this.kind === 'embedded' ? this.versions : undefined;
-      outcomes = await appendAtOnce(this.client, this.tables, batch.map((p) => p.request), lockKey, known, global);
+      outcomes = await appendAtOnce(
+        this.client,
+        this.tables,
+        batch.map((p) => p.request),
+        lockKey,
+        known,
+        global,
+      );
     } catch (err) {
       this.versions.clear();
       // The statement's commit may or may not have happened: acknowledge nothing.
@@ -145,7 +152,15 @@ export class SqlEventStore implements EventStore {
           // In a transaction a refused write would abort the batch: only the embedded store's
           // versions (which no other process can change) may stand in for the SQL check there.
           const known = this.kind === 'embedded' ? this.versions : undefined;
-          return batch.length === 0 ? [] : appendBatch(tx, this.tables, batch.map((p) => p.request), this.hooks, { known, optimistic });
+          return batch.length === 0
+            ? []
+            : appendBatch(
+                tx,
+                this.tables,
+                batch.map((p) => p.request),
+                this.hooks,
+                { known, optimistic },
+              );
         },
         prelude === undefined ? {} : { prelude },
       );
@@ -190,7 +205,11 @@ export class SqlEventStore implements EventStore {
 
   readStream(streamType: string, streamId: string, options: ReadStreamOptions & { dataOnly: true }): Promise<FoldEvent[]>;
   readStream(streamType: string, streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  readStream(streamType: string, streamId: string, options?: ReadStreamOptions & { dataOnly?: boolean }): Promise<FoldEvent[] | StoredEvent[]> {
+  readStream(
+    streamType: string,
+    streamId: string,
+    options?: ReadStreamOptions & { dataOnly?: boolean },
+  ): Promise<FoldEvent[] | StoredEvent[]> {
     if (options?.dataOnly === true) return storeCall(() => readStreamData(this.client, this.tables, streamType, streamId, options));
     return storeCall(() => readStream(this.client, this.tables, streamType, streamId, options));
   }
@@ -215,7 +234,11 @@ export class SqlEventStore implements EventStore {
     return storeCall(() => lookupIdempotency(this.client, this.tables, key));
   }
 
-  query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], options: { readOnly?: boolean; timeoutMs?: number } = {}): Promise<QueryResult<R>> {
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: { readOnly?: boolean; timeoutMs?: number } = {},
+  ): Promise<QueryResult<R>> {
     if (options.readOnly !== true) return storeCall(() => this.client.query<R>(sql, params));
     return storeCall(() =>
       this.client.transaction(async (tx) => {

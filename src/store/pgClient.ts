@@ -41,7 +41,9 @@ export const MAX_PREPARED = 1000;
 function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   let name = statementNames.get(sql);
   if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(sql, (name = `tusk_${statementNames.size}`));
-  return name === undefined ? { text: sql, values: params as unknown[] | undefined } : { name, text: sql, values: params as unknown[] | undefined };
+  return name === undefined
+    ? { text: sql, values: params as unknown[] | undefined }
+    : { name, text: sql, values: params as unknown[] | undefined };
 }
 
 /** How many distinct statement texts have a prepared-statement name (for tests). */

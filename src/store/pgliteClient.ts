@@ -43,10 +43,16 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
     if (dir !== undefined && template !== undefined && !existsSync(join(dir, 'PG_VERSION'))) unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
     const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
-    db = dir === undefined && image !== undefined ? await PGlite.create({ loadDataDir: image, ...settings }) : await PGlite.create(dir ?? 'memory://', settings);
+    db =
+      dir === undefined && image !== undefined
+        ? await PGlite.create({ loadDataDir: image, ...settings })
+        : await PGlite.create(dir ?? 'memory://', settings);
   } catch (err) {
     if (dir !== undefined) unlockDataDir(dir);
-    throw new StoreUnavailableError(`cannot open the embedded store in ${dir ?? 'memory'}: ${err instanceof Error ? err.message : String(err)}`, err);
+    throw new StoreUnavailableError(
+      `cannot open the embedded store in ${dir ?? 'memory'}: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
   }
   const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
     toQueryResult(await executor.query<R>(sql, params as unknown[] | undefined));
@@ -80,7 +86,9 @@ function lockDataDir(dir: string): void {
     holder = undefined;
   }
   if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
-    throw new StoreUnavailableError(`the embedded store ${dir} is in use by process ${holder} (one process per data_dir; use PostgreSQL to run several)`);
+    throw new StoreUnavailableError(
+      `the embedded store ${dir} is in use by process ${holder} (one process per data_dir; use PostgreSQL to run several)`,
+    );
   }
   writeFileSync(file, String(process.pid));
 }

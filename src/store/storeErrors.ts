@@ -9,7 +9,10 @@ const UNSTORABLE = new Set(['22P05', '22021']);
 export function toStoreError(err: unknown): unknown {
   if (isTuskError(err)) return err;
   if (err instanceof CommitOutcomeUnknownError) {
-    return new StoreUnavailableError('the event store database did not confirm the commit, so its outcome is unknown (retry with the same Idempotency-Key)', err);
+    return new StoreUnavailableError(
+      'the event store database did not confirm the commit, so its outcome is unknown (retry with the same Idempotency-Key)',
+      err,
+    );
   }
   if (isConnectionError(err)) return new StoreUnavailableError('the event store database cannot be reached', err);
   const state = sqlState(err);

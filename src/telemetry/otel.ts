@@ -4,7 +4,17 @@
  * exporter. Loaded only when tracing is configured (tracing.ts imports it dynamically).
  */
 import type { IncomingMessage } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, defaultTextMapGetter, defaultTextMapSetter, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -36,13 +46,23 @@ export class OtelTracing implements Tracing {
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': config.service_name }),
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sample_ratio) }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.otlp_endpoint) }), { scheduledDelayMillis: 1000, maxQueueSize: 16_384, maxExportBatchSize: 2048 })],
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.otlp_endpoint) }), {
+          scheduledDelayMillis: 1000,
+          maxQueueSize: 16_384,
+          maxExportBatchSize: 2048,
+        }),
+      ],
     });
     this.tracer = this.provider.getTracer('tusk-es');
   }
 
   span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
-    const span = this.tracer.startSpan(name, attributes === undefined ? {} : { attributes }, parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent as Span));
+    const span = this.tracer.startSpan(
+      name,
+      attributes === undefined ? {} : { attributes },
+      parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent as Span),
+    );
     return settle(span, fn);
   }
 
@@ -50,13 +70,18 @@ export class OtelTracing implements Tracing {
     const causes = new Map<string, Context>();
     for (const e of events) {
       const carrier = traceContextOf(e.metadata);
-      if (carrier !== undefined && !causes.has(carrier.traceparent)) causes.set(carrier.traceparent, this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
+      if (carrier !== undefined && !causes.has(carrier.traceparent))
+        causes.set(carrier.traceparent, this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
     }
     const contexts = [...causes.values()];
     // One cause: its child. Several (a batch of many commands' events): a new trace linked to each.
     const parent = contexts.length === 1 ? contexts[0]! : ROOT_CONTEXT;
     const links: Link[] = contexts.length > 1 ? contexts.slice(0, MAX_LINKS).flatMap((c) => spanLink(c)) : [];
-    const span = this.tracer.startSpan(name, { kind: SpanKind.CONSUMER, links, ...(attributes !== undefined ? { attributes } : {}) }, parent);
+    const span = this.tracer.startSpan(
+      name,
+      { kind: SpanKind.CONSUMER, links, ...(attributes !== undefined ? { attributes } : {}) },
+      parent,
+    );
     return settle(span, fn);
   }
 
@@ -79,7 +104,11 @@ export class OtelTracing implements Tracing {
 
   startRequest(raw: IncomingMessage, logger: object): void {
     const parent = this.propagator.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
-    const span = this.tracer.startSpan(raw.method ?? 'HTTP', { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': (raw.url ?? '').split('?')[0]! } }, parent);
+    const span = this.tracer.startSpan(
+      raw.method ?? 'HTTP',
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': (raw.url ?? '').split('?')[0]! } },
+      parent,
+    );
     this.requestSpans.set(raw, span);
     this.loggerSpans.set(logger, span);
   }

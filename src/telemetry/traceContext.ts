@@ -36,5 +36,8 @@ export function traceContextOf(source: Record<string, unknown>): TraceContext | 
   if (parseTraceparent(parent) === undefined) return undefined;
   const state = first(source.tracestate);
   // tracestate is forwarded only with a valid traceparent, and only when it is short enough to be sane
-  return { traceparent: (parent as string).trim(), ...(typeof state === 'string' && state.length > 0 && state.length <= 512 ? { tracestate: state } : {}) };
+  return {
+    traceparent: (parent as string).trim(),
+    ...(typeof state === 'string' && state.length > 0 && state.length <= 512 ? { tracestate: state } : {}),
+  };
 }

@@ -53,12 +53,24 @@ export interface Tracing {
 }
 
 /** `fn` in span `name` (child of `parent`) when tracing is on; only `fn` otherwise (no span work at all). */
-export function traced<T>(tracing: Tracing | undefined, name: string, parent: SpanScope | undefined, fn: (span?: SpanScope) => T, attributes?: SpanAttributes): T {
+export function traced<T>(
+  tracing: Tracing | undefined,
+  name: string,
+  parent: SpanScope | undefined,
+  fn: (span?: SpanScope) => T,
+  attributes?: SpanAttributes,
+): T {
   return tracing === undefined ? fn() : tracing.span(name, parent, fn, attributes);
 }
 
 /** `fn` in a span caused by `events` when tracing is on; only `fn` otherwise. */
-export function tracedEvents<T>(tracing: Tracing | undefined, name: string, events: readonly WithMetadata[], fn: (span?: SpanScope) => T, attributes?: SpanAttributes): T {
+export function tracedEvents<T>(
+  tracing: Tracing | undefined,
+  name: string,
+  events: readonly WithMetadata[],
+  fn: (span?: SpanScope) => T,
+  attributes?: SpanAttributes,
+): T {
   return tracing === undefined ? fn() : tracing.forEvents(name, events, fn, attributes);
 }
 
@@ -90,16 +102,27 @@ export async function stopTracing(tracing: Tracing): Promise<void> {
  * the events stamped with their span's context, so the next hop (a webhook, a broker message)
  * continues from the span that delivered it. Without tracing, `fn(events)`.
  */
-export function tracedEach<E extends WithMetadata, T>(tracing: Tracing | undefined, name: string, events: readonly E[], fn: (stamped: readonly E[]) => Promise<T>, attributes?: SpanAttributes): Promise<T> {
+export function tracedEach<E extends WithMetadata, T>(
+  tracing: Tracing | undefined,
+  name: string,
+  events: readonly E[],
+  fn: (stamped: readonly E[]) => Promise<T>,
+  attributes?: SpanAttributes,
+): Promise<T> {
   if (tracing === undefined) return fn(events);
   const stamped: E[] = [];
   const open = (i: number): Promise<T> => {
     if (i === events.length) return fn(stamped);
     const event = events[i]!;
-    return tracing.forEvents(name, [event], (span) => {
-      stamped.push({ ...event, metadata: { ...event.metadata, ...tracing.contextOf(span) } });
-      return open(i + 1);
-    }, attributes);
+    return tracing.forEvents(
+      name,
+      [event],
+      (span) => {
+        stamped.push({ ...event, metadata: { ...event.metadata, ...tracing.contextOf(span) } });
+        return open(i + 1);
+      },
+      attributes,
+    );
   };
   return open(0);
 }

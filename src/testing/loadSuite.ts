@@ -39,13 +39,26 @@ export async function loadSuite(file: string): Promise<Suite> {
     const doc = await loadTsk(testFile, { mode: 'check' });
     extra.push(...doc.diagnostics);
     for (const key of Object.keys(doc.value).filter((k) => k !== 'tests')) {
-      extra.push(error('CONFIG_UNKNOWN_KEY', `${key}: a test file holds only \`tests\``, doc.sourceMap.get([key])?.key ?? doc.sourceMap.locate([key])));
+      extra.push(
+        error(
+          'CONFIG_UNKNOWN_KEY',
+          `${key}: a test file holds only \`tests\``,
+          doc.sourceMap.get([key])?.key ?? doc.sourceMap.locate([key]),
+        ),
+      );
     }
     if (!isPlainObject(doc.value.tests)) continue;
     const tests = isPlainObject(app.value.tests) ? app.value.tests : (app.value.tests = {});
     for (const [name, scenario] of Object.entries(doc.value.tests)) {
       if (Object.hasOwn(tests, name)) {
-        extra.push(error('TSK_DUPLICATE_KEY', `tests.${name}: a scenario of this name is already declared`, doc.sourceMap.get(['tests', name])?.key, { related: relatedAt(app.sourceMap.get(['tests', name])?.key) }));
+        extra.push(
+          error(
+            'TSK_DUPLICATE_KEY',
+            `tests.${name}: a scenario of this name is already declared`,
+            doc.sourceMap.get(['tests', name])?.key,
+            { related: relatedAt(app.sourceMap.get(['tests', name])?.key) },
+          ),
+        );
         continue;
       }
       tests[name] = scenario;

@@ -40,7 +40,11 @@ function sameScalar(expected: unknown, actual: unknown): boolean {
  */
 export function projectOnto(expected: unknown, actual: unknown): unknown {
   if (isPlainObject(expected) && isPlainObject(actual)) {
-    return Object.fromEntries(Object.keys(expected).filter((k) => k in actual).map((k) => [k, projectOnto(expected[k], actual[k])]));
+    return Object.fromEntries(
+      Object.keys(expected)
+        .filter((k) => k in actual)
+        .map((k) => [k, projectOnto(expected[k], actual[k])]),
+    );
   }
   if (Array.isArray(expected) && Array.isArray(actual)) return actual.map((v, i) => projectOnto(expected[i], v));
   if (typeof expected === 'number' && typeof actual === 'string' && Number(actual) === expected) return expected;
@@ -54,5 +58,12 @@ export function compare(what: string, message: string, expected: unknown, actual
   const first = found[0]!;
   const where = first.path === '' ? '' : ` at ${what}${first.path}`;
   const detail = `${where}: expected ${JSON.stringify(first.expected)}, got ${JSON.stringify(first.actual) ?? 'nothing'}`;
-  return [{ what, message: `${message}${detail}${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, expected, actual: projectOnto(expected, actual) }];
+  return [
+    {
+      what,
+      message: `${message}${detail}${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`,
+      expected,
+      actual: projectOnto(expected, actual),
+    },
+  ];
 }

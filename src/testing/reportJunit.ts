@@ -11,9 +11,14 @@ export function reportJunit(suites: readonly SuiteResult[]): string {
   const total = suites.reduce((t, s) => t + count(s), 0);
   const totalFailed = suites.reduce((t, s) => t + failed(s), 0);
   const totalTime = suites.reduce((t, s) => t + s.durationMs, 0);
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="tusk-es" tests="${total}" failures="${totalFailed}" errors="0" time="${seconds(totalTime)}">`];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tusk-es" tests="${total}" failures="${totalFailed}" errors="0" time="${seconds(totalTime)}">`,
+  ];
   for (const suite of suites) {
-    out.push(`  <testsuite name="${attr(suite.file)}" tests="${count(suite)}" failures="${failed(suite)}" errors="0" skipped="0" time="${seconds(suite.durationMs)}">`);
+    out.push(
+      `  <testsuite name="${attr(suite.file)}" tests="${count(suite)}" failures="${failed(suite)}" errors="0" skipped="0" time="${seconds(suite.durationMs)}">`,
+    );
     for (const s of suite.scenarios) {
       const where = s.location === undefined ? '' : ` file="${attr(s.location.file)}" line="${s.location.line}"`;
       const open = `    <testcase name="${attr(s.name)}" classname="${attr(suite.file)}" time="${seconds(s.durationMs)}"${where}`;
@@ -22,7 +27,10 @@ export function reportJunit(suites: readonly SuiteResult[]): string {
         continue;
       }
       const message = s.failures.map((f) => `${f.what}: ${f.message}`).join('; ');
-      const body = [...(s.location !== undefined ? [`at ${formatLocation(s.location)}`] : []), ...s.failures.flatMap((f) => failureLines(f))].join('\n');
+      const body = [
+        ...(s.location !== undefined ? [`at ${formatLocation(s.location)}`] : []),
+        ...s.failures.flatMap((f) => failureLines(f)),
+      ].join('\n');
       out.push(`${open}>`, `      <failure message="${attr(message)}" type="AssertionError">${text(body)}</failure>`, '    </testcase>');
     }
     out.push('  </testsuite>');

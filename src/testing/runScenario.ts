@@ -50,7 +50,16 @@ async function storeGiven(runtime: Runtime, model: AppConfig, s: ScenarioConfig)
       streamType: g.aggregate ?? s.aggregate!,
       streamId: g.aggregate_id ?? s.aggregate_id,
       expectedVersion: 'any',
-      events: [{ id: randomUUID(), type: g.type, eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1, data: g.data, metadata: g.metadata, timestamp: new Date() }],
+      events: [
+        {
+          id: randomUUID(),
+          type: g.type,
+          eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1,
+          data: g.data,
+          metadata: g.metadata,
+          timestamp: new Date(),
+        },
+      ],
     });
   }
 }
@@ -71,10 +80,23 @@ async function runWhen(runtime: Runtime, s: ScenarioConfig): Promise<Failure[]> 
     if (!isTuskError(err)) throw err;
     const actual = { code: err.code, message: err.message };
     if (s.then_error !== undefined) return compare('then_error', 'the command failed with another error', s.then_error, actual);
-    return [{ what: 'when', message: `the command failed: ${err.code}: ${err.message}`, ...(s.then !== undefined ? { expected: s.then, actual } : {}) }];
+    return [
+      {
+        what: 'when',
+        message: `the command failed: ${err.code}: ${err.message}`,
+        ...(s.then !== undefined ? { expected: s.then, actual } : {}),
+      },
+    ];
   }
   if (s.then_error !== undefined) {
-    return [{ what: 'then_error', message: `the command succeeded (${describeEvents(result.events)}) but ${s.then_error.code} was expected`, expected: s.then_error, actual: result.events.map(eventView) }];
+    return [
+      {
+        what: 'then_error',
+        message: `the command succeeded (${describeEvents(result.events)}) but ${s.then_error.code} was expected`,
+        expected: s.then_error,
+        actual: result.events.map(eventView),
+      },
+    ];
   }
   return s.then === undefined ? [] : compare('then', 'the command emitted other events', s.then, result.events.map(eventView));
 }
@@ -85,7 +107,8 @@ async function checkState(runtime: Runtime, s: ScenarioConfig, expected: Record<
     const loaded = await runtime.aggregate(s.aggregate!, id);
     return compare('then_state', 'the state differs', expected, loaded.state);
   } catch (err) {
-    if (isTuskError(err) && err.code === 'STREAM_NOT_FOUND') return [{ what: 'then_state', message: `${s.aggregate} '${id}' does not exist` }];
+    if (isTuskError(err) && err.code === 'STREAM_NOT_FOUND')
+      return [{ what: 'then_state', message: `${s.aggregate} '${id}' does not exist` }];
     throw err;
   }
 }
@@ -98,7 +121,12 @@ async function checkRows(runtime: Runtime, name: string, expected: Record<string
 async function checkUpcast(runtime: Runtime, expected: readonly Record<string, unknown>[], given: number): Promise<Failure[]> {
   // the given events are the first ones in the log
   const stored = await runtime.store.readAll({ after: 0, limit: given });
-  return compare('then_upcast', 'the upcast events differ', expected, stored.map((e) => eventView(toEventJson(runtime.upcaster(e)))));
+  return compare(
+    'then_upcast',
+    'the upcast events differ',
+    expected,
+    stored.map((e) => eventView(toEventJson(runtime.upcaster(e)))),
+  );
 }
 
 /** The parts of an event a scenario can expect. */

@@ -30,7 +30,12 @@ export async function runSuite(suite: Suite & { model: AppConfig }): Promise<Sui
       } catch (err) {
         failures = [{ what: 'scenario', message: `the scenario could not run: ${err instanceof Error ? err.message : String(err)}` }];
       }
-      scenarios.push({ name: s.name, ...(s.location !== undefined ? { location: s.location } : {}), failures, durationMs: performance.now() - t0 });
+      scenarios.push({
+        name: s.name,
+        ...(s.location !== undefined ? { location: s.location } : {}),
+        failures,
+        durationMs: performance.now() - t0,
+      });
     }
   } finally {
     await scratch?.close();
@@ -40,7 +45,9 @@ export async function runSuite(suite: Suite & { model: AppConfig }): Promise<Sui
 
 /** A saga scenario that expects nothing else runs without a store. */
 function usesStore(s: ScenarioConfig): boolean {
-  return s.saga === undefined || s.when !== undefined || s.then_state !== undefined || s.then_rows !== undefined || s.then_upcast !== undefined;
+  return (
+    s.saga === undefined || s.when !== undefined || s.then_state !== undefined || s.then_rows !== undefined || s.then_upcast !== undefined
+  );
 }
 
 function sagaFailures(model: AppConfig, s: ScenarioConfig): Failure[] {

@@ -14,7 +14,15 @@ import { decideNext } from '../sagas/decideNext.js';
 import { applySagaEvent, type SagaState } from '../sagas/foldSaga.js';
 import { resolveAction } from '../sagas/resolveAction.js';
 import { retryDelay } from '../sagas/retryDelay.js';
-import { SAGA_EVENTS, SAGA_STREAM_TYPE, phaseEvents, type Phase, type ResolvedAction, type SagaEventType, type StartedData } from '../sagas/sagaEvents.js';
+import {
+  SAGA_EVENTS,
+  SAGA_STREAM_TYPE,
+  phaseEvents,
+  type Phase,
+  type ResolvedAction,
+  type SagaEventType,
+  type StartedData,
+} from '../sagas/sagaEvents.js';
 import { eventData, triggerOf } from '../sagas/startSaga.js';
 import type { StoredEvent } from '../store/EventStore.js';
 
@@ -36,10 +44,24 @@ export function simulateSaga(model: AppConfig, s: ScenarioConfig): SagaRun {
   const g = s.given[0]!;
   let clock = Date.parse('2030-01-01T00:00:00Z');
   const trigger = upcast({
-    id: randomUUID(), type: g.type, streamType: g.aggregate ?? s.aggregate ?? 'test', streamId: g.aggregate_id ?? s.aggregate_id,
-    version: 1, position: 1, eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1, data: g.data, metadata: g.metadata, timestamp: new Date(clock),
+    id: randomUUID(),
+    type: g.type,
+    streamType: g.aggregate ?? s.aggregate ?? 'test',
+    streamId: g.aggregate_id ?? s.aggregate_id,
+    version: 1,
+    position: 1,
+    eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1,
+    data: g.data,
+    metadata: g.metadata,
+    timestamp: new Date(clock),
   });
-  const started: StartedData = { saga: def.name, data: eventData(trigger), aggregate_id: trigger.streamId, trigger: triggerOf(trigger), deadline: null };
+  const started: StartedData = {
+    saga: def.name,
+    data: eventData(trigger),
+    aggregate_id: trigger.streamId,
+    trigger: triggerOf(trigger),
+    deadline: null,
+  };
   const run: SagaRun = { status: 'running', steps: [], compensations: [], commands: [] };
   let state = applySagaEvent(undefined, sagaEvent('saga-under-test', 1, SAGA_EVENTS.started, started, clock));
   const record = (type: SagaEventType, data: object) => {
@@ -57,14 +79,27 @@ export function simulateSaga(model: AppConfig, s: ScenarioConfig): SagaRun {
 }
 
 function dispatch(
-  def: SagaDefinition, state: SagaState, phase: Phase, step: number, attempt: number,
-  s: ScenarioConfig, run: SagaRun, record: (type: SagaEventType, data: object) => void, clock: number,
+  def: SagaDefinition,
+  state: SagaState,
+  phase: Phase,
+  step: number,
+  attempt: number,
+  s: ScenarioConfig,
+  run: SagaRun,
+  record: (type: SagaEventType, data: object) => void,
+  clock: number,
 ): void {
   const name = def.steps[step]!.name;
   const events = phaseEvents(phase);
   const fail = (message: string) => {
     const delay = retryDelay(def.retry, attempt);
-    record(events.failed, { step, name, attempt, error: { message }, ...(delay !== undefined ? { retry_in_ms: delay, next_attempt_at: new Date(clock + delay).toISOString() } : {}) });
+    record(events.failed, {
+      step,
+      name,
+      attempt,
+      error: { message },
+      ...(delay !== undefined ? { retry_in_ms: delay, next_attempt_at: new Date(clock + delay).toISOString() } : {}),
+    });
   };
   let action: ResolvedAction;
   try {
@@ -81,10 +116,22 @@ function dispatch(
   const declared = (phase === 'step' ? s.outcomes : s.compensation_outcomes)?.[name] ?? 'ok';
   const list = Array.isArray(declared) ? declared : [declared];
   const outcome = list[Math.min(attempt, list.length) - 1];
-  if (outcome === 'ok') record(events.succeeded, { step, name, attempt, result: { aggregate_id: action.kind === 'command' ? action.aggregate_id : null } });
+  if (outcome === 'ok')
+    record(events.succeeded, { step, name, attempt, result: { aggregate_id: action.kind === 'command' ? action.aggregate_id : null } });
   else fail(`${phase === 'step' ? 'step' : 'compensation of'} ${name} failed (declared by the scenario)`);
 }
 
 function sagaEvent(id: string, version: number, type: SagaEventType, data: object, clock: number): StoredEvent {
-  return { id: randomUUID(), type, streamType: SAGA_STREAM_TYPE, streamId: id, version, position: version, eventVersion: 1, data, metadata: {}, timestamp: new Date(clock) };
+  return {
+    id: randomUUID(),
+    type,
+    streamType: SAGA_STREAM_TYPE,
+    streamId: id,
+    version,
+    position: version,
+    eventVersion: 1,
+    data,
+    metadata: {},
+    timestamp: new Date(clock),
+  };
 }

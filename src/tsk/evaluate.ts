@@ -74,7 +74,9 @@ export class Evaluator {
     let section: string | undefined;
     for (const item of ast.items) {
       if (item.kind === 'section') {
-        const opened = item.array ? this.openArraySection(root, item.path, item.nameLocation, item.location) : this.openSection(root, item.path, item.nameLocation, item.location);
+        const opened = item.array
+          ? this.openArraySection(root, item.path, item.nameLocation, item.location)
+          : this.openSection(root, item.path, item.nameLocation, item.location);
         target = opened.target;
         targetPath = opened.path;
         section = item.path.join('.');
@@ -82,7 +84,11 @@ export class Evaluator {
         if (item.block && section !== undefined && !item.variable) {
           // a `name { … }` block statement at the start of a line is top-level (issue 18, item 9)
           this.context.diagnostics.push(
-            note('TSK_SECTION_ENDED', `section [${section}] ends here: a block written \`${item.key} { … }\` at the start of a line is top-level; write \`${item.key} = { … }\` to keep it in [${section}]`, item.keyLocation),
+            note(
+              'TSK_SECTION_ENDED',
+              `section [${section}] ends here: a block written \`${item.key} { … }\` at the start of a line is top-level; write \`${item.key} = { … }\` to keep it in [${section}]`,
+              item.keyLocation,
+            ),
           );
           target = root;
           targetPath = [];
@@ -240,7 +246,10 @@ export class Evaluator {
     let value = this.vars.get(v.name);
     for (const step of v.access ?? []) {
       const container = value as Record<string | number, unknown> | null;
-      const has = typeof step === 'number' ? Array.isArray(container) && step < container.length : isPlainObject(container) && Object.hasOwn(container, step);
+      const has =
+        typeof step === 'number'
+          ? Array.isArray(container) && step < container.length
+          : isPlainObject(container) && Object.hasOwn(container, step);
       if (!has) {
         const what = typeof step === 'number' ? `[${step}]` : `.${step}`;
         this.context.diagnostics.push(error('TSK_EXPRESSION', `$${v.name} has no ${what} (it is ${describe(value)})`, v.location));
@@ -252,7 +261,13 @@ export class Evaluator {
       if (this.expanded > MAX_VARIABLE_VALUES) return null; // reported once, at the first use over
       this.expanded += valueCount(value, this.counts);
       if (this.expanded > MAX_VARIABLE_VALUES) {
-        this.context.diagnostics.push(error('TSK_EXPRESSION', `$${v.name} makes the variables expand to more than ${MAX_VARIABLE_VALUES.toLocaleString('en')} values (a load-time limit)`, v.location));
+        this.context.diagnostics.push(
+          error(
+            'TSK_EXPRESSION',
+            `$${v.name} makes the variables expand to more than ${MAX_VARIABLE_VALUES.toLocaleString('en')} values (a load-time limit)`,
+            v.location,
+          ),
+        );
         return null;
       }
     }
@@ -267,7 +282,14 @@ export class Evaluator {
     }
     const args = v.args.map((a) => this.value(a, path));
     const call: OperatorCall = {
-      name: v.name, args, ast: v, location: v.location, file: this.file, path, sourceMap: this.sourceMap, context: this.context,
+      name: v.name,
+      args,
+      ast: v,
+      location: v.location,
+      file: this.file,
+      path,
+      sourceMap: this.sourceMap,
+      context: this.context,
     };
     if (v.name === 'env' || v.name === 'env.secure') return envOperator(call);
     if (v.name.startsWith('env.')) return envOperator({ ...call, name: 'env', args: [v.name.slice(4), ...args] }); // @env.NAME
@@ -292,7 +314,16 @@ export class Evaluator {
     const secure = op.name === 'env.secure';
     const env = this.context.options.env ?? process.env;
     if (typeof name !== 'string' || env[name] === undefined) return null;
-    const call = { name: secure ? 'env.secure' : 'env', args: [name], ast: op, location: op.location, file: this.file, path, sourceMap: this.sourceMap, context: this.context };
+    const call = {
+      name: secure ? 'env.secure' : 'env',
+      args: [name],
+      ast: op,
+      location: op.location,
+      file: this.file,
+      path,
+      sourceMap: this.sourceMap,
+      context: this.context,
+    };
     return envOperator(call);
   }
 
@@ -313,7 +344,13 @@ export class Evaluator {
       const ls = l === null || l === undefined ? '' : valueText(l);
       const rs = r === null || r === undefined ? '' : valueText(r);
       if (ls.length + rs.length > MAX_LOAD_STRING) {
-        this.context.diagnostics.push(error('TSK_EXPRESSION', `this + would build a string of ${(ls.length + rs.length).toLocaleString('en')} characters, over the load-time limit of ${MAX_LOAD_STRING.toLocaleString('en')}`, v.location));
+        this.context.diagnostics.push(
+          error(
+            'TSK_EXPRESSION',
+            `this + would build a string of ${(ls.length + rs.length).toLocaleString('en')} characters, over the load-time limit of ${MAX_LOAD_STRING.toLocaleString('en')}`,
+            v.location,
+          ),
+        );
         return null;
       }
       return ls + rs;
@@ -329,10 +366,14 @@ export class Evaluator {
     }
     const [x, y] = both ? [a, b] : [l as string, r as string];
     switch (v.op) {
-      case '<': return x < y;
-      case '<=': return x <= y;
-      case '>': return x > y;
-      default: return x >= y;
+      case '<':
+        return x < y;
+      case '<=':
+        return x <= y;
+      case '>':
+        return x > y;
+      default:
+        return x >= y;
     }
   }
 }
@@ -348,11 +389,12 @@ function describe(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 }
 
-
 function looseEqual(l: unknown, r: unknown): boolean {
   if (l === r) return true;
-  if ((typeof l === 'number' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'number')) return asNumber(l) === asNumber(r);
-  if ((typeof l === 'boolean' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'boolean')) return String(l) === String(r);
+  if ((typeof l === 'number' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'number'))
+    return asNumber(l) === asNumber(r);
+  if ((typeof l === 'boolean' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'boolean'))
+    return String(l) === String(r);
   return false;
 }
 

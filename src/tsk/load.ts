@@ -71,7 +71,13 @@ function capPerFile(diags: Diagnostic[]): Diagnostic[] {
     if (n <= MAX_ERRORS_PER_FILE) out.push(d);
     else if (n === MAX_ERRORS_PER_FILE + 1) {
       const more = counts.get(file)! - MAX_ERRORS_PER_FILE;
-      out.push(error(d.code, `… and ${more} more error${more === 1 ? '' : 's'} in this file (the first ${MAX_ERRORS_PER_FILE} are shown; fix those first)`, d.location));
+      out.push(
+        error(
+          d.code,
+          `… and ${more} more error${more === 1 ? '' : 's'} in this file (the first ${MAX_ERRORS_PER_FILE} are shown; fix those first)`,
+          d.location,
+        ),
+      );
     }
   }
   return out;
@@ -88,7 +94,9 @@ function evaluateText(text: string, file: string, sourceMap: PathSourceMap, cont
     return value;
   } catch (err) {
     // a bug, not bad input: keep the promise of never throwing, but say so loudly
-    context.diagnostics.push(error('TSK_SYNTAX', `internal evaluator error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
+    context.diagnostics.push(
+      error('TSK_SYNTAX', `internal evaluator error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }),
+    );
     return {};
   }
 }
@@ -105,7 +113,13 @@ function dropCascades(diags: Diagnostic[], from: number, file: string, broken: (
   diags.length = w;
 }
 
-function includeFile(display: string, at: SourceLocation, written: string, context: LoadContext, cache: Map<string, IncludedFile>): IncludedFile | undefined {
+function includeFile(
+  display: string,
+  at: SourceLocation,
+  written: string,
+  context: LoadContext,
+  cache: Map<string, IncludedFile>,
+): IncludedFile | undefined {
   const abs = resolve(display);
   const refused = refusal(abs, written, context.roots);
   if (refused !== undefined) {

@@ -47,11 +47,21 @@ export function parseTsk(text: string, file: string): ParseTskResult {
       const tok = e.token;
       const atEof = tok.tokenType === EOF || !Number.isFinite(tok.startLine);
       const prev = (e as { previousToken?: IToken }).previousToken;
-      const location: SourceLocation = atEof ? (prev && !atEofToken(prev) ? afterToken(prev, file) : endOf(text, file)) : { file, line: tok.startLine!, column: tok.startColumn! };
+      const location: SourceLocation = atEof
+        ? prev && !atEofToken(prev)
+          ? afterToken(prev, file)
+          : endOf(text, file)
+        : { file, line: tok.startLine!, column: tok.startColumn! };
       const d = error('TSK_SYNTAX', e.message, location);
       if (atEof) {
         const opener = unclosed(lexed.tokens);
-        if (opener) d.related = [{ message: `'${opener.image}' opened here is never closed`, location: { file, line: opener.startLine!, column: opener.startColumn! } }];
+        if (opener)
+          d.related = [
+            {
+              message: `'${opener.image}' opened here is never closed`,
+              location: { file, line: opener.startLine!, column: opener.startColumn! },
+            },
+          ];
       }
       diagnostics.push(d);
     }
@@ -60,7 +70,9 @@ export function parseTsk(text: string, file: string): ParseTskResult {
     return finish(ast, diagnostics, text);
   } catch (err) {
     // a bug, not bad input: still report it as a located diagnostic instead of crashing
-    diagnostics.push(error('TSK_SYNTAX', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }));
+    diagnostics.push(
+      error('TSK_SYNTAX', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }),
+    );
     return { ast: undefined, diagnostics };
   }
 }

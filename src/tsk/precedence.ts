@@ -6,7 +6,19 @@
 import type { BinaryOp, ValueAst } from './ast.js';
 
 const PRECEDENCE: Record<BinaryOp, number> = {
-  '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5,
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
 };
 
 /** Groups `operands[0] ops[0] operands[1] …` into one tree (shunting-yard). */

@@ -17,7 +17,10 @@ function keyOf(path: Path): string {
 
 /** The path a key was made from (for `graft`, the only reader of whole paths). */
 function pathOf(key: string): Path {
-  return key.split('\u0000').slice(1).map((p) => (p.startsWith('\u0001') ? Number(p.slice(1)) : p));
+  return key
+    .split('\u0000')
+    .slice(1)
+    .map((p) => (p.startsWith('\u0001') ? Number(p.slice(1)) : p));
 }
 
 /**

@@ -55,11 +55,18 @@ export function unescapeString(body: string): string {
   if (!body.includes('\\')) return body;
   return body.replace(/\\([\s\S])/g, (whole, c: string) => {
     switch (c) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '"': case "'": case '\\': return c;
-      default: return whole;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '"':
+      case "'":
+      case '\\':
+        return c;
+      default:
+        return whole;
     }
   });
 }
@@ -104,7 +111,8 @@ export class AstBuilder {
   private stray(tok: IToken): void {
     if (tok.isInsertedInRecovery) return;
     const type = tok.tokenType.name;
-    const what = type === 'BadString' ? 'unterminated string' : type === 'Dash' ? DASH_OUTSIDE_BLOCK : `unexpected '${shortImage(tok.image)}'`;
+    const what =
+      type === 'BadString' ? 'unterminated string' : type === 'Dash' ? DASH_OUTSIDE_BLOCK : `unexpected '${shortImage(tok.image)}'`;
     this.diagnostics.push(error('TSK_SYNTAX', what, this.loc(tok)));
   }
 
@@ -115,7 +123,13 @@ export class AstBuilder {
     if (!isToken(open) || !isToken(keyTok) || keyTok.isInsertedInRecovery) return undefined;
     const name = this.keyText(keyTok);
     const array = isToken(c.arrayOpen?.[0]);
-    return { kind: 'section', path: name.split('.'), ...(array ? { array } : {}), location: this.loc(open), nameLocation: this.loc(keyTok) };
+    return {
+      kind: 'section',
+      path: name.split('.'),
+      ...(array ? { array } : {}),
+      location: this.loc(open),
+      nameLocation: this.loc(keyTok),
+    };
   }
 
   private keyText(tok: IToken): string {
@@ -183,7 +197,9 @@ export class AstBuilder {
     if (dashes.length === 0) return { kind: 'object', entries, location };
     if (entries.length > 0) {
       const first = entries[0]!;
-      this.diagnostics.push(error('TSK_SYNTAX', `a block holds '- ' items or 'key:' entries, not both: ${first.key} is among '- ' items`, first.keyLocation));
+      this.diagnostics.push(
+        error('TSK_SYNTAX', `a block holds '- ' items or 'key:' entries, not both: ${first.key} is among '- ' items`, first.keyLocation),
+      );
     }
     return { kind: 'array', items: dashes.map((d) => this.dashItem(d)), location };
   }
@@ -301,7 +317,9 @@ export class AstBuilder {
 
   private range(min: number, max: number, img: string, location: SourceLocation): ValueAst {
     if (min > max) {
-      this.diagnostics.push(error('TSK_SYNTAX', `range ${img} has its min above its max (write "${img}" in quotes for a string)`, location));
+      this.diagnostics.push(
+        error('TSK_SYNTAX', `range ${img} has its min above its max (write "${img}" in quotes for a string)`, location),
+      );
       return { kind: 'invalid', location };
     }
     return { kind: 'range', min, max, location };
@@ -333,7 +351,13 @@ export class AstBuilder {
     const c = n.children as Children;
     const nameTok = c.Word?.[0];
     const args = (c.value ?? []).filter(isNode).map((v) => this.value(v));
-    return { kind: 'operator', name: isToken(nameTok) ? nameTok.image : '', bareCall: true, args, location: this.loc(isToken(nameTok) ? nameTok : undefined) };
+    return {
+      kind: 'operator',
+      name: isToken(nameTok) ? nameTok.image : '',
+      bareCall: true,
+      args,
+      location: this.loc(isToken(nameTok) ? nameTok : undefined),
+    };
   }
 
   private array(n: CstNode): ArrayAst {

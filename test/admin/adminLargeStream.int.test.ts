@@ -31,17 +31,32 @@ describe('the admin page on a stream of 100,000 events', () => {
 
   beforeAll(async () => {
     const model = (await loadConfig(APP_FILE, { mode: 'serve' })).model!;
-    app = await startTestApp({ ...model, event_store: { ...model.event_store, type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) } });
+    app = await startTestApp({
+      ...model,
+      event_store: { ...model.event_store, type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) },
+    });
     // products have no projection, so the append writes events only
     const CHUNK = 5000;
     for (let from = 0; from < EVENTS; from += CHUNK) {
       const events = Array.from({ length: CHUNK }, (_, i) => {
         const v = from + i + 1;
         return v === 1
-          ? { id: randomUUID(), type: 'ProductCreated', eventVersion: 2, data: { sku: 'BIG-1', name: 'Big', category: 'general', price: 1, stock: 0 }, metadata: {}, timestamp: new Date() }
+          ? {
+              id: randomUUID(),
+              type: 'ProductCreated',
+              eventVersion: 2,
+              data: { sku: 'BIG-1', name: 'Big', category: 'general', price: 1, stock: 0 },
+              metadata: {},
+              timestamp: new Date(),
+            }
           : { id: randomUUID(), type: 'PriceChanged', eventVersion: 1, data: { price: v }, metadata: {}, timestamp: new Date() };
       });
-      await app.started.runtime.store.append({ streamType: 'product', streamId: ID, expectedVersion: from === 0 ? 'no_stream' : from, events });
+      await app.started.runtime.store.append({
+        streamType: 'product',
+        streamId: ID,
+        expectedVersion: from === 0 ? 'no_stream' : from,
+        events,
+      });
     }
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -71,7 +86,7 @@ describe('the admin page on a stream of 100,000 events', () => {
   // Issue 19: the page is usable within 1 s. A figure, not an assertion (performance targets
   // live in figures, and CI's busy cores would make a timed assertion flaky); bench/README.md
   // records it.
-  it('prints the time from navigation to a usable overview and to a stream\'s first page', async () => {
+  it("prints the time from navigation to a usable overview and to a stream's first page", async () => {
     const overview: number[] = [];
     const stream: number[] = [];
     // each navigation in a new page (browser.newPage: a new context, nothing cached)
@@ -87,7 +102,11 @@ describe('the admin page on a stream of 100,000 events', () => {
       // these functions run in the page: everything they use is inside them
       const toOverview = await timed(
         `${app.url}/admin#/overview`,
-        (events) => Number((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=event-count]')?.textContent?.replace(/\D/g, '') ?? 0) >= events,
+        (events) =>
+          Number(
+            (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=event-count]')?.textContent?.replace(/\D/g, '') ??
+              0,
+          ) >= events,
         EVENTS,
       );
       const toStream = await timed(

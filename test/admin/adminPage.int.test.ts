@@ -29,7 +29,12 @@ async function adminModel(pgUrl: string, hookUrl: string): Promise<AppConfig> {
     event_store: { ...model.event_store, type: 'postgresql', connection: pgUrl },
     server: { ...model.server, auth: { tokens: [TOKEN] } },
     publishers: publishersSchema.parse({
-      webhooks: { endpoints: [hookUrl], events: ['UserDeleted'], timeout: 2000, retry_policy: { max_retries: 1, backoff_multiplier: 2, initial_delay: 50, max_delay: 100 } },
+      webhooks: {
+        endpoints: [hookUrl],
+        events: ['UserDeleted'],
+        timeout: 2000,
+        retry_policy: { max_retries: 1, backoff_multiplier: 2, initial_delay: 50, max_delay: 100 },
+      },
     }),
   };
 }
@@ -47,7 +52,8 @@ describe('the admin page in a browser', () => {
     expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
     return res.body;
   };
-  const createUser = async (name: string): Promise<string> => (await api('POST', '/aggregates/user/commands/CreateUser', { email: `${name.toLowerCase()}@example.com`, name })).aggregate_id;
+  const createUser = async (name: string): Promise<string> =>
+    (await api('POST', '/aggregates/user/commands/CreateUser', { email: `${name.toLowerCase()}@example.com`, name })).aggregate_id;
   const shot = async (name: string) => {
     if (SCREENSHOTS) await page.screenshot({ path: `${DOCS}admin-${name}.png` });
   };
@@ -59,8 +65,16 @@ describe('the admin page in a browser', () => {
     // some history, so every view has something to show
     const names = Array.from({ length: 60 }, (_, i) => `User${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 10) await Promise.all(names.slice(i, i + 10).map(createUser));
-    const product = (await api('POST', '/aggregates/product/commands/CreateProduct', { sku: 'TUSK-1', name: 'Tusk', price: 12.5, stock: 5 })).aggregate_id;
-    for (let i = 0; i < 3; i++) await api('POST', '/aggregates/order/commands/CreateOrder', { customer_id: 'c1', product_id: product, quantity: 2, unit_price: 12.5 });
+    const product = (
+      await api('POST', '/aggregates/product/commands/CreateProduct', { sku: 'TUSK-1', name: 'Tusk', price: 12.5, stock: 5 })
+    ).aggregate_id;
+    for (let i = 0; i < 3; i++)
+      await api('POST', '/aggregates/order/commands/CreateOrder', {
+        customer_id: 'c1',
+        product_id: product,
+        quantity: 2,
+        unit_price: 12.5,
+      });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(20_000);
@@ -96,7 +110,9 @@ describe('the admin page in a browser', () => {
     // a reload stays logged in (same tab session)
     await page.reload();
     await page.locator('nav a[data-view=overview]').waitFor();
-    await expect.poll(async () => Number((await page.locator('[data-testid=event-count]').textContent())?.replace(/\D/g, '') ?? 0)).toBeGreaterThan(60);
+    await expect
+      .poll(async () => Number((await page.locator('[data-testid=event-count]').textContent())?.replace(/\D/g, '') ?? 0))
+      .toBeGreaterThan(60);
   });
 
   it('the overview charts commands/s from the server metrics', async () => {
@@ -104,10 +120,13 @@ describe('the admin page in a browser', () => {
     await page.locator('figure[data-chart="Commands/s"]').waitFor();
     // keep commands flowing until the chart shows a rate above zero
     await expect
-      .poll(async () => {
-        await createUser(`Busy${Date.now()}${Math.random().toString(36).slice(2, 6)}`);
-        return page.locator('figure[data-chart="Commands/s"] strong').textContent();
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          await createUser(`Busy${Date.now()}${Math.random().toString(36).slice(2, 6)}`);
+          return page.locator('figure[data-chart="Commands/s"] strong').textContent();
+        },
+        { timeout: 30_000 },
+      )
       .toMatch(/^[1-9]|^0\.[1-9]/);
     await page.locator('figure[data-chart="Commands/s"] polyline').waitFor();
     if (SCREENSHOTS) {
@@ -187,7 +206,11 @@ describe('the admin page in a browser', () => {
   it('retries a dead letter made by a failing webhook receiver', async () => {
     const id = await createUser('Failing');
     await api('POST', `/aggregates/user/${id}/commands/DeleteUser`, {});
-    await eventually(async () => (await api('GET', '/dead-letters')).dead_letters.some((d: { aggregate_id: string }) => d.aggregate_id === id), 'the dead letter', 30_000);
+    await eventually(
+      async () => (await api('GET', '/dead-letters')).dead_letters.some((d: { aggregate_id: string }) => d.aggregate_id === id),
+      'the dead letter',
+      30_000,
+    );
     await page.goto(`${app.url}/admin#/dead-letters`);
     const row = page.locator('tr[data-dead-letter]').first();
     await row.waitFor();

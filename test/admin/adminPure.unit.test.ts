@@ -6,13 +6,30 @@ import { parseBlock } from '../../admin/src/sseParse.js';
 import { redactModel } from '../../src/admin/redactModel.js';
 import { appSchema } from '../../src/config/schema/index.js';
 
-const snap = (at: number, commands: number, events: number, latency: [number | null, number][]): MetricsSnapshot => ({ at, commands, command_errors: 0, events, http_requests: 0, command_latency: latency });
+const snap = (at: number, commands: number, events: number, latency: [number | null, number][]): MetricsSnapshot => ({
+  at,
+  commands,
+  command_errors: 0,
+  events,
+  http_requests: 0,
+  command_latency: latency,
+});
 
 describe('rates', () => {
   it('turns two snapshots into per-second rates and the p99 of the commands between them', () => {
-    const a = snap(1000, 10, 20, [[0.001, 5], [0.01, 10], [0.1, 10], [null, 10]]);
+    const a = snap(1000, 10, 20, [
+      [0.001, 5],
+      [0.01, 10],
+      [0.1, 10],
+      [null, 10],
+    ]);
     // 100 more commands: 98 under 1 ms, 1 under 10 ms, 1 under 100 ms
-    const b = snap(3000, 110, 320, [[0.001, 103], [0.01, 109], [0.1, 110], [null, 110]]);
+    const b = snap(3000, 110, 320, [
+      [0.001, 103],
+      [0.01, 109],
+      [0.1, 110],
+      [null, 110],
+    ]);
     const p = ratePoint(a, b);
     expect(p.commandsPerSecond).toBe(50);
     expect(p.eventsPerSecond).toBe(150);
@@ -20,9 +37,24 @@ describe('rates', () => {
   });
 
   it('has no p99 when no command ran, and the largest finite bound when the tail is past it', () => {
-    const h: [number | null, number][] = [[0.001, 1], [null, 1]];
+    const h: [number | null, number][] = [
+      [0.001, 1],
+      [null, 1],
+    ];
     expect(quantileMs(h, h, 0.99)).toBeNull();
-    expect(quantileMs([[0.5, 0], [null, 0]], [[0.5, 0], [null, 4]], 0.99)).toBe(500);
+    expect(
+      quantileMs(
+        [
+          [0.5, 0],
+          [null, 0],
+        ],
+        [
+          [0.5, 0],
+          [null, 4],
+        ],
+        0.99,
+      ),
+    ).toBe(500);
   });
 });
 

@@ -54,82 +54,113 @@ aggregates {
 }
 `;
 
-const deposit = (k: number, at: number): NewEvent => ({ id: randomUUID(), type: 'Deposited', eventVersion: 1, data: { k }, metadata: {}, timestamp: new Date(at) });
+const deposit = (k: number, at: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'Deposited',
+  eventVersion: 1,
+  data: { k },
+  metadata: {},
+  timestamp: new Date(at),
+});
 
 type Row = { id: string; position: string; stream_id: string; version: number };
 const everyEvent = async (store: EventStore) =>
   (await store.query<Row>(`SELECT id, position::text AS position, stream_id, version FROM ${store.tables.events} ORDER BY position`)).rows;
-const archivedCount = async (store: EventStore) => (await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${store.tables.events} WHERE archived`)).rows[0]!.n;
+const archivedCount = async (store: EventStore) =>
+  (await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${store.tables.events} WHERE archived`)).rows[0]!.n;
 
 describe('tusk-es archive', () => {
-  it('archives 100,000 events across a SIGKILL without losing or duplicating one; temporal reads still answer', { timeout: 600_000 }, async () => {
-    const url = await createTestDatabase(inject('pgUrl'));
-    writeFileSync(join(dir, 'app.tsk'), app(url));
-    const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url, partitioning: { by: 'archived' } } }).event_store);
-    try {
-      // 1,000 streams of 100 events, 200 days old (one second apart), and 5 recent streams
-      for (let s = 0; s < OLD_STREAMS; s += 20) {
-        await Promise.all(
-          Array.from({ length: 20 }, (_, j) =>
-            store.append({ streamType: 'account', streamId: `old-${s + j}`, expectedVersion: 'no_stream', events: Array.from({ length: PER_STREAM }, (_, k) => deposit(k, T0 + k * 1000)) }),
-          ),
-        );
-      }
-      for (let s = 0; s < 5; s++) await store.append({ streamType: 'account', streamId: `new-${s}`, expectedVersion: 'no_stream', events: [deposit(0, Date.now())] });
-      const before = await everyEvent(store);
-      expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
-
-      // first run: killed once some batches are in, well before the end
-      const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
-      killPid = child.pid;
-      let gone = false;
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        child.on('exit', (_code, sig) => {
-          gone = true;
-          resolve(sig);
-        }),
+  it(
+    'archives 100,000 events across a SIGKILL without losing or duplicating one; temporal reads still answer',
+    { timeout: 600_000 },
+    async () => {
+      const url = await createTestDatabase(inject('pgUrl'));
+      writeFileSync(join(dir, 'app.tsk'), app(url));
+      const store = await openEventStore(
+        appSchema.parse({ event_store: { type: 'postgresql', connection: url, partitioning: { by: 'archived' } } }).event_store,
       );
-      await waitUntil('the first archived batch', async () => (await archivedCount(store)) > 0, {
-        timeoutMs: 180_000,
-        failed: () => (gone ? 'tusk-es archive exited before it was killed' : undefined),
-      });
-      child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
-      const midway = await archivedCount(store);
-      expect(midway).toBeGreaterThan(0);
-      expect(midway).toBeLessThan(OLD_STREAMS * PER_STREAM);
+      try {
+        // 1,000 streams of 100 events, 200 days old (one second apart), and 5 recent streams
+        for (let s = 0; s < OLD_STREAMS; s += 20) {
+          await Promise.all(
+            Array.from({ length: 20 }, (_, j) =>
+              store.append({
+                streamType: 'account',
+                streamId: `old-${s + j}`,
+                expectedVersion: 'no_stream',
+                events: Array.from({ length: PER_STREAM }, (_, k) => deposit(k, T0 + k * 1000)),
+              }),
+            ),
+          );
+        }
+        for (let s = 0; s < 5; s++)
+          await store.append({
+            streamType: 'account',
+            streamId: `new-${s}`,
+            expectedVersion: 'no_stream',
+            events: [deposit(0, Date.now())],
+          });
+        const before = await everyEvent(store);
+        expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
 
-      // resumed: runs to the end
-      const resumed = await runCli(['archive', 'app.tsk'], {}, dir);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stdout).toContain(`archived ${(OLD_STREAMS * PER_STREAM - midway).toLocaleString('en-US')} events`);
-      expect(resumed.stderr).toMatch(/archive: \d+\/\d+ events \(100%\)/);
+        // first run: killed once some batches are in, well before the end
+        const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: 'ignore',
+        });
+        killPid = child.pid;
+        let gone = false;
+        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on('exit', (_code, sig) => {
+            gone = true;
+            resolve(sig);
+          }),
+        );
+        await waitUntil('the first archived batch', async () => (await archivedCount(store)) > 0, {
+          timeoutMs: 180_000,
+          failed: () => (gone ? 'tusk-es archive exited before it was killed' : undefined),
+        });
+        child.kill('SIGKILL');
+        expect(await exited).toBe('SIGKILL');
+        const midway = await archivedCount(store);
+        expect(midway).toBeGreaterThan(0);
+        expect(midway).toBeLessThan(OLD_STREAMS * PER_STREAM);
 
-      // nothing lost, nothing duplicated, nothing moved in the log; only the old streams archived
-      expect(await everyEvent(store)).toEqual(before);
-      expect(await archivedCount(store)).toBe(OLD_STREAMS * PER_STREAM);
-      const where = await store.query<{ p: string; n: number }>(`SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM ${store.tables.events} GROUP BY 1 ORDER BY 1`);
-      expect(where.rows).toEqual([
-        { p: expect.stringMatching(/events_archived$/), n: OLD_STREAMS * PER_STREAM },
-        { p: expect.stringMatching(/events_hot$/), n: 5 },
-      ]);
-      // a second run has nothing left to do
-      expect((await runCli(['archive', 'app.tsk'], {}, dir)).stdout).toContain('archived 0 events');
-    } finally {
-      await store.close();
-    }
+        // resumed: runs to the end
+        const resumed = await runCli(['archive', 'app.tsk'], {}, dir);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(resumed.stdout).toContain(`archived ${(OLD_STREAMS * PER_STREAM - midway).toLocaleString('en-US')} events`);
+        expect(resumed.stderr).toMatch(/archive: \d+\/\d+ events \(100%\)/);
 
-    // reads go through the archive: a temporal read, a full read, and the header that says so
-    server = await startServer('app.tsk', { cwd: dir });
-    const asOf = new Date(T0 + 49_500).toISOString();
-    const temporal = await fetch(`${server.url}/aggregates/account/old-7?as_of=${encodeURIComponent(asOf)}`);
-    expect(temporal.status).toBe(200);
-    expect(temporal.headers.get('tusk-archived')).toBe('true');
-    expect(await temporal.json()).toMatchObject({ version: 50, state: { n: 50 } });
-    const full = await fetch(`${server.url}/aggregates/account/old-999`);
-    expect(await full.json()).toMatchObject({ version: PER_STREAM, state: { n: PER_STREAM } });
-    const recent = await fetch(`${server.url}/aggregates/account/new-0`);
-    expect(recent.headers.get('tusk-archived')).toBe('false');
-    expect(await recent.json()).toMatchObject({ version: 1, state: { n: 1 } });
-  });
+        // nothing lost, nothing duplicated, nothing moved in the log; only the old streams archived
+        expect(await everyEvent(store)).toEqual(before);
+        expect(await archivedCount(store)).toBe(OLD_STREAMS * PER_STREAM);
+        const where = await store.query<{ p: string; n: number }>(
+          `SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM ${store.tables.events} GROUP BY 1 ORDER BY 1`,
+        );
+        expect(where.rows).toEqual([
+          { p: expect.stringMatching(/events_archived$/), n: OLD_STREAMS * PER_STREAM },
+          { p: expect.stringMatching(/events_hot$/), n: 5 },
+        ]);
+        // a second run has nothing left to do
+        expect((await runCli(['archive', 'app.tsk'], {}, dir)).stdout).toContain('archived 0 events');
+      } finally {
+        await store.close();
+      }
+
+      // reads go through the archive: a temporal read, a full read, and the header that says so
+      server = await startServer('app.tsk', { cwd: dir });
+      const asOf = new Date(T0 + 49_500).toISOString();
+      const temporal = await fetch(`${server.url}/aggregates/account/old-7?as_of=${encodeURIComponent(asOf)}`);
+      expect(temporal.status).toBe(200);
+      expect(temporal.headers.get('tusk-archived')).toBe('true');
+      expect(await temporal.json()).toMatchObject({ version: 50, state: { n: 50 } });
+      const full = await fetch(`${server.url}/aggregates/account/old-999`);
+      expect(await full.json()).toMatchObject({ version: PER_STREAM, state: { n: PER_STREAM } });
+      const recent = await fetch(`${server.url}/aggregates/account/new-0`);
+      expect(recent.headers.get('tusk-archived')).toBe('false');
+      expect(await recent.json()).toMatchObject({ version: 1, state: { n: 1 } });
+    },
+  );
 });

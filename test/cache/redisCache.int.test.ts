@@ -35,7 +35,8 @@ afterAll(async () => {
 });
 
 const cache = (app: TestApp) => app.started.runtime.engine.stateCache as RedisStateCache;
-const hits = async (app: TestApp) => counter((await app.api('GET', '/metrics')).body as string, 'tusk_cache_hits_total', { aggregate_type: 'account' });
+const hits = async (app: TestApp) =>
+  counter((await app.api('GET', '/metrics')).body as string, 'tusk_cache_hits_total', { aggregate_type: 'account' });
 const deposit = async (app: TestApp, id: string, amount: number) => {
   const res = await app.api('POST', `/aggregates/account/${id}/commands/Deposit`, { amount });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -46,7 +47,8 @@ const read = async (app: TestApp, id: string) => {
   expect(res.status).toBe(200);
   return res.body as { version: number; state: { balance: number; deposits: number } };
 };
-const open = async (app: TestApp, id: string) => expect((await app.api('POST', `/aggregates/account/${id}/commands/Open`, {})).status).toBe(200);
+const open = async (app: TestApp, id: string) =>
+  expect((await app.api('POST', `/aggregates/account/${id}/commands/Open`, {})).status).toBe(200);
 
 describe('redis hot tier', () => {
   it('is wired when the model has a cache block: repeated reads are hits, counted in /metrics', async () => {
@@ -89,7 +91,8 @@ describe('redis hot tier', () => {
     }
     // Concurrent writers on both apps (optimistic concurrency retries), then reads on both.
     await Promise.all(Array.from({ length: 20 }, (_, i) => deposit(i % 2 === 0 ? a : b, 'shared', 1)));
-    for (const app of [a, b]) expect(await read(app, 'shared')).toMatchObject({ version: 51, state: { balance: balance + 20, deposits: 50 } });
+    for (const app of [a, b])
+      expect(await read(app, 'shared')).toMatchObject({ version: 51, state: { balance: balance + 20, deposits: 50 } });
   });
 
   it('with Redis stopped, commands and reads still succeed (just without the cache), and hits come back with it', async () => {

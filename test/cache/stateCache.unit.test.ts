@@ -17,7 +17,8 @@ describe('state keys', () => {
 describe('cache entries', () => {
   it('"<version>:<json object>" parses; anything else is a miss', () => {
     expect(parseEntry('3:{"n":1,"s":"x:y"}')).toEqual({ version: 3, state: { n: 1, s: 'x:y' } });
-    for (const bad of ['', ':{}', 'x:{}', '0:{}', '-1:{}', '2:[1]', '2:null', '2:{broken', '2.5:{}']) expect(parseEntry(bad), bad).toBeUndefined();
+    for (const bad of ['', ':{}', 'x:{}', '0:{}', '-1:{}', '2:[1]', '2:null', '2:{broken', '2.5:{}'])
+      expect(parseEntry(bad), bad).toBeUndefined();
   });
 });
 
@@ -31,7 +32,14 @@ describe('a Redis that is not there', () => {
       });
     });
     const registry = new Registry();
-    const cache = new RedisStateCache({ url: `redis://127.0.0.1:${port}`, ttlMs: 60_000, timeoutMs: 100, keyPrefix: 't:', storeId: 's', metrics: new CacheMetrics(registry) });
+    const cache = new RedisStateCache({
+      url: `redis://127.0.0.1:${port}`,
+      ttlMs: 60_000,
+      timeoutMs: 100,
+      keyPrefix: 't:',
+      storeId: 's',
+      metrics: new CacheMetrics(registry),
+    });
     cache.connect();
     try {
       const started = performance.now();

@@ -45,7 +45,9 @@ describe('tusk-es check', () => {
   it('--format json prints the same diagnostics as JSON on stdout', async () => {
     const r = await runCli(['check', '--format', 'json', BROKEN]);
     expect(r.code).toBe(1);
-    const { diagnostics } = JSON.parse(r.stdout) as { diagnostics: { code: string; severity: string; location: { file: string; line: number; column: number } }[] };
+    const { diagnostics } = JSON.parse(r.stdout) as {
+      diagnostics: { code: string; severity: string; location: { file: string; line: number; column: number } }[];
+    };
     expect(diagnostics.map((d) => `${d.location.line}:${d.location.column} ${d.severity} ${d.code}`)).toEqual(FAULTS);
     expect(diagnostics.every((d) => d.location.file === BROKEN)).toBe(true);
   });
@@ -53,7 +55,11 @@ describe('tusk-es check', () => {
   it('--format json keeps stdout one JSON document, with the model and the DDL inside it', async () => {
     const r = await runCli(['check', '--format', 'json', '--print-model', '--ddl', 'config/app.tsk']);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { diagnostics: unknown[]; models: { file: string; model: { aggregates: object } }[]; ddl: { file: string; sql: string }[] };
+    const doc = JSON.parse(r.stdout) as {
+      diagnostics: unknown[];
+      models: { file: string; model: { aggregates: object } }[];
+      ddl: { file: string; sql: string }[];
+    };
     expect(doc.diagnostics).toEqual([]);
     expect(doc.models).toHaveLength(1);
     expect(doc.models[0]!.file).toBe('config/app.tsk');

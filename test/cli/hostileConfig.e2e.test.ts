@@ -61,6 +61,8 @@ describe('$var blow-up', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const r = await runCli(['check', file]);
     const located = r.stderr.split('\n').filter((l) => l.startsWith(`${file}:`) && l.includes('error'));
-    expect(located).toEqual([`${file}:22:7: error: this + would build a string of 2,097,152 characters, over the load-time limit of 1,048,576 [TSK_EXPRESSION]`]);
+    expect(located).toEqual([
+      `${file}:22:7: error: this + would build a string of 2,097,152 characters, over the load-time limit of 1,048,576 [TSK_EXPRESSION]`,
+    ]);
   });
 });

@@ -39,7 +39,12 @@ describe('tusk-es test', () => {
   });
 
   it('a broken apply rule fails the scenarios that see it, with a diff of expected vs actual (exit 1)', async () => {
-    const app = brokenCopy((t) => t.replace('OrderItemAdded = { items = "APPEND(items, data)", total = "total + data.quantity * data.unit_price" }', 'OrderItemAdded = { items = "APPEND(items, data)", total = "total + data.quantity" }'));
+    const app = brokenCopy((t) =>
+      t.replace(
+        'OrderItemAdded = { items = "APPEND(items, data)", total = "total + data.quantity * data.unit_price" }',
+        'OrderItemAdded = { items = "APPEND(items, data)", total = "total + data.quantity" }',
+      ),
+    );
     const r = await runCli(['test', app]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL adding an item adds to the total and the read model');
@@ -84,10 +89,15 @@ describe('tusk-es test', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tusk-test-cmd-'));
     dirs.push(dir);
     copyFileSync(join(ROOT, 'config/app.tsk'), join(dir, 'app.tsk'));
-    writeFileSync(join(dir, 'orders.test.tsk'), 'tests = {\n  "x" = { aggregate = "order", when = { command = "ShipIt" }, then = [] }\n}\n');
+    writeFileSync(
+      join(dir, 'orders.test.tsk'),
+      'tests = {\n  "x" = { aggregate = "order", when = { command = "ShipIt" }, then = [] }\n}\n',
+    );
     const r = await runCli(['test', join(dir, 'app.tsk')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(dir, 'orders.test.tsk')}:2:51: error: tests.x.when.command: command \`ShipIt\` is not declared by aggregate \`order\``);
+    expect(r.stderr).toContain(
+      `${join(dir, 'orders.test.tsk')}:2:51: error: tests.x.when.command: command \`ShipIt\` is not declared by aggregate \`order\``,
+    );
     expect(r.stderr).toContain('its scenarios did not run');
     expect((await runCli(['test', '--reporter', 'xml', 'config/app.tsk'])).code).toBe(2);
   });

@@ -3,7 +3,9 @@ import { diagnosticsOf, modelOf, check, lines } from './helpers.js';
 
 describe('aliases: seed spellings become canonical blocks', () => {
   it('event_sourcing.event_store: type "database" means postgresql', async () => {
-    const { model, diagnostics } = await modelOf(`event_sourcing = {\n  event_store = { type = "database", connection = "postgres://x/db", table_prefix = "events_" }\n}`);
+    const { model, diagnostics } = await modelOf(
+      `event_sourcing = {\n  event_store = { type = "database", connection = "postgres://x/db", table_prefix = "events_" }\n}`,
+    );
     expect(diagnostics).toEqual([]);
     expect(model.event_store).toMatchObject({ type: 'postgresql', connection: 'postgres://x/db', table_prefix: 'events_' });
   });
@@ -32,7 +34,11 @@ describe('aliases: seed spellings become canonical blocks', () => {
 
   it('[event_store] section: host/port/… become the connection and imply postgresql; provider means type', async () => {
     const section = await modelOf('[event_store]\nhost: db\nport: @env("PORT", "6543")\ndatabase: es\nconnection_pool: "5"');
-    expect(section.model.event_store).toMatchObject({ type: 'postgresql', pool_size: 5, connection: { host: 'db', port: 6543, database: 'es' } });
+    expect(section.model.event_store).toMatchObject({
+      type: 'postgresql',
+      pool_size: 5,
+      connection: { host: 'db', port: 6543, database: 'es' },
+    });
     const provider = await modelOf('event_store = { provider = "postgres", connection = "postgres://h/db" }');
     expect(provider.model.event_store.type).toBe('postgresql');
   });
@@ -88,17 +94,23 @@ describe('aliases: seed spellings become canonical blocks', () => {
     const { model, diagnostics } = await modelOf(text);
     expect(model.projection_defaults).toMatchObject({ enabled: true, mode: 'async', batch_size: 250, retry_attempts: 5 });
     expect(model.snapshots).toMatchObject({ enabled: false, retention: 30 * 86_400_000 });
-    expect(diagnostics).toEqual(['9:1 warning CONFIG_IGNORED aggregates.optimistic_concurrency: ignored: optimistic concurrency is always on (send If-Match to use it)']);
+    expect(diagnostics).toEqual([
+      '9:1 warning CONFIG_IGNORED aggregates.optimistic_concurrency: ignored: optimistic concurrency is always on (send If-Match to use it)',
+    ]);
   });
 
   it('event_sourcing.projections settings (seed 000) and [event_sourcing] scalars (seed 002)', async () => {
-    const a = await modelOf('event_sourcing = { projections = { real_time = true, batch_processing = true, read_models = { denormalization = true } } }');
+    const a = await modelOf(
+      'event_sourcing = { projections = { real_time = true, batch_processing = true, read_models = { denormalization = true } } }',
+    );
     expect(a.model.projection_defaults.mode).toBe('inline');
     expect(a.diagnostics).toEqual([]);
     const b = await modelOf('[event_sourcing]\nevent_store_type: "database"\nsnapshot_frequency: "100"\nenabled: "true"');
     expect(b.model.event_store.type).toBe('postgresql');
     expect(b.model.snapshots.frequency).toBe(100);
-    expect(b.diagnostics).toEqual(['4:1 warning CONFIG_IGNORED event_sourcing.enabled: ignored: event sourcing is what tusk-es does; it cannot be turned off']);
+    expect(b.diagnostics).toEqual([
+      '4:1 warning CONFIG_IGNORED event_sourcing.enabled: ignored: event sourcing is what tusk-es does; it cannot be turned off',
+    ]);
   });
 
   it('projection_config, snapshot_config (named entries set the aggregate frequency), saga_config, event_driven_integration', async () => {
@@ -121,7 +133,9 @@ describe('aliases: seed spellings become canonical blocks', () => {
     expect(model.sagas.s!.steps[0]!.command).toBe('CreateUser');
     expect(model.publishers.webhooks!.endpoints).toEqual(['https://x.test/hook']);
     expect(model.subscribers.audit!.webhook).toBe('https://x.test/audit');
-    expect(diagnostics).toEqual(['5:3 warning CONFIG_IGNORED snapshot_config.replay_config: ignored: replays are run by `tusk-es rebuild` and `POST /projections/{name}/rebuild`']);
+    expect(diagnostics).toEqual([
+      '5:3 warning CONFIG_IGNORED snapshot_config.replay_config: ignored: replays are run by `tusk-es rebuild` and `POST /projections/{name}/rebuild`',
+    ]);
   });
 
   it('unknown top-level blocks are warnings located at the block key', async () => {
@@ -150,12 +164,16 @@ describe('aliases: seed spellings become canonical blocks', () => {
   });
 
   it('the same value written twice is not a conflict', async () => {
-    const { diagnostics } = await modelOf('event_sourcing = { event_store = { type = "database" } }\nevent_store = { type = "postgresql", connection = "postgres://h/d" }');
+    const { diagnostics } = await modelOf(
+      'event_sourcing = { event_store = { type = "database" } }\nevent_store = { type = "postgresql", connection = "postgres://h/d" }',
+    );
     expect(diagnostics).toEqual([]);
   });
 
   it('an unset @env does not also fail the schema: the default applies', async () => {
-    const { model, diagnostics } = await modelOf('event_store = { provider = "postgresql", connection = { host = "@env(\'DB_HOST\')", port = 5432 } }');
+    const { model, diagnostics } = await modelOf(
+      'event_store = { provider = "postgresql", connection = { host = "@env(\'DB_HOST\')", port = 5432 } }',
+    );
     expect(model.event_store.connection).toMatchObject({ host: 'localhost', port: 5432 });
     expect(diagnostics).toEqual(['1:65 warning TSK_ENV_NOT_SET DB_HOST is not set']);
   });

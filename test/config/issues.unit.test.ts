@@ -4,12 +4,16 @@ import { diagnosticsOf } from './helpers.js';
 describe('zod issues become located diagnostics', () => {
   it('an unknown key is located at the key, with did-you-mean from the schema', async () => {
     const text = 'aggregates = {\n  order = {\n    comands = {}\n    snapshot_frequency = 5\n  }\n}';
-    expect(await diagnosticsOf(text)).toEqual(['3:5 error CONFIG_UNKNOWN_KEY aggregates.order.comands: unknown key (did you mean `commands`?)']);
+    expect(await diagnosticsOf(text)).toEqual([
+      '3:5 error CONFIG_UNKNOWN_KEY aggregates.order.comands: unknown key (did you mean `commands`?)',
+    ]);
   });
 
   it('an unknown key under an alias names and locates the key as written', async () => {
     const text = 'projection_config = {\n  users = { table = "users", evnts = ["X"] }\n}';
-    expect(await diagnosticsOf(text)).toEqual(['2:30 error CONFIG_UNKNOWN_KEY projection_config.users.evnts: unknown key (did you mean `events`?)']);
+    expect(await diagnosticsOf(text)).toEqual([
+      '2:30 error CONFIG_UNKNOWN_KEY projection_config.users.evnts: unknown key (did you mean `events`?)',
+    ]);
   });
 
   it('several unknown keys in one object: one diagnostic each', async () => {
@@ -21,7 +25,8 @@ describe('zod issues become located diagnostics', () => {
   });
 
   it('a bad duration is located at the value with the schema message', async () => {
-    const text = 'saga_config = {\n  s = {\n    steps = [{ name = "a", call = { url = "https://x.test" } }]\n    timeout = "30 minutez"\n  }\n}';
+    const text =
+      'saga_config = {\n  s = {\n    steps = [{ name = "a", call = { url = "https://x.test" } }]\n    timeout = "30 minutez"\n  }\n}';
     expect(await diagnosticsOf(text)).toEqual([
       '4:15 error CONFIG_INVALID saga_config.s.timeout: bad duration "30 minutez" (expected e.g. "30 minutes", "1 hour", "24h", "7 years")',
     ]);
@@ -47,7 +52,9 @@ describe('zod issues become located diagnostics', () => {
 
   it('an unknown key inside an object-form input field is reported through the union', async () => {
     const text = 'aggregates = { a = { commands = { C = { input = { n = { type = "integer", minimum = 1 } }, emits = "E" } } } }';
-    expect(await diagnosticsOf(text)).toEqual(['1:75 error CONFIG_UNKNOWN_KEY aggregates.a.commands.C.input.n.minimum: unknown key (did you mean `min`?)']);
+    expect(await diagnosticsOf(text)).toEqual([
+      '1:75 error CONFIG_UNKNOWN_KEY aggregates.a.commands.C.input.n.minimum: unknown key (did you mean `min`?)',
+    ]);
   });
 
   it('wrong types and enum values say what was expected and what was given', async () => {

@@ -30,8 +30,12 @@ describe('check: personal data (issue 16)', () => {
   });
 
   it('accepts the same column declared personal = true, and non-personal fields undeclared', async () => {
-    const columns = '    columns = { id = "text primary key", contact = { type = "text", personal = true }, city = { type = "text", personal = true }, plan = "text" }\n';
-    const { model, diagnostics } = await modelOf(projection(columns, 'id = "aggregate_id", contact = "LOWER(data.email)", city = "data.address.city", plan = "data.plan"'), KEY);
+    const columns =
+      '    columns = { id = "text primary key", contact = { type = "text", personal = true }, city = { type = "text", personal = true }, plan = "text" }\n';
+    const { model, diagnostics } = await modelOf(
+      projection(columns, 'id = "aggregate_id", contact = "LOWER(data.email)", city = "data.address.city", plan = "data.plan"'),
+      KEY,
+    );
     expect(personal(diagnostics)).toEqual([]);
     expect(model.projections.users!.personal_columns).toEqual(['contact', 'city']);
     expect(model.projections.users!.columns).toMatchObject({ contact: 'text', plan: 'text' });
@@ -43,7 +47,9 @@ describe('check: personal data (issue 16)', () => {
     expect(diags[0]).toContain('column `city` copies personal field data.address.*');
     const unmapped = `${USER}\nprojections = { users = { table = "users", events = ["UserRegistered"] } }`;
     expect(personal(await diagnosticsOf(unmapped, KEY))).toEqual([
-      expect.stringMatching(/^8:54 error CONFIG_PERSONAL_DATA projections\.users\.events\[0\]: UserRegistered is projected without a mapping, so its personal field\(s\) email, address become columns/),
+      expect.stringMatching(
+        /^8:54 error CONFIG_PERSONAL_DATA projections\.users\.events\[0\]: UserRegistered is projected without a mapping, so its personal field\(s\) email, address become columns/,
+      ),
     ]);
   });
 
@@ -67,8 +73,12 @@ describe('check: personal data (issue 16)', () => {
     ].join('\n');
     const diags = personal(await diagnosticsOf(text, KEY));
     expect(diags).toEqual([
-      expect.stringMatching(/^8:16 error CONFIG_PERSONAL_DATA publishers\.webhooks: delivers UserRegistered, whose personal fields it would send; declare personal_data = true/),
-      expect.stringMatching(/^11:76 error CONFIG_PERSONAL_DATA sagas\.welcome\.steps\[0\]\.call\.body\.to: copies personal field data\.email of UserRegistered; declare personal_data = true on the step/),
+      expect.stringMatching(
+        /^8:16 error CONFIG_PERSONAL_DATA publishers\.webhooks: delivers UserRegistered, whose personal fields it would send; declare personal_data = true/,
+      ),
+      expect.stringMatching(
+        /^11:76 error CONFIG_PERSONAL_DATA sagas\.welcome\.steps\[0\]\.call\.body\.to: copies personal field data\.email of UserRegistered; declare personal_data = true on the step/,
+      ),
     ]);
   });
 
@@ -81,6 +91,8 @@ describe('check: personal data (issue 16)', () => {
     expect(personal(diagnostics)).toEqual([]);
     expect(model.events.UserCreated!.personal_data).toEqual({ subject: 'aggregate_id', fields: ['email', 'phone'] });
     expect(model.event_store.encryption_key).toBe(KEY.TUSK_DATA_KEY);
-    expect(personal(await diagnosticsOf(text))).toEqual([expect.stringContaining('events.UserCreated.personal_data: personal_data needs a master key')]);
+    expect(personal(await diagnosticsOf(text))).toEqual([
+      expect.stringContaining('events.UserCreated.personal_data: personal_data needs a master key'),
+    ]);
   });
 });

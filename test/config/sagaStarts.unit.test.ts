@@ -24,14 +24,16 @@ const saga = (startsOn: string, steps: string[]) =>
 const sagaStart = (diags: string[]) => diags.filter((d) => d.includes('CONFIG_SAGA_START'));
 
 describe('check: roots a saga started over HTTP does not have (issue 13 fault 7)', () => {
-  it('warns, located, where a triggered saga reads aggregate_id (the default app\'s fault), not for a step without target', async () => {
+  it("warns, located, where a triggered saga reads aggregate_id (the default app's fault), not for a step without target", async () => {
     const text = saga('    starts_on = "OrderCreated"\n', [
       '{ name = "reserve", command = "ReserveStock", target = "data.product_id", input = { order_id = "aggregate_id", quantity = "data.quantity" } },',
       '{ name = "confirm", command = "ConfirmOrder" }',
     ]);
     const diags = sagaStart(await diagnosticsOf(text));
     expect(diags).toEqual([
-      expect.stringMatching(/^18:\d+ warning CONFIG_SAGA_START sagas\.s\.steps\[0\]\.input\.order_id: `aggregate_id` is null when the saga is started over HTTP \(POST \/sagas\/s\) without `aggregate_id` in the body/),
+      expect.stringMatching(
+        /^18:\d+ warning CONFIG_SAGA_START sagas\.s\.steps\[0\]\.input\.order_id: `aggregate_id` is null when the saga is started over HTTP \(POST \/sagas\/s\) without `aggregate_id` in the body/,
+      ),
     ]);
     // located on the read itself, inside the string
     const line18 = text.split('\n')[17]!;
@@ -46,7 +48,7 @@ describe('check: roots a saga started over HTTP does not have (issue 13 fault 7)
     expect(await diagnosticsOf(text)).toEqual([]);
   });
 
-  it('in a saga only HTTP starts, aggregate_id is the body\'s; event roots are always null there', async () => {
+  it("in a saga only HTTP starts, aggregate_id is the body's; event roots are always null there", async () => {
     const text = saga('', [
       '{ name = "confirm", command = "ConfirmOrder" },',
       '{ name = "reserve", command = "ReserveStock", target = "data.product_id", input = { order_id = "CONCAT(aggregate_id, event_type)", quantity = "COALESCE(version, position)" } }',

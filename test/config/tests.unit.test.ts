@@ -20,7 +20,12 @@ describe('tests block: schema and cross-checks', () => {
   "ships" = { aggregate = "order", given = [ { type = "OrderCreated" } ], when = { command = "ShipOrder" }, then = [ { type = "OrderShipped" } ] }
 }`);
     expect(diagnostics).toEqual([]);
-    expect(model.tests.ships).toMatchObject({ aggregate: 'order', aggregate_id: 'test-1', given: [{ type: 'OrderCreated', data: {}, metadata: {} }], when: { command: 'ShipOrder', input: {} } });
+    expect(model.tests.ships).toMatchObject({
+      aggregate: 'order',
+      aggregate_id: 'test-1',
+      given: [{ type: 'OrderCreated', data: {}, metadata: {} }],
+      when: { command: 'ShipOrder', input: {} },
+    });
   });
 
   it('unknown aggregate, command, event, projection, saga step and error code are located errors', async () => {

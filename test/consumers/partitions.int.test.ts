@@ -24,7 +24,9 @@ const TTL = 1_000;
 beforeAll(async () => {
   connection = await createTestDatabase(inject('pgUrl'));
   const store = await open();
-  await store.query(`CREATE TABLE ${EFFECTS} (consumer text NOT NULL, owner text NOT NULL, position bigint NOT NULL, stream text NOT NULL, version integer NOT NULL)`);
+  await store.query(
+    `CREATE TABLE ${EFFECTS} (consumer text NOT NULL, owner text NOT NULL, position bigint NOT NULL, stream text NOT NULL, version integer NOT NULL)`,
+  );
 });
 afterAll(async () => {
   for (const s of stores) await s.close().catch(() => undefined);
@@ -64,7 +66,13 @@ function consumer(store: EventStore, name: string, partitions: number, owner: st
       async handle(batch: Batch) {
         await batch.commit(batch.reached, async (tx) => {
           for (const e of batch.events) {
-            await tx.query(`INSERT INTO ${EFFECTS} (consumer, owner, position, stream, version) VALUES ($1, $2, $3, $4, $5)`, [name, owner, e.position, e.streamId, e.version]);
+            await tx.query(`INSERT INTO ${EFFECTS} (consumer, owner, position, stream, version) VALUES ($1, $2, $3, $4, $5)`, [
+              name,
+              owner,
+              e.position,
+              e.streamId,
+              e.version,
+            ]);
           }
         });
       },
@@ -75,9 +83,21 @@ function consumer(store: EventStore, name: string, partitions: number, owner: st
 
 /** Every Ticked event was handled once by `name`, and each stream's events in version order. */
 async function expectExactlyOnce(store: EventStore, name: string): Promise<void> {
-  const { rows: log } = await store.query<{ position: string }>(`SELECT position FROM ${store.tables.events} WHERE type = 'Ticked' ORDER BY position`);
-  await until(`${name} to handle all ${log.length} events`, async () => Number((await store.query<{ n: string }>(`SELECT count(DISTINCT position)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name])).rows[0]!.n) >= log.length);
-  const { rows } = await store.query<{ position: string; stream: string; version: number }>(`SELECT position, stream, version FROM ${EFFECTS} WHERE consumer = $1 ORDER BY position`, [name]);
+  const { rows: log } = await store.query<{ position: string }>(
+    `SELECT position FROM ${store.tables.events} WHERE type = 'Ticked' ORDER BY position`,
+  );
+  await until(
+    `${name} to handle all ${log.length} events`,
+    async () =>
+      Number(
+        (await store.query<{ n: string }>(`SELECT count(DISTINCT position)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name]))
+          .rows[0]!.n,
+      ) >= log.length,
+  );
+  const { rows } = await store.query<{ position: string; stream: string; version: number }>(
+    `SELECT position, stream, version FROM ${EFFECTS} WHERE consumer = $1 ORDER BY position`,
+    [name],
+  );
   expect(rows.map((r) => Number(r.position))).toEqual(log.map((r) => Number(r.position)));
   // in position order per stream, the versions only grow: nothing was handled out of order
   const last = new Map<string, number>();
@@ -90,7 +110,10 @@ async function expectExactlyOnce(store: EventStore, name: string): Promise<void>
 /** The owners of the partition leases of `name` now (held, unexpired). */
 async function owners(store: EventStore, name: string, count: number): Promise<(string | undefined)[]> {
   const keys = partitionKeys(name, count);
-  const { rows } = await store.query<{ name: string; owner: string }>(`SELECT name, owner FROM ${store.tables.leases} WHERE name = ANY($1::text[]) AND expires_at > now()`, [keys]);
+  const { rows } = await store.query<{ name: string; owner: string }>(
+    `SELECT name, owner FROM ${store.tables.leases} WHERE name = ANY($1::text[]) AND expires_at > now()`,
+    [keys],
+  );
   return keys.map((k) => rows.find((r) => r.name === k)?.owner);
 }
 
@@ -136,8 +159,15 @@ describe('consumer partitions', () => {
         const run = [consumer(a, name, count), consumer(b, name, count)];
         for (const x of run) x.start();
         await until(`the consumer to run with ${count} partitions`, async () => (await layoutOf(a, name)) === count);
-        const position = Number((await a.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name])).rows[0]!.n);
-        await until(`more events handled with ${count} partitions`, async () => Number((await a.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name])).rows[0]!.n) > position + 20);
+        const position = Number(
+          (await a.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name])).rows[0]!.n,
+        );
+        await until(
+          `more events handled with ${count} partitions`,
+          async () =>
+            Number((await a.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${EFFECTS} WHERE consumer = $1`, [name])).rows[0]!.n) >
+            position + 20,
+        );
         // one process stops first, so the other runs alone a while (and the next run starts beside it)
         await run[0]!.stop();
         await new Promise((r) => setTimeout(r, 200));
@@ -151,44 +181,55 @@ describe('consumer partitions', () => {
     last.start();
     try {
       await expectExactlyOnce(a, name);
-      const { rows: dup } = await a.query(`SELECT position FROM ${EFFECTS} WHERE consumer = $1 GROUP BY position HAVING count(*) > 1`, [name]);
+      const { rows: dup } = await a.query(`SELECT position FROM ${EFFECTS} WHERE consumer = $1 GROUP BY position HAVING count(*) > 1`, [
+        name,
+      ]);
       expect(dup).toEqual([]);
     } finally {
       await last.stop();
     }
   });
 
-  it('changes its partition count while a process of the old count still runs: the old layout is fenced', { timeout: 180_000 }, async () => {
-    const [a, b] = [stores[0]!, await open()];
-    const name = 'test:overlap';
-    const old = consumer(a, name, 3);
-    old.start();
-    let appending = true;
-    const load = (async () => {
-      while (appending) await append(a, 5);
-    })();
-    try {
-      await until('the old layout to handle events', async () => (await a.query(`SELECT 1 FROM ${EFFECTS} WHERE consumer = $1`, [name])).rowCount > 20);
-      // a process with the new count starts beside it: it drains and fences the old layout
-      const next = consumer(b, name, 2);
-      next.start();
+  it(
+    'changes its partition count while a process of the old count still runs: the old layout is fenced',
+    { timeout: 180_000 },
+    async () => {
+      const [a, b] = [stores[0]!, await open()];
+      const name = 'test:overlap';
+      const old = consumer(a, name, 3);
+      old.start();
+      let appending = true;
+      const load = (async () => {
+        while (appending) await append(a, 5);
+      })();
       try {
-        await until('the new layout to take over', async () => (await layoutOf(a, name)) === 2);
-        await new Promise((r) => setTimeout(r, 1_000));
+        await until(
+          'the old layout to handle events',
+          async () => (await a.query(`SELECT 1 FROM ${EFFECTS} WHERE consumer = $1`, [name])).rowCount > 20,
+        );
+        // a process with the new count starts beside it: it drains and fences the old layout
+        const next = consumer(b, name, 2);
+        next.start();
+        try {
+          await until('the new layout to take over', async () => (await layoutOf(a, name)) === 2);
+          await new Promise((r) => setTimeout(r, 1_000));
+          appending = false;
+          await load;
+          await expectExactlyOnce(a, name);
+          const { rows: dup } = await a.query(`SELECT position FROM ${EFFECTS} WHERE consumer = $1 GROUP BY position HAVING count(*) > 1`, [
+            name,
+          ]);
+          expect(dup).toEqual([]);
+          // the process with the old count stands by: its leases are retired
+          expect(old.state).toBe('standby');
+        } finally {
+          await next.stop();
+        }
+      } finally {
         appending = false;
         await load;
-        await expectExactlyOnce(a, name);
-        const { rows: dup } = await a.query(`SELECT position FROM ${EFFECTS} WHERE consumer = $1 GROUP BY position HAVING count(*) > 1`, [name]);
-        expect(dup).toEqual([]);
-        // the process with the old count stands by: its leases are retired
-        expect(old.state).toBe('standby');
-      } finally {
-        await next.stop();
+        await old.stop();
       }
-    } finally {
-      appending = false;
-      await load;
-      await old.stop();
-    }
-  });
+    },
+  );
 });

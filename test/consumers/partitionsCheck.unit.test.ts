@@ -15,8 +15,12 @@ sagas = { s = { starts_on = "Placed", partitions = 2, steps = [{ name = "a", cal
   });
 
   it('refuses a count below 1 or above 256, located', async () => {
-    expect(await diagnosticsOf(PROJECTION(', mode = "async", partitions = 0'))).toEqual(['2:96 error CONFIG_INVALID projections.orders.partitions: must be between 1 and 256']);
-    expect((await diagnosticsOf(`publishers = { webhooks = { endpoints = ["http://h.test/"], partitions = 1000 } }`)).join('\n')).toMatch(/error CONFIG_INVALID publishers\.webhooks\.partitions: must be between 1 and 256/);
+    expect(await diagnosticsOf(PROJECTION(', mode = "async", partitions = 0'))).toEqual([
+      '2:96 error CONFIG_INVALID projections.orders.partitions: must be between 1 and 256',
+    ]);
+    expect((await diagnosticsOf(`publishers = { webhooks = { endpoints = ["http://h.test/"], partitions = 1000 } }`)).join('\n')).toMatch(
+      /error CONFIG_INVALID publishers\.webhooks\.partitions: must be between 1 and 256/,
+    );
   });
 
   it('warns where partitions has no effect: an inline projection, a saga without starts_on', async () => {
@@ -24,6 +28,8 @@ sagas = { s = { starts_on = "Placed", partitions = 2, steps = [{ name = "a", cal
       '2:67 warning CONFIG_IGNORED projections.orders.partitions: `partitions` applies to async projections only: an inline projection is written in the append\'s transaction (set mode = "async")',
     ]);
     const saga = 'sagas = { s = { partitions = 2, steps = [{ name = "a", call = { url = "http://x.test/" } }] } }';
-    expect(await diagnosticsOf(saga)).toEqual(['1:17 warning CONFIG_IGNORED sagas.s.partitions: `partitions` splits the reader of `starts_on` events; this saga has none (it starts over HTTP only)']);
+    expect(await diagnosticsOf(saga)).toEqual([
+      '1:17 warning CONFIG_IGNORED sagas.s.partitions: `partitions` splits the reader of `starts_on` events; this saga has none (it starts over HTTP only)',
+    ]);
   });
 });

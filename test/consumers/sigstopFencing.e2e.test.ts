@@ -92,9 +92,14 @@ describe('a paused lease holder', () => {
     process.kill(owner.child.pid!, 'SIGSTOP');
 
     // the lease (15 s) expires; the other process takes over, delivers the first event again and more
-    for (let i = 0; i < 3; i++) expect((await api(other, 'POST', '/aggregates/account/commands/Open', { owner: `more-${i}` })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api(other, 'POST', '/aggregates/account/commands/Open', { owner: `more-${i}` })).status).toBe(200);
     const head = await store.headPosition();
-    await until('the other process to deliver everything', async () => ((await store.loadCheckpoint(relay)) >= head ? true : undefined), 90_000);
+    await until(
+      'the other process to deliver everything',
+      async () => ((await store.loadCheckpoint(relay)) >= head ? true : undefined),
+      90_000,
+    );
     expect((await owns(other))!.owned).toBe(true);
 
     // the paused process's delivery is acknowledged, then it resumes
@@ -107,7 +112,11 @@ describe('a paused lease holder', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(head);
-    await until('the resumed process to see its lease lost', async () => (owner.stdout().includes('lease lost') ? true : undefined), 20_000);
+    await until(
+      'the resumed process to see its lease lost',
+      async () => (owner.stdout().includes('lease lost') ? true : undefined),
+      20_000,
+    );
     // at least once: every event reached the receiver
     const { body } = await api(other, 'GET', '/events?limit=100');
     for (const e of body.events as { id: string }[]) expect(received).toContain(e.id);

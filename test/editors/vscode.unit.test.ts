@@ -24,8 +24,12 @@ beforeAll(async () => {
   const wasm = readFileSync(join(createRequire(import.meta.url).resolve('vscode-oniguruma'), '../onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-    loadGrammar: async (scope) => (scope === 'source.tsk' ? textmate.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope) =>
+      scope === 'source.tsk' ? textmate.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null,
   });
   grammar = (await registry.loadGrammar('source.tsk'))!;
 });
@@ -46,7 +50,12 @@ function scopesAt(line: string, text: string): string[] {
 
 describe('editors/vscode', () => {
   it('the manifest contributes the tsk language, its grammar and the JSON Schema, and every file it names exists', () => {
-    expect(manifest).toMatchObject({ name: expect.any(String), publisher: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+$/), engines: { vscode: expect.stringMatching(/^\^\d/) } });
+    expect(manifest).toMatchObject({
+      name: expect.any(String),
+      publisher: expect.any(String),
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      engines: { vscode: expect.stringMatching(/^\^\d/) },
+    });
     const { languages, grammars, jsonValidation } = manifest.contributes;
     expect(languages).toEqual([expect.objectContaining({ id: 'tsk', extensions: ['.tsk'] })]);
     expect(grammars).toEqual([expect.objectContaining({ language: 'tsk', scopeName: grammarJson.scopeName })]);

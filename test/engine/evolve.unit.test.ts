@@ -11,7 +11,13 @@ const model = appSchema.parse({
       commands: {},
       apply: {
         Swapped: { a: 'b', b: 'a' },
-        Deposited: { balance: 'balance + data.amount', log: 'APPEND(log, data.amount)', last_at: 'timestamp', at_version: 'version', by: 'metadata.user' },
+        Deposited: {
+          balance: 'balance + data.amount',
+          log: 'APPEND(log, data.amount)',
+          last_at: 'timestamp',
+          at_version: 'version',
+          by: 'metadata.user',
+        },
       },
     },
   },
@@ -37,7 +43,10 @@ describe('evolve', () => {
   });
 
   it('exposes data, metadata, timestamp and version to apply expressions', () => {
-    const s = evolveAll(def, def.initialState, [event('Deposited', { amount: 5 }, { user: 'u1' }), event('Deposited', { amount: 7 }, { user: 'u2' })]);
+    const s = evolveAll(def, def.initialState, [
+      event('Deposited', { amount: 5 }, { user: 'u1' }),
+      event('Deposited', { amount: 7 }, { user: 'u2' }),
+    ]);
     expect(s).toMatchObject({ balance: 12, log: [5, 7], by: 'u2', at_version: version });
     expect(s.last_at).toBe(new Date(Date.UTC(2024, 0, 1, 0, 0, version)).toISOString());
   });
@@ -60,14 +69,34 @@ describe('evolve', () => {
 describe('position in apply', () => {
   it('is not an event root in apply (a command folds before positions exist): `position` is a state field there, and check says so', async () => {
     const m = appSchema.parse({
-      aggregates: { p: { state: { position: 'left', moves: 0 }, commands: {}, apply: { Moved: { moves: 'moves + 1', seen: 'position' } } } },
+      aggregates: {
+        p: { state: { position: 'left', moves: 0 }, commands: {}, apply: { Moved: { moves: 'moves + 1', seen: 'position' } } },
+      },
     });
     const d = compileAggregate(m.aggregates.p!, 'p', m);
-    const e: StoredEvent = { id: 'm1', type: 'Moved', eventVersion: 1, data: {}, metadata: {}, streamType: 'p', streamId: 'x', version: 1, position: 987, timestamp: new Date() };
+    const e: StoredEvent = {
+      id: 'm1',
+      type: 'Moved',
+      eventVersion: 1,
+      data: {},
+      metadata: {},
+      streamType: 'p',
+      streamId: 'x',
+      version: 1,
+      position: 987,
+      timestamp: new Date(),
+    };
     expect(evolve(d, d.initialState as Record<string, unknown>, e)).toMatchObject({ seen: 'left', moves: 1 });
-    expect(evolveAll(d, d.initialState as Record<string, unknown>, [e, { ...e, id: 'm2', version: 2, position: 988 }])).toMatchObject({ seen: 'left', moves: 2 });
+    expect(evolveAll(d, d.initialState as Record<string, unknown>, [e, { ...e, id: 'm2', version: 2, position: 988 }])).toMatchObject({
+      seen: 'left',
+      moves: 2,
+    });
     const { loadConfigText } = await import('../../src/config/index.js');
-    const { diagnostics } = await loadConfigText('aggregates = { q = { state = { n = 0 }, commands = { A = { creates = true, emits = "A" } }, apply = { A = { n = "position" } } } }', 'app.tsk', { mode: 'check' });
+    const { diagnostics } = await loadConfigText(
+      'aggregates = { q = { state = { n = 0 }, commands = { A = { creates = true, emits = "A" } }, apply = { A = { n = "position" } } } }',
+      'app.tsk',
+      { mode: 'check' },
+    );
     expect(diagnostics.map((x) => `${x.severity} ${x.code} ${x.message}`)).toEqual([
       expect.stringMatching(/^warning EXPR_UNKNOWN_NAME .*unknown state field 'position' \('position' is not available in an apply rule/),
     ]);

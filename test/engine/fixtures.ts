@@ -99,7 +99,7 @@ export function countingStore(store: EventStore): { store: EventStore; readEvent
       const value: unknown = Reflect.get(target, prop, target);
       if (prop === 'readStream') {
         return async (...args: unknown[]) => {
-          const events = (await (value as (...a: unknown[]) => Promise<unknown[]>).apply(target, args));
+          const events = await (value as (...a: unknown[]) => Promise<unknown[]>).apply(target, args);
           count += events.length;
           return events;
         };

@@ -62,7 +62,14 @@ describe('evolveAll', () => {
         const start: AggregateState = { balance: 1, log: [0], n: 0 };
         const frozen = JSON.stringify(start);
         const oneByOne = events.reduce((state, e) => evolve(acct, state, e), start);
-        const lean: FoldEvent[] = events.map(({ streamType, streamId, version, type, eventVersion, data }) => ({ streamType, streamId, version, type, eventVersion, data }));
+        const lean: FoldEvent[] = events.map(({ streamType, streamId, version, type, eventVersion, data }) => ({
+          streamType,
+          streamId,
+          version,
+          type,
+          eventVersion,
+          data,
+        }));
         expect(evolveAll(acct, start, events)).toStrictEqual(oneByOne);
         expect(evolveAll(acct, start, lean)).toStrictEqual(oneByOne);
         expect(JSON.stringify(start)).toBe(frozen);
@@ -95,8 +102,18 @@ describe('data-only loads', () => {
   it('load the same state as a full read, for both kinds of aggregate', async () => {
     const ctx = engineContext(model, store);
     const counting = countingStore(store);
-    for (const [type, eventType] of [['acct', 'Deposited'], ['audited', 'Touched']] as const) {
-      const events = Array.from({ length: 250 }, (_, i) => ({ id: crypto.randomUUID(), type: eventType, eventVersion: 1, data: { amount: i }, metadata: { user: `u${i}` }, timestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, i)) }));
+    for (const [type, eventType] of [
+      ['acct', 'Deposited'],
+      ['audited', 'Touched'],
+    ] as const) {
+      const events = Array.from({ length: 250 }, (_, i) => ({
+        id: crypto.randomUUID(),
+        type: eventType,
+        eventVersion: 1,
+        data: { amount: i },
+        metadata: { user: `u${i}` },
+        timestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, i)),
+      }));
       await store.append({ streamType: type, streamId: 's', expectedVersion: 'no_stream', events });
       const definition = type === 'acct' ? acct : audited;
       const full = await store.readStream(type, 's');

@@ -33,7 +33,14 @@ describe('handleCommand', () => {
     expect(result.position).toBeGreaterThan(0);
     expect(result.events).toHaveLength(1);
     const [event] = result.events;
-    expect(event).toMatchObject({ type: 'OrderCreated', aggregate_type: 'order', aggregate_id: id, version: 1, event_version: 1, data: { customer_id: 'c1' } });
+    expect(event).toMatchObject({
+      type: 'OrderCreated',
+      aggregate_type: 'order',
+      aggregate_id: id,
+      version: 1,
+      event_version: 1,
+      data: { customer_id: 'c1' },
+    });
     expect(event!.metadata).toMatchObject({ command: 'CreateOrder', correlation_id: 'corr-1' });
     expect(typeof event!.metadata.causation_id).toBe('string');
     expect(new Date(event!.timestamp).toISOString()).toBe(event!.timestamp);
@@ -51,7 +58,13 @@ describe('handleCommand', () => {
     await run(id, 'AddItem', { product_id: 'p1', quantity: 2, unit_price: 5 });
     const r = await run(id, 'AddItem', { product_id: 'p2', quantity: 1, unit_price: 2.5 });
     expect(r.version).toBe(3);
-    expect(await state('order', id)).toMatchObject({ total: 12.5, items: [{ product_id: 'p1', quantity: 2, unit_price: 5 }, { product_id: 'p2', quantity: 1, unit_price: 2.5 }] });
+    expect(await state('order', id)).toMatchObject({
+      total: 12.5,
+      items: [
+        { product_id: 'p1', quantity: 2, unit_price: 5 },
+        { product_id: 'p2', quantity: 1, unit_price: 2.5 },
+      ],
+    });
     await run(id, 'AddItem', { product_id: 'p3', quantity: 1, unit_price: 1 });
     const full = await errorOf(() => run(id, 'AddItem', { product_id: 'p4', quantity: 1, unit_price: 1 }));
     expect(full).toMatchObject({ code: 'RULE_VIOLATION', message: 'max_items_per_order is 3' });
@@ -106,7 +119,9 @@ describe('handleCommand', () => {
   });
 
   it('404s unknown aggregate types, unknown commands and missing streams; 409s a second create', async () => {
-    expect((await errorOf(() => handleCommand(ctx, { aggregateType: 'nope', aggregateId: 'x', command: 'A', input: {} }))).code).toBe('UNKNOWN_AGGREGATE_TYPE');
+    expect((await errorOf(() => handleCommand(ctx, { aggregateType: 'nope', aggregateId: 'x', command: 'A', input: {} }))).code).toBe(
+      'UNKNOWN_AGGREGATE_TYPE',
+    );
     expect((await errorOf(() => run('x', 'Nope'))).code).toBe('UNKNOWN_COMMAND');
     const missing = newId();
     expect((await errorOf(() => run(missing, 'Confirm'))).code).toBe('STREAM_NOT_FOUND');
@@ -123,7 +138,9 @@ describe('handleCommand', () => {
     const id = newId();
     await run(id, 'CreateOrder', { customer_id: 'c1' });
     counting.reset();
-    const e = await errorOf(() => handleCommand(c, { aggregateType: 'order', aggregateId: id, command: 'AddItem', input: { quantity: 0, extra: 1 } }));
+    const e = await errorOf(() =>
+      handleCommand(c, { aggregateType: 'order', aggregateId: id, command: 'AddItem', input: { quantity: 0, extra: 1 } }),
+    );
     expect(e.code).toBe('INVALID_INPUT');
     expect((e.details as { field: string }[]).map((d) => d.field).sort()).toEqual(['extra', 'product_id', 'quantity', 'unit_price']);
     expect(counting.readEvents()).toBe(0);
@@ -146,7 +163,10 @@ describe('handleCommand', () => {
     expect(await store.streamVersion('order', id)).toBe(1);
     const add = { product_id: 'p', quantity: 1, unit_price: 1 };
     const firstAdd = await run(id, 'AddItem', add, { idempotencyKey: `a-${id}` });
-    const [x, y] = await Promise.all([run(id, 'AddItem', add, { idempotencyKey: `a-${id}` }), run(id, 'AddItem', add, { idempotencyKey: `a-${id}` })]);
+    const [x, y] = await Promise.all([
+      run(id, 'AddItem', add, { idempotencyKey: `a-${id}` }),
+      run(id, 'AddItem', add, { idempotencyKey: `a-${id}` }),
+    ]);
     expect(x).toEqual(firstAdd);
     expect(y).toEqual(firstAdd);
     expect(await store.streamVersion('order', id)).toBe(2);
@@ -156,7 +176,9 @@ describe('handleCommand', () => {
 
   it('answers concurrent same-key creates without an id once, with one stream', async () => {
     const key = `create-${newId()}`;
-    const results = await Promise.all(Array.from({ length: 5 }, () => run(undefined, 'CreateOrder', { customer_id: 'c9' }, { idempotencyKey: key })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => run(undefined, 'CreateOrder', { customer_id: 'c9' }, { idempotencyKey: key })),
+    );
     expect(new Set(results.map((r) => r.aggregate_id)).size).toBe(1);
     expect(await store.streamVersion('order', results[0]!.aggregate_id)).toBe(1);
   });
@@ -180,7 +202,8 @@ describe('handleCommand', () => {
 });
 
 describe('unique fields', () => {
-  const user = (aggregateId: string, command: string, input: unknown) => handleCommand(ctx, { aggregateType: 'user', aggregateId, command, input });
+  const user = (aggregateId: string, command: string, input: unknown) =>
+    handleCommand(ctx, { aggregateType: 'user', aggregateId, command, input });
 
   it('rejects a second aggregate holding the same value, and frees a value when it changes', async () => {
     await user('u1', 'Register', { email: 'ann@example.com', name: 'Ann' });

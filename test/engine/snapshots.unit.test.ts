@@ -52,7 +52,8 @@ describe('snapshots', () => {
       });
     }
     // Commands through the engine keep snapshotting every 100 events.
-    for (let i = 0; i < 150; i++) await handleCommand(ctx, { aggregateType: 'counter', aggregateId: 'c', command: 'Increment', input: { by: 1 } });
+    for (let i = 0; i < 150; i++)
+      await handleCommand(ctx, { aggregateType: 'counter', aggregateId: 'c', command: 'Increment', input: { by: 1 } });
 
     const expectedTotal = Array.from({ length: TOTAL - 1 }, (_, i) => (i + 1) % 7).reduce((a, b) => a + b, 0) + 150;
     const counting = countingStore(store);
@@ -65,7 +66,10 @@ describe('snapshots', () => {
     // Same stream, different apply: the old snapshot's hash no longer matches.
     const changed = appSchema.parse({
       ...model,
-      aggregates: { ...model.aggregates, counter: { ...model.aggregates.counter, apply: { Incremented: { n: 'n + 1', total: 'total + data.by * 2' } } } },
+      aggregates: {
+        ...model.aggregates,
+        counter: { ...model.aggregates.counter, apply: { Incremented: { n: 'n + 1', total: 'total + data.by * 2' } } },
+      },
     });
     const changedDef = compileAggregate(changed.aggregates.counter!, 'counter', changed);
     expect(changedDef.configHash).not.toBe(definition.configHash);

@@ -46,8 +46,8 @@ describe('MemoryStateCache', () => {
     state.n = 9;
     const got = (await cache.get('t', '1', 'h'))!;
     expect(got.state).toEqual({ n: 1, list: [1], nested: { deep: [{ x: 1 }] } });
-    expect(() => ((got.state.list as number[]).push(2))).toThrow(TypeError);
-    expect(() => (((got.state.nested as { deep: { x: number }[] }).deep[0]!.x = 2))).toThrow(TypeError);
+    expect(() => (got.state.list as number[]).push(2)).toThrow(TypeError);
+    expect(() => ((got.state.nested as { deep: { x: number }[] }).deep[0]!.x = 2)).toThrow(TypeError);
     expect(await cache.get('t', '1', 'other-config')).toBeUndefined();
   });
 

@@ -22,7 +22,8 @@ const tick = () => new Promise((r) => setTimeout(r, 15));
 describe('temporal reads', () => {
   it('returns the state as of a version or a timestamp', async () => {
     const order = getDefinition(ctx.definitions, 'order');
-    const run = (command: string, input: unknown = {}) => handleCommand(ctx, { aggregateType: 'order', aggregateId: 'o-t', command, input });
+    const run = (command: string, input: unknown = {}) =>
+      handleCommand(ctx, { aggregateType: 'order', aggregateId: 'o-t', command, input });
     const created = await run('CreateOrder', { customer_id: 'c' });
     await tick();
     const added = await run('AddItem', { product_id: 'p', quantity: 2, unit_price: 3 });
@@ -38,7 +39,9 @@ describe('temporal reads', () => {
     expect(atAdd).toMatchObject({ version: 2, state: { status: 'pending', total: 6 } });
     const atCreate = await loadAggregate(ctx, order, 'o-t', { asOf: new Date(created.events[0]!.timestamp) });
     expect(atCreate.version).toBe(1);
-    const before = await errorOf(() => getAggregate(ctx, order, 'o-t', { asOf: new Date(Date.parse(created.events[0]!.timestamp) - 60_000) }));
+    const before = await errorOf(() =>
+      getAggregate(ctx, order, 'o-t', { asOf: new Date(Date.parse(created.events[0]!.timestamp) - 60_000) }),
+    );
     expect(before.code).toBe('STREAM_NOT_FOUND');
   });
 
@@ -46,7 +49,8 @@ describe('temporal reads', () => {
     const counter = getDefinition(ctx.definitions, 'counter');
     await handleCommand(ctx, { aggregateType: 'counter', aggregateId: 'k', command: 'Start', input: {} });
     const results = [];
-    for (let i = 0; i < 120; i++) results.push(await handleCommand(ctx, { aggregateType: 'counter', aggregateId: 'k', command: 'Increment', input: { by: 1 } }));
+    for (let i = 0; i < 120; i++)
+      results.push(await handleCommand(ctx, { aggregateType: 'counter', aggregateId: 'k', command: 'Increment', input: { by: 1 } }));
     expect(await store.loadSnapshot('counter', 'k', counter.configHash)).toMatchObject({ version: 100 });
     expect((await loadAggregate(ctx, counter, 'k', { version: 50 })).state).toEqual({ n: 49, total: 49 });
     const at60 = results[58]!.events[0]!; // the event at version 60

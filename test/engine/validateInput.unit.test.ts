@@ -20,12 +20,28 @@ function problems(s: ReturnType<typeof spec>, input: unknown): { field: string; 
 describe('validateInput', () => {
   it('accepts every type and returns the validated value', () => {
     const s = spec({
-      s: 'string', n: 'number', i: 'integer', b: 'boolean', a: 'array', o: 'object',
-      t: 'timestamp', u: 'uuid', e: 'email', x: 'any',
+      s: 'string',
+      n: 'number',
+      i: 'integer',
+      b: 'boolean',
+      a: 'array',
+      o: 'object',
+      t: 'timestamp',
+      u: 'uuid',
+      e: 'email',
+      x: 'any',
     });
     const input = {
-      s: 'x', n: 1.5, i: 3, b: false, a: [1], o: { k: 1 }, t: '2024-05-01T10:00:00Z',
-      u: '0190a0f3-1c2d-7e3f-8a4b-5c6d7e8f9a0b', e: 'a@b.io', x: { any: [1] },
+      s: 'x',
+      n: 1.5,
+      i: 3,
+      b: false,
+      a: [1],
+      o: { k: 1 },
+      t: '2024-05-01T10:00:00Z',
+      u: '0190a0f3-1c2d-7e3f-8a4b-5c6d7e8f9a0b',
+      e: 'a@b.io',
+      x: { any: [1] },
     };
     expect(validateInput(s, input)).toEqual(input);
   });

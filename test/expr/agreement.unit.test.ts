@@ -32,7 +32,11 @@ type Outcome = { value: unknown } | { error: string };
 
 const isRangeError = (o: Outcome) => 'error' in o && /out of range/.test(o.error);
 
-async function viaSql(compiled: CompiledSql, roots: Record<string, unknown>, row: Record<string, unknown>): Promise<Outcome & { sql: string }> {
+async function viaSql(
+  compiled: CompiledSql,
+  roots: Record<string, unknown>,
+  row: Record<string, unknown>,
+): Promise<Outcome & { sql: string }> {
   // the row's values take the first placeholders, so the fragment starts after them
   const fragment = compiled({ roots, fields: {}, now: NOW }, names.length + 1);
   const rowValues = names.map((c) => (COLUMNS[c] === 'jsonb' ? JSON.stringify(row[c]) : row[c]));
@@ -69,7 +73,12 @@ describe('evaluator and SQL compiler agree', () => {
           // value cannot matter (PostgreSQL folds strict functions of NULL), so only agreement
           // on "fails" is required there
           if (isRangeError(fromEvaluator) || isRangeError(fromSql)) continue;
-          if ('error' in fromEvaluator || 'error' in fromSql) expect({ evaluatorFails: 'error' in fromEvaluator, sqlFails: 'error' in fromSql, context }).toEqual({ evaluatorFails: true, sqlFails: true, context });
+          if ('error' in fromEvaluator || 'error' in fromSql)
+            expect({ evaluatorFails: 'error' in fromEvaluator, sqlFails: 'error' in fromSql, context }).toEqual({
+              evaluatorFails: true,
+              sqlFails: true,
+              context,
+            });
           else expect({ value: fromSql.value, context }).toEqual({ value: fromEvaluator.value, context });
         }
       }),

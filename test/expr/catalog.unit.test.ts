@@ -6,7 +6,8 @@ import { BUILTINS } from '../../src/expr/evaluate/builtins.js';
 import { FUNCTIONS } from '../../src/expr/index.js';
 import { SQL_FUNCTIONS } from '../../src/expr/sql/sqlFunctions.js';
 
-const SPEC_FUNCTIONS = 'COALESCE CONCAT LOWER UPPER TRIM LENGTH ROUND FLOOR CEIL ABS GREATEST LEAST NOW APPEND REMOVE SUM COUNT CONTAINS SPLIT_PART'.split(' ');
+const SPEC_FUNCTIONS =
+  'COALESCE CONCAT LOWER UPPER TRIM LENGTH ROUND FLOOR CEIL ABS GREATEST LEAST NOW APPEND REMOVE SUM COUNT CONTAINS SPLIT_PART'.split(' ');
 
 it('implements exactly the functions of SPEC §4 in both back ends', () => {
   expect(Object.keys(FUNCTIONS).sort()).toEqual([...SPEC_FUNCTIONS].sort());

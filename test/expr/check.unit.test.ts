@@ -5,8 +5,21 @@ import { COMMAND_ROOTS, EVENT_ROOTS, checkExpression, parseExpression, type Chec
 
 const AT: SourceLocation = { file: 'app.tsk', line: 7, column: 20 };
 
-const RULE: CheckScope = { roots: COMMAND_ROOTS, fields: ['status', 'items', 'total'], unknownField: 'warning', fieldNoun: 'state field', inputs: ['reason', 'quantity'], site: 'a require rule' };
-const PROJECTION: CheckScope = { roots: EVENT_ROOTS, fields: ['id', 'email', 'total_amount'], unknownField: 'error', fieldNoun: 'column', site: 'a projection mapping' };
+const RULE: CheckScope = {
+  roots: COMMAND_ROOTS,
+  fields: ['status', 'items', 'total'],
+  unknownField: 'warning',
+  fieldNoun: 'state field',
+  inputs: ['reason', 'quantity'],
+  site: 'a require rule',
+};
+const PROJECTION: CheckScope = {
+  roots: EVENT_ROOTS,
+  fields: ['id', 'email', 'total_amount'],
+  unknownField: 'error',
+  fieldNoun: 'column',
+  site: 'a projection mapping',
+};
 const SAGA: CheckScope = { roots: [...EVENT_ROOTS, 'saga'], site: 'a saga step' };
 
 /** `line:col severity CODE message` per diagnostic. */
@@ -37,13 +50,19 @@ describe('checkExpression', () => {
     expect(check('NOW(1)')).toEqual(['7:20 error EXPR_ARITY NOW takes 0 arguments, not 1: NOW()']);
     expect(check('ROUND()')).toEqual(['7:20 error EXPR_ARITY ROUND takes 1 to 2 arguments, not 0: ROUND(number[, places])']);
     expect(check('COALESCE()')).toEqual(['7:20 error EXPR_ARITY COALESCE takes at least 1 argument, not 0: COALESCE(value, …)']);
-    expect(check("SPLIT_PART('a', ',')")).toEqual(['7:20 error EXPR_ARITY SPLIT_PART takes 3 arguments, not 2: SPLIT_PART(text, delimiter, n)']);
+    expect(check("SPLIT_PART('a', ',')")).toEqual([
+      '7:20 error EXPR_ARITY SPLIT_PART takes 3 arguments, not 2: SPLIT_PART(text, delimiter, n)',
+    ]);
   });
 
   it('checks inputs, state fields and roots by scope', () => {
     expect(check('input.qty > 0')).toEqual(['7:20 error EXPR_UNKNOWN_NAME input.qty is not a declared input (declared: reason, quantity)']);
-    expect(check('input.reasn', { ...RULE, inputs: ['reason'] })).toEqual(['7:20 error EXPR_UNKNOWN_NAME input.reasn is not a declared input (declared: reason) (did you mean `reason`?)']);
-    expect(check('input.x', { ...RULE, inputs: [] })).toEqual(['7:20 error EXPR_UNKNOWN_NAME input.x is not a declared input (the command declares no input)']);
+    expect(check('input.reasn', { ...RULE, inputs: ['reason'] })).toEqual([
+      '7:20 error EXPR_UNKNOWN_NAME input.reasn is not a declared input (declared: reason) (did you mean `reason`?)',
+    ]);
+    expect(check('input.x', { ...RULE, inputs: [] })).toEqual([
+      '7:20 error EXPR_UNKNOWN_NAME input.x is not a declared input (the command declares no input)',
+    ]);
     expect(check("statuz = 'x'")).toEqual(["7:20 warning EXPR_UNKNOWN_NAME unknown state field 'statuz' (did you mean `status`?)"]);
     expect(check('state.totl')).toEqual(["7:20 warning EXPR_UNKNOWN_NAME unknown state field 'state.totl' (did you mean `total`?)"]);
     expect(check('data.quantity')).toEqual([
@@ -72,20 +91,28 @@ describe('checkExpression', () => {
     expect(check('[1] < items')).toEqual(['7:20 error EXPR_TYPE < compares numbers, texts or booleans, not an array']);
     expect(check("status IN (1, 'a', true)")).toEqual([]);
     expect(check("'a' IN (1, 'b')")).toEqual(['7:28 error EXPR_TYPE a number is never equal to text']);
-    expect(check("ROUND(total, 'x')")).toEqual(["7:33 error EXPR_TYPE ROUND needs a number as argument 2, not text: ROUND(number[, places])"]);
-    expect(check("APPEND('x', 1)")).toEqual(["7:27 error EXPR_TYPE APPEND needs an array as argument 1, not text: APPEND(array, value)"]);
-    expect(check('LENGTH(1)')).toEqual(['7:27 error EXPR_TYPE LENGTH needs text or an array as argument 1, not a number: LENGTH(text_or_array)']);
+    expect(check("ROUND(total, 'x')")).toEqual([
+      '7:33 error EXPR_TYPE ROUND needs a number as argument 2, not text: ROUND(number[, places])',
+    ]);
+    expect(check("APPEND('x', 1)")).toEqual(['7:27 error EXPR_TYPE APPEND needs an array as argument 1, not text: APPEND(array, value)']);
+    expect(check('LENGTH(1)')).toEqual([
+      '7:27 error EXPR_TYPE LENGTH needs text or an array as argument 1, not a number: LENGTH(text_or_array)',
+    ]);
     expect(check("CONTAINS('abc', 1)")).toEqual(['7:36 error EXPR_TYPE CONTAINS in a text looks for a text, not a number']);
-    expect(check("CONCAT('a', [1])")).toEqual(["7:32 error EXPR_TYPE CONCAT needs a number or text or a boolean as argument 2, not an array: CONCAT(value, …)"]);
-    expect(check("GREATEST(1, 'a')")).toEqual(["7:20 error EXPR_TYPE GREATEST compares values of one kind, not a number and text"]);
-    expect(check("SUM(items, 1)")).toEqual(["7:31 error EXPR_TYPE SUM needs text as argument 2, not a number: SUM(array[, 'field'])"]);
+    expect(check("CONCAT('a', [1])")).toEqual([
+      '7:32 error EXPR_TYPE CONCAT needs a number or text or a boolean as argument 2, not an array: CONCAT(value, …)',
+    ]);
+    expect(check("GREATEST(1, 'a')")).toEqual(['7:20 error EXPR_TYPE GREATEST compares values of one kind, not a number and text']);
+    expect(check('SUM(items, 1)')).toEqual(["7:31 error EXPR_TYPE SUM needs text as argument 2, not a number: SUM(array[, 'field'])"]);
     expect(check('aggregate_id * 2', SAGA)).toEqual(['7:20 error EXPR_TYPE * needs numbers, not text']);
     expect(check('data + 1', SAGA)).toEqual(['7:20 error EXPR_TYPE cannot add an object (+ adds numbers or joins two texts)']);
   });
 
   it('infers through functions and never flags what it cannot know', () => {
-    expect(check("UPPER(status) * 2")).toEqual(['7:20 error EXPR_TYPE * needs numbers, not text']);
-    expect(check("COALESCE(null, 'a') + 1")).toEqual(['7:40 error EXPR_TYPE cannot add text and a number; use CONCAT to join text and numbers']);
+    expect(check('UPPER(status) * 2')).toEqual(['7:20 error EXPR_TYPE * needs numbers, not text']);
+    expect(check("COALESCE(null, 'a') + 1")).toEqual([
+      '7:40 error EXPR_TYPE cannot add text and a number; use CONCAT to join text and numbers',
+    ]);
     expect(check('COALESCE(total, 0) + 1')).toEqual([]);
     expect(check("status + total = 'x' OR total * 2 > 1")).toEqual([]);
     // whatever status holds, status + 1 is a number or null

@@ -6,7 +6,18 @@ import { compileExpression, parseExpression, type EvalScope } from '../../src/ex
 const NOW = new Date('2024-06-01T12:00:00.000Z');
 const scope: EvalScope = {
   roots: {
-    data: { q: 2, price: 1.5, s: 'Hi', arr: [1, 2, 2, null], items: [{ p: 2 }, { p: 3.5 }, { x: 1 }, 7], nested: { a: { b: 'deep' } }, nul: null, t: true, f: false, in: 'kw' },
+    data: {
+      q: 2,
+      price: 1.5,
+      s: 'Hi',
+      arr: [1, 2, 2, null],
+      items: [{ p: 2 }, { p: 3.5 }, { x: 1 }, 7],
+      nested: { a: { b: 'deep' } },
+      nul: null,
+      t: true,
+      f: false,
+      in: 'kw',
+    },
     metadata: { user: 'u1' },
     input: { reason: 'r', quantity: 4 },
     aggregate_id: 'agg-1',
@@ -14,7 +25,16 @@ const scope: EvalScope = {
     version: 3,
     position: 10n,
   },
-  fields: { status: 'pending', total: 10, items: ['a', 'b'], name: '  Ann \t', email: 'Ann@Example.COM', empty: null, list: [], csv: 'a,b,,c' },
+  fields: {
+    status: 'pending',
+    total: 10,
+    items: ['a', 'b'],
+    name: '  Ann \t',
+    email: 'Ann@Example.COM',
+    empty: null,
+    list: [],
+    csv: 'a,b,,c',
+  },
   now: NOW,
 };
 
@@ -207,7 +227,7 @@ describe('functions', () => {
     ['APPEND(status, 1)', null],
     ['REMOVE(data.arr, 2)', [1, null]],
     ['REMOVE(data.arr, null)', [1, 2, 2]],
-    ["REMOVE(data.items, data.items[0])", [{ p: 3.5 }, { x: 1 }, 7]],
+    ['REMOVE(data.items, data.items[0])', [{ p: 3.5 }, { x: 1 }, 7]],
     ['REMOVE(empty, 1)', []],
     ['REMOVE(status, 1)', null],
     ['SUM(data.arr)', 5],
@@ -215,7 +235,7 @@ describe('functions', () => {
     ['SUM(list)', 0],
     ['SUM(empty)', 0],
     ['SUM(status)', null],
-    ["SUM(data.items, null)", null],
+    ['SUM(data.items, null)', null],
     ['COUNT(data.arr)', 3],
     ['COUNT(empty)', 0],
     ['COUNT(status)', null],

@@ -6,7 +6,8 @@ import { loadConfig, loadConfigText } from '../../src/config/index.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 
 const root = join(import.meta.dirname, '../..');
-const lines = (diags: readonly Diagnostic[]) => diags.map((d) => `${d.location?.line}:${d.location?.column} ${d.severity} ${d.code} ${d.message}`);
+const lines = (diags: readonly Diagnostic[]) =>
+  diags.map((d) => `${d.location?.line}:${d.location?.column} ${d.severity} ${d.code} ${d.message}`);
 
 const APP = `
 aggregates = {
@@ -70,8 +71,11 @@ describe('defaultExpressionChecker', () => {
     expect(model).toBeDefined();
   });
 
-  it.each(readdirSync(join(root, 'test/fixtures/seeds')).filter((f) => f.endsWith('.tsk')))('finds no expression problem in seed %s', async (name) => {
-    const { diagnostics } = await loadConfig(join(root, 'test/fixtures/seeds', name), { mode: 'check', env: {} });
-    expect(lines(diagnostics.filter((d) => d.code.startsWith('EXPR_')))).toEqual([]);
-  });
+  it.each(readdirSync(join(root, 'test/fixtures/seeds')).filter((f) => f.endsWith('.tsk')))(
+    'finds no expression problem in seed %s',
+    async (name) => {
+      const { diagnostics } = await loadConfig(join(root, 'test/fixtures/seeds', name), { mode: 'check', env: {} });
+      expect(lines(diagnostics.filter((d) => d.code.startsWith('EXPR_')))).toEqual([]);
+    },
+  );
 });

@@ -58,7 +58,7 @@ describe('parseExpression', () => {
     ["x not in ('a', 1)", '(NOTIN x "a" 1)'],
     ['x IN (1) AND y', '(AND (IN x 1) y)'],
     ['a % b / c', '(/ (% a b) c)'],
-    ["coalesce(data.email, email)", '(COALESCE data.email email)'],
+    ['coalesce(data.email, email)', '(COALESCE data.email email)'],
     ['now()', '(NOW)'],
     ["items[0].p['k'][-1]", 'items[0].p.k[-1]'],
     ['data.null.and', 'data.null.and'],
@@ -69,7 +69,13 @@ describe('parseExpression', () => {
 
   it('keeps offsets on every node', () => {
     const ast = parseExpression("total + LOWER('x')").ast!;
-    expect(ast).toMatchObject({ kind: 'binary', start: 0, end: 18, opSpan: { start: 6, end: 7 }, right: { kind: 'call', start: 8, end: 18, nameSpan: { start: 8, end: 13 } } });
+    expect(ast).toMatchObject({
+      kind: 'binary',
+      start: 0,
+      end: 18,
+      opSpan: { start: 6, end: 7 },
+      right: { kind: 'call', start: 8, end: 18, nameSpan: { start: 8, end: 13 } },
+    });
   });
 
   it.each([
@@ -110,7 +116,32 @@ describe('parseExpression', () => {
   });
 
   it('never throws, whatever the text', () => {
-    const piece = fc.constantFrom('a', '1', "'x'", '(', ')', '[', ']', ',', '.', '+', '-', '*', '=', '<', 'NOT', 'IN', 'IS', 'NULL', 'AND', ' ', "'", 'f(', '"', '\n');
+    const piece = fc.constantFrom(
+      'a',
+      '1',
+      "'x'",
+      '(',
+      ')',
+      '[',
+      ']',
+      ',',
+      '.',
+      '+',
+      '-',
+      '*',
+      '=',
+      '<',
+      'NOT',
+      'IN',
+      'IS',
+      'NULL',
+      'AND',
+      ' ',
+      "'",
+      'f(',
+      '"',
+      '\n',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 20 }), fc.string(), (pieces, noise) => {
         for (const text of [pieces.join(''), noise]) {

@@ -6,7 +6,15 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newPglite } from '../support/pglite.js';
 import { ExpressionError } from '../../src/errors.js';
-import { baseType, columnClass, compileToSql, parseExpression, toColumnType, type EvalScope, type SqlContext } from '../../src/expr/index.js';
+import {
+  baseType,
+  columnClass,
+  compileToSql,
+  parseExpression,
+  toColumnType,
+  type EvalScope,
+  type SqlContext,
+} from '../../src/expr/index.js';
 import { SqlBuilder } from '../../src/expr/sql/SqlBuilder.js';
 
 let db: PGlite;
@@ -15,7 +23,16 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const ORDERS: SqlContext = { columns: { id: 'text primary key', status: 'text', item_count: 'integer', total_amount: 'numeric', updated_at: 'timestamptz', email: 'text' } };
+const ORDERS: SqlContext = {
+  columns: {
+    id: 'text primary key',
+    status: 'text',
+    item_count: 'integer',
+    total_amount: 'numeric',
+    updated_at: 'timestamptz',
+    email: 'text',
+  },
+};
 const compile = (text: string, context: SqlContext = ORDERS) => compileToSql(parseExpression(text).ast!, context);
 const event = (data: Record<string, unknown>, extra: Record<string, unknown> = {}): EvalScope => ({
   roots: { data, metadata: {}, aggregate_id: 'o-1', timestamp: '2024-03-04T05:06:07.089Z', version: 2, ...extra },
@@ -87,7 +104,12 @@ describe('compileToSql', () => {
 
   it('numbers placeholders from the given start and qualifies columns as asked', () => {
     const f = compileToSql(parseExpression('item_count + data.n + data.n').ast!, { ...ORDERS, column: (c) => `o."${c}"` });
-    expect(f(event({ n: 1 }), 4)).toMatchObject({ sql: '((o."item_count"::float8 + $4::float8) + $4::float8)', values: [1], type: 'float8', nextParam: 5 });
+    expect(f(event({ n: 1 }), 4)).toMatchObject({
+      sql: '((o."item_count"::float8 + $4::float8) + $4::float8)',
+      values: [1],
+      type: 'float8',
+      nextParam: 5,
+    });
   });
 
   it('binds NOW() as the scope time, never the database clock', () => {
@@ -102,23 +124,38 @@ describe('compileToSql', () => {
   it('quotes column names in one place', () => {
     const f = compileToSql(parseExpression('x').ast!, { columns: {} });
     expect(() => f(event({}))).toThrow(/unknown column/);
-    const weird = compileToSql(parseExpression("COALESCE(data.v, email)").ast!, { columns: { email: 'text' }, column: (c) => (c === 'email' ? '"we""ird"' : c) });
+    const weird = compileToSql(parseExpression('COALESCE(data.v, email)').ast!, {
+      columns: { email: 'text' },
+      column: (c) => (c === 'email' ? '"we""ird"' : c),
+    });
     expect(weird(event({ v: 'x' })).sql).toBe('COALESCE($1::text, "we""ird")');
   });
 });
 
 describe('SQL injection', () => {
-  const evil = ["'; DROP TABLE users; --", "x'); DELETE FROM users; --", '$1); DROP TABLE users; --', '"; DROP TABLE users; --', "\\'; DROP TABLE users; --"];
+  const evil = [
+    "'; DROP TABLE users; --",
+    "x'); DELETE FROM users; --",
+    '$1); DROP TABLE users; --',
+    '"; DROP TABLE users; --',
+    "\\'; DROP TABLE users; --",
+  ];
 
   it.each(evil)('event data %j is bound, stored verbatim and never executed', async (payload) => {
-    await db.exec(`DROP TABLE IF EXISTS users; CREATE TABLE users (id text primary key, email text, note text); INSERT INTO users VALUES ('u-1', 'old@x', null)`);
+    await db.exec(
+      `DROP TABLE IF EXISTS users; CREATE TABLE users (id text primary key, email text, note text); INSERT INTO users VALUES ('u-1', 'old@x', null)`,
+    );
     const context: SqlContext = { columns: { id: 'text', email: 'text', note: 'text' } };
     const scope = event({ email: payload, note: payload }, { aggregate_id: 'u-1' });
     const set = compileToSql(parseExpression('COALESCE(data.email, email)').ast!, context)(scope);
     const note = compileToSql(parseExpression("CONCAT(data.note, ' ', LOWER(data.note))").ast!, context)(scope, set.nextParam);
     const where = compileToSql(parseExpression('id = aggregate_id').ast!, context)(scope, note.nextParam);
     expect(`${set.sql} ${note.sql} ${where.sql}`).not.toContain(payload);
-    await db.query(`UPDATE users SET email = ${set.sql}, note = ${note.sql} WHERE ${where.sql}`, [...set.values, ...note.values, ...where.values]);
+    await db.query(`UPDATE users SET email = ${set.sql}, note = ${note.sql} WHERE ${where.sql}`, [
+      ...set.values,
+      ...note.values,
+      ...where.values,
+    ]);
     const rows = (await db.query<{ email: string; note: string }>('SELECT email, note FROM users')).rows;
     expect(rows).toEqual([{ email: payload, note: `${payload} ${payload.toLowerCase()}` }]);
   });
@@ -126,9 +163,20 @@ describe('SQL injection', () => {
 
 describe('toColumnType', () => {
   it('stores values into typed columns as the evaluator computed them', async () => {
-    await db.exec(`DROP TABLE IF EXISTS t; CREATE TABLE t (n numeric(30,20), i integer, f double precision, s text, v varchar(20), ts timestamptz, j jsonb, b boolean, u uuid)`);
+    await db.exec(
+      `DROP TABLE IF EXISTS t; CREATE TABLE t (n numeric(30,20), i integer, f double precision, s text, v varchar(20), ts timestamptz, j jsonb, b boolean, u uuid)`,
+    );
     const context: SqlContext = { columns: {} };
-    const scope = event({ a: 0.1, b: 0.2, half: 2.5, tiny: 1e-7, at: '2024-03-04T05:06:07.089Z', list: [1, 'x'], yes: true, id: '0190a8b0-0000-7000-8000-000000000000' });
+    const scope = event({
+      a: 0.1,
+      b: 0.2,
+      half: 2.5,
+      tiny: 1e-7,
+      at: '2024-03-04T05:06:07.089Z',
+      list: [1, 'x'],
+      yes: true,
+      id: '0190a8b0-0000-7000-8000-000000000000',
+    });
     const cols: [string, string, string][] = [
       ['n', 'numeric(30,20)', 'data.a + data.b'],
       ['i', 'integer not null', 'data.half'],
@@ -149,8 +197,22 @@ describe('toColumnType', () => {
       return toColumnType(f.sql, f.type, type);
     });
     await db.query(`INSERT INTO t (${cols.map(([c]) => c).join(', ')}) VALUES (${parts.join(', ')})`, values);
-    const row = (await db.query<Record<string, unknown>>(`SELECT n::text, i, f, s, v, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts, j, b, u FROM t`)).rows[0];
-    expect(row).toEqual({ n: '0.30000000000000004000', i: 3, f: 0.30000000000000004, s: '1e-7', v: 'true', ts: '2024-03-04T05:06:07.089Z', j: [1, 'x'], b: true, u: '0190a8b0-0000-7000-8000-000000000000' });
+    const row = (
+      await db.query<Record<string, unknown>>(
+        `SELECT n::text, i, f, s, v, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts, j, b, u FROM t`,
+      )
+    ).rows[0];
+    expect(row).toEqual({
+      n: '0.30000000000000004000',
+      i: 3,
+      f: 0.30000000000000004,
+      s: '1e-7',
+      v: 'true',
+      ts: '2024-03-04T05:06:07.089Z',
+      j: [1, 'x'],
+      b: true,
+      u: '0190a8b0-0000-7000-8000-000000000000',
+    });
   });
 
   it('casts a NULL to the column type', () => {
@@ -177,7 +239,9 @@ describe('toColumnType', () => {
 
 describe('reading columns', () => {
   it('reads numbers as float8, timestamps as ISO text and JSON null as NULL', async () => {
-    await db.exec(`DROP TABLE IF EXISTS r; CREATE TABLE r (n numeric, at timestamptz, doc jsonb, d date); INSERT INTO r VALUES (0.1, '2024-01-02 03:04:05.6+00', 'null', '2024-02-03')`);
+    await db.exec(
+      `DROP TABLE IF EXISTS r; CREATE TABLE r (n numeric, at timestamptz, doc jsonb, d date); INSERT INTO r VALUES (0.1, '2024-01-02 03:04:05.6+00', 'null', '2024-02-03')`,
+    );
     const context: SqlContext = { columns: { n: 'numeric', at: 'timestamptz', doc: 'jsonb', d: 'date' } };
     const scope = event({});
     const value = async (text: string) => {

@@ -27,7 +27,6 @@ let hooks: WebhookReceiver;
 let endpoint: Endpoint;
 const servers: ServerProcess[] = [];
 
-
 beforeAll(async () => {
   cluster = await startHaCluster();
   const admin = new pg.Client({ connectionString: cluster.url });
@@ -51,83 +50,108 @@ afterAll(async () => {
 
 describe('a fleet on an HA PostgreSQL', () => {
   // Its waits add up to minutes on a busy machine (each has its own deadline); quiet, it takes ~15 s.
-  it('survives the SIGKILL of the primary: nothing acknowledged lost, commands back within 30 s, followers lose and repeat nothing', { timeout: 600_000 }, async () => {
-    const [a, b] = servers as [ServerProcess, ServerProcess];
-    const load = startCommandLoad([a.url, b.url], { workers: 6, prefix: 'f' });
-    await waitUntil('40 commands acknowledged before the kill', () => load.acked().length >= 40, { timeoutMs: 60_000 });
+  it(
+    'survives the SIGKILL of the primary: nothing acknowledged lost, commands back within 30 s, followers lose and repeat nothing',
+    { timeout: 600_000 },
+    async () => {
+      const [a, b] = servers as [ServerProcess, ServerProcess];
+      const load = startCommandLoad([a.url, b.url], { workers: 6, prefix: 'f' });
+      await waitUntil('40 commands acknowledged before the kill', () => load.acked().length >= 40, { timeoutMs: 60_000 });
 
-    const primary = (await cluster.primary())!;
-    const killedAt = performance.now();
-    process.kill(cluster.postmasterPid(primary), 'SIGKILL');
-    await waitUntil('a command acknowledged after the kill', () => load.firstAckAfter(killedAt) !== undefined, { timeoutMs: 60_000 });
-    const recovery = load.firstAckAfter(killedAt)!.endedAt - killedAt;
-    const ackedAtRecovery = load.acked().length;
-    await waitUntil('40 more commands acknowledged after the failover', () => load.acked().length >= ackedAtRecovery + 40, { timeoutMs: 60_000 });
-    await load.stop();
-    const refused = load.sent.filter((c) => c.status !== 200);
-    console.info(`[failover] ${primary.name} killed; first command acknowledged ${Math.round(recovery)} ms later; ${load.acked().length} commands acknowledged, ${refused.length} attempts refused (${[...new Set(refused.map((c) => c.status))].join(', ')}) and sent again`);
-    expect(recovery).toBeLessThan(30_000);
-    expect((await cluster.primary())?.name).not.toBe(primary.name);
-    // Both processes rode it out: neither exited, both answer.
-    for (const s of servers) expect((await api(s.url, 'GET', '/health')).status).toBe(200);
+      const primary = (await cluster.primary())!;
+      const killedAt = performance.now();
+      process.kill(cluster.postmasterPid(primary), 'SIGKILL');
+      await waitUntil('a command acknowledged after the kill', () => load.firstAckAfter(killedAt) !== undefined, { timeoutMs: 60_000 });
+      const recovery = load.firstAckAfter(killedAt)!.endedAt - killedAt;
+      const ackedAtRecovery = load.acked().length;
+      await waitUntil('40 more commands acknowledged after the failover', () => load.acked().length >= ackedAtRecovery + 40, {
+        timeoutMs: 60_000,
+      });
+      await load.stop();
+      const refused = load.sent.filter((c) => c.status !== 200);
+      console.info(
+        `[failover] ${primary.name} killed; first command acknowledged ${Math.round(recovery)} ms later; ${load.acked().length} commands acknowledged, ${refused.length} attempts refused (${[...new Set(refused.map((c) => c.status))].join(', ')}) and sent again`,
+      );
+      expect(recovery).toBeLessThan(30_000);
+      expect((await cluster.primary())?.name).not.toBe(primary.name);
+      // Both processes rode it out: neither exited, both answer.
+      for (const s of servers) expect((await api(s.url, 'GET', '/health')).status).toBe(200);
 
-    // Every acknowledged command is in the log; every stream is versions 1..n.
-    const log = await readLog(b.url);
-    const accounts = log.filter((e) => e.aggregate_type === 'account');
-    const ids = new Set(accounts.map((e) => e.id));
-    const lost = load.acked().flatMap((c) => c.eventIds).filter((id) => !ids.has(id));
-    expect(lost).toEqual([]);
-    // The client sent each refused command again with its Idempotency-Key until acknowledged:
-    // each one is in the log exactly once, whether or not an attempt lost in the switch had committed.
-    expect(load.failed()).toEqual([]);
-    const acked = load.acked();
-    expect(new Set(acked.map((c) => c.key)).size).toBe(acked.length);
-    const deposits = acked.filter((c) => c.command === 'Deposit');
-    const logDeposits = accounts.filter((e) => e.type === 'Deposited');
-    expect(logDeposits.length).toBe(deposits.length);
-    expect(accounts.filter((e) => e.type === 'Opened').length).toBe(acked.length - deposits.length);
-    const clientBalances: Balances = {};
-    for (const c of acked) {
-      const row = (clientBalances[c.account] ??= { total: 0, deposits: 0 });
-      if (c.command === 'Deposit') {
-        row.total += c.amount!;
-        row.deposits += 1;
+      // Every acknowledged command is in the log; every stream is versions 1..n.
+      const log = await readLog(b.url);
+      const accounts = log.filter((e) => e.aggregate_type === 'account');
+      const ids = new Set(accounts.map((e) => e.id));
+      const lost = load
+        .acked()
+        .flatMap((c) => c.eventIds)
+        .filter((id) => !ids.has(id));
+      expect(lost).toEqual([]);
+      // The client sent each refused command again with its Idempotency-Key until acknowledged:
+      // each one is in the log exactly once, whether or not an attempt lost in the switch had committed.
+      expect(load.failed()).toEqual([]);
+      const acked = load.acked();
+      expect(new Set(acked.map((c) => c.key)).size).toBe(acked.length);
+      const deposits = acked.filter((c) => c.command === 'Deposit');
+      const logDeposits = accounts.filter((e) => e.type === 'Deposited');
+      expect(logDeposits.length).toBe(deposits.length);
+      expect(accounts.filter((e) => e.type === 'Opened').length).toBe(acked.length - deposits.length);
+      const clientBalances: Balances = {};
+      for (const c of acked) {
+        const row = (clientBalances[c.account] ??= { total: 0, deposits: 0 });
+        if (c.command === 'Deposit') {
+          row.total += c.amount!;
+          row.deposits += 1;
+        }
       }
-    }
-    expect(expectedBalances(log)).toEqual(sorted(clientBalances));
-    const versions = new Map<string, number[]>();
-    for (const e of accounts) versions.set(e.aggregate_id, [...(versions.get(e.aggregate_id) ?? []), e.version]);
-    for (const [id, list] of versions) expect([...list].sort((x, y) => x - y), `versions of ${id}`).toEqual(list.map((_, i) => i + 1));
+      expect(expectedBalances(log)).toEqual(sorted(clientBalances));
+      const versions = new Map<string, number[]>();
+      for (const e of accounts) versions.set(e.aggregate_id, [...(versions.get(e.aggregate_id) ?? []), e.version]);
+      for (const [id, list] of versions)
+        expect(
+          [...list].sort((x, y) => x - y),
+          `versions of ${id}`,
+        ).toEqual(list.map((_, i) => i + 1));
 
-    // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
-    const opened = accounts.filter((e) => e.type === 'Opened');
-    for (const e of opened) {
-      await waitUntil(`saga of ${e.aggregate_id}`, async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed', { timeoutMs: 120_000 });
-    }
-    const final = await readLog(a.url);
-    const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-    expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
-    const calls = endpoint.to('/notify');
-    expect(new Set(calls.map((c) => c.headers['idempotency-key'])).size).toBe(opened.length);
-    console.info(`[failover] ${opened.length} sagas, ${calls.length} calls of their notify step`);
+      // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
+      const opened = accounts.filter((e) => e.type === 'Opened');
+      for (const e of opened) {
+        await waitUntil(
+          `saga of ${e.aggregate_id}`,
+          async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
+          { timeoutMs: 120_000 },
+        );
+      }
+      const final = await readLog(a.url);
+      const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
+      expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+      const calls = endpoint.to('/notify');
+      expect(new Set(calls.map((c) => c.headers['idempotency-key'])).size).toBe(opened.length);
+      console.info(`[failover] ${opened.length} sagas, ${calls.length} calls of their notify step`);
 
-    // The webhook receiver saw every event of the log, none twice in its effect, in order per aggregate.
-    const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
-    await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, { timeoutMs: 120_000 });
-    const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
-    expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
-    const perAggregate = new Map<string, number[]>();
-    for (const e of firstArrivals) perAggregate.set(e.aggregate_id, [...(perAggregate.get(e.aggregate_id) ?? []), e.version]);
-    for (const [id, list] of perAggregate) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
-    console.info(`[failover] webhooks: ${wanted.size} events, ${hooks.accepted().length - firstArrivals.length} duplicate deliveries`);
+      // The webhook receiver saw every event of the log, none twice in its effect, in order per aggregate.
+      const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
+      await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, {
+        timeoutMs: 120_000,
+      });
+      const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
+      expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
+      const perAggregate = new Map<string, number[]>();
+      for (const e of firstArrivals) perAggregate.set(e.aggregate_id, [...(perAggregate.get(e.aggregate_id) ?? []), e.version]);
+      for (const [id, list] of perAggregate) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
+      console.info(`[failover] webhooks: ${wanted.size} events, ${hooks.accepted().length - firstArrivals.length} duplicate deliveries`);
 
-    // The async projection holds what the log says, and what a rebuild makes.
-    const expected = expectedBalances(final);
-    let rows: Balances = {};
-    await waitUntil('the async projection to catch up', async () => JSON.stringify((rows = sorted(await balances(a.url)))) === JSON.stringify(expected), { timeoutMs: 120_000 }).catch(() => undefined);
-    expect(rows).toEqual(expected);
-    const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
-    expect(rebuilt.status).toBe(200);
-    expect(sorted(await balances(b.url))).toEqual(rows);
-  });
+      // The async projection holds what the log says, and what a rebuild makes.
+      const expected = expectedBalances(final);
+      let rows: Balances = {};
+      await waitUntil(
+        'the async projection to catch up',
+        async () => JSON.stringify((rows = sorted(await balances(a.url)))) === JSON.stringify(expected),
+        { timeoutMs: 120_000 },
+      ).catch(() => undefined);
+      expect(rows).toEqual(expected);
+      const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
+      expect(rebuilt.status).toBe(200);
+      expect(sorted(await balances(b.url))).toEqual(rows);
+    },
+  );
 });

@@ -20,7 +20,12 @@ export interface LedgerPartitions {
  * projection, a webhook publisher to `hook` and the `onboarding` saga (a call to `notify`, then
  * Confirm), with short lease and poll times.
  */
-export const ledgerApp = (url: string, hook: string, notify: string, partitions: LedgerPartitions = { projection: 1, webhooks: 1, saga: 1 }) => `
+export const ledgerApp = (
+  url: string,
+  hook: string,
+  notify: string,
+  partitions: LedgerPartitions = { projection: 1, webhooks: 1, saga: 1 },
+) => `
 event_store = { type = "postgresql", connection = "${url}", pool_size = 4 }
 projection_defaults = { poll_interval = "100ms", lease_ttl = "3s" }
 aggregates = {${LOAD_AGGREGATE}
@@ -90,7 +95,8 @@ export async function balances(base: string): Promise<Balances> {
   for (let offset = 0; ; offset += 1000) {
     const res = await api(base, 'GET', `/projections/balances?limit=1000&offset=${offset}&order=id`);
     expect(res.status).toBe(200);
-    for (const r of res.body.rows as { id: string; total: number; deposits: number }[]) rows[r.id] = { total: Number(r.total), deposits: Number(r.deposits) };
+    for (const r of res.body.rows as { id: string; total: number; deposits: number }[])
+      rows[r.id] = { total: Number(r.total), deposits: Number(r.deposits) };
     if (res.body.rows.length < 1000) return sorted(rows);
   }
 }

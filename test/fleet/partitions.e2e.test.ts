@@ -26,7 +26,6 @@ let hooks: WebhookReceiver;
 let endpoint: Endpoint;
 const servers: ServerProcess[] = [];
 
-
 /** Every partition lease of the app's consumers. */
 const PARTITION_LEASES = (hook: string) => [
   ...[0, 1, 2, 3].map((i) => `projection:balances#${i}/4`),
@@ -46,7 +45,10 @@ function watchLeases(names: readonly string[], killed: () => { pid: number; at: 
   let running = true;
   const loop = (async () => {
     while (running) {
-      const { rows } = await db.query<{ name: string; owner: string; live: boolean }>('SELECT name, owner, expires_at > now() AS live FROM leases WHERE name = ANY($1::text[])', [names]);
+      const { rows } = await db.query<{ name: string; owner: string; live: boolean }>(
+        'SELECT name, owner, expires_at > now() AS live FROM leases WHERE name = ANY($1::text[])',
+        [names],
+      );
       const now = performance.now();
       const dead = killed();
       for (const name of names) {
@@ -92,65 +94,92 @@ afterAll(async () => {
 });
 
 describe('a fleet of three serve processes with partitioned consumers', () => {
-  it('survives the SIGKILL of one process mid-load: rows equal a rebuild, webhooks at least once in order, sagas once, no partition unowned past lease_ttl + 5 s', { timeout: 600_000 }, async () => {
-    const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
-    let kill: { pid: number; at: number } | undefined;
-    const leases = watchLeases(PARTITION_LEASES(hooks.url), () => kill);
-    try {
-      await waitUntil('every partition owned', () => leases.allOwned(), { timeoutMs: 60_000 });
-      // the partitions are spread: each of the three processes owns some
-      await waitUntil('each process to own partitions', () => new Set([...leases.owners().values()].map((o) => /:(\d+):/.exec(o)?.[1])).size === 3, { timeoutMs: 60_000 });
+  it(
+    'survives the SIGKILL of one process mid-load: rows equal a rebuild, webhooks at least once in order, sagas once, no partition unowned past lease_ttl + 5 s',
+    { timeout: 600_000 },
+    async () => {
+      const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
+      let kill: { pid: number; at: number } | undefined;
+      const leases = watchLeases(PARTITION_LEASES(hooks.url), () => kill);
+      try {
+        await waitUntil('every partition owned', () => leases.allOwned(), { timeoutMs: 60_000 });
+        // the partitions are spread: each of the three processes owns some
+        await waitUntil(
+          'each process to own partitions',
+          () => new Set([...leases.owners().values()].map((o) => /:(\d+):/.exec(o)?.[1])).size === 3,
+          { timeoutMs: 60_000 },
+        );
 
-      const load = startCommandLoad([a.url, b.url, c.url], { workers: 6, prefix: 'p' });
-      await waitUntil('60 commands acknowledged before the kill', () => load.acked().length >= 60, { timeoutMs: 120_000 });
-      kill = { pid: c.child.pid!, at: performance.now() };
-      await c.kill();
-      const ackedAtKill = load.acked().length;
-      await waitUntil('60 more commands acknowledged after the kill', () => load.acked().length >= ackedAtKill + 60, { timeoutMs: 120_000 });
-      // the killed process's partitions are taken over by the two others
-      await waitUntil('every partition owned by a live process again', () => leases.allOwned(), { timeoutMs: 60_000 });
-      await load.stop();
-      expect(load.failed()).toEqual([]);
+        const load = startCommandLoad([a.url, b.url, c.url], { workers: 6, prefix: 'p' });
+        await waitUntil('60 commands acknowledged before the kill', () => load.acked().length >= 60, { timeoutMs: 120_000 });
+        kill = { pid: c.child.pid!, at: performance.now() };
+        await c.kill();
+        const ackedAtKill = load.acked().length;
+        await waitUntil('60 more commands acknowledged after the kill', () => load.acked().length >= ackedAtKill + 60, {
+          timeoutMs: 120_000,
+        });
+        // the killed process's partitions are taken over by the two others
+        await waitUntil('every partition owned by a live process again', () => leases.allOwned(), { timeoutMs: 60_000 });
+        await load.stop();
+        expect(load.failed()).toEqual([]);
 
-      const log = await readLog(a.url);
-      const accounts = log.filter((e) => e.aggregate_type === 'account');
-      const opened = accounts.filter((e) => e.type === 'Opened');
+        const log = await readLog(a.url);
+        const accounts = log.filter((e) => e.aggregate_type === 'account');
+        const opened = accounts.filter((e) => e.type === 'Opened');
 
-      // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
-      for (const e of opened) {
-        await waitUntil(`saga of ${e.aggregate_id}`, async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed', { timeoutMs: 120_000 });
+        // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
+        for (const e of opened) {
+          await waitUntil(
+            `saga of ${e.aggregate_id}`,
+            async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
+            { timeoutMs: 120_000 },
+          );
+        }
+        const final = await readLog(b.url);
+        const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
+        expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+        expect(new Set(endpoint.to('/notify').map((r) => r.headers['idempotency-key'])).size).toBe(opened.length);
+
+        // Webhooks: every account event at least once, in version order per account (first arrivals).
+        const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
+        await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, {
+          timeoutMs: 120_000,
+        });
+        const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
+        expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
+        const perAccount = new Map<string, number[]>();
+        for (const e of firstArrivals) perAccount.set(e.aggregate_id, [...(perAccount.get(e.aggregate_id) ?? []), e.version]);
+        for (const [id, list] of perAccount) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
+
+        // The projection: every partition past the head, rows as the log says, and as a rebuild makes.
+        const expected = expectedBalances(final);
+        let rows = {};
+        await waitUntil(
+          'the async projection to catch up',
+          async () => JSON.stringify((rows = await balances(a.url))) === JSON.stringify(expected),
+          { timeoutMs: 120_000 },
+        ).catch(() => undefined);
+        expect(rows).toEqual(expected);
+        const status = (
+          (await api(b.url, 'GET', '/projections')).body.projections as {
+            name: string;
+            partitions: { partition: number; owner: string | null }[];
+          }[]
+        ).find((p) => p.name === 'balances')!;
+        expect(status.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
+        const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
+        expect(rebuilt.status).toBe(200);
+        expect(await balances(b.url)).toEqual(rows);
+
+        // No partition stayed unowned longer than lease_ttl + 5 s, the killed process's included.
+        const longest = leases.longest();
+        console.info(
+          `[partitions] ${load.acked().length} commands, ${opened.length} sagas; longest unowned (ms): ${JSON.stringify(Object.fromEntries([...longest].map(([k, v]) => [k.replace(hooks.url, '<hook>'), Math.round(v)])))}`,
+        );
+        for (const [name, ms] of longest) expect(ms, `longest unowned stretch of ${name}`).toBeLessThan(LEDGER_LEASE_TTL_MS + 5_000);
+      } finally {
+        await leases.stop();
       }
-      const final = await readLog(b.url);
-      const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-      expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
-      expect(new Set(endpoint.to('/notify').map((r) => r.headers['idempotency-key'])).size).toBe(opened.length);
-
-      // Webhooks: every account event at least once, in version order per account (first arrivals).
-      const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
-      await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, { timeoutMs: 120_000 });
-      const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
-      expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
-      const perAccount = new Map<string, number[]>();
-      for (const e of firstArrivals) perAccount.set(e.aggregate_id, [...(perAccount.get(e.aggregate_id) ?? []), e.version]);
-      for (const [id, list] of perAccount) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
-
-      // The projection: every partition past the head, rows as the log says, and as a rebuild makes.
-      const expected = expectedBalances(final);
-      let rows = {};
-      await waitUntil('the async projection to catch up', async () => JSON.stringify((rows = await balances(a.url))) === JSON.stringify(expected), { timeoutMs: 120_000 }).catch(() => undefined);
-      expect(rows).toEqual(expected);
-      const status = ((await api(b.url, 'GET', '/projections')).body.projections as { name: string; partitions: { partition: number; owner: string | null }[] }[]).find((p) => p.name === 'balances')!;
-      expect(status.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
-      const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
-      expect(rebuilt.status).toBe(200);
-      expect(await balances(b.url)).toEqual(rows);
-
-      // No partition stayed unowned longer than lease_ttl + 5 s, the killed process's included.
-      const longest = leases.longest();
-      console.info(`[partitions] ${load.acked().length} commands, ${opened.length} sagas; longest unowned (ms): ${JSON.stringify(Object.fromEntries([...longest].map(([k, v]) => [k.replace(hooks.url, '<hook>'), Math.round(v)])))}`);
-      for (const [name, ms] of longest) expect(ms, `longest unowned stretch of ${name}`).toBeLessThan(LEDGER_LEASE_TTL_MS + 5_000);
-    } finally {
-      await leases.stop();
-    }
-  });
+    },
+  );
 });

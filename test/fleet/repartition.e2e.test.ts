@@ -53,52 +53,77 @@ async function projectionPartitions(server: ServerProcess): Promise<number> {
 }
 
 describe('changing the partition count', () => {
-  it('between runs of serve under load, each started beside the last: rows equal a rebuild, every event delivered, every saga started once', { timeout: 600_000 }, async () => {
-    const runs: LedgerPartitions[] = [
-      { projection: 1, webhooks: 1, saga: 1 },
-      { projection: 4, webhooks: 2, saga: 2 },
-      { projection: 2, webhooks: 3, saga: 1 },
-    ];
-    let current = await serve(runs[0]!);
-    let acked = 0;
-    for (const next of runs.slice(1)) {
-      const successor = await serve(next);
-      // the load goes to both while the new one changes the partition count under it
-      const load = startCommandLoad([current.url, successor.url], { workers: 4, prefix: `r${next.projection}-` });
-      await waitUntil('40 commands acknowledged beside the new count', () => load.acked().length >= 40, { timeoutMs: 120_000 });
-      await current.stop();
-      const atStop = load.acked().length;
-      await waitUntil('40 more commands acknowledged by the new run alone', () => load.acked().length >= atStop + 40, { timeoutMs: 120_000 });
-      await load.stop();
-      expect(load.failed()).toEqual([]);
-      acked += load.acked().length;
-      current = successor;
-      expect(await projectionPartitions(current)).toBe(next.projection);
-    }
+  it(
+    'between runs of serve under load, each started beside the last: rows equal a rebuild, every event delivered, every saga started once',
+    { timeout: 600_000 },
+    async () => {
+      const runs: LedgerPartitions[] = [
+        { projection: 1, webhooks: 1, saga: 1 },
+        { projection: 4, webhooks: 2, saga: 2 },
+        { projection: 2, webhooks: 3, saga: 1 },
+      ];
+      let current = await serve(runs[0]!);
+      let acked = 0;
+      for (const next of runs.slice(1)) {
+        const successor = await serve(next);
+        // the load goes to both while the new one changes the partition count under it
+        const load = startCommandLoad([current.url, successor.url], { workers: 4, prefix: `r${next.projection}-` });
+        await waitUntil('40 commands acknowledged beside the new count', () => load.acked().length >= 40, { timeoutMs: 120_000 });
+        await current.stop();
+        const atStop = load.acked().length;
+        await waitUntil('40 more commands acknowledged by the new run alone', () => load.acked().length >= atStop + 40, {
+          timeoutMs: 120_000,
+        });
+        await load.stop();
+        expect(load.failed()).toEqual([]);
+        acked += load.acked().length;
+        current = successor;
+        expect(await projectionPartitions(current)).toBe(next.projection);
+      }
 
-    const log = await readLog(current.url);
-    const accounts = log.filter((e) => e.aggregate_type === 'account' && e.type !== 'Confirmed');
-    expect(accounts.length).toBe(acked);
+      const log = await readLog(current.url);
+      const accounts = log.filter((e) => e.aggregate_type === 'account' && e.type !== 'Confirmed');
+      expect(accounts.length).toBe(acked);
 
-    // the projection: what the log says, and what a rebuild makes
-    const expected = expectedBalances(log);
-    let rows = {};
-    await waitUntil('the async projection to catch up', async () => JSON.stringify((rows = await balances(current.url))) === JSON.stringify(expected), { timeoutMs: 120_000 }).catch(() => undefined);
-    expect(rows).toEqual(expected);
-    const rebuilt = await api(current.url, 'POST', '/projections/balances/rebuild?wait=true');
-    expect(rebuilt.status).toBe(200);
-    expect(await balances(current.url)).toEqual(rows);
+      // the projection: what the log says, and what a rebuild makes
+      const expected = expectedBalances(log);
+      let rows = {};
+      await waitUntil(
+        'the async projection to catch up',
+        async () => JSON.stringify((rows = await balances(current.url))) === JSON.stringify(expected),
+        { timeoutMs: 120_000 },
+      ).catch(() => undefined);
+      expect(rows).toEqual(expected);
+      const rebuilt = await api(current.url, 'POST', '/projections/balances/rebuild?wait=true');
+      expect(rebuilt.status).toBe(200);
+      expect(await balances(current.url)).toEqual(rows);
 
-    // the webhooks: every account event of the log at least once
-    const wanted = new Set(accounts.map((e) => e.id));
-    await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().filter((e) => wanted.has(e.id)).map((e) => e.id)).size === wanted.size, { timeoutMs: 120_000 });
+      // the webhooks: every account event of the log at least once
+      const wanted = new Set(accounts.map((e) => e.id));
+      await waitUntil(
+        'the webhook receiver to see every event',
+        () =>
+          new Set(
+            hooks
+              .accepted()
+              .filter((e) => wanted.has(e.id))
+              .map((e) => e.id),
+          ).size === wanted.size,
+        { timeoutMs: 120_000 },
+      );
 
-    // the sagas: one per account opened, each completed (started once: its id derives from the event)
-    const opened = accounts.filter((e) => e.type === 'Opened');
-    for (const e of opened) {
-      await waitUntil(`saga of ${e.aggregate_id}`, async () => (await api(current.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed', { timeoutMs: 120_000 });
-    }
-    const confirmed = (await readLog(current.url)).filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-    expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
-  });
+      // the sagas: one per account opened, each completed (started once: its id derives from the event)
+      const opened = accounts.filter((e) => e.type === 'Opened');
+      for (const e of opened) {
+        await waitUntil(
+          `saga of ${e.aggregate_id}`,
+          async () =>
+            (await api(current.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
+          { timeoutMs: 120_000 },
+        );
+      }
+      const confirmed = (await readLog(current.url)).filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
+      expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+    },
+  );
 });

@@ -12,14 +12,42 @@ describe('grammar/diagrams.html', () => {
 
   it('shows the family forms of issue 18 (indent blocks, dash items, array tables, new operators)', () => {
     const html = diagramsHtml();
-    for (const token of ['Indent', 'Dedent', 'Dash', 'BareText', 'TripleSingleString', 'AndAnd', 'OrOr', 'Bang', 'Star', 'Slash', 'Percent', 'Minus']) {
+    for (const token of [
+      'Indent',
+      'Dedent',
+      'Dash',
+      'BareText',
+      'TripleSingleString',
+      'AndAnd',
+      'OrOr',
+      'Bang',
+      'Star',
+      'Slash',
+      'Percent',
+      'Minus',
+    ]) {
       expect(html).toContain(`"name": "${token}"`);
     }
     expect(html).toContain('"terminalLabel": "arrayOpen"');
   });
 
   it('shows every rule of the grammar', () => {
-    for (const rule of ['file', 'section', 'entry', 'body', 'braceObject', 'angleObject', 'value', 'operand', 'array', 'operatorCall', 'listTail', 'indentBlock', 'dashItem', 'functionCall']) {
+    for (const rule of [
+      'file',
+      'section',
+      'entry',
+      'body',
+      'braceObject',
+      'angleObject',
+      'value',
+      'operand',
+      'array',
+      'operatorCall',
+      'listTail',
+      'indentBlock',
+      'dashItem',
+      'functionCall',
+    ]) {
       expect(diagramsHtml()).toContain(`"name": "${rule}"`);
     }
   });

@@ -32,7 +32,9 @@ describe('parsing in pieces', () => {
   });
 
   it('gives the AST of the whole parse on large files of every form (indented, dash, angle, sections)', () => {
-    const docs = fc.sample(wellFormed, { numRuns: 400, seed: 18 }).filter((d) => !parseTsk(d, 'f.tsk').diagnostics.some((x) => x.code === 'TSK_SYNTAX'));
+    const docs = fc
+      .sample(wellFormed, { numRuns: 400, seed: 18 })
+      .filter((d) => !parseTsk(d, 'f.tsk').diagnostics.some((x) => x.code === 'TSK_SYNTAX'));
     const text = [...seeds, ...docs].map((d) => `${d.replace(/\r\n/g, '\n')}\n`).join('');
     expect(pieceCount(text)).toBeGreaterThan(3);
     const parsed = parseTsk(text, 'f.tsk');

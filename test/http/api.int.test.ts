@@ -23,12 +23,32 @@ describe('aggregate commands over HTTP', () => {
   it('creates an aggregate and reads it back with an ETag', async () => {
     const res = await post('/aggregates/order/o1/commands/CreateOrder', { customer_id: 'c1' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ aggregate_id: 'o1', version: 1, events: [{ type: 'OrderCreated', aggregate_id: 'o1', version: 1, data: { customer_id: 'c1' } }] });
-    expect(Object.keys(res.body.events[0]).sort()).toEqual(['aggregate_id', 'aggregate_type', 'data', 'event_version', 'id', 'metadata', 'position', 'timestamp', 'type', 'version']);
+    expect(res.body).toMatchObject({
+      aggregate_id: 'o1',
+      version: 1,
+      events: [{ type: 'OrderCreated', aggregate_id: 'o1', version: 1, data: { customer_id: 'c1' } }],
+    });
+    expect(Object.keys(res.body.events[0]).sort()).toEqual([
+      'aggregate_id',
+      'aggregate_type',
+      'data',
+      'event_version',
+      'id',
+      'metadata',
+      'position',
+      'timestamp',
+      'type',
+      'version',
+    ]);
     const state = await get('/aggregates/order/o1');
     expect(state.status).toBe(200);
     expect(state.headers.get('etag')).toBe('"1"');
-    expect(state.body).toEqual({ id: 'o1', type: 'order', version: 1, state: { status: 'pending', items: [], total: 0, customer_id: 'c1' } });
+    expect(state.body).toEqual({
+      id: 'o1',
+      type: 'order',
+      version: 1,
+      state: { status: 'pending', items: [], total: 0, customer_id: 'c1' },
+    });
   });
 
   it('creates with a server-made id when the path has none', async () => {
@@ -43,10 +63,15 @@ describe('aggregate commands over HTTP', () => {
     await post('/aggregates/order/o2/commands/Cancel', { reason: 'x' });
     const res = await post('/aggregates/order/o2/commands/AddItem', { product_id: 'p', quantity: 1, unit_price: 1 });
     expect(res.status).toBe(422);
-    expect(res.body).toEqual({ error: { code: 'RULE_VIOLATION', message: 'Cannot add items to non-pending order', details: expect.anything() } });
+    expect(res.body).toEqual({
+      error: { code: 'RULE_VIOLATION', message: 'Cannot add items to non-pending order', details: expect.anything() },
+    });
     const transition = await post('/aggregates/order/o2/commands/Confirm');
     expect(transition.status).toBe(422);
-    expect(transition.body.error).toMatchObject({ code: 'INVALID_TRANSITION', message: "status cannot go from 'cancelled' to 'confirmed'" });
+    expect(transition.body.error).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: "status cannot go from 'cancelled' to 'confirmed'",
+    });
   });
 
   it('answers 400 naming each bad field', async () => {
@@ -153,7 +178,8 @@ describe('reads over HTTP', () => {
   });
 
   it('lists a stream with from/to and raw, and the global log with after/limit/type', async () => {
-    for (const n of ['a', 'b', 'c']) await post(`/aggregates/order/l1/commands/${n === 'a' ? 'CreateOrder' : 'Annotate'}`, n === 'a' ? { customer_id: 'c' } : { note: n });
+    for (const n of ['a', 'b', 'c'])
+      await post(`/aggregates/order/l1/commands/${n === 'a' ? 'CreateOrder' : 'Annotate'}`, n === 'a' ? { customer_id: 'c' } : { note: n });
     const slice = await get('/aggregates/order/l1/events?from=2&to=3');
     expect(slice.body.events.map((e: { version: number }) => e.version)).toEqual([2, 3]);
     const raw = await get('/aggregates/order/l1/events?raw=true');
@@ -190,13 +216,21 @@ describe('reads over HTTP', () => {
     const block = text.split('\n\n').find((b) => b.includes('"aggregate_id":"sse1"'))!;
     expect(block).toContain('event: OrderCreated');
     expect(block).toContain(`id: ${created.body.position}`);
-    const data = JSON.parse(block.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+    const data = JSON.parse(
+      block
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    );
     expect(data).toEqual(created.body.events[0]);
 
     // Resume: everything after the given id comes from the log.
     await post('/aggregates/order/sse1/commands/Annotate', { note: 'after' });
     const resume = new AbortController();
-    const res2 = await fetch(`${t.url}/events/live`, { headers: { ...auth, 'last-event-id': String(created.body.position) }, signal: resume.signal });
+    const res2 = await fetch(`${t.url}/events/live`, {
+      headers: { ...auth, 'last-event-id': String(created.body.position) },
+      signal: resume.signal,
+    });
     const reader2 = res2.body!.getReader();
     let text2 = '';
     while (!text2.includes('OrderAnnotated')) {

@@ -45,7 +45,12 @@ describe('concurrent commands on one stream', () => {
         const app = client % 2 === 0 ? a : b;
         for (let i = 0; i < PER_CLIENT; i++) {
           const current = await app.api('GET', '/aggregates/order/hot1');
-          const res = await app.api('POST', '/aggregates/order/hot1/commands/Annotate', { note: `${client}-${i}` }, { 'if-match': current.headers.get('etag')! });
+          const res = await app.api(
+            'POST',
+            '/aggregates/order/hot1/commands/Annotate',
+            { note: `${client}-${i}` },
+            { 'if-match': current.headers.get('etag')! },
+          );
           statuses.push(res.status);
           if (res.status === 409) expect(res.body.error.code).toBe('VERSION_CONFLICT');
         }

@@ -21,7 +21,11 @@ export class ContractChecker {
   constructor(model: AppConfig, started: StartedApp) {
     this.doc = buildOpenApi(model, registeredRoutes(started.app));
     this.templates = Object.keys(this.doc.paths)
-      .map((path) => ({ path, regex: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`), params: (path.match(/\{/g) ?? []).length }))
+      .map((path) => ({
+        path,
+        regex: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        params: (path.match(/\{/g) ?? []).length,
+      }))
       .sort((a, b) => a.params - b.params);
   }
 
@@ -33,12 +37,14 @@ export class ContractChecker {
     const template = this.templates.find((t) => t.regex.test(path) && this.doc.paths[t.path][m] !== undefined);
     if (template === undefined) {
       // the router's own 404/405 for a path no route has: still the error envelope
-      if (status === 404 || status === 405) return this.validate(`${status} unrouted`, this.doc.components.schemas.Error, body, `${method} ${url}`);
+      if (status === 404 || status === 405)
+        return this.validate(`${status} unrouted`, this.doc.components.schemas.Error, body, `${method} ${url}`);
       throw new Error(`contract: ${method} ${path} answered ${status}, and the OpenAPI document has no such operation`);
     }
     const op = this.doc.paths[template.path][m];
     const response = op.responses[String(status)] ?? op.responses.default;
-    if (response === undefined) throw new Error(`contract: ${method} ${template.path} answered ${status}, which the OpenAPI document does not list`);
+    if (response === undefined)
+      throw new Error(`contract: ${method} ${template.path} answered ${status}, which the OpenAPI document does not list`);
     const schema = response.content?.['application/json']?.schema;
     if (schema === undefined || !(contentType ?? '').includes('json')) return;
     this.validate(`${m} ${template.path} ${status}`, schema, body, `${method} ${url} → ${status}`);
@@ -51,7 +57,9 @@ export class ContractChecker {
       this.validators.set(key, validate);
     }
     if (!validate(body)) {
-      throw new Error(`contract: ${what} does not match the OpenAPI document: ${this.ajv.errorsText(validate.errors)}\nbody: ${JSON.stringify(body).slice(0, 500)}`);
+      throw new Error(
+        `contract: ${what} does not match the OpenAPI document: ${this.ajv.errorsText(validate.errors)}\nbody: ${JSON.stringify(body).slice(0, 500)}`,
+      );
     }
   }
 }

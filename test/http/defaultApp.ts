@@ -37,7 +37,12 @@ export async function defaultAppModel(eventStore: Record<string, unknown>, serve
   const loaded = await loadConfig(join(import.meta.dirname, '..', '..', 'config', 'app.tsk'), { mode: 'serve', env: {} });
   if (loaded.model === undefined) throw new Error('config/app.tsk does not load');
   const extra = appSchema.parse({ event_store: eventStore, server: { port: 0, ...server }, aggregates: { doc: DOC } });
-  return { ...loaded.model, event_store: extra.event_store, server: extra.server, aggregates: { ...loaded.model.aggregates, doc: extra.aggregates.doc! } };
+  return {
+    ...loaded.model,
+    event_store: extra.event_store,
+    server: extra.server,
+    aggregates: { ...loaded.model.aggregates, doc: extra.aggregates.doc! },
+  };
 }
 
 /** Sends `bytes` on a fresh connection and resolves with everything the server wrote back. */

@@ -59,7 +59,10 @@ describe.each(['embedded', 'postgresql'] as const)('HTTP fuzz on the %s store', 
   const known: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    const store = kind === 'postgresql' ? { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) } : { type: 'embedded', data_dir: 'memory://' };
+    const store =
+      kind === 'postgresql'
+        ? { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) }
+        : { type: 'embedded', data_dir: 'memory://' };
     model = await defaultAppModel(store, { auth: { tokens: [TOKEN] }, body_limit: '256KB' });
     t = await startTestApp(model, { features: quietFeatures });
     const make = async (type: string, command: string, input: unknown) => {
@@ -81,7 +84,13 @@ describe.each(['embedded', 'postgresql'] as const)('HTTP fuzz on the %s store', 
     const store = t.started.runtime.store;
     const count = async (table: string) => (await store.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n;
     const tables = store.tables;
-    return JSON.stringify([await store.headPosition(), await count(tables.uniques), await count(tables.idempotency), await count(tables.snapshots), await count(tables.table('saga_instances'))]);
+    return JSON.stringify([
+      await store.headPosition(),
+      await count(tables.uniques),
+      await count(tables.idempotency),
+      await count(tables.snapshots),
+      await count(tables.table('saga_instances')),
+    ]);
   }
 
   async function send(request: FuzzRequest): Promise<{ status: number; headers: Headers; text: string }> {
@@ -96,31 +105,39 @@ describe.each(['embedded', 'postgresql'] as const)('HTTP fuzz on the %s store', 
   const statuses = new Map<number, number>();
   afterAll(() => {
     // what the run reached: a suite that only ever gets 400s tests the parser, not the engine
-    if (process.env.TUSK_FUZZ_RUNS !== undefined) console.log(`fuzz ${kind}: statuses`, Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));
+    if (process.env.TUSK_FUZZ_RUNS !== undefined)
+      console.log(`fuzz ${kind}: statuses`, Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));
   });
 
-  it(`answers ${RUNS} generated requests with documented statuses in the catalog envelope, and a refusal writes nothing`, async () => {
-    await shortFailure(
-      fc.assert(
-      fc.asyncProperty(requestsOf(model, known as KnownIds), async (request) => {
-        const before = await storeState();
-        const res = await send(request);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        const where = `${request.method} ${request.path.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
-        expect(DOCUMENTED.has(res.status), where).toBe(true);
-        if (res.status < 400) return;
-        if (request.method !== 'HEAD') {
-          const body = JSON.parse(res.text) as { error: { code: ErrorCode; message: string; details?: unknown } };
-          expect(Object.keys(body), where).toEqual(['error']);
-          expect(Object.keys(body.error).filter((k) => k !== 'code' && k !== 'message' && k !== 'details'), where).toEqual([]);
-          expect(typeof body.error.message, where).toBe('string');
-          expect(ERROR_CATALOG[body.error.code]?.status, where).toBe(res.status);
-        }
-        if (res.status === 401) expect(res.headers.get('www-authenticate'), where).toMatch(/^Bearer/);
-        expect(await storeState(), `a refused request wrote: ${where}`).toBe(before);
-      }),
-      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: RUNS > 1000 },
-      ),
-    );
-  }, 60_000 + RUNS * 400);
+  it(
+    `answers ${RUNS} generated requests with documented statuses in the catalog envelope, and a refusal writes nothing`,
+    async () => {
+      await shortFailure(
+        fc.assert(
+          fc.asyncProperty(requestsOf(model, known as KnownIds), async (request) => {
+            const before = await storeState();
+            const res = await send(request);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            const where = `${request.method} ${request.path.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
+            expect(DOCUMENTED.has(res.status), where).toBe(true);
+            if (res.status < 400) return;
+            if (request.method !== 'HEAD') {
+              const body = JSON.parse(res.text) as { error: { code: ErrorCode; message: string; details?: unknown } };
+              expect(Object.keys(body), where).toEqual(['error']);
+              expect(
+                Object.keys(body.error).filter((k) => k !== 'code' && k !== 'message' && k !== 'details'),
+                where,
+              ).toEqual([]);
+              expect(typeof body.error.message, where).toBe('string');
+              expect(ERROR_CATALOG[body.error.code]?.status, where).toBe(res.status);
+            }
+            if (res.status === 401) expect(res.headers.get('www-authenticate'), where).toMatch(/^Bearer/);
+            expect(await storeState(), `a refused request wrote: ${where}`).toBe(before);
+          }),
+          { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: RUNS > 1000 },
+        ),
+      );
+    },
+    60_000 + RUNS * 400,
+  );
 });

@@ -22,7 +22,10 @@ export interface TestApp {
 }
 
 /** Starts `model` on 127.0.0.1:0 (optionally on a given store), logs silenced. */
-export async function startTestApp(model: AppConfig, options: { store?: EventStore; features?: readonly Feature[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  model: AppConfig,
+  options: { store?: EventStore; features?: readonly Feature[] } = {},
+): Promise<TestApp> {
   const started = await startApp(model, {
     port: 0,
     host: '127.0.0.1',

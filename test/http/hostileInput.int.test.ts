@@ -30,7 +30,10 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
   const head = async () => (await get('/events?limit=1000')).body.events.length as number;
 
   beforeAll(async () => {
-    const store = kind === 'postgresql' ? { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) } : { type: 'embedded', data_dir: 'memory://' };
+    const store =
+      kind === 'postgresql'
+        ? { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) }
+        : { type: 'embedded', data_dir: 'memory://' };
     t = await startTestApp(await defaultAppModel(store, { auth: { tokens: [TOKEN] } }));
   });
   afterAll(async () => {
@@ -59,12 +62,20 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       const longEmail = await post('/aggregates/user/commands/CreateUser', { email, name: 'x' });
       expectError(longEmail, 400, 'INVALID_INPUT');
       expect(longEmail.body.error.details).toEqual([{ field: 'email', message: 'must be an email address' }]);
-      const sku = noise(12_000).toUpperCase().replace(/[^A-Z0-9]/g, '-');
+      const sku = noise(12_000)
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '-');
       const first = await post('/aggregates/product/commands/CreateProduct', { sku, name: 'a', price: 1, stock: 1 });
       expect(first.status).toBe(200);
-      expectError(await post('/aggregates/product/commands/CreateProduct', { sku, name: 'b', price: 1, stock: 1 }), 409, 'UNIQUE_VIOLATION');
+      expectError(
+        await post('/aggregates/product/commands/CreateProduct', { sku, name: 'b', price: 1, stock: 1 }),
+        409,
+        'UNIQUE_VIOLATION',
+      );
       // one character more is another value
-      expect((await post('/aggregates/product/commands/CreateProduct', { sku: `${sku}X`, name: 'c', price: 1, stock: 1 })).status).toBe(200);
+      expect((await post('/aggregates/product/commands/CreateProduct', { sku: `${sku}X`, name: 'c', price: 1, stock: 1 })).status).toBe(
+        200,
+      );
       const tag = noise(20_000);
       const doc = await post('/aggregates/doc/commands/CreateDoc', { tag });
       expect(doc.status).toBe(200);
@@ -90,21 +101,34 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       expectError(await get(`/aggregates/user/${id}?version=2147483648`), 400, 'BAD_REQUEST');
       expectError(await get(`/aggregates/user/${id}/events?from=2147483648`), 400, 'BAD_REQUEST');
       expectError(await get(`/aggregates/user/${id}/events?to=99999999999`), 400, 'BAD_REQUEST');
-      expectError(await post(`/aggregates/user/${id}/commands/UpdateUser`, { name: 'w' }, { 'if-match': '2147483648' }), 400, 'BAD_REQUEST');
+      expectError(
+        await post(`/aggregates/user/${id}/commands/UpdateUser`, { name: 'w' }, { 'if-match': '2147483648' }),
+        400,
+        'BAD_REQUEST',
+      );
       expect((await get(`/aggregates/user/${id}?version=2147483647`)).status).toBe(200);
     });
 
     it('refuses dates PostgreSQL cannot hold and dates that do not exist', async () => {
       const user = await post('/aggregates/user/commands/CreateUser', { email: 'd@example.com', name: 'd' });
       const id = user.body.aggregate_id;
-      for (const asOf of ['0000-01-01', '2024-02-30', '2023-02-29', '2024-13-01', '2024-01-01T24:00:00Z', '10000-01-01', '2024-01-01T00:00:00+16:00']) {
+      for (const asOf of [
+        '0000-01-01',
+        '2024-02-30',
+        '2023-02-29',
+        '2024-13-01',
+        '2024-01-01T24:00:00Z',
+        '10000-01-01',
+        '2024-01-01T00:00:00+16:00',
+      ]) {
         expectError(await get(`/aggregates/user/${id}?as_of=${encodeURIComponent(asOf)}`), 400, 'BAD_REQUEST');
       }
       for (const asOf of ['9999-12-31T23:59:59.999Z', '2999-01-01T10:00:00+02:00', '2999-01-01 10:00', '2999-01-01T10:00:00.5-0530']) {
         expect((await get(`/aggregates/user/${id}?as_of=${encodeURIComponent(asOf)}`)).status).toBe(200);
       }
       // real dates before the user existed: no state then
-      for (const asOf of ['2024-02-29', '0001-01-01']) expectError(await get(`/aggregates/user/${id}?as_of=${asOf}`), 404, 'STREAM_NOT_FOUND');
+      for (const asOf of ['2024-02-29', '0001-01-01'])
+        expectError(await get(`/aggregates/user/${id}?as_of=${asOf}`), 404, 'STREAM_NOT_FOUND');
       const res = await post('/aggregates/doc/commands/CreateDoc', { tag: 'when', at: '2024-02-30' });
       expectError(res, 400, 'INVALID_INPUT');
     });
@@ -124,7 +148,11 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
 
     it('an Idempotency-Key longer than an id', async () => {
       const before = await head();
-      expectError(await post('/aggregates/user/commands/CreateUser', { email: 'k@example.com', name: 'k' }, { 'idempotency-key': 'k'.repeat(3000) }), 400, 'ID_TOO_LONG');
+      expectError(
+        await post('/aggregates/user/commands/CreateUser', { email: 'k@example.com', name: 'k' }, { 'idempotency-key': 'k'.repeat(3000) }),
+        400,
+        'ID_TOO_LONG',
+      );
       expectError(await post('/sagas/order_processing_saga', {}, { 'idempotency-key': 'k'.repeat(3000) }), 400, 'ID_TOO_LONG');
       expect(await head()).toBe(before);
     });
@@ -132,7 +160,10 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
     it('a lying Content-Length and a bare CR in a header', async () => {
       const body = '{"email":"cl@example.com","name":"x"}';
       const shorter = answersOf(
-        await rawRequest(t.url, `POST /aggregates/user/commands/CreateUser HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 3\r\n\r\n${body}`),
+        await rawRequest(
+          t.url,
+          `POST /aggregates/user/commands/CreateUser HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 3\r\n\r\n${body}`,
+        ),
       );
       expect(shorter.length).toBeGreaterThan(0);
       // the rest of the body is read as a next request, which is not HTTP
@@ -144,14 +175,24 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       const huge = answersOf(await rawRequest(t.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(20_000)}\r\n\r\n`));
       expect(huge.map((a) => [a.status, a.body.error.code])).toEqual([[431, 'HEADERS_TOO_LARGE']]);
       expect((await get('/aggregates/user/commands/CreateUser')).status).toBe(404);
-      expect((await get('/events?type=UserCreated')).body.events.some((e: { data: { email: string } }) => e.data.email === 'cl@example.com')).toBe(false);
+      expect(
+        (await get('/events?type=UserCreated')).body.events.some((e: { data: { email: string } }) => e.data.email === 'cl@example.com'),
+      ).toBe(false);
     });
 
     it('bad JSON, an empty-looking body, an unsupported media type', async () => {
       expectError(await post('/aggregates/user/commands/CreateUser', '{"email":'), 400, 'BAD_REQUEST');
-      expectError(await post('/aggregates/user/commands/CreateUser', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectError(
+        await post('/aggregates/user/commands/CreateUser', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
       expectError(await post('/aggregates/user/commands/CreateUser', 'a', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      expectError(await post('/aggregates/user/commands/CreateUser', '{}', { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectError(
+        await post('/aggregates/user/commands/CreateUser', '{}', { 'content-type': 'application/json; charset=latin1' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
     });
 
     it('a 401 carries WWW-Authenticate: Bearer', async () => {
@@ -178,7 +219,11 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
     it('a body with invalid UTF-8 is refused, not altered', async () => {
       const before = await head();
       const bytes = Buffer.concat([Buffer.from('{"email":"u@example.com","name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')]);
-      const res = await fetch(`${t.url}/aggregates/user/commands/CreateUser`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: bytes });
+      const res = await fetch(`${t.url}/aggregates/user/commands/CreateUser`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: bytes,
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_TEXT');
       expect(await head()).toBe(before);
@@ -187,10 +232,17 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
     it('a Content-Encoding is refused with 415', async () => {
       const before = await head();
       for (const encoding of ['gzip', 'br', 'deflate, gzip']) {
-        expectError(await post('/aggregates/user/commands/CreateUser', { email: 'g@example.com', name: 'g' }, { 'content-encoding': encoding }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+        expectError(
+          await post('/aggregates/user/commands/CreateUser', { email: 'g@example.com', name: 'g' }, { 'content-encoding': encoding }),
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
       }
       expect(await head()).toBe(before);
-      expect((await post('/aggregates/user/commands/CreateUser', { email: 'g@example.com', name: 'g' }, { 'content-encoding': 'identity' })).status).toBe(200);
+      expect(
+        (await post('/aggregates/user/commands/CreateUser', { email: 'g@example.com', name: 'g' }, { 'content-encoding': 'identity' }))
+          .status,
+      ).toBe(200);
     });
 
     it('a __proto__ key is refused with a precise message, at any depth', async () => {
@@ -201,7 +253,9 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       expectError(await post('/aggregates/doc/commands/CreateDoc', '{"tag":"p","meta":{"a":[{"__proto__":1}]}}'), 400, 'FORBIDDEN_KEY');
       expect(({} as { admin?: boolean }).admin).toBeUndefined();
       // a key named constructor or prototype is plain data
-      expect((await post('/aggregates/doc/commands/CreateDoc', '{"tag":"c","meta":{"constructor":{"prototype":{"x":1}}}}')).status).toBe(200);
+      expect((await post('/aggregates/doc/commands/CreateDoc', '{"tag":"c","meta":{"constructor":{"prototype":{"x":1}}}}')).status).toBe(
+        200,
+      );
     });
   });
 });

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { diagnosticsOf } from '../config/helpers.js';
 
 // Declares E and F (emitted by commands); the migrations under test follow on line 3.
-const app = (migrations: string, extra = '') => `aggregates = { a = { commands = { C = { creates = true, emits = "E" }, D = { emits = "F" } } } }
+const app = (
+  migrations: string,
+  extra = '',
+) => `aggregates = { a = { commands = { C = { creates = true, emits = "E" }, D = { emits = "F" } } } }
 ${extra}event_versioning = { migrations = {
 ${migrations}
 } }
@@ -29,7 +32,9 @@ describe('check: migration chains', () => {
         app(`  E_v1_to_v2 = { from_version = 1, to_version = 2 }
   E_v3_to_v4 = { from_version = 3, to_version = 4 }`),
       ),
-    ).toEqual(['4:3 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v3_to_v4: E has a gap: nothing migrates v2 to v3 (between E_v1_to_v2 and E_v3_to_v4)']);
+    ).toEqual([
+      '4:3 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v3_to_v4: E has a gap: nothing migrates v2 to v3 (between E_v1_to_v2 and E_v3_to_v4)',
+    ]);
   });
 
   it('rejects a loop: a migration that goes back, and a pair that cycles', async () => {
@@ -41,7 +46,9 @@ describe('check: migration chains', () => {
         app(`  E_v1_to_v2 = { from_version = 1, to_version = 2 }
   E_v2_to_v1 = { from_version = 2, to_version = 1 }`),
       ),
-    ).toEqual(['4:49 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v2_to_v1.to_version: to_version 1 must be greater than from_version 2 (a migration cannot loop back)']);
+    ).toEqual([
+      '4:49 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v2_to_v1.to_version: to_version 1 must be greater than from_version 2 (a migration cannot loop back)',
+    ]);
   });
 
   it('rejects two migrations from one version, and overlapping ones', async () => {
@@ -56,7 +63,9 @@ describe('check: migration chains', () => {
         app(`  E_v1_to_v3 = { from_version = 1, to_version = 3 }
   E_v2_to_v4 = { from_version = 2, to_version = 4 }`),
       ),
-    ).toEqual(['4:3 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v2_to_v4: E migrations overlap: E_v1_to_v3 goes to v3, E_v2_to_v4 starts at v2']);
+    ).toEqual([
+      '4:3 error CONFIG_MIGRATION_CHAIN event_versioning.migrations.E_v2_to_v4: E migrations overlap: E_v1_to_v3 goes to v3, E_v2_to_v4 starts at v2',
+    ]);
   });
 
   it('rejects versions below 1', async () => {
@@ -74,9 +83,13 @@ describe('check: migration chains', () => {
 
 describe('check: what a migration names', () => {
   it('rejects an unknown transform at its value, with a did-you-mean', async () => {
-    const [d, ...rest] = await diagnosticsOf(app('  E_v1_to_v2 = { from_version = 1, to_version = 2, changes = { transform_fields = { name = "split_name" } } }'));
+    const [d, ...rest] = await diagnosticsOf(
+      app('  E_v1_to_v2 = { from_version = 1, to_version = 2, changes = { transform_fields = { name = "split_name" } } }'),
+    );
     expect(rest).toEqual([]);
-    expect(d).toMatch(/^3:92 error CONFIG_MIGRATION_CHAIN event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.name: unknown transform `split_name` \(did you mean `split_name_to_first_last`\?\) \(built-ins: split_name_to_first_last, normalize_order_items, to_lower, /);
+    expect(d).toMatch(
+      /^3:92 error CONFIG_MIGRATION_CHAIN event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.name: unknown transform `split_name` \(did you mean `split_name_to_first_last`\?\) \(built-ins: split_name_to_first_last, normalize_order_items, to_lower, /,
+    );
   });
 
   it('rejects a migration of an undeclared event type, at the key or at `event`', async () => {

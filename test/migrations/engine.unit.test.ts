@@ -23,9 +23,11 @@ const account = {
 // The same aggregate; from v2 on, Deposited amounts are in cents.
 const toCents = { Deposited_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { amount: 'value * 100' } } } };
 
-const modelOf = (raw: Record<string, unknown>): AppConfig => appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' }, ...raw });
+const modelOf = (raw: Record<string, unknown>): AppConfig =>
+  appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' }, ...raw });
 const silent = pino({ level: 'silent' });
-const runtimeOf = (model: AppConfig, store: EventStore) => new Runtime({ model, store, upcaster: buildUpcaster(model), logger: silent, ownsStore: false });
+const runtimeOf = (model: AppConfig, store: EventStore) =>
+  new Runtime({ model, store, upcaster: buildUpcaster(model), logger: silent, ownsStore: false });
 
 let store: EventStore;
 beforeAll(async () => {
@@ -39,7 +41,8 @@ describe('migrations in the engine', () => {
   it('ignores a snapshot folded before the chains changed, then snapshots and reads the tail under the new ones', async () => {
     const before = runtimeOf(modelOf({ aggregates: { account } }), store);
     await before.command({ aggregateType: 'account', aggregateId: 'a1', command: 'Open', input: {} });
-    for (const amount of [1, 2, 3]) await before.command({ aggregateType: 'account', aggregateId: 'a1', command: 'Deposit', input: { amount } });
+    for (const amount of [1, 2, 3])
+      await before.command({ aggregateType: 'account', aggregateId: 'a1', command: 'Deposit', input: { amount } });
     expect((await before.aggregate('account', 'a1')).state).toEqual({ total: 6 });
     expect(await store.loadSnapshot('account', 'a1', before.definitions.get('account')!.configHash)).toMatchObject({ version: 4 });
 
@@ -104,7 +107,9 @@ describe('event payload schemas', () => {
   });
 
   it('answers 422 EVENT_SCHEMA_VIOLATION naming every bad field of every event, and stores nothing', async () => {
-    const err = await errorOf(() => runtime.command({ aggregateType: 'shipping', aggregateId: 's1', command: 'Dispatch', input: { weight: 60.5 } }));
+    const err = await errorOf(() =>
+      runtime.command({ aggregateType: 'shipping', aggregateId: 's1', command: 'Dispatch', input: { weight: 60.5 } }),
+    );
     expect(err.code).toBe('EVENT_SCHEMA_VIOLATION');
     expect(err.details).toEqual([
       { event: 'ShipmentDispatched', field: 'weight', message: 'must be an integer' },

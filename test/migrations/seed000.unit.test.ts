@@ -41,7 +41,11 @@ describe("seed 000's event_versioning block", () => {
   it('UserCreated_v1_to_v2 adds profile, removes age and splits name', () => {
     const upcast = buildUpcaster(model);
     const v1 = stored('UserCreated', 1, { email: 'ada@example.com', name: 'Ada Lovelace', age: 36 });
-    expect(upcast(v1)).toEqual({ ...v1, eventVersion: 2, data: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', profile: null } });
+    expect(upcast(v1)).toEqual({
+      ...v1,
+      eventVersion: 2,
+      data: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', profile: null },
+    });
     expect(upcast.newestVersion?.('UserCreated')).toBe(2);
   });
 
@@ -77,11 +81,33 @@ describe('seed 000 migrations through the engine', () => {
 
   it('loads state from old stored versions upcast, and writes new events at the newest versions', async () => {
     // What an older deployment wrote: UserCreated v1, OrderCreated v2.
-    const old = (type: string, eventVersion: number, data: unknown) => ({ id: crypto.randomUUID(), type, eventVersion, data, metadata: {}, timestamp: new Date() });
-    await store.append({ streamType: 'user', streamId: 'u1', expectedVersion: 'no_stream', events: [old('UserCreated', 1, { email: 'a@x.io', name: 'Alan Turing', age: 41 })] });
-    await store.append({ streamType: 'order', streamId: 'o1', expectedVersion: 'no_stream', events: [old('OrderCreated', 2, { customer_id: 'c', items: { p1: 3 } })] });
+    const old = (type: string, eventVersion: number, data: unknown) => ({
+      id: crypto.randomUUID(),
+      type,
+      eventVersion,
+      data,
+      metadata: {},
+      timestamp: new Date(),
+    });
+    await store.append({
+      streamType: 'user',
+      streamId: 'u1',
+      expectedVersion: 'no_stream',
+      events: [old('UserCreated', 1, { email: 'a@x.io', name: 'Alan Turing', age: 41 })],
+    });
+    await store.append({
+      streamType: 'order',
+      streamId: 'o1',
+      expectedVersion: 'no_stream',
+      events: [old('OrderCreated', 2, { customer_id: 'c', items: { p1: 3 } })],
+    });
 
-    expect((await runtime.aggregate('user', 'u1')).state).toEqual({ email: 'a@x.io', first_name: 'Alan', last_name: 'Turing', profile: null });
+    expect((await runtime.aggregate('user', 'u1')).state).toEqual({
+      email: 'a@x.io',
+      first_name: 'Alan',
+      last_name: 'Turing',
+      profile: null,
+    });
     expect((await runtime.aggregate('order', 'o1')).state).toEqual({
       status: 'pending',
       customer_id: 'c',
@@ -89,8 +115,18 @@ describe('seed 000 migrations through the engine', () => {
       shipping_address: null,
     });
 
-    const user = await runtime.command({ aggregateType: 'user', aggregateId: 'u2', command: 'CreateUser', input: { email: 'g@x.io', first_name: 'Grace' } });
-    const order = await runtime.command({ aggregateType: 'order', aggregateId: 'o2', command: 'CreateOrder', input: { customer_id: 'c', items: [] } });
+    const user = await runtime.command({
+      aggregateType: 'user',
+      aggregateId: 'u2',
+      command: 'CreateUser',
+      input: { email: 'g@x.io', first_name: 'Grace' },
+    });
+    const order = await runtime.command({
+      aggregateType: 'order',
+      aggregateId: 'o2',
+      command: 'CreateOrder',
+      input: { customer_id: 'c', items: [] },
+    });
     expect([user.events[0]!.event_version, order.events[0]!.event_version]).toEqual([2, 3]);
     const [raw] = await store.readStream('order', 'o2');
     expect(raw!.eventVersion).toBe(3);

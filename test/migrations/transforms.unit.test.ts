@@ -44,9 +44,16 @@ describe('built-in transforms', () => {
 
   it('to_timestamp gives UTC ISO text; zone-less text is UTC; numbers are Unix seconds or milliseconds', () => {
     expect(
-      ['2024-03-01', '2024-03-01 10:20', '2024-03-01T10:20:30.5', '2024-03-01T10:20:30+02:00', '2024-03-01T10:20:30-0130', '2024-03-01T10:20:30+02', 1_700_000_000, 1_700_000_000_123].map(
-        toTimestamp,
-      ),
+      [
+        '2024-03-01',
+        '2024-03-01 10:20',
+        '2024-03-01T10:20:30.5',
+        '2024-03-01T10:20:30+02:00',
+        '2024-03-01T10:20:30-0130',
+        '2024-03-01T10:20:30+02',
+        1_700_000_000,
+        1_700_000_000_123,
+      ].map(toTimestamp),
     ).toEqual([
       '2024-03-01T00:00:00.000Z',
       '2024-03-01T10:20:00.000Z',
@@ -57,9 +64,9 @@ describe('built-in transforms', () => {
       '2023-11-14T22:13:20.000Z',
       '2023-11-14T22:13:20.123Z',
     ]);
-    expect(['2024-02-30', '2023-02-29T00:00:00Z', '2024-01-01T25:00', 'yesterday', '01/02/2024', null, Number.NaN].map(toTimestamp)).toEqual([
-      null, null, null, null, null, null, null,
-    ]);
+    expect(
+      ['2024-02-30', '2023-02-29T00:00:00Z', '2024-01-01T25:00', 'yesterday', '01/02/2024', null, Number.NaN].map(toTimestamp),
+    ).toEqual([null, null, null, null, null, null, null]);
     expect(toTimestamp('2024-02-29T12:00:00Z')).toBe('2024-02-29T12:00:00.000Z');
   });
 });
@@ -77,8 +84,15 @@ describe('split_name_to_first_last', () => {
   });
 
   it('replaces the field by two fields named after it', () => {
-    expect(run('split_name_to_first_last', { name: 'Ada Lovelace', email: 'a@x.io' }, 'name')).toEqual({ email: 'a@x.io', first_name: 'Ada', last_name: 'Lovelace' });
-    expect(run('split_name_to_first_last', { customer_name: 'Alan Turing' }, 'customer_name')).toEqual({ customer_first_name: 'Alan', customer_last_name: 'Turing' });
+    expect(run('split_name_to_first_last', { name: 'Ada Lovelace', email: 'a@x.io' }, 'name')).toEqual({
+      email: 'a@x.io',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+    });
+    expect(run('split_name_to_first_last', { customer_name: 'Alan Turing' }, 'customer_name')).toEqual({
+      customer_first_name: 'Alan',
+      customer_last_name: 'Turing',
+    });
     expect(splitNameFields('author')).toEqual(['author_first', 'author_last']);
   });
 });
@@ -115,7 +129,9 @@ describe('normalize_order_items', () => {
 
   it('turns null into [], drops null and unreadable items, and marks a non-numeric quantity null', () => {
     expect(normalizeOrderItems(null)).toEqual([]);
-    expect(normalizeOrderItems([null, true, [1], { product_id: 'p', quantity: 'lots' }])).toEqual([{ product_id: 'p', quantity: null, unit_price: null }]);
+    expect(normalizeOrderItems([null, true, [1], { product_id: 'p', quantity: 'lots' }])).toEqual([
+      { product_id: 'p', quantity: null, unit_price: null },
+    ]);
   });
 
   it('builds new item objects and leaves the stored ones as they are', () => {

@@ -20,8 +20,16 @@ function deepFreeze<T>(value: T): T {
 const chain = upcasterFor(
   migrations({
     Thing_v1_to_v2: { from_version: 1, to_version: 2, changes: { rename_fields: { mail: 'email' }, remove_fields: ['age'] } },
-    Thing_v2_to_v3: { from_version: 2, to_version: 3, changes: { add_fields: { tags: [], profile: '{}', source: 'import' }, transform_fields: { email: 'to_lower' } } },
-    Thing_v3_to_v4: { from_version: 3, to_version: 4, changes: { add_fields: ['note'], transform_fields: { note: "CONCAT(data.email, '/', aggregate_id, '/', event_version)" } } },
+    Thing_v2_to_v3: {
+      from_version: 2,
+      to_version: 3,
+      changes: { add_fields: { tags: [], profile: '{}', source: 'import' }, transform_fields: { email: 'to_lower' } },
+    },
+    Thing_v3_to_v4: {
+      from_version: 3,
+      to_version: 4,
+      changes: { add_fields: ['note'], transform_fields: { note: "CONCAT(data.email, '/', aggregate_id, '/', event_version)" } },
+    },
   }),
 );
 
@@ -33,7 +41,11 @@ describe('upcaster', () => {
   it('runs every step from the stored version to the newest, keeping id, positions, metadata and time', () => {
     const event = deepFreeze(stored('Thing', 1, { mail: 'Ada@X.io', age: 36, keep: true }));
     const up = chain(event);
-    expect(up).toEqual({ ...event, eventVersion: 4, data: { keep: true, email: 'ada@x.io', tags: [], profile: {}, source: 'import', note: 'ada@x.io/u-1/3' } });
+    expect(up).toEqual({
+      ...event,
+      eventVersion: 4,
+      data: { keep: true, email: 'ada@x.io', tags: [], profile: {}, source: 'import', note: 'ada@x.io/u-1/3' },
+    });
     expect(chain.newestVersion?.('Thing')).toBe(4);
     expect(chain.newestVersion?.('Other')).toBeUndefined();
   });
@@ -61,7 +73,7 @@ describe('upcaster', () => {
   it('does not modify the stored event, and gives each event its own copy of a default', () => {
     const a = chain(deepFreeze(stored('Thing', 2, { email: 'a' })));
     const b = chain(deepFreeze(stored('Thing', 2, { email: 'b' })));
-    ((a.data as { tags: string[] }).tags).push('mutated');
+    (a.data as { tags: string[] }).tags.push('mutated');
     expect((b.data as { tags: string[] }).tags).toEqual([]);
   });
 
@@ -124,7 +136,9 @@ describe('upcaster', () => {
 
   it('keeps a `__proto__` field a field, and never touches Object.prototype', () => {
     const data = JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as Record<string, unknown>;
-    const up = upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { rename_fields: { x: '__proto__' }, add_fields: ['y'] } } }));
+    const up = upcasterFor(
+      migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { rename_fields: { x: '__proto__' }, add_fields: ['y'] } } }),
+    );
     const out = up(stored('E', 1, data)).data as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.hasOwn(out, '__proto__')).toBe(true);
@@ -133,8 +147,12 @@ describe('upcaster', () => {
   });
 
   it('names the migration and the event when an expression fails while upcasting', () => {
-    const up = upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { n: 'value * 10' } } } }));
-    expect(() => up(stored('E', 1, { n: 1e308 }))).toThrow(/^event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.n: value out of range: overflow \(upcasting E e-1\)$/);
+    const up = upcasterFor(
+      migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { n: 'value * 10' } } } }),
+    );
+    expect(() => up(stored('E', 1, { n: 1e308 }))).toThrow(
+      /^event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.n: value out of range: overflow \(upcasting E e-1\)$/,
+    );
   });
 });
 
@@ -154,16 +172,18 @@ describe('upcaster fingerprint', () => {
 
 describe('compiling migrations', () => {
   it('refuses what check refuses, naming the migration', () => {
-    expect(() => upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2 }, E_v3_to_v4: { from_version: 3, to_version: 4 } }))).toThrow(
-      'event_versioning.migrations: E goes to v2 in E_v1_to_v2 but E_v3_to_v4 starts at v3',
+    expect(() =>
+      upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2 }, E_v3_to_v4: { from_version: 3, to_version: 4 } })),
+    ).toThrow('event_versioning.migrations: E goes to v2 in E_v1_to_v2 but E_v3_to_v4 starts at v3');
+    expect(() => upcasterFor(migrations({ E_v2_to_v1: { from_version: 2, to_version: 1 } }))).toThrow(
+      'to_version 1 must be greater than from_version 2',
     );
-    expect(() => upcasterFor(migrations({ E_v2_to_v1: { from_version: 2, to_version: 1 } }))).toThrow('to_version 1 must be greater than from_version 2');
     expect(() => upcasterFor(migrations({ nameless: { from_version: 1, to_version: 2 } }))).toThrow('cannot tell which event');
-    expect(() => upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { a: 'to_lowr' } } } }))).toThrow(
-      'event_versioning.migrations.E_v1_to_v2.changes.transform_fields.a: unknown transform `to_lowr`',
-    );
-    expect(() => upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { a: 'LOWER(' } } } }))).toThrow(
-      /^event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.a: /,
-    );
+    expect(() =>
+      upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { a: 'to_lowr' } } } })),
+    ).toThrow('event_versioning.migrations.E_v1_to_v2.changes.transform_fields.a: unknown transform `to_lowr`');
+    expect(() =>
+      upcasterFor(migrations({ E_v1_to_v2: { from_version: 1, to_version: 2, changes: { transform_fields: { a: 'LOWER(' } } } })),
+    ).toThrow(/^event_versioning\.migrations\.E_v1_to_v2\.changes\.transform_fields\.a: /);
   });
 });

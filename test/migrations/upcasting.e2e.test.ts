@@ -143,14 +143,28 @@ describe('upcasting on read, across a restart with new migrations', () => {
 
       const listed = await call(second, 'GET', '/aggregates/customer/c1/events');
       expect(listed.body.events).toHaveLength(1);
-      expect(listed.body.events[0]).toMatchObject({ type: 'CustomerRegistered', aggregate_id: 'c1', version: 1, event_version: 3, data: V3_DATA });
+      expect(listed.body.events[0]).toMatchObject({
+        type: 'CustomerRegistered',
+        aggregate_id: 'c1',
+        version: 1,
+        event_version: 3,
+        data: V3_DATA,
+      });
       expect(listed.body.events[0].data).toEqual(V3_DATA);
 
       const raw = await call(second, 'GET', '/aggregates/customer/c1/events?raw=true');
-      expect(raw.body.events[0]).toMatchObject({ id: listed.body.events[0].id, position: listed.body.events[0].position, event_version: 1 });
+      expect(raw.body.events[0]).toMatchObject({
+        id: listed.body.events[0].id,
+        position: listed.body.events[0].position,
+        event_version: 1,
+      });
       expect(raw.body.events[0].data).toEqual(V1_DATA);
       // Upcasting keeps everything but data and event_version.
-      expect({ ...raw.body.events[0], data: null, event_version: null }).toEqual({ ...listed.body.events[0], data: null, event_version: null });
+      expect({ ...raw.body.events[0], data: null, event_version: null }).toEqual({
+        ...listed.body.events[0],
+        data: null,
+        event_version: null,
+      });
 
       const log = await call(second, 'GET', '/events');
       expect(log.body.events.map((e: any) => [e.event_version, e.data])).toEqual([[3, V3_DATA]]);
@@ -165,7 +179,10 @@ describe('upcasting on read, across a restart with new migrations', () => {
       expect(await call(second, 'GET', '/projections/customers/c1')).toEqual({ status: 200, body: row });
 
       // New events are written at the newest version, and checked against its schema.
-      const created = await call(second, 'POST', '/aggregates/customer/c2/commands/Register', { first_name: 'Grace', email: 'grace@example.com' });
+      const created = await call(second, 'POST', '/aggregates/customer/c2/commands/Register', {
+        first_name: 'Grace',
+        email: 'grace@example.com',
+      });
       expect(created.body.events[0]).toMatchObject({ event_version: 3, data: { first_name: 'Grace', email: 'grace@example.com' } });
       const stored = await call(second, 'GET', '/aggregates/customer/c2/events?raw=true');
       expect(stored.body.events[0].event_version).toBe(3);

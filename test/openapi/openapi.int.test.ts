@@ -27,7 +27,13 @@ beforeAll(async () => {
   scratch = await ScratchStore.open();
   // one extra route, as a feature added later would register it
   const extra = { name: 'extra', routes: (app: any) => app.get('/extra/:thing', async () => ({ ok: true })) };
-  started = await startApp(model, { port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), store: await scratch.fresh(), features: [...FEATURES, extra] });
+  started = await startApp(model, {
+    port: 0,
+    host: '127.0.0.1',
+    logger: pino({ level: 'silent' }),
+    store: await scratch.fresh(),
+    features: [...FEATURES, extra],
+  });
   const res = await fetch(`${started.url}/openapi.json`);
   expect(res.status).toBe(200);
   doc = await res.json();
@@ -54,18 +60,44 @@ describe('OpenAPI', () => {
       additionalProperties: false,
     });
     expect(create.parameters.map((p: any) => p.name)).toEqual(['id', 'If-Match', 'Idempotency-Key', 'X-Correlation-Id', 'X-Causation-Id']);
-    expect(create.responses['409'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['STREAM_EXISTS', 'VERSION_CONFLICT', 'IDEMPOTENCY_CONFLICT', 'UNIQUE_VIOLATION']);
-    expect(create.responses['200'].content['application/json'].schema.properties.events.items.properties.type).toEqual({ enum: ['UserCreated'] });
+    expect(create.responses['409'].content['application/json'].schema.properties.error.properties.code.enum).toEqual([
+      'STREAM_EXISTS',
+      'VERSION_CONFLICT',
+      'IDEMPOTENCY_CONFLICT',
+      'UNIQUE_VIOLATION',
+    ]);
+    expect(create.responses['200'].content['application/json'].schema.properties.events.items.properties.type).toEqual({
+      enum: ['UserCreated'],
+    });
     expect(doc.paths['/aggregates/user/commands/CreateUser'].post.parameters.map((p: any) => p.name)).not.toContain('id');
     const ship = doc.paths['/aggregates/order/{id}/commands/ShipOrder'].post;
-    expect(ship.responses['422'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['STATE_TOO_LARGE', 'STRING_TOO_LONG', 'RULE_VIOLATION', 'INVALID_TRANSITION', 'PROJECTION_FAILED']);
+    expect(ship.responses['422'].content['application/json'].schema.properties.error.properties.code.enum).toEqual([
+      'STATE_TOO_LARGE',
+      'STRING_TOO_LONG',
+      'RULE_VIOLATION',
+      'INVALID_TRANSITION',
+      'PROJECTION_FAILED',
+    ]);
     expect(ship.responses['404'].content['application/json'].schema.properties.error.properties.code.enum).toEqual(['STREAM_NOT_FOUND']);
   });
 
   it('reads, projection queries with their filters, sagas, dead letters, events and health are documented', () => {
     const orders = doc.paths['/projections/order_projection'].get;
-    expect(orders.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['limit', 'offset', 'order', 'status', 'customer_id', 'total_amount']));
-    for (const p of ['/aggregates/order/{id}', '/aggregates/{type}/{id}/events', '/events', '/events/live', '/sagas/order_processing_saga', '/sagas/{name}/{id}', '/dead-letters', '/dead-letters/{id}/retry', '/health', '/projections/{name}/rebuild']) {
+    expect(orders.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['limit', 'offset', 'order', 'status', 'customer_id', 'total_amount']),
+    );
+    for (const p of [
+      '/aggregates/order/{id}',
+      '/aggregates/{type}/{id}/events',
+      '/events',
+      '/events/live',
+      '/sagas/order_processing_saga',
+      '/sagas/{name}/{id}',
+      '/dead-letters',
+      '/dead-letters/{id}/retry',
+      '/health',
+      '/projections/{name}/rebuild',
+    ]) {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.paths['/aggregates/order/{id}'].get.responses['200'].headers.ETag).toBeDefined();
@@ -99,10 +131,16 @@ describe('OpenAPI', () => {
     const checker = new ContractChecker(model, started);
     const json = 'application/json';
     checker.check('GET', '/aggregates/user/u1', 200, json, { id: 'u1', type: 'user', version: 1, state: {} });
-    expect(() => checker.check('GET', '/aggregates/user/u1', 200, json, { id: 'u1', state: {} })).toThrow(/does not match the OpenAPI document/);
-    expect(() => checker.check('POST', '/aggregates/order/o1/commands/ShipOrder', 422, json, { error: { code: 'UNIQUE_VIOLATION', message: 'x' } })).toThrow(/does not match/);
+    expect(() => checker.check('GET', '/aggregates/user/u1', 200, json, { id: 'u1', state: {} })).toThrow(
+      /does not match the OpenAPI document/,
+    );
+    expect(() =>
+      checker.check('POST', '/aggregates/order/o1/commands/ShipOrder', 422, json, { error: { code: 'UNIQUE_VIOLATION', message: 'x' } }),
+    ).toThrow(/does not match/);
     checker.check('POST', '/aggregates/order/o1/commands/ShipOrder', 422, json, { error: { code: 'RULE_VIOLATION', message: 'x' } });
-    expect(() => checker.check('POST', '/aggregates/order/o1/commands/ShipOrder', 201, json, { aggregate_id: 'o1' })).toThrow(/does not match/);
+    expect(() => checker.check('POST', '/aggregates/order/o1/commands/ShipOrder', 201, json, { aggregate_id: 'o1' })).toThrow(
+      /does not match/,
+    );
     expect(() => checker.check('GET', '/not/a/route', 200, json, {})).toThrow(/no such operation/);
   });
 });

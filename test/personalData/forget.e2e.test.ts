@@ -27,7 +27,13 @@ const get = async (url: string, path: string): Promise<any> => (await fetch(`${u
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tusk-pii-e2e-'));
   file = join(dir, 'app.tsk');
-  writeFileSync(file, personalApp(`type = "embedded", data_dir = "${join(dir, 'data')}"`).replace('encryption_key = "test-master-key-that-is-long-enough-0123"', 'encryption_key = @env.secure("TUSK_DATA_KEY")'));
+  writeFileSync(
+    file,
+    personalApp(`type = "embedded", data_dir = "${join(dir, 'data')}"`).replace(
+      'encryption_key = "test-master-key-that-is-long-enough-0123"',
+      'encryption_key = @env.secure("TUSK_DATA_KEY")',
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -71,7 +77,9 @@ describe('tusk-es check', () => {
     writeFileSync(bad, personalApp('type = "embedded"').replace('email = { type = "text", personal = true }', 'email = "text"'));
     const res = await runCli(['check', bad], ENV);
     expect(res.code).toBe(1);
-    expect(res.stdout + res.stderr).toMatch(/bad\.tsk:25:91: error: projections\.users\.mapping\.UserRegistered\.fields\.email: column `email` copies personal field data\.email of UserRegistered; .* \[CONFIG_PERSONAL_DATA\]/);
+    expect(res.stdout + res.stderr).toMatch(
+      /bad\.tsk:25:91: error: projections\.users\.mapping\.UserRegistered\.fields\.email: column `email` copies personal field data\.email of UserRegistered; .* \[CONFIG_PERSONAL_DATA\]/,
+    );
     const ok = await runCli(['check', file], ENV);
     expect(ok.stdout + ok.stderr).not.toContain('CONFIG_PERSONAL_DATA');
     expect(ok.code).toBe(0);

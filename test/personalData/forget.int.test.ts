@@ -54,7 +54,12 @@ beforeAll(async () => {
   await command('alice', 'ChangeEmail', { email: 'alice.second@example.org' });
   await command('alice', 'ChangePlan', { plan: 'team' });
   // both sagas have made their call and recorded it
-  await eventually(async () => (await app.api('GET', '/sagas/welcome?status=completed')).body, (b: { sagas?: unknown[] }) => (b.sagas?.length ?? 0) === 2, 'two completed sagas', 60_000);
+  await eventually(
+    async () => (await app.api('GET', '/sagas/welcome?status=completed')).body,
+    (b: { sagas?: unknown[] }) => (b.sagas?.length ?? 0) === 2,
+    'two completed sagas',
+    60_000,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -65,7 +70,13 @@ afterAll(async () => {
 describe('personal data at rest', () => {
   it('reads show the plaintext while no subject is forgotten', async () => {
     const alice = await app.api('GET', '/aggregates/user/alice');
-    expect(alice.body.state).toMatchObject({ email: 'alice.second@example.org', name: ALICE.name, address: ALICE.address, plan: 'team', changes: 3 });
+    expect(alice.body.state).toMatchObject({
+      email: 'alice.second@example.org',
+      name: ALICE.name,
+      address: ALICE.address,
+      plan: 'team',
+      changes: 3,
+    });
     const row = await app.api('GET', '/projections/users/alice');
     expect(row.body).toMatchObject({ email: 'alice.second@example.org', name: ALICE.name, plan: 'team', changes: 3 });
   });
@@ -80,7 +91,9 @@ describe('personal data at rest', () => {
     const rest = withoutTableData(dump, 'users');
     expect(rest.length).toBeLessThan(dump.length);
     expect(found(rest, [...plaintexts(ALICE), ...plaintexts(BOB), 'alice.second@example.org'])).toEqual([]);
-    const snapshots = await app.started.runtime.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${app.started.runtime.store.tables.snapshots}`);
+    const snapshots = await app.started.runtime.store.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${app.started.runtime.store.tables.snapshots}`,
+    );
     expect(snapshots.rows[0]!.n).toBeGreaterThan(0);
   });
 });
@@ -104,7 +117,10 @@ describe('after DELETE /subjects/alice', () => {
   it('the aggregate still folds, with the personal fields erased', async () => {
     const alice = await app.api('GET', '/aggregates/user/alice');
     expect(alice.status).toBe(200);
-    expect(alice.body).toMatchObject({ version: 4, state: { email: null, name: null, address: { street: null, city: null }, plan: 'team', changes: 3 } });
+    expect(alice.body).toMatchObject({
+      version: 4,
+      state: { email: null, name: null, address: { street: null, city: null }, plan: 'team', changes: 3 },
+    });
     const past = await app.api('GET', '/aggregates/user/alice?version=1');
     expect(past.body.state).toMatchObject({ email: null, name: null, plan: 'free' });
     // and commands still work on it
@@ -135,7 +151,9 @@ describe('after DELETE /subjects/alice', () => {
   it("the saga's stored copies of alice's fields read as erased; bob's saga keeps them", async () => {
     expect(welcome.requests.map((r) => (r.event as unknown as { to: string }).to).sort()).toEqual([ALICE.email, BOB.email].sort());
     const list = (await app.api('GET', '/sagas/welcome')).body as { sagas: { saga_id: string }[] };
-    const views = await Promise.all(list.sagas.map(async (s) => JSON.stringify((await app.api('GET', `/sagas/welcome/${s.saga_id}`)).body)));
+    const views = await Promise.all(
+      list.sagas.map(async (s) => JSON.stringify((await app.api('GET', `/sagas/welcome/${s.saga_id}`)).body)),
+    );
     expect(views.filter((v) => v.includes(BOB.email))).toHaveLength(1);
     for (const v of views) expect(found(v, plaintexts(ALICE))).toEqual([]);
   });

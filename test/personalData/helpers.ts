@@ -5,9 +5,17 @@ import { promisify } from 'node:util';
 import { postgresBinDir } from '../support/postgres.js';
 
 /** Alice's personal values: none of them may be found at rest. */
-export const ALICE = { email: 'alice.hidden@example.org', name: 'Alicia Secretname', address: { street: '12 Quietcrypt Lane', city: 'Vaultbury' } };
+export const ALICE = {
+  email: 'alice.hidden@example.org',
+  name: 'Alicia Secretname',
+  address: { street: '12 Quietcrypt Lane', city: 'Vaultbury' },
+};
 /** Bob's, which stay readable when Alice is forgotten. */
-export const BOB = { email: 'bob.other@example.org', name: 'Roberto Keptname', address: { street: '7 Openfield Road', city: 'Clearwater' } };
+export const BOB = {
+  email: 'bob.other@example.org',
+  name: 'Roberto Keptname',
+  address: { street: '7 Openfield Road', city: 'Clearwater' },
+};
 
 /** The plaintexts of a subject, as they could appear anywhere. */
 export function plaintexts(p: typeof ALICE): string[] {
@@ -53,7 +61,10 @@ ${extra}
 /** The whole database as pg_dump writes it (plain SQL, every table's data). */
 export async function pgDump(url: string): Promise<Buffer> {
   const bin = await postgresBinDir();
-  const { stdout } = await promisify(execFile)(join(bin, 'pg_dump'), ['--dbname', url, '--no-owner'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(join(bin, 'pg_dump'), ['--dbname', url, '--no-owner'], {
+    encoding: 'buffer',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout;
 }
 

@@ -9,7 +9,32 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, parseExpression, type ExprNode } from '../../src/expr/index.js';
 import { exprs } from '../expr/arbitraries.js';
 
-const OPERATORS = ['+', '-', '*', '/', '%', '==', ' = ', '!=', '<>', ' < ', '<=', ' > ', '>=', 'AND', 'OR', '&&', '||', 'NOT ', 'IS NULL', 'IS NOT NULL', ' IN (', 'NOT IN (', '[', 'null'];
+const OPERATORS = [
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '==',
+  ' = ',
+  '!=',
+  '<>',
+  ' < ',
+  '<=',
+  ' > ',
+  '>=',
+  'AND',
+  'OR',
+  '&&',
+  '||',
+  'NOT ',
+  'IS NULL',
+  'IS NOT NULL',
+  ' IN (',
+  'NOT IN (',
+  '[',
+  'null',
+];
 
 /** The AST without source positions. */
 function shape(node: ExprNode | undefined): unknown {
@@ -24,7 +49,11 @@ describe('the agreement property test', () => {
   });
 
   it('covers `!` through NOT: they parse to the same expression', () => {
-    for (const [bang, not] of [['!a', 'NOT a'], ['!(a = b)', 'NOT (a = b)'], ['!data.x && b', 'NOT data.x AND b']]) {
+    for (const [bang, not] of [
+      ['!a', 'NOT a'],
+      ['!(a = b)', 'NOT (a = b)'],
+      ['!data.x && b', 'NOT data.x AND b'],
+    ]) {
       expect(shape(parseExpression(bang!).ast)).toEqual(shape(parseExpression(not!).ast));
     }
   });

@@ -57,7 +57,18 @@ afterAll(() => store?.close());
 
 function event(type: string, streamId: string, data: Record<string, unknown>): StoredEvent {
   position += 1;
-  return { id: randomUUID(), type, streamType: 'account', streamId, version: position, position, eventVersion: 1, data, metadata: {}, timestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, position)) };
+  return {
+    id: randomUUID(),
+    type,
+    streamType: 'account',
+    streamId,
+    version: position,
+    position,
+    eventVersion: 1,
+    data,
+    metadata: {},
+    timestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, position)),
+  };
 }
 
 /** An event's time as to_jsonb prints a timestamptz (the session is UTC). */
@@ -77,7 +88,8 @@ async function tables(suffix: string): Promise<TableRef[]> {
 
 async function contents(refs: readonly TableRef[]): Promise<unknown[][]> {
   const out: unknown[][] = [];
-  for (const r of refs) out.push((await store.query(`SELECT to_jsonb(t) AS row FROM ${r.table} AS t ORDER BY ${r.key}`)).rows.map((x) => x.row));
+  for (const r of refs)
+    out.push((await store.query(`SELECT to_jsonb(t) AS row FROM ${r.table} AS t ORDER BY ${r.key}`)).rows.map((x) => x.row));
   return out;
 }
 
@@ -92,17 +104,21 @@ describe('actions', () => {
   it('insert keeps the first row, upsert reads and writes the current row, update honours when, delete removes', async () => {
     const refs = await tables('actions');
     const first = event('Opened', 'a', { owner: 'ann' });
-    await apply(refs, [
-      first,
-      event('Opened', 'a', { owner: 'not me' }),
-      event('Deposited', 'a', { amount: 10.5 }),
-      event('Deposited', 'a', { amount: 0.1 }),
-      event('Deposited', 'b', { amount: 3 }),
-      event('Renamed', 'a', { owner: 'anna' }),
-      event('Renamed', 'b', { owner: 'bob' }),
-      event('Opened', 'c', { owner: 'cy' }),
-      event('Closed', 'c', {}),
-    ], 'none');
+    await apply(
+      refs,
+      [
+        first,
+        event('Opened', 'a', { owner: 'not me' }),
+        event('Deposited', 'a', { amount: 10.5 }),
+        event('Deposited', 'a', { amount: 0.1 }),
+        event('Deposited', 'b', { amount: 3 }),
+        event('Renamed', 'a', { owner: 'anna' }),
+        event('Renamed', 'b', { owner: 'bob' }),
+        event('Opened', 'c', { owner: 'cy' }),
+        event('Closed', 'c', {}),
+      ],
+      'none',
+    );
     const [accounts] = await contents(refs);
     expect(accounts).toEqual([
       { id: 'a', owner: 'ANNA', balance: 10.6, opened_at: pgTime(first), deposits: 2, last: 0.1, limit: null, note: null, tags: null },
@@ -115,15 +131,21 @@ describe('actions', () => {
     const refs = await tables('unmapped');
     const line = event('LineAdded', 'a', { sku: 'x-1', qty: 2, extra: 'ignored' });
     const opened = event('Opened', 'a', { owner: 'ann' });
-    await apply(refs, [
-      opened,
-      event('Noted', 'a', { note: 'first', limit: 100, tags: ['vip'] }),
-      event('Noted', 'a', { note: 'second' }),
-      event('Noted', 'a', { limit: null }),
-      line,
-    ], 'all');
+    await apply(
+      refs,
+      [
+        opened,
+        event('Noted', 'a', { note: 'first', limit: 100, tags: ['vip'] }),
+        event('Noted', 'a', { note: 'second' }),
+        event('Noted', 'a', { limit: null }),
+        line,
+      ],
+      'all',
+    );
     const [accounts, lines] = await contents(refs);
-    expect(accounts).toEqual([{ id: 'a', owner: 'ann', balance: 0, opened_at: pgTime(opened), deposits: 0, last: null, limit: null, note: 'second', tags: ['vip'] }]);
+    expect(accounts).toEqual([
+      { id: 'a', owner: 'ann', balance: 0, opened_at: pgTime(opened), deposits: 0, last: null, limit: null, note: 'second', tags: ['vip'] },
+    ]);
     expect(lines).toEqual([{ id: line.position, account_id: 'a', sku: 'x-1', qty: 2 }]);
   });
 });
@@ -160,12 +182,28 @@ describe('merged statements', () => {
   });
 
   const op = fc.oneof(
-    fc.record({ type: fc.constant('Opened'), id: fc.constantFrom('a', 'b', 'c'), data: fc.record({ owner: fc.constantFrom('ann', "o'neil", 'x"y') }) }),
-    fc.record({ type: fc.constant('Deposited'), id: fc.constantFrom('a', 'b', 'c'), data: fc.record({ amount: fc.constantFrom(1, 2.5, 0.1, -3, 1e-7) }) }),
-    fc.record({ type: fc.constant('Noted'), id: fc.constantFrom('a', 'b', 'c'), data: fc.record({ note: fc.option(fc.string({ maxLength: 4 })), limit: fc.option(fc.integer()) }, { requiredKeys: [] }) }),
+    fc.record({
+      type: fc.constant('Opened'),
+      id: fc.constantFrom('a', 'b', 'c'),
+      data: fc.record({ owner: fc.constantFrom('ann', "o'neil", 'x"y') }),
+    }),
+    fc.record({
+      type: fc.constant('Deposited'),
+      id: fc.constantFrom('a', 'b', 'c'),
+      data: fc.record({ amount: fc.constantFrom(1, 2.5, 0.1, -3, 1e-7) }),
+    }),
+    fc.record({
+      type: fc.constant('Noted'),
+      id: fc.constantFrom('a', 'b', 'c'),
+      data: fc.record({ note: fc.option(fc.string({ maxLength: 4 })), limit: fc.option(fc.integer()) }, { requiredKeys: [] }),
+    }),
     fc.record({ type: fc.constant('Renamed'), id: fc.constantFrom('a', 'b', 'c'), data: fc.record({ owner: fc.constantFrom('z', 'q') }) }),
     fc.record({ type: fc.constant('Closed'), id: fc.constantFrom('a', 'b', 'c'), data: fc.constant({}) }),
-    fc.record({ type: fc.constant('LineAdded'), id: fc.constantFrom('a', 'b', 'c'), data: fc.record({ sku: fc.constantFrom('s1', 's2'), qty: fc.integer({ min: 1, max: 5 }) }) }),
+    fc.record({
+      type: fc.constant('LineAdded'),
+      id: fc.constantFrom('a', 'b', 'c'),
+      data: fc.record({ sku: fc.constantFrom('s1', 's2'), qty: fc.integer({ min: 1, max: 5 }) }),
+    }),
   );
 
   it('write the same rows as one statement per event, in any batching', async () => {

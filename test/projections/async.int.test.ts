@@ -81,7 +81,11 @@ describe('async projections', () => {
     await deposit(store, 'c', 3);
     const { system } = await start(model, store);
     const worker = system.workers.get('failing')!;
-    await eventually(async () => worker.state, (s) => s === 'failed', 'worker failed');
+    await eventually(
+      async () => worker.state,
+      (s) => s === 'failed',
+      'worker failed',
+    );
     expect(worker.error).toMatch(/projection failing cannot apply/);
     expect(await allRows(system, 'failing')).toEqual([]);
     expect(await store.loadCheckpoint('projection:failing')).toBe(0);
@@ -100,7 +104,11 @@ describe('async projections', () => {
     const rows = () => [...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, e]) => ({ id, ...e }));
     const strip = (r: Record<string, unknown>[]) => r.map(({ last: _last, ...rest }) => rest);
     for (let i = 0; i < 40; i++) await add(`s${i % 4}`, i);
-    await eventually(() => allRows(one.system, 'shared').then(strip), (r) => JSON.stringify(r) === JSON.stringify(rows()), 'first 40 applied');
+    await eventually(
+      () => allRows(one.system, 'shared').then(strip),
+      (r) => JSON.stringify(r) === JSON.stringify(rows()),
+      'first 40 applied',
+    );
     const states = [one.system.workers.get('shared')!.state, two.system.workers.get('shared')!.state].sort();
     expect(states).toEqual(['running', 'standby']);
 
@@ -108,7 +116,11 @@ describe('async projections', () => {
     const follower = leader === one ? two : one;
     await leader.close();
     for (let i = 0; i < 30; i++) await add(`s${i % 5}`, 1);
-    await eventually(() => allRows(follower.system, 'shared').then(strip), (r) => JSON.stringify(r) === JSON.stringify(rows()), 'follower took over');
+    await eventually(
+      () => allRows(follower.system, 'shared').then(strip),
+      (r) => JSON.stringify(r) === JSON.stringify(rows()),
+      'follower took over',
+    );
     expect(follower.system.workers.get('shared')!.state).toBe('running');
   });
 
@@ -136,7 +148,11 @@ describe('async projections', () => {
     }
     const sum = (rows: Record<string, unknown>[]) => rows.reduce((s, r) => s + Number(r.total), 0);
     const n = (rows: Record<string, unknown>[]) => rows.reduce((s, r) => s + Number(r.deposits), 0);
-    const rows = await eventually(() => allRows(system, 'rebuilt'), (r) => n(r) >= count, 'caught up');
+    const rows = await eventually(
+      () => allRows(system, 'rebuilt'),
+      (r) => n(r) >= count,
+      'caught up',
+    );
     expect({ deposits: n(rows), total: sum(rows) }).toEqual({ deposits: count, total: expectedTotal });
     expect(count).toBeGreaterThan(520);
   });
@@ -160,14 +176,25 @@ describe('async projections', () => {
     while (one.system.rebuildState('parted').running !== undefined) await add(2);
     const result = await rebuilding;
     for (let i = 0; i < 30; i++) await add(3);
-    const sums = (rows: Record<string, unknown>[]) => ({ deposits: rows.reduce((s, r) => s + Number(r.deposits), 0), total: rows.reduce((s, r) => s + Number(r.total), 0) });
-    const rows = await eventually(() => allRows(two.system, 'parted'), (r) => sums(r).deposits >= count, 'caught up');
+    const sums = (rows: Record<string, unknown>[]) => ({
+      deposits: rows.reduce((s, r) => s + Number(r.deposits), 0),
+      total: rows.reduce((s, r) => s + Number(r.total), 0),
+    });
+    const rows = await eventually(
+      () => allRows(two.system, 'parted'),
+      (r) => sums(r).deposits >= count,
+      'caught up',
+    );
     expect(sums(rows)).toEqual({ deposits: count, total });
     expect(count).toBeGreaterThan(330);
     // every partition went on from the rebuild's position; both processes ran some
     const keys = partitionKeys('projection:parted', 3);
     for (const key of keys) expect(await store.loadCheckpoint(key)).toBeGreaterThanOrEqual(result.position);
-    await eventually(async () => [one, two].map((x) => x.system.workers.get('parted')!.partitions.filter((p) => p.state === 'running').length).sort(), (r) => JSON.stringify(r) === '[1,2]', 'the partitions split 2 and 1');
+    await eventually(
+      async () => [one, two].map((x) => x.system.workers.get('parted')!.partitions.filter((p) => p.state === 'running').length).sort(),
+      (r) => JSON.stringify(r) === '[1,2]',
+      'the partitions split 2 and 1',
+    );
   });
 
   it('a rebuild with a new partition count fences the old partitions and starts the new ones at its position', async () => {
@@ -175,7 +202,11 @@ describe('async projections', () => {
     const old = await start(model, store);
     let count = 0;
     for (; count < 200; count++) await deposit(store, `q${count % 9}`, 1);
-    await eventually(() => allRows(old.system, 'recount'), (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= 200, 'old count caught up');
+    await eventually(
+      () => allRows(old.system, 'recount'),
+      (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= 200,
+      'old count caught up',
+    );
     // a rebuild from a config with 4 partitions, while the process of 2 runs and events come
     const four = await modelOf(app(url, 'recount', 4));
     const rebuilding = rebuildProjection(store, compileProjections(four).find((p) => p.name === 'recount')!);
@@ -186,10 +217,18 @@ describe('async projections', () => {
     expect(await layoutOf(store, 'projection:recount')).toBe(4);
     for (const key of partitionKeys('projection:recount', 4)) expect(await store.loadCheckpoint(key)).toBe(result.position);
     // the process of 2 cannot move anything any more; one of 4 takes over from the rebuild's position
-    await eventually(async () => old.system.workers.get('recount')!.state, (s) => s === 'standby', 'the old partitions fenced');
+    await eventually(
+      async () => old.system.workers.get('recount')!.state,
+      (s) => s === 'standby',
+      'the old partitions fenced',
+    );
     const next = await start(four, store);
     for (let i = 0; i < 20; i++) await deposit(store, `q${count++ % 9}`, 1);
-    const rows = await eventually(() => allRows(next.system, 'recount'), (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= count, 'new count caught up');
+    const rows = await eventually(
+      () => allRows(next.system, 'recount'),
+      (r) => r.reduce((s, x) => s + Number(x.deposits), 0) >= count,
+      'new count caught up',
+    );
     expect(rows.reduce((s, x) => s + Number(x.deposits), 0)).toBe(count);
   });
 });

@@ -8,7 +8,8 @@ import { compileProjections } from '../../src/projections/compile/compileProject
 import { parseColumnType } from '../../src/projections/tables/columnType.js';
 import { diagnosticsOf, modelOf } from '../config/helpers.js';
 
-const EVENTS = 'events = { Other = {}, Happened = { schema = { n = "integer", label = "string", at = "timestamp", tags = "array", price = "number?" } } }\n';
+const EVENTS =
+  'events = { Other = {}, Happened = { schema = { n = "integer", label = "string", at = "timestamp", tags = "array", price = "number?" } } }\n';
 
 describe('column declarations', () => {
   it.each([
@@ -76,8 +77,12 @@ projections = {
 }`;
     const diags = await diagnosticsOf(text);
     expect(diags).toHaveLength(4);
-    expect(diags).toContain('4:74 error CONFIG_INVALID projections.a.joins.j.table: table "shared" is already the table of projections.a.table');
-    expect(diags).toContain(`5:17 error CONFIG_INVALID projections.b.table: table "es_events" is one of the event store's own tables; choose another name`);
+    expect(diags).toContain(
+      '4:74 error CONFIG_INVALID projections.a.joins.j.table: table "shared" is already the table of projections.a.table',
+    );
+    expect(diags).toContain(
+      `5:17 error CONFIG_INVALID projections.b.table: table "es_events" is one of the event store's own tables; choose another name`,
+    );
     expect(diags).toContain('6:17 error CONFIG_INVALID projections.c.table: table names containing "__tusk_" are reserved for rebuilds');
     expect(diags).toContain(`7:17 error CONFIG_INVALID projections.d.table: "${long}" is longer than PostgreSQL's 63 bytes`);
   });
@@ -86,7 +91,9 @@ projections = {
     const ok = `${EVENTS}projections = { p = { table = "p", events = ["Happened", "Other"], mapping = { Other = { action = "update", fields = { n = "n + 1" } } } } }`;
     expect(await diagnosticsOf(ok)).toEqual([]);
     const bad = `${EVENTS}projections = { p = { table = "p", events = ["Happened", "Other"], mapping = { Other = { action = "update", fields = { n = "nn + 1" } } } } }`;
-    expect(await diagnosticsOf(bad)).toEqual(["2:125 error EXPR_UNKNOWN_NAME projections.p.mapping.Other.fields.n: unknown column 'nn' (did you mean `n`?)"]);
+    expect(await diagnosticsOf(bad)).toEqual([
+      "2:125 error EXPR_UNKNOWN_NAME projections.p.mapping.Other.fields.n: unknown column 'nn' (did you mean `n`?)",
+    ]);
   });
 });
 

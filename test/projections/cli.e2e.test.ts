@@ -31,7 +31,10 @@ projections = {
 }
 `,
   );
-  writeFileSync(join(dir, 'bad.tsk'), `events = { Sold = {} }\nprojections = { p = { table = "p", columns = { id = "text; DROP TABLE x" }, events = ["Sold"] } }\n`);
+  writeFileSync(
+    join(dir, 'bad.tsk'),
+    `events = { Sold = {} }\nprojections = { p = { table = "p", columns = { id = "text; DROP TABLE x" }, events = ["Sold"] } }\n`,
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,7 +76,9 @@ CREATE INDEX IF NOT EXISTS "we""ird sales_when_amount_idx" ON "public"."we""ird 
     const bad = await runCli(['check', '--ddl', 'bad.tsk'], {}, dir);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('bad.tsk:2:53: error: projections.p.columns.id: unknown column type in "text; DROP TABLE x" (use one of text, varchar, char, integer, bigint');
+    expect(bad.stderr).toContain(
+      'bad.tsk:2:53: error: projections.p.columns.id: unknown column type in "text; DROP TABLE x" (use one of text, varchar, char, integer, bigint',
+    );
   });
 });
 
@@ -82,10 +87,18 @@ describe('tusk-es rebuild', () => {
     const server = await startServer('app.tsk', { cwd: dir });
     try {
       for (let i = 0; i < 30; i++) {
-        const r = await fetch(`${server.url}/aggregates/user/u${i}/commands/CreateUser`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `u${i}@example.com`, username: `user${i}` }) });
+        const r = await fetch(`${server.url}/aggregates/user/u${i}/commands/CreateUser`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `u${i}@example.com`, username: `user${i}` }),
+        });
         expect(r.status).toBe(200);
       }
-      await fetch(`${server.url}/aggregates/user/u3/commands/UpdateUser`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'three' }) });
+      await fetch(`${server.url}/aggregates/user/u3/commands/UpdateUser`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'three' }),
+      });
       // the embedded store belongs to one process: a rebuild beside a running server is refused
       const busy = await runCli(['rebuild', 'app.tsk'], {}, dir);
       expect(busy.code).toBe(1);
@@ -96,7 +109,9 @@ describe('tusk-es rebuild', () => {
 
     const r = await runCli(['rebuild', 'app.tsk'], {}, dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^user_projection: rebuilt from 31 events in [\d.]+s \([\d,]+ events\/s\), at position \d+\norder_projection: rebuilt from 0 events in [\d.]+s/);
+    expect(r.stdout).toMatch(
+      /^user_projection: rebuilt from 31 events in [\d.]+s \([\d,]+ events\/s\), at position \d+\norder_projection: rebuilt from 0 events in [\d.]+s/,
+    );
     expect(r.stderr).toMatch(/^user_projection: 31\/31 events \(100%\), \d+ events\/s, ETA 0s$/m);
 
     const store = await openEventStore((await modelOf(APP)).event_store);

@@ -60,7 +60,14 @@ beforeAll(async () => {
       const amount = (i % 13) + 0.5;
       const e = expected.get(id) ?? { total: 0, deposits: 0 };
       expected.set(id, { total: e.total + amount, deposits: e.deposits + 1 });
-      pending.push(store.append({ streamType: 'account', streamId: id, expectedVersion: 'any', events: [{ id: randomUUID(), type: 'Deposited', eventVersion: 1, data: { amount }, metadata: {}, timestamp: new Date() }] }));
+      pending.push(
+        store.append({
+          streamType: 'account',
+          streamId: id,
+          expectedVersion: 'any',
+          events: [{ id: randomUUID(), type: 'Deposited', eventVersion: 1, data: { amount }, metadata: {}, timestamp: new Date() }],
+        }),
+      );
       if (pending.length === 1000) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
@@ -74,13 +81,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const checkpoint = async () => Number((await db.query(`SELECT position FROM checkpoints WHERE name = 'projection:balances'`)).rows[0]?.position ?? 0);
+const checkpoint = async () =>
+  Number((await db.query(`SELECT position FROM checkpoints WHERE name = 'projection:balances'`)).rows[0]?.position ?? 0);
 const head = async () => Number((await db.query('SELECT max(position) AS p FROM events')).rows[0].p);
-const rows = async () => (await db.query('SELECT to_jsonb(b) AS row FROM balances AS b ORDER BY id')).rows.map((r) => r.row as Record<string, unknown>);
+const rows = async () =>
+  (await db.query('SELECT to_jsonb(b) AS row FROM balances AS b ORDER BY id')).rows.map((r) => r.row as Record<string, unknown>);
 
 /** True while a transaction of another session of this database is open (a batch in flight). */
 async function batchInFlight(): Promise<boolean> {
-  const { rows: r } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND state <> 'idle'`);
+  const { rows: r } = await db.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND state <> 'idle'`,
+  );
   return r[0].n > 0;
 }
 

@@ -21,7 +21,8 @@ export const SEED_AGGREGATES = readFileSync(join(import.meta.dirname, 'fixtures'
 export async function modelOf(text: string, file = 'app.tsk'): Promise<AppConfig> {
   const loaded = await loadConfigText(text, file, { mode: 'serve', env: {} });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (loaded.model === undefined || errors.length > 0) throw new Error(`bad test app:\n${loaded.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`).join('\n')}`);
+  if (loaded.model === undefined || errors.length > 0)
+    throw new Error(`bad test app:\n${loaded.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`).join('\n')}`);
   return loaded.model;
 }
 
@@ -37,7 +38,11 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
 }
 
 /** A runtime of `model` on `store` with the projections feature installed (no HTTP). */
-export async function startRuntime(model: AppConfig, store: EventStore, options: { leaseTtlMs?: number } = {}): Promise<{ runtime: Runtime; system: ProjectionSystem; close(): Promise<void> }> {
+export async function startRuntime(
+  model: AppConfig,
+  store: EventStore,
+  options: { leaseTtlMs?: number } = {},
+): Promise<{ runtime: Runtime; system: ProjectionSystem; close(): Promise<void> }> {
   const runtime = new Runtime({ model, store, logger: pino({ level: 'silent' }), upcaster: buildUpcaster(model), ownsStore: false });
   await createProjectionsFeature(options).install!(runtime);
   return { runtime, system: projectionSystemOf(runtime)!, close: () => runtime.close() };

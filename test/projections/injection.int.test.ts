@@ -79,7 +79,9 @@ describe('hostile values and names', () => {
     }
     await decoyIntact();
     // the tables have exactly the names the config gives
-    const tables = (await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.tablename);
+    const tables = (await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map(
+      (r) => r.tablename,
+    );
     expect(tables).toEqual(expect.arrayContaining([TABLE, CHILD, 'users']));
     const stored = await db.query(`SELECT "e""mail" AS email FROM "${TABLE.replace(/"/g, '""')}" ORDER BY id`);
     expect(stored.rows.map((r) => r.email).sort()).toEqual([...HOSTILE].sort());
@@ -87,7 +89,10 @@ describe('hostile values and names', () => {
 
   it('filter and order by quoted column names with hostile values; an unknown column is a 400', async () => {
     const value = HOSTILE[0]!;
-    const page = await server.api('GET', `${path()}?${encodeURIComponent("na'me")}=${encodeURIComponent(`${value}'`)}&order=${encodeURIComponent('-e"mail')}`);
+    const page = await server.api(
+      'GET',
+      `${path()}?${encodeURIComponent("na'me")}=${encodeURIComponent(`${value}'`)}&order=${encodeURIComponent('-e"mail')}`,
+    );
     expect(page.status, JSON.stringify(page.body)).toBe(200);
     expect(page.body.rows.map((r: Record<string, string>) => r['e"mail'])).toEqual([value]);
     const bad = await server.api('GET', `${path()}?order=${encodeURIComponent('id; DROP TABLE users; --')}`);

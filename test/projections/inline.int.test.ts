@@ -42,7 +42,9 @@ describe('inline projections', () => {
     const server = await startTestApp(await modelOf(app(url, 'amount = "data.amount"')));
     try {
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => server.api('POST', `/aggregates/payment/p${i}/commands/Pay`, { amount: i === 17 ? 'lots' : i })),
+        Array.from({ length: 40 }, (_, i) =>
+          server.api('POST', `/aggregates/payment/p${i}/commands/Pay`, { amount: i === 17 ? 'lots' : i }),
+        ),
       );
       const failed = results.flatMap((r, i) => (r.status === 200 ? [] : [[i, r.status, r.body.error.code]]));
       expect(failed).toEqual([[17, 422, 'PROJECTION_FAILED']]);
@@ -58,7 +60,14 @@ describe('inline projections', () => {
   });
 
   it('adds the columns a new config writes and never drops one', async () => {
-    const v2 = await startTestApp(await modelOf(app(url, 'amount = "data.amount", note = "data.note", paid_at = "timestamp"').replace('amount = "numeric", note = "text"', 'amount = "numeric", note = "text", extra = "jsonb"')));
+    const v2 = await startTestApp(
+      await modelOf(
+        app(url, 'amount = "data.amount", note = "data.note", paid_at = "timestamp"').replace(
+          'amount = "numeric", note = "text"',
+          'amount = "numeric", note = "text", extra = "jsonb"',
+        ),
+      ),
+    );
     try {
       expect((await v2.api('POST', '/aggregates/payment/q1/commands/Pay', { amount: 5, note: 'hi' })).status).toBe(200);
       expect((await v2.api('GET', '/projections/payments/q1')).body).toMatchObject({ amount: 5, note: 'hi', extra: null });
@@ -69,7 +78,9 @@ describe('inline projections', () => {
     const v3 = await startTestApp(await modelOf(app(url, 'amount = "data.amount"')));
     try {
       expect((await v3.api('POST', '/aggregates/payment/q2/commands/Pay', { amount: 6, note: 'unused' })).status).toBe(200);
-      const columns = (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'payments' ORDER BY ordinal_position`)).rows.map((r) => r.column_name);
+      const columns = (
+        await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'payments' ORDER BY ordinal_position`)
+      ).rows.map((r) => r.column_name);
       expect(columns).toEqual(['id', 'amount', 'note', 'paid_at', 'extra']);
       expect((await db.query(`SELECT note FROM payments WHERE id = 'q1'`)).rows[0].note).toBe('hi');
     } finally {
@@ -80,7 +91,8 @@ describe('inline projections', () => {
   it('is built once from the log when two processes start together', async () => {
     const fresh = await createTestDatabase(inject('pgUrl'));
     const without = await startTestApp(await modelOf(app(fresh, 'amount = "data.amount"').replace(/projections = \{[\s\S]*$/, '')));
-    for (let i = 0; i < 300; i++) expect((await without.api('POST', `/aggregates/payment/c${i}/commands/Pay`, { amount: i })).status).toBe(200);
+    for (let i = 0; i < 300; i++)
+      expect((await without.api('POST', `/aggregates/payment/c${i}/commands/Pay`, { amount: i })).status).toBe(200);
     await without.close();
     const model = await modelOf(app(fresh, 'amount = "data.amount"'));
     const [a, b] = await Promise.all([startTestApp(model), startTestApp(model)]);

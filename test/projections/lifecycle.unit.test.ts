@@ -155,7 +155,11 @@ describe('projection lifecycle', () => {
 
     const asyncRun = await start(AGGREGATES + projections('async'), store);
     for (let i = 0; i < 6; i++) await oracle.deposit(asyncRun.runtime, `d${i % 3}`, 1);
-    await eventually(() => allRows(asyncRun.system, 'balances'), (rows) => JSON.stringify(rows) === JSON.stringify(oracle.expected()), 'async caught up');
+    await eventually(
+      () => allRows(asyncRun.system, 'balances'),
+      (rows) => JSON.stringify(rows) === JSON.stringify(oracle.expected()),
+      'async caught up',
+    );
   });
 
   it('sees events upcast to their newest version, inline and in a rebuild', async () => {
@@ -166,12 +170,20 @@ projections = { members = { table = "members", events = ["Joined"] } }`;
     const model = await modelOf(text);
     const store = await openEventStore(model.event_store);
     stores.push(store);
-    const v1 = (id: string, mail: string) => ({ streamType: 'member', streamId: id, expectedVersion: 'any' as const, events: [{ id: randomUUID(), type: 'Joined', eventVersion: 1, data: { mail }, metadata: {}, timestamp: new Date() }] });
+    const v1 = (id: string, mail: string) => ({
+      streamType: 'member',
+      streamId: id,
+      expectedVersion: 'any' as const,
+      events: [{ id: randomUUID(), type: 'Joined', eventVersion: 1, data: { mail }, metadata: {}, timestamp: new Date() }],
+    });
     await store.append(v1('m1', 'ANN@EXAMPLE.COM'));
     const { system } = await start(text, store);
     // the raw v1 event reaches the inline hook too: it is upcast there
     await store.append(v1('m2', 'BOB@EXAMPLE.COM'));
-    const expected = [{ id: 'm1', email: 'ann@example.com' }, { id: 'm2', email: 'bob@example.com' }];
+    const expected = [
+      { id: 'm1', email: 'ann@example.com' },
+      { id: 'm2', email: 'bob@example.com' },
+    ];
     expect(await allRows(system, 'members')).toEqual(expected);
     await system.rebuild('members');
     expect(await allRows(system, 'members')).toEqual(expected);

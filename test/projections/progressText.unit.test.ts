@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { progressBar, progressLine, resultLine } from '../../src/projections/rebuild/progressText.js';
 import type { RebuildProgress } from '../../src/projections/rebuild/RebuildProgress.js';
 
-const at = (done: number, etaMs: number | undefined): RebuildProgress => ({ projection: 'users', done, total: 100_000, position: done, elapsedMs: 1000, eventsPerSecond: 41_234.6, etaMs, finished: false });
+const at = (done: number, etaMs: number | undefined): RebuildProgress => ({
+  projection: 'users',
+  done,
+  total: 100_000,
+  position: done,
+  elapsedMs: 1000,
+  eventsPerSecond: 41_234.6,
+  etaMs,
+  finished: false,
+});
 
 describe('rebuild progress text', () => {
   it('draws a bar with the count, the rate and the time left', () => {
@@ -15,6 +24,8 @@ describe('rebuild progress text', () => {
 
   it('writes plain lines when stderr is not a terminal, and a summary', () => {
     expect(progressLine(at(52_000, 1_200))).toBe('users: 52000/100000 events (52%), 41235 events/s, ETA 2s');
-    expect(resultLine({ projection: 'users', events: 100_000, position: 123_456, durationMs: 2_500, inDatabase: 0 })).toBe('users: rebuilt from 100,000 events in 2.5s (40,000 events/s), at position 123456');
+    expect(resultLine({ projection: 'users', events: 100_000, position: 123_456, durationMs: 2_500, inDatabase: 0 })).toBe(
+      'users: rebuilt from 100,000 events in 2.5s (40,000 events/s), at position 123456',
+    );
   });
 });

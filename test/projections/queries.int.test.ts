@@ -39,7 +39,15 @@ beforeAll(async () => {
   const url = await createTestDatabase(inject('pgUrl'));
   server = await startTestApp(await modelOf(app(url)));
   for (let i = 0; i < 120; i++) {
-    const input = { name: `item ${String(i).padStart(3, '0')}`, price: (i % 10) + 0.5, qty: i, active: i % 2 === 0, tags: i % 3 === 0 ? ['a', 'b'] : [], meta: { i }, at: `2024-03-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z` };
+    const input = {
+      name: `item ${String(i).padStart(3, '0')}`,
+      price: (i % 10) + 0.5,
+      qty: i,
+      active: i % 2 === 0,
+      tags: i % 3 === 0 ? ['a', 'b'] : [],
+      meta: { i },
+      at: `2024-03-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z`,
+    };
     const r = await server.api('POST', `/aggregates/item/i${String(i).padStart(3, '0')}/commands/Add`, input);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
@@ -62,7 +70,16 @@ describe('GET /projections/{name}', () => {
 
   it('returns values as JSON values: numbers, booleans, arrays, objects, ISO-8601 times', async () => {
     const row = (await get('/projections/items/i003')).body;
-    expect(row).toEqual({ id: 'i003', name: 'item 003', price: 3.5, qty: 3, active: false, tags: ['a', 'b'], meta: { i: 3 }, at: '2024-03-04T10:00:00.000Z' });
+    expect(row).toEqual({
+      id: 'i003',
+      name: 'item 003',
+      price: 3.5,
+      qty: 3,
+      active: false,
+      tags: ['a', 'b'],
+      meta: { i: 3 },
+      at: '2024-03-04T10:00:00.000Z',
+    });
     expect((await get('/projections/counters/7')).body).toEqual({ n: 7, label: 'item 007', amount: 7.5, ratio: 1.875, day: '2024-03-08' });
   });
 
@@ -81,7 +98,18 @@ describe('GET /projections/{name}', () => {
   });
 
   it('answers 400 BAD_REQUEST for an unknown column, a bad order, limit or value; 404 for what does not exist', async () => {
-    for (const path of ['/projections/items?nope=1', '/projections/items?order=nope', '/projections/items?order=-', '/projections/items?order=qty,-qty', '/projections/items?order=id,name,price,qty,active,tags', '/projections/items?limit=1001', '/projections/items?limit=0', '/projections/items?offset=-1', '/projections/items?price=cheap', '/projections/items?active=maybe']) {
+    for (const path of [
+      '/projections/items?nope=1',
+      '/projections/items?order=nope',
+      '/projections/items?order=-',
+      '/projections/items?order=qty,-qty',
+      '/projections/items?order=id,name,price,qty,active,tags',
+      '/projections/items?limit=1001',
+      '/projections/items?limit=0',
+      '/projections/items?offset=-1',
+      '/projections/items?price=cheap',
+      '/projections/items?active=maybe',
+    ]) {
       const r = await get(path);
       expect({ path, status: r.status, code: r.body.error?.code }).toEqual({ path, status: 400, code: 'BAD_REQUEST' });
     }

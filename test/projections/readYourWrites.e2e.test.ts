@@ -58,7 +58,10 @@ describe('read your writes (min_position)', () => {
       const page = await api(other, 'GET', `/projections/accounts?min_position=${position}&owner=o${i}`);
       expect(page.body.rows).toEqual([{ id, owner: `o${i}` }]);
       // inline: at once
-      expect(await api(other, 'GET', `/projections/accounts_inline/${id}?min_position=${position}&wait=0`)).toMatchObject({ status: 200, body: { id } });
+      expect(await api(other, 'GET', `/projections/accounts_inline/${id}?min_position=${position}&wait=0`)).toMatchObject({
+        status: 200,
+        body: { id },
+      });
     }
 
     const started = Date.now();

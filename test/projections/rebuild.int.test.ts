@@ -47,7 +47,14 @@ beforeAll(async () => {
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < EVENTS; i++) {
     const data = { email: `user${i}@example.com`, plan: 'free' };
-    pending.push(store.append({ streamType: 'user', streamId: `u${i}`, expectedVersion: 'no_stream', events: [{ id: randomUUID(), type: 'Registered', eventVersion: 1, data, metadata: {}, timestamp: new Date() }] }));
+    pending.push(
+      store.append({
+        streamType: 'user',
+        streamId: `u${i}`,
+        expectedVersion: 'no_stream',
+        events: [{ id: randomUUID(), type: 'Registered', eventVersion: 1, data, metadata: {}, timestamp: new Date() }],
+      }),
+    );
     if (pending.length === 2000) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
@@ -61,7 +68,11 @@ afterAll(async () => {
 
 describe('rebuild of 100,000 events', () => {
   it('answers queries from the old table while it runs, and keeps the commands appended meanwhile', async () => {
-    expect((await server.api('GET', '/projections/users/u99999')).body).toMatchObject({ email: 'user99999@example.com', plan: 'free', changes: 0 });
+    expect((await server.api('GET', '/projections/users/u99999')).body).toMatchObject({
+      email: 'user99999@example.com',
+      plan: 'free',
+      changes: 0,
+    });
 
     const started = await server.api('POST', '/projections/users/rebuild');
     expect(started).toMatchObject({ status: 202, body: { projection: 'users', status: 'running' } });
@@ -102,12 +113,19 @@ describe('rebuild of 100,000 events', () => {
   it('refuses with 409 REBUILD_RUNNING while another process rebuilds the projection', async () => {
     expect(await store.acquireLease('projection-rebuild:users', 'another-process', 60_000)).toBeTypeOf('number');
     try {
-      expect(await server.api('POST', '/projections/users/rebuild?wait=true')).toMatchObject({ status: 409, body: { error: { code: 'REBUILD_RUNNING' } } });
+      expect(await server.api('POST', '/projections/users/rebuild?wait=true')).toMatchObject({
+        status: 409,
+        body: { error: { code: 'REBUILD_RUNNING' } },
+      });
     } finally {
       await store.releaseLease('projection-rebuild:users', 'another-process');
     }
     const done = await server.api('POST', '/projections/users/rebuild?wait=true');
     expect(done).toMatchObject({ status: 200, body: { status: 'completed' } });
-    await eventually(() => server.api('GET', '/metrics').then((r) => String(r.body)), (m) => /tusk_projection_rebuilds_total\{projection="users",outcome="completed"\} 2/.test(m), 'rebuild metrics');
+    await eventually(
+      () => server.api('GET', '/metrics').then((r) => String(r.body)),
+      (m) => /tusk_projection_rebuilds_total\{projection="users",outcome="completed"\} 2/.test(m),
+      'rebuild metrics',
+    );
   });
 });

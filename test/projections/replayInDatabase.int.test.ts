@@ -26,7 +26,16 @@ describe('rebuild: batches written by PostgreSQL itself', () => {
           streamType: 'line',
           streamId: `c-${i}`,
           expectedVersion: 'no_stream',
-          events: [{ id: randomUUID(), type: 'Added', eventVersion: 1, data: { key: `c-${i}`, label: 'x', n: i }, metadata: {}, timestamp: new Date() }],
+          events: [
+            {
+              id: randomUUID(),
+              type: 'Added',
+              eventVersion: 1,
+              data: { key: `c-${i}`, label: 'x', n: i },
+              metadata: {},
+              timestamp: new Date(),
+            },
+          ],
         });
       await Promise.all(Array.from({ length: 2000 }, (_, i) => add(i)));
       let writing = true;

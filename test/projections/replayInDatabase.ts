@@ -94,11 +94,19 @@ const runs = fc.array(
 type Outcome = { rows: unknown[] } | { error: string };
 
 /** The projection's rows (or the rebuild's error code) after a rebuild with `inDatabase`. */
-async function rebuildOutcome(store: EventStore, projection: CompiledProjection, upcaster: Upcaster, inDatabase: boolean, batchSize: number): Promise<{ outcome: Outcome; result?: RebuildResult }> {
+async function rebuildOutcome(
+  store: EventStore,
+  projection: CompiledProjection,
+  upcaster: Upcaster,
+  inDatabase: boolean,
+  batchSize: number,
+): Promise<{ outcome: Outcome; result?: RebuildResult }> {
   try {
     const result = await rebuildProjection(store, projection, { upcaster, inDatabase, batchSize, owner: 'test' });
     const table = store.tables.table(projection.tables.main.name);
-    const { rows } = await store.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${table} AS t ORDER BY ${quoteIdent(projection.tables.main.key)}`);
+    const { rows } = await store.query<{ row: unknown }>(
+      `SELECT to_jsonb(t) AS row FROM ${table} AS t ORDER BY ${quoteIdent(projection.tables.main.key)}`,
+    );
     return { outcome: { rows: rows.map((r) => r.row) }, result };
   } catch (err) {
     if (err instanceof TuskError) return { outcome: { error: err.code } };
@@ -118,7 +126,9 @@ export function replayInDatabaseTests(open: () => Promise<{ store: EventStore; m
     timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, ++sequence)),
   });
   const append = (store: EventStore, events: NewEvent[]) =>
-    Promise.all(events.map((e) => store.append({ streamType: 'line', streamId: `s-${++sequence}`, expectedVersion: 'no_stream', events: [e] })));
+    Promise.all(
+      events.map((e) => store.append({ streamType: 'line', streamId: `s-${++sequence}`, expectedVersion: 'no_stream', events: [e] })),
+    );
 
   it('writes the same rows as the process for events of every kind of value, batch sizes and duplicate keys', async () => {
     let inDatabase = 0;
@@ -157,13 +167,26 @@ export function replayInDatabaseTests(open: () => Promise<{ store: EventStore; m
     try {
       const [lines, stamps] = ['lines', 'stamps'].map((n) => compileProjections(model).find((p) => p.name === n)!);
       const upcaster = buildUpcaster(model);
-      const added = (i: number) => event('Added', { key: `a-${i}`, label: `l${i}`, n: i, flag: i % 2 === 0, doc: { inner: [i] }, items: [i, 'x'] }, { user: 'ann' });
+      const added = (i: number) =>
+        event('Added', { key: `a-${i}`, label: `l${i}`, n: i, flag: i % 2 === 0, doc: { inner: [i] }, items: [i, 'x'] }, { user: 'ann' });
       // 20 uniform events, 3 of an old version (upcast), 20 uniform, 1 of another type, 20 uniform
-      await append(store, Array.from({ length: 20 }, (_, i) => added(i)));
-      await append(store, [0, 1, 2].map((i) => event('Migrated', { key: `m-${i}`, old_label: `old ${i}` }, {}, 1)));
-      await append(store, Array.from({ length: 20 }, (_, i) => added(100 + i)));
+      await append(
+        store,
+        Array.from({ length: 20 }, (_, i) => added(i)),
+      );
+      await append(
+        store,
+        [0, 1, 2].map((i) => event('Migrated', { key: `m-${i}`, old_label: `old ${i}` }, {}, 1)),
+      );
+      await append(
+        store,
+        Array.from({ length: 20 }, (_, i) => added(100 + i)),
+      );
       await append(store, [event('Migrated', { key: 'm-new', label: 'new' }, {}, 2)]);
-      await append(store, Array.from({ length: 20 }, (_, i) => added(200 + i)));
+      await append(
+        store,
+        Array.from({ length: 20 }, (_, i) => added(200 + i)),
+      );
       await append(store, [event('Stamped', { label: 'stamp' })]);
 
       const process = await rebuildOutcome(store, lines!, upcaster, false, 10);
@@ -175,7 +198,18 @@ export function replayInDatabaseTests(open: () => Promise<{ store: EventStore; m
       expect(database.result?.inDatabase).toBeLessThan(64);
       const rows = (process.outcome as { rows: Record<string, unknown>[] }).rows;
       expect(rows.find((r) => r.id === 'm-1')).toMatchObject({ label: 'old 1', note: 'migrated' }); // upcast v1 → v2
-      expect(rows.find((r) => r.id === 'a-101')).toMatchObject({ label: 'L101', n: 202, flag: false, doc: { inner: [101] }, first: 101, last: 'x', deep: [101], who: 'ann', kind: 'line', note: 'Added/l101' });
+      expect(rows.find((r) => r.id === 'a-101')).toMatchObject({
+        label: 'L101',
+        n: 202,
+        flag: false,
+        doc: { inner: [101] },
+        first: 101,
+        last: 'x',
+        deep: [101],
+        who: 'ann',
+        kind: 'line',
+        note: 'Added/l101',
+      });
 
       // `timestamp` is formatted by the process: that projection never runs in the database
       const stamped = await rebuildOutcome(store, stamps!, upcaster, true, 10);
@@ -190,7 +224,10 @@ export function replayInDatabaseTests(open: () => Promise<{ store: EventStore; m
     const { store, model } = await open();
     try {
       const lines = compileProjections(model).find((p) => p.name === 'lines')!;
-      await append(store, Array.from({ length: 10 }, (_, i) => event('Added', { key: i === 6 ? null : `k-${i}`, label: 'x' })));
+      await append(
+        store,
+        Array.from({ length: 10 }, (_, i) => event('Added', { key: i === 6 ? null : `k-${i}`, label: 'x' })),
+      );
       const error = await rebuildProjection(store, lines, { batchSize: 100, owner: 'test' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TuskError);
       expect((error as TuskError).code).toBe('PROJECTION_FAILED');

@@ -13,7 +13,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 beforeAll(async () => {
   const url = await createTestDatabase(inject('pgUrl'));
-  app = await startTestApp(await modelOf(`event_store = { type = "postgresql", connection = "${url}" }\n${SEED_AGGREGATES}\n${SEED_PROJECTIONS}`));
+  app = await startTestApp(
+    await modelOf(`event_store = { type = "postgresql", connection = "${url}" }\n${SEED_AGGREGATES}\n${SEED_PROJECTIONS}`),
+  );
 });
 afterAll(() => app?.close());
 
@@ -40,7 +42,13 @@ describe('seed 000 user_projection, as written', () => {
 
     const updated = await command('/aggregates/user/u1/commands/UpdateUser', { username: 'annie' });
     const row = (await app.api('GET', '/projections/user_projection/u1')).body;
-    expect(row).toMatchObject({ email: 'ann@example.com', username: 'annie', status: 'active', created_at: t1, updated_at: updated.events[0]!.timestamp });
+    expect(row).toMatchObject({
+      email: 'ann@example.com',
+      username: 'annie',
+      status: 'active',
+      created_at: t1,
+      updated_at: updated.events[0]!.timestamp,
+    });
     await command('/aggregates/user/u1/commands/UpdateUser', { email: 'ann@new.example' });
     expect((await app.api('GET', '/projections/user_projection/u1')).body).toMatchObject({ email: 'ann@new.example', username: 'annie' });
 
@@ -50,7 +58,11 @@ describe('seed 000 user_projection, as written', () => {
     expect(gone.deleted_at).toMatch(ISO);
 
     // the other user was never touched
-    expect((await app.api('GET', '/projections/user_projection/u2')).body).toMatchObject({ username: 'bob', status: 'active', updated_at: null });
+    expect((await app.api('GET', '/projections/user_projection/u2')).body).toMatchObject({
+      username: 'bob',
+      status: 'active',
+      updated_at: null,
+    });
     const page = await app.api('GET', '/projections/user_projection?status=active');
     expect(page).toMatchObject({ status: 200, body: { limit: 100, offset: 0 } });
     expect(page.body.rows.map((r: { id: string }) => r.id)).toEqual(['u2']);
@@ -70,11 +82,19 @@ describe('seed 000 user_projection, as written', () => {
     ]);
     // a later event with fewer fields keeps the others
     await command('/aggregates/order/o1/commands/Cancel', { reason: 'late' });
-    expect((await app.api('GET', '/projections/order_projection/o1')).body).toMatchObject({ customer_id: 'c1', total: 12.5, status: 'cancelled', reason: 'late' });
+    expect((await app.api('GET', '/projections/order_projection/o1')).body).toMatchObject({
+      customer_id: 'c1',
+      total: 12.5,
+      status: 'cancelled',
+      reason: 'late',
+    });
   });
 
   it('answers 404 for an unknown projection and an unknown row', async () => {
     expect(await app.api('GET', '/projections/nope')).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_PROJECTION' } } });
-    expect(await app.api('GET', '/projections/user_projection/nobody')).toMatchObject({ status: 404, body: { error: { code: 'ROW_NOT_FOUND' } } });
+    expect(await app.api('GET', '/projections/user_projection/nobody')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'ROW_NOT_FOUND' } },
+    });
   });
 });

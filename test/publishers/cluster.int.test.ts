@@ -15,7 +15,9 @@ let b: TestApp;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const model = deliveryModel(await createTestDatabase(inject('pgUrl')), { publishers: { webhooks: { endpoints: [receiver.url], retry_policy: FAST_RETRIES } } });
+  const model = deliveryModel(await createTestDatabase(inject('pgUrl')), {
+    publishers: { webhooks: { endpoints: [receiver.url], retry_policy: FAST_RETRIES } },
+  });
   a = await startTestApp(model);
   b = await startTestApp(model);
 });

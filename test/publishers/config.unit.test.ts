@@ -21,7 +21,11 @@ describe("seed 000's event_driven_integration", () => {
     ]);
     const allText = readFileSync(join(SEEDS, '000_all.tsk'), 'utf8').split('\n');
     const allLine = (needle: string) => allText.findIndex((l) => l.includes(needle)) + 1;
-    expect(ours.map((d) => d.location?.line)).toEqual([allLine('NotificationEventHandler'), allLine('AnalyticsEventHandler'), allLine('AuditEventHandler')]);
+    expect(ours.map((d) => d.location?.line)).toEqual([
+      allLine('NotificationEventHandler'),
+      allLine('AnalyticsEventHandler'),
+      allLine('AuditEventHandler'),
+    ]);
   });
 
   it('with the handlers replaced by targets it is a valid model with one relay per target', async () => {
@@ -33,7 +37,10 @@ describe("seed 000's event_driven_integration", () => {
     expect(diagnostics).toEqual([]);
     expect(model.publishers.kafka).toMatchObject({ brokers: ['localhost:9092'], topic_prefix: 'events.' });
     expect(model.publishers.rabbitmq).toMatchObject({ host: 'localhost', exchange: 'events', port: 5672 });
-    expect(model.publishers.webhooks).toMatchObject({ endpoints: ['https://api.external.com/events'], retry_policy: { max_retries: 3, backoff_multiplier: 2 } });
+    expect(model.publishers.webhooks).toMatchObject({
+      endpoints: ['https://api.external.com/events'],
+      retry_policy: { max_retries: 3, backoff_multiplier: 2 },
+    });
     const specs = relaySpecs(model);
     expect(specs.map((s) => [s.name, s.types])).toEqual([
       ['kafka', undefined],
@@ -62,7 +69,9 @@ describe('subscriber and publisher mistakes are located errors', () => {
   });
 
   it('a subscriber with two targets', async () => {
-    expect(await diagnosticsOf('subscribers = {\n  audit = { webhook = "https://x.test/a", topic = "t", brokers = ["k:9092"] }\n}')).toEqual([
+    expect(
+      await diagnosticsOf('subscribers = {\n  audit = { webhook = "https://x.test/a", topic = "t", brokers = ["k:9092"] }\n}'),
+    ).toEqual([
       '2:43 error CONFIG_INVALID subscribers.audit.topic: a subscriber delivers to one target, not webhook and topic; declare one subscriber per target',
     ]);
   });
@@ -80,7 +89,9 @@ describe('subscriber and publisher mistakes are located errors', () => {
   });
 
   it('a webhook that is not an http(s) URL, and RabbitMQ without url or host', async () => {
-    const diags = await diagnosticsOf('publishers = {\n  webhooks = { endpoints = ["ftp://x.test/hook"] }\n  rabbitmq = { exchange = "e" }\n}');
+    const diags = await diagnosticsOf(
+      'publishers = {\n  webhooks = { endpoints = ["ftp://x.test/hook"] }\n  rabbitmq = { exchange = "e" }\n}',
+    );
     expect(diags).toHaveLength(2);
     expect(diags[0]).toMatch(/^2:29 error CONFIG_INVALID publishers\.webhooks\.endpoints\[0\]: .*expected an http:\/\/ or https:\/\/ URL/);
     expect(diags[1]).toMatch(/^3:14 error CONFIG_INVALID publishers\.rabbitmq: .*RabbitMQ needs url = "amqp:\/\/…" or host = "…"/);

@@ -43,7 +43,12 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
     });
 
     /** Runs `rounds` deposits on each of `accounts` accounts, concurrently across accounts; returns the events. */
-    async function run(prefix: string, accounts: number, rounds: number, duringRound?: (round: number) => Promise<void>): Promise<EventJson[]> {
+    async function run(
+      prefix: string,
+      accounts: number,
+      rounds: number,
+      duringRound?: (round: number) => Promise<void>,
+    ): Promise<EventJson[]> {
       const events: EventJson[] = [];
       const ids = Array.from({ length: accounts }, (_, i) => `${prefix}-${i}`);
       for (const id of ids) {
@@ -53,7 +58,9 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
       }
       for (let round = 0; round < rounds; round++) {
         await duringRound?.(round);
-        const results = await Promise.all(ids.map((id) => app.api('POST', `/aggregates/account/${id}/commands/Deposit`, { amount: round + 1 })));
+        const results = await Promise.all(
+          ids.map((id) => app.api('POST', `/aggregates/account/${id}/commands/Deposit`, { amount: round + 1 })),
+        );
         for (const res of results) {
           // Commands never wait for or fail because of a publisher.
           expect(res.status).toBe(200);
@@ -66,7 +73,13 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
     /** Waits until every one of `events` arrived; checks bodies and per-aggregate order; returns the duplicates. */
     async function expectDelivered(events: readonly EventJson[]): Promise<number> {
       const wanted = new Set(events.map((e) => e.id));
-      const arrived = () => new Set(target.received().filter((e) => wanted.has(e.id)).map((e) => e.id));
+      const arrived = () =>
+        new Set(
+          target
+            .received()
+            .filter((e) => wanted.has(e.id))
+            .map((e) => e.id),
+        );
       await eventually(() => arrived().size === wanted.size, `all ${wanted.size} events at ${target.relay}`, timeoutMs);
       const byId = new Map(events.map((e) => [e.id, e]));
       const firstArrivals: EventJson[] = [];
@@ -98,40 +111,46 @@ export function deliveryContract(name: string, setup: () => Promise<DeliveryTarg
       expect(metrics.body).toMatch(new RegExp(`tusk_publisher_delivered_total\\{relay="${escape(target.relay)}"\\} \\d+`));
     });
 
-    it('a target outage in the middle of a run loses nothing (duplicates allowed, counted), and commands keep succeeding', testTimeout, async (ctx) => {
-      const outage = target.outage;
-      if (outage === undefined) {
-        console.info(`[${name}] outage test skipped: this target cannot be stopped by the test`);
-        ctx.skip();
-        return;
-      }
-      let stopped = false;
-      const retries = async () => {
-        const metrics = await app.api('GET', '/metrics');
-        return Number(new RegExp(`tusk_publisher_retries_total\\{relay="${escape(target.relay)}"\\} (\\d+)`).exec(metrics.body)?.[1] ?? 0);
-      };
-      const events = await run('outage', 4, 10, async (round) => {
-        if (round === 3) {
-          await outage.stop();
-          stopped = true;
+    it(
+      'a target outage in the middle of a run loses nothing (duplicates allowed, counted), and commands keep succeeding',
+      testTimeout,
+      async (ctx) => {
+        const outage = target.outage;
+        if (outage === undefined) {
+          console.info(`[${name}] outage test skipped: this target cannot be stopped by the test`);
+          ctx.skip();
+          return;
         }
-        // The target stays away until the relay has met the outage: a client library's own
-        // retries (kafkajs retries a send for seconds) could otherwise hide a short one.
-        if (round === 5) await eventually(async () => (await retries()) > 0, `${target.relay} to meet the outage`, timeoutMs);
-        if (round === 7) {
-          await outage.start();
-          stopped = false;
-        }
-      });
-      if (stopped) await outage.start();
-      const duplicates = await expectDelivered(events);
-      const retried = await retries();
-      console.info(`[${name}] outage run: ${events.length} events delivered, ${duplicates} duplicates, ${retried} retries`);
-      // The outage was noticed and waited out (not dead-lettered).
-      expect(retried).toBeGreaterThan(0);
-      const dead = await app.api('GET', `/dead-letters?relay=${encodeURIComponent(target.relay)}`);
-      expect(dead.body.dead_letters).toEqual([]);
-    });
+        let stopped = false;
+        const retries = async () => {
+          const metrics = await app.api('GET', '/metrics');
+          return Number(
+            new RegExp(`tusk_publisher_retries_total\\{relay="${escape(target.relay)}"\\} (\\d+)`).exec(metrics.body)?.[1] ?? 0,
+          );
+        };
+        const events = await run('outage', 4, 10, async (round) => {
+          if (round === 3) {
+            await outage.stop();
+            stopped = true;
+          }
+          // The target stays away until the relay has met the outage: a client library's own
+          // retries (kafkajs retries a send for seconds) could otherwise hide a short one.
+          if (round === 5) await eventually(async () => (await retries()) > 0, `${target.relay} to meet the outage`, timeoutMs);
+          if (round === 7) {
+            await outage.start();
+            stopped = false;
+          }
+        });
+        if (stopped) await outage.start();
+        const duplicates = await expectDelivered(events);
+        const retried = await retries();
+        console.info(`[${name}] outage run: ${events.length} events delivered, ${duplicates} duplicates, ${retried} retries`);
+        // The outage was noticed and waited out (not dead-lettered).
+        expect(retried).toBeGreaterThan(0);
+        const dead = await app.api('GET', `/dead-letters?relay=${encodeURIComponent(target.relay)}`);
+        expect(dead.body.dead_letters).toEqual([]);
+      },
+    );
   });
 }
 

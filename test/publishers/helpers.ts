@@ -16,7 +16,13 @@ import type { EventStore, StoredEvent } from '../../src/store/EventStore.js';
 export const silent = pino({ level: 'silent' });
 
 /** Appends `count` events of `type` to stream `streamType/id`; returns them. */
-export async function appendEvents(store: EventStore, streamType: string, id: string, count: number, type = 'Happened'): Promise<StoredEvent[]> {
+export async function appendEvents(
+  store: EventStore,
+  streamType: string,
+  id: string,
+  count: number,
+  type = 'Happened',
+): Promise<StoredEvent[]> {
   const version = await store.streamVersion(streamType, id);
   const events = Array.from({ length: count }, (_, i) => ({
     id: randomUUID(),
@@ -62,11 +68,23 @@ export class RecordingPublisher implements Publisher {
 export type TestRelayOptions = Partial<RelayOptions> & { pollIntervalMs?: number; leaseTtlMs?: number; bus?: LiveBus };
 
 /** A relay over `store` with short intervals; `metrics` on a fresh registry. */
-export function testRelay(store: EventStore, publisher: Publisher, options: TestRelayOptions = {}): { relay: LogConsumer; metrics: PublisherMetrics; registry: Registry; bus: LiveBus } {
+export function testRelay(
+  store: EventStore,
+  publisher: Publisher,
+  options: TestRelayOptions = {},
+): { relay: LogConsumer; metrics: PublisherMetrics; registry: Registry; bus: LiveBus } {
   const registry = new Registry();
   const metrics = new PublisherMetrics(registry);
   const { pollIntervalMs = 20, leaseTtlMs = 1_000, bus = new LiveBus(), ...relay } = options;
-  const env = { store, logger: silent, owner: `owner-${randomUUID()}`, bus, metrics: ConsumerMetrics.of(registry), pollIntervalMs, leaseTtlMs };
+  const env = {
+    store,
+    logger: silent,
+    owner: `owner-${randomUUID()}`,
+    bus,
+    metrics: ConsumerMetrics.of(registry),
+    pollIntervalMs,
+    leaseTtlMs,
+  };
   const spec = relayConsumer({
     name: 'test',
     publisher,

@@ -11,11 +11,17 @@ import { deliveryContract, type DeliveryTarget } from './deliveryContract.js';
 import { FAST_RETRIES } from './deliveryModel.js';
 import { consumeTopic, type KafkaConsumer } from './kafkaConsumer.js';
 
-const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+const external = process.env.KAFKA_BROKERS?.split(',')
+  .map((b) => b.trim())
+  .filter((b) => b !== '');
 const PARTITIONS = 3;
 
 /** A target publishing to `<prefix>account` on `brokers`, read by a consumer group of the test. */
-async function target(brokers: string[], prefix: string, outage?: DeliveryTarget['outage']): Promise<DeliveryTarget & { consumer: KafkaConsumer }> {
+async function target(
+  brokers: string[],
+  prefix: string,
+  outage?: DeliveryTarget['outage'],
+): Promise<DeliveryTarget & { consumer: KafkaConsumer }> {
   const consumer = await consumeTopic(brokers, `${prefix}account`);
   return {
     relay: 'kafka',

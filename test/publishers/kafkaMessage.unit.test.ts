@@ -63,7 +63,9 @@ describe('kafka message mapping', () => {
 
   it('only a non-retriable protocol error is a refusal of the messages; connection trouble is an outage', () => {
     expect(isKafkaRefusal({ name: 'KafkaJSProtocolError', retriable: false, type: 'MESSAGE_TOO_LARGE' })).toBe(true);
-    expect(isKafkaRefusal({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { name: 'KafkaJSProtocolError', retriable: false } })).toBe(true);
+    expect(
+      isKafkaRefusal({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { name: 'KafkaJSProtocolError', retriable: false } }),
+    ).toBe(true);
     expect(isKafkaRefusal({ name: 'KafkaJSProtocolError', retriable: true, type: 'LEADER_NOT_AVAILABLE' })).toBe(false);
     expect(isKafkaRefusal({ name: 'KafkaJSConnectionError', retriable: true })).toBe(false);
     expect(isKafkaRefusal({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { name: 'KafkaJSConnectionError' } })).toBe(false);

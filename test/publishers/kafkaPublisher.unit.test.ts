@@ -16,12 +16,30 @@ async function closedPort(): Promise<number> {
 
 describe('kafka publisher', () => {
   it('rejects with an "unavailable" DeliveryError when no broker answers (the relay waits instead of dead-lettering)', async () => {
-    const publisher = new KafkaPublisher({ brokers: [`127.0.0.1:${await closedPort()}`], clientId: 't', topicOf: prefixTopics('e.'), timeoutMs: 500, name: 'kafka' });
+    const publisher = new KafkaPublisher({
+      brokers: [`127.0.0.1:${await closedPort()}`],
+      clientId: 't',
+      topicOf: prefixTopics('e.'),
+      timeoutMs: 500,
+      name: 'kafka',
+    });
     const event = {
-      id: 'e1', type: 'T', aggregate_type: 'a', aggregate_id: '1', version: 1, position: 1, event_version: 1, data: {}, metadata: {}, timestamp: new Date().toISOString(),
+      id: 'e1',
+      type: 'T',
+      aggregate_type: 'a',
+      aggregate_id: '1',
+      version: 1,
+      position: 1,
+      event_version: 1,
+      data: {},
+      metadata: {},
+      timestamp: new Date().toISOString(),
     };
     try {
-      const error = await publisher.deliver([event]).then(() => undefined, (err: unknown) => err);
+      const error = await publisher.deliver([event]).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(error).toBeInstanceOf(DeliveryError);
       expect(error).toMatchObject({ code: 'PUBLISH_FAILED', delivered: 0, unavailable: true });
     } finally {

@@ -47,7 +47,16 @@ describe('rabbitmq messages and queue subscribers', () => {
     const { hostname, port } = new URL(rabbit.url);
     const model = deliveryModel(await createTestDatabase(inject('pgUrl')), {
       // host/port/username/password instead of url, as seed 000 writes it
-      publishers: { rabbitmq: { host: hostname, port: Number(port), username: 'guest', password: 'guest', exchange: 'shop', retry_policy: FAST_RETRIES } },
+      publishers: {
+        rabbitmq: {
+          host: hostname,
+          port: Number(port),
+          username: 'guest',
+          password: 'guest',
+          exchange: 'shop',
+          retry_policy: FAST_RETRIES,
+        },
+      },
       subscribers: { deposits_only: { events: ['Deposited'], queue: 'deposits', retry_policy: FAST_RETRIES } },
     });
     app = await startTestApp(model);
@@ -67,7 +76,13 @@ describe('rabbitmq messages and queue subscribers', () => {
     expect(exchangeConsumer.received[i]).toEqual(event);
     const { routingKey, properties } = exchangeConsumer.messages[i]!;
     expect(routingKey).toBe('AccountOpened');
-    expect(properties).toMatchObject({ deliveryMode: 2, contentType: 'application/json', messageId: event.id, type: 'AccountOpened', appId: 'tusk-es' });
+    expect(properties).toMatchObject({
+      deliveryMode: 2,
+      contentType: 'application/json',
+      messageId: event.id,
+      type: 'AccountOpened',
+      appId: 'tusk-es',
+    });
     expect(properties.correlationId).toBe(event.metadata.correlation_id);
     expect(properties.headers).toMatchObject({
       event_id: event.id,

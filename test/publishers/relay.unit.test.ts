@@ -40,7 +40,10 @@ describe('relay', () => {
     expect(publisher.received.map((e) => e.position)).toEqual([...publisher.received.map((e) => e.position)].sort((x, y) => x - y));
     await eventually(async () => (await store.loadCheckpoint(relayKey('test'))) === publisher.received.at(-1)!.position, 'checkpoint');
     expect(await metricValue(registry, 'tusk_publisher_delivered_total', { relay: 'test' })).toBe(7);
-    await eventually(async () => (await metricValue(registry, 'tusk_consumer_lag_events', { consumer: relayKey('test'), partition: '0' })) === 0, 'lag 0');
+    await eventually(
+      async () => (await metricValue(registry, 'tusk_consumer_lag_events', { consumer: relayKey('test'), partition: '0' })) === 0,
+      'lag 0',
+    );
   });
 
   it('is woken by the live bus: an append is delivered without waiting for the poll interval', async () => {
@@ -75,7 +78,14 @@ describe('relay', () => {
     expect(publisher.attempts.get(poison)).toBe(3); // the first attempt and max_retries = 2 more
     const [letter, ...rest] = await listDeadLetters(store, store.tables, { after: 0, limit: 10 });
     expect(rest).toEqual([]);
-    expect(letter).toMatchObject({ consumer: 'publisher:test', status: 'skipped', position: events[1]!.position, eventId: poison, attempts: 3, error: `refused ${events[1]!.position}` });
+    expect(letter).toMatchObject({
+      consumer: 'publisher:test',
+      status: 'skipped',
+      position: events[1]!.position,
+      eventId: poison,
+      attempts: 3,
+      error: `refused ${events[1]!.position}`,
+    });
     expect(letter!.event?.id).toBe(poison);
     expect(await metricValue(registry, 'tusk_publisher_dead_letters_total', { relay: 'test' })).toBe(1);
     expect(await metricValue(registry, 'tusk_publisher_retries_total', { relay: 'test' })).toBe(2);
@@ -87,7 +97,10 @@ describe('relay', () => {
     const publisher = new RecordingPublisher((e) => (e.id === a[1]!.id ? 'refuse' : 'ok'));
     start(publisher, { onError: 'park' });
     await eventually(() => publisher.received.some((e) => e.aggregate_id === 'b' && e.version === 2), 'the other stream');
-    await eventually(async () => (await listDeadLetters(store, store.tables, { after: 0, limit: 10 })).length === 2, 'the parked and the held letter');
+    await eventually(
+      async () => (await listDeadLetters(store, store.tables, { after: 0, limit: 10 })).length === 2,
+      'the parked and the held letter',
+    );
     expect(publisher.received.map((e) => `${e.aggregate_id}${e.version}`)).toEqual(['a1', 'b1', 'b2']);
     const letters = await listDeadLetters(store, store.tables, { after: 0, limit: 10 });
     expect(letters.map((l) => [l.status, l.position])).toEqual([
@@ -98,7 +111,13 @@ describe('relay', () => {
     const later = await appendEvents(store, 'order', 'a', 1);
     await appendEvents(store, 'order', 'c', 1);
     await eventually(() => publisher.received.some((e) => e.aggregate_id === 'c'), 'a later stream');
-    await eventually(async () => (await listDeadLetters(store, store.tables, { status: 'held', after: 0, limit: 10 })).some((l) => l.position === later[0]!.position), 'the later held event');
+    await eventually(
+      async () =>
+        (await listDeadLetters(store, store.tables, { status: 'held', after: 0, limit: 10 })).some(
+          (l) => l.position === later[0]!.position,
+        ),
+      'the later held event',
+    );
     expect(publisher.received.filter((e) => e.aggregate_id === 'a').map((e) => e.version)).toEqual([1]);
   });
 

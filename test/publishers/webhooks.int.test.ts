@@ -102,7 +102,15 @@ describe('webhook retries, signatures and dead letters', () => {
     expect(list.status).toBe(200);
     expect(list.body.dead_letters).toHaveLength(1);
     const letter = list.body.dead_letters[0];
-    expect(letter).toMatchObject({ relay, position: poison.position, event_id: poison.id, event_type: 'Noted', aggregate_type: 'account', aggregate_id: 'dl', attempts: 4 });
+    expect(letter).toMatchObject({
+      relay,
+      position: poison.position,
+      event_id: poison.id,
+      event_type: 'Noted',
+      aggregate_type: 'account',
+      aggregate_id: 'dl',
+      attempts: 4,
+    });
     expect(letter.error).toMatch(/answered 500/);
     expect(letter.event).toEqual(poison);
     expect(list.body.next_after).toBe(letter.id);
@@ -122,14 +130,22 @@ describe('webhook retries, signatures and dead letters', () => {
     expect(retried.body).toMatchObject({ id: letter.id, relay, delivered: true, event: poison });
     expect(receiver.accepted().filter((e) => e.id === poison.id)).toHaveLength(1);
     const { headers, raw } = attemptsOf(poison.id).at(-1)!;
-    expect(headers['x-tusk-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(`${String(headers['x-tusk-timestamp'])}.${raw}`).digest('hex')}`);
+    expect(headers['x-tusk-signature']).toBe(
+      `sha256=${createHmac('sha256', SECRET)
+        .update(`${String(headers['x-tusk-timestamp'])}.${raw}`)
+        .digest('hex')}`,
+    );
     expect((await app.api('GET', '/dead-letters')).body.dead_letters).toEqual([]);
     expect((await app.api('POST', `/dead-letters/${letter.id}/retry`)).body.error.code).toBe('DEAD_LETTER_NOT_FOUND');
   });
 
   it('lists dead letters page by page and by relay; bad parameters are 400s', async () => {
     receiver.answer = (req) => (req.event.type === 'Noted' ? 500 : 200);
-    const notes = [await command('page', 'Open', {}), await command('page', 'Note', { text: 'a' }), await command('page', 'Note', { text: 'b' })].slice(1);
+    const notes = [
+      await command('page', 'Open', {}),
+      await command('page', 'Note', { text: 'a' }),
+      await command('page', 'Note', { text: 'b' }),
+    ].slice(1);
     await eventually(async () => (await app.api('GET', '/dead-letters')).body.dead_letters.length === 2, 'two dead letters', 30_000);
     const first = await app.api('GET', '/dead-letters?limit=1');
     expect(first.body.dead_letters.map((d: { event_id: string }) => d.event_id)).toEqual([notes[0]!.id]);

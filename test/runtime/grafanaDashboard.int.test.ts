@@ -28,14 +28,28 @@ function families(text: string): Map<string, string> {
 
 /** The value of the first sample line of `name` whose labels include `labels`. */
 function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(name) && /^[a-z_]+(\{|\s)/.test(l.slice(name.length - 1)) && l.slice(0, l.lastIndexOf(' ')).split('{')[0] === name && l.includes(labels));
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(name) &&
+        /^[a-z_]+(\{|\s)/.test(l.slice(name.length - 1)) &&
+        l.slice(0, l.lastIndexOf(' ')).split('{')[0] === name &&
+        l.includes(labels),
+    );
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 /** Every tusk_* metric a panel of the dashboard queries. */
 function dashboardMetrics(): Set<string> {
-  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: { targets?: { expr: string }[] }[]; templating: { list: { query?: unknown }[] } };
-  const exprs = [...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)), ...dashboard.templating.list.map((v) => (typeof v.query === 'string' ? v.query : ''))];
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+    panels: { targets?: { expr: string }[] }[];
+    templating: { list: { query?: unknown }[] };
+  };
+  const exprs = [
+    ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+    ...dashboard.templating.list.map((v) => (typeof v.query === 'string' ? v.query : '')),
+  ];
   return new Set(exprs.flatMap((e) => [...e.matchAll(/\btusk_[a-z0-9_]+/g)].map((m) => m[0])));
 }
 
@@ -90,7 +104,14 @@ describe('/metrics and the Grafana dashboard', () => {
 
   it('the dashboard charts the four issue 19 metrics', () => {
     const used = dashboardMetrics();
-    for (const m of ['tusk_consumer_lag_events', 'tusk_checkpoint_lag_events', 'tusk_http_request_duration_seconds_bucket', 'tusk_append_batch_size_bucket', 'tusk_store_pool_connections']) expect(used).toContain(m);
+    for (const m of [
+      'tusk_consumer_lag_events',
+      'tusk_checkpoint_lag_events',
+      'tusk_http_request_duration_seconds_bucket',
+      'tusk_append_batch_size_bucket',
+      'tusk_store_pool_connections',
+    ])
+      expect(used).toContain(m);
   });
 
   it('exports per-route latency histograms', () => {

@@ -18,12 +18,16 @@ describe('saga checks', () => {
 
   it('checks the expressions of call and compensation_call bodies', async () => {
     const text = `sagas = { s = { steps = [\n  { name = "a", call = { url = "http://x.test/", body = { n = "data.n + 1" } }, compensation_call = { url = "http://x.test/undo", body = { n = "UPPER(data.n, 2)" } } }\n] } }`;
-    expect(await diagnosticsOf(text)).toEqual(["2:145 error EXPR_ARITY sagas.s.steps[0].compensation_call.body.n: UPPER takes 1 argument, not 2: UPPER(text)"]);
+    expect(await diagnosticsOf(text)).toEqual([
+      '2:145 error EXPR_ARITY sagas.s.steps[0].compensation_call.body.n: UPPER takes 1 argument, not 2: UPPER(text)',
+    ]);
   });
 
   it('refuses a step name used twice in one saga', async () => {
     const text = `${AGG}sagas = { s = { steps = [\n  { name = "a", command = "Place" },\n  { name = "a", command = "Undo" }\n] } }`;
-    expect(await diagnosticsOf(text)).toEqual(['4:12 error CONFIG_INVALID sagas.s.steps[1].name: step name `a` is used twice in this saga (also step 1)']);
+    expect(await diagnosticsOf(text)).toEqual([
+      '4:12 error CONFIG_INVALID sagas.s.steps[1].name: step name `a` is used twice in this saga (also step 1)',
+    ]);
   });
 
   it('warns about compensation_target / compensation_input without a compensation command', async () => {
@@ -36,7 +40,9 @@ describe('saga checks', () => {
 
   it('refuses both compensation and compensation_call on one step, and a call URL that is not http(s)', async () => {
     const both = `${AGG}sagas = { s = { steps = [\n  { name = "a", command = "Place", compensation = "Undo", compensation_call = { url = "http://x.test/" } }\n] } }`;
-    expect((await diagnosticsOf(both)).join('\n')).toMatch(/error CONFIG_INVALID sagas\.s\.steps\[0\]: step "a" has both `compensation` and `compensation_call`: keep one/);
+    expect((await diagnosticsOf(both)).join('\n')).toMatch(
+      /error CONFIG_INVALID sagas\.s\.steps\[0\]: step "a" has both `compensation` and `compensation_call`: keep one/,
+    );
     const url = `sagas = { s = { steps = [\n  { name = "a", call = { url = "ftp://x.test/" } }\n] } }`;
     expect(await diagnosticsOf(url)).toEqual(['2:32 error CONFIG_INVALID sagas.s.steps[0].call.url: expected an http:// or https:// URL']);
   });

@@ -81,14 +81,16 @@ describe('two serve processes on one PostgreSQL', () => {
 
     const sagas = new Map<string, string>();
     for (let i = 0; i < PER_HALF; i++) sagas.set(`x${i}`, await open(i % 2 === 0 ? a : b, `x${i}`));
-    for (const [, id] of sagas) expect((await waitForSaga(a.url, 'onboarding', id, ['completed', 'failed', 'compensated'])).status).toBe('completed');
+    for (const [, id] of sagas)
+      expect((await waitForSaga(a.url, 'onboarding', id, ['completed', 'failed', 'compensated'])).status).toBe('completed');
     // Exactly one of the two runs the sagas.
     expect([leads(a), leads(b)].filter(Boolean)).toHaveLength(1);
 
     const [leader, survivor] = leads(a) ? [a, b] : [b, a];
     await leader.kill();
     for (let i = PER_HALF; i < 2 * PER_HALF; i++) sagas.set(`x${i}`, await open(survivor, `x${i}`));
-    for (const [, id] of sagas) expect((await waitForSaga(survivor.url, 'onboarding', id, ['completed', 'failed', 'compensated'], 60_000)).status).toBe('completed');
+    for (const [, id] of sagas)
+      expect((await waitForSaga(survivor.url, 'onboarding', id, ['completed', 'failed', 'compensated'], 60_000)).status).toBe('completed');
     expect(leads(survivor)).toBe(true);
 
     for (const [account, id] of sagas) {

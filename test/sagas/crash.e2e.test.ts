@@ -19,7 +19,9 @@ const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
   // The first request to each of these paths is held (the server is killed meanwhile); later ones succeed.
-  endpoint = await startEndpoint((path, n) => (n === 1 && (path === '/notify' || path === '/unnotify') ? 'hold' : { status: 200, body: { ok: true } }));
+  endpoint = await startEndpoint((path, n) =>
+    n === 1 && (path === '/notify' || path === '/unnotify') ? 'hold' : { status: 200, body: { ok: true } },
+  );
   const url = await createTestDatabase(inject('pgUrl'));
   writeFileSync(join(dir, 'app.tsk'), app(url, endpoint.url));
 });
@@ -99,7 +101,12 @@ describe('SIGKILL during a saga', () => {
     expect(calls[1]!.headers['idempotency-key']).toBe(calls[0]!.headers['idempotency-key']);
     expect(calls[1]!.body).toEqual({ saga_id: body.saga_id, saga: 'mid_step', step: 'notify', data: { aggregate_id: 'a1', amount: 10 } });
     // The interrupted attempt was dispatched again, not counted as a new one.
-    expect(saga.steps[1]).toMatchObject({ name: 'notify', status: 'succeeded', attempts: 1, log: [{ attempt: 1, status: 'succeeded', resumed: true }] });
+    expect(saga.steps[1]).toMatchObject({
+      name: 'notify',
+      status: 'succeeded',
+      attempts: 1,
+      log: [{ attempt: 1, status: 'succeeded', resumed: true }],
+    });
     await second.stop();
   });
 

@@ -34,13 +34,34 @@ const CALL: ResolvedAction = { kind: 'call', url: 'http://x.test/', method: 'POS
 function stream() {
   const events: StoredEvent[] = [];
   const add = (type: string, data: object, at = 0) => {
-    events.push({ id: randomUUID(), type, streamType: SAGA_STREAM_TYPE, streamId: 's1', version: events.length + 1, position: events.length + 1, eventVersion: 1, data, metadata: { saga: 'demo' }, timestamp: new Date(T0 + at) });
+    events.push({
+      id: randomUUID(),
+      type,
+      streamType: SAGA_STREAM_TYPE,
+      streamId: 's1',
+      version: events.length + 1,
+      position: events.length + 1,
+      eventVersion: 1,
+      data,
+      metadata: { saga: 'demo' },
+      timestamp: new Date(T0 + at),
+    });
     return api;
   };
   const api = {
     events,
-    started: (at = 0) => add(SAGA_EVENTS.started, { saga: 'demo', data: {}, aggregate_id: 'o1', trigger: null, deadline: new Date(T0 + 60_000).toISOString() }, at),
-    ok: (i: number, at = 0, action = COMMAND) => add(SAGA_EVENTS.stepStarted, { step: i, name: DEF.steps[i]!.name, attempt: 1, action }, at).add(SAGA_EVENTS.stepSucceeded, { step: i, name: DEF.steps[i]!.name, attempt: 1, result: null }, at),
+    started: (at = 0) =>
+      add(
+        SAGA_EVENTS.started,
+        { saga: 'demo', data: {}, aggregate_id: 'o1', trigger: null, deadline: new Date(T0 + 60_000).toISOString() },
+        at,
+      ),
+    ok: (i: number, at = 0, action = COMMAND) =>
+      add(SAGA_EVENTS.stepStarted, { step: i, name: DEF.steps[i]!.name, attempt: 1, action }, at).add(
+        SAGA_EVENTS.stepSucceeded,
+        { step: i, name: DEF.steps[i]!.name, attempt: 1, result: null },
+        at,
+      ),
     add,
     state: () => foldSaga(events)!,
   };
@@ -68,24 +89,41 @@ describe('decideNext while running', () => {
   });
 
   it('waits for a retry until its time, then dispatches the next attempt', () => {
-    const s = stream().started().ok(0).add(SAGA_EVENTS.stepStarted, { step: 1, name: 'b', attempt: 1, action: COMMAND }).add(SAGA_EVENTS.stepFailed, failed(1, 1, 500));
+    const s = stream()
+      .started()
+      .ok(0)
+      .add(SAGA_EVENTS.stepStarted, { step: 1, name: 'b', attempt: 1, action: COMMAND })
+      .add(SAGA_EVENTS.stepFailed, failed(1, 1, 500));
     expect(decideNext(DEF, s.state(), T0 + 499)).toEqual({ kind: 'wait', until: T0 + 500 });
     expect(decideNext(DEF, s.state(), T0 + 500)).toEqual({ kind: 'dispatch', phase: 'step', step: 1, attempt: 2 });
   });
 
   it('never waits past the deadline', () => {
-    const s = stream().started().add(SAGA_EVENTS.stepFailed, failed(0, 1, 90_000));
+    const s = stream()
+      .started()
+      .add(SAGA_EVENTS.stepFailed, failed(0, 1, 90_000));
     expect(decideNext(DEF, s.state(), T0 + 1000)).toEqual({ kind: 'wait', until: T0 + 60_000 });
   });
 
   it('compensates when a step is out of retries', () => {
     const s = stream().started().ok(0).add(SAGA_EVENTS.stepFailed, failed(1, 3));
-    expect(decideNext(DEF, s.state(), T0)).toEqual({ kind: 'record', type: SAGA_EVENTS.compensating, data: { reason: 'step_failed', error: { message: 'no' } } });
+    expect(decideNext(DEF, s.state(), T0)).toEqual({
+      kind: 'record',
+      type: SAGA_EVENTS.compensating,
+      data: { reason: 'step_failed', error: { message: 'no' } },
+    });
   });
 
   it('compensates when the deadline has passed, even with a retry pending', () => {
-    const s = stream().started().ok(0).add(SAGA_EVENTS.stepFailed, failed(1, 1, 59_000));
-    expect(decideNext(DEF, s.state(), T0 + 60_000)).toEqual({ kind: 'record', type: SAGA_EVENTS.compensating, data: { reason: 'timeout' } });
+    const s = stream()
+      .started()
+      .ok(0)
+      .add(SAGA_EVENTS.stepFailed, failed(1, 1, 59_000));
+    expect(decideNext(DEF, s.state(), T0 + 60_000)).toEqual({
+      kind: 'record',
+      type: SAGA_EVENTS.compensating,
+      data: { reason: 'timeout' },
+    });
   });
 
   it('dispatches an interrupted command again at once, same attempt, same action', () => {
@@ -106,16 +144,23 @@ describe('decideNext while running', () => {
 });
 
 describe('decideNext while compensating', () => {
-  const compensating = () => stream().started().ok(0).ok(1).ok(2).add(SAGA_EVENTS.stepFailed, failed(3, 3)).add(SAGA_EVENTS.compensating, { reason: 'step_failed' });
+  const compensating = () =>
+    stream().started().ok(0).ok(1).ok(2).add(SAGA_EVENTS.stepFailed, failed(3, 3)).add(SAGA_EVENTS.compensating, { reason: 'step_failed' });
   const undone = (i: number) => ({ step: i, name: DEF.steps[i]!.name, attempt: 1, result: null });
 
   it('undoes the completed steps from the last to the first, skipping steps without a compensation', () => {
     const s = compensating();
     expect(decideNext(DEF, s.state(), T0)).toEqual({ kind: 'dispatch', phase: 'compensation', step: 2, attempt: 1 });
-    s.add(SAGA_EVENTS.compensationStarted, { step: 2, name: 'c', attempt: 1, action: COMMAND }).add(SAGA_EVENTS.compensationSucceeded, undone(2));
+    s.add(SAGA_EVENTS.compensationStarted, { step: 2, name: 'c', attempt: 1, action: COMMAND }).add(
+      SAGA_EVENTS.compensationSucceeded,
+      undone(2),
+    );
     // Step b has no compensation: next is a.
     expect(decideNext(DEF, s.state(), T0)).toEqual({ kind: 'dispatch', phase: 'compensation', step: 0, attempt: 1 });
-    s.add(SAGA_EVENTS.compensationStarted, { step: 0, name: 'a', attempt: 1, action: COMMAND }).add(SAGA_EVENTS.compensationSucceeded, undone(0));
+    s.add(SAGA_EVENTS.compensationStarted, { step: 0, name: 'a', attempt: 1, action: COMMAND }).add(
+      SAGA_EVENTS.compensationSucceeded,
+      undone(0),
+    );
     expect(decideNext(DEF, s.state(), T0)).toEqual({ kind: 'record', type: SAGA_EVENTS.compensated, data: {} });
   });
 
@@ -129,7 +174,11 @@ describe('decideNext while compensating', () => {
     expect(decideNext(DEF, s.state(), T0)).toEqual({ kind: 'wait', until: T0 + 300 });
     expect(decideNext(DEF, s.state(), T0 + 300)).toEqual({ kind: 'dispatch', phase: 'compensation', step: 2, attempt: 2 });
     s.add(SAGA_EVENTS.compensationFailed, failed(2, 3));
-    expect(decideNext(DEF, s.state(), T0 + 300)).toEqual({ kind: 'record', type: SAGA_EVENTS.failed, data: { error: { message: "compensation of step 'c' failed: no" } } });
+    expect(decideNext(DEF, s.state(), T0 + 300)).toEqual({
+      kind: 'record',
+      type: SAGA_EVENTS.failed,
+      data: { error: { message: "compensation of step 'c' failed: no" } },
+    });
   });
 
   it('does not compensate a step that never succeeded', () => {
@@ -148,16 +197,31 @@ describe('retryDelay', () => {
 
 describe('sagaIndexRows', () => {
   it('files each instance under its latest status and due time', () => {
-    const s = stream().started().ok(0).add(SAGA_EVENTS.stepFailed, failed(1, 1, 700), 5);
+    const s = stream()
+      .started()
+      .ok(0)
+      .add(SAGA_EVENTS.stepFailed, failed(1, 1, 700), 5);
     expect(sagaIndexRows(s.events)).toEqual([
-      { id: 's1', name: 'demo', started: true, status: 'running', deadline: new Date(T0 + 60_000).toISOString(), next_due_at: new Date(T0 + 700).toISOString(), version: 4 },
+      {
+        id: 's1',
+        name: 'demo',
+        started: true,
+        status: 'running',
+        deadline: new Date(T0 + 60_000).toISOString(),
+        next_due_at: new Date(T0 + 700).toISOString(),
+        version: 4,
+      },
     ]);
     s.add(SAGA_EVENTS.compensating, { reason: 'timeout' }, 9);
-    expect(sagaIndexRows(s.events.slice(-1))).toEqual([{ id: 's1', name: 'demo', started: false, status: 'compensating', next_due_at: new Date(T0 + 9).toISOString(), version: 5 }]);
+    expect(sagaIndexRows(s.events.slice(-1))).toEqual([
+      { id: 's1', name: 'demo', started: false, status: 'compensating', next_due_at: new Date(T0 + 9).toISOString(), version: 5 },
+    ]);
     s.add(SAGA_EVENTS.stepStarted, { step: 1, name: 'b', attempt: 1, action: CALL }, 20);
     expect(sagaIndexRows(s.events.slice(-1))[0]!.next_due_at).toBe(new Date(T0 + 20 + 6000).toISOString());
     s.add(SAGA_EVENTS.timedOut, {}, 30);
-    expect(sagaIndexRows(s.events.slice(-1))).toEqual([{ id: 's1', name: 'demo', started: false, status: 'timed_out', next_due_at: null, version: 7 }]);
+    expect(sagaIndexRows(s.events.slice(-1))).toEqual([
+      { id: 's1', name: 'demo', started: false, status: 'timed_out', next_due_at: null, version: 7 },
+    ]);
   });
 
   it('ignores events of other streams', () => {

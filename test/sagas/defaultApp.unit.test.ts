@@ -14,7 +14,10 @@ let runtime: Runtime;
 
 beforeAll(async () => {
   const loaded = await loadConfig(join(import.meta.dirname, '..', '..', 'config', 'app.tsk'), { mode: 'serve', env: {} });
-  const model = { ...loaded.model!, event_store: appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' } }).event_store };
+  const model = {
+    ...loaded.model!,
+    event_store: appSchema.parse({ event_store: { type: 'embedded', data_dir: 'memory://' } }).event_store,
+  };
   runtime = new Runtime({ model, store: await openEventStore(model.event_store), logger: pino({ level: 'silent' }) });
   await createSagasFeature({ pollMs: 20 }).install!(runtime);
 });
@@ -34,18 +37,37 @@ async function sagaOf(orderEventId: string) {
 
 describe('config/app.tsk order_processing_saga', () => {
   it('reserves stock on the product and confirms the order', async () => {
-    await runtime.command({ aggregateType: 'product', aggregateId: 'p1', command: 'CreateProduct', input: { sku: 'P-1', name: 'pen', price: 2, stock: 5 } });
-    const order = await runtime.command({ aggregateType: 'order', aggregateId: 'o1', command: 'CreateOrder', input: { customer_id: 'c', product_id: 'p1', quantity: 2, unit_price: 2 } });
+    await runtime.command({
+      aggregateType: 'product',
+      aggregateId: 'p1',
+      command: 'CreateProduct',
+      input: { sku: 'P-1', name: 'pen', price: 2, stock: 5 },
+    });
+    const order = await runtime.command({
+      aggregateType: 'order',
+      aggregateId: 'o1',
+      command: 'CreateOrder',
+      input: { customer_id: 'c', product_id: 'p1', quantity: 2, unit_price: 2 },
+    });
     expect((await sagaOf(order.events[0]!.id)).status).toBe('completed');
     expect((await runtime.aggregate('product', 'p1')).state).toMatchObject({ stock: 3 });
     expect((await runtime.aggregate('order', 'o1')).state).toMatchObject({ status: 'confirmed' });
   });
 
   it('gives up on an order whose stock cannot be reserved, leaving the product untouched', async () => {
-    const order = await runtime.command({ aggregateType: 'order', aggregateId: 'o2', command: 'CreateOrder', input: { customer_id: 'c', product_id: 'p1', quantity: 50, unit_price: 2 } });
+    const order = await runtime.command({
+      aggregateType: 'order',
+      aggregateId: 'o2',
+      command: 'CreateOrder',
+      input: { customer_id: 'c', product_id: 'p1', quantity: 50, unit_price: 2 },
+    });
     const saga = await sagaOf(order.events[0]!.id);
     expect(saga.status).toBe('compensated');
-    expect(saga.steps[0]!.step).toMatchObject({ attempts: 4, exhausted: true, error: { code: 'RULE_VIOLATION', message: 'not enough stock' } });
+    expect(saga.steps[0]!.step).toMatchObject({
+      attempts: 4,
+      exhausted: true,
+      error: { code: 'RULE_VIOLATION', message: 'not enough stock' },
+    });
     expect((await runtime.aggregate('product', 'p1')).state).toMatchObject({ stock: 3 });
     expect((await runtime.aggregate('order', 'o2')).state).toMatchObject({ status: 'pending' });
   });

@@ -37,14 +37,24 @@ const state = async (type: string, id: string) => (await t.api('GET', `/aggregat
 describe('config/app.tsk order_processing_saga, started both ways', () => {
   it('started by OrderCreated: reserves the stock and confirms the order', async () => {
     await post('/aggregates/product/p1/commands/CreateProduct', { sku: 'P-1', name: 'pen', price: 2, stock: 5 });
-    const order = await post('/aggregates/order/o1/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 2, unit_price: 2 });
+    const order = await post('/aggregates/order/o1/commands/CreateOrder', {
+      customer_id: 'c1',
+      product_id: 'p1',
+      quantity: 2,
+      unit_price: 2,
+    });
     expect((await finished(sagaIdForEvent(SAGA, order.events[0].id))).status).toBe('completed');
     expect(await state('order', 'o1')).toMatchObject({ status: 'confirmed' });
     expect(await state('product', 'p1')).toMatchObject({ stock: 3 });
   });
 
   it('started over HTTP with a body: processes an order again once there is stock for it', async () => {
-    const order = await post('/aggregates/order/o2/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 50, unit_price: 2 });
+    const order = await post('/aggregates/order/o2/commands/CreateOrder', {
+      customer_id: 'c1',
+      product_id: 'p1',
+      quantity: 50,
+      unit_price: 2,
+    });
     expect((await finished(sagaIdForEvent(SAGA, order.events[0].id))).status).toBe('compensated');
     expect(await state('order', 'o2')).toMatchObject({ status: 'pending' });
 
@@ -52,7 +62,10 @@ describe('config/app.tsk order_processing_saga, started both ways', () => {
     const started = await post(`/sagas/${SAGA}`, { order_id: 'o2', product_id: 'p1', quantity: 50 });
     const saga = await finished(started.saga_id);
     expect(saga.status).toBe('completed');
-    expect(saga.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['reserve_stock', 'succeeded'], ['confirm_order', 'succeeded']]);
+    expect(saga.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['reserve_stock', 'succeeded'],
+      ['confirm_order', 'succeeded'],
+    ]);
     expect(await state('order', 'o2')).toMatchObject({ status: 'confirmed' });
     expect(await state('product', 'p1')).toMatchObject({ stock: 3 + 100 - 50 });
   });

@@ -17,7 +17,8 @@ export const ORDER_AGGREGATES = readFileSync(join(FIXTURES, 'sagas', 'order_aggr
 export async function modelOf(text: string): Promise<AppConfig> {
   const loaded = await loadConfigText(text, 'app.tsk', { mode: 'serve', env: {} });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (loaded.model === undefined || errors.length > 0) throw new Error(`bad test app:\n${loaded.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`).join('\n')}`);
+  if (loaded.model === undefined || errors.length > 0)
+    throw new Error(`bad test app:\n${loaded.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`).join('\n')}`);
   return loaded.model;
 }
 
@@ -60,7 +61,13 @@ export async function startEndpoint(answer: (path: string, n: number, request: R
     req.setEncoding('utf8').on('data', (d: string) => (text += d));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0]!;
-      const received: ReceivedRequest = { at: Date.now(), method: req.method ?? 'GET', path, headers: req.headers, body: text === '' ? undefined : JSON.parse(text) };
+      const received: ReceivedRequest = {
+        at: Date.now(),
+        method: req.method ?? 'GET',
+        path,
+        headers: req.headers,
+        body: text === '' ? undefined : JSON.parse(text),
+      };
       requests.push(received);
       const a = answer(path, requests.filter((r) => r.path === path).length, received);
       if (a === 'hold') held.push(res);
@@ -92,7 +99,13 @@ export async function startEndpoint(answer: (path: string, n: number, request: R
 }
 
 /** A JSON fetch against a base URL. */
-export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -110,7 +123,8 @@ export async function waitForSaga(base: string, name: string, id: string, status
     const res = await api(base, 'GET', `/sagas/${name}/${id}`);
     last = res.body;
     if (res.status === 200 && statuses.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`saga ${id} did not reach ${statuses.join('/')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`saga ${id} did not reach ${statuses.join('/')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

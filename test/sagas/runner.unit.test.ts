@@ -71,10 +71,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const finished = (store: EventStore, id: string) => until(`saga ${id}`, async () => {
-  const s = await loadSaga(store, id);
-  return s !== undefined && ['completed', 'compensated', 'failed', 'timed_out'].includes(s.status) ? s : undefined;
-});
+const finished = (store: EventStore, id: string) =>
+  until(`saga ${id}`, async () => {
+    const s = await loadSaga(store, id);
+    return s !== undefined && ['completed', 'compensated', 'failed', 'timed_out'].includes(s.status) ? s : undefined;
+  });
 
 const types = async (store: EventStore, type: string, id: string) => (await store.readStream(type, id)).map((e) => e.type);
 
@@ -95,11 +96,23 @@ describe('event-triggered sagas', () => {
     const runtime = await runtimeOf(model, store);
     await runtime.command({ aggregateType: 'account', aggregateId: 'acc', command: 'Open', input: {} });
     const placed = [];
-    for (let i = 0; i < 3; i++) placed.push(await runtime.command({ aggregateType: 'order', aggregateId: `o${i}`, command: 'PlaceOrder', input: { account: 'acc', qty: i + 1 } }));
+    for (let i = 0; i < 3; i++)
+      placed.push(
+        await runtime.command({
+          aggregateType: 'order',
+          aggregateId: `o${i}`,
+          command: 'PlaceOrder',
+          input: { account: 'acc', qty: i + 1 },
+        }),
+      );
     for (const p of placed) expect((await finished(store, sagaIdForEvent('hold', p.events[0]!.id))).status).toBe('completed');
     expect((await runtime.aggregate('account', 'acc')).state).toEqual({ held: 6 });
     const holds = (await store.readStream('account', 'acc')).filter((e) => e.type === 'Held').map((e) => e.data);
-    expect(holds).toEqual([{ order_id: 'o0', qty: 1 }, { order_id: 'o1', qty: 2 }, { order_id: 'o2', qty: 3 }]);
+    expect(holds).toEqual([
+      { order_id: 'o0', qty: 1 },
+      { order_id: 'o1', qty: 2 },
+      { order_id: 'o2', qty: 3 },
+    ]);
 
     // Rewind the trigger checkpoint: the reader meets the same events again and starts nothing new.
     await store.saveCheckpoint('saga-trigger:hold', 0);
@@ -119,7 +132,12 @@ describe('event-triggered sagas', () => {
     await before.close();
 
     const runtime = await runtimeOf(model, store);
-    const placed = await runtime.command({ aggregateType: 'order', aggregateId: 'new', command: 'PlaceOrder', input: { account: 'acc', qty: 2 } });
+    const placed = await runtime.command({
+      aggregateType: 'order',
+      aggregateId: 'new',
+      command: 'PlaceOrder',
+      input: { account: 'acc', qty: 2 },
+    });
     expect((await finished(store, sagaIdForEvent('hold', placed.events[0]!.id))).status).toBe('completed');
     expect((await runtime.aggregate('account', 'acc')).state).toEqual({ held: 2 });
     expect(await store.readAll({ after: 0, limit: 100, types: [SAGA_EVENTS.started] })).toHaveLength(1);
@@ -162,14 +180,24 @@ sagas = {
     const action = resolveAction(def, state, 'step', 0, new Date());
     await appendSagaEvent(store, state, state.version, SAGA_EVENTS.stepStarted, { step: 0, name: 'first', attempt: 1, action });
     if (action.kind !== 'command') throw new Error('expected a command');
-    await runtime.command({ aggregateType: action.aggregate_type, aggregateId: action.aggregate_id!, command: action.command, input: action.input, idempotencyKey: actionKey('s1', 0, false) });
+    await runtime.command({
+      aggregateType: action.aggregate_type,
+      aggregateId: action.aggregate_id!,
+      command: action.command,
+      input: action.input,
+      idempotencyKey: actionKey('s1', 0, false),
+    });
 
     expect(await driveSaga(ctx(), 's1')).toBe('finished');
     const done = (await loadSaga(store, 's1'))!;
     expect(done.status).toBe('completed');
     expect(await types(store, 'account', 'acc')).toEqual(['Opened', 'Held', 'Held']);
     expect((await runtime.aggregate('account', 'acc')).state).toEqual({ held: 5 });
-    expect(sagaView(done, def).steps[0]).toMatchObject({ status: 'succeeded', attempts: 1, log: [{ attempt: 1, status: 'succeeded', resumed: true }] });
+    expect(sagaView(done, def).steps[0]).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      log: [{ attempt: 1, status: 'succeeded', resumed: true }],
+    });
   });
 
   it('applies each command once when two runners drive the same sagas at the same time', async () => {
@@ -194,9 +222,12 @@ describe('the orchestrator', () => {
     endpoint = undefined;
   });
 
-  it('stops in the middle of a call without waiting for it, and the next runner repeats it with the same key', { timeout: 120_000 }, async () => {
-    const ep = (endpoint = await startEndpoint((_path, n) => (n === 1 ? 'hold' : { status: 200, body: { done: true } })));
-    const model = await modelOf(`${SHOP}
+  it(
+    'stops in the middle of a call without waiting for it, and the next runner repeats it with the same key',
+    { timeout: 120_000 },
+    async () => {
+      const ep = (endpoint = await startEndpoint((_path, n) => (n === 1 ? 'hold' : { status: 200, body: { done: true } })));
+      const model = await modelOf(`${SHOP}
 sagas = {
     notify = {
         steps = [
@@ -205,28 +236,34 @@ sagas = {
         ]
     }
 }`);
-    const store = await storeOf(model);
-    const first = await runtimeOf(model, store);
-    await first.command({ aggregateType: 'account', aggregateId: 'acc', command: 'Open', input: {} });
-    await startSaga(store, compileSaga('notify', model.sagas.notify!, first.definitions), { id: 'n1', data: {}, aggregateId: 'acc', trigger: null });
-    await ep.waitFor('/tell', 1);
-    const stopping = Date.now();
-    await first.close();
-    // waiting for the held call would take its whole 8 s timeout
-    expect(Date.now() - stopping).toBeLessThan(6000);
-    const interrupted = (await loadSaga(store, 'n1'))!;
-    expect(interrupted.status).toBe('running');
-    expect(interrupted.steps[1]!.step.inFlight?.attempt).toBe(1);
+      const store = await storeOf(model);
+      const first = await runtimeOf(model, store);
+      await first.command({ aggregateType: 'account', aggregateId: 'acc', command: 'Open', input: {} });
+      await startSaga(store, compileSaga('notify', model.sagas.notify!, first.definitions), {
+        id: 'n1',
+        data: {},
+        aggregateId: 'acc',
+        trigger: null,
+      });
+      await ep.waitFor('/tell', 1);
+      const stopping = Date.now();
+      await first.close();
+      // waiting for the held call would take its whole 8 s timeout
+      expect(Date.now() - stopping).toBeLessThan(6000);
+      const interrupted = (await loadSaga(store, 'n1'))!;
+      expect(interrupted.status).toBe('running');
+      expect(interrupted.steps[1]!.step.inFlight?.attempt).toBe(1);
 
-    await runtimeOf(model, store);
-    expect((await finished(store, 'n1')).status).toBe('completed');
-    const calls = ep.to('/tell');
-    expect(calls).toHaveLength(2);
-    expect(calls[1]!.headers['idempotency-key']).toBe(calls[0]!.headers['idempotency-key']);
-    // Not before the first call's timeout (and a grace second) had passed since it was recorded.
-    expect(calls[1]!.at).toBeGreaterThanOrEqual(interrupted.steps[1]!.step.inFlight!.since + 9000);
-    expect(await types(store, 'account', 'acc')).toEqual(['Opened', 'Held']);
-  });
+      await runtimeOf(model, store);
+      expect((await finished(store, 'n1')).status).toBe('completed');
+      const calls = ep.to('/tell');
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.headers['idempotency-key']).toBe(calls[0]!.headers['idempotency-key']);
+      // Not before the first call's timeout (and a grace second) had passed since it was recorded.
+      expect(calls[1]!.at).toBeGreaterThanOrEqual(interrupted.steps[1]!.step.inFlight!.since + 9000);
+      expect(await types(store, 'account', 'acc')).toEqual(['Opened', 'Held']);
+    },
+  );
 
   it('keeps the saga_instances index in step with the saga streams', async () => {
     const ep = (endpoint = await startEndpoint(() => ({ status: 500 })));
@@ -243,10 +280,12 @@ sagas = {
     const def = compileSaga('failing', model.sagas.failing!, new Map());
     await startSaga(store, def, { id: 'f1', data: {}, aggregateId: null, trigger: null });
     const row = async () =>
-      (await store.query<{ name: string; status: string; next_due_at: Date | null; deadline: Date | null; version: number }>(
-        `SELECT name, status, next_due_at, deadline, version FROM ${store.tables.table('saga_instances')} WHERE id = $1`,
-        ['f1'],
-      )).rows[0]!;
+      (
+        await store.query<{ name: string; status: string; next_due_at: Date | null; deadline: Date | null; version: number }>(
+          `SELECT name, status, next_due_at, deadline, version FROM ${store.tables.table('saga_instances')} WHERE id = $1`,
+          ['f1'],
+        )
+      ).rows[0]!;
     const waiting = await until('the first failure', async () => {
       const s = await loadSaga(store, 'f1');
       return s?.steps[0]?.step.nextAttemptAt !== undefined ? s : undefined;

@@ -25,13 +25,19 @@ afterAll(async () => {
 describe('the saga index update', () => {
   it('updates the touched instances through the primary key', async () => {
     const sent: [string, readonly unknown[]][] = [];
-    const recording = { query: <R>(sql: string, params: readonly unknown[] = []) => (sent.push([sql, params]), client.query<R>(sql, params)) };
+    const recording = {
+      query: <R>(sql: string, params: readonly unknown[] = []) => (sent.push([sql, params]), client.query<R>(sql, params)),
+    };
     const due = new Date().toISOString();
     await writeSagaIndex(recording, t, [
       { id: 's17', name: 'order_saga', started: false, status: 'running', next_due_at: due, version: 8 },
       { id: 's4000', name: 'order_saga', started: false, next_due_at: null, version: 9 },
     ]);
-    const rows = (await client.query<{ id: string; status: string; version: number }>(`SELECT id, status, version FROM saga_instances WHERE id IN ('s17', 's4000', 's18') ORDER BY id`)).rows;
+    const rows = (
+      await client.query<{ id: string; status: string; version: number }>(
+        `SELECT id, status, version FROM saga_instances WHERE id IN ('s17', 's4000', 's18') ORDER BY id`,
+      )
+    ).rows;
     expect(rows).toEqual([
       { id: 's17', status: 'running', version: 8 },
       { id: 's18', status: 'completed', version: 7 },

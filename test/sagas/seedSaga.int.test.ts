@@ -36,7 +36,13 @@ describe('seed 000 order_processing_saga', () => {
     const saga = await waitForSaga(t.url, 'order_processing_saga', id, ['compensated', 'failed', 'completed']);
     expect(saga.status).toBe('compensated');
 
-    expect(await eventTypes(t.url, 'order', 'big-1')).toEqual(['OrderPlaced', 'OrderValidated', 'InventoryReserved', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(t.url, 'order', 'big-1')).toEqual([
+      'OrderPlaced',
+      'OrderValidated',
+      'InventoryReserved',
+      'InventoryReleased',
+      'OrderCancelled',
+    ]);
     const state = await t.api('GET', '/aggregates/order/big-1');
     expect(state.body.state).toMatchObject({ status: 'cancelled', inventory: 'released', payment: 'none', shipment: 'none' });
 
@@ -71,14 +77,23 @@ describe('seed 000 order_processing_saga', () => {
       ['succeeded', 1],
     ]);
     expect(saga.steps[0].result).toMatchObject({ aggregate_id: 'small-1', events: ['OrderValidated'] });
-    expect(await eventTypes(t.url, 'order', 'small-1')).toEqual(['OrderPlaced', 'OrderValidated', 'InventoryReserved', 'PaymentProcessed', 'OrderShipped']);
+    expect(await eventTypes(t.url, 'order', 'small-1')).toEqual([
+      'OrderPlaced',
+      'OrderValidated',
+      'InventoryReserved',
+      'PaymentProcessed',
+      'OrderShipped',
+    ]);
   });
 
   it('tags every command a saga ran with the saga id and an idempotency key per step', async () => {
     await placeOrder('small-2', 10);
     const id = await startSaga('small-2');
     await waitForSaga(t.url, 'order_processing_saga', id, ['completed']);
-    const events = (await t.api('GET', '/aggregates/order/small-2/events')).body.events as { type: string; metadata: Record<string, unknown> }[];
+    const events = (await t.api('GET', '/aggregates/order/small-2/events')).body.events as {
+      type: string;
+      metadata: Record<string, unknown>;
+    }[];
     expect(events.slice(1).map((e) => [e.metadata.saga_id, e.metadata.saga_step, e.metadata.idempotency_key])).toEqual([
       [id, 'validate_order', `saga:${id}:1:step`],
       [id, 'reserve_inventory', `saga:${id}:2:step`],
@@ -109,7 +124,13 @@ describe('seed 000 order_processing_saga', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
     await waitForSaga(t.url, 'order_processing_saga', first.body.saga_id, ['completed']);
-    expect(await eventTypes(t.url, 'order', 'small-3')).toEqual(['OrderPlaced', 'OrderValidated', 'InventoryReserved', 'PaymentProcessed', 'OrderShipped']);
+    expect(await eventTypes(t.url, 'order', 'small-3')).toEqual([
+      'OrderPlaced',
+      'OrderValidated',
+      'InventoryReserved',
+      'PaymentProcessed',
+      'OrderShipped',
+    ]);
   });
 
   it('lists the instances of a saga, filtered by status', async () => {
@@ -118,7 +139,15 @@ describe('seed 000 order_processing_saga', () => {
     expect(all.body).toMatchObject({ limit: 100, offset: 0 });
     expect(all.body.sagas.length).toBeGreaterThanOrEqual(4);
     const compensated = await t.api('GET', '/sagas/order_processing_saga?status=compensated');
-    expect(compensated.body.sagas).toEqual([{ saga_id: expect.any(String), status: 'compensated', next_due_at: null, deadline: expect.any(String), updated_at: expect.any(String) }]);
+    expect(compensated.body.sagas).toEqual([
+      {
+        saga_id: expect.any(String),
+        status: 'compensated',
+        next_due_at: null,
+        deadline: expect.any(String),
+        updated_at: expect.any(String),
+      },
+    ]);
     const one = await t.api('GET', `/sagas/order_processing_saga/${compensated.body.sagas[0].saga_id}`);
     expect(one.body.aggregate_id).toBe('big-1');
     const bad = await t.api('GET', '/sagas/order_processing_saga?status=done');
@@ -130,6 +159,8 @@ describe('seed 000 order_processing_saga', () => {
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/tusk_sagas_started_total\{saga="order_processing_saga"\} [1-9]/);
     expect(metrics).toMatch(/tusk_sagas_finished_total\{saga="order_processing_saga",status="compensated"\} 1/);
-    expect(metrics).toMatch(/tusk_saga_step_attempts_total\{saga="order_processing_saga",step="process_payment",phase="step",outcome="failed"\} 4/);
+    expect(metrics).toMatch(
+      /tusk_saga_step_attempts_total\{saga="order_processing_saga",step="process_payment",phase="step",outcome="failed"\} 4/,
+    );
   });
 });

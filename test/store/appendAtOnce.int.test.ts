@@ -20,7 +20,9 @@ let store: EventStore;
 const batches: number[] = [];
 beforeAll(async () => {
   url = await createTestDatabase(inject('pgUrl'));
-  store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, { onBatch: (n) => batches.push(n) });
+  store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, {
+    onBatch: (n) => batches.push(n),
+  });
 });
 afterAll(async () => {
   await store?.close();
@@ -36,7 +38,10 @@ describe('one-statement batches', () => {
     try {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
-      await other.query(`INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'race', $2, 2, 'Other', '{}')`, [randomUUID(), stream]);
+      await other.query(
+        `INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'race', $2, 2, 'Other', '{}')`,
+        [randomUUID(), stream],
+      );
       // The stale append's statement starts now (snapshot: version 1) and waits for the lock;
       // the fresh one queues behind it.
       const fresh = `f-${randomUUID()}`;
@@ -67,15 +72,34 @@ describe('one-statement batches', () => {
     try {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [appendLockKey(store.tables)]);
-      await other.query(`INSERT INTO ${store.tables.uniques} (stream_type, field, value, digest, stream_id) VALUES ('user', 'email', $1, sha256(convert_to($1, 'UTF8')), 'holder')`, [value]);
-      await other.query(`INSERT INTO ${store.tables.idempotency} (key, fingerprint, stream_type, stream_id, positions) VALUES ($1, 'f', 'user', 'holder', '{}')`, [key]);
+      await other.query(
+        `INSERT INTO ${store.tables.uniques} (stream_type, field, value, digest, stream_id) VALUES ('user', 'email', $1, sha256(convert_to($1, 'UTF8')), 'holder')`,
+        [value],
+      );
+      await other.query(
+        `INSERT INTO ${store.tables.idempotency} (key, fingerprint, stream_type, stream_id, positions) VALUES ($1, 'f', 'user', 'holder', '{}')`,
+        [key],
+      );
       // The batch's snapshot sees neither; it waits for the lock, then the primary keys refuse it.
       const [late, lateKey, fresh] = [`late-${randomUUID()}`, `key-${randomUUID()}`, `fresh-${randomUUID()}`];
       const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
       const outcomes = Promise.allSettled([
         store.append({ streamType: 'user', streamId: late, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(value) }),
-        store.append({ streamType: 'user', streamId: lateKey, expectedVersion: 'no_stream', events: [newEvent('A')], idempotencyKey: key, idempotencyFingerprint: 'g' }),
-        store.append({ streamType: 'user', streamId: fresh, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(`f-${value}`) }),
+        store.append({
+          streamType: 'user',
+          streamId: lateKey,
+          expectedVersion: 'no_stream',
+          events: [newEvent('A')],
+          idempotencyKey: key,
+          idempotencyFingerprint: 'g',
+        }),
+        store.append({
+          streamType: 'user',
+          streamId: fresh,
+          expectedVersion: 'no_stream',
+          events: [newEvent('A')],
+          unique: claim(`f-${value}`),
+        }),
       ]);
       await waitForLockWaiter(other, url);
       await other.query('COMMIT');
@@ -96,7 +120,10 @@ describe('one-statement batches', () => {
 async function waitForLockWaiter(client: pg.Client, databaseUrl: string): Promise<void> {
   const database = new URL(databaseUrl).pathname.slice(1);
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    const { rows } = await client.query(`SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1`, [database]);
+    const { rows } = await client.query(
+      `SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1`,
+      [database],
+    );
     if (rows.length > 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -49,13 +49,22 @@ export function eventStoreContract(name: string, open: OpenStore): void {
   describe(`EventStore contract: ${name}`, () => {
     it('appends with versions 1..n and increasing positions, and reads the stream back', () =>
       withStore(async (store) => {
-        const first = await store.append({ streamType: 'order', streamId: 'o1', expectedVersion: 'no_stream', events: [newEvent('A', { x: 1 }), newEvent('B', { y: 'ü' })] });
+        const first = await store.append({
+          streamType: 'order',
+          streamId: 'o1',
+          expectedVersion: 'no_stream',
+          events: [newEvent('A', { x: 1 }), newEvent('B', { y: 'ü' })],
+        });
         expect(first.events.map((e) => e.version)).toEqual([1, 2]);
         expect(first.events[1]!.position).toBeGreaterThan(first.events[0]!.position);
         const second = await store.append({ streamType: 'order', streamId: 'o1', expectedVersion: 2, events: [newEvent('C')] });
         expect(second.events[0]).toMatchObject({ version: 3, type: 'C', streamType: 'order', streamId: 'o1' });
         const read = await store.readStream('order', 'o1');
-        expect(read.map((e) => [e.version, e.type])).toEqual([[1, 'A'], [2, 'B'], [3, 'C']]);
+        expect(read.map((e) => [e.version, e.type])).toEqual([
+          [1, 'A'],
+          [2, 'B'],
+          [3, 'C'],
+        ]);
         expect(read[1]!.data).toEqual({ y: 'ü' });
         expect(read[0]!.metadata).toEqual({ m: 1 });
         expect(read[0]!.timestamp).toBeInstanceOf(Date);
@@ -70,12 +79,25 @@ export function eventStoreContract(name: string, open: OpenStore): void {
 
     it('reads only what a fold needs with dataOnly: the same versions, types, schema versions and data', () =>
       withStore(async (store) => {
-        const events = [newEvent('A', { x: 1 }), { ...newEvent('B', { y: 'ü', n: null }), eventVersion: 3 }, newEvent('C', { z: [1, { w: 2 }] })];
+        const events = [
+          newEvent('A', { x: 1 }),
+          { ...newEvent('B', { y: 'ü', n: null }), eventVersion: 3 },
+          newEvent('C', { z: [1, { w: 2 }] }),
+        ];
         await store.append({ streamType: 'fold', streamId: 'f1', expectedVersion: 'no_stream', events });
         await store.append({ streamType: 'fold', streamId: 'other', expectedVersion: 'no_stream', events: [newEvent('X')] });
         const lean = (options = {}) => store.readStream('fold', 'f1', { ...options, dataOnly: true });
         const full = await store.readStream('fold', 'f1');
-        expect(await lean()).toEqual(full.map(({ streamType, streamId, version, type, eventVersion, data }) => ({ streamType, streamId, version, type, eventVersion, data })));
+        expect(await lean()).toEqual(
+          full.map(({ streamType, streamId, version, type, eventVersion, data }) => ({
+            streamType,
+            streamId,
+            version,
+            type,
+            eventVersion,
+            data,
+          })),
+        );
         expect((await lean({ fromVersion: 2, toVersion: 2 })).map((e) => [e.version, e.type, e.eventVersion])).toEqual([[2, 'B', 3]]);
         expect(await lean({ untilTime: new Date(Date.now() - 60_000) })).toEqual([]);
         expect(await store.readStream('fold', 'none', { dataOnly: true })).toEqual([]);
@@ -84,9 +106,15 @@ export function eventStoreContract(name: string, open: OpenStore): void {
     it('rejects a stale expected version or an existing stream and writes nothing', () =>
       withStore(async (store) => {
         await store.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
-        expect(await codeOf(store.append({ streamType: 's', streamId: '1', expectedVersion: 0, events: [newEvent('B')] }))).toBe('VERSION_CONFLICT');
-        expect(await codeOf(store.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('B')] }))).toBe('STREAM_EXISTS');
-        expect(await codeOf(store.append({ streamType: 's', streamId: '2', expectedVersion: 3, events: [newEvent('B')] }))).toBe('VERSION_CONFLICT');
+        expect(await codeOf(store.append({ streamType: 's', streamId: '1', expectedVersion: 0, events: [newEvent('B')] }))).toBe(
+          'VERSION_CONFLICT',
+        );
+        expect(await codeOf(store.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('B')] }))).toBe(
+          'STREAM_EXISTS',
+        );
+        expect(await codeOf(store.append({ streamType: 's', streamId: '2', expectedVersion: 3, events: [newEvent('B')] }))).toBe(
+          'VERSION_CONFLICT',
+        );
         expect((await store.readStream('s', '1')).map((e) => e.type)).toEqual(['A']);
         expect(await store.streamVersion('s', '2')).toBe(0);
         await store.append({ streamType: 's', streamId: '1', expectedVersion: 'any', events: [newEvent('C')] });
@@ -135,7 +163,9 @@ export function eventStoreContract(name: string, open: OpenStore): void {
           }
         });
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 10 }, (_, i) => store.append({ streamType: 'h', streamId: `h${i}`, expectedVersion: 'no_stream', events: [newEvent('E', { fail: i === 4 })] })),
+          Array.from({ length: 10 }, (_, i) =>
+            store.append({ streamType: 'h', streamId: `h${i}`, expectedVersion: 'no_stream', events: [newEvent('E', { fail: i === 4 })] }),
+          ),
         );
         expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 4 ? 'rejected' : 'fulfilled')));
         expect(await store.streamVersion('h', 'h4')).toBe(0);
@@ -157,7 +187,13 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         expect(await codeOf(claim('u2', 'a@x', 'no_stream'))).toBe('UNIQUE_VIOLATION');
         expect(await store.streamVersion('user', 'u2')).toBe(0);
         // another type may hold the same value
-        await store.append({ streamType: 'admin', streamId: 'u2', expectedVersion: 'no_stream', events: [newEvent('E')], unique: { claim: [{ field: 'email', value: 'a@x' }], release: [] } });
+        await store.append({
+          streamType: 'admin',
+          streamId: 'u2',
+          expectedVersion: 'no_stream',
+          events: [newEvent('E')],
+          unique: { claim: [{ field: 'email', value: 'a@x' }], release: [] },
+        });
         await claim('u1', 'b@x', 1, 'a@x');
         await claim('u2', 'a@x', 'no_stream');
         expect(await codeOf(claim('u3', 'b@x', 'no_stream'))).toBe('UNIQUE_VIOLATION');
@@ -170,39 +206,87 @@ export function eventStoreContract(name: string, open: OpenStore): void {
       withStore(async (store) => {
         const long = randomBytes(15_000).toString('base64');
         const claim = (id: string, value: string) =>
-          store.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('E')], unique: { claim: [{ field: 'email', value }], release: [] } });
+          store.append({
+            streamType: 'user',
+            streamId: id,
+            expectedVersion: 'no_stream',
+            events: [newEvent('E')],
+            unique: { claim: [{ field: 'email', value }], release: [] },
+          });
         await claim('l1', long);
         expect(await codeOf(claim('l2', long))).toBe('UNIQUE_VIOLATION');
         await claim('l3', `${long}=`);
-        await store.append({ streamType: 'user', streamId: 'l1', expectedVersion: 1, events: [newEvent('E')], unique: { claim: [], release: [{ field: 'email', value: long }] } });
+        await store.append({
+          streamType: 'user',
+          streamId: 'l1',
+          expectedVersion: 1,
+          events: [newEvent('E')],
+          unique: { claim: [], release: [{ field: 'email', value: long }] },
+        });
         await claim('l2', long);
       }));
 
     it('records idempotency keys with their events', () =>
       withStore(async (store) => {
-        const appended = await store.append({ streamType: 'o', streamId: 'i1', expectedVersion: 'no_stream', events: [newEvent('A'), newEvent('B')], idempotencyKey: 'k1', idempotencyFingerprint: 'f1' });
+        const appended = await store.append({
+          streamType: 'o',
+          streamId: 'i1',
+          expectedVersion: 'no_stream',
+          events: [newEvent('A'), newEvent('B')],
+          idempotencyKey: 'k1',
+          idempotencyFingerprint: 'f1',
+        });
         const record = await store.lookupIdempotency('k1');
         expect(record).toMatchObject({ fingerprint: 'f1', streamType: 'o', streamId: 'i1' });
         expect(record!.events.map((e) => e.id)).toEqual(appended.events.map((e) => e.id));
         expect(await store.lookupIdempotency('nope')).toBeUndefined();
-        expect(await codeOf(store.append({ streamType: 'o', streamId: 'i2', expectedVersion: 'no_stream', events: [newEvent('A')], idempotencyKey: 'k1', idempotencyFingerprint: 'f1' }))).toBe('IDEMPOTENCY_CONFLICT');
+        expect(
+          await codeOf(
+            store.append({
+              streamType: 'o',
+              streamId: 'i2',
+              expectedVersion: 'no_stream',
+              events: [newEvent('A')],
+              idempotencyKey: 'k1',
+              idempotencyFingerprint: 'f1',
+            }),
+          ),
+        ).toBe('IDEMPOTENCY_CONFLICT');
         expect(await store.streamVersion('o', 'i2')).toBe(0);
       }));
 
     it('stores one snapshot per stream, found only under its config hash and at or below a version', () =>
       withStore(async (store) => {
-        await store.append({ streamType: 'c', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A'), newEvent('B')], snapshot: { version: 2, state: { n: 2 }, configHash: 'h1' } });
+        await store.append({
+          streamType: 'c',
+          streamId: '1',
+          expectedVersion: 'no_stream',
+          events: [newEvent('A'), newEvent('B')],
+          snapshot: { version: 2, state: { n: 2 }, configHash: 'h1' },
+        });
         expect(await store.loadSnapshot('c', '1', 'h1')).toEqual({ version: 2, state: { n: 2 }, configHash: 'h1' });
         expect(await store.loadSnapshot('c', '1', 'h2')).toBeUndefined();
         expect(await store.loadSnapshot('c', '1', 'h1', 1)).toBeUndefined();
-        await store.append({ streamType: 'c', streamId: '1', expectedVersion: 2, events: [newEvent('C')], snapshot: { version: 3, state: { n: 3 }, configHash: 'h1' } });
+        await store.append({
+          streamType: 'c',
+          streamId: '1',
+          expectedVersion: 2,
+          events: [newEvent('C')],
+          snapshot: { version: 3, state: { n: 3 }, configHash: 'h1' },
+        });
         expect(await store.loadSnapshot('c', '1', 'h1')).toMatchObject({ version: 3, state: { n: 3 } });
       }));
 
     it('reads the global log by position, filtered by type, and knows its head', () =>
       withStore(async (store) => {
         expect(await store.headPosition()).toBe(0);
-        for (let i = 0; i < 5; i++) await store.append({ streamType: 'l', streamId: `l${i % 2}`, expectedVersion: 'any', events: [newEvent(i % 2 === 0 ? 'Even' : 'Odd', { i })] });
+        for (let i = 0; i < 5; i++)
+          await store.append({
+            streamType: 'l',
+            streamId: `l${i % 2}`,
+            expectedVersion: 'any',
+            events: [newEvent(i % 2 === 0 ? 'Even' : 'Odd', { i })],
+          });
         const all = await store.readAll({ after: 0, limit: 100 });
         expect(all.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
         const page = await store.readAll({ after: all[1]!.position, limit: 2 });
@@ -213,7 +297,11 @@ export function eventStoreContract(name: string, open: OpenStore): void {
 
     it('refuses data PostgreSQL cannot store with a 400, writing nothing', () =>
       withStore(async (store) => {
-        expect(await codeOf(store.append({ streamType: 'n', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A', { s: 'a\u0000b' })] }))).toBe('INVALID_INPUT');
+        expect(
+          await codeOf(
+            store.append({ streamType: 'n', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A', { s: 'a\u0000b' })] }),
+          ),
+        ).toBe('INVALID_INPUT');
         expect(await store.streamVersion('n', '1')).toBe(0);
       }));
 
@@ -223,10 +311,12 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         await store.saveCheckpoint('p', 42);
         await store.transaction((tx) => store.saveCheckpoint('p', 43, tx));
         expect(await store.loadCheckpoint('p')).toBe(43);
-        await expect(store.transaction(async (tx) => {
-          await store.saveCheckpoint('p', 99, tx);
-          throw new Error('rolled back');
-        })).rejects.toThrow('rolled back');
+        await expect(
+          store.transaction(async (tx) => {
+            await store.saveCheckpoint('p', 99, tx);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
         expect(await store.loadCheckpoint('p')).toBe(43);
         const first = await store.acquireLease('worker', 'a', 60_000);
         expect(first).toBeTypeOf('number');

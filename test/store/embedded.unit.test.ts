@@ -11,7 +11,8 @@ import { createPgliteClient } from '../../src/store/pgliteClient.js';
 import { storeTables } from '../../src/store/tables.js';
 import { STORE_LAYOUTS, eventStoreContract, newEvent } from './contract.js';
 
-const config = (dataDir: string, partitioning?: Record<string, unknown>) => appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir, partitioning } }).event_store;
+const config = (dataDir: string, partitioning?: Record<string, unknown>) =>
+  appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir, partitioning } }).event_store;
 
 // PGlite is PostgreSQL: declarative partitioning works there too (issue 16 item 4); the
 // PostgreSQL suite runs every layout, this one the plain table and the archive partitions.
@@ -31,7 +32,10 @@ describe('embedded store on disk', () => {
       await again.close();
       // a live process (our parent) holds the directory: opening it must fail clearly
       writeFileSync(join(dir, 'tusk-es.pid'), String(process.ppid));
-      await expect(openEventStore(config(dir))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining(`in use by process ${process.ppid}`) });
+      await expect(openEventStore(config(dir))).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: expect.stringContaining(`in use by process ${process.ppid}`),
+      });
       // a dead holder is a stale lock: taken over
       writeFileSync(join(dir, 'tusk-es.pid'), '999999');
       const third = await openEventStore(config(dir));
@@ -47,16 +51,34 @@ describe('embedded store on disk', () => {
     try {
       const client = await createPgliteClient(dir);
       const tables = storeTables('public', '');
-      await runMigrations(client, tables, SCHEMA_MIGRATIONS.filter((m) => m.version <= 5));
-      await client.query(`INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'user', 'u1', 1, 'A', '{}')`);
+      await runMigrations(
+        client,
+        tables,
+        SCHEMA_MIGRATIONS.filter((m) => m.version <= 5),
+      );
+      await client.query(
+        `INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'user', 'u1', 1, 'A', '{}')`,
+      );
       await client.query(`INSERT INTO ${tables.uniques} (stream_type, field, value, stream_id) VALUES ('user', 'email', 'a@x', 'u1')`);
       await client.close();
 
       const store = await openEventStore(config(dir));
       try {
-        const claim = { streamType: 'user', streamId: 'u2', expectedVersion: 'no_stream' as const, events: [newEvent('A')], unique: { claim: [{ field: 'email', value: 'a@x' }], release: [] } };
+        const claim = {
+          streamType: 'user',
+          streamId: 'u2',
+          expectedVersion: 'no_stream' as const,
+          events: [newEvent('A')],
+          unique: { claim: [{ field: 'email', value: 'a@x' }], release: [] },
+        };
         await expect(store.append(claim)).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION' });
-        await store.append({ streamType: 'user', streamId: 'u1', expectedVersion: 1, events: [newEvent('B')], unique: { claim: [], release: [{ field: 'email', value: 'a@x' }] } });
+        await store.append({
+          streamType: 'user',
+          streamId: 'u1',
+          expectedVersion: 1,
+          events: [newEvent('B')],
+          unique: { claim: [], release: [{ field: 'email', value: 'a@x' }] },
+        });
         await store.append(claim);
       } finally {
         await store.close();
@@ -72,16 +94,26 @@ describe('embedded store on disk', () => {
       // a store written by schema v3, which kept versions in a streams table
       const client = await createPgliteClient(dir);
       const tables = storeTables('public', '');
-      await runMigrations(client, tables, SCHEMA_MIGRATIONS.filter((m) => m.version <= 3));
-      await client.query(`INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'a', '1', 1, 'A', '{}'), (gen_random_uuid(), 'a', '1', 2, 'B', '{}')`);
+      await runMigrations(
+        client,
+        tables,
+        SCHEMA_MIGRATIONS.filter((m) => m.version <= 3),
+      );
+      await client.query(
+        `INSERT INTO ${tables.events} (id, stream_type, stream_id, version, type, data) VALUES (gen_random_uuid(), 'a', '1', 1, 'A', '{}'), (gen_random_uuid(), 'a', '1', 2, 'B', '{}')`,
+      );
       await client.query(`INSERT INTO ${tables.table('streams')} (stream_type, stream_id, version) VALUES ('a', '1', 2)`);
       await client.close();
 
       const store = await openEventStore(config(dir));
       try {
         expect(await store.streamVersion('a', '1')).toBe(2);
-        await expect(store.append({ streamType: 'a', streamId: '1', expectedVersion: 1, events: [newEvent('C')] })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
-        await expect(store.append({ streamType: 'a', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('C')] })).rejects.toMatchObject({ code: 'STREAM_EXISTS' });
+        await expect(store.append({ streamType: 'a', streamId: '1', expectedVersion: 1, events: [newEvent('C')] })).rejects.toMatchObject({
+          code: 'VERSION_CONFLICT',
+        });
+        await expect(
+          store.append({ streamType: 'a', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('C')] }),
+        ).rejects.toMatchObject({ code: 'STREAM_EXISTS' });
         const appended = await store.append({ streamType: 'a', streamId: '1', expectedVersion: 2, events: [newEvent('C')] });
         expect(appended.events[0]!.version).toBe(3);
         const { rows } = await store.query<{ name: string | null }>(`SELECT to_regclass('public.streams')::text AS name`);

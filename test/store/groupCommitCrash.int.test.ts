@@ -39,7 +39,12 @@ function startWriters(store: EventStore, ledger: Ledger, until: () => boolean): 
       while (!until()) {
         const event = newEvent('E', { w });
         try {
-          await store.append({ streamType: 'crash', streamId: stream, expectedVersion: version === 0 ? 'no_stream' : version, events: [event] });
+          await store.append({
+            streamType: 'crash',
+            streamId: stream,
+            expectedVersion: version === 0 ? 'no_stream' : version,
+            events: [event],
+          });
           ledger.acked.add(event.id);
           version++;
         } catch (err) {
@@ -82,7 +87,9 @@ async function connectAdmin(url: string): Promise<pg.Client> {
 async function checkLedger(url: string, table: string, ledger: Ledger): Promise<{ stored: number; inFlight: number }> {
   const client = await connectAdmin(url);
   try {
-    const { rows } = await client.query<{ id: string; stream_id: string; version: number }>(`SELECT id, stream_id, version FROM ${table} WHERE stream_type = 'crash'`);
+    const { rows } = await client.query<{ id: string; stream_id: string; version: number }>(
+      `SELECT id, stream_id, version FROM ${table} WHERE stream_type = 'crash'`,
+    );
     const stored = new Set(rows.map((r) => r.id));
     // Nothing acknowledged was lost.
     const lost = [...ledger.acked].filter((id) => !stored.has(id));
@@ -107,7 +114,9 @@ describe('group commit under crashes (real PostgreSQL, fsync on)', () => {
     await admin.query(`CREATE DATABASE ${database}`);
     const url = server.url.replace(/\/postgres$/, `/${database}`);
     const ledger: Ledger = { acked: new Set(), failed: new Map(), batches: [] };
-    const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, { onBatch: (n) => ledger.batches.push(n) });
+    const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, {
+      onBatch: (n) => ledger.batches.push(n),
+    });
     let done = false;
     let kills = 0;
     try {
@@ -145,7 +154,9 @@ describe('group commit under crashes (real PostgreSQL, fsync on)', () => {
     await setup.end();
     const url = server.url.replace(/\/postgres$/, `/${database}`);
     const ledger: Ledger = { acked: new Set(), failed: new Map(), batches: [] };
-    const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, { onBatch: (n) => ledger.batches.push(n) });
+    const store = await openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url } }).event_store, {
+      onBatch: (n) => ledger.batches.push(n),
+    });
     let done = false;
     let crashes = 0;
     try {
@@ -170,7 +181,8 @@ describe('group commit under crashes (real PostgreSQL, fsync on)', () => {
         crashes++;
       }
       const before = ledger.acked.size;
-      for (const deadline = Date.now() + 60_000; ledger.acked.size < before + 200 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      for (const deadline = Date.now() + 60_000; ledger.acked.size < before + 200 && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 50));
       done = true;
       await writers;
     } finally {

@@ -43,7 +43,13 @@ afterEach(async () => {
   await store?.close();
 });
 
-const user = (id: string, email: string, expectedVersion: AppendRequest['expectedVersion'] = 'no_stream', release?: string, key?: string): AppendRequest => ({
+const user = (
+  id: string,
+  email: string,
+  expectedVersion: AppendRequest['expectedVersion'] = 'no_stream',
+  release?: string,
+  key?: string,
+): AppendRequest => ({
   streamType: 'user',
   streamId: id,
   expectedVersion,
@@ -52,7 +58,9 @@ const user = (id: string, email: string, expectedVersion: AppendRequest['expecte
   ...(key !== undefined ? { idempotencyKey: key, idempotencyFingerprint: 'f' } : {}),
 });
 const holders = async () =>
-  (await store.query<{ value: string; stream_id: string }>('SELECT value, stream_id FROM uniques ORDER BY value')).rows.map((r) => `${r.value}=${r.stream_id}`);
+  (await store.query<{ value: string; stream_id: string }>('SELECT value, stream_id FROM uniques ORDER BY value')).rows.map(
+    (r) => `${r.value}=${r.stream_id}`,
+  );
 const writes = () => statements.filter((s) => !/^(SELECT 1$|BEGIN|COMMIT)/.test(s));
 
 describe('optimistic batches with unique values and keys', () => {
@@ -101,7 +109,7 @@ describe('optimistic batches with unique values and keys', () => {
     for (const id of ['b', 'c', 'f']) expect(await store.streamVersion('user', id)).toBe(0);
   });
 
-  it('creating appends that each release the initial state\'s value share one statement', async () => {
+  it("creating appends that each release the initial state's value share one statement", async () => {
     // What every CreateUser sends: the initial state's email "" is released, the new one claimed.
     store.addAppendHook(async () => undefined);
     await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(user(`u${i}`, `${i}@x`, 'no_stream', ''))));
@@ -114,7 +122,10 @@ describe('optimistic batches with unique values and keys', () => {
     // PGlite never waits on I/O: a writer started at once would commit before the next
     // request is read, and every batch would hold one append.
     store.addAppendHook(async () => undefined);
-    const appends = Array.from({ length: 8 }, (_, i) => new Promise((resolve, reject) => setImmediate(() => void store.append(user(`u${i}`, `${i}@x`)).then(resolve, reject))));
+    const appends = Array.from(
+      { length: 8 },
+      (_, i) => new Promise((resolve, reject) => setImmediate(() => void store.append(user(`u${i}`, `${i}@x`)).then(resolve, reject))),
+    );
     await Promise.all(appends);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(8);
     expect(Math.max(...batches)).toBeGreaterThan(1);
@@ -125,9 +136,29 @@ describe('optimistic batches with unique values and keys', () => {
       SELECT 'user', 'email', g || '@x', sha256(convert_to(g || '@x', 'UTF8')), 'u' || g FROM generate_series(1, 5000) g`);
     await store.query(`INSERT INTO idempotency (key, fingerprint, stream_type, stream_id, positions)
       SELECT 'k' || g, 'f', 'user', 'u' || g, '{}' FROM generate_series(1, 5000) g`);
-    const sql = batchWriteSql(storeTables('public', ''), { keys: true, snapshots: false, guard: false, claims: true, releases: true, keysGuard: true });
+    const sql = batchWriteSql(storeTables('public', ''), {
+      keys: true,
+      snapshots: false,
+      guard: false,
+      claims: true,
+      releases: true,
+      keysGuard: true,
+    });
     const params = [
-      JSON.stringify([{ n: 0, id: '00000000-0000-4000-8000-000000000001', st: 'user', si: 'n1', v: 1, ty: 'T', ev: 1, d: {}, m: {}, ts: new Date().toISOString() }]),
+      JSON.stringify([
+        {
+          n: 0,
+          id: '00000000-0000-4000-8000-000000000001',
+          st: 'user',
+          si: 'n1',
+          v: 1,
+          ty: 'T',
+          ev: 1,
+          d: {},
+          m: {},
+          ts: new Date().toISOString(),
+        },
+      ]),
       JSON.stringify([{ k: 'new', f: 'f', st: 'user', si: 'n1', ids: ['00000000-0000-4000-8000-000000000001'] }]),
       JSON.stringify([{ st: 'user', f: 'email', v: 'new@x', si: 'n1' }]),
       JSON.stringify([{ st: 'user', f: 'email', v: '', si: 'n1' }]),

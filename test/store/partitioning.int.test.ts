@@ -56,12 +56,19 @@ describe('partitioned events table (PostgreSQL)', () => {
       try {
         const label = JSON.stringify(partitioning);
         expect(await log(store), label).toEqual(before);
-        const { rows } = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`, [store.tables.events]);
+        const { rows } = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`, [
+          store.tables.events,
+        ]);
         expect(rows[0]!.n, label).toBeGreaterThanOrEqual(partitions);
         expect((await partitionsUsed(store)).length, label).toBeGreaterThanOrEqual(used);
         // a stream reads the same, and the next append gets a greater position and the next version
         const stream = await store.readStream('order', 'o0');
-        const appended = await store.append({ streamType: 'order', streamId: 'o0', expectedVersion: stream.length, events: [newEvent('After')] });
+        const appended = await store.append({
+          streamType: 'order',
+          streamId: 'o0',
+          expectedVersion: stream.length,
+          events: [newEvent('After')],
+        });
         expect(appended.events[0]!.position, label).toBeGreaterThan(Math.max(...before.map((b) => b[1])));
         expect(appended.events[0]!.version, label).toBe(stream.length + 1);
         before.push(...(await log(store)).slice(-1));
@@ -84,8 +91,12 @@ describe('partitioned events table (PostgreSQL)', () => {
       await b.query(`UPDATE ${b.tables.events} SET archived = true WHERE stream_type = 's' AND stream_id = '1'`);
       expect(await partitionsUsed(b)).toEqual([expect.stringContaining('events_archived')]);
       // version 2 is in the archived partition only: the hot partition's index cannot refuse a second one
-      await expect(a.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('Stale')] })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
-      await expect(b.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('Again')] })).rejects.toMatchObject({ code: 'STREAM_EXISTS' });
+      await expect(a.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('Stale')] })).rejects.toMatchObject({
+        code: 'VERSION_CONFLICT',
+      });
+      await expect(
+        b.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('Again')] }),
+      ).rejects.toMatchObject({ code: 'STREAM_EXISTS' });
       await a.append({ streamType: 's', streamId: '1', expectedVersion: 2, events: [newEvent('C')] });
       expect((await b.readStream('s', '1')).map((e) => [e.version, e.type])).toEqual([
         [1, 'A'],
@@ -102,15 +113,24 @@ describe('partitioned events table (PostgreSQL)', () => {
     const schema = `p_${randomUUID().slice(0, 8)}`;
     let store = await open(schema);
     const old = new Date(Date.now() - 100 * 86_400_000);
-    await store.append({ streamType: 't', streamId: '1', expectedVersion: 'no_stream', events: [{ ...newEvent('Old'), timestamp: old }, newEvent('New')] });
+    await store.append({
+      streamType: 't',
+      streamId: '1',
+      expectedVersion: 'no_stream',
+      events: [{ ...newEvent('Old'), timestamp: old }, newEvent('New')],
+    });
     await store.close();
     store = await open(schema, { by: 'time', interval: 'week' });
     try {
-      const { rows } = await store.query<{ p: string; type: string }>(`SELECT tableoid::regclass::text AS p, type FROM ${store.tables.events} ORDER BY position`);
+      const { rows } = await store.query<{ p: string; type: string }>(
+        `SELECT tableoid::regclass::text AS p, type FROM ${store.tables.events} ORDER BY position`,
+      );
       expect(rows.map((r) => r.type)).toEqual(['Old', 'New']);
       expect(rows.every((r) => !r.p.includes('default'))).toBe(true);
       expect(new Set(rows.map((r) => r.p)).size).toBe(2);
-      const parts = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`, [store.tables.events]);
+      const parts = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`, [
+        store.tables.events,
+      ]);
       // ~15 weeks back, this week, two ahead, the default
       expect(parts.rows[0]!.n).toBeGreaterThanOrEqual(17);
       expect((await store.readStream('t', '1', { untilTime: new Date(old.getTime() + 1000) })).map((e) => e.type)).toEqual(['Old']);

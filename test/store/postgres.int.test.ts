@@ -42,12 +42,18 @@ describe('postgresql only', () => {
       clients.push(a);
       await a.connect();
       await a.query('BEGIN');
-      await a.query(`INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'x', 'late', 1, 'Late', '{}')`, [randomUUID()]);
+      await a.query(
+        `INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'x', 'late', 1, 'Late', '{}')`,
+        [randomUUID()],
+      );
       // Transaction B (a raw one, and then the store's own append) commits after it, at higher positions.
       const b = new pg.Client({ connectionString: url });
       clients.push(b);
       await b.connect();
-      await b.query(`INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'x', 'early', 1, 'Early', '{}')`, [randomUUID()]);
+      await b.query(
+        `INSERT INTO ${store.tables.events} (id, stream_type, stream_id, version, type, data) VALUES ($1, 'x', 'early', 1, 'Early', '{}')`,
+        [randomUUID()],
+      );
       const seen = await store.readAll({ after: 0, limit: 100 });
       // B committed, but A is older and still open: nothing after A's position may be returned yet.
       expect(seen.map((e) => e.type)).toEqual(['Before']);
@@ -73,7 +79,9 @@ describe('postgresql only', () => {
     try {
       await stores[0]!.append({ streamType: 'm', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
       expect(await stores[3]!.streamVersion('m', '1')).toBe(1);
-      const { rows } = await stores[1]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${stores[1]!.tables.table('schema_migrations')}`);
+      const { rows } = await stores[1]!.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${stores[1]!.tables.table('schema_migrations')}`,
+      );
       expect(rows[0]!.n).toBe(SCHEMA_MIGRATIONS.length);
     } finally {
       for (const s of stores) await s.close();

@@ -34,5 +34,7 @@ export async function timeToReady(page: Page, url: string, ready: (arg: number) 
 export function printFigure(id: string, title: string, samples: readonly number[]): void {
   const sorted = [...samples].sort((a, b) => a - b);
   const ms = (n: number) => `${Math.round(n)} ms`;
-  console.log(`[figure] ${id}: ${ms(sorted[Math.floor(sorted.length / 2)]!)} median (min ${ms(sorted[0]!)}, max ${ms(sorted[sorted.length - 1]!)}, ${sorted.length} runs) ${title}`);
+  console.log(
+    `[figure] ${id}: ${ms(sorted[Math.floor(sorted.length / 2)]!)} median (min ${ms(sorted[0]!)}, max ${ms(sorted[sorted.length - 1]!)}, ${sorted.length} runs) ${title}`,
+  );
 }

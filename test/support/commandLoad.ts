@@ -55,12 +55,31 @@ export const LOAD_AGGREGATE = `
     }`;
 
 /** Starts `workers` workers sending commands to `servers` (base URLs) until stop(). */
-export function startCommandLoad(servers: readonly string[], options: { workers: number; prefix: string; timeoutMs?: number }): CommandLoad {
+export function startCommandLoad(
+  servers: readonly string[],
+  options: { workers: number; prefix: string; timeoutMs?: number },
+): CommandLoad {
   const sent: SentCommand[] = [];
   let running = true;
 
-  const send = async (key: string, server: string, account: string, command: SentCommand['command'], body: { amount?: number }): Promise<SentCommand> => {
-    const record: SentCommand = { key, server, account, command, startedAt: performance.now(), endedAt: 0, status: 0, eventIds: [], ...body };
+  const send = async (
+    key: string,
+    server: string,
+    account: string,
+    command: SentCommand['command'],
+    body: { amount?: number },
+  ): Promise<SentCommand> => {
+    const record: SentCommand = {
+      key,
+      server,
+      account,
+      command,
+      startedAt: performance.now(),
+      endedAt: 0,
+      status: 0,
+      eventIds: [],
+      ...body,
+    };
     sent.push(record);
     try {
       const res = await fetch(`${server}/aggregates/account/${account}/commands/${command}`, {
@@ -80,7 +99,13 @@ export function startCommandLoad(servers: readonly string[], options: { workers:
   };
 
   /** Sends one command until it is acknowledged or refused for a reason other than availability. */
-  const command = async (key: string, servers: () => string, account: string, name: SentCommand['command'], body: { amount?: number }): Promise<SentCommand> => {
+  const command = async (
+    key: string,
+    servers: () => string,
+    account: string,
+    name: SentCommand['command'],
+    body: { amount?: number },
+  ): Promise<SentCommand> => {
     for (;;) {
       const result = await send(key, servers(), account, name, body);
       if (result.status !== 503 && result.status !== 0) return result;
@@ -96,7 +121,13 @@ export function startCommandLoad(servers: readonly string[], options: { workers:
     for (let i = 0; running; i++) {
       const open = accounts.length === 0 || i % 5 === 0;
       const account = open ? `${options.prefix}w${w}-${i}` : accounts[i % accounts.length]!;
-      const result = await command(`${options.prefix}w${w}-${i}`, next, account, open ? 'Open' : 'Deposit', open ? {} : { amount: 1 + (i % 7) });
+      const result = await command(
+        `${options.prefix}w${w}-${i}`,
+        next,
+        account,
+        open ? 'Open' : 'Deposit',
+        open ? {} : { amount: 1 + (i % 7) },
+      );
       if (result.status === 200 && open) accounts.push(account);
     }
   };

@@ -26,7 +26,13 @@ export async function startFleet(appText: string, count: number): Promise<Fleet>
 }
 
 /** One JSON call to `server`. */
-export async function api(server: ServerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, any> }> {
+export async function api(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, any> }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -36,8 +42,12 @@ export async function api(server: ServerProcess, method: string, path: string, b
 }
 
 /** The server that runs async projection `name` and one that does not (waits until both are known). */
-export async function projectionOwner(servers: readonly ServerProcess[], name: string): Promise<{ owner: ServerProcess; other: ServerProcess }> {
-  const state = async (s: ServerProcess) => ((await api(s, 'GET', '/projections')).body.projections as { name: string; worker?: string }[]).find((p) => p.name === name)?.worker;
+export async function projectionOwner(
+  servers: readonly ServerProcess[],
+  name: string,
+): Promise<{ owner: ServerProcess; other: ServerProcess }> {
+  const state = async (s: ServerProcess) =>
+    ((await api(s, 'GET', '/projections')).body.projections as { name: string; worker?: string }[]).find((p) => p.name === name)?.worker;
   const deadline = Date.now() + 30_000;
   for (;;) {
     const states = await Promise.all(servers.map(state));

@@ -123,9 +123,27 @@ export async function startHaCluster(): Promise<HaCluster> {
     const etcdDir = join(base, 'etcd');
     const etcd = start(
       'etcd',
-      [bin.etcd, '--name', 'tusk', '--data-dir', etcdDir, '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-        '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-cluster', `tusk=http://127.0.0.1:${etcdPeer}`,
-        '--listen-metrics-urls', '', '--log-level', 'warn'],
+      [
+        bin.etcd,
+        '--name',
+        'tusk',
+        '--data-dir',
+        etcdDir,
+        '--listen-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-cluster',
+        `tusk=http://127.0.0.1:${etcdPeer}`,
+        '--listen-metrics-urls',
+        '',
+        '--log-level',
+        'warn',
+      ],
       base,
     );
     await waitUntil('etcd did not start', async () => (await getJson(etcdClient, '/health')).status === 200, {
@@ -168,7 +186,7 @@ export async function startHaCluster(): Promise<HaCluster> {
     const members = async (): Promise<Member[]> => {
       for (const node of nodes) {
         const { status, body } = await getJson(node.restPort, '/cluster');
-        if (status === 200) return ((body as { members?: Member[] }).members ?? []);
+        if (status === 200) return (body as { members?: Member[] }).members ?? [];
       }
       return [];
     };
@@ -184,7 +202,10 @@ export async function startHaCluster(): Promise<HaCluster> {
           'the HA cluster to have a primary and a running synchronous standby',
           async () => {
             const list = await members();
-            return list.some((m) => m.role === 'leader' && m.state === 'running') && list.some((m) => m.role === 'sync_standby' && m.state === 'running');
+            return (
+              list.some((m) => m.role === 'leader' && m.state === 'running') &&
+              list.some((m) => m.role === 'sync_standby' && m.state === 'running')
+            );
           },
           { timeoutMs, logFile: join(base, 'node1.log') },
         );

@@ -12,7 +12,12 @@ describe('Kafka mock cluster', () => {
   let kafka: Kafka;
   beforeAll(async () => {
     mock = await startKafkaMock({ topics: [{ name: 'smoke', partitions: 2 }], brokers: 2 });
-    kafka = new Kafka({ clientId: 'smoke', brokers: mock.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+    kafka = new Kafka({
+      clientId: 'smoke',
+      brokers: mock.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
   });
   afterAll(async () => {
     await mock?.close();

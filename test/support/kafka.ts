@@ -42,7 +42,9 @@ const SOURCE = fileURLToPath(new URL('./kafkaMock.c', import.meta.url));
 
 function run(file: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, (error, _stdout, stderr) => (error ? reject(new Error(`${file} ${args.join(' ')} failed:\n${stderr}`)) : resolve()));
+    execFile(file, args, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${file} ${args.join(' ')} failed:\n${stderr}`)) : resolve(),
+    );
   });
 }
 
@@ -52,7 +54,11 @@ async function helperBinary(): Promise<string> {
   await ensurePackage('libc6-dev', () => (existsSync('/usr/include/stdio.h') ? true : undefined));
   await ensurePackage('librdkafka-dev', () => (existsSync('/usr/include/librdkafka/rdkafka_mock.h') ? true : undefined));
   const source = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(source).update(readFileSync('/usr/include/librdkafka/rdkafka_mock.h')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(source)
+    .update(readFileSync('/usr/include/librdkafka/rdkafka_mock.h'))
+    .digest('hex')
+    .slice(0, 16);
   const bin = join('/tmp', `tusk-es-kafka-mock-${hash}`);
   if (existsSync(bin)) return bin;
   const partial = `${bin}.${process.pid}.tmp`;
@@ -80,11 +86,18 @@ export async function startKafkaMock(options: { topics: MockTopic[]; brokers?: n
     }
   };
   const waitFor = (line: string, what: string) =>
-    waitUntil(what, () => output().split('\n').some((l) => l.startsWith(line)), {
-      timeoutMs: 30_000,
-      failed: () => (current?.gone() === true ? 'the kafka mock helper exited' : undefined),
-      logFile,
-    });
+    waitUntil(
+      what,
+      () =>
+        output()
+          .split('\n')
+          .some((l) => l.startsWith(line)),
+      {
+        timeoutMs: 30_000,
+        failed: () => (current?.gone() === true ? 'the kafka mock helper exited' : undefined),
+        logFile,
+      },
+    );
 
   const stop = async () => {
     if (current !== undefined) await stopChild(current, 'SIGTERM', 5_000);

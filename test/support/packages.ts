@@ -59,17 +59,24 @@ export async function ensurePackage<T>(pkg: string, probe: () => T | undefined):
   const root = process.getuid?.() === 0;
   const sudo = root ? undefined : whichExecutable('sudo');
   if (!root && sudo === undefined) {
-    throw new Error(`${pkg} is not installed and this user cannot install it (not root, no sudo): run \`sudo apt-get install -y --no-install-recommends ${pkg}\``);
+    throw new Error(
+      `${pkg} is not installed and this user cannot install it (not root, no sudo): run \`sudo apt-get install -y --no-install-recommends ${pkg}\``,
+    );
   }
   process.stderr.write(`[tusk-es test setup] installing the Debian package ${pkg} with apt-get (only when missing; may take a minute)\n`);
   const command = ['flock', LOCK_FILE, 'sh', '-c', INSTALL_SCRIPT, 'sh', pkg];
   const [file, ...args] = sudo === undefined ? command : [sudo, '-n', ...command];
   await new Promise<void>((resolve, reject) => {
-    execFile(file!, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }, (error, stdout, stderr) => {
-      if (!error) return resolve();
-      const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-25).join('\n');
-      reject(new Error(`could not install the Debian package ${pkg}: apt-get failed (exit code ${String(error.code)}):\n${tail}`));
-    });
+    execFile(
+      file!,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve();
+        const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-25).join('\n');
+        reject(new Error(`could not install the Debian package ${pkg}: apt-get failed (exit code ${String(error.code)}):\n${tail}`));
+      },
+    );
   });
   const installed = probe();
   if (installed === undefined) throw new Error(`apt-get installed ${pkg}, but its binaries are still not found`);

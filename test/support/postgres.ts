@@ -72,7 +72,16 @@ export function runAs(): RunAs | undefined {
   try {
     id('-u');
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', OS_USER]);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      OS_USER,
+    ]);
   }
   const uid = id('-u');
   const gid = id('-g');
@@ -142,7 +151,14 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
       max_connections: '200',
       ...(options.fsync === true ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
     };
-    const postgres = asUser([bin.postgres, '-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])]);
+    const postgres = asUser([
+      bin.postgres,
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ]);
     const child = spawnLogged(postgres[0]!, postgres.slice(1), logFile, { cwd: base });
     started = child;
     reaper.track([child.pid]);

@@ -52,7 +52,22 @@ export async function startRedis(): Promise<RedisServer> {
   const reservation = await reservePort();
   const port = reservation.port;
   const logFile = join(dir, 'redis.log');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+  ];
   let current: Started | undefined;
   let closed = false;
 

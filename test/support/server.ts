@@ -24,7 +24,10 @@ export interface ServerProcess {
 }
 
 /** Starts `tusk-es serve <file> --port 0` (plus `args`) in `cwd`. */
-export async function startServer(file: string, options: { cwd?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  file: string,
+  options: { cwd?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', file, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -51,7 +54,12 @@ export async function startServer(file: string, options: { cwd?: string; args?: 
       throw new Error(`tusk-es serve did not start in time\nstdout:\n${out}\nstderr:\n${err}`);
     } else await new Promise((r) => setTimeout(r, 50));
   }
-  while ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/health`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (gone || Date.now() > deadline) throw new Error(`/health never answered 200\nstderr:\n${err}`);
     await new Promise((r) => setTimeout(r, 50));
   }

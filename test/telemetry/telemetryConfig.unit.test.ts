@@ -5,7 +5,8 @@ import { tracesUrl } from '../../src/telemetry/otel.js';
 import { startTracing } from '../../src/telemetry/tracing.js';
 
 const APP = 'aggregates = { a = { commands = { Make = { creates = true, emits = "Made" } } } }\n';
-const load = (telemetry: string, env: Record<string, string> = {}) => loadConfigText(`${APP}telemetry = ${telemetry}\n`, 'app.tsk', { mode: 'check', env });
+const load = (telemetry: string, env: Record<string, string> = {}) =>
+  loadConfigText(`${APP}telemetry = ${telemetry}\n`, 'app.tsk', { mode: 'check', env });
 
 describe('telemetry config', () => {
   it('reads the endpoint from @env and defaults sample_ratio to 1', async () => {
@@ -17,8 +18,13 @@ describe('telemetry config', () => {
 
   it('reports a ratio outside 0..1 and a non-http endpoint at their file:line:col', async () => {
     const loaded = await load('{ otlp_endpoint = "ftp://collector", sample_ratio = 1.5 }');
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`);
-    expect(errors).toEqual([expect.stringMatching(/^2:31 telemetry\.otlp_endpoint: expected an http/), expect.stringMatching(/^2:65 telemetry\.sample_ratio: .*<=1/)]);
+    const errors = loaded.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`);
+    expect(errors).toEqual([
+      expect.stringMatching(/^2:31 telemetry\.otlp_endpoint: expected an http/),
+      expect.stringMatching(/^2:65 telemetry\.sample_ratio: .*<=1/),
+    ]);
   });
 
   it('is off (nothing started) without an endpoint, e.g. an @env that is not set', async () => {

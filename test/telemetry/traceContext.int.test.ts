@@ -14,7 +14,11 @@ describe('trace context through the log', () => {
   let app: TestApp;
   beforeAll(async () => {
     receiver = await startReceiver('/traced');
-    app = await startTestApp(deliveryModel(await createTestDatabase(inject('pgUrl')), { publishers: { webhooks: { endpoints: [receiver.url], retry_policy: FAST_RETRIES } } }));
+    app = await startTestApp(
+      deliveryModel(await createTestDatabase(inject('pgUrl')), {
+        publishers: { webhooks: { endpoints: [receiver.url], retry_policy: FAST_RETRIES } },
+      }),
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -51,7 +55,11 @@ describe('request logs', () => {
         done();
       },
     });
-    const started = await startApp(deliveryModel(await createTestDatabase(inject('pgUrl')), {}), { port: 0, host: '127.0.0.1', logger: pino({ level: 'info' }, sink) });
+    const started = await startApp(deliveryModel(await createTestDatabase(inject('pgUrl')), {}), {
+      port: 0,
+      host: '127.0.0.1',
+      logger: pino({ level: 'info' }, sink),
+    });
     try {
       // a refused command is logged at info by the error handler, through the request's logger
       const res = await fetch(`${started.url}/aggregates/account/l1/commands/Deposit`, {

@@ -16,7 +16,8 @@ describe('parseTraceparent', () => {
       `${VALID}-extra`,
       'garbage',
       42,
-    ]) expect(parseTraceparent(bad), String(bad)).toBeUndefined();
+    ])
+      expect(parseTraceparent(bad), String(bad)).toBeUndefined();
     // a later version may append fields
     expect(parseTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future')).toBeDefined();
   });
@@ -29,7 +30,18 @@ describe('parseTraceparent', () => {
 
 describe('eventHeaders', () => {
   it('carries the trace context of the event metadata to Kafka and RabbitMQ headers', () => {
-    const event = { id: 'e1', type: 'T', aggregate_type: 'a', aggregate_id: '1', version: 1, position: 1, event_version: 1, data: {}, metadata: { traceparent: VALID }, timestamp: '2026-01-01T00:00:00.000Z' };
+    const event = {
+      id: 'e1',
+      type: 'T',
+      aggregate_type: 'a',
+      aggregate_id: '1',
+      version: 1,
+      position: 1,
+      event_version: 1,
+      data: {},
+      metadata: { traceparent: VALID },
+      timestamp: '2026-01-01T00:00:00.000Z',
+    };
     expect(eventHeaders(event).traceparent).toBe(VALID);
     expect(eventHeaders({ ...event, metadata: {} }).traceparent).toBeUndefined();
   });

@@ -28,7 +28,11 @@ let app: StartedApp;
 const logs: Record<string, unknown>[] = [];
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -55,7 +59,13 @@ beforeAll(async () => {
     aggregates: {},
     event_store: { type: 'postgresql', connection: await createTestDatabase(inject('pgUrl')) },
     telemetry: { otlp_endpoint: otlp.url, sample_ratio: 1, service_name: 'tusk-es-test' },
-    publishers: { webhooks: { endpoints: [webhook.url], events: ['OrderCreated'], retry_policy: { max_retries: 3, backoff_multiplier: 2, initial_delay: 50, max_delay: 500 } } },
+    publishers: {
+      webhooks: {
+        endpoints: [webhook.url],
+        events: ['OrderCreated'],
+        retry_policy: { max_retries: 3, backoff_multiplier: 2, initial_delay: 50, max_delay: 500 },
+      },
+    },
   });
   const model: AppConfig = { ...loaded.model!, event_store: extra.event_store, telemetry: extra.telemetry, publishers: extra.publishers };
   const sink = new Writable({
@@ -76,14 +86,35 @@ afterAll(async () => {
 describe('OpenTelemetry traces', () => {
   it('exports the span tree of one command: HTTP request, validate/load/decide/append, the projection, the saga steps and their commands, the webhook delivery', async () => {
     expect((await post('/aggregates/product/p1/commands/CreateProduct', { sku: 'P-1', name: 'pen', price: 2, stock: 5 })).status).toBe(200);
-    const res = await post('/aggregates/order/o1/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 2, unit_price: 2 }, { traceparent: TRACEPARENT, tracestate: 'vendor=opaque' });
+    const res = await post(
+      '/aggregates/order/o1/commands/CreateOrder',
+      { customer_id: 'c1', product_id: 'p1', quantity: 2, unit_price: 2 },
+      { traceparent: TRACEPARENT, tracestate: 'vendor=opaque' },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const event = res.body.events[0];
-    expect((await waitForSaga(app.url, 'order_processing_saga', sagaIdForEvent('order_processing_saga', event.id), ['completed', 'compensated', 'failed'], DEADLINE)).status).toBe('completed');
+    expect(
+      (
+        await waitForSaga(
+          app.url,
+          'order_processing_saga',
+          sagaIdForEvent('order_processing_saga', event.id),
+          ['completed', 'compensated', 'failed'],
+          DEADLINE,
+        )
+      ).status,
+    ).toBe('completed');
 
     // the request: a server span whose parent is the client's span
-    const http = await until(() => inTrace().find((s) => s.name === 'POST /aggregates/:type/:id/commands/:command' && s.parentSpanId === CLIENT_SPAN), 'HTTP span');
-    expect(http).toMatchObject({ kind: 2, service: 'tusk-es-test', attributes: { 'http.route': '/aggregates/:type/:id/commands/:command', 'http.response.status_code': 200 } });
+    const http = await until(
+      () => inTrace().find((s) => s.name === 'POST /aggregates/:type/:id/commands/:command' && s.parentSpanId === CLIENT_SPAN),
+      'HTTP span',
+    );
+    expect(http).toMatchObject({
+      kind: 2,
+      service: 'tusk-es-test',
+      attributes: { 'http.route': '/aggregates/:type/:id/commands/:command', 'http.response.status_code': 200 },
+    });
     const command = await until(childOf(http, 'command order.CreateOrder'), 'command span');
     expect(command.attributes).toMatchObject({ 'tusk.aggregate_type': 'order', 'tusk.command': 'CreateOrder', 'tusk.aggregate_id': 'o1' });
     for (const step of ['validate', 'load', 'decide']) await until(childOf(command, step), `${step} span`);
@@ -115,10 +146,20 @@ describe('OpenTelemetry traces', () => {
 
   it('logs carry the trace_id and span_id of the request span', async () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    const res = await post('/aggregates/order/o2/commands/CreateOrder', { customer_id: 'c1', product_id: 'p1', quantity: 'two', unit_price: 2 }, { traceparent });
+    const res = await post(
+      '/aggregates/order/o2/commands/CreateOrder',
+      { customer_id: 'c1', product_id: 'p1', quantity: 'two', unit_price: 2 },
+      { traceparent },
+    );
     expect(res.status).toBe(400);
-    const span = await until(() => otlp.spans.find((s) => s.traceId === '0af7651916cd43dd8448eb211c80319c' && s.parentSpanId === 'b7ad6b7169203331'), 'span of the refused request');
-    const logged = await until(() => logs.find((l) => l.code === 'INVALID_INPUT' && l.trace_id === '0af7651916cd43dd8448eb211c80319c'), 'log line of the refused request');
+    const span = await until(
+      () => otlp.spans.find((s) => s.traceId === '0af7651916cd43dd8448eb211c80319c' && s.parentSpanId === 'b7ad6b7169203331'),
+      'span of the refused request',
+    );
+    const logged = await until(
+      () => logs.find((l) => l.code === 'INVALID_INPUT' && l.trace_id === '0af7651916cd43dd8448eb211c80319c'),
+      'log line of the refused request',
+    );
     expect(logged.span_id).toBe(span.spanId);
   });
 });

@@ -43,7 +43,12 @@ describe('a broken file', () => {
   });
 
   it('refuses absurd nesting and operator chains with a located error instead of overflowing the stack', async () => {
-    for (const text of ['a = ' + '['.repeat(5000), 'a = ' + '{ b = '.repeat(5000), 'a = ' + '1 + '.repeat(5000) + '1', 'a = ' + '1 ? '.repeat(5000) + '1']) {
+    for (const text of [
+      'a = ' + '['.repeat(5000),
+      'a = ' + '{ b = '.repeat(5000),
+      'a = ' + '1 + '.repeat(5000) + '1',
+      'a = ' + '1 ? '.repeat(5000) + '1',
+    ]) {
       const doc = await load(text);
       expect(doc.diagnostics).toHaveLength(1);
       expect(doc.diagnostics[0]).toMatchObject({ code: 'TSK_SYNTAX', location: { line: 1 } });

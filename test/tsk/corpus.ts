@@ -9,15 +9,55 @@ import fc from 'fast-check';
 
 const seedDir = join(import.meta.dirname, '../fixtures/seeds');
 /** The seed fixtures' texts. */
-export const seeds = readdirSync(seedDir).filter((f) => f.endsWith('.tsk')).map((f) => readFileSync(join(seedDir, f), 'utf8'));
+export const seeds = readdirSync(seedDir)
+  .filter((f) => f.endsWith('.tsk'))
+  .map((f) => readFileSync(join(seedDir, f), 'utf8'));
 
-const pieces = ['{', '}', '[', ']', '(', ')', '"', "'", '"""', '=', ':', ',', ';', '\n', '#', '//', '@env(', '@go(', '$x', '>', '<', '?', '+', '==', 'key', ' ', '\\', '-1', '1.5'];
+const pieces = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '(',
+  ')',
+  '"',
+  "'",
+  '"""',
+  '=',
+  ':',
+  ',',
+  ';',
+  '\n',
+  '#',
+  '//',
+  '@env(',
+  '@go(',
+  '$x',
+  '>',
+  '<',
+  '?',
+  '+',
+  '==',
+  'key',
+  ' ',
+  '\\',
+  '-1',
+  '1.5',
+];
 
 /** A seed with random edits: delete, insert, or duplicate a span of characters. */
 export const mutatedSeed = fc
   .record({
     seed: fc.constantFrom(...seeds),
-    edits: fc.array(fc.record({ at: fc.nat(), len: fc.nat({ max: 12 }), kind: fc.constantFrom('delete', 'insert', 'duplicate'), piece: fc.constantFrom(...pieces) }), { minLength: 1, maxLength: 6 }),
+    edits: fc.array(
+      fc.record({
+        at: fc.nat(),
+        len: fc.nat({ max: 12 }),
+        kind: fc.constantFrom('delete', 'insert', 'duplicate'),
+        piece: fc.constantFrom(...pieces),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
   })
   .map(({ seed, edits }) => {
     let text = seed;
@@ -32,8 +72,16 @@ export const mutatedSeed = fc
 
 export const tokenSoup = fc.array(fc.constantFrom(...pieces), { maxLength: 80 }).map((a) => a.join(''));
 /** Deep nesting, to catch stack overflows in the recursive parser and evaluator. */
-export const deepNesting = fc.record({ n: fc.nat({ max: 3000 }), open: fc.constantFrom('[', '{ a = ', '(', '1 ? ', '1 + ', '@env(') }).map(({ n, open }) => `x = ${open.repeat(n)}`);
-export const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), tokenSoup, mutatedSeed, deepNesting);
+export const deepNesting = fc
+  .record({ n: fc.nat({ max: 3000 }), open: fc.constantFrom('[', '{ a = ', '(', '1 ? ', '1 + ', '@env(') })
+  .map(({ n, open }) => `x = ${open.repeat(n)}`);
+export const anyText = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  tokenSoup,
+  mutatedSeed,
+  deepNesting,
+);
 
 /** Valid .tsk in every form (brace, section, angle, indented, dash and comma lists, …), messily spaced. */
 export const wellFormed = fc.integer().map((seed) => new WellFormed(seed).document());
@@ -96,7 +144,8 @@ class WellFormed {
         s += `${ind}-${gap}${this.key()}: ${this.scalar()}${this.eol()}`;
         if (this.chance(0.6)) s += `${under}${this.key()}${this.eq()}${this.scalar()}${this.eol()}`;
         // (under a tab, a block under the item would mix tabs and spaces: an error)
-        if (!ind.includes('\t') && this.chance(0.3)) s += `${under}${this.key()}:${this.eol()}${this.body(under + this.unit(under), depth + 1)}`;
+        if (!ind.includes('\t') && this.chance(0.3))
+          s += `${under}${this.key()}:${this.eol()}${this.body(under + this.unit(under), depth + 1)}`;
       } else s += `${ind}-${gap}${this.scalar()}${this.eol()}`;
     }
     return s;
@@ -120,10 +169,43 @@ class WellFormed {
 
   private scalar(): string {
     return this.pick([
-      '42', '-3', '1.5', '1e3', '"text"', '"with, comma"', '"esc \\" q"', "'single'", 'word', 'true', 'false', 'null',
-      '8000-9000', '2024-01-01', '1.0-beta', '@env("HOME", "d")', '@env.NOPE || "dflt"', '$v', '$v + 1', '$v*2 - 1 % 3',
-      '($v - 1) / 2', '-$v', '!- 1', '!$flag', '$v > 5 ? "big" : "small"', '$v>5&&!$flag', '"a" + "b"', '$v-1', '$v -1',
-      '"""\n  multi\n    line\n"""', "'''\nraw '\n'''", '"two\nlines"', '[]', '{}', '[1, [2, 3]]', '{ a = 1 }', '( 1 + 2 ) * 3',
+      '42',
+      '-3',
+      '1.5',
+      '1e3',
+      '"text"',
+      '"with, comma"',
+      '"esc \\" q"',
+      "'single'",
+      'word',
+      'true',
+      'false',
+      'null',
+      '8000-9000',
+      '2024-01-01',
+      '1.0-beta',
+      '@env("HOME", "d")',
+      '@env.NOPE || "dflt"',
+      '$v',
+      '$v + 1',
+      '$v*2 - 1 % 3',
+      '($v - 1) / 2',
+      '-$v',
+      '!- 1',
+      '!$flag',
+      '$v > 5 ? "big" : "small"',
+      '$v>5&&!$flag',
+      '"a" + "b"',
+      '$v-1',
+      '$v -1',
+      '"""\n  multi\n    line\n"""',
+      "'''\nraw '\n'''",
+      '"two\nlines"',
+      '[]',
+      '{}',
+      '[1, [2, 3]]',
+      '{ a = 1 }',
+      '( 1 + 2 ) * 3',
     ]);
   }
 

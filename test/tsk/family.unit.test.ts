@@ -13,7 +13,10 @@ const clean = async (text: string, env: Record<string, string> = {}) => {
 
 describe('1. indented blocks', () => {
   it('`key:` at the end of a line opens the block of the lines indented below it', async () => {
-    expect(await clean('database:\n  host: "localhost"\n  pool:\n    max: 10\nafter = 1\n')).toEqual({ database: { host: 'localhost', pool: { max: 10 } }, after: 1 });
+    expect(await clean('database:\n  host: "localhost"\n  pool:\n    max: 10\nafter = 1\n')).toEqual({
+      database: { host: 'localhost', pool: { max: 10 } },
+      after: 1,
+    });
   });
 
   it('an empty `key:` with nothing indented is null (also at the end of the file)', async () => {
@@ -29,12 +32,16 @@ describe('1. indented blocks', () => {
 
   it('mixing tabs and spaces in one block is a located error', async () => {
     const doc = await load('db:\n  host: x\n \tport: 1\n');
-    expect(summarize(doc.diagnostics)).toEqual(['3:3 error TSK_SYNTAX tabs and spaces mixed in one indented block (it is indented with spaces): indent every line of a block the same way']);
+    expect(summarize(doc.diagnostics)).toEqual([
+      '3:3 error TSK_SYNTAX tabs and spaces mixed in one indented block (it is indented with spaces): indent every line of a block the same way',
+    ]);
   });
 
   it('a line indented to no enclosing block is a located error', async () => {
     const doc = await load('db:\n    host: x\n  port: 1\n');
-    expect(summarize(doc.diagnostics)).toEqual(['3:3 error TSK_SYNTAX this line is indented 2 columns, which matches no enclosing block (the block above is at 4, its key at 0)']);
+    expect(summarize(doc.diagnostics)).toEqual([
+      '3:3 error TSK_SYNTAX this line is indented 2 columns, which matches no enclosing block (the block above is at 4, its key at 0)',
+    ]);
   });
 });
 
@@ -46,7 +53,9 @@ describe('2. dash lists', () => {
 
   it('a block mixing `- ` items and `key:` entries is a located error', async () => {
     const doc = await load('l:\n  - a\n  b: 1\n');
-    expect(summarize(doc.diagnostics)).toEqual(["3:3 error TSK_SYNTAX a block holds '- ' items or 'key:' entries, not both: b is among '- ' items"]);
+    expect(summarize(doc.diagnostics)).toEqual([
+      "3:3 error TSK_SYNTAX a block holds '- ' items or 'key:' entries, not both: b is among '- ' items",
+    ]);
   });
 
   it('a `- ` line outside an indented block is a located error', async () => {
@@ -57,7 +66,11 @@ describe('2. dash lists', () => {
 
 describe('3. comma lists', () => {
   it('`a: one, two, three` is a list of three strings; quoted commas stay in their string', async () => {
-    expect(await clean('array_value: one, two, three\nq = "a,b", c\nn: 1, 2\n')).toEqual({ array_value: ['one', 'two', 'three'], q: ['a,b', 'c'], n: [1, 2] });
+    expect(await clean('array_value: one, two, three\nq = "a,b", c\nn: 1, 2\n')).toEqual({
+      array_value: ['one', 'two', 'three'],
+      q: ['a,b', 'c'],
+      n: [1, 2],
+    });
   });
 
   it('commas between entries still separate entries', async () => {
@@ -68,13 +81,19 @@ describe('3. comma lists', () => {
 describe('4. ranges', () => {
   it('a bare `8000-9000` is { min, max }; dates, versions and quoted ranges are strings', async () => {
     expect(await clean('ports = 8000-9000\nratio: 0.5-1.5\nday = 2024-01-01\nv = 1.0-beta\ns = "8000-9000"\n')).toEqual({
-      ports: { min: 8000, max: 9000 }, ratio: { min: 0.5, max: 1.5 }, day: '2024-01-01', v: '1.0-beta', s: '8000-9000',
+      ports: { min: 8000, max: 9000 },
+      ratio: { min: 0.5, max: 1.5 },
+      day: '2024-01-01',
+      v: '1.0-beta',
+      s: '8000-9000',
     });
   });
 
   it('a range whose min is above its max is a located error', async () => {
     const doc = await load('ok = 1\nports = 9000-8000\n');
-    expect(summarize(doc.diagnostics)).toEqual(['2:9 error TSK_SYNTAX range 9000-8000 has its min above its max (write "9000-8000" in quotes for a string)']);
+    expect(summarize(doc.diagnostics)).toEqual([
+      '2:9 error TSK_SYNTAX range 9000-8000 has its min above its max (write "9000-8000" in quotes for a string)',
+    ]);
   });
 });
 
@@ -98,7 +117,11 @@ describe("6. ''' strings, /* */ comments, [[name]] tables", () => {
   });
 
   it('/* */ comments may span lines; an unclosed one is a located error', async () => {
-    expect(await clean('a = 1 /* one\ntwo */ b = 2\n/* c */\nc = "/* not a comment */"\n')).toEqual({ a: 1, b: 2, c: '/* not a comment */' });
+    expect(await clean('a = 1 /* one\ntwo */ b = 2\n/* c */\nc = "/* not a comment */"\n')).toEqual({
+      a: 1,
+      b: 2,
+      c: '/* not a comment */',
+    });
     const doc = await load('a = 1\n/* open\nb = 2\n');
     expect(summarize(doc.diagnostics)).toEqual(["2:1 error TSK_SYNTAX '/*' comment is never closed"]);
   });
@@ -113,7 +136,13 @@ describe("6. ''' strings, /* */ comments, [[name]] tables", () => {
 
 describe('7. load-time logic', () => {
   it('* / % - with + as before, by precedence', async () => {
-    expect(await clean('$a = 7\nx = $a * 2 - 1 % 3\nw = ($a - 1) / 2\nm = $a-1\nn = -$a\np = 1 + 2 * 3\n')).toEqual({ x: 13, w: 3, m: 6, n: -7, p: 7 });
+    expect(await clean('$a = 7\nx = $a * 2 - 1 % 3\nw = ($a - 1) / 2\nm = $a-1\nn = -$a\np = 1 + 2 * 3\n')).toEqual({
+      x: 13,
+      w: 3,
+      m: 6,
+      n: -7,
+      p: 7,
+    });
   });
 
   it('&& || ! and comparisons in $var values and ternaries', async () => {
@@ -122,7 +151,10 @@ describe('7. load-time logic', () => {
   });
 
   it('$var.prop and $var[0] read into a variable', async () => {
-    expect(await clean('$db = { host = "h", ports = [5432, 5433] }\nhost = $db.host\nsecond = $db.ports[1]\n')).toEqual({ host: 'h', second: 5433 });
+    expect(await clean('$db = { host = "h", ports = [5432, 5433] }\nhost = $db.host\nsecond = $db.ports[1]\n')).toEqual({
+      host: 'h',
+      second: 5433,
+    });
   });
 
   it('errors are TSK_EXPRESSION at the real line', async () => {
@@ -137,7 +169,11 @@ describe('7. load-time logic', () => {
 
 describe('8. @env.NAME', () => {
   it('@env.NAME is @env("NAME"), and @env.NAME || "default" gives a default without a warning', async () => {
-    expect(await clean('port = @env.PORT\nhost = @env.DB_HOST || "localhost"\nset = @env.PORT || 1\n', { PORT: '8080' })).toEqual({ port: '8080', host: 'localhost', set: '8080' });
+    expect(await clean('port = @env.PORT\nhost = @env.DB_HOST || "localhost"\nset = @env.PORT || 1\n', { PORT: '8080' })).toEqual({
+      port: '8080',
+      host: 'localhost',
+      set: '8080',
+    });
   });
 });
 
@@ -154,13 +190,23 @@ describe('9. a block statement after a [section] is top-level', () => {
 
 describe('10. unquoted values', () => {
   it('read to the end of the line, minus a trailing comment; Unicode letters in identifiers', async () => {
-    const text = 'url: http://localhost:8080/api\ntitle: Hello World # greeting\ncity: Zürich\nname = 東京 タワー\nstraße: Hauptstraße 1\n$città = "Roma"\ncapital = $città\n';
-    expect(await clean(text)).toEqual({ url: 'http://localhost:8080/api', title: 'Hello World', city: 'Zürich', name: '東京 タワー', straße: 'Hauptstraße 1', capital: 'Roma' });
+    const text =
+      'url: http://localhost:8080/api\ntitle: Hello World # greeting\ncity: Zürich\nname = 東京 タワー\nstraße: Hauptstraße 1\n$città = "Roma"\ncapital = $città\n';
+    expect(await clean(text)).toEqual({
+      url: 'http://localhost:8080/api',
+      title: 'Hello World',
+      city: 'Zürich',
+      name: '東京 タワー',
+      straße: 'Hauptstraße 1',
+      capital: 'Roma',
+    });
   });
 
   it('a # in an unquoted URL starts a comment, and a note says to quote it', async () => {
     const doc = await load('docs: http://x.org/a#part\n');
     expect(doc.value).toEqual({ docs: 'http://x.org/a' });
-    expect(summarize(doc.diagnostics)).toEqual([`1:21 note TSK_COMMENT_IN_VALUE '#' starts a comment, so the URL ends before it: quote the URL ("http://x.org/a#…") to keep its fragment`]);
+    expect(summarize(doc.diagnostics)).toEqual([
+      `1:21 note TSK_COMMENT_IN_VALUE '#' starts a comment, so the URL ends before it: quote the URL ("http://x.org/a#…") to keep its fragment`,
+    ]);
   });
 });

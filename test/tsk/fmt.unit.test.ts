@@ -23,7 +23,8 @@ async function printed(text: string): Promise<string> {
 
 function format(text: string): string {
   const r = formatTsk(text, FILE);
-  if (!r.ok) throw new Error(`refused: ${r.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${d.message}`).join('; ')}`);
+  if (!r.ok)
+    throw new Error(`refused: ${r.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${d.message}`).join('; ')}`);
   return r.text;
 }
 
@@ -72,26 +73,38 @@ describe('fmt: the print-equivalence property', () => {
 describe('fmt: the canonical layout', () => {
   it('indents brace and angle blocks 4 spaces a level, and closers under their opener', () => {
     const text = 'a = {\nb = 1\n      c = [\n  1,\n 2\n ]\n  }\nsrv >\n port: 1\n    <\nl = [{\nx = 1\n}, {\ny = 2\n}]\n';
-    expect(format(text)).toBe('a = {\n    b = 1\n    c = [\n        1,\n        2\n    ]\n}\nsrv >\n    port: 1\n<\nl = [{\n    x = 1\n}, {\n    y = 2\n}]\n');
+    expect(format(text)).toBe(
+      'a = {\n    b = 1\n    c = [\n        1,\n        2\n    ]\n}\nsrv >\n    port: 1\n<\nl = [{\n    x = 1\n}, {\n    y = 2\n}]\n',
+    );
   });
 
   it('re-indents `key:` blocks and dash lists (tabs or 2 spaces) and keeps their meaning', () => {
     const text = 'db:\n\thost: h\n\tpool:\n\t\tmax: 10\nports:\n  - 80\n  -   name: web\n      tags:\n        - a\nnext: 1\n';
-    expect(format(text)).toBe('db:\n    host: h\n    pool:\n        max: 10\nports:\n    - 80\n    - name: web\n      tags:\n          - a\nnext: 1\n');
+    expect(format(text)).toBe(
+      'db:\n    host: h\n    pool:\n        max: 10\nports:\n    - 80\n    - name: web\n      tags:\n          - a\nnext: 1\n',
+    );
   });
 
   it('spaces tokens one way, keeps the padding that lines up `=`, and keeps every token as written', () => {
-    const text = 'a=1\n"none"   = ["x" ,"y"]\nb: {c=1,d : 2}\ne = @env( "X" , "d" )\nf = ( $a+1 )*2\ng = ! $flag\nh = $v>1?"y":"n"\nurl: http://x:8/a\n';
-    expect(format(text)).toBe('a = 1\n"none"   = ["x", "y"]\nb: { c = 1, d: 2 }\ne = @env("X", "d")\nf = ($a + 1) * 2\ng = !$flag\nh = $v > 1 ? "y" : "n"\nurl: http://x:8/a\n');
+    const text =
+      'a=1\n"none"   = ["x" ,"y"]\nb: {c=1,d : 2}\ne = @env( "X" , "d" )\nf = ( $a+1 )*2\ng = ! $flag\nh = $v>1?"y":"n"\nurl: http://x:8/a\n';
+    expect(format(text)).toBe(
+      'a = 1\n"none"   = ["x", "y"]\nb: { c = 1, d: 2 }\ne = @env("X", "d")\nf = ($a + 1) * 2\ng = !$flag\nh = $v > 1 ? "y" : "n"\nurl: http://x:8/a\n',
+    );
   });
 
   it('keeps comments: own-line ones at their block, trailing ones at their column when there is room', () => {
-    const text = '# head\n\n\n\na = {   # opens\n  # inside\n      b = 1          # aligned\n      long_key = 22  # aligned\n   # last inside\n}\n/* block\n   comment */\nc = 1 /* inline */ # end\n';
-    expect(format(text)).toBe('# head\n\na = {   # opens\n    # inside\n    b = 1            # aligned\n    long_key = 22    # aligned\n    # last inside\n}\n/* block\n   comment */\nc = 1 /* inline */ # end\n');
+    const text =
+      '# head\n\n\n\na = {   # opens\n  # inside\n      b = 1          # aligned\n      long_key = 22  # aligned\n   # last inside\n}\n/* block\n   comment */\nc = 1 /* inline */ # end\n';
+    expect(format(text)).toBe(
+      '# head\n\na = {   # opens\n    # inside\n    b = 1            # aligned\n    long_key = 22    # aligned\n    # last inside\n}\n/* block\n   comment */\nc = 1 /* inline */ # end\n',
+    );
   });
 
   it('keeps one blank line of a run, none after an opener or before a closer, no trailing spaces, LF line ends', () => {
-    expect(format('\n\na = {\n\n  b = 1   \n\n\n  c = 2\n\n}\r\n\r\nd = """\n keep  \n"""\n\n')).toBe('a = {\n    b = 1\n\n    c = 2\n}\n\nd = """\n keep  \n"""\n');
+    expect(format('\n\na = {\n\n  b = 1   \n\n\n  c = 2\n\n}\r\n\r\nd = """\n keep  \n"""\n\n')).toBe(
+      'a = {\n    b = 1\n\n    c = 2\n}\n\nd = """\n keep  \n"""\n',
+    );
   });
 
   it('keeps sections, [[tables]] and the entries under them at the margin', () => {

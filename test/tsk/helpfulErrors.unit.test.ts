@@ -40,7 +40,9 @@ describe('errors that help', () => {
     const text = Array.from({ length: 50 }, (_, i) => `k${i} = = ${i}`).join('\n');
     const doc = await load(text);
     expect(doc.diagnostics).toHaveLength(MAX_ERRORS_PER_FILE + 1);
-    expect(summarize(doc.diagnostics).at(-1)).toBe('21:7 error TSK_SYNTAX … and 30 more errors in this file (the first 20 are shown; fix those first)');
+    expect(summarize(doc.diagnostics).at(-1)).toBe(
+      '21:7 error TSK_SYNTAX … and 30 more errors in this file (the first 20 are shown; fix those first)',
+    );
   });
 
   it('refused operators keep their error and name the nearest supported alternative', async () => {

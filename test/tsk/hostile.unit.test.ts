@@ -35,26 +35,34 @@ describe('@file confinement', () => {
 
   it('refuses ../ outside the folder with one located TSK_FILE, and never reads the file', async () => {
     const doc = await loadMain('x = 1\nleak = @file("../outside/secret.tsk")\n');
-    expect(summarize(doc.diagnostics)).toEqual([`2:8 error TSK_FILE @file ../outside/secret.tsk is outside the config folder ${app}: move the file there, or allow its folder with --allow-root DIR`]);
+    expect(summarize(doc.diagnostics)).toEqual([
+      `2:8 error TSK_FILE @file ../outside/secret.tsk is outside the config folder ${app}: move the file there, or allow its folder with --allow-root DIR`,
+    ]);
     expect(JSON.stringify(doc)).not.toContain('s3cr3t');
     expect(doc.value).toEqual({ x: 1, leak: null });
   });
 
   it('refuses /etc/passwd as an absolute path, without a "not found" under the config folder', async () => {
     const doc = await loadMain('leak = @file("/etc/passwd")\n');
-    expect(summarize(doc.diagnostics)).toEqual([`1:8 error TSK_FILE @file /etc/passwd is an absolute path outside the config folder ${app}: use a path relative to the config file, or allow its folder with --allow-root DIR`]);
+    expect(summarize(doc.diagnostics)).toEqual([
+      `1:8 error TSK_FILE @file /etc/passwd is an absolute path outside the config folder ${app}: use a path relative to the config file, or allow its folder with --allow-root DIR`,
+    ]);
     expect(JSON.stringify(doc.diagnostics)).not.toContain('root:');
   });
 
   it('refuses a symlink inside the folder that points outside it', async () => {
     const doc = await loadMain('leak = @file("link.tsk")\n');
     expect(doc.diagnostics).toHaveLength(1);
-    expect(doc.diagnostics[0]!.message).toContain(`@file link.tsk is a symlink to ${join(outside, 'secret.tsk')}, outside the config folder`);
+    expect(doc.diagnostics[0]!.message).toContain(
+      `@file link.tsk is a symlink to ${join(outside, 'secret.tsk')}, outside the config folder`,
+    );
     expect(JSON.stringify(doc)).not.toContain('s3cr3t');
   });
 
   it('allows a file under an --allow-root directory, relative or absolute', async () => {
-    const doc = await loadMain(`a = @file("../outside/secret.tsk")\nb = @file.get("${join(outside, 'secret.tsk')}", "password")\n`, [outside]);
+    const doc = await loadMain(`a = @file("../outside/secret.tsk")\nb = @file.get("${join(outside, 'secret.tsk')}", "password")\n`, [
+      outside,
+    ]);
     expect(doc.diagnostics).toEqual([]);
     expect(doc.value).toEqual({ a: { password: 's3cr3t-LINE' }, b: 's3cr3t-LINE' });
   });
@@ -62,7 +70,9 @@ describe('@file confinement', () => {
   it('applies to @other.tsk.get too, and to includes of included files', async () => {
     writeFileSync(join(app, 'sub', 'hop.tsk'), 'x = @file("../../outside/secret.tsk")\n');
     const doc = await loadMain('h = @file("sub/hop.tsk")\n');
-    expect(doc.diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([['TSK_FILE', join(app, 'sub', 'hop.tsk'), 1]]);
+    expect(doc.diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([
+      ['TSK_FILE', join(app, 'sub', 'hop.tsk'), 1],
+    ]);
   });
 });
 
@@ -74,7 +84,9 @@ describe('load-time limits', () => {
     const doc = await load(`${lines.join('\n')}\n`);
     // $v19 is 2^20 characters; $v20 would be 2^21, over the limit of 2^20
     expect(MAX_LOAD_STRING).toBe(2 ** 20);
-    expect(summarize(doc.diagnostics)).toEqual([`22:7 error TSK_EXPRESSION this + would build a string of 2,097,152 characters, over the load-time limit of 1,048,576`]);
+    expect(summarize(doc.diagnostics)).toEqual([
+      `22:7 error TSK_EXPRESSION this + would build a string of 2,097,152 characters, over the load-time limit of 1,048,576`,
+    ]);
     expect(doc.value).toEqual({ out: '' });
   });
 
@@ -84,7 +96,10 @@ describe('load-time limits', () => {
     lines.push('out = $v39');
     const doc = await load(`${lines.join('\n')}\n`);
     expect(doc.diagnostics).toHaveLength(1);
-    expect(doc.diagnostics[0]).toMatchObject({ code: 'TSK_EXPRESSION', message: expect.stringContaining(`more than ${MAX_VARIABLE_VALUES.toLocaleString('en')} values`) });
+    expect(doc.diagnostics[0]).toMatchObject({
+      code: 'TSK_EXPRESSION',
+      message: expect.stringContaining(`more than ${MAX_VARIABLE_VALUES.toLocaleString('en')} values`),
+    });
     expect(doc.diagnostics[0]!.location!.line).toBeGreaterThan(15);
   });
 

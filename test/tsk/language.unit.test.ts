@@ -13,7 +13,10 @@ describe('.tsk language', () => {
     const doc = await load('top = 1\n[server]\nport: 8080\n[db.main]\nhost: x\n[server]\nhost: "h"\n');
     expect(doc.diagnostics).toEqual([]);
     expect(doc.value).toEqual({ top: 1, server: { port: 8080, host: 'h' }, db: { main: { host: 'x' } } });
-    expect(doc.sourceMap.get(['server', 'host'])).toEqual({ key: { file: 'test.tsk', line: 7, column: 1 }, value: { file: 'test.tsk', line: 7, column: 7 } });
+    expect(doc.sourceMap.get(['server', 'host'])).toEqual({
+      key: { file: 'test.tsk', line: 7, column: 1 },
+      value: { file: 'test.tsk', line: 7, column: 7 },
+    });
   });
 
   it('reports a duplicate key inside a merged section, with the first place as related', async () => {
@@ -32,7 +35,9 @@ describe('.tsk language', () => {
   it('mixes all styles in one file; a block statement after a [section] is top-level (issue 18 item 9)', async () => {
     const doc = await load('# comment\nbrace = { a = 1 }\nblock > \n  b: 2\n<\n[sec]\nc: 3\nd { e = 4 }\n');
     // before issue 18 this was sec.d; TuskLang's JS SDK (and a reader switching styles) reads it top-level
-    expect(summarize(doc.diagnostics)).toEqual(['8:1 note TSK_SECTION_ENDED section [sec] ends here: a block written `d { … }` at the start of a line is top-level; write `d = { … }` to keep it in [sec]']);
+    expect(summarize(doc.diagnostics)).toEqual([
+      '8:1 note TSK_SECTION_ENDED section [sec] ends here: a block written `d { … }` at the start of a line is top-level; write `d = { … }` to keep it in [sec]',
+    ]);
     expect(doc.value).toEqual({ brace: { a: 1 }, block: { b: 2 }, sec: { c: 3 }, d: { e: 4 } });
   });
 
@@ -58,7 +63,9 @@ describe('.tsk language', () => {
   });
 
   it('reads arrays with commas and/or newlines, trailing commas, and arrays of objects', async () => {
-    const doc = await load('a = [1, 2, 3,]\nb = [\n  "x"\n  "y",\n]\nsteps = [\n  { name = "one", n = 1 },\n  {\n    name = "two"\n  }\n]\nempty = []\n');
+    const doc = await load(
+      'a = [1, 2, 3,]\nb = [\n  "x"\n  "y",\n]\nsteps = [\n  { name = "one", n = 1 },\n  {\n    name = "two"\n  }\n]\nempty = []\n',
+    );
     expect(doc.diagnostics).toEqual([]);
     expect(doc.value).toEqual({ a: [1, 2, 3], b: ['x', 'y'], steps: [{ name: 'one', n: 1 }, { name: 'two' }], empty: [] });
     expect(doc.sourceMap.get(['steps', 1, 'name'])?.key).toMatchObject({ line: 9, column: 5 });
@@ -71,13 +78,17 @@ describe('.tsk language', () => {
 
   it('locates key and value precisely (value = opening quote), and locate() falls back to the ancestor', async () => {
     const doc = await load('outer = {\n  a = "x"\n}\n');
-    expect(doc.sourceMap.get(['outer', 'a'])).toEqual({ key: { file: 'test.tsk', line: 2, column: 3 }, value: { file: 'test.tsk', line: 2, column: 7 } });
+    expect(doc.sourceMap.get(['outer', 'a'])).toEqual({
+      key: { file: 'test.tsk', line: 2, column: 3 },
+      value: { file: 'test.tsk', line: 2, column: 7 },
+    });
     expect(doc.sourceMap.locate(['outer', 'a', 'missing', 0])).toEqual({ file: 'test.tsk', line: 2, column: 3 });
     expect(doc.sourceMap.locate(['outer'])).toEqual({ file: 'test.tsk', line: 1, column: 9 });
   });
 
   it('evaluates variables and load-time expressions; definitions are not in the tree', async () => {
-    const text = '$host: "db"\n$port = 5432\nurl = "pg://" + $host + ":" + $port\nsum = $port + 1\nbig = $port > 1000 ? "yes" : "no"\neq = ($host == "db")\nne = $host != db\nle = 2 <= 1\n';
+    const text =
+      '$host: "db"\n$port = 5432\nurl = "pg://" + $host + ":" + $port\nsum = $port + 1\nbig = $port > 1000 ? "yes" : "no"\neq = ($host == "db")\nne = $host != db\nle = 2 <= 1\n';
     const doc = await load(text);
     expect(doc.diagnostics).toEqual([]);
     expect(doc.value).toEqual({ url: 'pg://db:5432', sum: 5433, big: 'yes', eq: true, ne: false, le: false });
@@ -114,7 +125,9 @@ describe('.tsk language', () => {
     const doc = await load('x = {\n  a = 1\n  a = 2\n}\n');
     expect(doc.diagnostics).toEqual([
       {
-        code: 'TSK_DUPLICATE_KEY', severity: 'error', message: 'duplicate key a',
+        code: 'TSK_DUPLICATE_KEY',
+        severity: 'error',
+        message: 'duplicate key a',
         location: { file: 'test.tsk', line: 3, column: 3 },
         path: ['x', 'a'],
         related: [{ message: 'a is first defined here', location: { file: 'test.tsk', line: 2, column: 3 } }],
@@ -132,8 +145,18 @@ describe('.tsk language', () => {
     const { ast, diagnostics } = parseTsk('a = @env(X, 1)\n', 'f.tsk');
     expect(diagnostics).toEqual([]);
     expect(ast?.items[0]).toMatchObject({
-      kind: 'entry', key: 'a', keyLocation: { line: 1, column: 1 },
-      value: { kind: 'operator', name: 'env', location: { line: 1, column: 5 }, args: [{ kind: 'literal', value: 'X', bare: true }, { kind: 'literal', value: 1 }] },
+      kind: 'entry',
+      key: 'a',
+      keyLocation: { line: 1, column: 1 },
+      value: {
+        kind: 'operator',
+        name: 'env',
+        location: { line: 1, column: 5 },
+        args: [
+          { kind: 'literal', value: 'X', bare: true },
+          { kind: 'literal', value: 1 },
+        ],
+      },
     });
   });
 });

@@ -7,7 +7,9 @@ import { load, summarize } from './helpers.js';
 
 describe('@env', () => {
   it('gives the variable as a string, else the default with its type kept', async () => {
-    const doc = await load('a = @env(A)\nb = @env("B", 5432)\nc = @env(\'C\', true)\nd = @env(D, "x")\n', { env: { A: 'from-env', D: '7' } });
+    const doc = await load('a = @env(A)\nb = @env("B", 5432)\nc = @env(\'C\', true)\nd = @env(D, "x")\n', {
+      env: { A: 'from-env', D: '7' },
+    });
     expect(doc.diagnostics).toEqual([]);
     expect(doc.value).toEqual({ a: 'from-env', b: 5432, c: true, d: '7' });
   });
@@ -28,14 +30,19 @@ describe('@env', () => {
   it('rejects wrong arguments', async () => {
     const doc = await load('a = @env()\nb = @env(1)\nc = @env(A, 1, 2)\n');
     expect(summarize(doc.diagnostics).map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
-      '1:5 error TSK_OPERATOR_ARGS', '2:5 error TSK_OPERATOR_ARGS', '3:5 error TSK_OPERATOR_ARGS',
+      '1:5 error TSK_OPERATOR_ARGS',
+      '2:5 error TSK_OPERATOR_ARGS',
+      '3:5 error TSK_OPERATOR_ARGS',
     ]);
   });
 });
 
 describe('@env.secure and redact', () => {
   it('marks the value secret, and redact replaces it (also inside longer strings)', async () => {
-    const doc = await load('$pw = @env.secure(PW)\npassword = $pw\nurl = "pg://u:" + $pw + "@h"\nother = "fine"\nport = @env.secure(PORT, 5432)\n', { env: { PW: 's3cret' } });
+    const doc = await load(
+      '$pw = @env.secure(PW)\npassword = $pw\nurl = "pg://u:" + $pw + "@h"\nother = "fine"\nport = @env.secure(PORT, 5432)\n',
+      { env: { PW: 's3cret' } },
+    );
     expect(doc.diagnostics).toEqual([]);
     expect([...doc.secrets].sort()).toEqual(['5432', 's3cret']);
     expect(redact(doc.value, doc.secrets)).toEqual({ password: '***', url: 'pg://u:***@h', other: 'fine', port: '***' });
@@ -60,10 +67,25 @@ describe('@query', () => {
       calls.push([sql, params]);
       if (sql.includes('boom')) throw new Error('relation "boom" does not exist');
       if (sql.includes('count')) return [{ count: 3 }];
-      return [{ a: 1, b: 2 }, { a: 3, b: 4 }];
+      return [
+        { a: 1, b: 2 },
+        { a: 3, b: 4 },
+      ];
     };
-    const doc = await load('x = {\n  rows = @query("SELECT a, b FROM t")\n  n = [@query("SELECT count(*) FROM t WHERE k = ?", "k")]\n  bad = @query("SELECT * FROM boom")\n}\n', { query });
-    expect(doc.value).toEqual({ x: { rows: [{ a: 1, b: 2 }, { a: 3, b: 4 }], n: [3], bad: null } });
+    const doc = await load(
+      'x = {\n  rows = @query("SELECT a, b FROM t")\n  n = [@query("SELECT count(*) FROM t WHERE k = ?", "k")]\n  bad = @query("SELECT * FROM boom")\n}\n',
+      { query },
+    );
+    expect(doc.value).toEqual({
+      x: {
+        rows: [
+          { a: 1, b: 2 },
+          { a: 3, b: 4 },
+        ],
+        n: [3],
+        bad: null,
+      },
+    });
     expect(calls).toContainEqual(['SELECT count(*) FROM t WHERE k = ?', ['k']]);
     expect(summarize(doc.diagnostics)).toEqual(['4:9 error TSK_QUERY @query failed: relation "boom" does not exist']);
   });

@@ -54,7 +54,9 @@ describe('check on patterns', () => {
   it('gives one located diagnostic for a pattern RE2 cannot run', async () => {
     const diags = await diagnosticsOf(app('^(?!admin).*$'));
     expect(diags).toHaveLength(1);
-    expect(diags[0]).toMatch(/^7:\d+ error CONFIG_INVALID aggregates\.user\.commands\.Register\.input\.name\.pattern: .*cannot run in linear time/);
+    expect(diags[0]).toMatch(
+      /^7:\d+ error CONFIG_INVALID aggregates\.user\.commands\.Register\.input\.name\.pattern: .*cannot run in linear time/,
+    );
   });
 
   it('gives one located diagnostic for a malformed pattern, in an event schema too', async () => {

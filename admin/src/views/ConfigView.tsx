@@ -24,7 +24,8 @@ export function ConfigView() {
               <ul class="diagnostics" data-testid="diagnostics">
                 {info.diagnostics.map((d) => (
                   <li class={d.severity}>
-                    <span class="mono">{d.location === undefined ? '' : `${d.location.file}:${d.location.line}:${d.location.column}`}</span> {d.severity}: {d.message} <code>[{d.code}]</code>
+                    <span class="mono">{d.location === undefined ? '' : `${d.location.file}:${d.location.line}:${d.location.column}`}</span>{' '}
+                    {d.severity}: {d.message} <code>[{d.code}]</code>
                   </li>
                 ))}
               </ul>

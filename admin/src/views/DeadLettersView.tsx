@@ -29,7 +29,13 @@ export function DeadLettersView() {
     <div>
       <h1>Dead letters</h1>
       <div class="toolbar">
-        <input name="consumer" placeholder="consumer (publisher:…, projection:…, saga-trigger:…)" value={consumer} onChange={(e) => setConsumer((e.target as HTMLInputElement).value)} list="consumers" />
+        <input
+          name="consumer"
+          placeholder="consumer (publisher:…, projection:…, saga-trigger:…)"
+          value={consumer}
+          onChange={(e) => setConsumer((e.target as HTMLInputElement).value)}
+          list="consumers"
+        />
         <datalist id="consumers">
           {consumers.map((r) => (
             <option value={r} />
@@ -37,9 +43,17 @@ export function DeadLettersView() {
         </datalist>
       </div>
       <ErrorBox error={error ?? list.error} />
-      {message !== undefined ? <div class="notice" data-testid="retry-result">{message}</div> : null}
+      {message !== undefined ? (
+        <div class="notice" data-testid="retry-result">
+          {message}
+        </div>
+      ) : null}
       <Panel title={`${letters.length} dead letter${letters.length === 1 ? '' : 's'}`}>
-        {letters.length === 0 ? <p class="muted" data-testid="no-dead-letters">No dead letters.</p> : null}
+        {letters.length === 0 ? (
+          <p class="muted" data-testid="no-dead-letters">
+            No dead letters.
+          </p>
+        ) : null}
         <table class="dead-letters">
           <tbody>
             {letters.map((d) => [
@@ -52,7 +66,10 @@ export function DeadLettersView() {
                 <td>{d.consumer}</td>
                 <td data-status={d.status}>{d.status}</td>
                 <td>
-                  {d.event_type} <span class="muted mono">{d.aggregate_type}/{d.aggregate_id}</span>
+                  {d.event_type}{' '}
+                  <span class="muted mono">
+                    {d.aggregate_type}/{d.aggregate_id}
+                  </span>
                 </td>
                 <td>{d.attempts} attempts</td>
                 <td class="small error-text">{d.error}</td>

@@ -7,7 +7,15 @@ import { Json, time } from '../ui.js';
 export type { EventJson };
 
 /** The events, newest last; `showStream` adds a link to each event's stream. */
-export function EventList({ events, onRelated, showStream }: { events: readonly EventJson[]; onRelated?: (id: string) => void; showStream?: boolean }) {
+export function EventList({
+  events,
+  onRelated,
+  showStream,
+}: {
+  events: readonly EventJson[];
+  onRelated?: (id: string) => void;
+  showStream?: boolean;
+}) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((s) => {

@@ -19,10 +19,24 @@ export function Login({ onLogin }: { onLogin: () => void }) {
   return (
     <form class="login" onSubmit={(e) => void submit(e)}>
       <h1>tusk-es admin</h1>
-      <p>This server needs an API token (one of <code>server.auth.tokens</code>). It is kept for this browser tab only.</p>
-      <input type="password" name="token" placeholder="API token" autocomplete="current-password" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} autofocus />
+      <p>
+        This server needs an API token (one of <code>server.auth.tokens</code>). It is kept for this browser tab only.
+      </p>
+      <input
+        type="password"
+        name="token"
+        placeholder="API token"
+        autocomplete="current-password"
+        value={value}
+        onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        autofocus
+      />
       <button type="submit">Log in</button>
-      {error !== undefined ? <div class="error" role="alert">{error}</div> : null}
+      {error !== undefined ? (
+        <div class="error" role="alert">
+          {error}
+        </div>
+      ) : null}
     </form>
   );
 }

@@ -76,7 +76,8 @@ export function OverviewView() {
           ) : (
             <div>
               <p>
-                <strong data-testid="process-count">{o.fleet.processes}</strong> process{o.fleet.processes === 1 ? '' : 'es'} (this one and the holders of leases) · this one is pid {o.process.pid}, up {o.process.uptime_s}s ({o.process.node})
+                <strong data-testid="process-count">{o.fleet.processes}</strong> process{o.fleet.processes === 1 ? '' : 'es'} (this one and
+                the holders of leases) · this one is pid {o.process.pid}, up {o.process.uptime_s}s ({o.process.node})
               </p>
               <table>
                 <thead>

@@ -27,7 +27,12 @@ export function ProjectionRows({ name }: { name: string }) {
             setApplied(filter.trim());
           }}
         >
-          <input name="filter" placeholder="status=active&order=-created_at" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+          <input
+            name="filter"
+            placeholder="status=active&order=-created_at"
+            value={filter}
+            onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+          />
           <button type="submit">Filter</button>
         </form>
       }
@@ -46,7 +51,11 @@ export function ProjectionRows({ name }: { name: string }) {
             {rows.map((r) => (
               <tr>
                 {columns.map((c) => (
-                  <td>{typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : String((r[c] as string | number | boolean | null | undefined) ?? '')}</td>
+                  <td>
+                    {typeof r[c] === 'object' && r[c] !== null
+                      ? JSON.stringify(r[c])
+                      : String((r[c] as string | number | boolean | null | undefined) ?? '')}
+                  </td>
                 ))}
               </tr>
             ))}

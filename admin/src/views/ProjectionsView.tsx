@@ -128,7 +128,11 @@ export function ProjectionsView({ name }: { name: string | undefined }) {
 function RebuildProgress({ rebuild }: { rebuild: Rebuild | undefined }) {
   if (rebuild === undefined || rebuild.status === 'none') return <span class="muted">—</span>;
   const percent =
-    rebuild.status === 'completed' ? 100 : rebuild.status === 'running' ? Math.floor(((rebuild.done ?? 0) / Math.max(1, rebuild.total ?? 0)) * 100) : 0;
+    rebuild.status === 'completed'
+      ? 100
+      : rebuild.status === 'running'
+        ? Math.floor(((rebuild.done ?? 0) / Math.max(1, rebuild.total ?? 0)) * 100)
+        : 0;
   return (
     <div class={`progress ${rebuild.status}`} data-testid="rebuild-progress" data-status={rebuild.status} data-percent={percent}>
       <div class="bar" style={{ width: `${percent}%` }} />

@@ -79,7 +79,10 @@ export function SagasView({ name, id }: { name: string | undefined; id: string |
 }
 
 function SagaDetail({ name, id }: { name: string; id: string }) {
-  const { data, error } = useApi<{ status: string; started_at: string; data: unknown; error?: unknown; steps: StepView[] }>(`/sagas/${pathOf(name, id)}`, 3000);
+  const { data, error } = useApi<{ status: string; started_at: string; data: unknown; error?: unknown; steps: StepView[] }>(
+    `/sagas/${pathOf(name, id)}`,
+    3000,
+  );
   return (
     <Panel title={`Saga ${id}`}>
       <ErrorBox error={error} />
@@ -89,32 +92,34 @@ function SagaDetail({ name, id }: { name: string; id: string }) {
             <span class={`status ${data.status}`}>{data.status}</span> · started {time(data.started_at)}
           </p>
           <div class="scroll-x">
-          <table class="steps">
-            <thead>
-              <tr>
-                <th>Step</th>
-                <th>Status</th>
-                <th>Attempts</th>
-                <th>Error</th>
-                <th>Compensation</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.steps.map((s) => (
+            <table class="steps">
+              <thead>
                 <tr>
-                  <td>{s.name}</td>
-                  <td>
-                    <span class={`status ${s.status}`}>{s.status}</span>
-                  </td>
-                  <td>{s.attempts}</td>
-                  <td class="small">{s.error === undefined ? '' : `${s.error.code ?? ''} ${s.error.message ?? ''}`}</td>
-                  <td class="small">
-                    {s.compensation === undefined ? '—' : `${s.compensation.status} (${s.compensation.attempts} attempts)${s.compensation.error?.message !== undefined ? `: ${s.compensation.error.message}` : ''}`}
-                  </td>
+                  <th>Step</th>
+                  <th>Status</th>
+                  <th>Attempts</th>
+                  <th>Error</th>
+                  <th>Compensation</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.steps.map((s) => (
+                  <tr>
+                    <td>{s.name}</td>
+                    <td>
+                      <span class={`status ${s.status}`}>{s.status}</span>
+                    </td>
+                    <td>{s.attempts}</td>
+                    <td class="small">{s.error === undefined ? '' : `${s.error.code ?? ''} ${s.error.message ?? ''}`}</td>
+                    <td class="small">
+                      {s.compensation === undefined
+                        ? '—'
+                        : `${s.compensation.status} (${s.compensation.attempts} attempts)${s.compensation.error?.message !== undefined ? `: ${s.compensation.error.message}` : ''}`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
           <details>
             <summary>data and attempt log</summary>

@@ -24,7 +24,9 @@ export function StreamDetail({ type, id }: { type: string; id: string }) {
   const [from, setFrom] = useState(1);
   const [raw, setRaw] = useState(false);
   const [related, setRelated] = useState<string | undefined>(undefined);
-  const page = useApi<{ events: EventJson[] }>(last === 0 ? undefined : withQuery(`${aggregatePath(type, id)}/events`, { from, to: from + PAGE - 1, raw: raw ? 'true' : undefined }));
+  const page = useApi<{ events: EventJson[] }>(
+    last === 0 ? undefined : withQuery(`${aggregatePath(type, id)}/events`, { from, to: from + PAGE - 1, raw: raw ? 'true' : undefined }),
+  );
   // The state waits for the first page: folding a long stream holds the server's thread, and
   // the events are what the view is opened for (issue 19: usable within a second).
   const [shown, setShown] = useState(false);
@@ -46,7 +48,8 @@ export function StreamDetail({ type, id }: { type: string; id: string }) {
           actions={
             <>
               <label class="toggle">
-                <input type="checkbox" name="raw" checked={raw} onChange={(e) => setRaw((e.target as HTMLInputElement).checked)} /> stored form
+                <input type="checkbox" name="raw" checked={raw} onChange={(e) => setRaw((e.target as HTMLInputElement).checked)} /> stored
+                form
               </label>
               <span class="pager">
                 <button onClick={() => goPage(1)} disabled={at <= 1}>
@@ -98,7 +101,14 @@ function StatePanel({ type, id, last }: { type: string; id: string; last: number
           <button onClick={() => setVersion(clamp(version - 1))} disabled={version <= 1} aria-label="previous version">
             ‹
           </button>
-          <input type="number" name="version" min={1} max={last} value={version} onChange={(e) => setVersion(clamp(Number((e.target as HTMLInputElement).value)))} />
+          <input
+            type="number"
+            name="version"
+            min={1}
+            max={last}
+            value={version}
+            onChange={(e) => setVersion(clamp(Number((e.target as HTMLInputElement).value)))}
+          />
           <button onClick={() => setVersion(clamp(version + 1))} disabled={version >= last} aria-label="next version">
             ›
           </button>
@@ -112,7 +122,14 @@ function StatePanel({ type, id, last }: { type: string; id: string; last: number
       <Json value={at.data?.state} class="state" />
       <h3>
         Diff from version{' '}
-        <input type="number" name="compare" min={1} max={last} value={compare} onChange={(e) => setCompare(clamp(Number((e.target as HTMLInputElement).value)))} />
+        <input
+          type="number"
+          name="compare"
+          min={1}
+          max={last}
+          value={compare}
+          onChange={(e) => setCompare(clamp(Number((e.target as HTMLInputElement).value)))}
+        />
       </h3>
       {compare === version ? (
         <p class="muted">choose another version to compare</p>

@@ -29,7 +29,9 @@ export function StreamsView({ type, id }: { type: string | undefined; id: string
   }, []);
   const search = async (after?: string) => {
     try {
-      const page = await api<{ streams: StreamRow[]; next_after: string | null }>(withQuery('/admin/api/streams', { type: chosen, id: prefix.trim(), after, limit: 50 }));
+      const page = await api<{ streams: StreamRow[]; next_after: string | null }>(
+        withQuery('/admin/api/streams', { type: chosen, id: prefix.trim(), after, limit: 50 }),
+      );
       setRows((r) => (after === undefined ? page.streams : [...(r ?? []), ...page.streams]));
       setNext(page.streams.length === 50 ? page.next_after : null);
       setError(undefined);
@@ -52,7 +54,12 @@ export function StreamsView({ type, id }: { type: string | undefined; id: string
             <option value={t}>{t}</option>
           ))}
         </select>
-        <input name="id" placeholder="id (or its beginning)" value={prefix} onInput={(e) => setPrefix((e.target as HTMLInputElement).value)} />
+        <input
+          name="id"
+          placeholder="id (or its beginning)"
+          value={prefix}
+          onInput={(e) => setPrefix((e.target as HTMLInputElement).value)}
+        />
         <button type="submit">Search</button>
         <button
           type="button"
@@ -99,4 +106,3 @@ export function StreamsView({ type, id }: { type: string | undefined; id: string
     </div>
   );
 }
-

@@ -14,7 +14,14 @@ export interface StreamRow {
  * stream is found through its first event (every stream has exactly one version 1), so the
  * search never groups a whole type's events; the version comes from the (stream, version) index.
  */
-export async function findStreams(db: SqlExecutor, t: StoreTables, type: string, prefix: string, afterId: string, limit: number): Promise<StreamRow[]> {
+export async function findStreams(
+  db: SqlExecutor,
+  t: StoreTables,
+  type: string,
+  prefix: string,
+  afterId: string,
+  limit: number,
+): Promise<StreamRow[]> {
   const { rows } = await db.query<{ stream_id: string; version: number | string; created_at: Date | string }>(
     `SELECT e.stream_id, e.created_at,
             (SELECT v.version FROM ${t.events} v WHERE v.stream_type = e.stream_type AND v.stream_id = e.stream_id ORDER BY v.version DESC LIMIT 1) AS version
@@ -24,5 +31,10 @@ export async function findStreams(db: SqlExecutor, t: StoreTables, type: string,
       LIMIT $4`,
     [type, prefix, afterId, limit],
   );
-  return rows.map((r) => ({ aggregate_type: type, aggregate_id: r.stream_id, version: Number(r.version), created_at: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({
+    aggregate_type: type,
+    aggregate_id: r.stream_id,
+    version: Number(r.version),
+    created_at: new Date(r.created_at).toISOString(),
+  }));
 }

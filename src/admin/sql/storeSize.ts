@@ -11,7 +11,11 @@ export interface StoreSize {
 
 /** The database's and the events table's size on disk, and the newest position. */
 export async function storeSize(db: SqlExecutor, t: StoreTables): Promise<StoreSize> {
-  const { rows } = await db.query<{ database_bytes: number | string; events_bytes: number | string; last_position: number | string | null }>(
+  const { rows } = await db.query<{
+    database_bytes: number | string;
+    events_bytes: number | string;
+    last_position: number | string | null;
+  }>(
     `SELECT pg_database_size(current_database()) AS database_bytes,
             pg_total_relation_size($1::regclass) AS events_bytes,
             (SELECT max(position) FROM ${t.events}) AS last_position`,

@@ -35,10 +35,15 @@ export class CanonicalTree {
     const first = this.originOf(to);
     const firstAt = this.sourceMap.locate(first);
     this.diagnostics.push(
-      error('CONFIG_INVALID', `${formatPath(to)} is set twice with different values: ${formatPath(first)} and ${formatPath(from)}`, this.sourceMap.locate(from), {
-        path: [...to],
-        ...(firstAt ? { related: [{ message: `first set here (${formatPath(first)})`, location: firstAt }] } : {}),
-      }),
+      error(
+        'CONFIG_INVALID',
+        `${formatPath(to)} is set twice with different values: ${formatPath(first)} and ${formatPath(from)}`,
+        this.sourceMap.locate(from),
+        {
+          path: [...to],
+          ...(firstAt ? { related: [{ message: `first set here (${formatPath(first)})`, location: firstAt }] } : {}),
+        },
+      ),
     );
   }
 

@@ -9,9 +9,12 @@ import { valueText } from '../../util/valueText.js';
 import type { CanonicalTree } from './CanonicalTree.js';
 
 const RULE_HINTS: Record<string, (v: unknown) => string> = {
-  minimum_order_amount: (v) => `require = [{ when = "total >= ${valueText(v)}", message = "the order total must be at least ${valueText(v)}" }]`,
-  max_items_per_order: (v) => `require = [{ when = "LENGTH(items) < ${valueText(v)}", message = "an order holds at most ${valueText(v)} items" }]`,
-  age_validation: (v) => `require = [{ when = "input.age >= ${valueText(v).replace(/\D/g, '') || 18}", message = "must be ${valueText(v)}" }]`,
+  minimum_order_amount: (v) =>
+    `require = [{ when = "total >= ${valueText(v)}", message = "the order total must be at least ${valueText(v)}" }]`,
+  max_items_per_order: (v) =>
+    `require = [{ when = "LENGTH(items) < ${valueText(v)}", message = "an order holds at most ${valueText(v)} items" }]`,
+  age_validation: (v) =>
+    `require = [{ when = "input.age >= ${valueText(v).replace(/\D/g, '') || 18}", message = "must be ${valueText(v)}" }]`,
   status_transitions: (v) =>
     `status_field = "status" and valid_status_transitions = { ${Array.isArray(v) && v.length > 1 ? `"${valueText(v[0])}" = ["${valueText(v[1])}"], …` : '"old" = ["new"]'} }`,
 };
@@ -49,7 +52,13 @@ function businessRules(tree: CanonicalTree, to: Path, rules: Record<string, unkn
 
 function eventHandlers(tree: CanonicalTree, handlers: unknown, from: Path): void {
   const events = isPlainObject(handlers) ? Object.keys(handlers) : [];
-  const example = events.length > 0 ? events.slice(0, 2).map((e) => `${e} = { field = "data.field" }`).join(', ') : 'EventType = { field = "data.field" }';
+  const example =
+    events.length > 0
+      ? events
+          .slice(0, 2)
+          .map((e) => `${e} = { field = "data.field" }`)
+          .join(', ')
+      : 'EventType = { field = "data.field" }';
   tree.warnAt(
     'CONFIG_USER_CODE',
     `names user-code methods, which tusk-es cannot run; describe how each event changes state instead: apply = { ${example} } (an event with no apply entry merges its data into state)`,

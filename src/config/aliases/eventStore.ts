@@ -37,7 +37,6 @@ export function putEventStore(tree: CanonicalTree, value: unknown, from: Path): 
       putPartitioning(tree, v, at);
     } else if (key === 'retention') {
       putStoreRetention(tree, v, at);
-
     } else {
       tree.put(['event_store', key], v, at);
     }

@@ -4,7 +4,15 @@
  */
 import type { SourceMap } from '../../tsk/document.js';
 import { CANONICAL_BLOCKS } from '../schema/app.js';
-import { putAggregates, putEventSourcing, putEventStoreConfig, putIntegration, putProjections, putSnapshots, unknownBlock } from './blocks.js';
+import {
+  putAggregates,
+  putEventSourcing,
+  putEventStoreConfig,
+  putIntegration,
+  putProjections,
+  putSnapshots,
+  unknownBlock,
+} from './blocks.js';
 import { CanonicalTree } from './CanonicalTree.js';
 import { putEncryption } from './encryption.js';
 import { putEventStore } from './eventStore.js';

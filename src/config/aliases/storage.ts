@@ -8,7 +8,16 @@ import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
 import type { CanonicalTree } from './CanonicalTree.js';
 
-const STRATEGIES: Record<string, string> = { by_date: 'time', date: 'time', by_time: 'time', range: 'time', by_hash: 'hash', by_stream: 'hash', by_archived: 'archived', archive: 'archived' };
+const STRATEGIES: Record<string, string> = {
+  by_date: 'time',
+  date: 'time',
+  by_time: 'time',
+  range: 'time',
+  by_hash: 'hash',
+  by_stream: 'hash',
+  by_archived: 'archived',
+  archive: 'archived',
+};
 const SIZES: Record<string, string> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /** `event_store.partitioning`, with `strategy` for `by` and `partition_size` for `interval`. */
@@ -18,13 +27,16 @@ export function putPartitioning(tree: CanonicalTree, value: unknown, from: Path)
   tree.claim(['event_store', 'partitioning'], from);
   for (const [key, v] of Object.entries(value)) {
     const at = [...from, key];
-    if (key === 'strategy' || key === 'by') tree.put(['event_store', 'partitioning', 'by'], typeof v === 'string' ? (STRATEGIES[v] ?? v) : v, at);
-    else if (key === 'partition_size' || key === 'interval') tree.put(['event_store', 'partitioning', 'interval'], typeof v === 'string' ? (SIZES[v] ?? v) : v, at);
+    if (key === 'strategy' || key === 'by')
+      tree.put(['event_store', 'partitioning', 'by'], typeof v === 'string' ? (STRATEGIES[v] ?? v) : v, at);
+    else if (key === 'partition_size' || key === 'interval')
+      tree.put(['event_store', 'partitioning', 'interval'], typeof v === 'string' ? (SIZES[v] ?? v) : v, at);
     else if (key === 'partitions') tree.put(['event_store', 'partitioning', 'partition_count'], v, at);
     else tree.put(['event_store', 'partitioning', key], v, at);
   }
   // seed 004: a partition count alone means hash partitioning
-  if (!('strategy' in value) && !('by' in value) && ('partition_count' in value || 'partitions' in value)) tree.put(['event_store', 'partitioning', 'by'], 'hash', from);
+  if (!('strategy' in value) && !('by' in value) && ('partition_count' in value || 'partitions' in value))
+    tree.put(['event_store', 'partitioning', 'by'], 'hash', from);
 }
 
 /** Seed 001's `event_store.retention`: `archive_enabled` with `events_days` archives streams after that many days. */

@@ -16,13 +16,26 @@ export function checkArchive(ctx: CheckContext): void {
     const rule = aggregate.archive;
     if (rule === undefined) continue;
     archives ||= rule.after !== undefined || rule.on !== undefined;
-    const emitted = new Set([...(aggregate.event_types ?? []), ...Object.values(aggregate.commands).flatMap((c) => c.emit.map((e) => e.type))]);
+    const emitted = new Set([
+      ...(aggregate.event_types ?? []),
+      ...Object.values(aggregate.commands).flatMap((c) => c.emit.map((e) => e.type)),
+    ]);
     const closing = rule.on === undefined ? [] : Array.isArray(rule.on) ? rule.on : [rule.on];
     for (const type of closing) {
-      if (!emitted.has(type)) ctx.error('CONFIG_REFERENCE', `closing event "${type}" is not an event of ${name} (it emits ${[...emitted].join(', ') || 'none'})`, ['aggregates', name, 'archive', 'on']);
+      if (!emitted.has(type))
+        ctx.error(
+          'CONFIG_REFERENCE',
+          `closing event "${type}" is not an event of ${name} (it emits ${[...emitted].join(', ') || 'none'})`,
+          ['aggregates', name, 'archive', 'on'],
+        );
     }
   }
   if (archives && store.partitioning.by !== 'archived') {
-    ctx.warn('CONFIG_ARCHIVE_IN_PLACE', 'archived events stay in the events table, only flagged; set event_store.partitioning = { by = "archived" } to move them to a partition of their own', ['event_store', 'archive'], { key: true });
+    ctx.warn(
+      'CONFIG_ARCHIVE_IN_PLACE',
+      'archived events stay in the events table, only flagged; set event_store.partitioning = { by = "archived" } to move them to a partition of their own',
+      ['event_store', 'archive'],
+      { key: true },
+    );
   }
 }

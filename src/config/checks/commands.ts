@@ -64,7 +64,12 @@ function checkUnique(ctx: CheckContext, aggName: string, agg: AggregateConfig): 
   const fields = fieldsOf(agg);
   agg.unique.forEach((f, i) => {
     if (!fields.has(f)) {
-      ctx.error('CONFIG_REFERENCE', `unique field \`${f}\` is never set: not in state, apply or any emitted data${didYouMean(f, fields)}`, ['aggregates', aggName, 'unique', i]);
+      ctx.error('CONFIG_REFERENCE', `unique field \`${f}\` is never set: not in state, apply or any emitted data${didYouMean(f, fields)}`, [
+        'aggregates',
+        aggName,
+        'unique',
+        i,
+      ]);
     }
   });
 }
@@ -77,18 +82,32 @@ function checkStatus(ctx: CheckContext, aggName: string, agg: AggregateConfig): 
   const field = agg.status_field;
   if (!(field in agg.state)) {
     const first = Object.keys(transitions)[0] ?? 'new';
-    ctx.warn('CONFIG_INVALID', `guards \`${field}\`, which is not in state; declare its initial value: state = { ${field} = "${first}" }`, [...base, 'valid_status_transitions'], { key: true });
+    ctx.warn(
+      'CONFIG_INVALID',
+      `guards \`${field}\`, which is not in state; declare its initial value: state = { ${field} = "${first}" }`,
+      [...base, 'valid_status_transitions'],
+      { key: true },
+    );
   } else {
     const initial = agg.state[field];
     if (typeof initial === 'string' && !statuses.has(initial)) {
-      ctx.error('CONFIG_REFERENCE', `initial ${field} "${initial}" is not a status of valid_status_transitions${didYouMean(initial, statuses)}`, [...base, 'state', field]);
+      ctx.error(
+        'CONFIG_REFERENCE',
+        `initial ${field} "${initial}" is not a status of valid_status_transitions${didYouMean(initial, statuses)}`,
+        [...base, 'state', field],
+      );
     }
   }
   for (const [event, rules] of Object.entries(agg.apply)) {
     const set = rules[field];
     const literal = set === undefined ? undefined : /^\s*'([^']*)'\s*$/.exec(set)?.[1];
     if (literal !== undefined && !statuses.has(literal)) {
-      ctx.error('CONFIG_REFERENCE', `status '${literal}' is not in valid_status_transitions${didYouMean(literal, statuses)}`, [...base, 'apply', event, field]);
+      ctx.error('CONFIG_REFERENCE', `status '${literal}' is not in valid_status_transitions${didYouMean(literal, statuses)}`, [
+        ...base,
+        'apply',
+        event,
+        field,
+      ]);
     }
   }
 }

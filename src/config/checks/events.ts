@@ -8,11 +8,19 @@ import { emitPath } from './commandPaths.js';
 import type { CheckContext } from './context.js';
 
 /** Reports an unknown event type at `path`; `known` narrows what counts as declared. */
-export function checkEventName(ctx: CheckContext, type: string, path: Path, options: { known?: ReadonlySet<string>; key?: boolean } = {}): boolean {
+export function checkEventName(
+  ctx: CheckContext,
+  type: string,
+  path: Path,
+  options: { known?: ReadonlySet<string>; key?: boolean } = {},
+): boolean {
   const known = options.known ?? ctx.declaredEvents;
   if (type === '*' || known.has(type)) return true;
-  const scope = known === ctx.declaredEvents ? 'declared (in an aggregate\'s event_types, a command\'s emit, or the events block)' : 'in this list';
-  ctx.error('CONFIG_REFERENCE', `unknown event type \`${type}\`: not ${scope}${didYouMean(type, known)}`, path, { key: options.key ?? false });
+  const scope =
+    known === ctx.declaredEvents ? "declared (in an aggregate's event_types, a command's emit, or the events block)" : 'in this list';
+  ctx.error('CONFIG_REFERENCE', `unknown event type \`${type}\`: not ${scope}${didYouMean(type, known)}`, path, {
+    key: options.key ?? false,
+  });
   return false;
 }
 
@@ -25,7 +33,11 @@ export function checkEvents(ctx: CheckContext): void {
         const path = emitPath(ctx.tree, aggName, cmdName, i);
         const typePath = path[path.length - 1] === 'emits' ? path : [...path, 'type'];
         if (own && !own.has(e.type)) {
-          ctx.error('CONFIG_REFERENCE', `\`${e.type}\` is not in the aggregate's event_types [${[...own].join(', ')}]${didYouMean(e.type, own)}`, typePath);
+          ctx.error(
+            'CONFIG_REFERENCE',
+            `\`${e.type}\` is not in the aggregate's event_types [${[...own].join(', ')}]${didYouMean(e.type, own)}`,
+            typePath,
+          );
         }
       });
     }

@@ -40,15 +40,21 @@ export function expressionSites(ctx: CheckContext): ExprSite[] {
       if (s.target) out.push({ text: s.target, path: [...base, 'target'], scope });
       if (s.compensation_target) out.push({ text: s.compensation_target, path: [...base, 'compensation_target'], scope });
       for (const [k, v] of Object.entries(s.input)) out.push({ text: v, path: [...base, 'input', k], scope });
-      for (const [k, v] of Object.entries(s.compensation_input ?? {})) out.push({ text: v, path: [...base, 'compensation_input', k], scope });
+      for (const [k, v] of Object.entries(s.compensation_input ?? {}))
+        out.push({ text: v, path: [...base, 'compensation_input', k], scope });
       for (const [k, v] of Object.entries(s.call?.body ?? {})) out.push({ text: v, path: [...base, 'call', 'body', k], scope });
-      for (const [k, v] of Object.entries(s.compensation_call?.body ?? {})) out.push({ text: v, path: [...base, 'compensation_call', 'body', k], scope });
+      for (const [k, v] of Object.entries(s.compensation_call?.body ?? {}))
+        out.push({ text: v, path: [...base, 'compensation_call', 'body', k], scope });
     });
   }
   for (const [key, m] of Object.entries(ctx.model.migrations)) {
     for (const [field, t] of Object.entries(m.changes.transform_fields ?? {})) {
       if (isBuiltinTransform(t) || looksLikeTransformName(t)) continue;
-      out.push({ text: t, path: ['event_versioning', 'migrations', key, 'changes', 'transform_fields', field], scope: { kind: 'migration' } });
+      out.push({
+        text: t,
+        path: ['event_versioning', 'migrations', key, 'changes', 'transform_fields', field],
+        scope: { kind: 'migration' },
+      });
     }
   }
   return out;
@@ -59,7 +65,9 @@ function aggregateSites(ctx: CheckContext, name: string, agg: AggregateConfig): 
   const fields = [...new Set([...Object.keys(agg.state), ...Object.values(agg.apply).flatMap((r) => Object.keys(r))])];
   for (const [cmdName, cmd] of Object.entries(agg.commands)) {
     const inputs = Object.keys(cmd.input);
-    cmd.require.forEach((r, i) => out.push({ text: r.when, path: requirePath(ctx.tree, name, cmdName, i), scope: { kind: 'rule', fields, inputs } }));
+    cmd.require.forEach((r, i) =>
+      out.push({ text: r.when, path: requirePath(ctx.tree, name, cmdName, i), scope: { kind: 'rule', fields, inputs } }),
+    );
     cmd.emit.forEach((e, i) => {
       const base = emitPath(ctx.tree, name, cmdName, i);
       const scope: ExprSiteScope = { kind: 'emit', fields, inputs };
@@ -69,7 +77,8 @@ function aggregateSites(ctx: CheckContext, name: string, agg: AggregateConfig): 
     });
   }
   for (const [event, rules] of Object.entries(agg.apply)) {
-    for (const [field, text] of Object.entries(rules)) out.push({ text, path: ['aggregates', name, 'apply', event, field], scope: { kind: 'apply', fields } });
+    for (const [field, text] of Object.entries(rules))
+      out.push({ text, path: ['aggregates', name, 'apply', event, field], scope: { kind: 'apply', fields } });
   }
   return out;
 }

@@ -30,7 +30,9 @@ export function checkMigrations(ctx: CheckContext): void {
     const base: Path = ['event_versioning', 'migrations', key];
     const event = migrationEvent(key, m);
     if (event === undefined) {
-      ctx.error('CONFIG_MIGRATION_CHAIN', 'cannot tell which event this migrates: name it <Event>_v<N>_to_v<M> or set event = "…"', base, { key: true });
+      ctx.error('CONFIG_MIGRATION_CHAIN', 'cannot tell which event this migrates: name it <Event>_v<N>_to_v<M> or set event = "…"', base, {
+        key: true,
+      });
       continue;
     }
     checkEventName(ctx, event, m.event !== undefined ? [...base, 'event'] : base, { key: m.event === undefined });
@@ -40,7 +42,11 @@ export function checkMigrations(ctx: CheckContext): void {
       continue;
     }
     if (m.to_version <= m.from_version) {
-      ctx.error('CONFIG_MIGRATION_CHAIN', `to_version ${m.to_version} must be greater than from_version ${m.from_version} (a migration cannot loop back)`, [...base, 'to_version']);
+      ctx.error(
+        'CONFIG_MIGRATION_CHAIN',
+        `to_version ${m.to_version} must be greater than from_version ${m.from_version} (a migration cannot loop back)`,
+        [...base, 'to_version'],
+      );
       continue;
     }
     checkTransforms(ctx, m, base);
@@ -56,10 +62,18 @@ function checkKeyAgrees(ctx: CheckContext, key: string, m: MigrationConfig, base
   if (parsed === null) return;
   const [, prefix, from, to] = parsed;
   if (m.event !== undefined && m.event !== prefix) {
-    ctx.warn('CONFIG_MIGRATION_CHAIN', `the key names ${prefix} but event = "${m.event}": this migration moves ${m.event}`, [...base, 'event']);
+    ctx.warn('CONFIG_MIGRATION_CHAIN', `the key names ${prefix} but event = "${m.event}": this migration moves ${m.event}`, [
+      ...base,
+      'event',
+    ]);
   }
   if (Number(from) !== m.from_version || Number(to) !== m.to_version) {
-    ctx.warn('CONFIG_MIGRATION_CHAIN', `the key says v${from} to v${to} but from_version/to_version say v${m.from_version} to v${m.to_version}`, base, { key: true });
+    ctx.warn(
+      'CONFIG_MIGRATION_CHAIN',
+      `the key says v${from} to v${to} but from_version/to_version say v${m.from_version} to v${m.to_version}`,
+      base,
+      { key: true },
+    );
   }
 }
 
@@ -70,24 +84,47 @@ function checkChain(ctx: CheckContext, event: string, steps: Step[]): void {
     const prev = steps[i - 1]!;
     const cur = steps[i]!;
     if (cur.m.from_version === prev.m.from_version) {
-      ctx.error('CONFIG_MIGRATION_CHAIN', `${event} has two migrations from v${cur.m.from_version} (${prev.key} and ${cur.key})`, path(cur), { key: true });
+      ctx.error(
+        'CONFIG_MIGRATION_CHAIN',
+        `${event} has two migrations from v${cur.m.from_version} (${prev.key} and ${cur.key})`,
+        path(cur),
+        { key: true },
+      );
     } else if (cur.m.from_version < prev.m.to_version) {
-      ctx.error('CONFIG_MIGRATION_CHAIN', `${event} migrations overlap: ${prev.key} goes to v${prev.m.to_version}, ${cur.key} starts at v${cur.m.from_version}`, path(cur), { key: true });
+      ctx.error(
+        'CONFIG_MIGRATION_CHAIN',
+        `${event} migrations overlap: ${prev.key} goes to v${prev.m.to_version}, ${cur.key} starts at v${cur.m.from_version}`,
+        path(cur),
+        { key: true },
+      );
     } else if (cur.m.from_version > prev.m.to_version) {
-      ctx.error('CONFIG_MIGRATION_CHAIN', `${event} has a gap: nothing migrates v${prev.m.to_version} to v${cur.m.from_version} (between ${prev.key} and ${cur.key})`, path(cur), { key: true });
+      ctx.error(
+        'CONFIG_MIGRATION_CHAIN',
+        `${event} has a gap: nothing migrates v${prev.m.to_version} to v${cur.m.from_version} (between ${prev.key} and ${cur.key})`,
+        path(cur),
+        { key: true },
+      );
     }
   }
   const declared = ctx.model.events[event]?.version;
   const last = steps[steps.length - 1]!;
   if (declared !== undefined && ctx.tree.get(['events', event, 'version']) !== undefined && declared !== last.m.to_version) {
-    ctx.error('CONFIG_MIGRATION_CHAIN', `events.${event}.version is ${declared} but its migrations end at v${last.m.to_version}`, ['events', event, 'version']);
+    ctx.error('CONFIG_MIGRATION_CHAIN', `events.${event}.version is ${declared} but its migrations end at v${last.m.to_version}`, [
+      'events',
+      event,
+      'version',
+    ]);
   }
 }
 
 function checkTransforms(ctx: CheckContext, m: MigrationConfig, base: Path): void {
   for (const [field, t] of Object.entries(m.changes.transform_fields ?? {})) {
     if (isBuiltinTransform(t) || !looksLikeTransformName(t)) continue; // expressions are checked with the others
-    ctx.error('CONFIG_MIGRATION_CHAIN', `unknown transform \`${t}\`${didYouMean(t, BUILTIN_TRANSFORMS)} (built-ins: ${BUILTIN_TRANSFORMS.join(', ')}; or an expression over value and data)`, [...base, 'changes', 'transform_fields', field]);
+    ctx.error(
+      'CONFIG_MIGRATION_CHAIN',
+      `unknown transform \`${t}\`${didYouMean(t, BUILTIN_TRANSFORMS)} (built-ins: ${BUILTIN_TRANSFORMS.join(', ')}; or an expression over value and data)`,
+      [...base, 'changes', 'transform_fields', field],
+    );
   }
 }
 
@@ -99,9 +136,16 @@ function checkChanges(ctx: CheckContext, m: MigrationConfig, base: Path): void {
   const { add_fields: adds, remove_fields: removes = [], rename_fields: renames = {}, transform_fields: transforms = {} } = m.changes;
   const removed = new Set(removes);
   const added = new Set(adds === undefined ? [] : Array.isArray(adds) ? adds : Object.keys(adds));
-  const addPath = (field: string): Path => (Array.isArray(adds) ? [...base, 'add_fields', adds.indexOf(field)] : [...base, 'add_fields', field]);
+  const addPath = (field: string): Path =>
+    Array.isArray(adds) ? [...base, 'add_fields', adds.indexOf(field)] : [...base, 'add_fields', field];
   for (const field of added) {
-    if (removed.has(field)) ctx.error('CONFIG_INVALID', `\`${field}\` is both added and removed by this migration`, addPath(field), Array.isArray(adds) ? {} : { key: true });
+    if (removed.has(field))
+      ctx.error(
+        'CONFIG_INVALID',
+        `\`${field}\` is both added and removed by this migration`,
+        addPath(field),
+        Array.isArray(adds) ? {} : { key: true },
+      );
   }
   const targets = new Map<string, string>();
   for (const [from, to] of Object.entries(renames)) {
@@ -114,9 +158,19 @@ function checkChanges(ctx: CheckContext, m: MigrationConfig, base: Path): void {
   for (const field of Object.keys(transforms)) {
     const at: Path = [...base, 'transform_fields', field];
     if (removed.has(field) && !added.has(field)) {
-      ctx.error('CONFIG_INVALID', `\`${field}\` is removed by this migration, so its transform never runs (transforms run after removals)`, at, { key: true });
+      ctx.error(
+        'CONFIG_INVALID',
+        `\`${field}\` is removed by this migration, so its transform never runs (transforms run after removals)`,
+        at,
+        { key: true },
+      );
     } else if (Object.hasOwn(renames, field) && !targets.has(field) && !added.has(field)) {
-      ctx.error('CONFIG_INVALID', `\`${field}\` is renamed to \`${renames[field]}\` by this migration, so transform \`${renames[field]}\` instead (transforms run after renames)`, at, { key: true });
+      ctx.error(
+        'CONFIG_INVALID',
+        `\`${field}\` is renamed to \`${renames[field]}\` by this migration, so transform \`${renames[field]}\` instead (transforms run after renames)`,
+        at,
+        { key: true },
+      );
     }
   }
 }

@@ -47,7 +47,9 @@ function validPart<S extends z.ZodType>(schema: S, entry: unknown): z.infer<S> |
     // deepest paths first, so removing one array element does not shift another's index
     // an unknown key is reported at its object, with the keys named: remove just those keys
     const paths = r.error.issues
-      .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...(i.path as (string | number)[]), k]) : [i.path as (string | number)[]]))
+      .flatMap((i) =>
+        i.code === 'unrecognized_keys' ? i.keys.map((k) => [...(i.path as (string | number)[]), k]) : [i.path as (string | number)[]],
+      )
       .sort((a, b) => b.length - a.length || String(b.at(-1)).localeCompare(String(a.at(-1))));
     let removed = false;
     for (const path of paths) removed = removeAt(value, path) || removed;
@@ -59,7 +61,9 @@ function validPart<S extends z.ZodType>(schema: S, entry: unknown): z.infer<S> |
 /** Removes the value at `path`, or the container that lacks it; false when that is the root. */
 function removeAt(root: Record<string, unknown>, path: readonly (string | number)[]): boolean {
   for (let end = path.length; end >= 1; end--) {
-    const parent = path.slice(0, end - 1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], root);
+    const parent = path
+      .slice(0, end - 1)
+      .reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], root);
     const key = path[end - 1]!;
     if (Array.isArray(parent) && typeof key === 'number' && key < parent.length) {
       parent.splice(key, 1);

@@ -13,12 +13,22 @@ export function checkPartitions(ctx: CheckContext): void {
   for (const [name, p] of Object.entries(ctx.model.projections)) {
     const path: Path = ['projections', name, 'partitions'];
     if (p.partitions !== undefined && p.partitions > 1 && (p.mode ?? defaults?.mode ?? 'inline') === 'inline') {
-      ctx.warn('CONFIG_IGNORED', `\`partitions\` applies to async projections only: an inline projection is written in the append's transaction (set mode = "async")`, path, { key: true });
+      ctx.warn(
+        'CONFIG_IGNORED',
+        `\`partitions\` applies to async projections only: an inline projection is written in the append's transaction (set mode = "async")`,
+        path,
+        { key: true },
+      );
     }
   }
   for (const [name, s] of Object.entries(ctx.model.sagas)) {
     if (s.partitions !== undefined && s.partitions > 1 && s.starts_on === undefined) {
-      ctx.warn('CONFIG_IGNORED', '`partitions` splits the reader of `starts_on` events; this saga has none (it starts over HTTP only)', ['sagas', name, 'partitions'], { key: true });
+      ctx.warn(
+        'CONFIG_IGNORED',
+        '`partitions` splits the reader of `starts_on` events; this saga has none (it starts over HTTP only)',
+        ['sagas', name, 'partitions'],
+        { key: true },
+      );
     }
   }
 }

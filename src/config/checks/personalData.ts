@@ -24,7 +24,12 @@ export function checkPersonalData(ctx: CheckContext): void {
   const key = isPlainObject(store) ? store.encryption_key : undefined;
   if (typeof key !== 'string' || key === '') {
     const first = [...personal.values()][0]!;
-    ctx.error('CONFIG_PERSONAL_DATA', 'personal_data needs a master key: set event_store.encryption_key = @env.secure("TUSK_DATA_KEY")', first.at, { key: true });
+    ctx.error(
+      'CONFIG_PERSONAL_DATA',
+      'personal_data needs a master key: set event_store.encryption_key = @env.secure("TUSK_DATA_KEY")',
+      first.at,
+      { key: true },
+    );
   }
   checkProjections(ctx, personal);
   checkRelays(ctx, personal);
@@ -38,10 +43,15 @@ function personalTypes(ctx: CheckContext): Map<string, Declared> {
   for (const [name, agg] of Object.entries(ctx.model.aggregates)) {
     if (agg.personal_data === undefined) continue;
     const d = declared(agg.personal_data, ['aggregates', name, 'personal_data']);
-    const types = new Set([...(agg.event_types ?? []), ...Object.keys(agg.apply), ...Object.values(agg.commands).flatMap((c) => c.emit.map((e) => e.type))]);
+    const types = new Set([
+      ...(agg.event_types ?? []),
+      ...Object.keys(agg.apply),
+      ...Object.values(agg.commands).flatMap((c) => c.emit.map((e) => e.type)),
+    ]);
     for (const t of types) out.set(t, d);
   }
-  for (const [type, e] of Object.entries(ctx.model.events)) if (e.personal_data !== undefined) out.set(type, declared(e.personal_data, ['events', type, 'personal_data']));
+  for (const [type, e] of Object.entries(ctx.model.events))
+    if (e.personal_data !== undefined) out.set(type, declared(e.personal_data, ['events', type, 'personal_data']));
   return out;
 }
 
@@ -99,18 +109,34 @@ function copiedBy(text: string, d: Declared | undefined): string | undefined {
 function checkProjections(ctx: CheckContext, personal: ReadonlyMap<string, Declared>): void {
   for (const [name, p] of Object.entries(ctx.model.projections)) {
     checkTable(ctx, personal, ['projections', name], p.events, p.mapping, p.personal_columns);
-    for (const [joinName, join] of Object.entries(p.joins)) checkTable(ctx, personal, ['projections', name, 'joins', joinName], join.events, join.mapping, join.personal_columns);
+    for (const [joinName, join] of Object.entries(p.joins))
+      checkTable(ctx, personal, ['projections', name, 'joins', joinName], join.events, join.mapping, join.personal_columns);
   }
 }
 
-function checkTable(ctx: CheckContext, personal: ReadonlyMap<string, Declared>, base: Path, events: readonly string[], mapping: Record<string, ProjectionMapping>, personalColumns: readonly string[]): void {
+function checkTable(
+  ctx: CheckContext,
+  personal: ReadonlyMap<string, Declared>,
+  base: Path,
+  events: readonly string[],
+  mapping: Record<string, ProjectionMapping>,
+  personalColumns: readonly string[],
+): void {
   const declared = new Set(personalColumns);
-  const hint = (col: string) => `declare it: columns = { ${col} = { type = "…", personal = true } } (scrubbed when the subject is forgotten)`;
+  const hint = (col: string) =>
+    `declare it: columns = { ${col} = { type = "…", personal = true } } (scrubbed when the subject is forgotten)`;
   for (const [type, m] of Object.entries(mapping)) {
     for (const [col, text] of Object.entries(m.fields)) {
       if (declared.has(col)) continue;
       const field = copiedBy(text, personal.get(type));
-      if (field !== undefined) ctx.error('CONFIG_PERSONAL_DATA', `column \`${col}\` copies personal field data.${field} of ${type}; ${hint(col)}`, [...base, 'mapping', type, 'fields', col]);
+      if (field !== undefined)
+        ctx.error('CONFIG_PERSONAL_DATA', `column \`${col}\` copies personal field data.${field} of ${type}; ${hint(col)}`, [
+          ...base,
+          'mapping',
+          type,
+          'fields',
+          col,
+        ]);
     }
   }
   events.forEach((type, i) => {
@@ -118,7 +144,12 @@ function checkTable(ctx: CheckContext, personal: ReadonlyMap<string, Declared>, 
     if (d === undefined || Object.hasOwn(mapping, type)) return;
     // an unmapped event upserts its data fields into the columns of the same names
     const fields = [...new Set(d.paths.map((p) => p[0]!))].filter((f) => !declared.has(f));
-    if (fields.length > 0) ctx.error('CONFIG_PERSONAL_DATA', `${type} is projected without a mapping, so its personal field(s) ${fields.join(', ')} become columns; ${hint(fields[0]!)}`, [...base, 'events', i]);
+    if (fields.length > 0)
+      ctx.error(
+        'CONFIG_PERSONAL_DATA',
+        `${type} is projected without a mapping, so its personal field(s) ${fields.join(', ')} become columns; ${hint(fields[0]!)}`,
+        [...base, 'events', i],
+      );
   });
 }
 
@@ -129,7 +160,12 @@ function checkRelays(ctx: CheckContext, personal: ReadonlyMap<string, Declared>)
     const events = Array.isArray(relay.events) ? relay.events.filter((e): e is string => typeof e === 'string') : ['*'];
     const hit = events.includes('*') ? [...personal.keys()][0] : events.find((e) => personal.has(e));
     if (hit === undefined) return;
-    ctx.error('CONFIG_PERSONAL_DATA', `delivers ${hit}, whose personal fields it would send; declare personal_data = true (forgotten subjects are sent redacted)`, at, { key: true });
+    ctx.error(
+      'CONFIG_PERSONAL_DATA',
+      `delivers ${hit}, whose personal fields it would send; declare personal_data = true (forgotten subjects are sent redacted)`,
+      at,
+      { key: true },
+    );
   };
   const publishers = ctx.tree.value.publishers;
   if (isPlainObject(publishers)) for (const [kind, relay] of Object.entries(publishers)) check(relay, ['publishers', kind]);
@@ -156,7 +192,11 @@ function checkSagas(ctx: CheckContext, personal: ReadonlyMap<string, Declared>):
         for (const type of triggers) {
           const field = copiedBy(text, personal.get(type));
           if (field === undefined) continue;
-          ctx.error('CONFIG_PERSONAL_DATA', `copies personal field data.${field} of ${type}; declare personal_data = true on the step (its inputs are then stored sealed)`, path);
+          ctx.error(
+            'CONFIG_PERSONAL_DATA',
+            `copies personal field data.${field} of ${type}; declare personal_data = true on the step (its inputs are then stored sealed)`,
+            path,
+          );
           break;
         }
       }

@@ -12,7 +12,21 @@ import type { CheckContext } from './context.js';
 import { checkEventName } from './events.js';
 
 // the store's own tables (src/store/migrations), before the configured table_prefix
-const STORE_TABLES = ['events', 'streams', 'snapshots', 'idempotency', 'uniques', 'checkpoints', 'leases', 'schema_migrations', 'dead_letters', 'store_identity', 'saga_instances', 'subject_keys', 'subject_streams'];
+const STORE_TABLES = [
+  'events',
+  'streams',
+  'snapshots',
+  'idempotency',
+  'uniques',
+  'checkpoints',
+  'leases',
+  'schema_migrations',
+  'dead_letters',
+  'store_identity',
+  'saga_instances',
+  'subject_keys',
+  'subject_streams',
+];
 
 /** Event names, table layouts, mapping keys and table names of projections and their joins. */
 export function checkProjections(ctx: CheckContext): void {
@@ -22,7 +36,8 @@ export function checkProjections(ctx: CheckContext): void {
   const claimTable = (table: string, path: Path) => {
     const other = tables.get(table);
     if (other !== undefined) ctx.error('CONFIG_INVALID', `table "${table}" is already the table of ${ctx.where(other)}`, path);
-    else if (store.has(table)) ctx.error('CONFIG_INVALID', `table "${table}" is one of the event store's own tables; choose another name`, path);
+    else if (store.has(table))
+      ctx.error('CONFIG_INVALID', `table "${table}" is one of the event store's own tables; choose another name`, path);
     else if (table.includes('__tusk_')) ctx.error('CONFIG_INVALID', `table names containing "__tusk_" are reserved for rebuilds`, path);
     tables.set(table, path);
   };
@@ -53,7 +68,12 @@ function checkOnError(ctx: CheckContext, p: ProjectionConfig, base: Path): void 
   if ((p.mode ?? defaults.mode) === 'async') return;
   for (const key of ['on_error', 'max_retries'] as const) {
     if (p[key] === undefined) continue;
-    ctx.warn('CONFIG_INVALID', `${key} applies to async projections only: an inline projection's failure refuses the command (422 PROJECTION_FAILED) and nothing is written; set mode = "async" or remove it`, [...base, key], { key: true });
+    ctx.warn(
+      'CONFIG_INVALID',
+      `${key} applies to async projections only: an inline projection's failure refuses the command (422 PROJECTION_FAILED) and nothing is written; set mode = "async" or remove it`,
+      [...base, key],
+      { key: true },
+    );
   }
 }
 
@@ -65,7 +85,12 @@ function checkList(ctx: CheckContext, events: readonly string[], mapping: Record
     checkMappingKeys(ctx, m, path);
     if (!checkEventName(ctx, type, path, { key: true })) continue;
     if (!listed.has(type)) {
-      ctx.error('CONFIG_REFERENCE', `mapping for \`${type}\`, which is not in this projection's events [${events.join(', ')}]; add it to \`events\``, path, { key: true });
+      ctx.error(
+        'CONFIG_REFERENCE',
+        `mapping for \`${type}\`, which is not in this projection's events [${events.join(', ')}]; add it to \`events\``,
+        path,
+        { key: true },
+      );
     }
   }
 }
@@ -73,7 +98,11 @@ function checkList(ctx: CheckContext, events: readonly string[], mapping: Record
 /** `where` filters the rows of update and delete; insert and upsert find their row by the key. */
 function checkMappingKeys(ctx: CheckContext, m: ProjectionMapping, path: Path): void {
   if (m.where !== undefined && (m.action === 'insert' || m.action === 'upsert')) {
-    ctx.error('CONFIG_INVALID', `\`where\` does not apply to ${m.action}: it writes the row whose key the fields give (set the key column in \`fields\`)`, [...path, 'where']);
+    ctx.error(
+      'CONFIG_INVALID',
+      `\`where\` does not apply to ${m.action}: it writes the row whose key the fields give (set the key column in \`fields\`)`,
+      [...path, 'where'],
+    );
   }
   if (m.action === 'delete' && Object.keys(m.fields).length > 0) {
     ctx.error('CONFIG_INVALID', '`fields` do not apply to delete: it removes the rows `where` selects', [...path, 'fields']);

@@ -39,7 +39,12 @@ export function resolveCommand(ctx: CheckContext, ref: string): ResolvedCommand 
 export function checkSagas(ctx: CheckContext): void {
   for (const aggregate of Object.keys(ctx.model.aggregates)) {
     if (aggregate.startsWith('$')) {
-      ctx.error('CONFIG_INVALID', `aggregate name \`${aggregate}\` is reserved: names starting with \`$\` are tusk-es's own streams (sagas)`, ['aggregates', aggregate], { key: true });
+      ctx.error(
+        'CONFIG_INVALID',
+        `aggregate name \`${aggregate}\` is reserved: names starting with \`$\` are tusk-es's own streams (sagas)`,
+        ['aggregates', aggregate],
+        { key: true },
+      );
     }
   }
   for (const [name, saga] of Object.entries(ctx.model.sagas)) {
@@ -47,7 +52,8 @@ export function checkSagas(ctx: CheckContext): void {
     saga.steps.forEach((step, i) => {
       const base: Path = ['sagas', name, 'steps', i];
       const first = seen.get(step.name);
-      if (first !== undefined) ctx.error('CONFIG_INVALID', `step name \`${step.name}\` is used twice in this saga (also step ${first + 1})`, [...base, 'name']);
+      if (first !== undefined)
+        ctx.error('CONFIG_INVALID', `step name \`${step.name}\` is used twice in this saga (also step ${first + 1})`, [...base, 'name']);
       else seen.set(step.name, i);
       checkCompensationKeys(ctx, step, base);
       if (step.command !== undefined) {
@@ -67,10 +73,14 @@ export function checkSagas(ctx: CheckContext): void {
 function checkCompensationKeys(ctx: CheckContext, step: SagaStepConfig, base: Path): void {
   const command = step.compensation !== undefined;
   if (!command && step.compensation_target !== undefined) {
-    ctx.warn('CONFIG_IGNORED', '`compensation_target` has no effect without a `compensation` command', [...base, 'compensation_target'], { key: true });
+    ctx.warn('CONFIG_IGNORED', '`compensation_target` has no effect without a `compensation` command', [...base, 'compensation_target'], {
+      key: true,
+    });
   }
   if (!command && step.compensation_input !== undefined) {
-    ctx.warn('CONFIG_IGNORED', '`compensation_input` has no effect without a `compensation` command', [...base, 'compensation_input'], { key: true });
+    ctx.warn('CONFIG_IGNORED', '`compensation_input` has no effect without a `compensation` command', [...base, 'compensation_input'], {
+      key: true,
+    });
   }
 }
 
@@ -78,7 +88,12 @@ function checkInputs(ctx: CheckContext, cmd: ResolvedCommand, given: string[], b
   const declared = Object.keys(cmd.config.input);
   for (const field of given) {
     if (!declared.includes(field)) {
-      ctx.error('CONFIG_REFERENCE', `\`${field}\` is not an input of ${cmd.aggregate}.${cmd.command}${didYouMean(field, declared)}`, [...base, field], { key: true });
+      ctx.error(
+        'CONFIG_REFERENCE',
+        `\`${field}\` is not an input of ${cmd.aggregate}.${cmd.command}${didYouMean(field, declared)}`,
+        [...base, field],
+        { key: true },
+      );
     }
   }
 }

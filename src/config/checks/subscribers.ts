@@ -15,17 +15,32 @@ export function checkSubscribers(ctx: CheckContext): void {
     const base = ['subscribers', name];
     const targets = (['webhook', 'queue', 'topic'] as const).filter((t) => sub[t] !== undefined);
     if (sub.handler !== undefined) {
-      ctx.error('CONFIG_USER_CODE', `handler "${sub.handler}" is user code, which tusk-es cannot run; deliver the events with ${TARGETS} instead`, [...base, 'handler']);
+      ctx.error(
+        'CONFIG_USER_CODE',
+        `handler "${sub.handler}" is user code, which tusk-es cannot run; deliver the events with ${TARGETS} instead`,
+        [...base, 'handler'],
+      );
     } else if (targets.length === 0) {
       ctx.error('CONFIG_INVALID', `a subscriber needs ${TARGETS}`, base, { key: true });
     } else if (targets.length > 1) {
-      ctx.error('CONFIG_INVALID', `a subscriber delivers to one target, not ${targets.join(' and ')}; declare one subscriber per target`, [...base, targets[1]!], { key: true });
+      ctx.error(
+        'CONFIG_INVALID',
+        `a subscriber delivers to one target, not ${targets.join(' and ')}; declare one subscriber per target`,
+        [...base, targets[1]!],
+        { key: true },
+      );
     }
     if (sub.queue !== undefined && sub.url === undefined && publishers.rabbitmq === undefined) {
-      ctx.error('CONFIG_REFERENCE', 'queue needs a RabbitMQ connection: set url = "amqp://…" here or declare publishers.rabbitmq', [...base, 'queue']);
+      ctx.error('CONFIG_REFERENCE', 'queue needs a RabbitMQ connection: set url = "amqp://…" here or declare publishers.rabbitmq', [
+        ...base,
+        'queue',
+      ]);
     }
     if (sub.topic !== undefined && sub.brokers === undefined && publishers.kafka === undefined) {
-      ctx.error('CONFIG_REFERENCE', 'topic needs Kafka brokers: set brokers = ["host:9092"] here or declare publishers.kafka', [...base, 'topic']);
+      ctx.error('CONFIG_REFERENCE', 'topic needs Kafka brokers: set brokers = ["host:9092"] here or declare publishers.kafka', [
+        ...base,
+        'topic',
+      ]);
     }
   }
 }

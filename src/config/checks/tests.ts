@@ -35,16 +35,27 @@ function checkScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): void {
   if (s.when !== undefined && s.aggregate !== undefined && aggregateOk) {
     const commands = Object.keys(ctx.model.aggregates[s.aggregate]?.commands ?? {});
     if (!commands.includes(s.when.command)) {
-      ctx.error('CONFIG_REFERENCE', `command \`${s.when.command}\` is not declared by aggregate \`${s.aggregate}\`${didYouMean(s.when.command, commands)}`, [...base, 'when', 'command']);
+      ctx.error(
+        'CONFIG_REFERENCE',
+        `command \`${s.when.command}\` is not declared by aggregate \`${s.aggregate}\`${didYouMean(s.when.command, commands)}`,
+        [...base, 'when', 'command'],
+      );
     }
   }
   const projections = Object.keys(ctx.model.projections);
   for (const p of Object.keys(s.then_rows ?? {})) {
-    if (!projections.includes(p)) ctx.error('CONFIG_REFERENCE', `projection \`${p}\` is not declared${didYouMean(p, projections)}`, [...base, 'then_rows', p], { key: true });
+    if (!projections.includes(p))
+      ctx.error('CONFIG_REFERENCE', `projection \`${p}\` is not declared${didYouMean(p, projections)}`, [...base, 'then_rows', p], {
+        key: true,
+      });
   }
   const code = s.then_error?.code;
   if (code !== undefined && !Object.hasOwn(ERROR_CATALOG, code)) {
-    ctx.error('CONFIG_REFERENCE', `error code \`${code}\` is not in the error catalog${didYouMean(code, Object.keys(ERROR_CATALOG))}`, [...base, 'then_error', 'code']);
+    ctx.error('CONFIG_REFERENCE', `error code \`${code}\` is not in the error catalog${didYouMean(code, Object.keys(ERROR_CATALOG))}`, [
+      ...base,
+      'then_error',
+      'code',
+    ]);
   }
   checkSagaScenario(ctx, s, base);
 }
@@ -53,14 +64,18 @@ function checkSagaScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): vo
   if (s.saga === undefined) return;
   const saga = ctx.model.sagas[s.saga];
   if (saga === undefined) {
-    ctx.error('CONFIG_REFERENCE', `saga \`${s.saga}\` is not declared${didYouMean(s.saga, Object.keys(ctx.model.sagas))}`, [...base, 'saga']);
+    ctx.error('CONFIG_REFERENCE', `saga \`${s.saga}\` is not declared${didYouMean(s.saga, Object.keys(ctx.model.sagas))}`, [
+      ...base,
+      'saga',
+    ]);
     return;
   }
   const steps = saga.steps.map((step) => step.name);
   const step = (n: string, path: Path, key = false) => {
     if (!steps.includes(n)) ctx.error('CONFIG_REFERENCE', `saga \`${s.saga}\` has no step \`${n}\`${didYouMean(n, steps)}`, path, { key });
   };
-  for (const key of ['outcomes', 'compensation_outcomes'] as const) for (const n of Object.keys(s[key] ?? {})) step(n, [...base, key, n], true);
+  for (const key of ['outcomes', 'compensation_outcomes'] as const)
+    for (const n of Object.keys(s[key] ?? {})) step(n, [...base, key, n], true);
   s.then_saga?.steps?.forEach((n, i) => step(n, [...base, 'then_saga', 'steps', i]));
   s.then_saga?.compensations?.forEach((n, i) => step(n, [...base, 'then_saga', 'compensations', i]));
 }

@@ -32,7 +32,10 @@ export const commandSchema = z
     input: z.record(z.string(), fieldSpec).default({}).describe('input field → type'),
     require: z.array(requireRule).default([]).describe('rules that must all hold (422 otherwise)'),
     emits: name.optional().describe('emit one event whose data is the validated input'),
-    emit: z.union([emitSpec, z.array(emitSpec)]).optional().describe('events with mapped data'),
+    emit: z
+      .union([emitSpec, z.array(emitSpec)])
+      .optional()
+      .describe('events with mapped data'),
     description: z.string().optional(),
   })
   .superRefine((c, ctx) => {
@@ -59,10 +62,7 @@ export const aggregateSchema = z
     snapshot_frequency: int.optional().describe('store the state every N events'),
     unique: z.array(z.string()).default([]).describe('state fields unique across all aggregates of the type'),
     status_field: z.string().default('status').describe('the field valid_status_transitions guards'),
-    valid_status_transitions: z
-      .record(z.string(), z.array(z.string()))
-      .optional()
-      .describe('old status → allowed new statuses'),
+    valid_status_transitions: z.record(z.string(), z.array(z.string())).optional().describe('old status → allowed new statuses'),
     event_types: z.array(name).optional().describe('the events the aggregate may emit'),
     commands: z.record(z.string(), commandSchema).default({}).describe('command name → command'),
     apply: z
@@ -71,7 +71,9 @@ export const aggregateSchema = z
       .describe('event type → (state field → expression); unlisted events shallow-merge their data'),
     personal_data: personalDataSchema.optional().describe('personal fields of every event of this aggregate'),
     max_events: int.optional().describe('reject commands on streams longer than this'),
-    archive: archiveRuleSchema.optional().describe('when this aggregate\'s streams move to cold storage (overrides event_store.archive\'s rule)'),
+    archive: archiveRuleSchema
+      .optional()
+      .describe("when this aggregate's streams move to cold storage (overrides event_store.archive's rule)"),
     description: z.string().optional(),
     projection_tables: ignored,
   })

@@ -13,15 +13,9 @@ export const connectionObject = z.strictObject({
 
 export const eventStoreSchema = z
   .strictObject({
-    type: z
-      .enum(['embedded', 'postgresql'])
-      .default('embedded')
-      .describe('"embedded" (in-process PGlite, the default) or "postgresql"'),
+    type: z.enum(['embedded', 'postgresql']).default('embedded').describe('"embedded" (in-process PGlite, the default) or "postgresql"'),
     data_dir: z.string().default('./.tusk-data').describe('embedded store directory, or "memory://"'),
-    connection: z
-      .union([z.string(), connectionObject])
-      .optional()
-      .describe('PostgreSQL URL or {host, port, database, username, password}'),
+    connection: z.union([z.string(), connectionObject]).optional().describe('PostgreSQL URL or {host, port, database, username, password}'),
     schema: z.string().default('public').describe('PostgreSQL schema for the tusk-es tables'),
     table_prefix: z.string().default('').describe('prefix of every tusk-es table name'),
     encryption_key: z

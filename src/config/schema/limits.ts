@@ -10,10 +10,10 @@ export const limitsSchema = z
   .strictObject({
     event_data: size
       .default(DEFAULT_LIMITS.event_data)
-      .describe("largest data of one event, as JSON (\"1MB\"); a larger one is refused with 413 EVENT_TOO_LARGE"),
+      .describe('largest data of one event, as JSON ("1MB"); a larger one is refused with 413 EVENT_TOO_LARGE'),
     state: size
       .default(DEFAULT_LIMITS.state)
-      .describe("largest aggregate state after a command's events are applied, as JSON (\"4MB\"); past it 422 STATE_TOO_LARGE"),
+      .describe('largest aggregate state after a command\'s events are applied, as JSON ("4MB"); past it 422 STATE_TOO_LARGE'),
     string_length: int
       .pipe(z.number().int().positive())
       .default(DEFAULT_LIMITS.string_length)

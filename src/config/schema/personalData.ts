@@ -5,7 +5,10 @@ import { expr } from './primitives.js';
 /** A field path: `email`, `address.city`, `address.*` (every field of `address`). */
 const fieldPath = z
   .string()
-  .regex(/^[A-Za-z_$][A-Za-z0-9_$-]*(\.([A-Za-z_$][A-Za-z0-9_$-]*|\*))*$/, 'expected a field path such as "email", "address.city" or "address.*"');
+  .regex(
+    /^[A-Za-z_$][A-Za-z0-9_$-]*(\.([A-Za-z_$][A-Za-z0-9_$-]*|\*))*$/,
+    'expected a field path such as "email", "address.city" or "address.*"',
+  );
 
 export const personalDataSchema = z
   .strictObject({

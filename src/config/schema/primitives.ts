@@ -6,19 +6,51 @@ import { z } from 'zod';
 import { patternProblem } from '../../util/userPattern.js';
 
 const DURATION_UNITS: Record<string, number> = {
-  ms: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
-  mo: 2_592_000_000, month: 2_592_000_000, months: 2_592_000_000,
-  y: 31_536_000_000, yr: 31_536_000_000, year: 31_536_000_000, years: 31_536_000_000,
+  ms: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+  mo: 2_592_000_000,
+  month: 2_592_000_000,
+  months: 2_592_000_000,
+  y: 31_536_000_000,
+  yr: 31_536_000_000,
+  year: 31_536_000_000,
+  years: 31_536_000_000,
 };
 
 const SIZE_UNITS: Record<string, number> = {
-  b: 1, byte: 1, bytes: 1,
-  kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3, tb: 1024 ** 4, t: 1024 ** 4,
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+  tb: 1024 ** 4,
+  t: 1024 ** 4,
 };
 
 /** Parses "30 minutes", "1 hour", "24h", "7 years", "30d" into milliseconds; undefined if malformed. */
@@ -38,30 +70,26 @@ export function parseSize(text: string): number | undefined {
 }
 
 /** A duration: a number of milliseconds, or a string such as "30 minutes". */
-export const duration = z
-  .union([z.number().nonnegative(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const ms = parseDuration(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `bad duration "${v}" (expected e.g. "30 minutes", "1 hour", "24h", "7 years")` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const duration = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `bad duration "${v}" (expected e.g. "30 minutes", "1 hour", "24h", "7 years")` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** A size: a number of bytes, or a string such as "2GB". */
-export const size = z
-  .union([z.number().nonnegative(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const bytes = parseSize(v);
-    if (bytes === undefined) {
-      ctx.addIssue({ code: 'custom', message: `bad size "${v}" (expected e.g. "10KB", "2GB")` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+export const size = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const bytes = parseSize(v);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: 'custom', message: `bad size "${v}" (expected e.g. "10KB", "2GB")` });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 /** Booleans as the seeds write them: true/false, or "true"/"false" from @env. */
 export const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
@@ -77,7 +105,9 @@ export const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'expec
 export const partitions = int
   .refine((n) => n >= 1 && n <= 256, 'must be between 1 and 256')
   .optional()
-  .describe('partitions of this consumer: events split by hash(aggregate type, id) mod N (order per stream kept), each run by one of the live `serve` processes (default 1)');
+  .describe(
+    'partitions of this consumer: events split by hash(aggregate type, id) mod N (order per stream kept), each run by one of the live `serve` processes (default 1)',
+  );
 
 /** An expression of the expression language (compiled and checked by src/expr). */
 export const expr = z.string().min(1).describe('an expression (SPEC §4)');
@@ -98,7 +128,10 @@ export const fieldSpec = z
       optional: z.boolean().optional().describe('the field may be absent or null'),
       min: z.number().optional().describe('minimum (numbers) or minimum length (strings, arrays)'),
       max: z.number().optional().describe('maximum (numbers) or maximum length (strings, arrays)'),
-      pattern: z.string().optional().describe('a regular expression strings must match (RE2 syntax: linear time, no backreferences or lookaround)'),
+      pattern: z
+        .string()
+        .optional()
+        .describe('a regular expression strings must match (RE2 syntax: linear time, no backreferences or lookaround)'),
       values: z.array(z.unknown()).optional().describe('the allowed values'),
       default: z.unknown().optional().describe('the value used when the field is absent'),
       description: z.string().optional(),
@@ -110,7 +143,10 @@ export const fieldSpec = z
     const typeName = optionalSuffix ? raw.slice(0, -1) : raw;
     const parsed = fieldTypeName.safeParse(typeName);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: `unknown field type "${raw}" (expected one of ${FIELD_TYPES.join(', ')}, optionally with ?)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown field type "${raw}" (expected one of ${FIELD_TYPES.join(', ')}, optionally with ?)`,
+      });
       return z.NEVER;
     }
     const problem = typeof spec === 'string' || spec.pattern === undefined ? undefined : patternProblem(spec.pattern);
@@ -147,4 +183,6 @@ export const ignored = z.unknown().optional().describe('accepted for compatibili
 /** `on_error` of a consumer of the log: what it does with an event it keeps failing on (src/consumers/poison.ts). */
 export const onError = z
   .enum(['stop', 'skip', 'park'])
-  .describe('after max_retries: stop the consumer, skip the event (a dead letter), or park it (a dead letter that holds back the later events of its stream until POST /dead-letters/{id}/retry)');
+  .describe(
+    'after max_retries: stop the consumer, skip the event (a dead letter), or park it (a dead letter that holds back the later events of its stream until POST /dead-letters/{id}/retry)',
+  );

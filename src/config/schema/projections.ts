@@ -28,7 +28,9 @@ const columnSchema = z.union([
 const columnsSchema = z.record(z.string(), columnSchema).describe('column → SQL type, or { type, personal = true }');
 
 /** Splits `columns` into the SQL types the tables need and the names of the personal columns. */
-function splitColumns<T extends { columns?: Record<string, z.infer<typeof columnSchema>> | undefined }>(p: T): Omit<T, 'columns'> & { columns?: Record<string, string>; personal_columns: string[] } {
+function splitColumns<T extends { columns?: Record<string, z.infer<typeof columnSchema>> | undefined }>(
+  p: T,
+): Omit<T, 'columns'> & { columns?: Record<string, string>; personal_columns: string[] } {
   const { columns, ...rest } = p;
   if (columns === undefined) return { ...rest, personal_columns: [] };
   const types: Record<string, string> = {};
@@ -43,15 +45,17 @@ function splitColumns<T extends { columns?: Record<string, z.infer<typeof column
 /** An index: one column, or a list of columns. */
 const indexSchema = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v));
 
-const joinSchema = z.strictObject({
-  table: z.string().describe('child table'),
-  foreign_key: z.string().describe('child column holding the parent key (the aggregate id)'),
-  events: z.array(name).default([]).describe('events that feed the child table'),
-  key: z.string().optional().describe('child primary key column (default: `id`, the log position of the event that added the row)'),
-  columns: columnsSchema.optional(),
-  mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping; unmapped events add a row with their data'),
-  indexes: z.array(indexSchema).default([]).describe('extra indexes of the child table (the foreign key is always indexed)'),
-}).transform(splitColumns);
+const joinSchema = z
+  .strictObject({
+    table: z.string().describe('child table'),
+    foreign_key: z.string().describe('child column holding the parent key (the aggregate id)'),
+    events: z.array(name).default([]).describe('events that feed the child table'),
+    key: z.string().optional().describe('child primary key column (default: `id`, the log position of the event that added the row)'),
+    columns: columnsSchema.optional(),
+    mapping: z.record(z.string(), mappingSchema).default({}).describe('event type → mapping; unmapped events add a row with their data'),
+    indexes: z.array(indexSchema).default([]).describe('extra indexes of the child table (the foreign key is always indexed)'),
+  })
+  .transform(splitColumns);
 
 export type ProjectionJoin = z.infer<typeof joinSchema>;
 
@@ -68,8 +72,13 @@ export const projectionSchema = z
     batch_size: positive.optional().describe('events per async batch'),
     partitions,
     enabled: flag.optional().describe('keep this read model up to date (default: projection_defaults.enabled)'),
-    on_error: onError.optional().describe('async only: what to do with an event the tables refuse after max_retries (default: projection_defaults.on_error, park)'),
-    max_retries: int.refine((n) => n >= 0, 'must be 0 or more').optional().describe('async only: attempts after the first at an event the tables refuse (default: projection_defaults.retry_attempts)'),
+    on_error: onError
+      .optional()
+      .describe('async only: what to do with an event the tables refuse after max_retries (default: projection_defaults.on_error, park)'),
+    max_retries: int
+      .refine((n) => n >= 0, 'must be 0 or more')
+      .optional()
+      .describe('async only: attempts after the first at an event the tables refuse (default: projection_defaults.retry_attempts)'),
     description: z.string().optional(),
   })
   .transform(splitColumns)
@@ -85,15 +94,29 @@ export const projectionDefaultsSchema = z
     enabled: flag.default(true).describe('run projections at all'),
     mode: z.enum(['inline', 'async']).default('inline').describe('default mode'),
     batch_size: positive.default(1000).describe('default async batch size'),
-    retry_attempts: int.default(3).describe('max_retries of every async projection: attempts after the first at an event the tables refuse, before on_error applies'),
+    retry_attempts: int
+      .default(3)
+      .describe('max_retries of every async projection: attempts after the first at an event the tables refuse, before on_error applies'),
     on_error: onError.default('park').describe('on_error of every async projection'),
     poll_interval: duration.default(1000).describe('how often an async projection looks for events appended by other processes'),
-    lease_ttl: duration.default(15_000).describe('how long another process waits to take over a partition of an async projection, publisher or subscriber whose process died'),
+    lease_ttl: duration
+      .default(15_000)
+      .describe(
+        'how long another process waits to take over a partition of an async projection, publisher or subscriber whose process died',
+      ),
     parallel_processing: ignored,
     batch_processing: ignored,
     materialized_views: ignored,
     read_models: ignored,
   })
-  .default({ enabled: true, mode: 'inline', batch_size: 1000, retry_attempts: 3, on_error: 'park', poll_interval: 1000, lease_ttl: 15_000 });
+  .default({
+    enabled: true,
+    mode: 'inline',
+    batch_size: 1000,
+    retry_attempts: 3,
+    on_error: 'park',
+    poll_interval: 1000,
+    lease_ttl: 15_000,
+  });
 
 export type ProjectionDefaults = z.infer<typeof projectionDefaultsSchema>;

@@ -36,7 +36,10 @@ export const rabbitmqSchema = z
     vhost: z.string().optional().describe('virtual host, when no url'),
     exchange: z.string().min(1).default('events').describe('durable topic exchange; routing key = event type'),
     events: eventsFilter,
-    personal_data: z.boolean().optional().describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
+    personal_data: z
+      .boolean()
+      .optional()
+      .describe('deliver events with personal fields (opened; redacted once their subject is forgotten)'),
     timeout: duration.default(30_000).describe('how long a publish may wait for the broker confirm'),
     retry_policy: policy,
     partitions,

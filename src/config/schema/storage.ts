@@ -11,7 +11,10 @@ export const partitioningSchema = z
       .enum(['none', 'hash', 'archived', 'time'])
       .default('none')
       .describe('"hash" (of the stream), "archived" (hot/cold by the archived flag), "time" (range of the event timestamp) or "none"'),
-    partition_count: int.pipe(z.number().min(2).max(256)).default(8).describe('by = "hash": number of partitions (changing it re-partitions the log at the next start)'),
+    partition_count: int
+      .pipe(z.number().min(2).max(256))
+      .default(8)
+      .describe('by = "hash": number of partitions (changing it re-partitions the log at the next start)'),
     interval: z.enum(['day', 'week', 'month']).default('month').describe('by = "time": the range of one partition'),
   })
   .describe('native PostgreSQL declarative partitioning of the events table; the store moves an existing log into it at start');
@@ -22,7 +25,10 @@ export type PartitioningConfig = z.infer<typeof partitioningSchema>;
 export const archiveRuleSchema = z
   .strictObject({
     after: duration.optional().describe('archive a stream once its newest event is older than this, e.g. "90 days"'),
-    on: z.union([z.string(), z.array(z.string())]).optional().describe('archive a stream once it has an event of this type (a closing event), e.g. "OrderClosed"'),
+    on: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe('archive a stream once it has an event of this type (a closing event), e.g. "OrderClosed"'),
   })
   .describe('when streams are archived');
 
@@ -34,7 +40,9 @@ export const storeArchiveSchema = archiveRuleSchema
     storage: z
       .literal('partition')
       .default('partition')
-      .describe('"partition": archived events move to the archived partition of the events table (with partitioning.by = "archived"; on another layout they only carry the flag)'),
+      .describe(
+        '"partition": archived events move to the archived partition of the events table (with partitioning.by = "archived"; on another layout they only carry the flag)',
+      ),
     batch_size: int.pipe(z.number().min(1).max(100_000)).default(1000).describe('events moved per batch (copy, verify, delete)'),
     interval: duration.default(60_000).describe('how often `serve` looks for streams to archive (one process of a fleet, under a lease)'),
   })

@@ -13,7 +13,12 @@ const givenEvent = z
     type: name.describe('event type'),
     data: json.default({}).describe('event data, stored as written (not validated, not upcast)'),
     metadata: json.default({}).describe('event metadata'),
-    event_version: z.number().int().min(1).optional().describe("schema version the event is stored at (default: the type's current version)"),
+    event_version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("schema version the event is stored at (default: the type's current version)"),
     aggregate: name.optional().describe("aggregate type of the event's stream (default: the scenario's `aggregate`)"),
     aggregate_id: z.string().min(1).optional().describe("aggregate id of the event's stream (default: the scenario's `aggregate_id`)"),
   })
@@ -33,7 +38,11 @@ const whenCommand = z
   .strictObject({
     command: name.describe("command of the scenario's aggregate to run"),
     input: json.default({}).describe('command input'),
-    aggregate_id: z.string().min(1).optional().describe("aggregate id (default: the scenario's `aggregate_id`; a `creates` command may run without one)"),
+    aggregate_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("aggregate id (default: the scenario's `aggregate_id`; a `creates` command may run without one)"),
     if_match: z.number().int().min(0).optional().describe('expected version, as the If-Match header'),
   })
   .describe('the command the scenario runs');
@@ -48,7 +57,12 @@ const thenSaga = z
     status: z.enum(['completed', 'compensated', 'failed']).optional().describe('expected final status'),
     steps: z.array(z.string()).optional().describe('the steps that ran, in order (each once, however many attempts)'),
     compensations: z.array(z.string()).optional().describe('the steps whose compensation ran, in order'),
-    commands: z.array(json).optional().describe('the commands dispatched, in order, one per step or compensation: { command, aggregate_type, aggregate_id, input } as subsets'),
+    commands: z
+      .array(json)
+      .optional()
+      .describe(
+        'the commands dispatched, in order, one per step or compensation: { command, aggregate_type, aggregate_id, input } as subsets',
+      ),
   })
   .describe('what the saga did');
 
@@ -80,18 +94,30 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     const thens = [s.then, s.then_error, s.then_state, s.then_rows, s.then_upcast, s.then_saga].filter((t) => t !== undefined);
-    if (thens.length === 0) ctx.addIssue({ code: 'custom', message: 'a scenario needs something to expect: then, then_error, then_state, then_rows, then_upcast or then_saga' });
-    if (s.then !== undefined && s.then_error !== undefined) ctx.addIssue({ code: 'custom', message: 'a scenario expects either `then` (events) or `then_error`, not both' });
-    if ((s.then !== undefined || s.then_error !== undefined) && s.when === undefined) ctx.addIssue({ code: 'custom', message: '`then` and `then_error` need a `when` command' });
-    if ((s.when !== undefined || s.then_state !== undefined) && s.aggregate === undefined) ctx.addIssue({ code: 'custom', message: '`when` and `then_state` need the scenario\'s `aggregate`' });
+    if (thens.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a scenario needs something to expect: then, then_error, then_state, then_rows, then_upcast or then_saga',
+      });
+    if (s.then !== undefined && s.then_error !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'a scenario expects either `then` (events) or `then_error`, not both' });
+    if ((s.then !== undefined || s.then_error !== undefined) && s.when === undefined)
+      ctx.addIssue({ code: 'custom', message: '`then` and `then_error` need a `when` command' });
+    if ((s.when !== undefined || s.then_state !== undefined) && s.aggregate === undefined)
+      ctx.addIssue({ code: 'custom', message: "`when` and `then_state` need the scenario's `aggregate`" });
     if (s.then_saga !== undefined && s.saga === undefined) ctx.addIssue({ code: 'custom', message: '`then_saga` needs the `saga` to run' });
     s.given.forEach((g, i) => {
-      if (g.aggregate === undefined && s.aggregate === undefined && s.saga === undefined) ctx.addIssue({ code: 'custom', path: ['given', i], message: 'this event needs an `aggregate` (on the event or on the scenario)' });
+      if (g.aggregate === undefined && s.aggregate === undefined && s.saga === undefined)
+        ctx.addIssue({ code: 'custom', path: ['given', i], message: 'this event needs an `aggregate` (on the event or on the scenario)' });
     });
-    if (s.saga !== undefined && s.given.length === 0) ctx.addIssue({ code: 'custom', message: 'a saga scenario needs its trigger as the first `given` event' });
+    if (s.saga !== undefined && s.given.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'a saga scenario needs its trigger as the first `given` event' });
   })
   .describe('one scenario test');
 
 export type ScenarioConfig = z.infer<typeof scenarioSchema>;
 
-export const testsSchema = z.record(z.string(), scenarioSchema).default({}).describe('scenario tests: name → scenario (run by `tusk-es test`)');
+export const testsSchema = z
+  .record(z.string(), scenarioSchema)
+  .default({})
+  .describe('scenario tests: name → scenario (run by `tusk-es test`)');

@@ -20,8 +20,14 @@ export function registerDeadLetterRoutes(app: FastifyInstance, runtime: Runtime)
     const relay = name(request.query.relay, 'relay');
     const consumer = name(request.query.consumer, 'consumer') ?? (relay === undefined ? undefined : `publisher:${relay}`);
     const status = name(request.query.status, 'status');
-    if (status !== undefined && !STATUSES.includes(status as DeadLetterStatus)) throw new InvalidInputError(`status must be one of ${STATUSES.join(', ')}`, undefined, 'BAD_REQUEST');
-    const letters = await listDeadLetters(runtime.store, runtime.store.tables, { consumer, status: status as DeadLetterStatus | undefined, after, limit });
+    if (status !== undefined && !STATUSES.includes(status as DeadLetterStatus))
+      throw new InvalidInputError(`status must be one of ${STATUSES.join(', ')}`, undefined, 'BAD_REQUEST');
+    const letters = await listDeadLetters(runtime.store, runtime.store.tables, {
+      consumer,
+      status: status as DeadLetterStatus | undefined,
+      after,
+      limit,
+    });
     return { dead_letters: letters.map((d) => deadLetterJson(d, runtime.upcaster)), next_after: letters.at(-1)?.id ?? after };
   });
 

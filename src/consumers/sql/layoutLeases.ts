@@ -34,6 +34,9 @@ export async function reviveLeases(tx: SqlExecutor, t: StoreTables, names: reado
 
 /** The checkpoints that exist among `names`, by name. */
 export async function existingCheckpoints(db: SqlExecutor, t: StoreTables, names: readonly string[]): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ name: string; position: string | number }>(`SELECT name, position FROM ${t.checkpoints} WHERE name = ANY($1::text[])`, [[...names]]);
+  const { rows } = await db.query<{ name: string; position: string | number }>(
+    `SELECT name, position FROM ${t.checkpoints} WHERE name = ANY($1::text[])`,
+    [[...names]],
+  );
   return new Map(rows.map((r) => [r.name, Number(r.position)]));
 }

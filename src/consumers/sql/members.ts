@@ -9,7 +9,13 @@ import type { SqlExecutor, StoreTables } from '../../store/EventStore.js';
 const PREFIX = 'member:';
 
 /** Renews (or creates) the membership rows of `member` for `consumers`, valid `ttlMs` from now. */
-export async function renewMembership(db: SqlExecutor, t: StoreTables, member: string, consumers: readonly string[], ttlMs: number): Promise<void> {
+export async function renewMembership(
+  db: SqlExecutor,
+  t: StoreTables,
+  member: string,
+  consumers: readonly string[],
+  ttlMs: number,
+): Promise<void> {
   if (consumers.length === 0) return;
   await db.query(
     `INSERT INTO ${t.leases} (name, owner, expires_at)
@@ -22,7 +28,10 @@ export async function renewMembership(db: SqlExecutor, t: StoreTables, member: s
 /** Ends the membership rows of `member` for `consumers` now (a clean stop: the others rebalance at once). */
 export async function endMembership(db: SqlExecutor, t: StoreTables, member: string, consumers: readonly string[]): Promise<void> {
   if (consumers.length === 0) return;
-  await db.query(`UPDATE ${t.leases} SET expires_at = '-infinity' WHERE name = ANY(SELECT $1 || c || '/' || $2 FROM unnest($3::text[]) AS c)`, [PREFIX, member, [...consumers]]);
+  await db.query(
+    `UPDATE ${t.leases} SET expires_at = '-infinity' WHERE name = ANY(SELECT $1 || c || '/' || $2 FROM unnest($3::text[]) AS c)`,
+    [PREFIX, member, [...consumers]],
+  );
 }
 
 /** The live members of each of `consumers` (member ids in sorted order). */

@@ -20,7 +20,17 @@ export interface CheckScope {
 }
 
 /** The names an event carries, for apply, projections, sagas and migrations. */
-export const EVENT_ROOTS = ['data', 'metadata', 'timestamp', 'version', 'position', 'event_type', 'event_version', 'aggregate_id', 'aggregate_type'] as const;
+export const EVENT_ROOTS = [
+  'data',
+  'metadata',
+  'timestamp',
+  'version',
+  'position',
+  'event_type',
+  'event_version',
+  'aggregate_id',
+  'aggregate_type',
+] as const;
 
 /** The names a command's `require` and `emit` see. */
 export const COMMAND_ROOTS = ['input', 'state', 'aggregate_id', 'aggregate_type', 'metadata', 'timestamp'] as const;

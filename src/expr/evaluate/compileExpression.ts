@@ -81,7 +81,9 @@ function compilePath(node: PathNode): CompiledExpression {
     return Object.hasOwn(s.fields, name) ? normalise(s.fields[name]) : null;
   };
   if (node.segments.length === 0) return read;
-  const steps = node.segments.map((seg) => (seg.kind === 'field' ? (v: unknown) => fieldOf(v, seg.name) : (v: unknown) => elementOf(v, seg.index)));
+  const steps = node.segments.map((seg) =>
+    seg.kind === 'field' ? (v: unknown) => fieldOf(v, seg.name) : (v: unknown) => elementOf(v, seg.index),
+  );
   return (s) => {
     let v = read(s);
     for (const step of steps) {
@@ -118,6 +120,10 @@ function compileCall(node: CallNode, maxString: number): CompiledExpression {
   const spec = FUNCTIONS[node.name];
   // `check` reports both as located diagnostics; a config that skipped it fails here, once
   if (builtin === undefined || spec === undefined) throw new ExpressionError(`unknown function ${node.name}`);
-  if (node.args.length < spec.min || node.args.length > spec.max) throw new ExpressionError(`${spec.signature} called with ${node.args.length} argument(s)`);
-  return builtin(node.args.map((a) => compile(a, maxString)), maxString);
+  if (node.args.length < spec.min || node.args.length > spec.max)
+    throw new ExpressionError(`${spec.signature} called with ${node.args.length} argument(s)`);
+  return builtin(
+    node.args.map((a) => compile(a, maxString)),
+    maxString,
+  );
 }

@@ -63,7 +63,9 @@ export class SqlBuilder {
         if (typeof node.value === 'number') return frag(`${String(node.value)}::float8`, 'float8', true);
         return frag(this.constant(node.value), 'text', true);
       case 'array':
-        return node.items.length === 0 ? frag(`'[]'::jsonb`, 'array', true) : frag(`jsonb_build_array(${node.items.map((i) => jsonArg(this.build(i))).join(', ')})`, 'array');
+        return node.items.length === 0
+          ? frag(`'[]'::jsonb`, 'array', true)
+          : frag(`jsonb_build_array(${node.items.map((i) => jsonArg(this.build(i))).join(', ')})`, 'array');
       case 'path':
         return this.path(node);
       case 'unary':
@@ -73,11 +75,19 @@ export class SqlBuilder {
       case 'isNull':
         return sqlIsNull(this.build(node.operand), node.negated);
       case 'in':
-        return sqlIn(this, this.build(node.operand), node.list.map((i) => this.build(i)), node.negated);
+        return sqlIn(
+          this,
+          this.build(node.operand),
+          node.list.map((i) => this.build(i)),
+          node.negated,
+        );
       case 'call': {
         const fn = SQL_FUNCTIONS[node.name];
         if (fn === undefined) throw new ExpressionError(`unknown function ${node.name}`);
-        return fn(this, node.args.map((a) => this.build(a)));
+        return fn(
+          this,
+          node.args.map((a) => this.build(a)),
+        );
       }
     }
   }
@@ -134,7 +144,8 @@ export class SqlBuilder {
     const index = this.input.slotOf.get(node)!;
     if (this.input.tags[index] !== 'c') return this.slot(index);
     const declared = this.input.columns[node.name];
-    if (declared === undefined) throw new ExpressionError(`unknown column '${node.name}' (columns: ${Object.keys(this.input.columns).join(', ')})`);
+    if (declared === undefined)
+      throw new ExpressionError(`unknown column '${node.name}' (columns: ${Object.keys(this.input.columns).join(', ')})`);
     let f = readColumn(this.input.column(node.name), declared);
     for (const seg of node.segments) {
       if (f.type !== 'json') return NULL_FRAG;

@@ -6,7 +6,18 @@
 import { frag, type Frag } from './frag.js';
 
 /** The classes of column types the compiler distinguishes. */
-export type ColumnClass = 'text' | 'float8' | 'integer' | 'numeric' | 'boolean' | 'jsonb' | 'json' | 'timestamptz' | 'timestamp' | 'date' | 'other';
+export type ColumnClass =
+  | 'text'
+  | 'float8'
+  | 'integer'
+  | 'numeric'
+  | 'boolean'
+  | 'jsonb'
+  | 'json'
+  | 'timestamptz'
+  | 'timestamp'
+  | 'date'
+  | 'other';
 
 const CLASSES: [RegExp, ColumnClass][] = [
   [/^(double precision|float8|float4|real|float)\b/, 'float8'],

@@ -114,20 +114,44 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
     if (built === undefined) {
       const builder = new SqlBuilder({ tags, slotOf, columns: context.columns, column, firstParam });
       const f = builder.finish(ast);
-      const origins = f.sources.map((src): ValueOrigin => ('slot' in src ? { root: slots[src.slot]!.name, path: slots[src.slot]!.path } : 'value' in src ? { constant: src.value } : { now: true }));
+      const origins = f.sources.map(
+        (src): ValueOrigin =>
+          'slot' in src
+            ? { root: slots[src.slot]!.name, path: slots[src.slot]!.path }
+            : 'value' in src
+              ? { constant: src.value }
+              : { now: true },
+      );
       const roots = slots.filter((_s, i) => tags[i] !== 'c');
       const reads = roots.map((slot, i): RootRead => ({ root: slot.name, path: slot.path, kind: kinds[i]! }));
       built = { sql: f.sql, type: PUBLIC_TYPE[f.type], sources: f.sources, origins, reads };
       if (cache.size >= MAX_CACHED) cache.clear();
       cache.set(key, built);
     }
-    const bound = built.sources.map((src) => ('slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : (scope.now ?? new Date()).toISOString()));
-    return { sql: built.sql, values: bound, type: built.type, nextParam: firstParam + bound.length, origins: built.origins, reads: built.reads };
+    const bound = built.sources.map((src) =>
+      'slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : (scope.now ?? new Date()).toISOString(),
+    );
+    return {
+      sql: built.sql,
+      values: bound,
+      type: built.type,
+      nextParam: firstParam + bound.length,
+      origins: built.origins,
+      reads: built.reads,
+    };
   };
 }
 
 const TAGS = { null: 'n', number: 'f', string: 't', boolean: 'b', array: 'a', object: 'o' } as const;
-const PUBLIC_TYPE: Record<FragType, SqlType> = { float8: 'float8', text: 'text', boolean: 'boolean', array: 'jsonb', object: 'jsonb', json: 'jsonb', null: 'null' };
+const PUBLIC_TYPE: Record<FragType, SqlType> = {
+  float8: 'float8',
+  text: 'text',
+  boolean: 'boolean',
+  array: 'jsonb',
+  object: 'jsonb',
+  json: 'jsonb',
+  null: 'null',
+};
 
 /** Drivers turn JS arrays into PostgreSQL arrays; jsonb parameters must be JSON text. */
 function bindable(v: unknown): unknown {

@@ -18,7 +18,14 @@ export interface Frag {
 export const NULL_FRAG: Frag = { sql: 'NULL', type: 'null', atomic: true };
 
 /** The SQL type of each kind. */
-export const SQL_TYPE: Record<Exclude<FragType, 'null'>, string> = { float8: 'float8', text: 'text', boolean: 'boolean', array: 'jsonb', object: 'jsonb', json: 'jsonb' };
+export const SQL_TYPE: Record<Exclude<FragType, 'null'>, string> = {
+  float8: 'float8',
+  text: 'text',
+  boolean: 'boolean',
+  array: 'jsonb',
+  object: 'jsonb',
+  json: 'jsonb',
+};
 
 /** A fragment; `atomic` when its SQL may be repeated freely. */
 export function frag(sql: string, type: FragType, atomic = false): Frag {

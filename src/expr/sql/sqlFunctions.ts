@@ -13,7 +13,10 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const EDGE_SPACE = `E' \\t\\n\\r\\f\\x0B'`;
 // GREATEST/LEAST would turn a NULL into a bound, so the clamp is a CASE over a shared value
 const clampInt = (b: SqlBuilder, f: Frag, limit: number) =>
-  b.share([frag(`trunc(${asNum(f)})`, 'float8', f.type === 'null')], ([t]) => `(CASE WHEN ${t!.sql} < -${limit} THEN -${limit} WHEN ${t!.sql} > ${limit} THEN ${limit} ELSE ${t!.sql} END)::int`);
+  b.share(
+    [frag(`trunc(${asNum(f)})`, 'float8', f.type === 'null')],
+    ([t]) => `(CASE WHEN ${t!.sql} < -${limit} THEN -${limit} WHEN ${t!.sql} > ${limit} THEN ${limit} ELSE ${t!.sql} END)::int`,
+  );
 const toNumericText = (sql: string) => `(${sql})::text::numeric`;
 
 /** A float8 as JavaScript's String(x) prints it (PostgreSQL's own text uses other exponent rules). */
@@ -45,7 +48,8 @@ function extreme(fn: 'GREATEST' | 'LEAST'): SqlFunction {
     const present = args.filter((a) => a.type !== 'null');
     if (present.length === 0) return NULL_FRAG;
     const type = present[0]!.type;
-    if (present.every((a) => a.type === type) && (type === 'float8' || type === 'boolean')) return frag(`${fn}(${present.map((a) => a.sql).join(', ')})`, type);
+    if (present.every((a) => a.type === type) && (type === 'float8' || type === 'boolean'))
+      return frag(`${fn}(${present.map((a) => a.sql).join(', ')})`, type);
     if (present.every((a) => a.type === 'text')) return frag(`${fn}(${present.map((a) => `${a.sql} COLLATE "C"`).join(', ')})`, 'text');
     // mixed or dynamic kinds: decide per row over the non-null values, as the evaluator does
     const t = b.alias();
@@ -86,10 +90,17 @@ function contains(b: SqlBuilder, hay: Frag, needle: Frag): Frag {
     case 'text':
       return frag(`(strpos(${hay.sql}, ${asText(needle)}) > 0)`, 'boolean');
     case 'array':
-      return frag(b.share([hay, needle], ([a, x]) => `CASE WHEN ${a!.sql} IS NULL THEN NULL ELSE ${inArray(a!.sql, x!)} END`), 'boolean');
+      return frag(
+        b.share([hay, needle], ([a, x]) => `CASE WHEN ${a!.sql} IS NULL THEN NULL ELSE ${inArray(a!.sql, x!)} END`),
+        'boolean',
+      );
     case 'json':
       return frag(
-        b.share([hay, needle], ([a, x]) => `CASE jsonb_typeof(${a!.sql}) WHEN 'string' THEN strpos(${a!.sql} #>> '{}', ${asText(x!)}) > 0 WHEN 'array' THEN ${inArray(a!.sql, x!)} END`),
+        b.share(
+          [hay, needle],
+          ([a, x]) =>
+            `CASE jsonb_typeof(${a!.sql}) WHEN 'string' THEN strpos(${a!.sql} #>> '{}', ${asText(x!)}) > 0 WHEN 'array' THEN ${inArray(a!.sql, x!)} END`,
+        ),
         'boolean',
       );
     default:
@@ -118,7 +129,10 @@ export const SQL_FUNCTIONS: Readonly<Record<string, SqlFunction>> = {
     if (a!.type === 'text') return frag(`length(${a!.sql})::float8`, 'float8');
     if (a!.type === 'array') return frag(`jsonb_array_length(${a!.sql})::float8`, 'float8');
     if (a!.type !== 'json') return NULL_FRAG;
-    return frag(b.share([a!], ([x]) => `COALESCE(length(${asText(x!)}), jsonb_array_length(${asArray(x!)}))::float8`), 'float8');
+    return frag(
+      b.share([a!], ([x]) => `COALESCE(length(${asText(x!)}), jsonb_array_length(${asArray(x!)}))::float8`),
+      'float8',
+    );
   },
   ROUND: (b, [x, places]) => {
     const digits = places ? `, ${clampInt(b, places, 1000)}` : '';
@@ -145,7 +159,8 @@ export const SQL_FUNCTIONS: Readonly<Record<string, SqlFunction>> = {
     );
   },
   SUM: (b, [a, field]) => sum(b, listOf(a!), field),
-  COUNT: (_b, [a]) => frag(`jsonb_array_length(jsonb_path_query_array(${listOf(a!).sql}, 'strict $[*] ? (@.type() != "null")'))::float8`, 'float8'),
+  COUNT: (_b, [a]) =>
+    frag(`jsonb_array_length(jsonb_path_query_array(${listOf(a!).sql}, 'strict $[*] ? (@.type() != "null")'))::float8`, 'float8'),
   CONTAINS: (b, [hay, needle]) => (hay!.type === 'null' || needle!.type === 'null' ? NULL_FRAG : contains(b, hay!, needle!)),
   SPLIT_PART: (b, [s, d, n]) => frag(`split_part(${asText(s!)}, ${asText(d!)}, NULLIF(${clampInt(b, n!, 2147483647)}, 0))`, 'text'),
 };

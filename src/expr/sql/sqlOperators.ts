@@ -41,7 +41,9 @@ export function sqlBinary(b: SqlBuilder, op: BinaryOp, l: Frag, r: Frag): Frag {
       return isNumeric(l) && isNumeric(r) ? frag(`(${asNum(l)} / NULLIF(${asNum(r)}, 0::float8))`, 'float8') : NULL_FRAG;
     case '%':
       // on the decimals the numbers print as, like the evaluator (decimal.ts)
-      return isNumeric(l) && isNumeric(r) ? frag(`(mod((${asNum(l)})::text::numeric, NULLIF((${asNum(r)})::text::numeric, 0)))::float8`, 'float8') : NULL_FRAG;
+      return isNumeric(l) && isNumeric(r)
+        ? frag(`(mod((${asNum(l)})::text::numeric, NULLIF((${asNum(r)})::text::numeric, 0)))::float8`, 'float8')
+        : NULL_FRAG;
     case '=':
     case '!=':
       return equality(l, r, op);
@@ -55,7 +57,10 @@ function plus(b: SqlBuilder, l: Frag, r: Frag): Frag {
   if (l.type === 'null' || r.type === 'null') return NULL_FRAG;
   const types = new Set([l.type, r.type]);
   if (types.size === 1 && l.type === 'json') {
-    return frag(b.share([l, r], ([x, y]) => `COALESCE(to_jsonb(${asNum(x!)} + ${asNum(y!)}), to_jsonb(${asText(x!)} || ${asText(y!)}))`), 'json');
+    return frag(
+      b.share([l, r], ([x, y]) => `COALESCE(to_jsonb(${asNum(x!)} + ${asNum(y!)}), to_jsonb(${asText(x!)} || ${asText(y!)}))`),
+      'json',
+    );
   }
   if ([...types].every((t) => t === 'float8' || t === 'json')) return frag(`(${asNum(l)} + ${asNum(r)})`, 'float8');
   if ([...types].every((t) => t === 'text' || t === 'json')) return frag(`(${asText(l)} || ${asText(r)})`, 'text');
@@ -76,7 +81,13 @@ function order(b: SqlBuilder, op: string, l: Frag, r: Frag): Frag {
   const cmp = (type: FragType, x: string, y: string) => (type === 'text' ? `(${x} COLLATE "C" ${op} ${y})` : `(${x} ${op} ${y})`);
   const as = (type: FragType, f: Frag) => (type === 'float8' ? asNum(f) : type === 'text' ? asText(f) : asBool(f));
   if (l.type === 'json' && r.type === 'json') {
-    return frag(b.share([l, r], ([x, y]) => `COALESCE(${(['float8', 'text', 'boolean'] as const).map((t) => cmp(t, as(t, x!), as(t, y!))).join(', ')})`), 'boolean');
+    return frag(
+      b.share(
+        [l, r],
+        ([x, y]) => `COALESCE(${(['float8', 'text', 'boolean'] as const).map((t) => cmp(t, as(t, x!), as(t, y!))).join(', ')})`,
+      ),
+      'boolean',
+    );
   }
   const type = l.type === 'json' ? r.type : l.type;
   if (!SCALARS.includes(type) || (l.type !== type && l.type !== 'json') || (r.type !== type && r.type !== 'json')) return NULL_FRAG;

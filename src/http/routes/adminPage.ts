@@ -10,7 +10,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../../runtime/Runtime.js';
 import { NotFoundError } from '../../errors.js';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json',
+};
 
 /** The folder of the built page: dist/admin, from the compiled routes or from the sources. */
 export function adminAssetsDir(): string | undefined {
@@ -32,7 +37,11 @@ export function registerAdminPageRoutes(app: FastifyInstance, runtime: Runtime):
     return body;
   };
   const page = async (_req: unknown, reply: FastifyReply) =>
-    reply.type(TYPES['.html']!).header('cache-control', 'no-cache').header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:").send(file('index.html'));
+    reply
+      .type(TYPES['.html']!)
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+      .send(file('index.html'));
   // Whether to ask for a token: the page learns it without making a refused request.
   app.get('/admin/auth', () => ({ token_required: (runtime.model.server.auth?.tokens.length ?? 0) > 0 }));
   app.get('/admin', page);
@@ -41,6 +50,9 @@ export function registerAdminPageRoutes(app: FastifyInstance, runtime: Runtime):
     const name = request.params.file;
     const ext = /^[\w.-]+(\.\w+)$/.exec(name)?.[1];
     if (ext === undefined || TYPES[ext] === undefined || name.includes('..')) throw new NotFoundError('NOT_FOUND', `no admin file ${name}`);
-    return reply.type(TYPES[ext]).header('cache-control', 'no-cache').send(file(`assets/${name}`));
+    return reply
+      .type(TYPES[ext])
+      .header('cache-control', 'no-cache')
+      .send(file(`assets/${name}`));
   });
 }

@@ -40,32 +40,39 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
   app.post<{ Params: CommandParams }>('/aggregates/:type/:id/commands/:command', run);
   app.post<{ Params: CommandParams }>('/aggregates/:type/commands/:command', run);
 
-  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id', async (request, reply) => {
-    const version = intParam(request.query.version, 'version', { min: 1, max: MAX_VERSION });
-    const asOf = timeParam(request.query.as_of, 'as_of');
-    const loaded = await runtime.aggregate(request.params.type, request.params.id, {
-      ...(version !== undefined ? { version } : {}),
-      ...(asOf !== undefined ? { asOf } : {}),
-    });
-    void reply.header('etag', `"${loaded.version}"`);
-    // Where archival is on: whether the answer folded archived events (README "Archival").
-    if (archives(runtime.model)) void reply.header('tusk-archived', String(await runtime.store.readsArchive(loaded.type, loaded.id, loaded.version)));
-    return { id: loaded.id, type: loaded.type, version: loaded.version, state: loaded.state };
-  });
+  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>(
+    '/aggregates/:type/:id',
+    async (request, reply) => {
+      const version = intParam(request.query.version, 'version', { min: 1, max: MAX_VERSION });
+      const asOf = timeParam(request.query.as_of, 'as_of');
+      const loaded = await runtime.aggregate(request.params.type, request.params.id, {
+        ...(version !== undefined ? { version } : {}),
+        ...(asOf !== undefined ? { asOf } : {}),
+      });
+      void reply.header('etag', `"${loaded.version}"`);
+      // Where archival is on: whether the answer folded archived events (README "Archival").
+      if (archives(runtime.model))
+        void reply.header('tusk-archived', String(await runtime.store.readsArchive(loaded.type, loaded.id, loaded.version)));
+      return { id: loaded.id, type: loaded.type, version: loaded.version, state: loaded.state };
+    },
+  );
 
-  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id/events', async (request) => {
-    const { type, id } = request.params;
-    getDefinition(runtime.definitions, type);
-    const from = intParam(request.query.from, 'from', { min: 1, max: MAX_VERSION });
-    const to = intParam(request.query.to, 'to', { min: 1, max: MAX_VERSION });
-    const raw = boolParam(request.query.raw, 'raw') ?? false;
-    const stored = await runtime.store.readStream(type, id, {
-      ...(from !== undefined ? { fromVersion: from } : {}),
-      ...(to !== undefined ? { toVersion: to } : {}),
-    });
-    if (stored.length === 0 && (await runtime.store.streamVersion(type, id)) === 0) {
-      throw new NotFoundError('STREAM_NOT_FOUND', `${type} '${id}' does not exist`);
-    }
-    return { events: stored.map((e) => toEventJson(raw ? e : runtime.upcaster(e))) };
-  });
+  app.get<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>(
+    '/aggregates/:type/:id/events',
+    async (request) => {
+      const { type, id } = request.params;
+      getDefinition(runtime.definitions, type);
+      const from = intParam(request.query.from, 'from', { min: 1, max: MAX_VERSION });
+      const to = intParam(request.query.to, 'to', { min: 1, max: MAX_VERSION });
+      const raw = boolParam(request.query.raw, 'raw') ?? false;
+      const stored = await runtime.store.readStream(type, id, {
+        ...(from !== undefined ? { fromVersion: from } : {}),
+        ...(to !== undefined ? { toVersion: to } : {}),
+      });
+      if (stored.length === 0 && (await runtime.store.streamVersion(type, id)) === 0) {
+        throw new NotFoundError('STREAM_NOT_FOUND', `${type} '${id}' does not exist`);
+      }
+      return { events: stored.map((e) => toEventJson(raw ? e : runtime.upcaster(e))) };
+    },
+  );
 }

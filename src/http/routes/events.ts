@@ -24,7 +24,8 @@ export function registerEventRoutes(app: FastifyInstance, runtime: Runtime): voi
 
   app.get<{ Querystring: Record<string, unknown> }>('/events/live', async (request, reply) => {
     const lastEventId = request.headers['last-event-id'];
-    const after = intParam(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'Last-Event-ID') ?? intParam(request.query.after, 'after');
+    const after =
+      intParam(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'Last-Event-ID') ?? intParam(request.query.after, 'after');
     const types = listParam(request.query.type, 'type');
     await streamLive(runtime, request, reply, { ...(after !== undefined ? { after } : {}), ...(types !== undefined ? { types } : {}) });
   });

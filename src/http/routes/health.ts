@@ -13,7 +13,9 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
       return { status: 'ok', details: { parked } };
     } catch (err) {
       request.log.warn({ err }, 'health check failed');
-      return reply.status(503).send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the event store cannot be reached' } });
+      return reply
+        .status(503)
+        .send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the event store cannot be reached' } });
     }
   });
   app.get('/metrics', async (_request, reply) => {

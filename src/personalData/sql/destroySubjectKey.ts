@@ -13,7 +13,9 @@ export interface DestroyedSubject {
  * fold those streams from their events again). Run inside one transaction.
  */
 export async function destroySubjectKey(db: SqlExecutor, t: StoreTables, subject: string): Promise<DestroyedSubject> {
-  const keys = await db.query<{ key_id: string }>(`DELETE FROM ${t.table('subject_keys')} WHERE subject = $1 RETURNING key_id::text`, [subject]);
+  const keys = await db.query<{ key_id: string }>(`DELETE FROM ${t.table('subject_keys')} WHERE subject = $1 RETURNING key_id::text`, [
+    subject,
+  ]);
   const streams = await db.query<{ stream_type: string; stream_id: string }>(
     `SELECT stream_type, stream_id FROM ${t.table('subject_streams')} WHERE subject = $1 ORDER BY stream_type, stream_id`,
     [subject],
@@ -23,5 +25,8 @@ export async function destroySubjectKey(db: SqlExecutor, t: StoreTables, subject
       WHERE s.subject = $1 AND sn.stream_type = s.stream_type AND sn.stream_id = s.stream_id`,
     [subject],
   );
-  return { keyIds: keys.rows.map((r) => r.key_id), streams: streams.rows.map((r) => ({ streamType: r.stream_type, streamId: r.stream_id })) };
+  return {
+    keyIds: keys.rows.map((r) => r.key_id),
+    streams: streams.rows.map((r) => ({ streamType: r.stream_type, streamId: r.stream_id })),
+  };
 }

@@ -12,7 +12,12 @@ export interface KeyRow {
  * Inserts the candidate keys of subjects that have none (a concurrent insert wins: its key is
  * the one) and the subject → stream bindings; returns the keys of `subjects` visible now.
  */
-export async function ensureSubjectKeys(db: SqlExecutor, t: StoreTables, candidates: readonly KeyRow[], stream: { type: string; id: string }): Promise<KeyRow[]> {
+export async function ensureSubjectKeys(
+  db: SqlExecutor,
+  t: StoreTables,
+  candidates: readonly KeyRow[],
+  stream: { type: string; id: string },
+): Promise<KeyRow[]> {
   const subjects = candidates.map((c) => c.subject);
   const { rows } = await db.query<KeyRow>(
     `WITH bound AS (

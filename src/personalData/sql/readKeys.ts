@@ -4,7 +4,10 @@ import type { KeyRow } from './ensureSubjectKeys.js';
 
 /** The keys among `keyIds` that still exist (a forgotten subject's key does not). */
 export async function readKeys(db: SqlExecutor, t: StoreTables, keyIds: readonly string[]): Promise<KeyRow[]> {
-  const { rows } = await db.query<KeyRow>(`SELECT key_id::text, subject, wrapped FROM ${t.table('subject_keys')} WHERE key_id = ANY($1::uuid[])`, [keyIds]);
+  const { rows } = await db.query<KeyRow>(
+    `SELECT key_id::text, subject, wrapped FROM ${t.table('subject_keys')} WHERE key_id = ANY($1::uuid[])`,
+    [keyIds],
+  );
   return rows;
 }
 

@@ -31,14 +31,25 @@ export interface Statement {
 }
 
 /** Writes `events` (already upcast) into `tables` ([main, ...joins]); resolves to the number of statements run. */
-export async function applyEvents(tx: SqlExecutor, projection: CompiledProjection, tables: readonly TableRef[], events: readonly StoredEvent[], merge: MergeMode): Promise<number> {
+export async function applyEvents(
+  tx: SqlExecutor,
+  projection: CompiledProjection,
+  tables: readonly TableRef[],
+  events: readonly StoredEvent[],
+  merge: MergeMode,
+): Promise<number> {
   const statements = planStatements(projection, tables, events, merge);
   await runStatements(tx, projection, statements);
   return statements.length;
 }
 
 /** The statements that write `events` into `tables`, in order (no SQL runs yet). */
-export function planStatements(projection: CompiledProjection, tables: readonly TableRef[], events: readonly StoredEvent[], merge: MergeMode): Statement[] {
+export function planStatements(
+  projection: CompiledProjection,
+  tables: readonly TableRef[],
+  events: readonly StoredEvent[],
+  merge: MergeMode,
+): Statement[] {
   const out: Statement[] = [];
   let group: Group | undefined;
   for (const event of events) {
@@ -49,14 +60,26 @@ export function planStatements(projection: CompiledProjection, tables: readonly 
       const write = plan(event, scope);
       if (write === undefined) continue;
       const canMerge = write.mergeable && (write.action === 'insert' ? merge !== 'none' : write.action === 'upsert' && merge === 'all');
-      if (group !== undefined && canMerge && group.merge && sameShape(group.first, write) && (write.key === undefined || !group.keys.has(write.key))) {
+      if (
+        group !== undefined &&
+        canMerge &&
+        group.merge &&
+        sameShape(group.first, write) &&
+        (write.key === undefined || !group.keys.has(write.key))
+      ) {
         group.writes.push(write);
         group.events.push(event);
         if (write.key !== undefined) group.keys.add(write.key);
         continue;
       }
       if (group !== undefined) out.push(...statementsOf(tables, group));
-      group = { first: write, writes: [write], events: [event], keys: new Set(write.key === undefined ? [] : [write.key]), merge: canMerge };
+      group = {
+        first: write,
+        writes: [write],
+        events: [event],
+        keys: new Set(write.key === undefined ? [] : [write.key]),
+        merge: canMerge,
+      };
     }
   }
   if (group !== undefined) out.push(...statementsOf(tables, group));
@@ -83,7 +106,14 @@ function statementsOf(tables: readonly TableRef[], g: Group): Statement[] {
 
 /** Equal shapes (writeSql differs only in values); fragment texts are cached, so this mostly compares pointers. */
 function sameShape(a: PlannedWrite, b: PlannedWrite): boolean {
-  return a.target === b.target && a.action === b.action && a.where === b.where && a.rowKey === b.rowKey && sameList(a.columns, b.columns) && sameList(a.exprs, b.exprs);
+  return (
+    a.target === b.target &&
+    a.action === b.action &&
+    a.where === b.where &&
+    a.rowKey === b.rowKey &&
+    sameList(a.columns, b.columns) &&
+    sameList(a.exprs, b.exprs)
+  );
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -101,7 +131,10 @@ export function projectionError(projection: string, events: readonly StoredEvent
   if (cause instanceof TuskError || isConnectionError(cause)) return cause;
   const first = events[0]!;
   const last = events[events.length - 1]!;
-  const which = first === last ? `${first.type} (position ${first.position}, ${first.streamType} ${first.streamId})` : `events at positions ${first.position}–${last.position}`;
+  const which =
+    first === last
+      ? `${first.type} (position ${first.position}, ${first.streamType} ${first.streamId})`
+      : `events at positions ${first.position}–${last.position}`;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new TuskError('PROJECTION_FAILED', `projection ${projection} cannot apply ${which}: ${reason}`, {
     cause,

@@ -21,7 +21,8 @@ export function writeSql(t: TableRef, w: PlannedWrite): string {
     case 'delete':
       return `DELETE FROM ${t.table} WHERE ${w.where ?? 'true'}`;
     default: {
-      const from = w.rowKey === undefined ? '' : ` FROM (SELECT 1) AS _tusk_one LEFT JOIN ${t.table} AS _tusk_row ON _tusk_row.${t.key} = ${w.rowKey}`;
+      const from =
+        w.rowKey === undefined ? '' : ` FROM (SELECT 1) AS _tusk_one LEFT JOIN ${t.table} AS _tusk_row ON _tusk_row.${t.key} = ${w.rowKey}`;
       return `INSERT INTO ${t.table} AS _tusk_t (${w.columns.join(', ')}) SELECT ${w.exprs.join(', ')}${from}${w.where === undefined ? '' : ` WHERE ${w.where}`} ${onConflict(t, w)}`;
     }
   }
@@ -75,10 +76,16 @@ export function mergedWriteSql(t: TableRef, w: PlannedWrite, source: RowSource =
 
 /** The one parameter of a merged statement: each write's values as texts (the casts in the SQL type them). */
 export function mergedValues(writes: readonly PlannedWrite[]): string {
-  return JSON.stringify(writes.map((w) => w.values.map((v) => (typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)))));
+  return JSON.stringify(
+    writes.map((w) =>
+      w.values.map((v) => (typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))),
+    ),
+  );
 }
 
 function onConflict(t: TableRef, w: PlannedWrite): string {
   const updates = w.action === 'upsert' ? w.columns.filter((c) => c !== t.key) : [];
-  return updates.length === 0 ? `ON CONFLICT (${t.key}) DO NOTHING` : `ON CONFLICT (${t.key}) DO UPDATE SET ${updates.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  return updates.length === 0
+    ? `ON CONFLICT (${t.key}) DO NOTHING`
+    : `ON CONFLICT (${t.key}) DO UPDATE SET ${updates.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
 }

@@ -48,7 +48,12 @@ export function compileProjections(model: AppConfig): CompiledProjection[] {
 }
 
 /** Compiles one projection; `known` are the event data fields of the model (eventFields). */
-export function compileProjection(name: string, config: ProjectionConfig, defaults: ProjectionDefaults, known: EventFields): CompiledProjection {
+export function compileProjection(
+  name: string,
+  config: ProjectionConfig,
+  defaults: ProjectionDefaults,
+  known: EventFields,
+): CompiledProjection {
   const problems: LayoutProblem[] = [];
   const tables = projectionTables(name, config, known, problems);
   if (problems.length > 0) throw new ConfigError(`${formatPath(problems[0]!.path)}: ${problems[0]!.message}`, []);
@@ -66,10 +71,17 @@ export function compileProjection(name: string, config: ProjectionConfig, defaul
   }
   Object.entries(config.joins).forEach(([joinName, join], i) => {
     const spec = tables.joins[i]!;
-    const target: WriteTarget = { index: i + 1, table: spec.table, keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key) };
+    const target: WriteTarget = {
+      index: i + 1,
+      table: spec.table,
+      keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key),
+    };
     for (const type of new Set([...join.events, ...Object.keys(join.mapping)])) {
       const m = join.mapping[type];
-      add(type, m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `projections.${name}.joins.${joinName}.mapping.${type}`));
+      add(
+        type,
+        m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `projections.${name}.joins.${joinName}.mapping.${type}`),
+      );
     }
   });
   return {

@@ -26,7 +26,11 @@ export function compileScrub(name: string, config: ProjectionConfig, tables: Pro
   }
   Object.entries(config.joins).forEach(([joinName, join], i) => {
     const spec = tables.joins[i]!;
-    const target: WriteTarget = { index: i + 1, table: spec.table, keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key) };
+    const target: WriteTarget = {
+      index: i + 1,
+      table: spec.table,
+      keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key),
+    };
     const keyDefault = spec.keyIsPosition ? 'position' : `data.${spec.table.key}`;
     const personal = new Set(join.personal_columns);
     for (const type of new Set([...join.events, ...Object.keys(join.mapping)])) {
@@ -37,7 +41,13 @@ export function compileScrub(name: string, config: ProjectionConfig, tables: Pro
 }
 
 /** The update that recomputes the personal columns one mapping (or an unmapped event) writes. */
-function scrubPlanner(target: WriteTarget, keyDefault: string, personal: ReadonlySet<string>, mapping: ProjectionMapping | undefined, where: string): WritePlanner | undefined {
+function scrubPlanner(
+  target: WriteTarget,
+  keyDefault: string,
+  personal: ReadonlySet<string>,
+  mapping: ProjectionMapping | undefined,
+  where: string,
+): WritePlanner | undefined {
   if (personal.size === 0) return undefined;
   const key = target.table.key;
   // an unmapped event upserts its data fields: a personal column is `data.<column>`
@@ -46,6 +56,11 @@ function scrubPlanner(target: WriteTarget, keyDefault: string, personal: Readonl
   const fields = Object.fromEntries(Object.entries(m.fields).filter(([c]) => personal.has(c) && c !== key));
   if (Object.keys(fields).length === 0) return undefined;
   const filter = m.action === 'update' ? m.where : `${key} = (${m.fields[key] ?? keyDefault})`;
-  const update: ProjectionMapping = { action: 'update', fields, ...(filter !== undefined ? { where: filter } : {}), ...(m.when !== undefined ? { when: m.when } : {}) };
+  const update: ProjectionMapping = {
+    action: 'update',
+    fields,
+    ...(filter !== undefined ? { where: filter } : {}),
+    ...(m.when !== undefined ? { when: m.when } : {}),
+  };
   return compileMapping(target, update, `${where} (scrub)`);
 }

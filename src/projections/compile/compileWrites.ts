@@ -6,7 +6,19 @@
  */
 import type { ProjectionMapping } from '../../config/schema/projections.js';
 import { ConfigError } from '../../errors.js';
-import { baseType, compileExpression, compileToSql, parseExpression, toColumnType, type CompiledSql, type EvalScope, type ExprNode, type SqlContext, type SqlFragment, type SqlType } from '../../expr/index.js';
+import {
+  baseType,
+  compileExpression,
+  compileToSql,
+  parseExpression,
+  toColumnType,
+  type CompiledSql,
+  type EvalScope,
+  type ExprNode,
+  type SqlContext,
+  type SqlFragment,
+  type SqlType,
+} from '../../expr/index.js';
 import { quoteIdent } from '../../store/quoteIdent.js';
 import type { StoredEvent } from '../../store/EventStore.js';
 import type { PlannedWrite, WriteAction } from '../apply/PlannedWrite.js';
@@ -48,21 +60,32 @@ export function compileMapping(target: WriteTarget, mapping: ProjectionMapping, 
   const writesRow = action === 'insert' || action === 'upsert';
   if (writesRow) {
     if (!fields.some(([c]) => c === table.key)) fields.unshift([table.key, target.keyDefault]);
-    if (table.foreignKey !== undefined && !fields.some(([c]) => c === table.foreignKey)) fields.push([table.foreignKey, pathExpr('aggregate_id')]);
+    if (table.foreignKey !== undefined && !fields.some(([c]) => c === table.foreignKey))
+      fields.push([table.foreignKey, pathExpr('aggregate_id')]);
   }
   const when = mapping.when === undefined ? undefined : parse(mapping.when, 'when');
   const readsRow = action === 'upsert' && (fields.some(([, ast]) => readsColumns(ast)) || (when !== undefined && readsColumns(when)));
   const ref: ColumnRef = action === 'insert' || (action === 'upsert' && !readsRow) ? 'null' : action === 'upsert' ? 'row' : 'plain';
   const context = sqlContext(table, ref);
-  const compiled = (col: string, ast: ExprNode): CompiledField => ({ column: col, type: columnType(table, col, where), sql: compileToSql(ast, context) });
+  const compiled = (col: string, ast: ExprNode): CompiledField => ({
+    column: col,
+    type: columnType(table, col, where),
+    sql: compileToSql(ast, context),
+  });
   const compiledFields = action === 'delete' ? [] : fields.map(([col, ast]) => compiled(col, ast));
-  const filterAst = writesRow ? undefined : mapping.where !== undefined ? parse(mapping.where, 'where') : equalsExpr(pathExpr(table.foreignKey ?? table.key), pathExpr('aggregate_id'));
+  const filterAst = writesRow
+    ? undefined
+    : mapping.where !== undefined
+      ? parse(mapping.where, 'where')
+      : equalsExpr(pathExpr(table.foreignKey ?? table.key), pathExpr('aggregate_id'));
   const filter = filterAst === undefined ? undefined : compileToSql(filterAst, context);
   const condition = when === undefined ? undefined : compileToSql(when, context);
   const keyAst = fields.find(([c]) => c === table.key)?.[1] ?? target.keyDefault;
   const keyType = columnOf(table, table.key)!.type;
   // the key that finds the current row reads no column: it cannot depend on the row it looks for
-  const rowKey: CompiledField | undefined = readsRow ? { column: table.key, type: keyType, sql: compileToSql(keyAst, sqlContext(table, 'null')) } : undefined;
+  const rowKey: CompiledField | undefined = readsRow
+    ? { column: table.key, type: keyType, sql: compileToSql(keyAst, sqlContext(table, 'null')) }
+    : undefined;
   const keyValue = action === 'upsert' ? compileExpression(keyAst) : undefined;
   const columns = compiledFields.map((f) => quoteIdent(f.column));
 
@@ -107,16 +130,26 @@ export function compileMapping(target: WriteTarget, mapping: ProjectionMapping, 
 export function compileDataUpsert(target: WriteTarget): WritePlanner {
   const { table } = target;
   const context = sqlContext(table, 'null');
-  const fixed: CompiledField[] = [{ column: table.key, type: columnOf(table, table.key)!.type, sql: compileToSql(target.keyDefault, context) }];
-  if (table.foreignKey !== undefined) fixed.push({ column: table.foreignKey, type: columnOf(table, table.foreignKey)!.type, sql: compileToSql(pathExpr('aggregate_id'), context) });
+  const fixed: CompiledField[] = [
+    { column: table.key, type: columnOf(table, table.key)!.type, sql: compileToSql(target.keyDefault, context) },
+  ];
+  if (table.foreignKey !== undefined)
+    fixed.push({
+      column: table.foreignKey,
+      type: columnOf(table, table.foreignKey)!.type,
+      sql: compileToSql(pathExpr('aggregate_id'), context),
+    });
   const skip = new Set(fixed.map((f) => f.column));
-  const optional: CompiledField[] = table.columns.filter((c) => !skip.has(c.name)).map((c) => ({ column: c.name, type: c.type, sql: compileToSql(pathExpr('data', c.name), context) }));
+  const optional: CompiledField[] = table.columns
+    .filter((c) => !skip.has(c.name))
+    .map((c) => ({ column: c.name, type: c.type, sql: compileToSql(pathExpr('data', c.name), context) }));
   const keyValue = compileExpression(target.keyDefault);
   const keyType = fixed[0]!.type;
 
   return (event, scope) => {
     const data = event.data;
-    const present = typeof data === 'object' && data !== null && !Array.isArray(data) ? optional.filter((f) => Object.hasOwn(data, f.column)) : [];
+    const present =
+      typeof data === 'object' && data !== null && !Array.isArray(data) ? optional.filter((f) => Object.hasOwn(data, f.column)) : [];
     const fields = [...fixed, ...present];
     const out = bind(fields, scope);
     const key = keyText(keyValue(scope), keyType);
@@ -179,7 +212,11 @@ function converted(f: CompiledField, sql: string, type: SqlType): string {
 function sqlContext(table: TableSpec, ref: ColumnRef): SqlContext {
   const columns = columnTypes(table);
   const column =
-    ref === 'null' ? (name: string) => `NULL::${baseType(columns[name] ?? 'text')}` : ref === 'row' ? (name: string) => `_tusk_row.${quoteIdent(name)}` : quoteIdent;
+    ref === 'null'
+      ? (name: string) => `NULL::${baseType(columns[name] ?? 'text')}`
+      : ref === 'row'
+        ? (name: string) => `_tusk_row.${quoteIdent(name)}`
+        : quoteIdent;
   return { columns, column };
 }
 

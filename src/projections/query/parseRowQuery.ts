@@ -17,7 +17,8 @@ export function parseRowQuery(query: Record<string, unknown>): RowQuery {
   for (const [name, value] of Object.entries(query)) {
     if (name === 'limit' || name === 'offset' || name === 'order' || READ_AFTER_PARAMS.has(name)) continue;
     const values = (Array.isArray(value) ? value : [value]).map((v) => {
-      if (typeof v !== 'string') throw new InvalidInputError(`filter ${JSON.stringify(name)} must be a text value`, undefined, 'BAD_REQUEST');
+      if (typeof v !== 'string')
+        throw new InvalidInputError(`filter ${JSON.stringify(name)} must be a text value`, undefined, 'BAD_REQUEST');
       return v;
     });
     filters.set(name, values);

@@ -25,7 +25,12 @@ export interface RowQuery {
 }
 
 /** A page of rows. */
-export async function queryRows(db: SqlExecutor, schema: string, projection: CompiledProjection, query: RowQuery): Promise<Record<string, unknown>[]> {
+export async function queryRows(
+  db: SqlExecutor,
+  schema: string,
+  projection: CompiledProjection,
+  query: RowQuery,
+): Promise<Record<string, unknown>[]> {
   const main = projection.tables.main;
   const params: unknown[] = [];
   const where: string[] = [];
@@ -54,7 +59,12 @@ export async function queryRows(db: SqlExecutor, schema: string, projection: Com
 }
 
 /** The row whose key is `key`; 404 ROW_NOT_FOUND when there is none. */
-export async function queryRow(db: SqlExecutor, schema: string, projection: CompiledProjection, key: string): Promise<Record<string, unknown>> {
+export async function queryRow(
+  db: SqlExecutor,
+  schema: string,
+  projection: CompiledProjection,
+  key: string,
+): Promise<Record<string, unknown>> {
   const main = projection.tables.main;
   const keyColumn = columnOf(main, main.key)!;
   const sql = `SELECT ${rowSql(schema, projection)} AS r FROM ${qualify(schema, main.name)} AS _tusk_r WHERE ${matchable(keyColumn)} = $1::${matchType(keyColumn)}`;
@@ -65,7 +75,11 @@ export async function queryRow(db: SqlExecutor, schema: string, projection: Comp
     // a key that is not a value of the key column's type (`abc` for an integer key) names no row
     if (!isBadValue(err)) throw err;
   }
-  if (rows[0] === undefined) throw new NotFoundError('ROW_NOT_FOUND', `projection ${projection.name} has no row with ${main.key} ${JSON.stringify(key)}`, { projection: projection.name, key });
+  if (rows[0] === undefined)
+    throw new NotFoundError('ROW_NOT_FOUND', `projection ${projection.name} has no row with ${main.key} ${JSON.stringify(key)}`, {
+      projection: projection.name,
+      key,
+    });
   return rowObject(projection, rows[0].r);
 }
 
@@ -74,7 +88,11 @@ function knownColumn(projection: CompiledProjection, name: string, what: 'filter
   if (column !== undefined) return column;
   const names = projection.tables.main.columns.map((c) => c.name).join(', ');
   const hint = what === 'filter' ? ' (query parameters other than limit, offset and order filter by a column)' : '';
-  throw new InvalidInputError(`unknown column ${JSON.stringify(name)} to ${what} by in projection ${projection.name}; its columns are ${names}${hint}`, { column: name, columns: projection.tables.main.columns.map((c) => c.name) }, 'BAD_REQUEST');
+  throw new InvalidInputError(
+    `unknown column ${JSON.stringify(name)} to ${what} by in projection ${projection.name}; its columns are ${names}${hint}`,
+    { column: name, columns: projection.tables.main.columns.map((c) => c.name) },
+    'BAD_REQUEST',
+  );
 }
 
 /** The column as compared with a filter value: jsonb and json columns by their text. */
@@ -102,6 +120,10 @@ async function badValuesAre400<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (!isBadValue(err)) throw err;
-    throw new InvalidInputError(`a filter value does not fit its column: ${err instanceof Error ? err.message : String(err)}`, undefined, 'BAD_REQUEST');
+    throw new InvalidInputError(
+      `a filter value does not fit its column: ${err instanceof Error ? err.message : String(err)}`,
+      undefined,
+      'BAD_REQUEST',
+    );
   }
 }

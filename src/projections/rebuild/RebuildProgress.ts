@@ -47,6 +47,15 @@ export class RebuildClock {
     const rate = elapsedMs > 0 ? (this.done * 1000) / elapsedMs : 0;
     const left = Math.max(0, this.total - this.done);
     const etaMs = finished ? 0 : rate > 0 ? (left / rate) * 1000 : undefined;
-    return { projection: this.projection, done: this.done, total: Math.max(this.total, this.done), position: this.position, elapsedMs, eventsPerSecond: rate, etaMs, finished };
+    return {
+      projection: this.projection,
+      done: this.done,
+      total: Math.max(this.total, this.done),
+      position: this.position,
+      elapsedMs,
+      eventsPerSecond: rate,
+      etaMs,
+      finished,
+    };
   }
 }

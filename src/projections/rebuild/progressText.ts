@@ -39,7 +39,11 @@ function rate(p: RebuildProgress): string {
 function eta(p: RebuildProgress): string {
   if (p.etaMs === undefined) return '?';
   const s = Math.ceil(p.etaMs / 1000);
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /** Shows progress on stderr: a bar redrawn in place on a terminal, else a line per second. */

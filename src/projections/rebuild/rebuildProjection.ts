@@ -61,7 +61,11 @@ const LEASE_TTL_MS = 30_000;
  * swaps them in. Throws REBUILD_RUNNING when another process is rebuilding it, or the error of
  * an event that cannot be applied (the live tables are then left as they were).
  */
-export async function rebuildProjection(store: EventStore, projection: CompiledProjection, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildProjection(
+  store: EventStore,
+  projection: CompiledProjection,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   return (await startRebuild(store, projection, options)).done;
 }
 
@@ -69,15 +73,23 @@ export async function rebuildProjection(store: EventStore, projection: CompiledP
  * Starts a rebuild: resolves once this process holds the projection's rebuild lease (or
  * rejects with REBUILD_RUNNING), with `done` resolving when the rebuild is over.
  */
-export async function startRebuild(store: EventStore, projection: CompiledProjection, options: RebuildOptions = {}): Promise<{ done: Promise<RebuildResult> }> {
+export async function startRebuild(
+  store: EventStore,
+  projection: CompiledProjection,
+  options: RebuildOptions = {},
+): Promise<{ done: Promise<RebuildResult> }> {
   const lease = new Lease(store, `projection-rebuild:${projection.name}`, options.owner ?? randomUUID(), LEASE_TTL_MS);
-  if (!(await lease.acquire())) throw new TuskError('REBUILD_RUNNING', `projection ${projection.name} is being rebuilt by another process`, { details: { projection: projection.name } });
+  if (!(await lease.acquire()))
+    throw new TuskError('REBUILD_RUNNING', `projection ${projection.name} is being rebuilt by another process`, {
+      details: { projection: projection.name },
+    });
   const schema = store.tables.schema;
   const run = async (): Promise<RebuildResult> => {
     try {
       await store.transaction(async (tx) => {
         await dropFreshTables(tx, schema, projection.targets);
-        for (const spec of projection.targets) for (const sql of createTableSql(spec, schema, freshName(spec.name), { ifNotExists: false })) await tx.query(sql);
+        for (const spec of projection.targets)
+          for (const sql of createTableSql(spec, schema, freshName(spec.name), { ifNotExists: false })) await tx.query(sql);
       });
       return await replayAndSwap(store, projection, freshTables(schema, projection), options);
     } catch (err) {
@@ -90,7 +102,12 @@ export async function startRebuild(store: EventStore, projection: CompiledProjec
   return { done: run() };
 }
 
-async function replayAndSwap(store: EventStore, projection: CompiledProjection, fresh: readonly TableRef[], options: RebuildOptions): Promise<RebuildResult> {
+async function replayAndSwap(
+  store: EventStore,
+  projection: CompiledProjection,
+  fresh: readonly TableRef[],
+  options: RebuildOptions,
+): Promise<RebuildResult> {
   const upcast = options.upcaster ?? identityUpcaster;
   const limit = options.batchSize ?? 5000;
   const types = projection.types;
@@ -136,7 +153,13 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
   });
   clock.advance(swapped.caughtUp, swapped.head);
   const done = clock.finish();
-  return { projection: projection.name, events: done.done, position: swapped.head, durationMs: done.elapsedMs, inDatabase: written.inDatabase };
+  return {
+    projection: projection.name,
+    events: done.done,
+    position: swapped.head,
+    durationMs: done.elapsedMs,
+    inDatabase: written.inDatabase,
+  };
 }
 
 /**
@@ -145,7 +168,13 @@ async function replayAndSwap(store: EventStore, projection: CompiledProjection, 
  * others in this process (more of them before the database is tried again, each time it
  * cannot take one). Resolves to the position of the last event written.
  */
-async function replayUpTo(replay: Replay, from: number, upTo: number, inDatabase: boolean, written: { inDatabase: number }): Promise<number> {
+async function replayUpTo(
+  replay: Replay,
+  from: number,
+  upTo: number,
+  inDatabase: boolean,
+  written: { inDatabase: number },
+): Promise<number> {
   let position = from;
   let inProcess = 1;
   for (;;) {
@@ -163,7 +192,12 @@ async function replayUpTo(replay: Replay, from: number, upTo: number, inDatabase
  * Writes at most `maxBatches` batches after `from` in this process; `done` when it has passed
  * `upTo` or read what is safely readable.
  */
-async function replayInProcess(replay: Replay, from: number, upTo: number, maxBatches: number): Promise<{ position: number; done: boolean }> {
+async function replayInProcess(
+  replay: Replay,
+  from: number,
+  upTo: number,
+  maxBatches: number,
+): Promise<{ position: number; done: boolean }> {
   const { store, projection, fresh, limit, upcast, clock } = replay;
   let position = from;
   let done = false;
@@ -182,9 +216,9 @@ async function replayInProcess(replay: Replay, from: number, upTo: number, maxBa
     const events = batch.map(upcast);
     const planned = planStatements(projection, fresh, events, 'all');
     await writing;
-    writing = applyInTransaction(store, (tx, merge) => (merge === 'all' ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined))).then(() =>
-      clock.advance(batch.length, batch[batch.length - 1]!.position),
-    );
+    writing = applyInTransaction(store, (tx, merge) =>
+      merge === 'all' ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined),
+    ).then(() => clock.advance(batch.length, batch[batch.length - 1]!.position));
     writing.catch(() => undefined);
   }
   await writing;

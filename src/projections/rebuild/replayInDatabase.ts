@@ -43,7 +43,11 @@ const COLUMN_ROOTS: Readonly<Record<string, string>> = {
  * to the position reached, the events written, and `done` when it stopped because it has
  * passed `upTo` or read what is safely readable (not because a batch did not qualify).
  */
-export async function replayInDatabase(replay: Replay, after: number, upTo: number): Promise<{ position: number; events: number; done: boolean }> {
+export async function replayInDatabase(
+  replay: Replay,
+  after: number,
+  upTo: number,
+): Promise<{ position: number; events: number; done: boolean }> {
   const { store, projection, fresh, limit, upcast, clock } = replay;
   let position = after;
   let written = 0;
@@ -57,7 +61,8 @@ export async function replayInDatabase(replay: Replay, after: number, upTo: numb
     if (statement === undefined) break;
     let batch: { events: number; last: string | number | null; ok: boolean | null } | undefined;
     try {
-      batch = (await store.query<{ events: number; last: string | number | null; ok: boolean | null }>(statement.sql, statement.params)).rows[0];
+      batch = (await store.query<{ events: number; last: string | number | null; ok: boolean | null }>(statement.sql, statement.params))
+        .rows[0];
     } catch {
       // the process replays this batch again and reports its failure with the events named
       break;
@@ -160,13 +165,16 @@ function valueSql(origin: ValueOrigin, params: Params): string {
 /** True when the value at `read` has the kind the SQL was built for (missing and JSON null are both null). */
 function kindCondition(read: RootRead, params: Params): string {
   const value = jsonPath(read.root, read.path, params);
-  return read.kind === 'null' ? `(${value} IS NULL OR jsonb_typeof(${value}) = 'null')` : `jsonb_typeof(${value}) = ${params.add(read.kind)}::text`;
+  return read.kind === 'null'
+    ? `(${value} IS NULL OR jsonb_typeof(${value}) = 'null')`
+    : `jsonb_typeof(${value}) = ${params.add(read.kind)}::text`;
 }
 
 /** A path into a jsonb root, one `->` per step: a field of a non-object or an index of a non-array is NULL, as in the process. */
 function jsonPath(root: string, path: readonly PathStep[], params: Params): string {
   let sql = JSON_ROOTS[root]!;
-  for (const step of path) sql = 'field' in step ? `(${sql} -> ${params.add(step.field)}::text)` : `(${sql} -> ${params.add(step.index)}::int)`;
+  for (const step of path)
+    sql = 'field' in step ? `(${sql} -> ${params.add(step.field)}::text)` : `(${sql} -> ${params.add(step.index)}::int)`;
   return sql;
 }
 

@@ -20,16 +20,27 @@ import { liveTables } from '../sql/tableRefs.js';
 import { tracedEvents, type Tracing } from '../../telemetry/tracing.js';
 
 /** The append hook of the inline projections `projections`. */
-export function inlineHook(store: EventStore, projections: readonly CompiledProjection[], upcaster: Upcaster, tracing?: Tracing): AppendHook {
+export function inlineHook(
+  store: EventStore,
+  projections: readonly CompiledProjection[],
+  upcaster: Upcaster,
+  tracing?: Tracing,
+): AppendHook {
   const tables = new Map(projections.map((p) => [p, liveTables(store.tables.schema, p)] as const));
   return async (tx, events) => {
     for (const p of projections) {
       const relevant = events.filter((e) => p.planners.has(e.type));
       if (relevant.length === 0) continue;
-      await tracedEvents(tracing, `projection ${p.name}`, relevant, async () => {
-        await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
-        await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
-      }, { 'tusk.projection': p.name, 'tusk.projection.mode': 'inline', 'tusk.events': relevant.length });
+      await tracedEvents(
+        tracing,
+        `projection ${p.name}`,
+        relevant,
+        async () => {
+          await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
+          await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
+        },
+        { 'tusk.projection': p.name, 'tusk.projection.mode': 'inline', 'tusk.events': relevant.length },
+      );
     }
   };
 }
@@ -38,7 +49,12 @@ export function inlineHook(store: EventStore, projections: readonly CompiledProj
  * Brings an inline projection up to the head of the log before its hook takes over: by a
  * rebuild when it was never built, else batch by batch. Resolves to the events applied.
  */
-export async function catchUpInline(store: EventStore, projection: CompiledProjection, upcaster: Upcaster, rebuild: RebuildOptions = {}): Promise<number> {
+export async function catchUpInline(
+  store: EventStore,
+  projection: CompiledProjection,
+  upcaster: Upcaster,
+  rebuild: RebuildOptions = {},
+): Promise<number> {
   const checkpoint = await store.loadCheckpoint(projection.checkpoint);
   if (checkpoint === 0) {
     const any = await store.readAll({ after: 0, limit: 1, types: projection.types });

@@ -51,12 +51,18 @@ export function projectionConsumer(
       async handle(batch) {
         const events = batch.events.map(upcaster);
         const attributes = { 'tusk.projection': projection.name, 'tusk.projection.mode': 'async', 'tusk.events': events.length };
-        const applied = await tracedEvents(tracing, `projection ${projection.name}`, batch.events, () =>
-          withMergeFallback((merge) =>
-            batch.commit(batch.reached, async (tx) => {
-              await applyEvents(tx, projection, tables, events, merge);
-            }),
-          ), attributes);
+        const applied = await tracedEvents(
+          tracing,
+          `projection ${projection.name}`,
+          batch.events,
+          () =>
+            withMergeFallback((merge) =>
+              batch.commit(batch.reached, async (tx) => {
+                await applyEvents(tx, projection, tables, events, merge);
+              }),
+            ),
+          attributes,
+        );
         if (applied) metrics?.events.inc({ projection: projection.name, path: 'async' }, events.length);
       },
     },

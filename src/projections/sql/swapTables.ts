@@ -24,7 +24,8 @@ export async function swapTables(tx: SqlExecutor, schema: string, specs: readonl
     const to = namedObjects(spec, spec.name);
     for (const [i, object] of from.entries()) {
       const target = quoteIdent(to[i]!.name);
-      if (object.kind === 'constraint') await tx.query(`ALTER TABLE ${qualify(schema, spec.name)} RENAME CONSTRAINT ${quoteIdent(object.name)} TO ${target}`);
+      if (object.kind === 'constraint')
+        await tx.query(`ALTER TABLE ${qualify(schema, spec.name)} RENAME CONSTRAINT ${quoteIdent(object.name)} TO ${target}`);
       else await tx.query(`ALTER INDEX ${qualify(schema, object.name)} RENAME TO ${target}`);
     }
   }

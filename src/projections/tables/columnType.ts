@@ -66,7 +66,8 @@ export function parseColumnType(text: string): ColumnDecl | string {
   let type = known.name;
   const args = /^\( ?(\d{1,4})(?: ?, ?(\d{1,4}))? ?\)/.exec(rest);
   if (args !== null) {
-    if (known.args === undefined || (known.args === 'length' && args[2] !== undefined)) return `"${spelled}" takes no such arguments in "${text}"`;
+    if (known.args === undefined || (known.args === 'length' && args[2] !== undefined))
+      return `"${spelled}" takes no such arguments in "${text}"`;
     const [a, b] = [Number(args[1]), args[2] === undefined ? undefined : Number(args[2])];
     if (a < 1 || (b !== undefined && b > a)) return `bad size in "${text}"`;
     type += b === undefined ? `(${a})` : `(${a},${b})`;
@@ -75,7 +76,8 @@ export function parseColumnType(text: string): ColumnDecl | string {
   const decl: ColumnDecl = { type, primaryKey: false, notNull: false, unique: false };
   while (rest !== '') {
     const m = MODIFIERS.find(([re]) => re.test(rest));
-    if (m === undefined) return `unsupported "${rest}" in "${text}" (a column declaration is a type, optionally with PRIMARY KEY, NOT NULL or UNIQUE)`;
+    if (m === undefined)
+      return `unsupported "${rest}" in "${text}" (a column declaration is a type, optionally with PRIMARY KEY, NOT NULL or UNIQUE)`;
     if (m[1] !== 'null') decl[m[1]] = true;
     rest = rest.replace(m[0], '').trimStart();
   }

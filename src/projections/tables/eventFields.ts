@@ -44,7 +44,13 @@ export function eventFields(model: EventModel): EventFields {
         }
         for (const [field, text] of Object.entries(emit.data)) {
           const { ast } = parseExpression(text);
-          add(emit.type, field, ast === undefined ? undefined : inferType(ast, { dataField: () => undefined, column: () => undefined, input: (f) => inputs.get(f) }));
+          add(
+            emit.type,
+            field,
+            ast === undefined
+              ? undefined
+              : inferType(ast, { dataField: () => undefined, column: () => undefined, input: (f) => inputs.get(f) }),
+          );
         }
       }
     }

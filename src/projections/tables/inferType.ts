@@ -74,14 +74,26 @@ export function fieldSqlType(spec: FieldSpec): string {
 export function inferType(node: ExprNode, env: TypeEnv): string | undefined {
   switch (node.kind) {
     case 'literal':
-      return node.value === null ? undefined : typeof node.value === 'string' ? 'text' : typeof node.value === 'number' ? 'numeric' : 'boolean';
+      return node.value === null
+        ? undefined
+        : typeof node.value === 'string'
+          ? 'text'
+          : typeof node.value === 'number'
+            ? 'numeric'
+            : 'boolean';
     case 'array':
       return 'jsonb';
     case 'path': {
       if (node.name in ROOT_TYPES) return node.segments.length === 0 ? ROOT_TYPES[node.name] : undefined;
       const first = node.segments[0];
-      if (node.name === 'data') return node.segments.length === 0 ? 'jsonb' : node.segments.length === 1 && first?.kind === 'field' ? env.dataField(first.name) : undefined;
-      if (node.name === 'input' && env.input !== undefined) return node.segments.length === 1 && first?.kind === 'field' ? env.input(first.name) : undefined;
+      if (node.name === 'data')
+        return node.segments.length === 0
+          ? 'jsonb'
+          : node.segments.length === 1 && first?.kind === 'field'
+            ? env.dataField(first.name)
+            : undefined;
+      if (node.name === 'input' && env.input !== undefined)
+        return node.segments.length === 1 && first?.kind === 'field' ? env.input(first.name) : undefined;
       if (node.name === 'metadata') return undefined;
       return node.segments.length === 0 ? env.column(node.name) : undefined;
     }

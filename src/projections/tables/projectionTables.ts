@@ -50,18 +50,56 @@ interface LayoutInput {
 }
 
 /** The tables of projection `config`; `problems` receives what is wrong with them. */
-export function projectionTables(name: string, config: ProjectionConfig, fields: EventFields, problems: LayoutProblem[] = []): ProjectionTables {
+export function projectionTables(
+  name: string,
+  config: ProjectionConfig,
+  fields: EventFields,
+  problems: LayoutProblem[] = [],
+): ProjectionTables {
   const base: Path = ['projections', name];
-  const main = layout({ table: config.table, key: config.key, keyType: 'text', fixed: [], declared: config.columns, events: config.events, mapping: config.mapping, indexes: config.indexes, base }, fields, problems);
+  const main = layout(
+    {
+      table: config.table,
+      key: config.key,
+      keyType: 'text',
+      fixed: [],
+      declared: config.columns,
+      events: config.events,
+      mapping: config.mapping,
+      indexes: config.indexes,
+      base,
+    },
+    fields,
+    problems,
+  );
   const joins = Object.entries(config.joins).map(([joinName, join]) => {
     const key = join.key ?? 'id';
     const keyType = join.key === undefined ? 'bigint' : undefined;
     const fk: ColumnSpec = { name: join.foreign_key, type: main.columns[0]!.type, notNull: false, unique: false };
     const at: Path = [...base, 'joins', joinName];
-    const table = layout({ table: join.table, key, keyType, fixed: [fk], declared: join.columns, events: join.events, mapping: join.mapping, indexes: join.indexes, base: at }, fields, problems);
+    const table = layout(
+      {
+        table: join.table,
+        key,
+        keyType,
+        fixed: [fk],
+        declared: join.columns,
+        events: join.events,
+        mapping: join.mapping,
+        indexes: join.indexes,
+        base: at,
+      },
+      fields,
+      problems,
+    );
     table.foreignKey = join.foreign_key;
     if (key === join.foreign_key) problems.push({ path: [...at, 'key'], message: 'the key of a child table cannot be its foreign_key' });
-    if (main.columns.some((c) => c.name === joinName)) problems.push({ path: at, message: `a join cannot be named like a column of \`${config.table}\` (its rows are shown under that name)`, key: true });
+    if (main.columns.some((c) => c.name === joinName))
+      problems.push({
+        path: at,
+        message: `a join cannot be named like a column of \`${config.table}\` (its rows are shown under that name)`,
+        key: true,
+      });
     return { name: joinName, table, keyIsPosition: join.key === undefined };
   });
   return { main, joins };
@@ -82,14 +120,23 @@ function layout(input: LayoutInput, fields: EventFields, problems: LayoutProblem
         columns.set(col, named(col, 'jsonb'));
         continue;
       }
-      if (decl.primaryKey && col !== input.key) problems.push({ path: at, message: `only the key column \`${input.key}\` can be the primary key (set \`key = "${col}"\` to key by this column)` });
+      if (decl.primaryKey && col !== input.key)
+        problems.push({
+          path: at,
+          message: `only the key column \`${input.key}\` can be the primary key (set \`key = "${col}"\` to key by this column)`,
+        });
       columns.set(col, { name: col, type: decl.type, notNull: decl.notNull, unique: decl.unique });
     }
     if (!columns.has(input.key)) columns.set(input.key, named(input.key, keyType(input, fields) ?? 'text'));
     for (const f of input.fixed) if (!columns.has(f.name)) columns.set(f.name, f);
     for (const [event, m] of Object.entries(input.mapping)) {
       for (const col of Object.keys(m.fields)) {
-        if (!columns.has(col)) problems.push({ path: [...input.base, 'mapping', event, 'fields', col], message: `column \`${col}\` is not in \`columns\``, key: true });
+        if (!columns.has(col))
+          problems.push({
+            path: [...input.base, 'mapping', event, 'fields', col],
+            message: `column \`${col}\` is not in \`columns\``,
+            key: true,
+          });
       }
     }
   } else {
@@ -102,7 +149,10 @@ function layout(input: LayoutInput, fields: EventFields, problems: LayoutProblem
         for (const [col, text] of Object.entries(m.fields)) {
           if (columns.has(col)) continue;
           const { ast } = parseExpression(text);
-          const t = ast === undefined ? undefined : inferType(ast, { dataField: (f) => fields.get(event)?.get(f), column: (c) => columns.get(c)?.type ?? inferred.get(c) });
+          const t =
+            ast === undefined
+              ? undefined
+              : inferType(ast, { dataField: (f) => fields.get(event)?.get(f), column: (c) => columns.get(c)?.type ?? inferred.get(c) });
           inferred.set(col, pass === 0 ? mergeTypes(inferred.get(col), t) : (inferred.get(col) ?? t));
         }
       }
@@ -118,10 +168,16 @@ function layout(input: LayoutInput, fields: EventFields, problems: LayoutProblem
 
   for (const col of columns.keys()) {
     const problem = identifierProblem(col);
-    if (problem !== undefined) problems.push({ path: [...input.base, input.declared !== undefined ? 'columns' : 'table', ...(input.declared !== undefined ? [col] : [])], message: `column ${problem}` });
+    if (problem !== undefined)
+      problems.push({
+        path: [...input.base, input.declared !== undefined ? 'columns' : 'table', ...(input.declared !== undefined ? [col] : [])],
+        message: `column ${problem}`,
+      });
   }
   input.indexes.forEach((index, i) => {
-    for (const col of index) if (!columns.has(col)) problems.push({ path: [...input.base, 'indexes', i], message: `index on \`${col}\`, which is not a column of \`${input.table}\`` });
+    for (const col of index)
+      if (!columns.has(col))
+        problems.push({ path: [...input.base, 'indexes', i], message: `index on \`${col}\`, which is not a column of \`${input.table}\`` });
   });
   const key = columns.get(input.key)!;
   const rest = [...columns.values()].filter((c) => c !== key);
@@ -135,7 +191,8 @@ function keyType(input: LayoutInput, fields: EventFields): string | undefined {
     const text = m.fields[input.key];
     if (text === undefined) continue;
     const { ast } = parseExpression(text);
-    if (ast !== undefined) type = mergeTypes(type, inferType(ast, { dataField: (f) => fields.get(event)?.get(f), column: () => undefined }));
+    if (ast !== undefined)
+      type = mergeTypes(type, inferType(ast, { dataField: (f) => fields.get(event)?.get(f), column: () => undefined }));
   }
   if (type !== undefined) return type;
   if (input.keyType !== undefined) return input.keyType;

@@ -17,7 +17,9 @@ export interface NamedObject {
 export function namedObjects(spec: TableSpec, name: string): NamedObject[] {
   return [
     { kind: 'constraint', name: derivedName(name, '_pkey') },
-    ...spec.columns.filter((c) => c.unique && c.name !== spec.key).map((c): NamedObject => ({ kind: 'constraint', name: derivedName(`${name}_${c.name}`, '_key') })),
+    ...spec.columns
+      .filter((c) => c.unique && c.name !== spec.key)
+      .map((c): NamedObject => ({ kind: 'constraint', name: derivedName(`${name}_${c.name}`, '_key') })),
     ...indexColumns(spec).map((cols): NamedObject => ({ kind: 'index', name: derivedName(`${name}_${cols.join('_')}`, '_idx') })),
   ];
 }
@@ -35,7 +37,10 @@ export function createTableSql(spec: TableSpec, schema: string, name: string, op
   const ifNot = options.ifNotExists ? 'IF NOT EXISTS ' : '';
   return [
     `CREATE TABLE ${ifNot}${table} (\n${lines.join(',\n')}\n)`,
-    ...indexColumns(spec).map((cols, i) => `CREATE INDEX ${ifNot}${quoteIdent(objects[1 + uniques.length + i]!.name)} ON ${table} (${cols.map(quoteIdent).join(', ')})`),
+    ...indexColumns(spec).map(
+      (cols, i) =>
+        `CREATE INDEX ${ifNot}${quoteIdent(objects[1 + uniques.length + i]!.name)} ON ${table} (${cols.map(quoteIdent).join(', ')})`,
+    ),
   ];
 }
 

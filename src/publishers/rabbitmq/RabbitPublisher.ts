@@ -69,7 +69,8 @@ export class RabbitPublisher implements Publisher {
   private publish(channel: ConfirmChannel, event: EventJson): Promise<Error | null> {
     const { routingKey, content, options } = rabbitMessage(event);
     return new Promise((resolve) => {
-      const done = (err: unknown) => resolve(err === null || err === undefined ? null : err instanceof Error ? err : new Error(valueText(err)));
+      const done = (err: unknown) =>
+        resolve(err === null || err === undefined ? null : err instanceof Error ? err : new Error(valueText(err)));
       try {
         // A false return only means the socket buffer is full; amqplib still sends it, and a
         // relay batch is bounded, so there is no need to wait for 'drain'.
@@ -93,14 +94,19 @@ export class RabbitPublisher implements Publisher {
   private async connect(): Promise<ConfirmChannel> {
     // Loaded on first use, not at every start of an app that may never publish to RabbitMQ.
     const amqp = await import('amqplib');
-    const connection = await amqp.connect(this.options.url, { timeout: this.options.timeoutMs, clientProperties: { connection_name: 'tusk-es publisher' } });
+    const connection = await amqp.connect(this.options.url, {
+      timeout: this.options.timeoutMs,
+      clientProperties: { connection_name: 'tusk-es publisher' },
+    });
     const forget = () => {
       if (this.connection === connection) {
         this.connection = undefined;
         this.channel = undefined;
       }
     };
-    connection.on('error', (err: Error) => this.options.logger?.warn({ err: err.message, target: this.target }, 'RabbitMQ connection error'));
+    connection.on('error', (err: Error) =>
+      this.options.logger?.warn({ err: err.message, target: this.target }, 'RabbitMQ connection error'),
+    );
     connection.on('close', forget);
     try {
       const channel = await connection.createConfirmChannel();

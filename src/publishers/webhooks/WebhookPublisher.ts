@@ -50,14 +50,22 @@ export class WebhookPublisher implements Publisher {
     }
     let status: number;
     try {
-      const res = await fetch(this.options.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const res = await fetch(this.options.url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
       status = res.status;
       await res.body?.cancel().catch(() => undefined);
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       const code = causeCode(err);
       const unreachable = !timedOut && code !== undefined && UNREACHABLE.has(code);
-      const why = timedOut ? `no answer within ${this.options.timeoutMs} ms` : `${code ?? (err instanceof Error ? err.message : String(err))}`;
+      const why = timedOut
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : `${code ?? (err instanceof Error ? err.message : String(err))}`;
       throw new DeliveryError(`webhook ${this.target}: ${why}`, index, unreachable, err);
     }
     if (status < 200 || status > 299) throw new DeliveryError(`webhook ${this.target} answered ${status}`, index, false);

@@ -34,7 +34,10 @@ async function convert(tx: SqlExecutor, t: StoreTables, layout: EventsLayout): P
   // Appends of other processes wait here until the new table is committed.
   await tx.query(`LOCK TABLE ${t.events} IN ACCESS EXCLUSIVE MODE`);
   await tx.query(`ALTER TABLE ${t.events} RENAME TO ${quoteIdent(oldName)}`);
-  const children = await tx.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1)`, [old]);
+  const children = await tx.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1)`,
+    [old],
+  );
   for (const c of children.rows) await tx.query(`ALTER TABLE ${qualify(t.schema, c.name)} RENAME TO ${quoteIdent(`${c.name}_old`)}`);
   const extraIndexes = await otherIndexes(tx, old);
 
@@ -42,7 +45,9 @@ async function convert(tx: SqlExecutor, t: StoreTables, layout: EventsLayout): P
   await tx.query(`CREATE TABLE ${t.events} (LIKE ${old} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE)${by}`);
   if (layout.by === 'hash') {
     for (let i = 0; i < layout.partitionCount; i++) {
-      await tx.query(`CREATE TABLE ${t.table(`events_p${i}`)} PARTITION OF ${t.events} FOR VALUES WITH (MODULUS ${layout.partitionCount}, REMAINDER ${i})`);
+      await tx.query(
+        `CREATE TABLE ${t.table(`events_p${i}`)} PARTITION OF ${t.events} FOR VALUES WITH (MODULUS ${layout.partitionCount}, REMAINDER ${i})`,
+      );
     }
   } else if (layout.by === 'archived') {
     await tx.query(`CREATE TABLE ${t.table('events_hot')} PARTITION OF ${t.events} FOR VALUES IN (false)`);
@@ -84,7 +89,10 @@ function partitionClause(layout: EventsLayout): string {
 
 /** The `USING …` part of every non-unique index of `table` that the layout does not create itself (other features' indexes). */
 async function otherIndexes(tx: SqlExecutor, table: string): Promise<string[]> {
-  const { rows } = await tx.query<{ def: string }>(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indisunique`, [table]);
+  const { rows } = await tx.query<{ def: string }>(
+    `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indisunique`,
+    [table],
+  );
   const own = new Set(['btree (type, position)', 'btree (position)']);
   return rows.map((r) => / USING (.+)$/.exec(r.def)?.[1] ?? '').filter((u) => u !== '' && !own.has(u.replaceAll('"', '')));
 }

@@ -16,7 +16,9 @@ const AHEAD = 2;
 export async function createTimePartitions(tx: SqlExecutor, t: StoreTables, interval: Interval, source: string): Promise<void> {
   const { rows } = await tx.query<{ oldest: string }>(`SELECT COALESCE(min(created_at), now())::text AS oldest FROM ${source}`);
   for (const range of await ranges(tx, interval, rows[0]!.oldest)) {
-    await tx.query(`CREATE TABLE ${t.table(partitionName(range.from))} PARTITION OF ${t.events} FOR VALUES FROM (${literal(range.from)}) TO (${literal(range.to)})`);
+    await tx.query(
+      `CREATE TABLE ${t.table(partitionName(range.from))} PARTITION OF ${t.events} FOR VALUES FROM (${literal(range.from)}) TO (${literal(range.to)})`,
+    );
   }
   await tx.query(`CREATE TABLE ${t.table('events_default')} PARTITION OF ${t.events} DEFAULT`);
 }
@@ -28,11 +30,19 @@ export async function createTimePartitions(tx: SqlExecutor, t: StoreTables, inte
 export async function ensureTimePartitions(tx: SqlExecutor, t: StoreTables, interval: Interval): Promise<void> {
   for (const range of await ranges(tx, interval, undefined)) {
     const name = partitionName(range.from);
-    const exists = await tx.query(`SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [t.schema, `${t.prefix}${name}`]);
+    const exists = await tx.query(
+      `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+      [t.schema, `${t.prefix}${name}`],
+    );
     if (exists.rows.length > 0) continue;
-    const taken = await tx.query(`SELECT 1 FROM ${t.table('events_default')} WHERE created_at >= $1 AND created_at < $2 LIMIT 1`, [range.from, range.to]);
+    const taken = await tx.query(`SELECT 1 FROM ${t.table('events_default')} WHERE created_at >= $1 AND created_at < $2 LIMIT 1`, [
+      range.from,
+      range.to,
+    ]);
     if (taken.rows.length > 0) continue;
-    await tx.query(`CREATE TABLE ${t.table(name)} PARTITION OF ${t.events} FOR VALUES FROM (${literal(range.from)}) TO (${literal(range.to)})`);
+    await tx.query(
+      `CREATE TABLE ${t.table(name)} PARTITION OF ${t.events} FOR VALUES FROM (${literal(range.from)}) TO (${literal(range.to)})`,
+    );
   }
 }
 

@@ -24,7 +24,9 @@ export async function runMigrations(
   return client.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/migrate/${record}`]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(tables.schema)}`);
-    await tx.query(`CREATE TABLE IF NOT EXISTS ${record} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${record} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const done = new Set((await tx.query<{ version: number }>(`SELECT version FROM ${record}`)).rows.map((r) => r.version));
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

@@ -161,7 +161,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   },
   {
     version: 7,
-    name: 'personal data: a data key per subject, and the streams that hold each subject\'s fields',
+    name: "personal data: a data key per subject, and the streams that hold each subject's fields",
     statements: (t) => [
       // One AES-256-GCM key per data subject, wrapped by the master key (src/personalData).
       // Forgetting a subject deletes its row: every value sealed with the key is unreadable.

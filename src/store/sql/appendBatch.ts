@@ -65,7 +65,11 @@ interface OptimisticPlan {
  * check. A new stream (base 0) cannot be behind, nor can one at its known version: versions
  * only grow.
  */
-function planOptimistic(requests: readonly AppendRequest[], known: KnownVersions | undefined, indexRefuses: boolean): OptimisticPlan | undefined {
+function planOptimistic(
+  requests: readonly AppendRequest[],
+  known: KnownVersions | undefined,
+  indexRefuses: boolean,
+): OptimisticPlan | undefined {
   const bases = new Map<string, StreamBase>();
   const versions = new Map<string, number>();
   const accepted: AcceptedAppend[] = [];
@@ -121,7 +125,10 @@ async function appendOptimistically(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known, false);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(tx, t, plan.accepted, { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, optimistic: true });
+  const stored = await writeAccepted(tx, t, plan.accepted, {
+    guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
+    optimistic: true,
+  });
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   await finish(tx, plan.accepted, stored, hooks, outcomes);
@@ -147,7 +154,11 @@ export async function appendAtOnce(
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known, indexRefuses);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(db, t, plan.accepted, { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, lockKey, optimistic: true });
+  const stored = await writeAccepted(db, t, plan.accepted, {
+    guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
+    lockKey,
+    optimistic: true,
+  });
   if (stored === undefined) return undefined;
   const outcomes: AppendOutcome[] = [];
   for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
@@ -155,7 +166,12 @@ export async function appendAtOnce(
 }
 
 /** The general batch: reads versions, unique holders and keys, and decides request by request. */
-async function appendChecked(tx: SqlExecutor, t: StoreTables, requests: readonly AppendRequest[], hooks: readonly AppendHook[]): Promise<AppendOutcome[]> {
+async function appendChecked(
+  tx: SqlExecutor,
+  t: StoreTables,
+  requests: readonly AppendRequest[],
+  hooks: readonly AppendHook[],
+): Promise<AppendOutcome[]> {
   const current = await readVersions(tx, t, requests);
   const holders = await readUniqueHolders(tx, t, requests);
   const usedKeys = await readIdempotencyKeys(tx, t, requests);
@@ -196,7 +212,13 @@ async function appendChecked(tx: SqlExecutor, t: StoreTables, requests: readonly
 }
 
 /** Runs the append hooks over the written events (in position order) and records the results. */
-async function finish(tx: SqlExecutor, accepted: readonly AcceptedAppend[], stored: ReadonlyMap<number, StoredEvent[]>, hooks: readonly AppendHook[], outcomes: AppendOutcome[]): Promise<void> {
+async function finish(
+  tx: SqlExecutor,
+  accepted: readonly AcceptedAppend[],
+  stored: ReadonlyMap<number, StoredEvent[]>,
+  hooks: readonly AppendHook[],
+  outcomes: AppendOutcome[],
+): Promise<void> {
   const all = accepted.flatMap(({ index }) => stored.get(index) ?? []).sort((a, b) => a.position - b.position);
   for (const hook of hooks) await hook(tx, all);
   for (const { index } of accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
@@ -208,14 +230,20 @@ function versionProblem(request: AppendRequest, version: number): TuskError | un
   if (expected === 'no_stream') {
     return new ConflictError('STREAM_EXISTS', `${streamType} '${streamId}' already exists`, { expected: 0, actual: version });
   }
-  return new ConflictError('VERSION_CONFLICT', `expected version ${expected} but ${streamType} '${streamId}' is at ${version}`, { expected, actual: version });
+  return new ConflictError('VERSION_CONFLICT', `expected version ${expected} but ${streamType} '${streamId}' is at ${version}`, {
+    expected,
+    actual: version,
+  });
 }
 
 function uniqueProblem(request: AppendRequest, holders: ReadonlyMap<string, string>): TuskError | undefined {
   for (const c of request.unique?.claim ?? []) {
     const holder = holders.get(uniqueKey(request.streamType, c.field, c.value));
     if (holder !== undefined && holder !== request.streamId) {
-      return new ConflictError('UNIQUE_VIOLATION', `another ${request.streamType} already has ${c.field} '${c.value}'`, { field: c.field, value: c.value });
+      return new ConflictError('UNIQUE_VIOLATION', `another ${request.streamType} already has ${c.field} '${c.value}'`, {
+        field: c.field,
+        value: c.value,
+      });
     }
   }
   return undefined;
@@ -237,7 +265,9 @@ async function readVersions(tx: SqlExecutor, t: StoreTables, requests: readonly 
 }
 
 async function readUniqueHolders(tx: SqlExecutor, t: StoreTables, requests: readonly AppendRequest[]): Promise<Map<string, string>> {
-  const claims = requests.flatMap((r) => [...(r.unique?.claim ?? []), ...(r.unique?.release ?? [])].map((c) => [r.streamType, c.field, c.value] as const));
+  const claims = requests.flatMap((r) =>
+    [...(r.unique?.claim ?? []), ...(r.unique?.release ?? [])].map((c) => [r.streamType, c.field, c.value] as const),
+  );
   if (claims.length === 0) return new Map();
   const { rows } = await tx.query<{ stream_type: string; field: string; value: string; stream_id: string }>(
     `SELECT * FROM (SELECT k.t AS stream_type, k.f AS field, k.v AS value, ${uniqueLookup(t.uniques, 'stream_id', 'k.t', 'k.f', 'k.v')} AS stream_id
@@ -255,11 +285,16 @@ async function readIdempotencyKeys(tx: SqlExecutor, t: StoreTables, requests: re
 }
 
 /** Applies the net change of unique values: every touched value is removed, then the new holders inserted. */
-async function writeUniques(tx: SqlExecutor, t: StoreTables, touched: readonly { type: string; field: string; value: string; owner: string | null }[]): Promise<void> {
-  await tx.query(
-    deleteUniques(t.uniques, 'unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)', 'k.t', 'k.f', 'k.v'),
-    [touched.map((u) => u.type), touched.map((u) => u.field), touched.map((u) => u.value)],
-  );
+async function writeUniques(
+  tx: SqlExecutor,
+  t: StoreTables,
+  touched: readonly { type: string; field: string; value: string; owner: string | null }[],
+): Promise<void> {
+  await tx.query(deleteUniques(t.uniques, 'unnest($1::text[], $2::text[], $3::text[]) AS k(t, f, v)', 'k.t', 'k.f', 'k.v'), [
+    touched.map((u) => u.type),
+    touched.map((u) => u.field),
+    touched.map((u) => u.value),
+  ]);
   const held = touched.filter((u) => u.owner !== null);
   if (held.length === 0) return;
   await tx.query(

@@ -16,7 +16,12 @@ export async function archivableStreams(db: SqlExecutor, t: StoreTables, rule: A
       GROUP BY stream_id
      HAVING ($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[])))
       ORDER BY min(position) LIMIT $4`,
-    [rule.streamType, rule.before?.toISOString() ?? null, rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing], limit],
+    [
+      rule.streamType,
+      rule.before?.toISOString() ?? null,
+      rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing],
+      limit,
+    ],
   );
   return rows.map((r) => ({ streamType: rule.streamType, streamId: r.stream_id, events: r.n }));
 }
@@ -27,7 +32,11 @@ export async function countArchivable(db: SqlExecutor, t: StoreTables, rule: Arc
     `SELECT COALESCE(sum(n), 0)::int AS n FROM (
        SELECT count(*) AS n FROM ${t.events} WHERE stream_type = $1 AND NOT archived GROUP BY stream_id
        HAVING ($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[])))) AS s`,
-    [rule.streamType, rule.before?.toISOString() ?? null, rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing]],
+    [
+      rule.streamType,
+      rule.before?.toISOString() ?? null,
+      rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing],
+    ],
   );
   return rows[0]?.n ?? 0;
 }
@@ -38,13 +47,23 @@ export async function countArchivable(db: SqlExecutor, t: StoreTables, rule: Arc
  * of those streams has a hot event left, else throws (and the transaction moves nothing).
  * Resolves to the number of events moved.
  */
-export async function archiveStreams(tx: SqlExecutor, t: StoreTables, streams: readonly { streamType: string; streamId: string }[]): Promise<number> {
+export async function archiveStreams(
+  tx: SqlExecutor,
+  t: StoreTables,
+  streams: readonly { streamType: string; streamId: string }[],
+): Promise<number> {
   if (streams.length === 0) return 0;
   const params = [streams.map((s) => s.streamType), streams.map((s) => s.streamId)];
   const streamsOf = `unnest($1::text[], $2::text[]) AS s(t, i)`;
   const same = `e.stream_type = s.t AND e.stream_id = s.i AND NOT e.archived`;
-  const locked = await tx.query<{ position: string }>(`SELECT e.position FROM ${t.events} e JOIN ${streamsOf} ON ${same} FOR UPDATE OF e`, params);
-  const moved = await tx.query<{ position: string }>(`UPDATE ${t.events} e SET archived = true FROM ${streamsOf} WHERE ${same} RETURNING e.position`, params);
+  const locked = await tx.query<{ position: string }>(
+    `SELECT e.position FROM ${t.events} e JOIN ${streamsOf} ON ${same} FOR UPDATE OF e`,
+    params,
+  );
+  const moved = await tx.query<{ position: string }>(
+    `UPDATE ${t.events} e SET archived = true FROM ${streamsOf} WHERE ${same} RETURNING e.position`,
+    params,
+  );
   const left = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.events} e JOIN ${streamsOf} ON ${same}`, params);
   const expected = new Set(locked.rows.map((r) => String(r.position)));
   if (moved.rows.length !== expected.size || moved.rows.some((r) => !expected.has(String(r.position))) || left.rows[0]!.n !== 0) {
@@ -54,7 +73,13 @@ export async function archiveStreams(tx: SqlExecutor, t: StoreTables, streams: r
 }
 
 /** True when the stream has an archived event at or below `maxVersion` (any, without it). */
-export async function readsArchive(db: SqlExecutor, t: StoreTables, streamType: string, streamId: string, maxVersion?: number): Promise<boolean> {
+export async function readsArchive(
+  db: SqlExecutor,
+  t: StoreTables,
+  streamType: string,
+  streamId: string,
+  maxVersion?: number,
+): Promise<boolean> {
   const { rows } = await db.query<{ hit: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM ${t.events} WHERE stream_type = $1 AND stream_id = $2 AND archived AND version <= $3) AS hit`,
     [streamType, streamId, maxVersion ?? 2_147_483_647],

@@ -118,7 +118,9 @@ function build(t: StoreTables, parts: BatchParts): string {
   if (parts.releases) {
     // A value is released only by the stream that holds it (as appendChecked does).
     const source = `json_to_recordset($${releasesParam}::json) AS x(st text, f text, v text, si text) ${locked}`;
-    ctes.push(`ur AS (${deleteUniques(t.uniques, source, 'x.st', 'x.f', 'x.v', 'x.si', guarded ? ' AND NOT EXISTS (SELECT 1 FROM stale)' : '')})`);
+    ctes.push(
+      `ur AS (${deleteUniques(t.uniques, source, 'x.st', 'x.f', 'x.v', 'x.si', guarded ? ' AND NOT EXISTS (SELECT 1 FROM stale)' : '')})`,
+    );
   }
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
   return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written FROM ev`;

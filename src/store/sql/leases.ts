@@ -8,7 +8,13 @@
 import type { SqlExecutor, StoreTables } from '../EventStore.js';
 
 /** Takes `name` for `owner` (or renews it); its token when `owner` holds it afterwards. */
-export async function acquireLease(db: SqlExecutor, t: StoreTables, name: string, owner: string, ttlMs: number): Promise<number | undefined> {
+export async function acquireLease(
+  db: SqlExecutor,
+  t: StoreTables,
+  name: string,
+  owner: string,
+  ttlMs: number,
+): Promise<number | undefined> {
   const { rows } = await db.query<{ token: number | string }>(
     `INSERT INTO ${t.leases} AS l (name, owner, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
      ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at,
@@ -22,7 +28,10 @@ export async function acquireLease(db: SqlExecutor, t: StoreTables, name: string
 
 /** In `tx`: true when `owner` holds `name` with `token`, unexpired; locks the row until `tx` ends. */
 export async function holdsLease(tx: SqlExecutor, t: StoreTables, name: string, owner: string, token: number): Promise<boolean> {
-  const { rowCount } = await tx.query(`SELECT 1 FROM ${t.leases} WHERE name = $1 AND owner = $2 AND token = $3 AND expires_at > now() FOR SHARE`, [name, owner, token]);
+  const { rowCount } = await tx.query(
+    `SELECT 1 FROM ${t.leases} WHERE name = $1 AND owner = $2 AND token = $3 AND expires_at > now() FOR SHARE`,
+    [name, owner, token],
+  );
   return rowCount > 0;
 }
 

@@ -10,6 +10,9 @@ export async function lookupIdempotency(db: SqlExecutor, t: StoreTables, key: st
   );
   const record = found.rows[0];
   if (record === undefined) return undefined;
-  const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE position = ANY($1::bigint[]) ORDER BY position`, [record.positions.map(Number)]);
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE position = ANY($1::bigint[]) ORDER BY position`,
+    [record.positions.map(Number)],
+  );
   return { fingerprint: record.fingerprint, streamType: record.stream_type, streamId: record.stream_id, events: rows.map(toStoredEvent) };
 }

@@ -10,7 +10,10 @@ import { safeToRead } from '../safeToRead.js';
 /** Events after `options.after`, in position order, at most `options.limit`. */
 export async function readAll(db: SqlExecutor, t: StoreTables, options: ReadAllOptions): Promise<StoredEvent[]> {
   const { sql, params } = logFilter(options);
-  const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${sql} AND ${safeToRead()} ORDER BY position LIMIT $2`, params);
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${sql} AND ${safeToRead()} ORDER BY position LIMIT $2`,
+    params,
+  );
   return rows.map(toStoredEvent);
 }
 

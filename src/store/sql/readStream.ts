@@ -21,7 +21,13 @@ function params(streamType: string, streamId: string, options: ReadStreamOptions
 }
 
 /** The events of (`streamType`, `streamId`) matching `options`. */
-export async function readStream(db: SqlExecutor, t: StoreTables, streamType: string, streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+export async function readStream(
+  db: SqlExecutor,
+  t: StoreTables,
+  streamType: string,
+  streamId: string,
+  options: ReadStreamOptions = {},
+): Promise<StoredEvent[]> {
   const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} ${WHERE}`, params(streamType, streamId, options));
   return rows.map(toStoredEvent);
 }
@@ -39,7 +45,10 @@ export async function readStreamData(
   streamId: string,
   options: ReadStreamOptions = {},
 ): Promise<FoldEvent[]> {
-  const rows = await db.queryArrays<[number, string, number, unknown]>(`SELECT version, type, event_version, data FROM ${t.events} ${WHERE}`, params(streamType, streamId, options));
+  const rows = await db.queryArrays<[number, string, number, unknown]>(
+    `SELECT version, type, event_version, data FROM ${t.events} ${WHERE}`,
+    params(streamType, streamId, options),
+  );
   const events = new Array<FoldEvent>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const [version, type, eventVersion, data] = rows[i]!;

@@ -79,12 +79,25 @@ export async function writeAccepted(
     request.events.forEach((e, i) => {
       owners.set(e.id, index);
       times.push(e.timestamp.getTime());
-      events.push({ n: events.length, id: e.id, st, si, v: firstVersion + i, ty: e.type, ev: e.eventVersion, d: e.data ?? {}, m: e.metadata, ts: e.timestamp.toISOString() });
+      events.push({
+        n: events.length,
+        id: e.id,
+        st,
+        si,
+        v: firstVersion + i,
+        ty: e.type,
+        ev: e.eventVersion,
+        d: e.data ?? {},
+        m: e.metadata,
+        ts: e.timestamp.toISOString(),
+      });
     });
     const key = streamKey(st, si);
     // Several requests of one stream in a batch: the last snapshot wins (one row per stream).
-    if (request.snapshot !== undefined) snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
-    if (request.idempotencyKey !== undefined) keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
+    if (request.snapshot !== undefined)
+      snapshots.set(key, { st, si, v: request.snapshot.version, h: request.snapshot.configHash, s: request.snapshot.state });
+    if (request.idempotencyKey !== undefined)
+      keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
     if (optimistic) {
       for (const c of request.unique?.claim ?? []) claims.push({ st, f: c.field, v: c.value, si });
       for (const r of request.unique?.release ?? []) releases.push({ st, f: r.field, v: r.value, si });
@@ -131,4 +144,3 @@ export async function writeAccepted(
   }
   return out;
 }
-

@@ -51,5 +51,8 @@ function refused(text: string, file: string, offset: number, what: string): Form
   const before = text.slice(0, offset);
   const line = before.split(/\r\n|\r|\n/).length;
   const column = offset - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
-  return { ok: false, diagnostics: [error('TSK_FORMAT', `tusk-es fmt cannot lay this file out safely (${what}); it is left as is`, { file, line, column })] };
+  return {
+    ok: false,
+    diagnostics: [error('TSK_FORMAT', `tusk-es fmt cannot lay this file out safely (${what}); it is left as is`, { file, line, column })],
+  };
 }

@@ -27,7 +27,10 @@ export function scanGap(text: string, from: number, to: number): GapItem[] | und
       const end = text.indexOf('*/', i + 2);
       if (end < 0 || end + 2 > to) return undefined;
       // inside a comment, line ends are normalized and trailing spaces dropped like anywhere else
-      const body = text.slice(i, end + 2).replace(/\r\n?/g, '\n').replace(/[ \t\f\v\u00a0]+\n/g, '\n');
+      const body = text
+        .slice(i, end + 2)
+        .replace(/\r\n?/g, '\n')
+        .replace(/[ \t\f\v\u00a0]+\n/g, '\n');
       items.push({ kind: 'comment', text: body, column: columnOf(text, i), block: true });
       i = end + 2;
     } else return undefined;

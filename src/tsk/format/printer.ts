@@ -120,7 +120,12 @@ export class Printer {
   private open(): void {
     const top = this.stack[this.stack.length - 1];
     const shared = top !== undefined && !top.indentBlock && top.line === this.line;
-    this.stack.push({ content: shared ? top.content : this.lineIndent + INDENT, openerIndent: this.lineIndent, line: this.line, indentBlock: false });
+    this.stack.push({
+      content: shared ? top.content : this.lineIndent + INDENT,
+      openerIndent: this.lineIndent,
+      line: this.line,
+      indentBlock: false,
+    });
     this.opened = true;
   }
 
@@ -167,7 +172,8 @@ export class Printer {
       this.breakLine(newlines, !this.opened && !this.isCloser(next));
       this.indentTo(indent);
     } else if (afterComment) this.write(' ');
-    else if (this.prev) this.write(spacing(this.prev.tok, next, this.roles, this.text.slice(this.prev.tok.endOffset! + 1, next.startOffset)));
+    else if (this.prev)
+      this.write(spacing(this.prev.tok, next, this.roles, this.text.slice(this.prev.tok.endOffset! + 1, next.startOffset)));
   }
 
   private breakLine(newlines: number, blankAllowed: boolean): void {

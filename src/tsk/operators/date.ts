@@ -53,43 +53,80 @@ function letter(ch: string, d: Date): string {
   const w = d.getUTCDay();
   const h12 = H % 12 === 0 ? 12 : H % 12;
   switch (ch) {
-    case 'd': return pad(D);
-    case 'D': return DAYS[w]!.slice(0, 3);
-    case 'j': return String(D);
-    case 'l': return DAYS[w]!;
-    case 'N': return String(w === 0 ? 7 : w);
-    case 'S': return suffix(D);
-    case 'w': return String(w);
-    case 'z': return String(dayOfYear(d));
-    case 'W': return pad(isoWeek(d).week);
-    case 'F': return MONTHS[M]!;
-    case 'm': return pad(M + 1);
-    case 'M': return MONTHS[M]!.slice(0, 3);
-    case 'n': return String(M + 1);
-    case 't': return String(new Date(Date.UTC(Y, M + 1, 0)).getUTCDate());
-    case 'L': return isLeap(Y) ? '1' : '0';
-    case 'o': return String(isoWeek(d).year);
-    case 'Y': return String(Y);
-    case 'y': return pad(Y % 100);
-    case 'a': return H < 12 ? 'am' : 'pm';
-    case 'A': return H < 12 ? 'AM' : 'PM';
-    case 'g': return String(h12);
-    case 'G': return String(H);
-    case 'h': return pad(h12);
-    case 'H': return pad(H);
-    case 'i': return pad(d.getUTCMinutes());
-    case 's': return pad(d.getUTCSeconds());
-    case 'u': return pad(d.getUTCMilliseconds() * 1000, 6);
-    case 'v': return pad(d.getUTCMilliseconds(), 3);
-    case 'e': return 'UTC';
-    case 'T': return 'UTC';
-    case 'P': return '+00:00';
-    case 'O': return '+0000';
-    case 'Z': return '0';
-    case 'c': return formatPhpDate('Y-m-d\\TH:i:sP', d);
-    case 'r': return formatPhpDate('D, d M Y H:i:s O', d);
-    case 'U': return String(Math.floor(d.getTime() / 1000));
-    default: return ch;
+    case 'd':
+      return pad(D);
+    case 'D':
+      return DAYS[w]!.slice(0, 3);
+    case 'j':
+      return String(D);
+    case 'l':
+      return DAYS[w]!;
+    case 'N':
+      return String(w === 0 ? 7 : w);
+    case 'S':
+      return suffix(D);
+    case 'w':
+      return String(w);
+    case 'z':
+      return String(dayOfYear(d));
+    case 'W':
+      return pad(isoWeek(d).week);
+    case 'F':
+      return MONTHS[M]!;
+    case 'm':
+      return pad(M + 1);
+    case 'M':
+      return MONTHS[M]!.slice(0, 3);
+    case 'n':
+      return String(M + 1);
+    case 't':
+      return String(new Date(Date.UTC(Y, M + 1, 0)).getUTCDate());
+    case 'L':
+      return isLeap(Y) ? '1' : '0';
+    case 'o':
+      return String(isoWeek(d).year);
+    case 'Y':
+      return String(Y);
+    case 'y':
+      return pad(Y % 100);
+    case 'a':
+      return H < 12 ? 'am' : 'pm';
+    case 'A':
+      return H < 12 ? 'AM' : 'PM';
+    case 'g':
+      return String(h12);
+    case 'G':
+      return String(H);
+    case 'h':
+      return pad(h12);
+    case 'H':
+      return pad(H);
+    case 'i':
+      return pad(d.getUTCMinutes());
+    case 's':
+      return pad(d.getUTCSeconds());
+    case 'u':
+      return pad(d.getUTCMilliseconds() * 1000, 6);
+    case 'v':
+      return pad(d.getUTCMilliseconds(), 3);
+    case 'e':
+      return 'UTC';
+    case 'T':
+      return 'UTC';
+    case 'P':
+      return '+00:00';
+    case 'O':
+      return '+0000';
+    case 'Z':
+      return '0';
+    case 'c':
+      return formatPhpDate('Y-m-d\\TH:i:sP', d);
+    case 'r':
+      return formatPhpDate('D, d M Y H:i:s O', d);
+    case 'U':
+      return String(Math.floor(d.getTime() / 1000));
+    default:
+      return ch;
   }
 }
 

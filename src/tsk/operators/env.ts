@@ -8,7 +8,9 @@ export function envOperator(call: OperatorCall): unknown {
   const { args, context, location } = call;
   const name = args[0];
   if (args.length < 1 || args.length > 2 || typeof name !== 'string' || name === '') {
-    context.diagnostics.push(error('TSK_OPERATOR_ARGS', `@${call.name} takes a variable name and an optional default: @${call.name}(NAME [, default])`, location));
+    context.diagnostics.push(
+      error('TSK_OPERATOR_ARGS', `@${call.name} takes a variable name and an optional default: @${call.name}(NAME [, default])`, location),
+    );
     return null;
   }
   const env = context.options.env ?? process.env;

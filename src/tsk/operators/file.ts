@@ -21,7 +21,8 @@ export function fileOperator(call: OperatorCall): unknown {
     if (args.length !== 1 || typeof target !== 'string') return argsError(call, '@file takes one path: @file("other.tsk")');
   } else if (name === 'file.get') {
     [target, key] = args;
-    if (args.length !== 2 || typeof target !== 'string' || typeof key !== 'string') return argsError(call, '@file.get takes a path and a dotted key: @file.get("other.tsk", "a.b")');
+    if (args.length !== 2 || typeof target !== 'string' || typeof key !== 'string')
+      return argsError(call, '@file.get takes a path and a dotted key: @file.get("other.tsk", "a.b")');
   } else {
     target = name.slice(0, -'.get'.length);
     [key] = args;

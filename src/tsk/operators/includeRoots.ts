@@ -39,9 +39,13 @@ export function refusal(abs: string, written: string, roots: readonly string[]):
     // missing: the lexical path decides (the loader then reports "file not found")
   }
   if (roots.some((r) => inside(target, r))) return undefined;
-  const where = roots.length === 1 ? `the config folder ${roots[0]}` : `the config folder ${roots[0]} or an --allow-root directory (${roots.slice(1).join(', ')})`;
+  const where =
+    roots.length === 1
+      ? `the config folder ${roots[0]}`
+      : `the config folder ${roots[0]} or an --allow-root directory (${roots.slice(1).join(', ')})`;
   const fix = 'move the file there, or allow its folder with --allow-root DIR';
   if (viaLink) return `@file ${written} is a symlink to ${target}, outside ${where}: ${fix}`;
-  if (isAbsolute(written)) return `@file ${written} is an absolute path outside ${where}: use a path relative to the config file, or allow its folder with --allow-root DIR`;
+  if (isAbsolute(written))
+    return `@file ${written} is an absolute path outside ${where}: use a path relative to the config file, or allow its folder with --allow-root DIR`;
   return `@file ${written} is outside ${where}: ${fix}`;
 }

@@ -7,7 +7,9 @@ import type { LoadContext, OperatorCall } from './context.js';
 export function queryOperator(call: OperatorCall): unknown {
   const [sql, ...params] = call.args;
   if (typeof sql !== 'string' || sql.trim() === '') {
-    call.context.diagnostics.push(error('TSK_OPERATOR_ARGS', '@query takes an SQL string and optional parameters: @query("SELECT …", param…)', call.location));
+    call.context.diagnostics.push(
+      error('TSK_OPERATOR_ARGS', '@query takes an SQL string and optional parameters: @query("SELECT …", param…)', call.location),
+    );
     return null;
   }
   call.context.queryCount += 1;
