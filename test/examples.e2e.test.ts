@@ -15,9 +15,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function serveExample(
-  name: string,
-): Promise<{
+async function serveExample(name: string): Promise<{
   server: ServerProcess;
   post: (path: string, body?: unknown) => Promise<{ status: number; body: any }>;
   get: (path: string) => Promise<{ status: number; body: any }>;
