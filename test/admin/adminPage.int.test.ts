@@ -28,6 +28,8 @@ async function adminModel(pgUrl: string, hookUrl: string): Promise<AppConfig> {
     ...model,
     event_store: { ...model.event_store, type: 'postgresql', connection: pgUrl },
     server: { ...model.server, auth: { tokens: [TOKEN] } },
+    // one async projection in two partitions, so the projections view shows them
+    projections: { ...model.projections, order_projection: { ...model.projections.order_projection!, mode: 'async', partitions: 2 } },
     publishers: publishersSchema.parse({
       webhooks: {
         endpoints: [hookUrl],
@@ -192,6 +194,10 @@ describe('the admin page in a browser', () => {
     const status = await api('GET', '/projections');
     expect(status.projections.find((p: { name: string }) => p.name === 'user_projection').rebuild.status).toBe('completed');
     await page.locator('table.rows tbody tr').first().waitFor();
+    // an async projection in two partitions: each with its checkpoint, lag and owner
+    const orders = page.locator('tr[data-projection=order_projection] [data-testid=partition]');
+    await expect.poll(() => orders.count()).toBe(2);
+    await expect.poll(() => orders.first().textContent()).toMatch(/^#0: \d+, lag \d+, \S+:\d+:/);
     await shot('projections');
   });
 

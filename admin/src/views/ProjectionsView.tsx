@@ -28,10 +28,12 @@ interface Projection {
   worker?: string;
   error?: string;
   rebuild?: Rebuild;
+  /** Async projections: each partition's checkpoint, owner (host:pid:id) and lag. */
+  partitions?: { partition: number; checkpoint: number; owner: string | null; lag: number }[];
   [more: string]: unknown;
 }
 
-const KNOWN = new Set(['name', 'table', 'joins', 'mode', 'enabled', 'checkpoint', 'lag', 'worker', 'error', 'rebuild']);
+const KNOWN = new Set(['name', 'table', 'joins', 'mode', 'enabled', 'checkpoint', 'lag', 'worker', 'error', 'rebuild', 'partitions']);
 
 export function ProjectionsView({ name }: { name: string | undefined }) {
   const [fast, setFast] = useState(false);
@@ -88,7 +90,18 @@ export function ProjectionsView({ name }: { name: string | undefined }) {
                   {p.mode}
                   {p.enabled === false ? ' (disabled)' : ''}
                 </td>
-                <td>{p.checkpoint ?? '—'}</td>
+                <td>
+                  {p.checkpoint ?? '—'}
+                  {p.partitions !== undefined && p.partitions.length > 1 ? (
+                    <ul class="partitions small">
+                      {p.partitions.map((x) => (
+                        <li data-testid="partition" data-partition={x.partition}>
+                          #{x.partition}: {x.checkpoint}, lag {x.lag}, <span class="mono">{x.owner ?? 'unowned'}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
                 <td class={(p.lag ?? 0) > 0 ? 'warn' : ''}>{p.lag ?? '—'}</td>
                 <td data-testid="row-count">{counts[p.name] ?? '…'}</td>
                 <td>
