@@ -4,33 +4,19 @@
  * terminal, a line per second otherwise). Safe to stop at any point and run again: each batch is
  * moved whole or not at all. Exit 0 done, 1 error (config, store).
  */
-import { existsSync } from 'node:fs';
 import { archiveRules } from '../archive/archiveRules.js';
 import { runArchive } from '../archive/runArchive.js';
-import { formatText, hasFailures } from '../diagnostics.js';
 import { progressWriter } from '../projections/rebuild/progressText.js';
-import { loadApp } from '../runtime/loadApp.js';
 import type { EventStore } from '../store/EventStore.js';
 import { openEventStore } from '../store/index.js';
 import { redact } from '../tsk/redact.js';
-import { stderrColor } from './print.js';
+import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `archive` and resolves to the exit code. */
 export async function archiveCommand(file: string): Promise<number> {
-  if (!existsSync(file)) {
-    process.stderr.write(`tusk-es archive: ${file}: no such file\n`);
-    return 1;
-  }
-  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
-  const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0)
-    process.stderr.write(
-      `${formatText(
-        diagnostics.map((d) => redact(d, secrets)),
-        { color: stderrColor() },
-      )}\n`,
-    );
-  if (model === undefined || hasFailures(diagnostics)) return 1;
+  const app = await loadOperatorApp('archive', file);
+  if (app === undefined) return 1;
+  const { model, secrets } = app;
   const rules = archiveRules(model);
   if (rules.length === 0) {
     process.stderr.write(`tusk-es archive: ${file} has no archive rule (event_store.archive or aggregates.<name>.archive)\n`);

@@ -4,35 +4,21 @@
  * the read models, append $SubjectForgotten. Prints the outcome as JSON. Exit 0 done, 1 error,
  * 3 the subject is unknown (no personal data of it was ever stored).
  */
-import { existsSync } from 'node:fs';
 import { pino } from 'pino';
-import { formatText, hasFailures } from '../diagnostics.js';
 import { isTuskError } from '../errors.js';
 import { buildUpcaster } from '../migrations/buildUpcaster.js';
 import { forgetSubject } from '../personalData/forgetSubject.js';
 import { openProjectionSystem } from '../projections/openProjectionSystem.js';
-import { loadApp } from '../runtime/loadApp.js';
 import { Runtime } from '../runtime/Runtime.js';
 import { openEventStore } from '../store/index.js';
 import { redact } from '../tsk/redact.js';
-import { stderrColor } from './print.js';
+import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `forget` and resolves to the exit code. */
 export async function forgetCommand(file: string, subject: string): Promise<number> {
-  if (!existsSync(file)) {
-    process.stderr.write(`tusk-es forget: ${file}: no such file\n`);
-    return 1;
-  }
-  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
-  const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0)
-    process.stderr.write(
-      `${formatText(
-        diagnostics.map((d) => redact(d, secrets)),
-        { color: stderrColor() },
-      )}\n`,
-    );
-  if (model === undefined || hasFailures(diagnostics)) return 1;
+  const app = await loadOperatorApp('forget', file);
+  if (app === undefined) return 1;
+  const { model, secrets } = app;
   let runtime: Runtime | undefined;
   try {
     const store = await openEventStore(model.event_store);

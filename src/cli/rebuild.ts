@@ -4,35 +4,21 @@
  * a bar with events/s and ETA on a terminal, plain lines otherwise. Exit 0 done, 1 error
  * (config, store, an event that cannot be applied), 2 usage (an unknown projection).
  */
-import { existsSync } from 'node:fs';
-import { formatText, hasFailures } from '../diagnostics.js';
 import { buildUpcaster } from '../migrations/buildUpcaster.js';
 import { compileProjections, type CompiledProjection } from '../projections/compile/compileProjection.js';
 import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
 import { progressWriter, resultLine } from '../projections/rebuild/progressText.js';
-import { loadApp } from '../runtime/loadApp.js';
 import { openEventStore } from '../store/index.js';
 import { withPersonalData } from '../personalData/withPersonalData.js';
 import type { EventStore } from '../store/EventStore.js';
 import { redact } from '../tsk/redact.js';
-import { stderrColor } from './print.js';
+import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `rebuild` and resolves to the exit code. */
 export async function rebuildCommand(file: string, names: string[]): Promise<number> {
-  if (!existsSync(file)) {
-    process.stderr.write(`tusk-es rebuild: ${file}: no such file\n`);
-    return 1;
-  }
-  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
-  const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0)
-    process.stderr.write(
-      `${formatText(
-        diagnostics.map((d) => redact(d, secrets)),
-        { color: stderrColor() },
-      )}\n`,
-    );
-  if (model === undefined || hasFailures(diagnostics)) return 1;
+  const app = await loadOperatorApp('rebuild', file);
+  if (app === undefined) return 1;
+  const { model, secrets } = app;
 
   let projections: CompiledProjection[];
   try {

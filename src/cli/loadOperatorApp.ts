@@ -1,0 +1,32 @@
+/** The app an operator command (`rebuild`, `archive`, `forget`) works on. */
+import { existsSync } from 'node:fs';
+import type { AppConfig } from '../config/index.js';
+import { formatText, hasFailures } from '../diagnostics.js';
+import { loadApp } from '../runtime/loadApp.js';
+import { redact } from '../tsk/redact.js';
+import { stderrColor } from './print.js';
+
+/**
+ * Loads `file` as `serve` would, printing its diagnostics (secrets redacted) to stderr;
+ * undefined (exit 1) when the file is missing or has errors.
+ */
+export async function loadOperatorApp(
+  command: string,
+  file: string,
+): Promise<{ model: AppConfig; secrets: ReadonlySet<string> } | undefined> {
+  if (!existsSync(file)) {
+    process.stderr.write(`tusk-es ${command}: ${file}: no such file\n`);
+    return undefined;
+  }
+  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
+  const secrets = document?.secrets ?? new Set<string>();
+  if (diagnostics.length > 0)
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
+  if (model === undefined || hasFailures(diagnostics)) return undefined;
+  return { model, secrets };
+}
