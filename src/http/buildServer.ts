@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { parseTraceparent } from '../telemetry/traceContext.js';
-import { installAuth } from './auth.js';
+import { installAuth } from '../auth/installAuth.js';
 import { clientErrorHandler } from './clientErrors.js';
 import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
 import { installJsonBody } from './jsonBody.js';
@@ -72,7 +72,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   }) as unknown as FastifyInstance;
   runtime.tracing?.instrumentHttp(app);
   installErrorHandlers(app);
-  installAuth(app, server.auth?.tokens);
+  installAuth(app, server.auth);
   installRequestGuards(app, server.id_length_limit);
   installJsonBody(app, server.json_depth_limit);
 

@@ -43,7 +43,7 @@ export function registerAdminPageRoutes(app: FastifyInstance, runtime: Runtime):
       .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
       .send(file('index.html'));
   // Whether to ask for a token: the page learns it without making a refused request.
-  app.get('/admin/auth', () => ({ token_required: (runtime.model.server.auth?.tokens.length ?? 0) > 0 }));
+  app.get('/admin/auth', () => ({ token_required: runtime.model.server.auth !== undefined }));
   app.get('/admin', page);
   app.get('/admin/', page);
   app.get<{ Params: { file: string } }>('/admin/assets/:file', async (request, reply) => {
