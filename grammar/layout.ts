@@ -51,7 +51,10 @@ const SECOND_ENTRY = /\s[A-Za-z0-9_][\w.-]*:(?:\s|$)/;
 
 /** The tokens the parser reads; problems found on the way are added to `errors`. */
 export function layout(text: string, tokens: IToken[], errors: ILexingError[]): { tokens: IToken[]; notes: LayoutNote[] } {
-  return new Layout(text, tokens, errors).run();
+  const pass = new Layout(text, errors);
+  pass.feed(tokens);
+  pass.finish();
+  return { tokens: pass.out, notes: pass.notes };
 }
 
 /** A remark that is not an error (a URL cut at `#`). */
@@ -62,22 +65,40 @@ export interface LayoutNote {
   message: string;
 }
 
-class Layout {
-  private readonly out: IToken[] = [];
+/**
+ * The pass itself. It can be fed the tokens of a file in runs of whole lines (`feed`, then
+ * `finish`), so a large file is never tokenized whole (grammar/lexer.ts `lexInPieces`): the
+ * tokens it looks at around one token are always on that token's line, and only the run of
+ * line ends at the end of `out` can still change (see `settled`).
+ */
+export class Layout {
+  /** The tokens for the parser so far; a caller may take them from the front once settled. */
+  readonly out: IToken[] = [];
+  readonly notes: LayoutNote[] = [];
   private readonly open: string[] = [];
   private readonly blocks: Block[] = [];
-  private readonly notes: LayoutNote[] = [];
   /** A `key:` that ended its line: a block if the next line is deeper, else null. */
   private pending: { keyColumn: number; depth: number } | undefined;
+  /** The run being fed, and the last token of the run before it. */
+  private tokens: IToken[] = [];
+  private before: IToken | undefined;
 
   constructor(
     private readonly text: string,
-    private readonly tokens: IToken[],
     private readonly errors: ILexingError[],
   ) {}
 
-  run(): { tokens: IToken[]; notes: LayoutNote[] } {
-    const { tokens, out } = this;
+  /** How many tokens at the front of `out` no later token can change: all but the trailing line ends. */
+  settled(): number {
+    let n = this.out.length;
+    while (n > 0 && this.out[n - 1]!.tokenType === T.Newline) n--;
+    return n;
+  }
+
+  /** Lays out the next run of tokens (whole lines: a run ends with a line end, or the file does). */
+  feed(tokens: IToken[]): void {
+    this.tokens = tokens;
+    const { out } = this;
     for (let i = 0; i < tokens.length; i++) {
       let tok = tokens[i]!;
       const type = tok.tokenType;
@@ -89,7 +110,7 @@ class Layout {
         this.newline(tok);
         continue;
       }
-      const prev = tokens[i - 1];
+      const prev = i > 0 ? tokens[i - 1] : this.before;
       if (prev === undefined || prev.tokenType === T.Newline) this.lineStart(tok);
       if (CLOSERS.has(type)) this.closer();
       else if (type === T.Comma) this.trimNewlines();
@@ -118,12 +139,17 @@ class Layout {
       }
       out.push(tok);
     }
+    if (tokens.length > 0) this.before = tokens[tokens.length - 1];
+  }
+
+  /** After the last run: a `key:` at the very end is null, open blocks close. */
+  finish(): void {
+    const { out } = this;
     this.resolvePending();
     if (out.length > 0 && out[out.length - 1]!.tokenType === T.Colon && this.keyAtLineStart(out.length - 2))
       out.push(this.make(T.Null, '', out[out.length - 1]!.endOffset! + 1, out[out.length - 1]!));
     this.trimNewlines();
     while (this.blocks.pop()) out.push(this.virtual(T.Dedent));
-    return { tokens: out, notes: this.notes };
   }
 
   private newline(tok: IToken): void {
@@ -328,7 +354,7 @@ class Layout {
 
   /** A zero-width token at `at` (or just after the last token). */
   private virtual(type: TokenType, at?: IToken): IToken {
-    const ref = at ?? this.out[this.out.length - 1] ?? this.tokens[this.tokens.length - 1];
+    const ref = at ?? this.out[this.out.length - 1] ?? this.tokens[this.tokens.length - 1] ?? this.before;
     if (!ref) return createTokenInstance(type, '', 0, 0, 1, 1, 1, 1);
     const offset = at ? ref.startOffset : ref.endOffset! + 1;
     const line = at ? ref.startLine! : ref.endLine!;

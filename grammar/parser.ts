@@ -353,42 +353,16 @@ export interface ParseResult {
   errors: IRecognitionException[];
 }
 
-/** Tokens per piece of `parseInPieces` (a piece ends at the first top-level line end after it). */
-const PIECE_TOKENS = 4096;
-
 /**
- * Parses a file piece by piece, each piece a run of whole top-level statements, and hands
- * each piece's CST to `onPiece` (which builds its AST) before the next is built, so a large
- * file's CST is never alive at once: it dies young, which saves most of the garbage
- * collector's work and memory. A piece ends after a line end outside brackets, indented
- * blocks and `name > … <` blocks, where the `file` rule's loop would be between statements
- * anyway, so the pieces parse exactly as the whole does. Returns false, having stopped, at the
- * first syntax error: the caller parses the whole file then, for error recovery across it.
+ * Parses one piece of a file (a run of whole top-level statements, from `lexInPieces`) with
+ * the `file` rule; undefined at a syntax error, where the caller parses the whole file with
+ * error recovery instead. Each piece's CST is turned into AST before the next is built, so a
+ * large file's CST is never alive at once: it dies young.
  */
-export function parseInPieces(tokens: IToken[], onPiece: (cst: CstNode) => void): boolean {
-  let depth = 0;
-  let angles = 0;
-  let from = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!.tokenType;
-    if (t === T.LCurly || t === T.LBracket || t === T.LParen || t === T.Indent) depth++;
-    else if (t === T.RCurly || t === T.RBracket || t === T.RParen || t === T.Dedent) depth--;
-    else if (t === T.Greater && tokens[i + 1]?.tokenType === T.Newline) {
-      depth++; // `name >` at the end of its line opens a block …
-      angles++;
-    } else if (t === T.Less && angles > 0 && tokens[i - 1]?.tokenType === T.Newline) {
-      depth--; // … and a `<` starting a line closes it (a cut misplaced by a miscount only fails the piece)
-      angles--;
-    }
-    const last = i + 1 === tokens.length;
-    if (!last && (t !== T.Newline || depth !== 0 || i + 1 - from < PIECE_TOKENS)) continue;
-    tskParser.input = from === 0 && last ? tokens : tokens.slice(from, i + 1);
-    const cst = tskParser.file();
-    if (tskParser.errors.length > 0) return false;
-    onPiece(cst);
-    from = i + 1;
-  }
-  return true;
+export function parsePiece(tokens: IToken[]): CstNode | undefined {
+  tskParser.input = tokens;
+  const cst = tskParser.file();
+  return tskParser.errors.length > 0 ? undefined : cst;
 }
 
 /** Parses tokens into a CST with the given start rule; errors are returned, never thrown. */

@@ -4,8 +4,8 @@
  */
 import { EOF, type IToken } from 'chevrotain';
 import { error, note, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
-import { lexTsk } from '../../grammar/lexer.js';
-import { binaryTokens, parseInPieces, parseTokens } from '../../grammar/parser.js';
+import { lexInPieces, lexTsk } from '../../grammar/lexer.js';
+import { binaryTokens, parsePiece, parseTokens } from '../../grammar/parser.js';
 import { Comma, LBracket, LCurly, LParen, Newline, Question, RBracket, RCurly, RParen, Semicolon } from '../../grammar/tokens.js';
 import type { TskFileAst } from './ast.js';
 import { AstBuilder } from './visitor.js';
@@ -21,6 +21,8 @@ export interface ParseTskResult {
 export function parseTsk(text: string, file: string): ParseTskResult {
   const diagnostics: Diagnostic[] = [];
   try {
+    const fast = parseFast(text, file);
+    if (fast) return fast;
     const lexed = lexTsk(text);
     for (const e of lexed.errors) {
       const ch = text.slice(e.offset, e.offset + Math.min(e.length, 20));
@@ -36,12 +38,6 @@ export function parseTsk(text: string, file: string): ParseTskResult {
     }
     const builderDiags: Diagnostic[] = [];
     const builder = new AstBuilder(file, builderDiags);
-    const items: TskFileAst['items'] = [];
-    if (parseInPieces(lexed.tokens, (cst) => items.push(...builder.fileAst(cst).items))) {
-      diagnostics.push(...builderDiags);
-      return finish({ kind: 'file', file, items }, diagnostics, text);
-    }
-    builderDiags.length = 0;
     const parsed = parseTokens(lexed.tokens);
     for (const e of parsed.errors) {
       const tok = e.token;
@@ -75,6 +71,27 @@ export function parseTsk(text: string, file: string): ParseTskResult {
     );
     return { ast: undefined, diagnostics };
   }
+}
+
+/**
+ * The fast path for a file without syntax errors: lexed, laid out and parsed piece by piece
+ * (`lexInPieces`), so neither its tokens nor its CST are ever alive whole. Undefined at the
+ * first problem of any kind; `parseTsk` then goes over the whole file with error recovery.
+ */
+function parseFast(text: string, file: string): ParseTskResult | undefined {
+  const diagnostics: Diagnostic[] = [];
+  const builder = new AstBuilder(file, diagnostics);
+  const items: TskFileAst['items'] = [];
+  const notes = lexInPieces(text, (tokens) => {
+    if (tooComplex(tokens)) return false;
+    const cst = parsePiece(tokens);
+    if (!cst) return false;
+    for (const item of builder.fileAst(cst).items) items.push(item);
+    return true;
+  });
+  if (!notes) return undefined;
+  for (const n of notes) diagnostics.push(note('TSK_COMMENT_IN_VALUE', n.message, { file, line: n.line, column: n.column }));
+  return finish({ kind: 'file', file, items }, diagnostics, text);
 }
 
 /** The result, with one diagnostic per fault (no cascades). */
