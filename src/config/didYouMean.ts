@@ -1,16 +1,27 @@
 /** "did you mean `x`?" hints by edit distance. */
 
-/** Levenshtein distance, case-insensitive. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance, case-insensitive. With `bound`, any distance above it comes back as
+ * `bound + 1` as soon as a whole row exceeds it (a large config asks for many hints, and most
+ * candidates are far: the early exit keeps each one cheap).
+ */
+export function editDistance(a: string, b: string, bound = Infinity): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  let prev = new Uint32Array(t.length + 1);
+  let cur = new Uint32Array(t.length + 1);
+  for (let j = 0; j <= t.length; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let rowMin = i;
+    const c = s.charCodeAt(i - 1);
     for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+      const d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (c === t.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    prev = cur;
+    if (rowMin > bound) return bound + 1;
+    [prev, cur] = [cur, prev];
   }
   return prev[t.length]!;
 }
@@ -23,7 +34,7 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
   for (const c of candidates) {
     // the distance is at least the difference in length: skip the O(n·m) table when that is too far
     if (Math.abs(c.length - word.length) > Math.min(limit, bestDistance - 1)) continue;
-    const d = editDistance(word, c);
+    const d = editDistance(word, c, Math.min(limit, bestDistance - 1));
     if (d < bestDistance && d <= limit) {
       best = c;
       bestDistance = d;
