@@ -65,22 +65,39 @@ export class Evaluator {
     private readonly context: LoadContext,
   ) {}
 
+  /** Where top-level entries go: the root, or the object of the last `[section]`. */
+  private root: Obj = {};
+  private target: Obj = this.root;
+  private targetPath: Path = [];
+  private section: string | undefined;
+  private started = false;
+
   /** The whole file: top-level entries, then each section's entries into its object. */
   evaluateFile(ast: TskFileAst): Obj {
-    const root: Obj = {};
-    this.sourceMap.set([], { value: { file: this.file, line: 1, column: 1 } });
-    let target = root;
-    let targetPath: Path = [];
-    let section: string | undefined;
-    for (const item of ast.items) {
+    this.add(ast.items);
+    return this.root;
+  }
+
+  /** The value of the file so far (`add` fills it). */
+  get result(): Obj {
+    return this.root;
+  }
+
+  /** Evaluates the next top-level items of the file, in order (a large file comes in pieces). */
+  add(items: TskFileAst['items']): void {
+    if (!this.started) this.sourceMap.set([], { value: { file: this.file, line: 1, column: 1 } });
+    this.started = true;
+    const root = this.root;
+    for (const item of items) {
       if (item.kind === 'section') {
         const opened = item.array
           ? this.openArraySection(root, item.path, item.nameLocation, item.location)
           : this.openSection(root, item.path, item.nameLocation, item.location);
-        target = opened.target;
-        targetPath = opened.path;
-        section = item.path.join('.');
+        this.target = opened.target;
+        this.targetPath = opened.path;
+        this.section = item.path.join('.');
       } else {
+        const section = this.section;
         if (item.block && section !== undefined && !item.variable) {
           // a `name { … }` block statement at the start of a line is top-level (issue 18, item 9)
           this.context.diagnostics.push(
@@ -90,14 +107,13 @@ export class Evaluator {
               item.keyLocation,
             ),
           );
-          target = root;
-          targetPath = [];
-          section = undefined;
+          this.target = root;
+          this.targetPath = [];
+          this.section = undefined;
         }
-        this.entry(target, targetPath, item);
+        this.entry(this.target, this.targetPath, item);
       }
     }
-    return root;
   }
 
   /** `[[a.b]]`: a new object at the end of the list a.b (made on first use). */
