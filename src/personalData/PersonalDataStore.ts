@@ -185,7 +185,7 @@ export class PersonalDataStore implements EventStore {
   }
 
   storesSealed(type: string): boolean {
-    return this.rules.coversType(type);
+    return this.rules.coversType(type) || this.inner.storesSealed?.(type) === true;
   }
 
   // Archival moves rows as stored: personal fields stay sealed in the archive.

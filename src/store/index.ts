@@ -1,5 +1,6 @@
 /** Opens the configured event store: embedded PGlite (the default) or PostgreSQL. */
 import type { EventStoreConfig } from '../config/schema/eventStore.js';
+import { FileArchiveStore } from './archiveFiles/FileArchiveStore.js';
 import type { EventStore } from './EventStore.js';
 import { layoutOf, versionIndexIsGlobal } from './layout/EventsLayout.js';
 import { runMigrations } from './migrations/runMigrations.js';
@@ -27,7 +28,9 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
     await client.close().catch(() => undefined);
     throw err;
   }
-  return new SqlEventStore(client, tables, { ...options, globalVersionIndex: versionIndexIsGlobal(layout) });
+  const store = new SqlEventStore(client, tables, { ...options, globalVersionIndex: versionIndexIsGlobal(layout) });
+  // the files tier reads archived events back from its directory (src/store/archiveFiles)
+  return config.archive?.storage === 'files' ? new FileArchiveStore(store, config.archive.dir) : store;
 }
 
 function pgOptions(config: EventStoreConfig): PgClientOptions {

@@ -38,10 +38,17 @@ export type ArchiveRule = z.infer<typeof archiveRuleSchema>;
 export const storeArchiveSchema = archiveRuleSchema
   .extend({
     storage: z
-      .literal('partition')
+      .enum(['partition', 'files'])
       .default('partition')
       .describe(
-        '"partition": archived events move to the archived partition of the events table (with partitioning.by = "archived"; on another layout they only carry the flag)',
+        '"partition": archived events move to the archived partition of the events table (with partitioning.by = "archived"; on another layout they only carry the flag); "files": they move out of the database into gzip newline-delimited JSON files in `dir`, one per batch',
+      ),
+    dir: z
+      .string()
+      .min(1)
+      .default('./.tusk-archive')
+      .describe(
+        'storage = "files": the directory of the archive files (relative to the working directory, like data_dir; every process of a fleet must see the same one)',
       ),
     batch_size: int.pipe(z.number().min(1).max(100_000)).default(1000).describe('events moved per batch (copy, verify, delete)'),
     interval: duration.default(60_000).describe('how often `serve` looks for streams to archive (one process of a fleet, under a lease)'),

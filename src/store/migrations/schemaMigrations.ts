@@ -205,6 +205,33 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX ON ${t.table('dead_letters')} (consumer, stream_type, stream_id, position)`,
     ],
   },
+  {
+    version: 10,
+    name: 'the manifest of the archive files (archival to files)',
+    statements: (t) => [
+      // One row per gzip NDJSON file of archived events (src/store/archiveFiles), written in the
+      // transaction that deletes its events from the events table: a file without a row is
+      // left over from a crash and never read.
+      `CREATE TABLE ${t.table('archive_files')} (
+        name text PRIMARY KEY,
+        events integer NOT NULL,
+        sha256 text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      // One row per stream per file: where a read of a stream, or of the log, finds its events.
+      `CREATE TABLE ${t.table('archive_segments')} (
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        from_version integer NOT NULL,
+        to_version integer NOT NULL,
+        first_position bigint NOT NULL,
+        last_position bigint NOT NULL,
+        file text NOT NULL REFERENCES ${t.table('archive_files')} (name),
+        PRIMARY KEY (stream_type, stream_id, from_version)
+      )`,
+      `CREATE INDEX ON ${t.table('archive_segments')} (last_position)`,
+    ],
+  },
 ];
 
 /** A quoted SQL string literal (for the table names a DO block must look up). */

@@ -8,37 +8,43 @@ import type { ArchiveRule, ArchivableStream, SqlExecutor, StoreTables } from '..
 /**
  * Up to `limit` streams of `rule.streamType` with events not yet archived whose newest event
  * is older than `rule.before`, or which hold an event of a `rule.closing` type; oldest first.
+ * `keep`: the newest events of each stream that stay where they are (the files tier keeps one).
  */
-export async function archivableStreams(db: SqlExecutor, t: StoreTables, rule: ArchiveRule, limit: number): Promise<ArchivableStream[]> {
+export async function archivableStreams(
+  db: SqlExecutor,
+  t: StoreTables,
+  rule: ArchiveRule,
+  limit: number,
+  keep = 0,
+): Promise<ArchivableStream[]> {
   const { rows } = await db.query<{ stream_id: string; n: number }>(
-    `SELECT stream_id, count(*)::int AS n FROM ${t.events}
+    `SELECT stream_id, count(*)::int - $5 AS n FROM ${t.events}
       WHERE stream_type = $1 AND NOT archived
       GROUP BY stream_id
-     HAVING ($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[])))
+     HAVING count(*) > $5 AND (($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[]))))
       ORDER BY min(position) LIMIT $4`,
-    [
-      rule.streamType,
-      rule.before?.toISOString() ?? null,
-      rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing],
-      limit,
-    ],
+    [...ruleParams(rule), limit, keep],
   );
   return rows.map((r) => ({ streamType: rule.streamType, streamId: r.stream_id, events: r.n }));
 }
 
 /** Events not yet archived of the streams `rule` selects (the total a progress bar counts down). */
-export async function countArchivable(db: SqlExecutor, t: StoreTables, rule: ArchiveRule): Promise<number> {
+export async function countArchivable(db: SqlExecutor, t: StoreTables, rule: ArchiveRule, keep = 0): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT COALESCE(sum(n), 0)::int AS n FROM (
-       SELECT count(*) AS n FROM ${t.events} WHERE stream_type = $1 AND NOT archived GROUP BY stream_id
-       HAVING ($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[])))) AS s`,
-    [
-      rule.streamType,
-      rule.before?.toISOString() ?? null,
-      rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing],
-    ],
+       SELECT count(*) - $4 AS n FROM ${t.events} WHERE stream_type = $1 AND NOT archived GROUP BY stream_id
+       HAVING count(*) > $4 AND (($2::timestamptz IS NOT NULL AND max(created_at) < $2::timestamptz) OR ($3::text[] IS NOT NULL AND bool_or(type = ANY($3::text[]))))) AS s`,
+    [...ruleParams(rule), keep],
   );
   return rows[0]?.n ?? 0;
+}
+
+function ruleParams(rule: ArchiveRule): unknown[] {
+  return [
+    rule.streamType,
+    rule.before?.toISOString() ?? null,
+    rule.closing === undefined || rule.closing.length === 0 ? null : [...rule.closing],
+  ];
 }
 
 /**
