@@ -3,6 +3,7 @@
  * (`GET /projections/:name`). A route builder may give one path per declared thing (a
  * projection, a saga) so clients see its name and its filters.
  */
+import { archives } from '../archive/archiveRules.js';
 import type { AppConfig } from '../config/schema/app.js';
 import type { ErrorCode } from '../errors.js';
 import { commandCodes, commandHeaders, commonCodes } from './commandOperations.js';
@@ -113,6 +114,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
         {
           '200': jsonResponse('the state; ETag is the version', stateSchema(m, type), {
             ETag: { description: 'the version, quoted', schema: { type: 'string' } },
+            ...(archives(m)
+              ? {
+                  'tusk-archived': {
+                    description: '"true" when the state folded archived events (read through the archive), else "false"',
+                    schema: { type: 'string', enum: ['true', 'false'] },
+                  },
+                }
+              : {}),
           }),
         },
         ['UNKNOWN_AGGREGATE_TYPE', 'STREAM_NOT_FOUND'],

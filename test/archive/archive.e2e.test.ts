@@ -4,19 +4,17 @@
  * id, stream, version and position, and archived; a temporal read of an archived stream still
  * answers (and says it came from the archive).
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
-import type { EventStore, NewEvent } from '../../src/store/EventStore.js';
+import type { EventStore } from '../../src/store/EventStore.js';
 import { openEventStore } from '../../src/store/index.js';
-import { BIN, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
+import { archiveKilledMidway, seedAccounts } from './helpers.js';
 
 const OLD_STREAMS = 1000;
 const PER_STREAM = 100;
@@ -54,15 +52,6 @@ aggregates {
 }
 `;
 
-const deposit = (k: number, at: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'Deposited',
-  eventVersion: 1,
-  data: { k },
-  metadata: {},
-  timestamp: new Date(at),
-});
-
 type Row = { id: string; position: string; stream_id: string; version: number };
 const everyEvent = async (store: EventStore) =>
   (await store.query<Row>(`SELECT id, position::text AS position, stream_id, version FROM ${store.tables.events} ORDER BY position`)).rows;
@@ -80,49 +69,17 @@ describe('tusk-es archive', () => {
         appSchema.parse({ event_store: { type: 'postgresql', connection: url, partitioning: { by: 'archived' } } }).event_store,
       );
       try {
-        // 1,000 streams of 100 events, 200 days old (one second apart), and 5 recent streams
-        for (let s = 0; s < OLD_STREAMS; s += 20) {
-          await Promise.all(
-            Array.from({ length: 20 }, (_, j) =>
-              store.append({
-                streamType: 'account',
-                streamId: `old-${s + j}`,
-                expectedVersion: 'no_stream',
-                events: Array.from({ length: PER_STREAM }, (_, k) => deposit(k, T0 + k * 1000)),
-              }),
-            ),
-          );
-        }
-        for (let s = 0; s < 5; s++)
-          await store.append({
-            streamType: 'account',
-            streamId: `new-${s}`,
-            expectedVersion: 'no_stream',
-            events: [deposit(0, Date.now())],
-          });
+        // 1,000 old streams (200 days, one second between events), and 5 recent streams
+        await seedAccounts(store, OLD_STREAMS, PER_STREAM, T0);
         const before = await everyEvent(store);
         expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
 
         // first run: killed once some batches are in, well before the end
-        const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], {
-          cwd: dir,
-          env: { ...process.env, NO_COLOR: '1' },
-          stdio: 'ignore',
-        });
-        killPid = child.pid;
-        let gone = false;
-        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-          child.on('exit', (_code, sig) => {
-            gone = true;
-            resolve(sig);
-          }),
+        await archiveKilledMidway(
+          dir,
+          async () => (await archivedCount(store)) > 0,
+          (pid) => (killPid = pid),
         );
-        await waitUntil('the first archived batch', async () => (await archivedCount(store)) > 0, {
-          timeoutMs: 180_000,
-          failed: () => (gone ? 'tusk-es archive exited before it was killed' : undefined),
-        });
-        child.kill('SIGKILL');
-        expect(await exited).toBe('SIGKILL');
         const midway = await archivedCount(store);
         expect(midway).toBeGreaterThan(0);
         expect(midway).toBeLessThan(OLD_STREAMS * PER_STREAM);

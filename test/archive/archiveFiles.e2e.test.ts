@@ -5,20 +5,19 @@
  * the store reads the whole log back in order, a rebuild folds every archived event, and a
  * temporal read of an archived stream still answers (and says it came from the archive).
  */
-import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
-import type { EventStore, NewEvent, StoredEvent } from '../../src/store/EventStore.js';
+import type { EventStore, StoredEvent } from '../../src/store/EventStore.js';
 import { openEventStore } from '../../src/store/index.js';
-import { BIN, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
+import { archiveKilledMidway, seedAccounts } from './helpers.js';
 
 const OLD_STREAMS = 1000;
 /** The newest event of a stream stays in the table: 100 of each stream's 101 events move. */
@@ -67,15 +66,6 @@ projections {
 }
 `;
 
-const deposit = (k: number, at: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'Deposited',
-  eventVersion: 1,
-  data: { k },
-  metadata: {},
-  timestamp: new Date(at),
-});
-
 type Row = { id: string; position: number; stream_id: string; version: number };
 const hotEvents = async (store: EventStore) =>
   (await store.query<Row>(`SELECT id, position::int AS position, stream_id, version FROM ${store.tables.events} ORDER BY position`)).rows;
@@ -113,49 +103,17 @@ describe('tusk-es archive to files', () => {
           .event_store,
       );
       try {
-        // 1,000 streams of 101 events, 200 days old (one second apart), and 5 recent streams
-        for (let s = 0; s < OLD_STREAMS; s += 20) {
-          await Promise.all(
-            Array.from({ length: 20 }, (_, j) =>
-              store.append({
-                streamType: 'account',
-                streamId: `old-${s + j}`,
-                expectedVersion: 'no_stream',
-                events: Array.from({ length: PER_STREAM }, (_, k) => deposit(k, T0 + k * 1000)),
-              }),
-            ),
-          );
-        }
-        for (let s = 0; s < 5; s++)
-          await store.append({
-            streamType: 'account',
-            streamId: `new-${s}`,
-            expectedVersion: 'no_stream',
-            events: [deposit(0, Date.now())],
-          });
+        // 1,000 old streams (200 days, one second between events), and 5 recent streams
+        await seedAccounts(store, OLD_STREAMS, PER_STREAM, T0);
         const before = await hotEvents(store);
         expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
 
         // first run: killed once some files are in the manifest, well before the end
-        const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], {
-          cwd: dir,
-          env: { ...process.env, NO_COLOR: '1' },
-          stdio: 'ignore',
-        });
-        killPid = child.pid;
-        let gone = false;
-        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-          child.on('exit', (_code, sig) => {
-            gone = true;
-            resolve(sig);
-          }),
+        await archiveKilledMidway(
+          dir,
+          async () => (await manifest(store)).length > 0,
+          (pid) => (killPid = pid),
         );
-        await waitUntil('the first archived file', async () => (await manifest(store)).length > 0, {
-          timeoutMs: 180_000,
-          failed: () => (gone ? 'tusk-es archive exited before it was killed' : undefined),
-        });
-        child.kill('SIGKILL');
-        expect(await exited).toBe('SIGKILL');
         const midway = (await manifest(store)).reduce((n, f) => n + f.events, 0);
         expect(midway).toBeGreaterThan(0);
         expect(midway).toBeLessThan(MOVED);
@@ -225,6 +183,12 @@ describe('tusk-es archive to files', () => {
       expect(await full.json()).toMatchObject({ version: PER_STREAM, state: { n: PER_STREAM } });
       const stream = (await (await fetch(`${server.url}/aggregates/account/old-3/events`)).json()) as { events: { version: number }[] };
       expect(stream.events.map((e) => e.version)).toEqual(Array.from({ length: PER_STREAM }, (_, i) => i + 1));
+      // the OpenAPI document says so too
+      const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as any;
+      expect(doc.paths['/aggregates/account/{id}'].get.responses['200'].headers['tusk-archived'].schema).toEqual({
+        type: 'string',
+        enum: ['true', 'false'],
+      });
       const recent = await fetch(`${server.url}/aggregates/account/new-0`);
       expect(recent.headers.get('tusk-archived')).toBe('false');
       expect(await recent.json()).toMatchObject({ version: 1, state: { n: 1 } });

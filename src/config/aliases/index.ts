@@ -16,6 +16,7 @@ import {
 import { CanonicalTree } from './CanonicalTree.js';
 import { putEncryption } from './encryption.js';
 import { putEventStore } from './eventStore.js';
+import { putEventArchival, putStorageTiers } from './storageTiers.js';
 
 export { CanonicalTree } from './CanonicalTree.js';
 
@@ -32,6 +33,8 @@ const ALIAS_BLOCKS: Record<string, (tree: CanonicalTree, value: unknown, from: s
   event_store_config: putEventStoreConfig,
   event_driven_integration: putIntegration,
   encryption: putEncryption,
+  storage_tiers: putStorageTiers,
+  event_archival: putEventArchival,
 };
 
 const CANONICAL = new Set<string>(CANONICAL_BLOCKS);

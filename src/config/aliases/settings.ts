@@ -6,6 +6,7 @@
 import type { Path } from '../../tsk/document.js';
 import type { CanonicalTree } from './CanonicalTree.js';
 import { storeType } from './eventStore.js';
+import { putEventArchival, putStorageTiers } from './storageTiers.js';
 
 type Setting = (tree: CanonicalTree, value: unknown, from: Path) => void;
 
@@ -53,4 +54,6 @@ export const EVENT_SOURCING_SETTINGS: Record<string, Setting> = {
   snapshot_frequency: to(['snapshots', 'frequency']),
   enabled: ignored('event sourcing is what tusk-es does; it cannot be turned off'),
   event_serialization: ignored('events are stored as JSON (jsonb)'),
+  storage_tiers: putStorageTiers,
+  event_archival: putEventArchival,
 };

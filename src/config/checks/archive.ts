@@ -1,7 +1,7 @@
 /**
  * Archival (issue 16 item 3): a closing event (`archive.on`) must be one the aggregate emits,
  * and archived events only move out of the hot table when it is partitioned by the archived
- * flag (otherwise they are flagged in place: a warning).
+ * flag (otherwise they are flagged in place: a warning), unless they go to files.
  */
 import { eventStoreSchema } from '../schema/eventStore.js';
 import type { CheckContext } from './context.js';
@@ -30,7 +30,7 @@ export function checkArchive(ctx: CheckContext): void {
         );
     }
   }
-  if (archives && store.partitioning.by !== 'archived') {
+  if (archives && store.archive?.storage !== 'files' && store.partitioning.by !== 'archived') {
     ctx.warn(
       'CONFIG_ARCHIVE_IN_PLACE',
       'archived events stay in the events table, only flagged; set event_store.partitioning = { by = "archived" } to move them to a partition of their own',

@@ -4,7 +4,8 @@
  * renamed into place (and the directory fsynced), then read back and checked before the store
  * deletes its events; its name holds its first and last positions and the sha256 of its
  * content, so the same batch always makes the same file and a run resumed after a crash
- * simply writes it again. Reads check the digest too, and keep the newest files parsed.
+ * simply writes it again. Reads check the digest too, and keep the newest files parsed. A
+ * line is an events row as JSON (eventRow.ts; `created_at` a UTC text).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
@@ -12,26 +13,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { StoredEvent } from '../EventStore.js';
+import { toStoredEvent, type EventRow } from '../eventRow.js';
 
 const zip = promisify(gzip);
 const unzip = promisify(gunzip);
 
 /** Files kept parsed in memory (a rebuild reads the files of one stretch of the log again and again). */
 const CACHED = 16;
-
-/** One line of an archive file: the event's row, as the events table held it. */
-export interface ArchiveLine {
-  position: number;
-  id: string;
-  stream_type: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  event_version: number;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  created_at: string;
-}
 
 /** A file written and verified, ready for the manifest. */
 export interface WrittenFile {
@@ -98,24 +86,9 @@ export class ArchiveDirectory {
     if (actual !== sha256) throw new Error(`archive file ${path} is damaged: its sha256 is ${actual}, the manifest says ${sha256}`);
     const text = content.toString('utf8');
     const events: StoredEvent[] = [];
-    for (const line of text.split('\n')) if (line !== '') events.push(toEvent(JSON.parse(line) as ArchiveLine));
+    for (const line of text.split('\n')) if (line !== '') events.push(toStoredEvent(JSON.parse(line) as EventRow));
     return events;
   }
-}
-
-function toEvent(line: ArchiveLine): StoredEvent {
-  return {
-    id: line.id,
-    type: line.type,
-    streamType: line.stream_type,
-    streamId: line.stream_id,
-    version: line.version,
-    position: Number(line.position),
-    eventVersion: line.event_version,
-    data: line.data,
-    metadata: line.metadata ?? {},
-    timestamp: new Date(line.created_at),
-  };
 }
 
 /** Positions zero-padded, so `ls` lists the files in log order. */

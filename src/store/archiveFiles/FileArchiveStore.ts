@@ -71,7 +71,7 @@ export class FileArchiveStore implements EventStore {
       }
     }
     archived.sort((a, b) => a.version - b.version);
-    const merged = [...archived, ...(hot as StoredEvent[])];
+    const merged = [...archived, ...hot];
     return options.limit === undefined ? merged : merged.slice(0, options.limit);
   }
 
