@@ -14,20 +14,19 @@ import type { BenchContext } from './BenchContext.js';
 import { checked, runLoad } from './httpLoad.js';
 import { appFile, distinctStreams } from './httpFigures.js';
 import { serverNodeArgs, startServe } from './ServerProcess.js';
+import { countSpans } from '../test/support/otlpProtobuf.js';
 
-/** An OTLP/HTTP sink: answers 200 to every export and counts the spans in it. */
+/** An OTLP/HTTP sink: answers 200 to every export (protobuf, what tusk-es sends) and counts the spans in it. */
 async function startSink(): Promise<{ url: string; spans: () => number; close: () => Promise<void> }> {
   let spans = 0;
   const server = createServer((req, res) => {
-    req.setEncoding('utf8');
-    let tail = '';
-    // counts `"spanId"` keys without parsing (the sink shares the machine with the load)
-    req.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      spans += text.split('"spanId"').length - 1 - (tail.split('"spanId"').length - 1);
-      tail = text.slice(-16);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      // walks the message structure only (the sink shares the machine with the load)
+      spans += countSpans(Buffer.concat(chunks));
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -79,7 +78,7 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
         t = await rate(traced, cpuPerCommand.traced);
         p = await rate(plain, cpuPerCommand.plain);
       }
-      // the batch processor exports every second: wait for this run's last spans
+      // spans are exported within a few hundred ms: wait for this run's last ones
       await new Promise((r) => setTimeout(r, 2500));
       if (i === 0) {
         cpuPerCommand.plain.length = 0;

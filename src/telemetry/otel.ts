@@ -1,7 +1,8 @@
 /**
  * The OpenTelemetry SDK behind tracing.ts: a tracer provider sampling new traces at
- * `sample_ratio` (a caller's decision is followed), a batch processor and the OTLP/HTTP JSON
- * exporter. Loaded only when tracing is configured (tracing.ts imports it dynamically).
+ * `sample_ratio` (a caller's decision is followed) whose spans a worker thread exports over
+ * OTLP/HTTP protobuf (WorkerSpanProcessor). Loaded only when tracing is configured (tracing.ts
+ * imports it dynamically).
  */
 import type { IncomingMessage } from 'node:http';
 import {
@@ -16,15 +17,16 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import { isTuskError } from '../errors.js';
 import { traceContextOf, type TraceContext } from './traceContext.js';
 import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing.js';
+import { WorkerSpanProcessor } from './WorkerSpanProcessor.js';
 
+const SCOPE = 'tusk-es';
 // A span of a batch links at most this many traces (OTel's default link limit is 128).
 const MAX_LINKS = 64;
 
@@ -45,16 +47,18 @@ export class OtelTracing implements Tracing {
   constructor(config: TelemetryConfig & { otlp_endpoint: string }) {
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': config.service_name }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sample_ratio) }),
+      // ratio 1 samples every trace: AlwaysOn decides so without hashing each trace id
+      sampler: new ParentBasedSampler({
+        root: config.sample_ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sample_ratio),
+      }),
       spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.otlp_endpoint) }), {
-          scheduledDelayMillis: 1000,
-          maxQueueSize: 16_384,
-          maxExportBatchSize: 2048,
-        }),
+        new WorkerSpanProcessor(
+          { url: tracesUrl(config.otlp_endpoint), serviceName: config.service_name, scopeName: SCOPE },
+          { maxQueueSize: 16_384, batchSize: 512, delayMs: 100 },
+        ),
       ],
     });
-    this.tracer = this.provider.getTracer('tusk-es');
+    this.tracer = this.provider.getTracer(SCOPE);
   }
 
   span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {

@@ -22,6 +22,8 @@ export type SpanAttributes = Record<string, string | number | boolean>;
 /** A span in progress: what a traced function may add to it, and the parent of its children. */
 export interface SpanScope {
   setAttribute(key: string, value: string | number | boolean): void;
+  /** Marks a moment of the span (a step too short to be worth a span of its own). */
+  addEvent(name: string, attributes?: SpanAttributes): void;
 }
 
 /** Anything with event metadata (a StoredEvent, an EventJson). */

@@ -1,8 +1,9 @@
 /**
- * An OTLP/HTTP trace receiver for tests: accepts `POST /v1/traces` in the JSON encoding (what
- * @opentelemetry/exporter-trace-otlp-http sends) and keeps every span, flattened.
+ * An OTLP/HTTP trace receiver for tests: accepts `POST /v1/traces` in the protobuf encoding (what
+ * tusk-es's exporter sends) and keeps every span, flattened.
  */
 import { createServer, type Server } from 'node:http';
+import { decodeTraces } from './otlpProtobuf.js';
 import { reservePort } from './ports.js';
 
 /** One received span; ids in hex, attributes as plain values. */
@@ -14,6 +15,7 @@ export interface ReceivedSpan {
   kind: number;
   service: string | undefined;
   attributes: Record<string, unknown>;
+  events: { name: string; attributes: Record<string, unknown> }[];
   links: { traceId: string; spanId: string }[];
   status: { code?: number; message?: string };
 }
@@ -28,34 +30,6 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: number | string;
-  doubleValue?: number;
-  boolValue?: boolean;
-}
-interface OtlpAttribute {
-  key: string;
-  value: OtlpValue;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: OtlpAttribute[];
-  links?: { traceId: string; spanId: string }[];
-  status?: { code?: number; message?: string };
-}
-interface OtlpExport {
-  resourceSpans?: { resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
-}
-
-const valueOf = (v: OtlpValue): unknown =>
-  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.boolValue;
-const attributesOf = (list: readonly OtlpAttribute[] = []) => Object.fromEntries(list.map((a) => [a.key, valueOf(a.value)]));
-
 /** Starts a receiver on a reserved loopback port. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const reservation = await reservePort();
@@ -66,27 +40,13 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/traces') return void res.writeHead(404).end();
-      contentTypes.push(req.headers['content-type'] ?? '');
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
-      for (const rs of body.resourceSpans ?? []) {
-        const service = attributesOf(rs.resource?.attributes)['service.name'] as string | undefined;
-        for (const ss of rs.scopeSpans ?? []) {
-          for (const s of ss.spans ?? []) {
-            spans.push({
-              traceId: s.traceId,
-              spanId: s.spanId,
-              parentSpanId: s.parentSpanId === '' ? undefined : s.parentSpanId,
-              name: s.name,
-              kind: s.kind,
-              service,
-              attributes: attributesOf(s.attributes),
-              links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
-              status: s.status ?? {},
-            });
-          }
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const contentType = req.headers['content-type'] ?? '';
+      contentTypes.push(contentType);
+      const body = Buffer.concat(chunks);
+      if (contentType !== 'application/x-protobuf') return void res.writeHead(415).end();
+      for (const { service, span } of decodeTraces(body)) spans.push({ ...span, parentSpanId: span.parentSpanId || undefined, service });
+      // an empty ExportTraceServiceResponse: everything accepted
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
   await new Promise<void>((resolve, reject) => {

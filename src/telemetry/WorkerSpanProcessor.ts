@@ -1,0 +1,117 @@
+/**
+ * A span processor that hands finished spans to a worker thread (exportWorker.ts) for OTLP
+ * export, in place of the SDK's BatchSpanProcessor on the main thread: the main thread only
+ * flattens each span (spanRecord.ts) and posts them in batches, so the encoding and the HTTP
+ * requests of the export run beside the requests it serves, not between them (issue 19: tracing
+ * every command costs at most 15 % of http_64). Like the batch processor, it holds at most
+ * `maxQueueSize` spans not yet exported and drops the rest.
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { diag, TraceFlags } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { toRecord, type SpanRecord } from './spanRecord.js';
+
+/** What the worker is started with. */
+export interface WorkerSetup {
+  /** The OTLP/HTTP traces URL. */
+  url: string;
+  serviceName: string;
+  scopeName: string;
+}
+
+/** Messages to the worker. */
+export type ToWorker = { type: 'spans'; spans: SpanRecord[] } | { type: 'flush'; id: number };
+/** Messages from the worker: an export finished, or everything sent before flush `id` is exported. */
+type FromWorker = { type: 'done'; spans: number; ok: boolean; error?: string } | { type: 'flushed'; id: number };
+
+const compiled = new URL('./exportWorker.js', import.meta.url);
+// Under vitest this module is the TypeScript source: the worker runs the build (npm test builds first).
+const WORKER_URL = existsSync(compiled) ? compiled : new URL('../../dist/src/telemetry/exportWorker.js', import.meta.url);
+
+/** Sizes and delays of the hand-over. */
+export interface HandOver {
+  /** Spans not yet exported (buffered, posted, exporting) beyond which new spans are dropped. */
+  maxQueueSize: number;
+  /** Spans per message to the worker. */
+  batchSize: number;
+  /** The longest a finished span waits before it is posted. */
+  delayMs: number;
+}
+
+/** Exports spans through a worker thread. */
+export class WorkerSpanProcessor implements SpanProcessor {
+  private readonly worker: Worker;
+  private buffer: SpanRecord[] = [];
+  /** Spans posted to the worker and not yet exported. */
+  private posted = 0;
+  private dropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private failed: Error | undefined;
+  private nextFlush = 0;
+  private readonly flushes = new Map<number, () => void>();
+
+  constructor(
+    setup: WorkerSetup,
+    private readonly handOver: HandOver,
+  ) {
+    this.worker = new Worker(WORKER_URL, { workerData: setup });
+    // An idle exporter does not keep the process alive; a flush does (see forceFlush).
+    this.worker.unref();
+    this.worker.on('message', (message: FromWorker) => {
+      if (message.type === 'done') {
+        this.posted -= message.spans;
+        if (!message.ok) diag.warn(`OTLP export of ${message.spans} spans failed: ${message.error ?? 'unknown error'}`);
+      } else {
+        this.flushes.get(message.id)?.();
+      }
+    });
+    this.worker.on('error', (err) => {
+      this.failed = err;
+      diag.error(`the span export worker failed, spans are no longer exported: ${err.message}`);
+      for (const done of this.flushes.values()) done();
+    });
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.failed !== undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.posted + this.buffer.length >= this.handOver.maxQueueSize) {
+      if (this.dropped++ === 0) diag.warn('the span export queue is full, dropping spans');
+      return;
+    }
+    this.buffer.push(toRecord(span));
+    if (this.buffer.length >= this.handOver.batchSize) this.post();
+    else this.timer ??= setTimeout(() => this.post(), this.handOver.delayMs).unref();
+  }
+
+  /** Resolves when every span that ended before the call is exported (or its export failed). */
+  forceFlush(): Promise<void> {
+    this.post();
+    if (this.failed !== undefined) return Promise.resolve();
+    const id = this.nextFlush++;
+    this.worker.ref();
+    return new Promise<void>((resolve) => {
+      this.flushes.set(id, resolve);
+      this.worker.postMessage({ type: 'flush', id } satisfies ToWorker);
+    }).finally(() => {
+      this.flushes.delete(id);
+      if (this.flushes.size === 0) this.worker.unref();
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    await this.worker.terminate();
+  }
+
+  private post(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0 || this.failed !== undefined) return;
+    this.posted += this.buffer.length;
+    this.worker.postMessage({ type: 'spans', spans: this.buffer } satisfies ToWorker);
+    this.buffer = [];
+  }
+}
