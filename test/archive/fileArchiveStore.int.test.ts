@@ -77,7 +77,7 @@ describe.each(['postgresql', 'embedded'] as const)('the files tier on %s', (kind
         ]),
       ]);
       if (other !== store) await other.close();
-      expect(moved[0]! + moved[1]!).toBe(18);
+      expect(moved[0] + moved[1]).toBe(18);
       const hot = await store.query<{ stream_id: string; version: number }>(
         `SELECT stream_id, version FROM ${store.tables.events} ORDER BY position`,
       );
