@@ -17,9 +17,9 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The folder of the built page: dist/admin, from the compiled routes or from the sources. */
+/** The folder of the built page: dist/admin, from the compiled routes, the CLI bundle (dist/cli) or the sources. */
 export function adminAssetsDir(): string | undefined {
-  const candidates = ['../../../admin/', '../../../dist/admin/'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['../../../admin/', '../admin/', '../../../dist/admin/'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   return candidates.find((dir) => existsSync(`${dir}assets/app.js`));
 }
 
