@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
 import { dataDirTemplate, unpackDataDir } from './dataDirTemplate.js';
@@ -20,6 +21,17 @@ const LOCK_FILE = 'tusk-es.pid';
  * (on disk) or in PGlite's in-memory file system.
  */
 const SHARED_BUFFERS = '16MB';
+
+/**
+ * How V8 compiles PGlite's 9 MB WebAssembly module, set before the first PGlite compiles it
+ * (V8 reads these flags at compile time). By default every function is compiled at once, on as
+ * many threads as the platform has: most of PostgreSQL is never called by the store, and each
+ * compiling thread leaves its own malloc arena behind, ~40–50 MB of an idle server's RSS
+ * (issue 21). Lazily, one task at a time, a function is compiled when first called and hot
+ * ones are still optimised in the background.
+ */
+setFlagsFromString('--wasm-lazy-compilation');
+setFlagsFromString('--wasm-num-compilation-tasks=1');
 
 /** The embedded client; it can also dump its whole database as an image to start another from. */
 export interface EmbeddedClient extends SqlClient {
@@ -38,9 +50,11 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
   if (dir !== undefined) lockDataDir(dir);
   let db: PGlite;
   try {
-    // A new cluster comes from an image, else from the build's template, not from initdb (see dataDirTemplate).
-    const template = dataDirTemplate();
-    if (dir !== undefined && template !== undefined && !existsSync(join(dir, 'PG_VERSION'))) unpackDataDir(template, dir);
+    // A new cluster comes from an image, else from the build's template, not from initdb (see
+    // dataDirTemplate); a data dir that holds a cluster needs neither read.
+    const needed = dir === undefined ? options.image === undefined : !existsSync(join(dir, 'PG_VERSION'));
+    const template = needed ? dataDirTemplate() : undefined;
+    if (dir !== undefined && template !== undefined) await unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
     const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
     db =

@@ -25,6 +25,16 @@ describe('embedded data dir template', () => {
     expect(dataDirTemplate()).toBeDefined();
   });
 
+  it('holds the postgres database only: no template databases for a first start to unpack', async () => {
+    const client = await createPgliteClient('memory://');
+    try {
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY datname');
+      expect(rows.map((r) => r.datname)).toEqual(['postgres']);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
   it('makes every new cluster (on disk and in memory) from the template, not by initdb; an existing one is opened as it is', async () => {
     const dirs = [mkdtempSync(join(tmpdir(), 'tusk-template-')), mkdtempSync(join(tmpdir(), 'tusk-template-'))];
     try {
