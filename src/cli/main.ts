@@ -3,16 +3,13 @@
  * Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { archiveCommand } from './archive.js';
-import { checkCommand, type CheckOptions } from './check.js';
-import { printCommand } from './print.js';
-import { serveCommand, type ServeOptions } from './serve.js';
-import { forgetCommand } from './forget.js';
-import { rebuildCommand } from './rebuild.js';
-import { openapiCommand } from './openapi.js';
-import { schemaCommand } from './schema.js';
-import { testCommand, type TestOptions } from './test.js';
-import { fmtCommand, type FmtOptions } from './fmt.js';
+import type { CheckOptions } from './check.js';
+import type { ServeOptions } from './serve.js';
+import type { TestOptions } from './test.js';
+import type { FmtOptions } from './fmt.js';
+
+// Each command's module is imported when the command runs: a start of `serve` parses and
+// evaluates only what serving needs (issue 21; the CLI bundle keeps each in its own chunk).
 
 /** Collects a repeatable option (`--allow-root A --allow-root B`). */
 function collect(value: string, previous: string[]): string[] {
@@ -39,14 +36,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--print-model', 'print the normalised model as JSON (secrets redacted)', false)
     .option('--ddl', 'print the DDL of the projection tables', false)
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (files: string[], opts: CheckOptions) => setExit(await checkCommand(files, opts)));
+    .action(async (files: string[], opts: CheckOptions) => setExit(await (await import('./check.js')).checkCommand(files, opts)));
 
   program
     .command('print')
     .description('print the resolved .tsk tree as JSON (secrets shown as ***)')
     .argument('<file>', '.tsk file')
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (file: string, opts: { allowRoot: string[] }) => setExit(await printCommand(file, opts.allowRoot)));
+    .action(async (file: string, opts: { allowRoot: string[] }) => setExit(await (await import('./print.js')).printCommand(file, opts.allowRoot)));
 
   program
     .command('serve')
@@ -55,27 +52,27 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <port>', 'HTTP port (overrides server.port)')
     .option('--host <host>', 'HTTP host (overrides server.host)')
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (file: string, opts: ServeOptions) => setExit(await serveCommand(file, opts)));
+    .action(async (file: string, opts: ServeOptions) => setExit(await (await import('./serve.js')).serveCommand(file, opts)));
 
   program
     .command('rebuild')
     .description('rebuild read models from the event log, with progress')
     .argument('<file>', 'the app .tsk file')
     .argument('[projections...]', 'projections to rebuild (default: all)')
-    .action(async (file: string, names: string[]) => setExit(await rebuildCommand(file, names)));
+    .action(async (file: string, names: string[]) => setExit(await (await import('./rebuild.js')).rebuildCommand(file, names)));
 
   program
     .command('forget')
     .description('forget a data subject: destroy its key, so its personal fields read as erased; exit 0 done, 1 error, 3 unknown subject')
     .argument('<file>', 'the app .tsk file')
     .argument('<subject>', 'the subject id (what personal_data.subject names)')
-    .action(async (file: string, subject: string) => setExit(await forgetCommand(file, subject)));
+    .action(async (file: string, subject: string) => setExit(await (await import('./forget.js')).forgetCommand(file, subject)));
 
   program
     .command('archive')
     .description('move the streams the archive rules select to the archive, with progress (resumable)')
     .argument('<file>', 'the app .tsk file')
-    .action(async (file: string) => setExit(await archiveCommand(file)));
+    .action(async (file: string) => setExit(await (await import('./archive.js')).archiveCommand(file)));
 
   program
     .command('test')
@@ -84,7 +81,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .argument('<files...>', 'app .tsk files (or their *.test.tsk files)')
     .addOption(new Option('--reporter <reporter>', 'report format').choices(['text', 'tap', 'junit']).default('text'))
-    .action(async (files: string[], opts: TestOptions) => setExit(await testCommand(files, opts)));
+    .action(async (files: string[], opts: TestOptions) => setExit(await (await import('./test.js')).testCommand(files, opts)));
 
   program
     .command('fmt')
@@ -93,18 +90,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .argument('<files...>', '.tsk files or folders')
     .option('--check', 'change nothing; list the files not in the canonical layout and exit 1 if there are any', false)
-    .action((files: string[], opts: FmtOptions) => setExit(fmtCommand(files, opts)));
+    .action(async (files: string[], opts: FmtOptions) => setExit((await import('./fmt.js')).fmtCommand(files, opts)));
 
   program
     .command('openapi')
     .description('print the OpenAPI 3.1 document of an app (what GET /openapi.json serves)')
     .argument('<file>', 'the app .tsk file')
-    .action(async (file: string) => setExit(await openapiCommand(file)));
+    .action(async (file: string) => setExit(await (await import('./openapi.js')).openapiCommand(file)));
 
   program
     .command('schema')
     .description('print the JSON Schema of the config model (generated from its zod schemas)')
-    .action(() => setExit(schemaCommand()));
+    .action(async () => setExit((await import('./schema.js')).schemaCommand()));
 
   return program;
 }
