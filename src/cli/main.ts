@@ -43,7 +43,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('print the resolved .tsk tree as JSON (secrets shown as ***)')
     .argument('<file>', '.tsk file')
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (file: string, opts: { allowRoot: string[] }) => setExit(await (await import('./print.js')).printCommand(file, opts.allowRoot)));
+    .action(async (file: string, opts: { allowRoot: string[] }) =>
+      setExit(await (await import('./print.js')).printCommand(file, opts.allowRoot)),
+    );
 
   program
     .command('serve')
