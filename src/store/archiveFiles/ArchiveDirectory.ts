@@ -62,8 +62,9 @@ export class ArchiveDirectory {
       throw err;
     }
     await syncDirectory(this.path);
-    const back = await this.readChecked(name, sha256);
-    if (back.length !== lines.length) throw new Error(`archive file ${final}: ${back.length} events read back, ${lines.length} written`);
+    // read back from the disk: the same digest means the same lines, hence the same events
+    const back = await this.content(name, sha256);
+    if (!back.equals(content)) throw new Error(`archive file ${final}: what was read back differs from what was written`);
     return { name, sha256, events: lines.length };
   }
 
@@ -79,12 +80,17 @@ export class ArchiveDirectory {
     return parsed;
   }
 
-  private async readChecked(name: string, sha256: string): Promise<StoredEvent[]> {
+  /** The uncompressed content of a file, checked against its sha256. */
+  private async content(name: string, sha256: string): Promise<Buffer> {
     const path = join(this.path, name);
     const content = await unzip(await readFile(path));
     const actual = createHash('sha256').update(content).digest('hex');
     if (actual !== sha256) throw new Error(`archive file ${path} is damaged: its sha256 is ${actual}, the manifest says ${sha256}`);
-    const text = content.toString('utf8');
+    return content;
+  }
+
+  private async readChecked(name: string, sha256: string): Promise<StoredEvent[]> {
+    const text = (await this.content(name, sha256)).toString('utf8');
     const events: StoredEvent[] = [];
     for (const line of text.split('\n')) if (line !== '') events.push(toStoredEvent(JSON.parse(line) as EventRow));
     return events;
