@@ -37,10 +37,12 @@ async function startSink(): Promise<{ url: string; spans: () => number; close: (
   };
 }
 
-/** CPU seconds (user + system) process `pid` has used. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds (user + system) process `pid` has used: all its threads, or only its main thread. */
+function cpuSeconds(pid: number, mainThread = false): number {
   // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]!
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -57,11 +59,13 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
   const traced = await startServe(tracedFile, serverNodeArgs());
   try {
     let run = 0;
-    const cpuPerCommand = { plain: [] as number[], traced: [] as number[] };
-    const rate = async (server: typeof plain, cpu: number[]) => {
+    const cpuPerCommand = { plain: [] as number[], traced: [] as number[], plainMain: [] as number[], tracedMain: [] as number[] };
+    const rate = async (server: typeof plain, cpu: number[], mainCpu: number[]) => {
       const before = cpuSeconds(server.pid);
+      const mainBefore = cpuSeconds(server.pid, true);
       const r = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`t${run++}`)), 'tracing').rate;
       cpu.push((1e6 * (cpuSeconds(server.pid) - before)) / (r * ctx.runSeconds));
+      mainCpu.push((1e6 * (cpuSeconds(server.pid, true) - mainBefore)) / (r * ctx.runSeconds));
       return r;
     };
     const untracedRates: number[] = [];
@@ -72,17 +76,16 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
       let t = 0;
       let p = 0;
       if (i % 2 === 0) {
-        p = await rate(plain, cpuPerCommand.plain);
-        t = await rate(traced, cpuPerCommand.traced);
+        p = await rate(plain, cpuPerCommand.plain, cpuPerCommand.plainMain);
+        t = await rate(traced, cpuPerCommand.traced, cpuPerCommand.tracedMain);
       } else {
-        t = await rate(traced, cpuPerCommand.traced);
-        p = await rate(plain, cpuPerCommand.plain);
+        t = await rate(traced, cpuPerCommand.traced, cpuPerCommand.tracedMain);
+        p = await rate(plain, cpuPerCommand.plain, cpuPerCommand.plainMain);
       }
       // spans are exported within a few hundred ms: wait for this run's last ones
       await new Promise((r) => setTimeout(r, 2500));
       if (i === 0) {
-        cpuPerCommand.plain.length = 0;
-        cpuPerCommand.traced.length = 0;
+        for (const list of Object.values(cpuPerCommand)) list.length = 0;
         continue;
       }
       untracedRates.push(p);
@@ -112,6 +115,19 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
     ctx.report.record(
       { id: 'cpu_per_command_traced', title: 'server CPU per command, every command traced', unit: 'µs', lowerIsBetter: true },
       cpuPerCommand.traced,
+    );
+    ctx.report.record(
+      { id: 'cpu_main_per_command_untraced', title: 'server main-thread CPU per command, no telemetry', unit: 'µs', lowerIsBetter: true },
+      cpuPerCommand.plainMain,
+    );
+    ctx.report.record(
+      {
+        id: 'cpu_main_per_command_traced',
+        title: 'server main-thread CPU per command, every command traced (the export runs in a worker thread)',
+        unit: 'µs',
+        lowerIsBetter: true,
+      },
+      cpuPerCommand.tracedMain,
     );
     ctx.report.record(
       { id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true },

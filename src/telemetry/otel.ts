@@ -10,7 +10,6 @@ import {
   SpanKind,
   SpanStatusCode,
   defaultTextMapGetter,
-  defaultTextMapSetter,
   trace,
   type Context,
   type Link,
@@ -27,6 +26,9 @@ import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing
 import { WorkerSpanProcessor } from './WorkerSpanProcessor.js';
 
 const SCOPE = 'tusk-es';
+/** Where a request (Node's request object) and its logger keep the request's span. */
+const SPAN = Symbol('tusk.span');
+type Carrier = { [SPAN]?: Span | undefined };
 // A span of a batch links at most this many traces (OTel's default link limit is 128).
 const MAX_LINKS = 64;
 
@@ -40,9 +42,6 @@ export class OtelTracing implements Tracing {
   private readonly provider: BasicTracerProvider;
   private readonly tracer;
   private readonly propagator = new W3CTraceContextPropagator();
-  /** The span of each HTTP request, by Node's request object. */
-  private readonly requestSpans = new WeakMap<IncomingMessage, Span>();
-  private readonly loggerSpans = new WeakMap<object, Span>();
 
   constructor(config: TelemetryConfig & { otlp_endpoint: string }) {
     this.provider = new BasicTracerProvider({
@@ -90,17 +89,19 @@ export class OtelTracing implements Tracing {
   }
 
   contextOf(span: SpanScope): TraceContext {
-    const carrier = {} as TraceContext;
-    this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span as Span), carrier, defaultTextMapSetter);
-    return carrier;
+    // what W3CTraceContextPropagator.inject writes, without a context and a carrier per call
+    const { traceId, spanId, traceFlags, traceState } = (span as Span).spanContext();
+    const traceparent = `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`;
+    const state = traceState?.serialize();
+    return state ? { traceparent, tracestate: state } : { traceparent };
   }
 
   requestSpan(raw: IncomingMessage): SpanScope | undefined {
-    return this.requestSpans.get(raw);
+    return (raw as Carrier)[SPAN];
   }
 
   logFields(logger: object): { trace_id: string; span_id: string } | undefined {
-    const span = this.loggerSpans.get(logger);
+    const span = (logger as Carrier)[SPAN];
     if (span === undefined) return undefined;
     const { traceId, spanId } = span.spanContext();
     return { trace_id: traceId, span_id: spanId };
@@ -113,28 +114,26 @@ export class OtelTracing implements Tracing {
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': (raw.url ?? '').split('?')[0]! } },
       parent,
     );
-    this.requestSpans.set(raw, span);
-    this.loggerSpans.set(logger, span);
+    // on the objects themselves: a property costs less than a WeakMap entry per request
+    (raw as Carrier)[SPAN] = span;
+    (logger as Carrier)[SPAN] = span;
   }
 
   instrumentHttp(app: FastifyInstance): void {
-    const spans = this.requestSpans;
-    // callback hooks: no promise per request
-    app.addHook('onRequest', (request, _reply, done) => {
-      const route = request.routeOptions.url;
-      if (route !== undefined) {
-        spans.get(request.raw)?.updateName(`${request.method} ${route}`);
-        spans.get(request.raw)?.setAttribute('http.route', route);
-      }
-      done();
-    });
+    // one callback hook (no promise per request); the route is known by the response
     app.addHook('onResponse', (request, reply, done) => {
-      const span = spans.get(request.raw);
+      const raw = request.raw as Carrier;
+      const span = raw[SPAN];
       if (span !== undefined) {
+        const route = request.routeOptions.url;
+        if (route !== undefined) {
+          span.updateName(`${request.method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
         span.setAttribute('http.response.status_code', reply.statusCode);
         if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
-        spans.delete(request.raw);
+        raw[SPAN] = undefined;
       }
       done();
     });
