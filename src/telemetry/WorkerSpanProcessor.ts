@@ -26,7 +26,9 @@ export type ToWorker = { type: 'spans'; spans: SpanRecord[] } | { type: 'flush';
 type FromWorker = { type: 'done'; spans: number; ok: boolean; error?: string } | { type: 'flushed'; id: number };
 
 const compiled = new URL('./exportWorker.js', import.meta.url);
-// Under vitest this module is the TypeScript source: the worker runs the build (npm test builds first).
+// Beside this module when tsc compiled it (dist/src/telemetry). Otherwise this module is the
+// TypeScript source under vitest (src/telemetry; npm test builds first) or a chunk of the CLI
+// bundle (dist/cli): both two levels below the package root, like the compiled worker.
 const WORKER_URL = existsSync(compiled) ? compiled : new URL('../../dist/src/telemetry/exportWorker.js', import.meta.url);
 
 /** Sizes and delays of the hand-over. */
