@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { error, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import type { TskFileAst } from './ast.js';
 import type { LoadOptions, TskDocument } from './document.js';
 import { Evaluator } from './evaluate.js';
 import type { IncludedFile, LoadContext } from './operators/context.js';
 import { includeRoots, refusal } from './operators/includeRoots.js';
 import { resolveQueries } from './operators/query.js';
-import { oneLine, parseTsk } from './parse.js';
+import { oneLine, parseTsk, type ItemSink } from './parse.js';
 import { PathSourceMap } from './sourceMap.js';
 
 /** Reads and loads a .tsk file; a missing or unreadable file is a TSK_FILE diagnostic. */
@@ -46,7 +47,7 @@ export async function loadTskText(text: string, file: string, options: LoadOptio
   const cache = new Map<string, IncludedFile>();
   context.include = (display, at, written) => includeFile(display, at, written, context, cache);
   const sourceMap = new PathSourceMap();
-  const value = evaluateText(text, file, sourceMap, context);
+  const value = evaluateText(text, file, sourceMap, context, cache);
   await resolveQueries(value, context);
   return { file, value, sourceMap, diagnostics: capPerFile(context.diagnostics).map(oneLine), secrets: context.secrets };
 }
@@ -83,22 +84,99 @@ function capPerFile(diags: Diagnostic[]): Diagnostic[] {
   return out;
 }
 
-function evaluateText(text: string, file: string, sourceMap: PathSourceMap, context: LoadContext): Record<string, unknown> {
-  const parsed = parseTsk(text, file);
+function evaluateText(
+  text: string,
+  file: string,
+  sourceMap: PathSourceMap,
+  context: LoadContext,
+  cache: Map<string, IncludedFile>,
+): Record<string, unknown> {
+  const streaming = new StreamedEvaluation(file, sourceMap, context, cache);
+  const parsed = parseTsk(text, file, streaming);
+  const evaluated = streaming.end();
   context.diagnostics.push(...parsed.diagnostics);
   if (!parsed.ast) return {};
   const before = context.diagnostics.length;
+  if (parsed.streamed) {
+    context.diagnostics.push(...evaluated.diagnostics);
+    if (evaluated.failure !== undefined) return internalError(evaluated.failure, file, context);
+    dropCascades(context.diagnostics, before, file, parsed.broken);
+    return evaluated.value;
+  }
   try {
     const value = new Evaluator(file, sourceMap, context).evaluateFile(parsed.ast);
     dropCascades(context.diagnostics, before, file, parsed.broken);
     return value;
   } catch (err) {
-    // a bug, not bad input: keep the promise of never throwing, but say so loudly
-    context.diagnostics.push(
-      error('TSK_SYNTAX', `internal evaluator error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }),
-    );
-    return {};
+    return internalError(err, file, context);
   }
+}
+
+/** A bug, not bad input: keep the promise of never throwing, but say so loudly. */
+function internalError(err: unknown, file: string, context: LoadContext): Record<string, unknown> {
+  context.diagnostics.push(
+    error('TSK_SYNTAX', `internal evaluator error: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1, column: 1 }),
+  );
+  return {};
+}
+
+/**
+ * Evaluates a file's items as the parser hands them over (an error-free file comes piece by
+ * piece, so its AST is never alive whole). Its findings are held apart until the parse is
+ * done, so they follow the parse's as they would after a whole parse; at a syntax error
+ * (`restart`) everything it did is undone (findings, secrets, `@query` count, source map,
+ * files it included) and the file is evaluated again from its whole AST.
+ */
+class StreamedEvaluation implements ItemSink {
+  private evaluator: Evaluator;
+  private readonly outer: Diagnostic[];
+  private readonly held: Diagnostic[] = [];
+  private failure: unknown;
+  private readonly start: { secrets: number; queries: number; cached: number };
+
+  constructor(
+    private readonly file: string,
+    private readonly sourceMap: PathSourceMap,
+    private readonly context: LoadContext,
+    private readonly cache: Map<string, IncludedFile>,
+  ) {
+    this.evaluator = new Evaluator(file, sourceMap, context);
+    this.outer = context.diagnostics;
+    this.start = { secrets: context.secrets.size, queries: context.queryCount, cached: cache.size };
+    context.diagnostics = this.held;
+  }
+
+  items(items: TskFileAst['items']): void {
+    if (this.failure !== undefined) return;
+    try {
+      this.evaluator.add(items);
+    } catch (err) {
+      this.failure = err ?? new Error('undefined thrown');
+    }
+  }
+
+  restart(): void {
+    this.held.length = 0;
+    this.failure = undefined;
+    this.context.queryCount = this.start.queries;
+    dropAfter(this.context.secrets, this.start.secrets);
+    dropAfter(this.cache, this.start.cached);
+    this.sourceMap.clear();
+    this.evaluator = new Evaluator(this.file, this.sourceMap, this.context);
+  }
+
+  /** Gives the context its findings list back; what was evaluated, and what was found. */
+  end(): { value: Record<string, unknown>; diagnostics: Diagnostic[]; failure: unknown } {
+    this.context.diagnostics = this.outer;
+    if (this.failure === undefined) this.items([]); // an empty file still has its root located
+    return { value: this.evaluator.result, diagnostics: this.held, failure: this.failure };
+  }
+}
+
+/** Removes what was added to a Set or Map after its first `size` entries (both keep insertion order). */
+function dropAfter(collection: Set<string> | Map<string, unknown>, size: number): void {
+  let i = 0;
+  for (const key of [...collection.keys()]) if (i++ >= size) collection.delete(key);
 }
 
 /** Findings of evaluation on lines whose statement failed to parse are cascades of that error. */
@@ -145,7 +223,7 @@ function includeFile(
   stack.push(abs);
   try {
     const sourceMap = new PathSourceMap();
-    const value = evaluateText(text, display, sourceMap, context);
+    const value = evaluateText(text, display, sourceMap, context, cache);
     const included = { value, sourceMap };
     cache.set(abs, included);
     return included;

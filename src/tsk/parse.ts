@@ -11,18 +11,33 @@ import type { TskFileAst } from './ast.js';
 import { AstBuilder } from './visitor.js';
 
 export interface ParseTskResult {
+  /** With a sink and no syntax error, it holds no items: they went to the sink (`streamed`). */
   ast: TskFileAst | undefined;
+  /** The items went to the sink, piece by piece. */
+  streamed?: boolean;
   diagnostics: Diagnostic[];
   /** True for a line in a statement that failed to parse (its other findings are cascades). */
   broken?: (line: number) => boolean;
 }
 
-/** Parses .tsk text; `file` is only used in locations. Never throws. */
-export function parseTsk(text: string, file: string): ParseTskResult {
+/** Takes the top-level items of a file as they are parsed (see `parseTsk`). */
+export interface ItemSink {
+  items(items: TskFileAst['items']): void;
+  /** The file has a syntax error after all: forget the items taken; the whole AST is returned instead. */
+  restart(): void;
+}
+
+/**
+ * Parses .tsk text; `file` is only used in locations. Never throws. With a sink, the items of
+ * a file without syntax errors go to it piece by piece (so a large file's AST need not be
+ * alive at once) and the result is `streamed`.
+ */
+export function parseTsk(text: string, file: string, sink?: ItemSink): ParseTskResult {
   const diagnostics: Diagnostic[] = [];
   try {
-    const fast = parseFast(text, file);
+    const fast = parseFast(text, file, sink);
     if (fast) return fast;
+    sink?.restart();
     const lexed = lexTsk(text);
     for (const e of lexed.errors) {
       const ch = text.slice(e.offset, e.offset + Math.min(e.length, 20));
@@ -78,7 +93,7 @@ export function parseTsk(text: string, file: string): ParseTskResult {
  * (`lexInPieces`), so neither its tokens nor its CST are ever alive whole. Undefined at the
  * first problem of any kind; `parseTsk` then goes over the whole file with error recovery.
  */
-function parseFast(text: string, file: string): ParseTskResult | undefined {
+function parseFast(text: string, file: string, sink: ItemSink | undefined): ParseTskResult | undefined {
   const diagnostics: Diagnostic[] = [];
   const builder = new AstBuilder(file, diagnostics);
   const items: TskFileAst['items'] = [];
@@ -86,12 +101,15 @@ function parseFast(text: string, file: string): ParseTskResult | undefined {
     if (tooComplex(tokens)) return false;
     const cst = parsePiece(tokens);
     if (!cst) return false;
-    for (const item of builder.fileAst(cst).items) items.push(item);
+    const pieceItems = builder.fileAst(cst).items;
+    if (sink) sink.items(pieceItems);
+    else for (const item of pieceItems) items.push(item);
     return true;
   });
   if (!notes) return undefined;
   for (const n of notes) diagnostics.push(note('TSK_COMMENT_IN_VALUE', n.message, { file, line: n.line, column: n.column }));
-  return finish({ kind: 'file', file, items }, diagnostics, text);
+  const result = finish({ kind: 'file', file, items }, diagnostics, text);
+  return sink ? { ...result, streamed: true } : result;
 }
 
 /** The result, with one diagnostic per fault (no cascades). */

@@ -98,6 +98,13 @@ export class PathSourceMap implements SourceMap {
     }
   }
 
+  /** Forgets every entry (a file evaluated piece by piece starts over at a syntax error). */
+  clear(): void {
+    this.entries.clear();
+    this.whole.clear();
+    this.used = 0;
+  }
+
   /** Number of located paths (for tests and stats). */
   get size(): number {
     return this.entries.size;
