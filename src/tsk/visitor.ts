@@ -50,6 +50,12 @@ function firstOffset(e: CstElement): number {
   return firstToken(e)?.startOffset ?? 0;
 }
 
+/** Adds a dotted key's path (no object spread: it is the hot spot of building a large file's AST). */
+function withDotted(entry: EntryAst, dotted: string[] | undefined): EntryAst {
+  if (dotted) entry.dotted = dotted;
+  return entry;
+}
+
 /** Decodes the escapes of a quoted string body: \n \t \r \" \' \\ (others are kept as written). */
 export function unescapeString(body: string): string {
   if (!body.includes('\\')) return body;
@@ -146,14 +152,14 @@ export class AstBuilder {
     const variable = keyTok.tokenType.name === 'Variable';
     const key = variable ? keyTok.image.slice(1) : this.keyText(keyTok);
     const parts = !variable && keyTok.tokenType.name === 'Word' && key.includes('.') ? key.split('.') : undefined;
-    const dotted = parts?.every((p) => DOTTED_PART.test(p)) ? { dotted: parts } : {};
+    const dotted = parts?.every((p) => DOTTED_PART.test(p)) ? parts : undefined;
     const block = c.indentBlock?.[0];
-    if (isNode(block)) return { kind: 'entry', key, keyLocation, variable, value: this.indentBlock(block), ...dotted };
+    if (isNode(block)) return withDotted({ kind: 'entry', key, keyLocation, variable, value: this.indentBlock(block) }, dotted);
     const v = c.value?.[0] ?? c.braceObject?.[0] ?? c.angleObject?.[0];
     // a key with nothing after it is debris of error recovery (already reported): no entry
     if (!isNode(v)) return undefined;
-    if (v.name !== 'value') return { kind: 'entry', key, keyLocation, variable, value: this.object(v), block: true, ...dotted };
-    return { kind: 'entry', key, keyLocation, variable, value: this.valueWithList(v, c.listTail?.[0]), ...dotted };
+    if (v.name !== 'value') return withDotted({ kind: 'entry', key, keyLocation, variable, value: this.object(v), block: true }, dotted);
+    return withDotted({ kind: 'entry', key, keyLocation, variable, value: this.valueWithList(v, c.listTail?.[0]) }, dotted);
   }
 
   /** A value, or the list it starts (`one, two, three`). */
