@@ -46,6 +46,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
   parse_1mb: { atMost: 100 },
   parse_10mb: { atMost: 1000 },
   parse_rss: { atMost: 20 },
+  parse_linearity: { atMost: 1.2 },
   // issue 19: tracing every command costs at most 15% of http_64
   tracing_cost: { atMost: 15 },
   // issue 16: a partitioned events table within 10% of the unpartitioned one, same run

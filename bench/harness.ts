@@ -15,6 +15,7 @@ export type Unit =
   | 'MB/s'
   | '%'
   | '× input'
+  | '×'
   | 'spans'
   | 'µs';
 

@@ -46,16 +46,27 @@ export function generateLargeApp(bytes: number): string {
   return parts.join('');
 }
 
+/** CPU milliseconds (user + system, every thread of the process: GC helpers too) of each `parseMs` call. */
+const cpuSamples: number[] = [];
+
 async function parseMs(text: string, expectModel: boolean): Promise<number> {
   let errors = 0;
   let model = false;
+  const cpu = process.cpuUsage();
   const ms = await elapsedMs(async () => {
     const loaded = await loadConfigText(text, 'large.tsk', { mode: 'check', env: {} });
     errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
     model = loaded.model !== undefined;
   });
+  const used = process.cpuUsage(cpu);
+  cpuSamples.push((used.user + used.system) / 1000);
   if (errors > 0 || model !== expectModel) throw new Error(`the generated .tsk did not load cleanly (${errors} errors)`);
   return ms;
+}
+
+/** The CPU time of the timed runs of the figure just measured (its last `runs` calls). */
+function cpuOf(runs: number): number[] {
+  return cpuSamples.splice(0).slice(-runs);
 }
 
 /** The parse + validate figures. */
@@ -70,6 +81,15 @@ export async function parseFigures(ctx: BenchContext): Promise<void> {
     },
     () => parseMs(syntax, true),
   );
+  const cpu1 = ctx.report.record(
+    {
+      id: 'parse_1mb_cpu',
+      title: 'parse_1mb as CPU time of the process (user + system, GC threads included; less moved by other work on the machine)',
+      unit: 'ms',
+      lowerIsBetter: true,
+    },
+    cpuOf(3),
+  );
   const big = generateLargeTsk(10 * BYTES);
   await ctx.report.figure(
     {
@@ -81,6 +101,24 @@ export async function parseFigures(ctx: BenchContext): Promise<void> {
     () => parseMs(big, true),
     1,
     0,
+  );
+  const cpu10 = ctx.report.record(
+    {
+      id: 'parse_10mb_cpu',
+      title: 'parse_10mb as CPU time of the process (user + system, GC threads included)',
+      unit: 'ms',
+      lowerIsBetter: true,
+    },
+    cpuOf(1),
+  );
+  ctx.report.record(
+    {
+      id: 'parse_linearity',
+      title: 'linearity: parse_10mb_cpu / (10 × parse_1mb_cpu median) (1 = linear)',
+      unit: '×',
+      lowerIsBetter: true,
+    },
+    [cpu10.median / (10 * cpu1.median)],
   );
   const peaks: number[] = [];
   for (let i = 0; i < 3; i++) peaks.push((await measurePeak(10 * BYTES)).ratio);
@@ -103,4 +141,5 @@ export async function parseFigures(ctx: BenchContext): Promise<void> {
     },
     () => parseMs(app, true),
   );
+  cpuSamples.length = 0;
 }
