@@ -10,6 +10,8 @@ import type { AppendRequest, AppendResult } from './EventStore.js';
 
 interface Pending {
   request: AppendRequest;
+  /** The tenant the append was made for (conjoined stores): a batch holds one tenant's appends. */
+  tenant?: string | undefined;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -36,9 +38,9 @@ export class GroupCommit {
   ) {}
 
   /** Queues an append; resolves after its batch committed. */
-  submit(request: AppendRequest): Promise<AppendResult> {
+  submit(request: AppendRequest, tenant?: string): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, tenant, resolve, reject });
       this.pump();
     });
   }
@@ -54,6 +56,21 @@ export class GroupCommit {
     while (this.active < this.maxConcurrent && this.queue.length > this.waiting * this.maxBatch) this.startWriter();
   }
 
+  /**
+   * The next batch: the head of the queue, up to maxBatch appends of the first one's tenant (a
+   * transaction has one tenant setting: see src/store/tenantScopedClient.ts). The others keep
+   * their order for the next batch.
+   */
+  private takeBatch(): Pending[] {
+    const tenant = this.queue[0]?.tenant;
+    if (tenant === undefined || this.queue.every((p) => p.tenant === tenant)) return this.queue.splice(0, this.maxBatch);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.queue) (p.tenant === tenant && batch.length < this.maxBatch ? batch : rest).push(p);
+    this.queue.splice(0, this.queue.length, ...rest);
+    return batch;
+  }
+
   private startWriter(): void {
     let taken: readonly Pending[] = [];
     let took = false;
@@ -61,7 +78,7 @@ export class GroupCommit {
       if (took) return taken;
       took = true;
       this.waiting--;
-      taken = this.queue.splice(0, this.maxBatch);
+      taken = this.takeBatch();
       return taken;
     };
     this.active++;

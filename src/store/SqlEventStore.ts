@@ -33,6 +33,8 @@ import { readStream, readStreamData } from './sql/readStream.js';
 import { streamVersion } from './sql/streamVersion.js';
 import { storeCall, toStoreError } from './storeErrors.js';
 import { StreamVersions } from './StreamVersions.js';
+import { TuskError } from '../errors.js';
+import { currentTenant, inTenant, runAsTenant } from '../tenancy/tenantScope.js';
 
 /**
  * Resolves after the event loop's current I/O callbacks (setImmediate). PGlite runs in this
@@ -41,6 +43,15 @@ import { StreamVersions } from './StreamVersions.js';
  * 16 clients, batches of 1). Taking it one turn later gathers what this turn's requests append.
  */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `fn` as the tenant of `batch` (one tenant per batch, see GroupCommit): the writer may
+ * have been started by another tenant's request, whose scope it must not write under.
+ */
+function asTenantOf<T>(batch: readonly Pending[], fn: () => Promise<T>): Promise<T> {
+  const tenant = batch[0]?.tenant;
+  return tenant === undefined ? fn() : runAsTenant(tenant, fn);
+}
 
 /** Tuning of the append path. */
 export interface SqlEventStoreOptions {
@@ -60,6 +71,11 @@ export interface SqlEventStoreOptions {
    * checks its streams' versions in SQL instead of counting on the index to refuse a stale write.
    */
   globalVersionIndex?: boolean;
+  /**
+   * A conjoined store (issue 20): the client scopes every statement to the current tenant
+   * (tenantScopedClient), appends need a tenant, and a batch holds one tenant's appends.
+   */
+  conjoined?: boolean;
 }
 
 /** An event store on a SqlClient whose schema is already migrated. */
@@ -92,7 +108,9 @@ export class SqlEventStore implements EventStore {
       return Promise.reject(closed);
     }
     if (request.events.length === 0) return Promise.resolve({ events: [] });
-    return this.commits.submit(request);
+    if (this.options.conjoined !== true) return this.commits.submit(request);
+    if (!inTenant()) return Promise.reject(new TuskError('TENANT_REQUIRED', 'an append to a multi-tenant store needs a tenant'));
+    return this.commits.submit(request, currentTenant());
   }
 
   /**
@@ -110,14 +128,17 @@ export class SqlEventStore implements EventStore {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
       // Without a global index, versions another process may have changed are checked in SQL.
       const global = this.options.globalVersionIndex !== false;
-      const known = global || this.kind === 'embedded' ? this.versions : undefined;
-      outcomes = await appendAtOnce(
-        this.client,
-        this.tables,
-        batch.map((p) => p.request),
-        lockKey,
-        known,
-        global,
+      // A conjoined store's versions would be one per stream id across tenants: not kept.
+      const known = (global || this.kind === 'embedded') && this.options.conjoined !== true ? this.versions : undefined;
+      outcomes = await asTenantOf(batch, () =>
+        appendAtOnce(
+          this.client,
+          this.tables,
+          batch.map((p) => p.request),
+          lockKey,
+          known,
+          global,
+        ),
       );
     } catch (err) {
       this.versions.clear();
@@ -154,12 +175,14 @@ export class SqlEventStore implements EventStore {
           const known = this.kind === 'embedded' ? this.versions : undefined;
           return batch.length === 0
             ? []
-            : appendBatch(
-                tx,
-                this.tables,
-                batch.map((p) => p.request),
-                this.hooks,
-                { known, optimistic },
+            : asTenantOf(batch, () =>
+                appendBatch(
+                  tx,
+                  this.tables,
+                  batch.map((p) => p.request),
+                  this.hooks,
+                  { known, optimistic },
+                ),
               );
         },
         prelude === undefined ? {} : { prelude },
@@ -183,7 +206,7 @@ export class SqlEventStore implements EventStore {
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
-      if (last !== undefined) this.versions.set(last.streamType, last.streamId, last.version);
+      if (last !== undefined && this.options.conjoined !== true) this.versions.set(last.streamType, last.streamId, last.version);
       outcome.result.batchSize = batch.length;
       batch[i]!.resolve(outcome.result);
     });

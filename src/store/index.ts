@@ -1,6 +1,7 @@
 /** Opens the configured event store: embedded PGlite (the default) or PostgreSQL. */
 import type { EventStoreConfig } from '../config/schema/eventStore.js';
 import { FileArchiveStore } from './archiveFiles/FileArchiveStore.js';
+import { TuskError } from '../errors.js';
 import type { EventStore } from './EventStore.js';
 import { layoutOf, versionIndexIsGlobal } from './layout/EventsLayout.js';
 import { runMigrations } from './migrations/runMigrations.js';
@@ -10,6 +11,8 @@ import type { SqlClient } from './SqlClient.js';
 import { SqlEventStore, type SqlEventStoreOptions } from './SqlEventStore.js';
 import { storeCall } from './storeErrors.js';
 import { storeTables } from './tables.js';
+import { settleRowSecurity } from './rowSecurity.js';
+import { tenantScopedClient } from './tenantScopedClient.js';
 
 export type { EventStore } from './EventStore.js';
 
@@ -22,13 +25,21 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
       : await (await import('./pgliteClient.js')).createPgliteClient(config.data_dir);
   const tables = storeTables(config.schema, config.table_prefix);
   const layout = layoutOf(config.partitioning);
+  const conjoined = config.tenancy?.mode === 'conjoined';
   try {
+    if (conjoined && client.kind !== 'postgresql')
+      throw new TuskError('CONFIG_INVALID', 'event_store.tenancy mode "conjoined" needs event_store.type = "postgresql"');
     await storeCall(() => runMigrations(client, tables, SCHEMA_MIGRATIONS, layout));
+    if (client.kind === 'postgresql') await storeCall(() => settleRowSecurity(client, tables, conjoined));
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
   }
-  const store = new SqlEventStore(client, tables, { ...options, globalVersionIndex: versionIndexIsGlobal(layout) });
+  const store = new SqlEventStore(conjoined ? tenantScopedClient(client) : client, tables, {
+    ...options,
+    globalVersionIndex: versionIndexIsGlobal(layout),
+    conjoined,
+  });
   // the files tier reads archived events back from its directory (src/store/archiveFiles)
   return config.archive?.storage === 'files' ? new FileArchiveStore(store, config.archive.dir) : store;
 }

@@ -134,7 +134,12 @@ export function createPgClient(options: PgClientOptions): SqlClient {
         await client.query(options.prelude === undefined ? 'BEGIN' : `BEGIN; ${options.prelude}`);
         let result: T;
         try {
-          result = await fn({ query: (sql, params) => run(client, sql, params) });
+          const tx: SqlExecutor & Pick<SqlClient, 'queryArrays'> = {
+            query: (sql, params) => run(client, sql, params),
+            queryArrays: async <R extends unknown[]>(sql: string, params?: readonly unknown[]) =>
+              (await client.query<R>({ ...prepared(sql, params), rowMode: 'array' })).rows,
+          };
+          result = await fn(tx);
         } catch (err) {
           if (isConnectionError(err)) broken = err;
           else await client.query('ROLLBACK').catch((e: unknown) => (broken = e));

@@ -230,3 +230,20 @@ export async function createTestDatabase(pgUrl: string): Promise<string> {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/**
+ * A new database owned by a new login role without superuser or BYPASSRLS (an app role, as in
+ * production: row-level security applies to it, FORCEd since it owns the tables); its URL.
+ */
+export async function createAppDatabase(pgUrl: string): Promise<string> {
+  const role = `tusk_app_${process.pid}_${++created}_${randomBytes(4).toString('hex')}`;
+  await withClient(pgUrl, async (client) => {
+    await createTemplate(client);
+    await client.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS`);
+    await client.query(`CREATE DATABASE ${role} OWNER ${role} TEMPLATE ${TEMPLATE}`);
+  });
+  const url = new URL(pgUrl);
+  url.username = role;
+  url.pathname = `/${role}`;
+  return url.toString();
+}

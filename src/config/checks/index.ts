@@ -15,6 +15,7 @@ import { checkProjections } from './projections.js';
 import { checkSagaStarts } from './sagaStarts.js';
 import { checkSagas } from './sagas.js';
 import { checkSubscribers } from './subscribers.js';
+import { checkTenancy } from './tenancy.js';
 import { checkTests } from './tests.js';
 
 export { BUILTIN_TRANSFORMS, isBuiltinTransform } from './transforms.js';
@@ -35,6 +36,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkTests(ctx);
   checkPersonalData(ctx);
   checkArchive(ctx);
+  checkTenancy(ctx);
   checkExpressions(ctx, checker);
   return ctx.diagnostics;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ignored, int } from './primitives.js';
 import { partitioningSchema, storeArchiveSchema } from './storage.js';
+import { tenancySchema } from './tenancy.js';
 
 export const connectionObject = z.strictObject({
   host: z.string().default('localhost').describe('database host'),
@@ -33,6 +34,7 @@ export const eventStoreSchema = z
       .default({}),
     partitioning: partitioningSchema.default({ by: 'none', partition_count: 8, interval: 'month' }),
     archive: storeArchiveSchema.optional(),
+    tenancy: tenancySchema.optional(),
     // seed vocabulary with no generic meaning
     indexing: ignored,
     indexes: ignored,

@@ -27,7 +27,7 @@ export async function ensureSubjectKeys(
      ), created AS (
        INSERT INTO ${t.table('subject_keys')} (key_id, subject, wrapped)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
-       ON CONFLICT (subject) DO NOTHING
+       ON CONFLICT (subject, tenant_id) DO NOTHING
        RETURNING key_id::text, subject, wrapped
      )
      SELECT key_id, subject, wrapped FROM created

@@ -17,7 +17,7 @@ export async function writeSagaIndex(tx: SqlExecutor, t: StoreTables, rows: read
       `INSERT INTO ${table} AS s (id, name, status, next_due_at, deadline, version)
        SELECT x.id, x.name, x.status, x.next_due_at, x.deadline, x.version
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, status text, next_due_at timestamptz, deadline timestamptz, version integer)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, next_due_at = EXCLUDED.next_due_at,
+       ON CONFLICT (id, tenant_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, next_due_at = EXCLUDED.next_due_at,
          deadline = EXCLUDED.deadline, version = EXCLUDED.version, updated_at = now()`,
       [JSON.stringify(fresh)],
     );

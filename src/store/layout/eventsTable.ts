@@ -57,7 +57,7 @@ async function convert(tx: SqlExecutor, t: StoreTables, layout: EventsLayout): P
   }
   // A partitioned table's unique index must hold its partition key (see versionIndexIsGlobal).
   const key = layout.by === 'archived' ? ', archived' : layout.by === 'time' ? ', created_at' : '';
-  await tx.query(`ALTER TABLE ${t.events} ADD UNIQUE (stream_type, stream_id, version${key})`);
+  await tx.query(`ALTER TABLE ${t.events} ADD UNIQUE (stream_type, stream_id, version${key}, tenant_id)`);
   if (layout.by === 'none') await tx.query(`ALTER TABLE ${t.events} ADD PRIMARY KEY (position)`);
   else await tx.query(`CREATE INDEX ON ${t.events} (position)`);
   await tx.query(`CREATE INDEX ON ${t.events} (type, position)`);

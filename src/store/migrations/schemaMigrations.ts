@@ -232,7 +232,70 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX ON ${t.table('archive_segments')} (last_position)`,
     ],
   },
+  {
+    version: 11,
+    name: 'a tenant on every row: the key of streams, snapshots, idempotency keys, unique values, checkpoints, sagas and subjects',
+    statements: (t) =>
+      TENANT_TABLES.flatMap((name) => {
+        const table = t.table(name);
+        const rekey = TENANT_KEYS[name];
+        return [
+          // A constant default first (no table rewrite, however long the log): rows of a store
+          // from before tenancy belong to tenant '', which no tenant name can be.
+          `ALTER TABLE ${table} ADD COLUMN tenant_id text NOT NULL DEFAULT ''`,
+          // New rows take the tenant of their transaction (src/tenancy: the store sets it per
+          // transaction in conjoined mode; single mode never sets it, so '' as before).
+          `ALTER TABLE ${table} ALTER COLUMN tenant_id SET DEFAULT ${TENANT_DEFAULT}`,
+          ...(rekey === undefined ? [] : [withTenantInKey(table, rekey)]),
+        ];
+      }),
+  },
 ];
+
+/**
+ * The tables whose rows belong to a tenant (row-level security in conjoined mode, see
+ * src/store/rowSecurity.ts). Leases, the store identity and the migration record are the system's.
+ */
+export const TENANT_TABLES = [
+  'events',
+  'snapshots',
+  'idempotency',
+  'uniques',
+  'checkpoints',
+  'dead_letters',
+  'saga_instances',
+  'subject_keys',
+  'subject_streams',
+] as const;
+
+/** The column default of tenant_id: the transaction's tenant ('' when none is set: single mode). */
+export const TENANT_DEFAULT = `coalesce(current_setting('tusk.tenant', true), '')`;
+
+/**
+ * The key each table gets tenant_id appended to (p: primary key, u: its unique constraint), so
+ * that the same stream id, idempotency key, unique value, checkpoint or subject in two tenants
+ * are two rows. Last in the key: lookups by the other columns still use the index as before.
+ */
+const TENANT_KEYS: Partial<Record<(typeof TENANT_TABLES)[number], 'p' | 'u'>> = {
+  events: 'u',
+  snapshots: 'p',
+  idempotency: 'p',
+  uniques: 'p',
+  checkpoints: 'p',
+  saga_instances: 'p',
+  subject_keys: 'u',
+  subject_streams: 'p',
+};
+
+/** A DO block that re-creates `table`'s primary key or unique constraint with tenant_id as its last column. */
+function withTenantInKey(table: string, contype: 'p' | 'u'): string {
+  return `DO $migrate$ DECLARE c record; BEGIN
+     SELECT conname, pg_get_constraintdef(oid) AS def INTO STRICT c FROM pg_constraint
+      WHERE conrelid = ${literal(table)}::regclass AND contype = '${contype}';
+     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${literal(table)}, c.conname);
+     EXECUTE format('ALTER TABLE %s ADD %s', ${literal(table)}, regexp_replace(c.def, '[)]$', ', tenant_id)'));
+   END $migrate$`;
+}
 
 /** A quoted SQL string literal (for the table names a DO block must look up). */
 function literal(text: string): string {

@@ -104,7 +104,7 @@ function build(t: StoreTables, parts: BatchParts): string {
        INSERT INTO ${t.snapshots} (stream_type, stream_id, version, config_hash, state)
        SELECT x.st, x.si, x.v, x.h, x.s FROM jsonb_to_recordset($${snapshotsParam}::jsonb) AS x(st text, si text, v integer, h text, s jsonb) ${locked}
        ${only}
-       ON CONFLICT (stream_type, stream_id) DO UPDATE
+       ON CONFLICT (stream_type, stream_id, tenant_id) DO UPDATE
          SET version = EXCLUDED.version, config_hash = EXCLUDED.config_hash, state = EXCLUDED.state, created_at = now()
      )`);
   }

@@ -11,7 +11,7 @@ export async function loadCheckpoint(db: SqlExecutor, t: StoreTables, name: stri
 export async function saveCheckpoint(db: SqlExecutor, t: StoreTables, name: string, position: number): Promise<void> {
   await db.query(
     `INSERT INTO ${t.checkpoints} (name, position) VALUES ($1, $2)
-     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+     ON CONFLICT (name, tenant_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
     [name, position],
   );
 }
