@@ -2,6 +2,8 @@
  * The Redis hot tier (SPEC §11 `cache`): when the model has an enabled `cache` block, the
  * engine loads aggregate states through Redis. The database stays the source of truth.
  */
+import { cacheForTenancy } from '../tenancy/tenantStateCache.js';
+import { conjoined } from '../tenancy/conjoined.js';
 import type { CacheConfig } from '../config/schema/cache.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
@@ -44,7 +46,8 @@ export const cacheFeature: Feature = {
     const cache = await createStateCache(runtime, config);
     // Redis keeps what it holds in plaintext (and on disk): states derived from personal fields stay out of it
     const personal = personalDataOf(runtime.store)?.rules;
-    runtime.engine.stateCache = personal === undefined ? cache : withoutTypes(cache, (type) => personal.coversStream(type));
+    const perTenant = cacheForTenancy(cache, conjoined(runtime.model));
+    runtime.engine.stateCache = personal === undefined ? perTenant : withoutTypes(perTenant, (type) => personal.coversStream(type));
     await runtime.addService({
       name: 'cache',
       start: () => cache.connect(),

@@ -10,6 +10,8 @@ import { LeasedLoop } from './LeasedLoop.js';
 import { Parking, type Held } from './Parking.js';
 import { ConsumerStopped, errorText } from './poison.js';
 import { lockCheckpoint } from './sql/lockCheckpoint.js';
+import { asTenant, oneTenant } from './tenantBatches.js';
+import { currentTenant, inTenant, runAsSystem } from '../tenancy/tenantScope.js';
 
 /** Where a partition worker stands among the consumer's partitions. */
 export interface PartitionPlace {
@@ -66,15 +68,17 @@ export class PartitionWorker extends LeasedLoop {
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
     const { count, until = Infinity } = this.place;
-    const read = await store.readAll({
-      after: checkpoint,
-      limit: batchSize,
-      ...(types === undefined ? {} : { types }),
-      partition: { count, index: this.partition },
-    });
+    const { events: read, cut } = oneTenant(
+      await store.readAll({
+        after: checkpoint,
+        limit: batchSize,
+        ...(types === undefined ? {} : { types }),
+        partition: { count, index: this.partition },
+      }),
+    );
     const events = read.filter((e) => e.position <= until);
     const last = read.at(-1)?.position ?? 0;
-    const reached = Math.min(until, read.length < batchSize ? Math.max(head, last) : last);
+    const reached = Math.min(until, read.length < batchSize && !cut ? Math.max(head, last) : last);
     if (reached <= checkpoint) {
       metrics?.lag.set(this.labels, Math.max(0, head - checkpoint));
       return false;
@@ -82,7 +86,7 @@ export class PartitionWorker extends LeasedLoop {
     const held = events.length === 0 ? Parking.NONE : await this.parking.held(events);
     const batch = this.batch(held.free, reached, held);
     this.handed = held.free;
-    if (held.free.length > 0) await this.spec.handler.handle(batch);
+    if (held.free.length > 0) await asTenant(events[0]?.tenantId, () => this.spec.handler.handle(batch));
     this.handed = [];
     if (batch.active && this.checkpoint !== undefined && this.checkpoint < reached) await batch.commit(reached);
     if (this.checkpoint !== undefined) metrics?.lag.set(this.labels, Math.max(0, head - this.checkpoint));
@@ -143,23 +147,31 @@ export class PartitionWorker extends LeasedLoop {
     if ((this.spec.onError ?? 'stop') === 'stop')
       throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
     const record = this.parking.record(event, attempts, error);
-    const done = await this.commit(event.position, held, record);
+    const done = await asTenant(event.tenantId, () => this.commit(event.position, held, record));
     if (done) this.parking.recorded(event, attempts, error);
     return done && this.spec.onError === 'skip';
   }
 
+  /**
+   * Moves the checkpoint with `work`, fenced. In a conjoined store `work` runs as the tenant of
+   * the batch (the caller's), the framework's own statements as the system: the checkpoint,
+   * lease and dead letters of a consumer that follows every tenant's log are the system's.
+   */
   private async commit(position: number, held: Held, work?: (tx: SqlExecutor) => Promise<void>): Promise<boolean> {
     const { store } = this.env;
     const expected = this.checkpoint;
-    const done = await store.transaction(async (tx) => {
-      await lockCheckpoint(tx, store.tables, this.key);
-      await this.lease.fence(tx);
-      if (expected === undefined || (await store.loadCheckpoint(this.key, tx)) !== expected) return false;
-      if (!(await this.parking.holdBack(tx, held, expected, position))) return false;
-      await work?.(tx);
-      await store.saveCheckpoint(this.key, position, tx);
-      return true;
-    });
+    const tenant = inTenant() ? currentTenant() : undefined;
+    const done = await runAsSystem(() =>
+      store.transaction(async (tx) => {
+        await lockCheckpoint(tx, store.tables, this.key);
+        await this.lease.fence(tx);
+        if (expected === undefined || (await store.loadCheckpoint(this.key, tx)) !== expected) return false;
+        if (!(await this.parking.holdBack(tx, held, expected, position))) return false;
+        if (work !== undefined) await asTenant(tenant, () => work(tx));
+        await store.saveCheckpoint(this.key, position, tx);
+        return true;
+      }),
+    );
     this.checkpoint = done ? position : undefined;
     return done;
   }

@@ -18,11 +18,13 @@ export interface EventJson {
   data: unknown;
   metadata: Record<string, unknown>;
   timestamp: string;
+  /** The event's tenant, in a conjoined store (publishers, SSE and GET /events carry it). */
+  tenant?: string;
 }
 
 /** Converts a stored (and usually upcast) event to its JSON shape. */
 export function toEventJson(event: StoredEvent): EventJson {
-  return {
+  const json: EventJson = {
     id: event.id,
     type: event.type,
     aggregate_type: event.streamType,
@@ -34,4 +36,6 @@ export function toEventJson(event: StoredEvent): EventJson {
     metadata: event.metadata,
     timestamp: event.timestamp.toISOString(),
   };
+  if (event.tenantId !== undefined) json.tenant = event.tenantId;
+  return json;
 }

@@ -10,6 +10,7 @@ import type { ProjectionMetrics } from './ProjectionMetrics.js';
 import type { ReadAfter } from './query/parseReadAfter.js';
 import { queryRow, queryRows, type RowQuery } from './query/queryRows.js';
 import { startRebuild, type RebuildResult } from './rebuild/rebuildProjection.js';
+import { runAsSystem } from '../tenancy/tenantScope.js';
 import type { RebuildProgress } from './rebuild/RebuildProgress.js';
 import type { LogConsumer } from '../consumers/LogConsumer.js';
 import type { StoredEvent } from '../store/EventStore.js';
@@ -97,14 +98,16 @@ export class ProjectionSystem {
     const state = this.rebuildState(name);
     if (state.running !== undefined) return { done: state.running };
     const { runtime, metrics } = this;
-    const pending = startRebuild(runtime.store, projection, {
+    // A rebuild replays every tenant's events (and swaps every tenant's rows): as the system,
+    // also when a tenant's request started it.
+    const pending = runAsSystem(() => startRebuild(runtime.store, projection, {
       upcaster: runtime.upcaster,
       owner: this.owner,
       onProgress: (p) => {
         state.progress = p;
         metrics.rebuildProgress.set({ projection: name }, p.total === 0 ? 1 : p.done / p.total);
       },
-    });
+    }));
     // joined by concurrent callers before the lease is even taken
     state.running = pending.then(({ done }) => done);
     const running = state.running.then(

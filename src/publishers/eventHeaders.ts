@@ -16,6 +16,7 @@ export function eventHeaders(event: EventJson): Record<string, string> {
   const { correlation_id: correlation, causation_id: causation } = event.metadata;
   if (typeof correlation === 'string') headers.correlation_id = correlation;
   if (typeof causation === 'string') headers.causation_id = causation;
+  if (event.tenant !== undefined) headers.tenant = event.tenant;
   // W3C trace context, so a consumer continues the trace of the command (see traceContext)
   return { ...headers, ...traceContextOf(event.metadata) };
 }

@@ -13,6 +13,8 @@ import { handleCommand, type CommandRequest } from '../engine/handleCommand.js';
 import { KeyedMutex } from '../engine/keyedMutex.js';
 import { LiveBus } from '../engine/liveBus.js';
 import { MemoryStateCache } from '../engine/MemoryStateCache.js';
+import { cacheForTenancy } from '../tenancy/tenantStateCache.js';
+import { conjoined } from '../tenancy/conjoined.js';
 import { getAggregate, type LoadedAggregate, type LoadOptions } from '../engine/loadAggregate.js';
 import { identityUpcaster, type Upcaster } from '../engine/upcaster.js';
 import type { EventStore } from '../store/EventStore.js';
@@ -82,7 +84,7 @@ export class Runtime {
       mutex: new KeyedMutex(),
       observer: this.metrics,
       // In-process hot tier; the cache feature puts Redis here instead when one is configured.
-      stateCache: new MemoryStateCache(),
+      stateCache: cacheForTenancy(new MemoryStateCache(), conjoined(options.model)),
     };
   }
 

@@ -14,6 +14,7 @@ import type { SagaDefinition } from './compileSaga.js';
 import { driveSaga, type DriveContext } from './driveSaga.js';
 import type { SagaMetrics } from './SagaMetrics.js';
 import { dueSagas } from './sql/dueSagas.js';
+import { asTenant } from '../consumers/tenantBatches.js';
 
 /** Timing of the sagas (defaults suit production; tests shorten them). */
 export interface SagaTiming {
@@ -80,34 +81,37 @@ export class SagaScheduler extends LeasedLoop {
     if (this.concurrency - this.running.size <= 0) return false;
     const now = Date.now();
     const due = await dueSagas(this.runtime.store, this.runtime.store.tables, new Date(now), this.concurrency * 2);
-    for (const id of due) {
+    for (const { id, tenant } of due) {
       if (this.running.size >= this.concurrency || !this.active) break;
-      if (this.running.has(id) || (this.backoff.get(id) ?? 0) > now) continue;
-      this.launch(id);
+      // The same saga id in two tenants is two instances.
+      const key = tenant === undefined ? id : `${tenant}\u0000${id}`;
+      if (this.running.has(key) || (this.backoff.get(key) ?? 0) > now) continue;
+      this.launch(key, id, tenant);
     }
     return false;
   }
 
-  private launch(id: string): void {
-    const work = driveSaga(this.drive, id)
+  /** Drives instance `id` (as its tenant), tracked as `key`. */
+  private launch(key: string, id: string, tenant: string | undefined): void {
+    const work = asTenant(tenant, () => driveSaga(this.drive, id))
       .then((result) => {
-        this.backoff.delete(id);
+        this.backoff.delete(key);
         if (result === 'unknown_saga') {
           this.runtime.logger.warn({ saga_id: id }, 'saga instance of a saga that is no longer configured: left as it is');
-          this.backoff.set(id, Date.now() + 60_000);
+          this.backoff.set(key, Date.now() + 60_000);
         }
         return result === 'finished';
       })
       .catch((err: unknown) => {
-        this.backoff.set(id, Date.now() + ERROR_BACKOFF_MS);
+        this.backoff.set(key, Date.now() + ERROR_BACKOFF_MS);
         this.runtime.logger.warn({ err, saga_id: id }, 'saga instance could not be driven; retrying later');
         return false;
       })
       .then((freedSlot) => {
-        this.running.delete(id);
+        this.running.delete(key);
         // A finished instance frees a slot that other due instances may be waiting for.
         if (freedSlot && !this.stopping) this.wake();
       });
-    this.running.set(id, work);
+    this.running.set(key, work);
   }
 }

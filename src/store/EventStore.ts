@@ -25,6 +25,8 @@ export interface StoredEvent {
   data: unknown;
   metadata: Record<string, unknown>;
   timestamp: Date;
+  /** The tenant of the event in a conjoined store (reads of the log only; absent: single tenant). */
+  tenantId?: string;
 }
 
 /**

@@ -34,7 +34,7 @@ import { streamVersion } from './sql/streamVersion.js';
 import { storeCall, toStoreError } from './storeErrors.js';
 import { StreamVersions } from './StreamVersions.js';
 import { TuskError } from '../errors.js';
-import { currentTenant, inTenant, runAsTenant } from '../tenancy/tenantScope.js';
+import { currentTenant, inTenant, runAsSystem, runAsTenant } from '../tenancy/tenantScope.js';
 
 /**
  * Resolves after the event loop's current I/O callbacks (setImmediate). PGlite runs in this
@@ -285,11 +285,20 @@ export class SqlEventStore implements EventStore {
   }
 
   loadCheckpoint(name: string, executor?: SqlExecutor) {
-    return storeCall(() => loadCheckpoint(executor ?? this.client, this.tables, name));
+    return this.asSystem(() => storeCall(() => loadCheckpoint(executor ?? this.client, this.tables, name)));
   }
 
   saveCheckpoint(name: string, position: number, executor?: SqlExecutor) {
-    return storeCall(() => saveCheckpoint(executor ?? this.client, this.tables, name, position));
+    return this.asSystem(() => storeCall(() => saveCheckpoint(executor ?? this.client, this.tables, name, position)));
+  }
+
+  /**
+   * Checkpoints are positions in the log of every tenant (a consumer follows them all): in a
+   * conjoined store they are the system's rows, read and written as the system even inside a
+   * tenant's transaction (an inline projection's hook).
+   */
+  private asSystem<T>(fn: () => Promise<T>): Promise<T> {
+    return this.options.conjoined === true ? runAsSystem(fn) : fn();
   }
 
   acquireLease(name: string, owner: string, ttlMs: number) {

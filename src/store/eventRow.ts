@@ -4,6 +4,9 @@ import type { StoredEvent } from './EventStore.js';
 /** The select list of an event row (in this order; `created_at` is the event timestamp). */
 export const EVENT_COLUMNS = 'position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at';
 
+/** The select list of a read of the log: an event row and its tenant (consumers handle each event as its tenant). */
+export const LOG_COLUMNS = `${EVENT_COLUMNS}, tenant_id`;
+
 /** A row as the drivers return it (jsonb parsed, timestamptz as Date, int8 as number). */
 export interface EventRow {
   position: number;
@@ -16,11 +19,12 @@ export interface EventRow {
   data: unknown;
   metadata: Record<string, unknown> | null;
   created_at: Date;
+  tenant_id?: string;
 }
 
 /** Maps a row to a StoredEvent. */
 export function toStoredEvent(row: EventRow): StoredEvent {
-  return {
+  const event: StoredEvent = {
     id: row.id,
     type: row.type,
     streamType: row.stream_type,
@@ -32,4 +36,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     metadata: row.metadata ?? {},
     timestamp: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
   };
+  // '' is a single-tenant store's (and a row from before tenancy): no tenant.
+  if (row.tenant_id !== undefined && row.tenant_id !== '') event.tenantId = row.tenant_id;
+  return event;
 }

@@ -70,7 +70,8 @@ describe('conjoined store', () => {
     expect(await runAsTenant('globex', () => store.streamVersion('order', 'o-1'))).toBe(3);
     expect((await runAsTenant('acme', () => store.loadSnapshot('order', 'o-1', 'h')))?.state).toEqual({ tenant: 'acme' });
     expect((await runAsTenant('globex', () => store.lookupIdempotency('k-1')))?.fingerprint).toBe('globex');
-    expect(await runAsTenant('acme', () => store.loadCheckpoint('reader'))).toBe(7);
+    // Checkpoints are the system's (consumers follow every tenant's log): one per name.
+    expect(await runAsTenant('acme', () => store.loadCheckpoint('reader'))).toBe(9);
     const log = await runAsTenant('globex', () => store.readAll({ after: 0, limit: 100 }));
     expect(log.map((e) => e.data)).toEqual([{ tenant: 'globex' }, { tenant: 'globex' }, { tenant: 'globex' }]);
     // Positions are global numbers: globex's head is past acme's events, which it never sees.
@@ -107,7 +108,8 @@ describe('conjoined store', () => {
     const seen = await tenantsSeen('acme');
     expect([...seen.keys()]).toEqual([...TENANT_TABLES]);
     for (const [table, tenants] of seen) expect(tenants.filter((t) => t !== 'acme'), table).toEqual([]);
-    for (const table of ['events', 'snapshots', 'idempotency', 'uniques', 'checkpoints']) expect(seen.get(table), table).toEqual(['acme']);
+    for (const table of ['events', 'snapshots', 'idempotency', 'uniques']) expect(seen.get(table), table).toEqual(['acme']);
+    expect(seen.get('checkpoints')).toEqual([]);
     for (const [table, tenants] of await tenantsSeen(undefined)) expect(tenants, table).toEqual([]);
     // The app role cannot write a row of another tenant either.
     const client = new pg.Client({ connectionString: url });

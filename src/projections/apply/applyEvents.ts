@@ -7,6 +7,7 @@
 import { TuskError } from '../../errors.js';
 import type { SqlExecutor, StoredEvent } from '../../store/EventStore.js';
 import { isConnectionError } from '../../store/SqlClient.js';
+import { asTenant } from '../../consumers/tenantBatches.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { eventScope } from '../compile/eventScope.js';
 import type { PlannedWrite } from './PlannedWrite.js';
@@ -38,9 +39,28 @@ export async function applyEvents(
   events: readonly StoredEvent[],
   merge: MergeMode,
 ): Promise<number> {
+  if (projection.tenant) {
+    // A conjoined store: each tenant's run of events is written as that tenant (its rows get its
+    // tenant_id, row-level security checks them), so one statement never mixes tenants.
+    let count = 0;
+    for (const run of tenantRuns(events))
+      count += await asTenant(run[0]!.tenantId, () => applyEvents(tx, { ...projection, tenant: false }, tables, run, merge));
+    return count;
+  }
   const statements = planStatements(projection, tables, events, merge);
   await runStatements(tx, projection, statements);
   return statements.length;
+}
+
+/** `events` cut into runs of consecutive events of one tenant. */
+function tenantRuns(events: readonly StoredEvent[]): StoredEvent[][] {
+  const runs: StoredEvent[][] = [];
+  for (const event of events) {
+    const run = runs.at(-1);
+    if (run !== undefined && run[0]!.tenantId === event.tenantId) run.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }
 
 /** The statements that write `events` into `tables`, in order (no SQL runs yet). */

@@ -11,6 +11,8 @@ import type { PlannedWrite } from './PlannedWrite.js';
 export interface TableRef {
   table: string;
   key: string;
+  /** The ON CONFLICT target: the key, and tenant_id in a conjoined store (TableSpec.tenant). */
+  conflict?: string;
 }
 
 /** The statement of one write. */
@@ -84,8 +86,9 @@ export function mergedValues(writes: readonly PlannedWrite[]): string {
 }
 
 function onConflict(t: TableRef, w: PlannedWrite): string {
+  const target = t.conflict ?? t.key;
   const updates = w.action === 'upsert' ? w.columns.filter((c) => c !== t.key) : [];
   return updates.length === 0
-    ? `ON CONFLICT (${t.key}) DO NOTHING`
-    : `ON CONFLICT (${t.key}) DO UPDATE SET ${updates.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+    ? `ON CONFLICT (${target}) DO NOTHING`
+    : `ON CONFLICT (${target}) DO UPDATE SET ${updates.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
 }

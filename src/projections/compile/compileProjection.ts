@@ -34,6 +34,8 @@ export interface CompiledProjection {
   checkpoint: string;
   /** Per event type, the updates that recompute its `personal = true` columns (empty: none). */
   scrub: ReadonlyMap<string, readonly WritePlanner[]>;
+  /** True in a conjoined store: its tables are the tenants' (TableSpec.tenant), each event applied as its tenant. */
+  tenant: boolean;
 }
 
 /** The checkpoint name of projection `name`. */
@@ -44,7 +46,8 @@ export function projectionCheckpoint(name: string): string {
 /** Compiles every projection of `model`; throws ConfigError naming the first bad one. */
 export function compileProjections(model: AppConfig): CompiledProjection[] {
   const fields = eventFields(model);
-  return Object.entries(model.projections).map(([name, config]) => compileProjection(name, config, model.projection_defaults, fields));
+  const tenant = model.event_store.tenancy?.mode === 'conjoined';
+  return Object.entries(model.projections).map(([name, config]) => compileProjection(name, config, model.projection_defaults, fields, tenant));
 }
 
 /** Compiles one projection; `known` are the event data fields of the model (eventFields). */
@@ -53,9 +56,11 @@ export function compileProjection(
   config: ProjectionConfig,
   defaults: ProjectionDefaults,
   known: EventFields,
+  tenant = false,
 ): CompiledProjection {
   const problems: LayoutProblem[] = [];
   const tables = projectionTables(name, config, known, problems);
+  if (tenant) for (const spec of [tables.main, ...tables.joins.map((j) => j.table)]) spec.tenant = true;
   if (problems.length > 0) throw new ConfigError(`${formatPath(problems[0]!.path)}: ${problems[0]!.message}`, []);
 
   const planners = new Map<string, WritePlanner[]>();
@@ -96,5 +101,6 @@ export function compileProjection(
     planners,
     checkpoint: projectionCheckpoint(name),
     scrub: compileScrub(name, config, tables),
+    tenant,
   };
 }

@@ -119,7 +119,8 @@ async function replayAndSwap(
   let position = 0;
   const written = { inDatabase: 0 };
   // sealed personal fields cannot be read by SQL: such projections replay through the store
-  const inDatabase = options.inDatabase !== false && !types.some((t) => store.storesSealed?.(t) === true);
+  // A conjoined store's rows take the tenant of their transaction: written in this process, tenant by tenant (applyEvents).
+  const inDatabase = options.inDatabase !== false && !projection.tenant && !types.some((t) => store.storesSealed?.(t) === true);
   // Replays up to the head, then up to the new head while appends added more than a batch
   // meanwhile, so the swap (which blocks appends) has little left to apply.
   for (let upTo = await store.headPosition(); ; ) {
@@ -217,7 +218,7 @@ async function replayInProcess(
     const planned = planStatements(projection, fresh, events, 'all');
     await writing;
     writing = applyInTransaction(store, (tx, merge) =>
-      merge === 'all' ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined),
+      merge === 'all' && !projection.tenant ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined),
     ).then(() => clock.advance(batch.length, batch[batch.length - 1]!.position));
     writing.catch(() => undefined);
   }

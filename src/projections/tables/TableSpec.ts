@@ -21,6 +21,11 @@ export interface TableSpec {
   indexes: string[][];
   /** Child tables: the column that holds the parent's key (the aggregate id). */
   foreignKey?: string;
+  /**
+   * A conjoined store's table (issue 20): a tenant_id column (the writing transaction's tenant)
+   * last in the primary key and every unique constraint, and row-level security.
+   */
+  tenant?: boolean;
 }
 
 /** The declared SQL types by column name (what the expression compiler reads columns as). */

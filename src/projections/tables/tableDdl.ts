@@ -6,6 +6,11 @@
 import { qualify, quoteIdent } from '../../store/quoteIdent.js';
 import { derivedName } from './identifiers.js';
 import type { TableSpec } from './TableSpec.js';
+import { TENANT_DEFAULT } from '../../store/migrations/schemaMigrations.js';
+import { rowSecuritySql } from '../../store/rowSecurity.js';
+
+/** The tenant_id column of a conjoined store's projection table: the writing transaction's tenant. */
+const TENANT_COLUMN = `text NOT NULL DEFAULT ${TENANT_DEFAULT}`;
 
 /** A constraint or index of a table, by the name it has for a given physical table name. */
 export interface NamedObject {
@@ -29,10 +34,13 @@ export function createTableSql(spec: TableSpec, schema: string, name: string, op
   const table = qualify(schema, name);
   const objects = namedObjects(spec, name);
   const uniques = spec.columns.filter((c) => c.unique && c.name !== spec.key);
+  // A conjoined store's rows are keyed by tenant too: the same key in two tenants is two rows.
+  const tenant = spec.tenant === true ? ', tenant_id' : '';
   const lines = [
     ...spec.columns.map((c) => `  ${quoteIdent(c.name)} ${c.type}${c.notNull || c.name === spec.key ? ' NOT NULL' : ''}`),
-    `  CONSTRAINT ${quoteIdent(objects[0]!.name)} PRIMARY KEY (${quoteIdent(spec.key)})`,
-    ...uniques.map((c, i) => `  CONSTRAINT ${quoteIdent(objects[1 + i]!.name)} UNIQUE (${quoteIdent(c.name)})`),
+    ...(spec.tenant === true ? [`  tenant_id ${TENANT_COLUMN}`] : []),
+    `  CONSTRAINT ${quoteIdent(objects[0]!.name)} PRIMARY KEY (${quoteIdent(spec.key)}${tenant})`,
+    ...uniques.map((c, i) => `  CONSTRAINT ${quoteIdent(objects[1 + i]!.name)} UNIQUE (${quoteIdent(c.name)}${tenant})`),
   ];
   const ifNot = options.ifNotExists ? 'IF NOT EXISTS ' : '';
   return [
@@ -41,6 +49,8 @@ export function createTableSql(spec: TableSpec, schema: string, name: string, op
       (cols, i) =>
         `CREATE INDEX ${ifNot}${quoteIdent(objects[1 + uniques.length + i]!.name)} ON ${table} (${cols.map(quoteIdent).join(', ')})`,
     ),
+    // A table from before tenancy gets the column (its key stays without it until a rebuild).
+    ...(spec.tenant === true ? [`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS tenant_id ${TENANT_COLUMN}`, ...rowSecuritySql(table)] : []),
   ];
 }
 

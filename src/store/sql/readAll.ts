@@ -3,7 +3,7 @@
  * transaction commits late can then never be overtaken by a reader's checkpoint.
  */
 import type { ReadAllOptions, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
+import { LOG_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
 import { inPartition } from './partitionOf.js';
 import { safeToRead } from '../safeToRead.js';
 
@@ -11,7 +11,7 @@ import { safeToRead } from '../safeToRead.js';
 export async function readAll(db: SqlExecutor, t: StoreTables, options: ReadAllOptions): Promise<StoredEvent[]> {
   const { sql, params } = logFilter(options);
   const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${sql} AND ${safeToRead()} ORDER BY position LIMIT $2`,
+    `SELECT ${LOG_COLUMNS} FROM ${t.events} WHERE ${sql} AND ${safeToRead()} ORDER BY position LIMIT $2`,
     params,
   );
   return rows.map(toStoredEvent);

@@ -5,13 +5,13 @@
  * outside one it stops below in-flight appends (safeToRead); these are its locked twins.
  */
 import type { ReadAllOptions, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
+import { LOG_COLUMNS, toStoredEvent, type EventRow } from '../eventRow.js';
 import { logFilter } from './readAll.js';
 
 /** Up to `options.limit` events (of `options.types`, of `options.partition`) with a position above `options.after`, in order. */
 export async function readLocked(tx: SqlExecutor, t: StoreTables, options: ReadAllOptions): Promise<StoredEvent[]> {
   const { sql, params } = logFilter(options);
-  const { rows } = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${sql} ORDER BY position LIMIT $2`, params);
+  const { rows } = await tx.query<EventRow>(`SELECT ${LOG_COLUMNS} FROM ${t.events} WHERE ${sql} ORDER BY position LIMIT $2`, params);
   return rows.map(toStoredEvent);
 }
 
