@@ -47,7 +47,9 @@ export function projectionCheckpoint(name: string): string {
 export function compileProjections(model: AppConfig): CompiledProjection[] {
   const fields = eventFields(model);
   const tenant = model.event_store.tenancy?.mode === 'conjoined';
-  return Object.entries(model.projections).map(([name, config]) => compileProjection(name, config, model.projection_defaults, fields, tenant));
+  return Object.entries(model.projections).map(([name, config]) =>
+    compileProjection(name, config, model.projection_defaults, fields, tenant),
+  );
 }
 
 /** Compiles one projection; `known` are the event data fields of the model (eventFields). */
