@@ -80,9 +80,13 @@ export const ERROR_CATALOG = {
   UNAUTHORIZED: { status: 401, description: 'The bearer token is missing or wrong.' },
   TENANT_REQUIRED: {
     status: 403,
-    description: 'The store is multi-tenant (`event_store.tenancy`) but the request\'s principal has no tenant (a token without the tenant claim, or a static token).',
+    description:
+      "The store is multi-tenant (`event_store.tenancy`) but the request's principal has no tenant (a token without the tenant claim, or a static token).",
   },
-  TENANT_INVALID: { status: 403, description: 'The tenant of the request is not a valid tenant name (1-128 letters, digits, `.`, `_`, `-`, `:`, `@`).' },
+  TENANT_INVALID: {
+    status: 403,
+    description: 'The tenant of the request is not a valid tenant name (1-128 letters, digits, `.`, `_`, `-`, `:`, `@`).',
+  },
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNKNOWN_AGGREGATE_TYPE: { status: 404, description: 'The aggregate type is not declared.' },
   UNKNOWN_COMMAND: { status: 404, description: 'The command is not declared for the aggregate type.' },

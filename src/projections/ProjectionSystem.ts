@@ -100,14 +100,16 @@ export class ProjectionSystem {
     const { runtime, metrics } = this;
     // A rebuild replays every tenant's events (and swaps every tenant's rows): as the system,
     // also when a tenant's request started it.
-    const pending = runAsSystem(() => startRebuild(runtime.store, projection, {
-      upcaster: runtime.upcaster,
-      owner: this.owner,
-      onProgress: (p) => {
-        state.progress = p;
-        metrics.rebuildProgress.set({ projection: name }, p.total === 0 ? 1 : p.done / p.total);
-      },
-    }));
+    const pending = runAsSystem(() =>
+      startRebuild(runtime.store, projection, {
+        upcaster: runtime.upcaster,
+        owner: this.owner,
+        onProgress: (p) => {
+          state.progress = p;
+          metrics.rebuildProgress.set({ projection: name }, p.total === 0 ? 1 : p.done / p.total);
+        },
+      }),
+    );
     // joined by concurrent callers before the lease is even taken
     state.running = pending.then(({ done }) => done);
     const running = state.running.then(

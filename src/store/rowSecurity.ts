@@ -51,9 +51,10 @@ export async function settleRowSecurity(client: SqlClient, t: StoreTables, conjo
     });
     return;
   }
-  const { rows } = await client.query<{ secured: boolean }>(`SELECT relforcerowsecurity AS secured FROM pg_class WHERE oid = to_regclass($1)`, [
-    t.events,
-  ]);
+  const { rows } = await client.query<{ secured: boolean }>(
+    `SELECT relforcerowsecurity AS secured FROM pg_class WHERE oid = to_regclass($1)`,
+    [t.events],
+  );
   if (rows[0]?.secured === true)
     throw new TuskError(
       'CONFIG_INVALID',

@@ -16,6 +16,14 @@ describe('event_store.tenancy', () => {
         /^1:\d+ error CONFIG_INVALID event_store\.tenancy\.mode: tenancy mode "conjoined" needs event_store\.type = "postgresql"/,
       ),
     ]);
+    expect(
+      lines(
+        (await check('event_store = { type = "postgresql", tenancy = { mode = "conjoined" }, archive = { storage = "files" } }'))
+          .diagnostics,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^1:\d+ error CONFIG_INVALID event_store\.archive\.storage: archive storage "files" is not supported/),
+    ]);
     expect(lines((await check('event_store = { type = "postgresql", tenancy = { mode = "shared" } }')).diagnostics)).toEqual([
       expect.stringMatching(/^1:\d+ error CONFIG_INVALID event_store\.tenancy\.mode/),
     ]);

@@ -36,7 +36,10 @@ async function tenantsSeen(tenant: string | undefined): Promise<Map<string, stri
     const seen = new Map<string, string[]>();
     for (const table of TENANT_TABLES) {
       const { rows } = await client.query<{ t: string }>(`SELECT DISTINCT tenant_id AS t FROM ${store.tables.table(table)} ORDER BY 1`);
-      seen.set(table, rows.map((r) => r.t));
+      seen.set(
+        table,
+        rows.map((r) => r.t),
+      );
     }
     await client.query('ROLLBACK');
     return seen;
@@ -82,7 +85,9 @@ describe('conjoined store', () => {
   });
 
   it('refuses an append made outside any tenant', async () => {
-    await expect(store.append({ streamType: 'order', streamId: 'o-2', expectedVersion: 'any', events: [newEvent('Placed')] })).rejects.toMatchObject({
+    await expect(
+      store.append({ streamType: 'order', streamId: 'o-2', expectedVersion: 'any', events: [newEvent('Placed')] }),
+    ).rejects.toMatchObject({
       code: 'TENANT_REQUIRED',
     });
   });
@@ -107,7 +112,11 @@ describe('conjoined store', () => {
   it("shows a direct SQL query under tenant A's setting none of B's rows, on every tenant table; without a setting, no row", async () => {
     const seen = await tenantsSeen('acme');
     expect([...seen.keys()]).toEqual([...TENANT_TABLES]);
-    for (const [table, tenants] of seen) expect(tenants.filter((t) => t !== 'acme'), table).toEqual([]);
+    for (const [table, tenants] of seen)
+      expect(
+        tenants.filter((t) => t !== 'acme'),
+        table,
+      ).toEqual([]);
     for (const table of ['events', 'snapshots', 'idempotency', 'uniques']) expect(seen.get(table), table).toEqual(['acme']);
     expect(seen.get('checkpoints')).toEqual([]);
     for (const [table, tenants] of await tenantsSeen(undefined)) expect(tenants, table).toEqual([]);

@@ -10,7 +10,9 @@ export const tenancySchema = z
     mode: z
       .enum(['single', 'conjoined'])
       .default('single')
-      .describe('"conjoined": every tenant in the same tables, kept apart by a tenant_id and row-level security (PostgreSQL only); "single" (the default): one tenant'),
+      .describe(
+        '"conjoined": every tenant in the same tables, kept apart by a tenant_id and row-level security (PostgreSQL only); "single" (the default): one tenant',
+      ),
   })
   .describe('multi-tenancy of the store; the tenant of a request comes from its principal (the JWT tenant claim)');
 

@@ -6,7 +6,10 @@ import type { SqlExecutor, StoreTables } from '../../store/EventStore.js';
 
 /** Inserts the checkpoint `name` at `position` if there is none; returns the checkpoint in force. */
 export async function initCheckpoint(db: SqlExecutor, t: StoreTables, name: string, position: number): Promise<number> {
-  await db.query(`INSERT INTO ${t.checkpoints} (name, position) VALUES ($1, $2) ON CONFLICT (name, tenant_id) DO NOTHING`, [name, position]);
+  await db.query(`INSERT INTO ${t.checkpoints} (name, position) VALUES ($1, $2) ON CONFLICT (name, tenant_id) DO NOTHING`, [
+    name,
+    position,
+  ]);
   const { rows } = await db.query<{ position: string | number }>(`SELECT position FROM ${t.checkpoints} WHERE name = $1`, [name]);
   return Number(rows[0]?.position ?? position);
 }

@@ -218,7 +218,9 @@ async function replayInProcess(
     const planned = planStatements(projection, fresh, events, 'all');
     await writing;
     writing = applyInTransaction(store, (tx, merge) =>
-      merge === 'all' && !projection.tenant ? runStatements(tx, projection, planned) : applyEvents(tx, projection, fresh, events, merge).then(() => undefined),
+      merge === 'all' && !projection.tenant
+        ? runStatements(tx, projection, planned)
+        : applyEvents(tx, projection, fresh, events, merge).then(() => undefined),
     ).then(() => clock.advance(batch.length, batch[batch.length - 1]!.position));
     writing.catch(() => undefined);
   }
