@@ -137,14 +137,14 @@ export class PersonalDataStore implements EventStore {
     return this.inner.transaction(fn);
   }
 
-  /** Hooks run inside the append transaction, on the plaintext of the events being appended. */
+  /** Hooks run inside the append transaction (or fold into its statement), on the plaintext of the events being appended. */
   addAppendHook(hook: AppendHook): () => void {
-    return this.inner.addAppendHook((tx, events) =>
-      hook(
-        tx,
-        events.map((e) => (this.inFlight.has(e.id) ? { ...e, data: this.inFlight.get(e.id) } : e)),
-      ),
-    );
+    const plain = (events: readonly StoredEvent[]) =>
+      events.map((e) => (this.inFlight.has(e.id) ? { ...e, data: this.inFlight.get(e.id) } : e));
+    const inner: AppendHook = (tx, events) => hook(tx, plain(events));
+    const fold = hook.fold;
+    if (fold !== undefined) inner.fold = (events, sql) => fold(plain(events), sql);
+    return this.inner.addAppendHook(inner);
   }
 
   loadCheckpoint(name: string, executor?: SqlExecutor): Promise<number> {

@@ -8,7 +8,7 @@ import { registerConsumer } from '../consumers/consumerRegistry.js';
 import { LogConsumer } from '../consumers/LogConsumer.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
-import type { SqlExecutor, StoredEvent } from '../store/EventStore.js';
+import type { AppendHook } from '../store/EventStore.js';
 import { compileSaga } from './compileSaga.js';
 import { SagaMetrics } from './SagaMetrics.js';
 import { SagaScheduler, type SagaTiming } from './SagaScheduler.js';
@@ -76,9 +76,12 @@ export const sagasFeature: Feature = createSagasFeature();
  * saga event (the common case: no SQL at all). Writing the index in the same transaction as
  * the saga events is what keeps it from ever disagreeing with them, even across a crash.
  */
-function indexHook(runtime: Runtime): (tx: SqlExecutor, events: readonly StoredEvent[]) => Promise<void> {
-  return async (tx, events) => {
+function indexHook(runtime: Runtime): AppendHook {
+  const hook: AppendHook = async (tx, events) => {
     if (!events.some((e) => e.streamType === SAGA_STREAM_TYPE)) return;
     await writeSagaIndex(tx, runtime.store.tables, sagaIndexRows(events));
   };
+  // Nothing to write without saga events; with them the batch runs in a transaction.
+  hook.fold = (events) => (events.some((e) => e.streamType === SAGA_STREAM_TYPE) ? undefined : []);
+  return hook;
 }

@@ -120,9 +120,32 @@ export interface SqlExecutor {
 
 /**
  * Runs inside the append transaction, after the events are inserted (inline projections).
- * If it throws, the append fails and nothing of it is written.
+ * If it throws, the append fails and nothing of it is written. Its optional `fold` lets the
+ * common batch skip the transaction (see AppendFold).
  */
-export type AppendHook = (tx: SqlExecutor, events: readonly StoredEvent[]) => Promise<void>;
+export type AppendHook = ((tx: SqlExecutor, events: readonly StoredEvent[]) => Promise<void>) & { fold?: AppendFold };
+
+/**
+ * A hook's writes for a batch as data-modifying statements (CTE bodies) of the batch's own
+ * statement, so a batch with inline projections is one statement and one commit like a batch
+ * without (issue 21). `events` are the batch's, in log order, before they are written: their
+ * `position` is not drawn yet (0), so a fold whose writes need it returns undefined, as does
+ * one whose writes depend on each other's effects (one statement sees one snapshot). Then the
+ * batch runs in a transaction and the hook itself is called. An empty list: nothing to write.
+ */
+export type AppendFold = (events: readonly StoredEvent[], sql: FoldContext) => string[] | undefined;
+
+/** What a fold builds its statements with. */
+export interface FoldContext {
+  /** A placeholder (`$n`) bound to `value`. */
+  param(value: unknown): string;
+  /** Joined to every row source (`CROSS JOIN lock` on PostgreSQL): no row is made before the append lock is held. */
+  readonly rows: string;
+  /** A condition on every row written (the batch's guard: nothing is written when it fails), or undefined. */
+  readonly filter: string | undefined;
+  /** The statement that saves checkpoint `name` at the position event `eventId` of this batch gets. */
+  checkpoint(name: string, eventId: string): string;
+}
 
 /** The qualified, quoted names of the store's tables (for features that join them). */
 export interface StoreTables {

@@ -19,7 +19,7 @@ import type {
 import { AppendSignal } from './AppendSignal.js';
 import { GroupCommit, type Pending } from './GroupCommit.js';
 import { isConnectionError, type SqlClient } from './SqlClient.js';
-import { appendAtOnce, appendBatch, type AppendOutcome } from './sql/appendBatch.js';
+import { appendAtOnce, appendBatch, foldsOf, NOT_FOLDED, type AppendOutcome } from './sql/appendBatch.js';
 import { archivableStreams, archiveStreams, countArchivable, readsArchive } from './sql/archive.js';
 import { loadCheckpoint, saveCheckpoint } from './sql/checkpoints.js';
 import { headPosition } from './sql/headPosition.js';
@@ -114,16 +114,21 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Writes one batch. Without append hooks, a common batch (appendAtOnce) is ONE statement
-   * outside a transaction, which takes the append lock itself: one round trip and one commit.
-   * Any other batch, or one whose statement found a stream changed, goes through a transaction.
+   * Writes one batch. A common batch (appendAtOnce) is ONE statement outside a transaction,
+   * which takes the append lock itself: one round trip and one commit; the append hooks'
+   * writes join it when each hook can fold them (AppendFold: an inline projection's inserts,
+   * its checkpoint). Any other batch, or one whose statement found a stream changed, goes
+   * through a transaction.
    */
   private async writeBatch(take: () => readonly Pending[]): Promise<void> {
-    if (this.hooks.length > 0) return this.writeInTransaction(take);
+    // The embedded store with hooks waits for its batch inside a transaction (writeInTransaction
+    // says why) and folds them there: one statement between BEGIN and COMMIT.
+    const folds = this.kind === 'embedded' && this.hooks.length > 0 ? undefined : foldsOf(this.hooks);
+    if (folds === undefined) return this.writeInTransaction(take);
     if (this.kind === 'embedded') await nextTurn();
     const batch = take();
     if (batch.length === 0) return;
-    let outcomes: AppendOutcome[] | undefined;
+    let outcomes: AppendOutcome[] | undefined | typeof NOT_FOLDED;
     try {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
       // Without a global index, versions another process may have changed are checked in SQL.
@@ -138,6 +143,7 @@ export class SqlEventStore implements EventStore {
           lockKey,
           known,
           global,
+          folds,
         ),
       );
     } catch (err) {
@@ -147,8 +153,10 @@ export class SqlEventStore implements EventStore {
       // Otherwise nothing was written (a stream changed between its snapshot and the lock, or
       // data that cannot be stored): the transaction below decides request by request.
     }
+    // A hook could not fold this batch: it is still a common one, written in a transaction.
+    if (outcomes === NOT_FOLDED) return this.writeInTransaction(() => batch, { gather: false, fold: false });
     if (outcomes !== undefined) return this.settle(batch, outcomes);
-    return this.writeInTransaction(() => batch, false);
+    return this.writeInTransaction(() => batch, { optimistic: false });
   }
 
   /**
@@ -158,8 +166,13 @@ export class SqlEventStore implements EventStore {
    * data the database cannot store), nothing of it was written: each request is then retried
    * alone, so only the one at fault fails. If the database is unreachable or the commit was not
    * confirmed, every request fails: none may be acknowledged without a confirmed commit.
+   * `optimistic`: try the one-statement write first (appendBatch); `gather`: on PGlite, wait a
+   * turn of the event loop for more appends; `fold`: let the hooks fold into that statement.
    */
-  private async writeInTransaction(take: () => readonly Pending[], optimistic = true): Promise<void> {
+  private async writeInTransaction(
+    take: () => readonly Pending[],
+    { optimistic = true, gather = optimistic, fold = true }: { optimistic?: boolean; gather?: boolean; fold?: boolean } = {},
+  ): Promise<void> {
     let batch: readonly Pending[] = [];
     try {
       // PGlite runs one transaction at a time and its data dir belongs to one process, so
@@ -168,7 +181,7 @@ export class SqlEventStore implements EventStore {
       const outcomes = await this.client.transaction(
         async (tx) => {
           // Holding PGlite's transaction, so a chain of other transactions cannot starve it.
-          if (this.kind === 'embedded' && optimistic) await nextTurn();
+          if (this.kind === 'embedded' && gather) await nextTurn();
           batch = take();
           // In a transaction a refused write would abort the batch: only the embedded store's
           // versions (which no other process can change) may stand in for the SQL check there.
@@ -181,7 +194,7 @@ export class SqlEventStore implements EventStore {
                   this.tables,
                   batch.map((p) => p.request),
                   this.hooks,
-                  { known, optimistic },
+                  { known, optimistic, fold },
                 ),
               );
         },
@@ -193,8 +206,9 @@ export class SqlEventStore implements EventStore {
       // Failed before taking (no connection, no lock): what is queued now fails with it, so
       // appends never wait on a database that is gone.
       if (batch.length === 0) batch = take();
-      if (batch.length <= 1 || isConnectionError(err)) return this.rejectAll(batch, err);
-      for (const p of batch) await this.writeInTransaction(() => [p]);
+      // A folded statement's error names no projection: one request alone runs its hooks itself.
+      if (isConnectionError(err) || (batch.length <= 1 && !fold)) return this.rejectAll(batch, err);
+      for (const p of batch) await this.writeInTransaction(() => [p], { gather: false, fold: false });
     }
   }
 

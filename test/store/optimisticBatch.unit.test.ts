@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, EventStore, SqlExecutor } from '../../src/store/EventStore.js';
 import { runMigrations } from '../../src/store/migrations/runMigrations.js';
 import { createPgliteClient } from '../../src/store/pgliteClient.js';
-import type { SqlClient } from '../../src/store/SqlClient.js';
 import { SqlEventStore } from '../../src/store/SqlEventStore.js';
 import { batchWriteSql } from '../../src/store/sql/batchWriteSql.js';
 import { storeTables } from '../../src/store/tables.js';
+import { countingClient } from '../support/countingClient.js';
 import { newEvent } from './contract.js';
 
 /** Every statement the store sends, in a transaction or not. */
@@ -20,19 +20,8 @@ let statements: string[] = [];
 let batches: number[] = [];
 let store: EventStore;
 
-function counting(client: SqlClient): SqlClient {
-  const seen = (sql: string) => statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
-  return {
-    kind: client.kind,
-    query: (sql, params) => (seen(sql), client.query(sql, params)),
-    queryArrays: (sql, params) => (seen(sql), client.queryArrays(sql, params)),
-    transaction: (fn, options) => client.transaction((tx) => fn({ query: (sql, params) => (seen(sql), tx.query(sql, params)) }), options),
-    close: () => client.close(),
-  };
-}
-
 beforeEach(async () => {
-  const client = counting(await createPgliteClient('memory://'));
+  const client = countingClient(await createPgliteClient('memory://'), () => statements);
   const tables = storeTables('public', '');
   await runMigrations(client, tables);
   store = new SqlEventStore(client, tables, { onBatch: (n) => batches.push(n) });

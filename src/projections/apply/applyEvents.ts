@@ -125,7 +125,7 @@ function statementsOf(tables: readonly TableRef[], g: Group): Statement[] {
 }
 
 /** Equal shapes (writeSql differs only in values); fragment texts are cached, so this mostly compares pointers. */
-function sameShape(a: PlannedWrite, b: PlannedWrite): boolean {
+export function sameShape(a: PlannedWrite, b: PlannedWrite): boolean {
   return (
     a.target === b.target &&
     a.action === b.action &&

@@ -48,12 +48,20 @@ export interface RowSource {
   failOnConflict?: boolean;
 }
 
-/** The rows of a merged statement: its one parameter, a jsonb array of each write's values (`mergedValues`). */
-const VALUE_ROWS: RowSource = {
-  from: 'jsonb_array_elements($1::jsonb) WITH ORDINALITY AS _tusk_x(r, n)',
-  orderBy: '_tusk_x.n',
-  value: (n) => `(_tusk_x.r ->> ${n - 1})`,
-};
+/**
+ * The rows of a merged statement: placeholder `param`, a jsonb array of each write's values
+ * (`mergedValues`); `join` and `filter` (an append batch's frame, see AppendFold) apply to each.
+ */
+export function valueRows(param: string, join = '', filter?: string): RowSource {
+  return {
+    from: `jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS _tusk_x(r, n)${join === '' ? '' : ` ${join}`}`,
+    ...(filter === undefined ? {} : { filter }),
+    orderBy: '_tusk_x.n',
+    value: (n) => `(_tusk_x.r ->> ${n - 1})`,
+  };
+}
+
+const VALUE_ROWS = valueRows('$1');
 
 /**
  * The statement of several writes of `w`'s shape, one per row of `source`; by default its one

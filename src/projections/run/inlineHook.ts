@@ -3,6 +3,7 @@
  * inside the append transaction, so a command's events and its read-model rows commit together
  * (a write the table refuses fails the command with PROJECTION_FAILED, and nothing is written).
  * The hook also moves the projection's checkpoint, so switching it to async later resumes there.
+ * A batch of plain inserts (or upserts) is folded into the append's own statement instead.
  *
  * At startup a projection behind the log catches up first: from scratch by a rebuild, or the
  * few events it missed in transactions that hold the append lock (the same lock the hooks of
@@ -13,6 +14,7 @@ import { isTuskError } from '../../errors.js';
 import { lockCheckpoint } from '../../consumers/sql/lockCheckpoint.js';
 import type { AppendHook, EventStore, StoredEvent } from '../../store/EventStore.js';
 import { applyEvents } from '../apply/applyEvents.js';
+import { foldWrites } from '../apply/foldWrites.js';
 import { applyInTransaction } from '../apply/applyInTransaction.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { rebuildProjection, type RebuildOptions } from '../rebuild/rebuildProjection.js';
@@ -27,22 +29,37 @@ export function inlineHook(
   tracing?: Tracing,
 ): AppendHook {
   const tables = new Map(projections.map((p) => [p, liveTables(store.tables.schema, p)] as const));
-  return async (tx, events) => {
+  const traced = <T>(p: CompiledProjection, relevant: readonly StoredEvent[], fn: () => T): T =>
+    tracedEvents(tracing, `projection ${p.name}`, relevant, fn, {
+      'tusk.projection': p.name,
+      'tusk.projection.mode': 'inline',
+      'tusk.events': relevant.length,
+    });
+  const hook: AppendHook = async (tx, events) => {
     for (const p of projections) {
       const relevant = events.filter((e) => p.planners.has(e.type));
       if (relevant.length === 0) continue;
-      await tracedEvents(
-        tracing,
-        `projection ${p.name}`,
-        relevant,
-        async () => {
-          await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
-          await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
-        },
-        { 'tusk.projection': p.name, 'tusk.projection.mode': 'inline', 'tusk.events': relevant.length },
-      );
+      await traced(p, relevant, async () => {
+        await applyEvents(tx, p, tables.get(p)!, relevant.map(upcaster), 'inserts');
+        await store.saveCheckpoint(p.checkpoint, relevant[relevant.length - 1]!.position, tx);
+      });
     }
   };
+  // The common batch writes the rows and the checkpoint in its own statement (foldWrites);
+  // a conjoined store's projections write each tenant's events as that tenant (applyEvents).
+  if (projections.some((p) => p.tenant)) return hook;
+  hook.fold = (events, sql) => {
+    const out: string[] = [];
+    for (const p of projections) {
+      const relevant = events.filter((e) => p.planners.has(e.type));
+      if (relevant.length === 0) continue;
+      const writes = traced(p, relevant, () => foldWrites(p, tables.get(p)!, relevant.map(upcaster), sql));
+      if (writes === undefined) return undefined;
+      out.push(...writes, sql.checkpoint(p.checkpoint, relevant[relevant.length - 1]!.id));
+    }
+    return out;
+  };
+  return hook;
 }
 
 /**

@@ -13,9 +13,11 @@
  * a single statement inside the lock.
  */
 import { ConflictError, type TuskError } from '../../errors.js';
-import type { AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
+import type { AppendFold, AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
-import { streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
+import { NOT_FOLDED, streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
+
+export { NOT_FOLDED } from './writeAccepted.js';
 
 /** What happened to one request of the batch. */
 export type AppendOutcome = { result: AppendResult } | { error: TuskError };
@@ -37,9 +39,10 @@ export async function appendBatch(
   t: StoreTables,
   requests: readonly AppendRequest[],
   hooks: readonly AppendHook[],
-  options: { known?: KnownVersions; optimistic?: boolean } = {},
+  options: { known?: KnownVersions; optimistic?: boolean; fold?: boolean } = {},
 ): Promise<AppendOutcome[]> {
-  const optimistic = options.optimistic === false ? undefined : await appendOptimistically(tx, t, requests, hooks, options.known);
+  const optimistic =
+    options.optimistic === false ? undefined : await appendOptimistically(tx, t, requests, hooks, options.known, options.fold !== false);
   return optimistic ?? (await appendChecked(tx, t, requests, hooks));
 }
 
@@ -122,17 +125,25 @@ async function appendOptimistically(
   requests: readonly AppendRequest[],
   hooks: readonly AppendHook[],
   known: KnownVersions | undefined,
+  fold: boolean,
 ): Promise<AppendOutcome[] | undefined> {
   const plan = planOptimistic(requests, known, false);
   if (plan === undefined) return undefined;
-  const stored = await writeAccepted(tx, t, plan.accepted, {
-    guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
-    optimistic: true,
-  });
-  if (stored === undefined) return undefined;
+  const options = { guard: plan.unchecked.length > 0 ? plan.unchecked : undefined, optimistic: true };
+  // The hooks' writes in the same statement when they fold (AppendFold), else the hooks after it.
+  const folds = fold ? foldsOf(hooks) : undefined;
+  const folded = folds === undefined || folds.length === 0 ? NOT_FOLDED : await writeAccepted(tx, t, plan.accepted, { ...options, folds });
+  const stored = folded === NOT_FOLDED ? await writeAccepted(tx, t, plan.accepted, options) : folded;
+  if (stored === undefined || stored === NOT_FOLDED) return undefined;
   const outcomes: AppendOutcome[] = [];
-  await finish(tx, plan.accepted, stored, hooks, outcomes);
+  await finish(tx, plan.accepted, stored, folded === NOT_FOLDED ? hooks : [], outcomes);
   return outcomes;
+}
+
+/** The hooks' folds, or undefined when one of them has none (then the hooks run themselves). */
+export function foldsOf(hooks: readonly AppendHook[]): AppendFold[] | undefined {
+  const folds = hooks.map((h) => h.fold);
+  return folds.every((f): f is AppendFold => f !== undefined) ? folds : undefined;
 }
 
 /**
@@ -143,6 +154,8 @@ async function appendOptimistically(
  * then the events' unique (stream, version) index refuses the statement, and the caller runs
  * the batch again in a transaction (as for undefined: a stream not at its base, nothing written).
  * `indexRefuses` is false where that index is unique per partition only (versionIndexIsGlobal).
+ * Append hooks' writes go into the statement too (`folds`); NOT_FOLDED when one cannot take
+ * this batch (nothing was written: the caller runs it in a transaction with the hooks).
  */
 export async function appendAtOnce(
   db: SqlExecutor,
@@ -151,15 +164,17 @@ export async function appendAtOnce(
   lockKey: string | undefined,
   known: KnownVersions | undefined,
   indexRefuses = true,
-): Promise<AppendOutcome[] | undefined> {
+  folds: readonly AppendFold[] = [],
+): Promise<AppendOutcome[] | undefined | typeof NOT_FOLDED> {
   const plan = planOptimistic(requests, known, indexRefuses);
   if (plan === undefined) return undefined;
   const stored = await writeAccepted(db, t, plan.accepted, {
     guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
     lockKey,
     optimistic: true,
+    folds,
   });
-  if (stored === undefined) return undefined;
+  if (stored === undefined || stored === NOT_FOLDED) return stored;
   const outcomes: AppendOutcome[] = [];
   for (const { index } of plan.accepted) outcomes[index] = { result: { events: stored.get(index) ?? [] } };
   return outcomes;
@@ -204,7 +219,7 @@ async function appendChecked(
   });
 
   if (accepted.length > 0) {
-    const stored = (await writeAccepted(tx, t, accepted))!;
+    const stored = (await writeAccepted(tx, t, accepted)) as Map<number, StoredEvent[]>;
     if (touchedUniques.size > 0) await writeUniques(tx, t, [...touchedUniques.values()]);
     await finish(tx, accepted, stored, hooks, outcomes);
   }

@@ -24,6 +24,17 @@ export interface BatchParts {
   keysGuard: boolean;
   /** Take this append lock (its key, a number: lockAppends) before writing anything. */
   lockKey?: string | undefined;
+  /** Append hooks' statements (AppendFold), written with the batch; their parameters follow the batch's. */
+  folds?: readonly string[] | undefined;
+}
+
+/** What every row a statement of the batch writes is joined with and filtered by (see FoldContext). */
+export function batchFrame(parts: BatchParts): { rows: string; filter: string | undefined } {
+  const guarded = parts.guard || parts.claims || parts.keysGuard;
+  return {
+    rows: parts.lockKey === undefined ? '' : 'CROSS JOIN lock',
+    filter: guarded ? 'NOT EXISTS (SELECT 1 FROM stale)' : undefined,
+  };
 }
 
 const cache = new WeakMap<StoreTables, Map<string, string>>();
@@ -36,7 +47,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.folds?.join('\u0000') ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
@@ -55,10 +66,10 @@ function build(t: StoreTables, parts: BatchParts): string {
   // event's, found through the events' unique (stream_type, stream_id, version) index; a
   // claimed value's holder and a used key through their primary keys.
   const guarded = parts.guard || parts.claims || parts.keysGuard;
-  const only = guarded ? 'WHERE NOT EXISTS (SELECT 1 FROM stale)' : '';
   // With the lock in the statement, every row written is joined with it: no row (and so no
   // position, no transaction id) can be produced before the lock is held.
-  const locked = parts.lockKey === undefined ? '' : 'CROSS JOIN lock';
+  const { rows: locked, filter } = batchFrame(parts);
+  const only = filter === undefined ? '' : `WHERE ${filter}`;
   const ctes: string[] = [];
   if (parts.lockKey !== undefined) {
     if (!/^-?\d{1,20}$/.test(parts.lockKey)) throw new Error(`not an advisory lock key: '${parts.lockKey}'`);
@@ -122,6 +133,7 @@ function build(t: StoreTables, parts: BatchParts): string {
       `ur AS (${deleteUniques(t.uniques, source, 'x.st', 'x.f', 'x.v', 'x.si', guarded ? ' AND NOT EXISTS (SELECT 1 FROM stale)' : '')})`,
     );
   }
+  (parts.folds ?? []).forEach((sql, i) => ctes.push(`h${i} AS (${sql})`));
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
   return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written FROM ev`;
 }

@@ -15,3 +15,12 @@ export async function saveCheckpoint(db: SqlExecutor, t: StoreTables, name: stri
     [name, position],
   );
 }
+
+/**
+ * The statement of an append batch (a CTE body, see AppendFold) that saves checkpoint `name`
+ * at the position the batch's event `eventId` gets from its `ev` statement: placeholders given.
+ */
+export function checkpointOfBatch(t: StoreTables, name: string, eventId: string): string {
+  return `INSERT INTO ${t.checkpoints} (name, position) SELECT ${name}::text, ev.position FROM ev WHERE ev.id = ${eventId}::uuid
+     ON CONFLICT (name, tenant_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
+}

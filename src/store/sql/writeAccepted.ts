@@ -1,6 +1,7 @@
 /** Writes the accepted requests of an append batch in one statement (see appendBatch). */
-import type { AppendRequest, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
-import { batchWriteSql } from './batchWriteSql.js';
+import type { AppendFold, AppendRequest, FoldContext, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
+import { batchFrame, batchWriteSql, type BatchParts } from './batchWriteSql.js';
+import { checkpointOfBatch } from './checkpoints.js';
 
 /** A request that passed its checks, and the version its first event gets. */
 export interface AcceptedAppend {
@@ -44,7 +45,12 @@ export interface WriteOptions {
    * it the caller has checked both and writes the uniques itself (appendChecked).
    */
   optimistic?: boolean;
+  /** Append hooks whose writes go into the statement (AppendFold); if one cannot, nothing is written. */
+  folds?: readonly AppendFold[] | undefined;
 }
+
+/** writeAccepted's answer when a fold could not take the batch: it must run in a transaction. */
+export const NOT_FOLDED = 'not folded';
 
 /** A unique value a request claims or releases, as the batch statement reads it. */
 interface UniqueParam {
@@ -65,20 +71,21 @@ export async function writeAccepted(
   t: StoreTables,
   accepted: readonly AcceptedAppend[],
   options: WriteOptions = {},
-): Promise<Map<number, StoredEvent[]> | undefined> {
-  const { guard, lockKey, optimistic = false } = options;
+): Promise<Map<number, StoredEvent[]> | undefined | typeof NOT_FOLDED> {
+  const { guard, lockKey, optimistic = false, folds } = options;
   const events: EventParam[] = [];
-  const owners = new Map<string, number>();
+  // The events as stored, in log order: their positions are filled in once written.
+  const stored: StoredEvent[] = [];
+  const owners: number[] = [];
   const snapshots = new Map<string, { st: string; si: string; v: number; h: string; s: unknown }>();
   const keys: { k: string; f: string; st: string; si: string; ids: string[] }[] = [];
-  const times: number[] = [];
   const claims: UniqueParam[] = [];
   const releases: UniqueParam[] = [];
   for (const { index, request, firstVersion } of accepted) {
     const { streamType: st, streamId: si } = request;
     request.events.forEach((e, i) => {
-      owners.set(e.id, index);
-      times.push(e.timestamp.getTime());
+      owners.push(index);
+      const data = e.data ?? {};
       events.push({
         n: events.length,
         id: e.id,
@@ -87,9 +94,21 @@ export async function writeAccepted(
         v: firstVersion + i,
         ty: e.type,
         ev: e.eventVersion,
-        d: e.data ?? {},
+        d: data,
         m: e.metadata,
         ts: e.timestamp.toISOString(),
+      });
+      stored.push({
+        id: e.id,
+        type: e.type,
+        streamType: st,
+        streamId: si,
+        version: firstVersion + i,
+        position: 0,
+        eventVersion: e.eventVersion,
+        data,
+        metadata: e.metadata,
+        timestamp: new Date(e.timestamp.getTime()),
       });
     });
     const key = streamKey(st, si);
@@ -103,7 +122,7 @@ export async function writeAccepted(
       for (const r of request.unique?.release ?? []) releases.push({ st, f: r.field, v: r.value, si });
     }
   }
-  const parts = {
+  const parts: BatchParts = {
     keys: keys.length > 0,
     snapshots: snapshots.size > 0,
     guard: guard !== undefined,
@@ -112,35 +131,53 @@ export async function writeAccepted(
     keysGuard: optimistic && keys.length > 0,
     lockKey,
   };
-  const params: string[] = [JSON.stringify(events)];
+  const params: unknown[] = [JSON.stringify(events)];
   if (parts.keys) params.push(JSON.stringify(keys));
   if (parts.snapshots) params.push(JSON.stringify([...snapshots.values()]));
   if (guard !== undefined) params.push(JSON.stringify(guard));
   if (parts.claims) params.push(JSON.stringify(claims));
   if (parts.releases) params.push(JSON.stringify(releases));
+  if (folds !== undefined && folds.length > 0) {
+    const written = foldHooks(t, parts, params, folds, stored);
+    if (written === undefined) return NOT_FOLDED;
+    parts.folds = written;
+  }
   const { rows } = await tx.query<{ written: string | null }>(batchWriteSql(t, parts), params);
   // Every request has events, so nothing written means the guard found an assumption false.
   const written = rows[0]?.written;
   if (written === null || written === undefined) return undefined;
   const positions = new Map(JSON.parse(written) as [string, number][]);
   const out = new Map<number, StoredEvent[]>();
-  for (const [i, e] of events.entries()) {
-    const index = owners.get(e.id)!;
-    const list = out.get(index) ?? [];
-    list.push({
-      id: e.id,
-      type: e.ty,
-      streamType: e.st,
-      streamId: e.si,
-      version: e.v,
-      // PostgreSQL prints a uuid in lower case.
-      position: positions.get(e.id.toLowerCase())!,
-      eventVersion: e.ev,
-      data: e.d,
-      metadata: e.m,
-      timestamp: new Date(times[i]!),
-    });
-    out.set(index, list);
+  stored.forEach((e, i) => {
+    // PostgreSQL prints a uuid in lower case.
+    e.position = positions.get(e.id.toLowerCase())!;
+    const list = out.get(owners[i]!);
+    if (list === undefined) out.set(owners[i]!, [e]);
+    else list.push(e);
+  });
+  return out;
+}
+
+/** The statements of `folds` for `events`, their parameters added to `params`; undefined when one cannot fold. */
+function foldHooks(
+  t: StoreTables,
+  parts: BatchParts,
+  params: unknown[],
+  folds: readonly AppendFold[],
+  events: readonly StoredEvent[],
+): string[] | undefined {
+  const frame = batchFrame(parts);
+  const context: FoldContext = {
+    param: (value) => `$${params.push(value)}`,
+    rows: frame.rows,
+    filter: frame.filter,
+    checkpoint: (name, eventId) => checkpointOfBatch(t, context.param(name), context.param(eventId)),
+  };
+  const out: string[] = [];
+  for (const fold of folds) {
+    const statements = fold(events, context);
+    if (statements === undefined) return undefined;
+    out.push(...statements);
   }
   return out;
 }

@@ -1,0 +1,17 @@
+/** A SqlClient that records the start of every statement it sends, in a transaction or not (tests count round trips). */
+import type { SqlClient } from '../../src/store/SqlClient.js';
+
+/** `client`, recording each statement's first 60 characters (whitespace collapsed) into `into`. */
+export function countingClient(client: SqlClient, into: () => string[]): SqlClient {
+  const seen = (sql: string) => into().push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
+  return {
+    kind: client.kind,
+    query: (sql, params) => (seen(sql), client.query(sql, params)),
+    queryArrays: (sql, params) => (seen(sql), client.queryArrays(sql, params)),
+    transaction: (fn, options) => {
+      seen(options?.prelude === undefined ? 'BEGIN' : `BEGIN; ${options.prelude}`);
+      return client.transaction((tx) => fn({ query: (sql, params) => (seen(sql), tx.query(sql, params)) }), options);
+    },
+    close: () => client.close(),
+  };
+}
