@@ -266,7 +266,10 @@ function decideEvents(
   const newVersion = loaded.version + newEvents.length;
   const freq = definition.snapshotFrequency;
   const takeSnapshot = freq !== undefined && Math.floor(newVersion / freq) > Math.floor(loaded.version / freq);
-  const unique = uniqueChanges(definition.unique, loaded.state, state);
+  const changes = uniqueChanges(definition.unique, loaded.state, state);
+  // A new stream holds no value: releasing its initial state's ("" and the like) would only
+  // cost every creating command a lookup in the uniques table (issue 21).
+  const unique = loaded.version === 0 ? { claim: changes.claim, release: [] } : changes;
   const append: AppendRequest = {
     streamType: definition.name,
     streamId: id,

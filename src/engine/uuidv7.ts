@@ -1,9 +1,19 @@
 /** UUIDv7 (RFC 9562): time-ordered ids for aggregates the server creates. */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+/** Random bytes for 256 ids at a time: one call into OpenSSL per id cost every creating command ~3 % of its CPU (issue 21). */
+const POOL_SIZE = 16 * 256;
+let pool = Buffer.alloc(0);
+let offset = 0;
 
 /** A new UUIDv7 string. */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  if (offset + 16 > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
+    offset = 0;
+  }
+  // Each id's 16 bytes are used once, by this id only.
+  const bytes = pool.subarray(offset, (offset += 16));
   // 48-bit big-endian millisecond timestamp.
   let ms = now;
   for (let i = 5; i >= 0; i--) {

@@ -3,7 +3,7 @@ import type { EngineContext } from '../../src/engine/EngineContext.js';
 import { getDefinition } from '../../src/engine/compileAggregate.js';
 import { handleCommand } from '../../src/engine/handleCommand.js';
 import { loadAggregate } from '../../src/engine/loadAggregate.js';
-import type { EventStore } from '../../src/store/EventStore.js';
+import type { AppendRequest, EventStore } from '../../src/store/EventStore.js';
 import { countingStore, engineContext, errorOf, memoryStore, shopModel } from './fixtures.js';
 
 let store: EventStore;
@@ -215,6 +215,34 @@ describe('unique fields', () => {
     const taken = await errorOf(() => user('u2', 'ChangeEmail', { email: 'ann@new.example.com' }));
     expect(taken.code).toBe('UNIQUE_VIOLATION');
     expect(await store.streamVersion('user', 'u2')).toBe(1);
+  });
+
+  it('a creating command claims its values and releases none (a new stream holds nothing)', async () => {
+    const sent: AppendRequest[] = [];
+    const spying = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'append') return (r: AppendRequest) => (sent.push(r), target.append(r));
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const spy = engineContext(model, spying);
+    await handleCommand(spy, {
+      aggregateType: 'user',
+      aggregateId: 'u20',
+      command: 'Register',
+      input: { email: 'u20@example.com', name: 'U' },
+    });
+    await handleCommand(spy, {
+      aggregateType: 'user',
+      aggregateId: 'u20',
+      command: 'ChangeEmail',
+      input: { email: 'u20@new.example.com' },
+    });
+    expect(sent.map((r) => r.unique)).toEqual([
+      { claim: [{ field: 'email', value: 'u20@example.com' }], release: [] },
+      { claim: [{ field: 'email', value: 'u20@new.example.com' }], release: [{ field: 'email', value: 'u20@example.com' }] },
+    ]);
   });
 
   it('lets exactly one of two concurrent registrations of one value win', async () => {
