@@ -72,38 +72,52 @@ export function planStatements(
 ): Statement[] {
   const out: Statement[] = [];
   let group: Group | undefined;
+  forEachWrite(projection, events, (event, write) => {
+    const canMerge = write.mergeable && (write.action === 'insert' ? merge !== 'none' : write.action === 'upsert' && merge === 'all');
+    if (
+      group !== undefined &&
+      canMerge &&
+      group.merge &&
+      sameShape(group.first, write) &&
+      (write.key === undefined || !group.keys.has(write.key))
+    ) {
+      group.writes.push(write);
+      group.events.push(event);
+      if (write.key !== undefined) group.keys.add(write.key);
+      return;
+    }
+    if (group !== undefined) out.push(...statementsOf(tables, group));
+    group = {
+      first: write,
+      writes: [write],
+      events: [event],
+      keys: new Set(write.key === undefined ? [] : [write.key]),
+      merge: canMerge,
+    };
+  });
+  if (group !== undefined) out.push(...statementsOf(tables, group));
+  return out;
+}
+
+/**
+ * Calls `visit` with every write `projection`'s planners make for `events`, in log order;
+ * `visit` returning false stops (and so does forEachWrite, returning false).
+ */
+export function forEachWrite(
+  projection: CompiledProjection,
+  events: readonly StoredEvent[],
+  visit: (event: StoredEvent, write: PlannedWrite) => boolean | void,
+): boolean {
   for (const event of events) {
     const planners = projection.planners.get(event.type);
     if (planners === undefined) continue;
     const scope = eventScope(event);
     for (const plan of planners) {
       const write = plan(event, scope);
-      if (write === undefined) continue;
-      const canMerge = write.mergeable && (write.action === 'insert' ? merge !== 'none' : write.action === 'upsert' && merge === 'all');
-      if (
-        group !== undefined &&
-        canMerge &&
-        group.merge &&
-        sameShape(group.first, write) &&
-        (write.key === undefined || !group.keys.has(write.key))
-      ) {
-        group.writes.push(write);
-        group.events.push(event);
-        if (write.key !== undefined) group.keys.add(write.key);
-        continue;
-      }
-      if (group !== undefined) out.push(...statementsOf(tables, group));
-      group = {
-        first: write,
-        writes: [write],
-        events: [event],
-        keys: new Set(write.key === undefined ? [] : [write.key]),
-        merge: canMerge,
-      };
+      if (write !== undefined && visit(event, write) === false) return false;
     }
   }
-  if (group !== undefined) out.push(...statementsOf(tables, group));
-  return out;
+  return true;
 }
 
 /** Runs `statements` in order in `tx`; a failure names the projection and the events. */

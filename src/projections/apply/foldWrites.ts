@@ -8,8 +8,7 @@
  */
 import type { FoldContext, StoredEvent } from '../../store/EventStore.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
-import { eventScope } from '../compile/eventScope.js';
-import { sameShape } from './applyEvents.js';
+import { forEachWrite, sameShape } from './applyEvents.js';
 import type { PlannedWrite } from './PlannedWrite.js';
 import { mergedValues, mergedWriteSql, valueRows, type TableRef } from './writeSql.js';
 
@@ -26,24 +25,19 @@ export function foldWrites(
   sql: FoldContext,
 ): string[] | undefined {
   const byTable = new Map<number, TableWrites>();
-  for (const event of events) {
-    const planners = projection.planners.get(event.type);
-    if (planners === undefined) continue;
-    const scope = eventScope(event);
-    for (const plan of planners) {
-      const write = plan(event, scope);
-      if (write === undefined) continue;
-      if (!write.mergeable || readsPosition(write)) return undefined;
-      const group = byTable.get(write.target);
-      if (group === undefined) {
-        byTable.set(write.target, { writes: [write], keys: new Set(write.key === undefined ? [] : [write.key]) });
-        continue;
-      }
-      if (!sameShape(group.writes[0]!, write) || (write.key !== undefined && group.keys.has(write.key))) return undefined;
-      group.writes.push(write);
-      if (write.key !== undefined) group.keys.add(write.key);
+  const foldable = forEachWrite(projection, events, (_event, write) => {
+    if (!write.mergeable || readsPosition(write)) return false;
+    const group = byTable.get(write.target);
+    if (group === undefined) {
+      byTable.set(write.target, { writes: [write], keys: new Set(write.key === undefined ? [] : [write.key]) });
+      return true;
     }
-  }
+    if (!sameShape(group.writes[0]!, write) || (write.key !== undefined && group.keys.has(write.key))) return false;
+    group.writes.push(write);
+    if (write.key !== undefined) group.keys.add(write.key);
+    return true;
+  });
+  if (!foldable) return undefined;
   const out: string[] = [];
   for (const [target, { writes }] of byTable) {
     const statement = mergedWriteSql(tables[target]!, writes[0]!, valueRows(sql.param(mergedValues(writes)), sql.rows, sql.filter));
