@@ -77,7 +77,15 @@ export const ERROR_CATALOG = {
   REQUEST_TIMEOUT: { status: 408, description: 'The request line and headers were not received in time.' },
   HEADERS_TOO_LARGE: { status: 431, description: 'The request line and headers are larger than the 16 KB Node.js accepts.' },
   EVENT_SCHEMA_VIOLATION: { status: 422, description: 'An emitted event does not match its declared schema.' },
-  UNAUTHORIZED: { status: 401, description: 'The bearer token is missing or wrong.' },
+  UNAUTHORIZED: {
+    status: 401,
+    description:
+      'The bearer token is missing or wrong: not a static token, or a JWT that is expired, badly signed, of another issuer or audience, or without the tenant claim (`details.reason`).',
+  },
+  FORBIDDEN: {
+    status: 403,
+    description: 'The token is valid but lacks the scope the route needs (`details.scope`, e.g. `commands:order:PlaceOrder`).',
+  },
   TENANT_REQUIRED: {
     status: 403,
     description:
@@ -129,6 +137,7 @@ export const ERROR_CATALOG = {
       "A projection cannot apply events (a value its table refuses): an inline one refuses the command, a dead letter's retry stays parked; nothing was written.",
   },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
+  AUTH_UNAVAILABLE: { status: 503, description: 'The JWKS URL of `server.auth.jwt` cannot be read, so no JWT can be verified now.' },
   PROJECTION_BEHIND: {
     status: 504,
     description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.',

@@ -1,12 +1,18 @@
 /**
- * The auth hook: every route but /health and the admin page's static files needs
- * `Authorization: Bearer <token>` when `server.auth` is configured, and every request gets
- * `request.principal` (src/auth/principal.ts).
+ * The auth hook: with `server.auth` configured, every route but /health and the admin page's
+ * static files needs `Authorization: Bearer <token>` (a static token or a JWT) and the scope
+ * the route needs (src/auth/routeScopes.ts). Every request gets `request.principal`
+ * (src/auth/principal.ts); every refusal is counted in `tusk_auth_denied_total`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TuskError } from '../errors.js';
-import type { ServerConfig } from '../config/schema/server.js';
+import { Counter } from 'prom-client';
+import type { AuthConfig } from '../config/schema/auth.js';
+import type { Runtime } from '../runtime/Runtime.js';
+import { AuthDenied, unauthorized } from './denial.js';
+import { jwtVerifier } from './jwt.js';
 import { ANONYMOUS_PRINCIPAL, STATIC_PRINCIPAL, type Principal } from './principal.js';
+import { requiredScope, scopeLabel } from './routeScopes.js';
+import { scopeAllows } from './scopes.js';
 import { staticTokenMatcher } from './staticTokens.js';
 
 // The admin page's static files hold no data; the page sends the token on its API calls.
@@ -18,36 +24,66 @@ export function isOpenRoute(path: string): boolean {
   return OPEN_ROUTES.has(path) || OPEN_PREFIXES.some((p) => path.startsWith(p));
 }
 
-/** Decorates requests with `principal` and, when `auth` has tokens, adds the bearer-token check. */
-export function installAuth(app: FastifyInstance, auth: ServerConfig['auth']): void {
+/** Decorates requests with `principal` and, when `server.auth` is configured, checks tokens and scopes. */
+export function installAuth(app: FastifyInstance, runtime: Runtime): void {
   // null first, so every request object has the same shape; the hook sets the real one.
   app.decorateRequest('principal', null as unknown as Principal);
-  const tokens = auth?.tokens ?? [];
-  if (tokens.length === 0) {
+  const auth = runtime.model.server.auth;
+  if (auth === undefined) {
     app.addHook('onRequest', (request, _reply, done) => {
       request.principal = STATIC_PRINCIPAL;
       done();
     });
     return;
   }
-  const matches = staticTokenMatcher(tokens);
-  // eslint-disable-next-line @typescript-eslint/require-await -- fastify answers an async hook's throw with its error; a callback hook would need done(err)
+  const authenticate = authenticator(auth);
+  const denied = new Counter({
+    name: 'tusk_auth_denied_total',
+    help: 'Requests refused by auth, by reason (missing_scope, expired, bad_signature, …) and the scope that was missing ("-" for a 401).',
+    labelNames: ['reason', 'scope'] as const,
+    registers: [runtime.metrics.registry],
+  });
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    const path = request.url.split('?')[0]!;
-    if (isOpenRoute(path)) {
+    if (isOpenRoute(request.url.split('?')[0]!)) {
       request.principal = ANONYMOUS_PRINCIPAL;
       return;
     }
-    const token = bearerToken(request);
-    if (!matches(token)) throw new TuskError('UNAUTHORIZED', 'invalid bearer token');
-    request.principal = STATIC_PRINCIPAL;
+    try {
+      request.principal = await authenticate(bearerToken(request));
+      authorize(request);
+    } catch (err) {
+      if (err instanceof AuthDenied)
+        denied.inc({ reason: err.reason, scope: err.scope === undefined ? '-' : scopeLabel(err.scope, runtime.model) });
+      throw err;
+    }
   });
+}
+
+/** Static tokens first (constant time), then the JWT verifier when one is configured. */
+function authenticator(auth: AuthConfig): (token: string) => Promise<Principal> {
+  const isStatic = auth.tokens !== undefined ? staticTokenMatcher(auth.tokens) : () => false;
+  const verifyJwt = auth.jwt !== undefined ? jwtVerifier(auth.jwt) : undefined;
+  return async (token) => {
+    if (isStatic(token)) return STATIC_PRINCIPAL;
+    if (verifyJwt === undefined) throw unauthorized('invalid_token', 'invalid bearer token');
+    return verifyJwt(token);
+  };
+}
+
+/** 403 when the principal lacks the scope of the matched route (an unmatched URL is left to the 404). */
+function authorize(request: FastifyRequest): void {
+  const { scopes } = request.principal;
+  const url = request.routeOptions.url;
+  if (url === undefined || (scopes.length === 1 && scopes[0] === '*')) return;
+  const scope = requiredScope(request.method, url, request.params as Record<string, string | undefined>);
+  if (scope !== null && !scopeAllows(scopes, scope))
+    throw new AuthDenied('FORBIDDEN', 'missing_scope', `the token lacks the scope "${scope}"`, scope);
 }
 
 /** The token of `Authorization: Bearer <token>`, or 401. */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (match === null) throw new TuskError('UNAUTHORIZED', 'missing bearer token');
+  if (match === null) throw unauthorized('missing_token', 'missing bearer token');
   return match[1]!;
 }

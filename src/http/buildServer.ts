@@ -74,7 +74,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   }) as unknown as FastifyInstance;
   runtime.tracing?.instrumentHttp(app);
   installErrorHandlers(app);
-  installAuth(app, server.auth);
+  installAuth(app, runtime);
   installTenancy(app, conjoined(runtime.model));
   installRequestGuards(app, server.id_length_limit);
   installJsonBody(app, server.json_depth_limit);

@@ -27,7 +27,7 @@ export function commonCodes(model: AppConfig): ErrorCode[] {
   const codes = (Object.keys(ERROR_CATALOG) as ErrorCode[]).filter(
     (c) => REQUEST_STATUSES.has(ERROR_CATALOG[c].status) && (!LOAD_TIME.test(c) || c === 'EXPR_EVALUATION'),
   );
-  return [...codes, ...(model.server.auth !== undefined ? (['UNAUTHORIZED'] as const) : [])];
+  return [...codes, ...(model.server.auth !== undefined ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : [])];
 }
 
 /** The error codes command `cmd` of aggregate `agg` can return. */

@@ -1,17 +1,13 @@
 /** `server`: the HTTP API. */
 import { z } from 'zod';
+import { authSchema } from './auth.js';
 import { int, size } from './primitives.js';
 
 export const serverSchema = z
   .strictObject({
     host: z.string().default('127.0.0.1').describe('listen address'),
     port: int.default(4000).describe('listen port (0 = any free port)'),
-    auth: z
-      .strictObject({
-        tokens: z.array(z.string().min(1)).min(1).describe('accepted bearer tokens (use @env.secure)'),
-      })
-      .optional()
-      .describe('require `Authorization: Bearer <token>` on every route but /health'),
+    auth: authSchema.optional(),
     body_limit: size.default(1_048_576).describe('largest accepted request body ("1MB")'),
     json_depth_limit: int
       .pipe(z.number().int().min(1).max(1000))
