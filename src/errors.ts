@@ -95,6 +95,14 @@ export const ERROR_CATALOG = {
     status: 403,
     description: 'The tenant of the request is not a valid tenant name (1-128 letters, digits, `.`, `_`, `-`, `:`, `@`).',
   },
+  TENANT_DISABLED: {
+    status: 403,
+    description: "The token's tenant is disabled or deleted in the tenant registry (`tusk-es tenant`, `/tenants`).",
+  },
+  TENANT_QUOTA_EXCEEDED: {
+    status: 429,
+    description: 'The tenant is over its `events_per_second` quota; `Retry-After` says when to try again (nothing was written).',
+  },
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNKNOWN_AGGREGATE_TYPE: { status: 404, description: 'The aggregate type is not declared.' },
   UNKNOWN_COMMAND: { status: 404, description: 'The command is not declared for the aggregate type.' },
@@ -104,6 +112,7 @@ export const ERROR_CATALOG = {
   UNKNOWN_SAGA: { status: 404, description: 'The saga, or the saga instance, does not exist.' },
   SUBJECT_NOT_FOUND: { status: 404, description: 'No personal data was ever stored for that subject (`DELETE /subjects/{id}`).' },
   DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No dead letter has that id (it may have been retried already).' },
+  TENANT_NOT_FOUND: { status: 404, description: 'No tenant has that id in the tenant registry, or it was deleted.' },
   STREAM_EXISTS: { status: 409, description: 'A `creates` command was sent to a stream that already exists.' },
   VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
   UNIQUE_VIOLATION: { status: 409, description: 'Another aggregate already holds a value of a `unique` field.' },
@@ -118,6 +127,7 @@ export const ERROR_CATALOG = {
     status: 409,
     description: 'The dead letter is held back behind a parked event of its stream; retry that one (`details.parked`), which releases it.',
   },
+  TENANT_EXISTS: { status: 409, description: 'A tenant with that id exists, or existed and was deleted (ids are never reused).' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than `server.body_limit`.' },
   EVENT_TOO_LARGE: { status: 413, description: "An event's data is larger than `limits.event_data`; nothing was written." },
   STATE_TOO_LARGE: {

@@ -14,7 +14,6 @@ export type DenialReason =
   | 'claims'
   | 'no_tenant'
   | 'missing_scope'
-  | 'tenant_disabled'
   | 'jwks_unavailable';
 
 /** A refusal of the auth hook. */

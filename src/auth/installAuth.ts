@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { AuthConfig } from '../config/schema/auth.js';
+import { isTuskError, type ErrorCode } from '../errors.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { AuthDenied, unauthorized } from './denial.js';
 import { jwtVerifier } from './jwt.js';
@@ -14,6 +15,10 @@ import { ANONYMOUS_PRINCIPAL, STATIC_PRINCIPAL, type Principal } from './princip
 import { requiredScope, scopeLabel } from './routeScopes.js';
 import { scopeAllows } from './scopes.js';
 import { staticTokenMatcher } from './staticTokens.js';
+import { installTenantAdmission } from './tenantAdmission.js';
+
+// The tenant registry's refusals, as reasons of tusk_auth_denied_total.
+const TENANT_REFUSALS: Partial<Record<ErrorCode, string>> = { TENANT_DISABLED: 'tenant_disabled', TENANT_QUOTA_EXCEEDED: 'quota' };
 
 // The admin page's static files hold no data; the page sends the token on its API calls.
 const OPEN_ROUTES = new Set(['/health', '/admin', '/admin/', '/admin/auth']);
@@ -43,6 +48,7 @@ export function installAuth(app: FastifyInstance, runtime: Runtime): void {
     labelNames: ['reason', 'scope'] as const,
     registers: [runtime.metrics.registry],
   });
+  const admitTenant = installTenantAdmission(app, runtime);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (isOpenRoute(request.url.split('?')[0]!)) {
       request.principal = ANONYMOUS_PRINCIPAL;
@@ -51,9 +57,11 @@ export function installAuth(app: FastifyInstance, runtime: Runtime): void {
     try {
       request.principal = await authenticate(bearerToken(request));
       authorize(request);
+      await admitTenant?.(request);
     } catch (err) {
       if (err instanceof AuthDenied)
         denied.inc({ reason: err.reason, scope: err.scope === undefined ? '-' : scopeLabel(err.scope, runtime.model) });
+      else if (isTuskError(err) && TENANT_REFUSALS[err.code] !== undefined) denied.inc({ reason: TENANT_REFUSALS[err.code], scope: '-' });
       throw err;
     }
   });

@@ -2,14 +2,17 @@
  * The commander program: parses argv and hands each command to its own module.
  * Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CheckOptions } from './check.js';
 import type { ServeOptions } from './serve.js';
 import type { TestOptions } from './test.js';
 import type { FmtOptions } from './fmt.js';
+import type { TenantAction, TenantOptions } from './tenant.js';
 
 // Each command's module is imported when the command runs: a start of `serve` parses and
 // evaluates only what serving needs (issue 21; the CLI bundle keeps each in its own chunk).
+
+const TENANT_ACTIONS: readonly TenantAction[] = ['list', 'create', 'disable', 'enable', 'quota', 'delete'];
 
 /** Collects a repeatable option (`--allow-root A --allow-root B`). */
 function collect(value: string, previous: string[]): string[] {
@@ -69,6 +72,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .argument('<subject>', 'the subject id (what personal_data.subject names)')
     .action(async (file: string, subject: string) => setExit(await (await import('./forget.js')).forgetCommand(file, subject)));
+
+  program
+    .command('tenant')
+    .description(
+      'tenant operations: list, create, disable, enable, quota, delete; exit 0 done, 1 error, 2 usage, 3 unknown (or, on create, existing) tenant',
+    )
+    .addArgument(new Argument('<action>', 'what to do').choices(TENANT_ACTIONS))
+    .argument('<file>', 'the app .tsk file')
+    .argument('[id]', 'the tenant id (what the tenant claim of its tokens holds)')
+    .option('--events-per-second <n>', 'create, quota: the events/s quota ("none" = no quota)')
+    .action(async (action: TenantAction, file: string, id: string | undefined, opts: TenantOptions) =>
+      setExit(await (await import('./tenant.js')).tenantCommand(action, file, id, opts)),
+    );
 
   program
     .command('archive')

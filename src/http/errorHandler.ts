@@ -32,9 +32,14 @@ export function toHttpError(err: unknown): HttpError {
   return { status: 500, body: new TuskError('INTERNAL', 'internal error').toJSON(), expected: false };
 }
 
-/** Headers an error answer carries besides its body (RFC 6750: a 401 names the scheme). */
-export function errorHeaders(code: ErrorCode): Record<string, string> {
-  return code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer realm="tusk-es"' } : {};
+/**
+ * Headers an error answer carries besides its body: a 401 names the scheme (RFC 6750), an
+ * error whose details say when to come back (`retry_after`, seconds) has Retry-After.
+ */
+export function errorHeaders(code: ErrorCode, details?: unknown): Record<string, string> {
+  if (code === 'UNAUTHORIZED') return { 'www-authenticate': 'Bearer realm="tusk-es"' };
+  const retryAfter = (details as { retry_after?: unknown } | undefined)?.retry_after;
+  return typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
 }
 
 /** Sends `err` as the catalog envelope (unless an answer is already on its way). */
@@ -43,7 +48,7 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
   if (expected) request.log.info({ code: body.error.code, status }, body.error.message);
   else request.log.error({ err }, 'request failed');
   if (reply.sent || reply.raw.headersSent) return;
-  void reply.status(status).headers(errorHeaders(body.error.code)).type('application/json').send(body);
+  void reply.status(status).headers(errorHeaders(body.error.code, body.error.details)).type('application/json').send(body);
 }
 
 /** The `frameworkErrors` option of fastify: errors met while routing, before any hook runs. */

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/schema/app.js';
 import { commandPaths } from './commandOperations.js';
 import { baseComponents, errorResponses } from './components.js';
 import { ROUTE_DOCS } from './readOperations.js';
+import { TENANT_ROUTE_DOCS } from './tenantOperations.js';
 
 /** A route as the server registered it. */
 export interface RegisteredRoute {
@@ -30,7 +31,7 @@ export function buildOpenApi(model: AppConfig, routes: readonly RegisteredRoute[
     const key = `${method} ${r.url}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const doc = ROUTE_DOCS[key];
+    const doc = ROUTE_DOCS[key] ?? TENANT_ROUTE_DOCS[key];
     if (doc !== undefined) add(doc(model));
     else add({ [openApiPath(r.url)]: { [method.toLowerCase()]: undocumented(r.url) } });
     if (key === 'POST /aggregates/:type/:id/commands/:command') add(commandPaths(model));

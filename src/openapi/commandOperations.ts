@@ -27,7 +27,12 @@ export function commonCodes(model: AppConfig): ErrorCode[] {
   const codes = (Object.keys(ERROR_CATALOG) as ErrorCode[]).filter(
     (c) => REQUEST_STATUSES.has(ERROR_CATALOG[c].status) && (!LOAD_TIME.test(c) || c === 'EXPR_EVALUATION'),
   );
-  return [...codes, ...(model.server.auth !== undefined ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : [])];
+  const auth = model.server.auth;
+  return [
+    ...codes,
+    ...(auth !== undefined ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : []),
+    ...(auth?.jwt?.tenant_claim !== undefined ? (['TENANT_DISABLED'] as const) : []),
+  ];
 }
 
 /** The error codes command `cmd` of aggregate `agg` can return. */
@@ -52,6 +57,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     ...(Object.keys(agg.valid_status_transitions ?? {}).length > 0 ? (['INVALID_TRANSITION'] as const) : []),
     ...(types.some((t) => model.events[t]?.schema !== undefined) ? (['EVENT_SCHEMA_VIOLATION'] as const) : []),
     ...(inlineConsumers ? (['PROJECTION_FAILED'] as const) : []),
+    ...(model.server.auth?.jwt?.tenant_claim !== undefined ? (['TENANT_QUOTA_EXCEEDED'] as const) : []),
   ];
 }
 

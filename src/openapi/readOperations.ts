@@ -13,7 +13,8 @@ type Schema = Record<string, unknown>;
 /** OpenAPI path → operation, for one registered route. */
 export type RouteDoc = (model: AppConfig) => Record<string, Schema>;
 
-const obj = (properties: Record<string, Schema> = {}, required: string[] = []): Schema => ({
+/** An object schema with no other properties. */
+export const obj = (properties: Record<string, Schema> = {}, required: string[] = []): Schema => ({
   type: 'object',
   properties,
   ...(required.length > 0 ? { required } : {}),
@@ -47,7 +48,8 @@ const page = [
   param('offset', 'query', 'rows to skip', { type: 'integer', minimum: 0 }),
 ];
 
-function op(model: AppConfig, summary: string, ok: Schema, codes: ErrorCode[], extra: Schema = {}): Schema {
+/** One operation: its summary, its 2xx answers, and its error codes besides those of every route. */
+export function op(model: AppConfig, summary: string, ok: Schema, codes: ErrorCode[], extra: Schema = {}): Schema {
   return { summary, ...extra, responses: { ...ok, ...errorResponses([...commonCodes(model), ...codes]) } };
 }
 

@@ -7,6 +7,7 @@ import { projectionsFeature } from '../projections/projectionsFeature.js';
 import { publishersFeature } from '../publishers/publishersFeature.js';
 import { sagasFeature } from '../sagas/sagasFeature.js';
 import { telemetryFeature } from '../telemetry/telemetryFeature.js';
+import { tenantsFeature } from '../tenancy/registry/tenantsFeature.js';
 import type { Feature } from './Feature.js';
 
 // Telemetry comes first (every other part traces through it, and it stops last, exporting
@@ -20,4 +21,5 @@ export const FEATURES: readonly Feature[] = [
   personalDataFeature,
   archiveFeature,
   deadLettersFeature,
+  tenantsFeature,
 ];

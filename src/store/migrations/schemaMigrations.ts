@@ -250,6 +250,21 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
         ];
       }),
   },
+  {
+    version: 12,
+    name: 'tenant registry',
+    statements: (t) => [
+      // The tenants an operator created (src/tenancy/registry): a disabled or deleted tenant's
+      // tokens are refused; a deleted one stays as a tombstone so its id is never reused.
+      `CREATE TABLE ${t.table('tenants')} (
+        id text PRIMARY KEY,
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled', 'deleted')),
+        events_per_second integer CHECK (events_per_second > 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 /**

@@ -1,0 +1,33 @@
+/**
+ * The tenant half of the auth hook (with `server.auth.jwt.tenant_claim`): a JWT whose tenant
+ * is disabled or deleted in the registry gets 403 TENANT_DISABLED; a command of a tenant over
+ * its events/s quota gets 429 TENANT_QUOTA_EXCEEDED with Retry-After, and the events a command
+ * appended are taken from the quota when its answer is sent.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Runtime } from '../runtime/Runtime.js';
+import { tenantGate } from '../tenancy/registry/tenantGate.js';
+import type { Tenant } from '../tenancy/registry/tenantRegistry.js';
+
+const COMMAND_ROUTES = new Set(['/aggregates/:type/:id/commands/:command', '/aggregates/:type/commands/:command']);
+const rows = new WeakMap<FastifyRequest, Tenant>();
+
+/** Installs the quota charge and returns the admission check the auth hook runs after authentication (undefined: no tenants). */
+export function installTenantAdmission(app: FastifyInstance, runtime: Runtime): ((request: FastifyRequest) => Promise<void>) | undefined {
+  if (runtime.model.server.auth?.jwt?.tenant_claim === undefined) return undefined;
+  const gate = tenantGate(runtime.store);
+  app.addHook('preSerialization', (request, _reply, payload, done) => {
+    const row = rows.get(request);
+    const events = (payload as { events?: unknown } | null)?.events;
+    if (row !== undefined && Array.isArray(events)) gate.charge(row, events.length);
+    done(null, payload);
+  });
+  return async (request) => {
+    const tenant = request.principal.tenant;
+    if (tenant === null) return;
+    const row = await gate.admit(tenant);
+    if (row === undefined || row.events_per_second === null || !COMMAND_ROUTES.has(request.routeOptions.url ?? '')) return;
+    gate.checkQuota(row);
+    rows.set(request, row);
+  };
+}

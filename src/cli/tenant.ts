@@ -1,0 +1,58 @@
+/**
+ * `tusk-es tenant list|create|disable|enable|quota|delete <file.tsk> [id]`: the tenant
+ * operations of `/tenants` from the command line, on the app's store. Prints the tenant (or
+ * the list) as JSON. Exit 0 done, 1 error, 2 usage (no id, a malformed id), 3 the tenant is unknown (or already exists, on create).
+ */
+import { isTuskError } from '../errors.js';
+import { openEventStore } from '../store/index.js';
+import type { EventStore } from '../store/EventStore.js';
+import { TenantRegistry, tenantId } from '../tenancy/registry/tenantRegistry.js';
+import { redact } from '../tsk/redact.js';
+import { loadOperatorApp } from './loadOperatorApp.js';
+
+/** What `tenant` can do. */
+export type TenantAction = 'list' | 'create' | 'disable' | 'enable' | 'quota' | 'delete';
+
+/** Options of `tenant`. */
+export interface TenantOptions {
+  eventsPerSecond?: string;
+}
+
+/** Runs `tenant <action>` and resolves to the exit code. */
+export async function tenantCommand(action: TenantAction, file: string, id: string | undefined, opts: TenantOptions): Promise<number> {
+  if (action !== 'list' && id === undefined) {
+    process.stderr.write(`tusk-es tenant ${action}: which tenant? (tusk-es tenant ${action} <file> <id>)\n`);
+    return 2;
+  }
+  try {
+    if (id !== undefined) tenantId(id);
+  } catch (err) {
+    process.stderr.write(`tusk-es tenant ${action}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const app = await loadOperatorApp('tenant', file);
+  if (app === undefined) return 1;
+  let store: EventStore | undefined;
+  try {
+    store = await openEventStore(app.model.event_store);
+    const registry = new TenantRegistry(store);
+    const quota = opts.eventsPerSecond === undefined || opts.eventsPerSecond === 'none' ? null : opts.eventsPerSecond;
+    const result =
+      action === 'list'
+        ? { tenants: await registry.list() }
+        : action === 'create'
+          ? await registry.create(id!, quota as number | null)
+          : action === 'quota'
+            ? await registry.setQuota(id!, quota as number | null)
+            : action === 'delete'
+              ? await registry.delete(id!)
+              : await registry.setEnabled(id!, action === 'enable');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`tusk-es tenant ${action}: ${redact(err instanceof Error ? err.message : String(err), app.secrets)}\n`);
+    return isTuskError(err) && (err.code === 'TENANT_NOT_FOUND' || err.code === 'TENANT_EXISTS') ? 3 : 1;
+  } finally {
+    await store?.close();
+  }
+}

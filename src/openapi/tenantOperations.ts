@@ -1,0 +1,62 @@
+/** The OpenAPI operations of the tenant registry routes (src/tenancy/registry/tenantsFeature.ts). */
+import type { AppConfig } from '../config/schema/app.js';
+import { jsonResponse, param } from './components.js';
+import { obj, op } from './readOperations.js';
+
+type Schema = Record<string, unknown>;
+type RouteDoc = (model: AppConfig) => Record<string, Schema>;
+
+const TENANT = obj(
+  {
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'disabled', 'deleted'] },
+    events_per_second: { type: ['integer', 'null'], description: 'events/s quota per process; null = none' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+  ['id', 'status', 'events_per_second', 'created_at', 'updated_at'],
+);
+const QUOTA = { type: ['integer', 'null'], minimum: 1 };
+const tags = ['tenants'];
+const id = [param('id', 'path', 'tenant id (what the tenant claim of its tokens holds)')];
+const body = (properties: Record<string, Schema>, required: string[]) => ({
+  requestBody: { required: true, content: { 'application/json': { schema: obj(properties, required) } } },
+});
+const change = (m: AppConfig, summary: string, extra: Schema = {}) =>
+  op(m, summary, { '200': jsonResponse('the tenant', TENANT) }, ['TENANT_NOT_FOUND'], { tags, parameters: id, ...extra });
+
+/** Route key (`METHOD /url`) → its OpenAPI path entries. */
+export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
+  'GET /tenants': (m) => ({
+    '/tenants': {
+      get: op(
+        m,
+        'the tenant registry (deleted tenants as tombstones)',
+        { '200': jsonResponse('the tenants', obj({ tenants: { type: 'array', items: TENANT } }, ['tenants'])) },
+        [],
+        { tags },
+      ),
+    },
+  }),
+  'POST /tenants': (m) => ({
+    '/tenants': {
+      post: op(m, 'create a tenant', { '201': jsonResponse('the tenant', TENANT) }, ['TENANT_EXISTS'], {
+        tags,
+        ...body({ id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' }, events_per_second: QUOTA }, ['id']),
+      }),
+    },
+  }),
+  'GET /tenants/:id': (m) => ({ '/tenants/{id}': { get: change(m, 'one tenant') } }),
+  'DELETE /tenants/:id': (m) => ({
+    '/tenants/{id}': { delete: change(m, 'delete a tenant: its tokens get 403 TENANT_DISABLED; its id is never reused') },
+  }),
+  'POST /tenants/:id/disable': (m) => ({
+    '/tenants/{id}/disable': { post: change(m, 'disable a tenant: its tokens get 403 TENANT_DISABLED') },
+  }),
+  'POST /tenants/:id/enable': (m) => ({ '/tenants/{id}/enable': { post: change(m, 'enable a disabled tenant again') } }),
+  'PUT /tenants/:id/quota': (m) => ({
+    '/tenants/{id}/quota': {
+      put: change(m, "set a tenant's events/s quota (null = none)", body({ events_per_second: QUOTA }, ['events_per_second'])),
+    },
+  }),
+};

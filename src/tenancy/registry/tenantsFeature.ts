@@ -1,0 +1,50 @@
+/**
+ * The tenant operations over HTTP (issue 20 item 3), `admin` scope like every operator route:
+ * `GET /tenants`, `POST /tenants` {id, events_per_second?}, `GET /tenants/{id}`,
+ * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second}, `DELETE /tenants/{id}`.
+ * `tusk-es tenant …` does the same from the command line.
+ */
+import type { FastifyInstance } from 'fastify';
+import { InvalidInputError, TuskError } from '../../errors.js';
+import type { Feature } from '../../runtime/Feature.js';
+import type { Runtime } from '../../runtime/Runtime.js';
+import { tenantGate } from './tenantGate.js';
+import type { Tenant } from './tenantRegistry.js';
+
+type IdParams = { Params: { id: string } };
+
+function body(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInputError('the body must be a JSON object', undefined, 'BAD_REQUEST');
+  return value as Record<string, unknown>;
+}
+
+function routes(app: FastifyInstance, runtime: Runtime): void {
+  const gate = tenantGate(runtime.store);
+  const { registry } = gate;
+  // Every change is seen by this process's auth hook at once (others within its cache time).
+  const changed = (tenant: Tenant) => {
+    gate.invalidate(tenant.id);
+    return tenant;
+  };
+  app.get('/tenants', async () => ({ tenants: await registry.list() }));
+  app.post('/tenants', async (request, reply) => {
+    const { id, events_per_second } = body(request.body);
+    const tenant = await registry.create(id as string, events_per_second as number | null);
+    return reply.status(201).send(changed(tenant));
+  });
+  app.get<IdParams>('/tenants/:id', async (request) => {
+    const tenant = await registry.get(request.params.id);
+    if (tenant === undefined)
+      throw new TuskError('TENANT_NOT_FOUND', `no tenant "${request.params.id}"`, { details: { tenant: request.params.id } });
+    return tenant;
+  });
+  app.post<IdParams>('/tenants/:id/disable', async (request) => changed(await registry.setEnabled(request.params.id, false)));
+  app.post<IdParams>('/tenants/:id/enable', async (request) => changed(await registry.setEnabled(request.params.id, true)));
+  app.put<IdParams>('/tenants/:id/quota', async (request) =>
+    changed(await registry.setQuota(request.params.id, body(request.body).events_per_second as number | null)),
+  );
+  app.delete<IdParams>('/tenants/:id', async (request) => changed(await registry.delete(request.params.id)));
+}
+
+export const tenantsFeature: Feature = { name: 'tenants', routes };
