@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { jwtSchema } from '../../src/config/schema/auth.js';
 import { serverSchema } from '../../src/config/schema/server.js';
+import { jwtVerifier } from '../../src/auth/jwt.js';
 
 const parse = (auth: unknown) => serverSchema.safeParse({ auth });
 
@@ -16,5 +18,17 @@ describe('server.auth config', () => {
     expect(parse({ jwt: { jwks_file: 'a', secret: 'x'.repeat(32) } }).error?.issues[0]?.message).toContain('got jwks_file and secret');
     expect(parse({ jwt: { secret: 'short' } }).error?.issues[0]?.message).toContain('at least 32 characters');
     expect(parse({ jwt: { jwks_url: 'file:///etc/keys' } }).success).toBe(false);
+  });
+
+  it('stops the start with CONFIG_INVALID naming the key when jwks_file is missing or not a JWKS', () => {
+    expect(() => jwtVerifier(jwtSchema.parse({ jwks_file: '/nonexistent/jwks.json' }))).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('server.auth.jwt.jwks_file "/nonexistent/jwks.json"'),
+      }),
+    );
+    expect(() => jwtVerifier(jwtSchema.parse({ jwks_file: import.meta.filename }))).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });
