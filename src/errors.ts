@@ -103,6 +103,11 @@ export const ERROR_CATALOG = {
     status: 429,
     description: 'The tenant is over its `events_per_second` quota; `Retry-After` says when to try again (nothing was written).',
   },
+  OPERATOR_AUTH_REQUIRED: {
+    status: 403,
+    description:
+      'An operator action (hard delete, truncate, retention) over HTTP needs `server.auth.tokens`: without them the server has no authentication.',
+  },
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNKNOWN_AGGREGATE_TYPE: { status: 404, description: 'The aggregate type is not declared.' },
   UNKNOWN_COMMAND: { status: 404, description: 'The command is not declared for the aggregate type.' },
@@ -113,6 +118,7 @@ export const ERROR_CATALOG = {
   SUBJECT_NOT_FOUND: { status: 404, description: 'No personal data was ever stored for that subject (`DELETE /subjects/{id}`).' },
   DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No dead letter has that id (it may have been retried already).' },
   TENANT_NOT_FOUND: { status: 404, description: 'No tenant has that id in the tenant registry, or it was deleted.' },
+  REMOVAL_NOT_FOUND: { status: 404, description: 'No stream removal (hard delete, truncate) has that id.' },
   STREAM_EXISTS: { status: 409, description: 'A `creates` command was sent to a stream that already exists.' },
   VERSION_CONFLICT: { status: 409, description: 'The expected version (`If-Match`) is not the current one.' },
   UNIQUE_VIOLATION: { status: 409, description: 'Another aggregate already holds a value of a `unique` field.' },
@@ -128,6 +134,11 @@ export const ERROR_CATALOG = {
     description: 'The dead letter is held back behind a parked event of its stream; retry that one (`details.parked`), which releases it.',
   },
   TENANT_EXISTS: { status: 409, description: 'A tenant with that id exists, or existed and was deleted (ids are never reused).' },
+  STREAM_DELETED: { status: 409, description: 'The aggregate was deleted (its stream ends with a `$deleted` tombstone): it is read-only.' },
+  HISTORY_TRUNCATED: {
+    status: 410,
+    description: "A temporal read asked for a version or time before the stream's closing snapshot: the events before it were removed.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than `server.body_limit`.' },
   EVENT_TOO_LARGE: { status: 413, description: "An event's data is larger than `limits.event_data`; nothing was written." },
   STATE_TOO_LARGE: {
@@ -226,7 +237,7 @@ export class NotFoundError extends TuskError {
 /** The write conflicts with the current state of the store (409). */
 export class ConflictError extends TuskError {
   constructor(
-    code: 'STREAM_EXISTS' | 'VERSION_CONFLICT' | 'UNIQUE_VIOLATION' | 'IDEMPOTENCY_CONFLICT',
+    code: 'STREAM_EXISTS' | 'VERSION_CONFLICT' | 'UNIQUE_VIOLATION' | 'IDEMPOTENCY_CONFLICT' | 'STREAM_DELETED',
     message: string,
     details?: unknown,
   ) {

@@ -105,6 +105,9 @@ export class RedisStateCache implements StateCache {
   /** StateCache: remembers a state if it is newer than the cached one; fire and forget. */
   set(type: string, id: string, configHash: string, value: CachedState): void {
     const metrics = this.options.metrics;
+    // Entries carry no tombstone flag: a deleted aggregate's state is not cached (rare, and a
+    // stale older entry is safe: the tail read after it finds the tombstone).
+    if (value.deleted === true) return;
     if (!this.ready) {
       metrics?.errors.inc({ operation: 'set' });
       return;
@@ -122,6 +125,12 @@ export class RedisStateCache implements StateCache {
       },
       () => metrics?.errors.inc({ operation: 'set' }),
     );
+  }
+
+  /** StateCache: forgets an aggregate whose events were removed; fire and forget. */
+  delete(type: string, id: string, configHash?: string): void {
+    if (!this.ready || configHash === undefined) return;
+    this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'set' }));
   }
 
   /** The Redis key of an aggregate's state (tests and tools). */

@@ -93,6 +93,38 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (file: string) => setExit(await (await import('./archive.js')).archiveCommand(file)));
 
   program
+    .command('hard-delete')
+    .description('remove every event of a stream and its read-model rows (projections with on_stream_deleted); exit 0 done, 1 error')
+    .argument('<file>', 'the app .tsk file')
+    .argument('<type>', 'aggregate type')
+    .argument('<id>', 'aggregate id')
+    .action(async (file: string, type: string, id: string) =>
+      setExit(await (await import('./removals.js')).hardDeleteCommand(file, type, id)),
+    );
+
+  program
+    .command('truncate')
+    .description('remove the events of a stream below a version, leaving a closing snapshot of the state; exit 0 done, 1 error')
+    .argument('<file>', 'the app .tsk file')
+    .argument('<type>', 'aggregate type')
+    .argument('<id>', 'aggregate id')
+    .requiredOption('--before <version>', 'the events below this version are removed')
+    .action(async (file: string, type: string, id: string, opts: { before: string }) => {
+      const before = /^\d{1,9}$/.test(opts.before) ? Number(opts.before) : Number.NaN;
+      if (!(before >= 2)) {
+        process.stderr.write(`tusk-es truncate: --before must be a version of at least 2, not ${JSON.stringify(opts.before)}\n`);
+        return setExit(2);
+      }
+      setExit(await (await import('./removals.js')).truncateCommand(file, type, id, before));
+    });
+
+  program
+    .command('retention')
+    .description("apply every aggregate's retention now (what the background job does), with progress; exit 0 done, 1 error")
+    .argument('<file>', 'the app .tsk file')
+    .action(async (file: string) => setExit(await (await import('./removals.js')).retentionCommand(file)));
+
+  program
     .command('test')
     .description(
       'run the scenario tests of .tsk apps (and the *.test.tsk beside them) on an in-memory store; exit 0 passed, 1 failed, 2 usage',

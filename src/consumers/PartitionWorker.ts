@@ -65,6 +65,8 @@ export class PartitionWorker extends LeasedLoop {
     const checkpoint = (this.checkpoint = await store.loadCheckpoint(this.key));
     if (this.isolateUntil !== undefined && checkpoint >= this.isolateUntil) this.isolateUntil = undefined;
     const batchSize = this.isolateUntil === undefined ? this.spec.batchSize : 1;
+    // Read before the batch: a removal of events committed after it makes the batch stale (commit).
+    const mark = await store.removalMark();
     // Read the head first: every event of our types up to it is returned by the read below.
     const head = await store.headPosition();
     const { count, until = Infinity } = this.place;
@@ -84,7 +86,7 @@ export class PartitionWorker extends LeasedLoop {
       return false;
     }
     const held = events.length === 0 ? Parking.NONE : await this.parking.held(events);
-    const batch = this.batch(held.free, reached, held);
+    const batch = this.batch(held.free, reached, held, mark);
     this.handed = held.free;
     if (held.free.length > 0) await asTenant(events[0]?.tenantId, () => this.spec.handler.handle(batch));
     this.handed = [];
@@ -113,7 +115,7 @@ export class PartitionWorker extends LeasedLoop {
     return true;
   }
 
-  private batch(events: readonly StoredEvent[], reached: number, held: Held): Batch {
+  private batch(events: readonly StoredEvent[], reached: number, held: Held, mark: number): Batch {
     let moved = false;
     const checkpoint = () => this.checkpoint ?? 0;
     const active = () => !moved && this.active;
@@ -129,13 +131,13 @@ export class PartitionWorker extends LeasedLoop {
         return active();
       },
       commit: async (position, work) => {
-        const done = await this.commit(position, held, work);
+        const done = await this.commit(position, held, mark, work);
         if (!done) moved = true;
         return done;
       },
       pause: (ms) => this.waker.pause(ms),
       giveUp: async (event, attempts, error) => {
-        const goOn = await this.giveUp(event, attempts, error, held);
+        const goOn = await this.giveUp(event, attempts, error, held, mark);
         if (!goOn) moved = true;
         return goOn;
       },
@@ -143,11 +145,11 @@ export class PartitionWorker extends LeasedLoop {
   }
 
   /** Applies on_error to `event`: records it and moves the checkpoint past it (true: the batch may go on). */
-  private async giveUp(event: StoredEvent, attempts: number, error: string, held: Held): Promise<boolean> {
+  private async giveUp(event: StoredEvent, attempts: number, error: string, held: Held, mark?: number): Promise<boolean> {
     if ((this.spec.onError ?? 'stop') === 'stop')
       throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
     const record = this.parking.record(event, attempts, error);
-    const done = await asTenant(event.tenantId, () => this.commit(event.position, held, record));
+    const done = await asTenant(event.tenantId, () => this.commit(event.position, held, mark, record));
     if (done) this.parking.recorded(event, attempts, error);
     return done && this.spec.onError === 'skip';
   }
@@ -156,8 +158,17 @@ export class PartitionWorker extends LeasedLoop {
    * Moves the checkpoint with `work`, fenced. In a conjoined store `work` runs as the tenant of
    * the batch (the caller's), the framework's own statements as the system: the checkpoint,
    * lease and dead letters of a consumer that follows every tenant's log are the system's.
+   * The removal mark check makes a batch read before a hard delete or truncation stale: it may
+   * hold removed events, which must not reach the tables after their rows were deleted. The
+   * removal holds every partition's checkpoint lock too (removeStreamRows), so the two never
+   * interleave. `mark` undefined: a lone event given up on after a refusal, whose record holds no rows.
    */
-  private async commit(position: number, held: Held, work?: (tx: SqlExecutor) => Promise<void>): Promise<boolean> {
+  private async commit(
+    position: number,
+    held: Held,
+    mark: number | undefined,
+    work?: (tx: SqlExecutor) => Promise<void>,
+  ): Promise<boolean> {
     const { store } = this.env;
     const expected = this.checkpoint;
     const tenant = inTenant() ? currentTenant() : undefined;
@@ -166,6 +177,7 @@ export class PartitionWorker extends LeasedLoop {
         await lockCheckpoint(tx, store.tables, this.key);
         await this.lease.fence(tx);
         if (expected === undefined || (await store.loadCheckpoint(this.key, tx)) !== expected) return false;
+        if (mark !== undefined && (await store.removalMark(tx)) !== mark) return false;
         if (!(await this.parking.holdBack(tx, held, expected, position))) return false;
         if (work !== undefined) await asTenant(tenant, () => work(tx));
         await store.saveCheckpoint(this.key, position, tx);

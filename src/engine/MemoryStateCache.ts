@@ -31,7 +31,11 @@ export class MemoryStateCache implements StateCache {
     // A frozen copy: the caller keeps (and may change) the state it handed in.
     this.entries.set(key, {
       hash: configHash,
-      value: Object.freeze({ version: value.version, state: deepFreeze(structuredClone(value.state)) }),
+      value: Object.freeze({
+        version: value.version,
+        state: deepFreeze(structuredClone(value.state)),
+        ...(value.deleted === true ? { deleted: true } : {}),
+      }),
     });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }

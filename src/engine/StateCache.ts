@@ -9,6 +9,8 @@ import type { AggregateState } from './evolve.js';
 export interface CachedState {
   version: number;
   state: AggregateState;
+  /** The stream ends with a tombstone (see systemEvents.ts). */
+  deleted?: boolean;
 }
 
 /** Where recent aggregate states are kept (Redis). Implementations never throw. */
@@ -17,6 +19,9 @@ export interface StateCache {
   get(type: string, id: string, configHash: string): Promise<CachedState | undefined>;
   /** Remembers a state after a commit or a load; fire and forget. */
   set(type: string, id: string, configHash: string, value: CachedState): void;
-  /** Drops an aggregate's cached states (its personal data was forgotten). */
-  delete?(type: string, id: string): void;
+  /**
+   * Drops an aggregate's cached states (its personal data was forgotten, its events were
+   * removed); `configHash` names the entry where the cache keys by it (Redis).
+   */
+  delete?(type: string, id: string, configHash?: string): void;
 }

@@ -8,6 +8,7 @@
 import type { FoldEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { ExprScope } from './compileExpr.js';
+import { foldSystemEvent, isSystemEventType } from './systemEvents.js';
 
 /** Aggregate state: a JSON object. */
 export type AggregateState = Record<string, unknown>;
@@ -76,6 +77,7 @@ function setEventRoots(roots: Record<string, unknown>, event: StoredEvent | Fold
 export function evolve(definition: AggregateDefinition, state: AggregateState, event: StoredEvent | FoldEvent): AggregateState {
   const rules = definition.apply.get(event.type);
   if (rules === undefined) {
+    if (isSystemEventType(event.type)) return { ...foldSystemEvent(state, event.type, event.data) };
     const data = event.data;
     return isPlainObject(data) ? { ...state, ...data } : { ...state };
   }
@@ -108,7 +110,8 @@ export function evolveAll(
   for (const event of events) {
     const rules = definition.apply.get(event.type);
     if (rules === undefined) {
-      if (isPlainObject(event.data)) mergeInto(current, event.data);
+      if (isSystemEventType(event.type)) replaceWith(current, foldSystemEvent(current, event.type, event.data));
+      else if (isPlainObject(event.data)) mergeInto(current, event.data);
       continue;
     }
     if ('timestamp' in event) {
@@ -128,6 +131,13 @@ export function evolveAll(
     for (let i = 0; i < rules.length; i++) current[rules[i]![0]] = values[i];
   }
   return current;
+}
+
+/** Makes `target` (in place) a copy of `state`; nothing when they are the same object. */
+function replaceWith(target: AggregateState, state: AggregateState): void {
+  if (state === target) return;
+  for (const key of Object.keys(target)) delete target[key];
+  mergeInto(target, state);
 }
 
 /** `{ ...target, ...data }` in place: own keys copied as data properties (never a prototype). */

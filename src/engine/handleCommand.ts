@@ -203,6 +203,7 @@ function decideEvents(
   loaded: LoadedAggregate,
 ): CommandResult | { append: AppendRequest; state: AggregateState } {
   const { definition, command, id, input, request, fingerprint } = job;
+  if (loaded.deleted === true) throw new ConflictError('STREAM_DELETED', `${definition.name} '${id}' was deleted: it is read-only`);
   if (command.creates && loaded.version > 0) throw new ConflictError('STREAM_EXISTS', `${definition.name} '${id}' already exists`);
   if (!command.creates && loaded.version === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${definition.name} '${id}' does not exist`);
   if (request.expectedVersion !== undefined && request.expectedVersion !== loaded.version) {

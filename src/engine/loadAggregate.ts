@@ -2,11 +2,12 @@
  * Loading aggregate state: the newest snapshot taken under the current config hash, then the
  * tail of the stream, every event upcast. Temporal reads stop at a version or a timestamp.
  */
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError, TuskError } from '../errors.js';
 import type { FoldEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { EngineContext } from './EngineContext.js';
 import { evolveAll, type AggregateState } from './evolve.js';
+import { TOMBSTONE } from './systemEvents.js';
 import { identityUpcaster } from './upcaster.js';
 
 /** State of one aggregate at some version (0 = the stream does not exist). */
@@ -21,6 +22,8 @@ export interface LoadedAggregate {
    * (LoadOptions.assumeNew). The append's expected-version check proves it current.
    */
   fromCache?: boolean;
+  /** True when the stream (at that point) ends with a `$deleted` tombstone: it is read-only. */
+  deleted?: boolean;
 }
 
 /** Where to stop: the latest state, a version, or a point in time. */
@@ -39,6 +42,8 @@ export interface LoadOptions {
    * state, as for a stale cache. Saves a creating command its two reads (snapshot and stream).
    */
   assumeNew?: boolean;
+  /** Read from the store only (a cached state turned out stale). */
+  skipCache?: boolean;
 }
 
 /** Loads the state of `id` (latest, or as of a version/time); version 0 when it has no events. */
@@ -54,9 +59,9 @@ export async function loadAggregate(
     throw new InvalidInputError('use either version or as_of, not both', undefined, 'BAD_REQUEST');
   }
   const latest = options.version === undefined && options.asOf === undefined;
-  const cached = latest ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
+  const cached = latest && options.skipCache !== true ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
   if (cached !== undefined && options.trustCache === true)
-    return { type, id, version: cached.version, state: cached.state, fromCache: true };
+    return { type, id, version: cached.version, state: cached.state, fromCache: true, ...deletedFlag(cached.deleted === true) };
   if (latest && options.trustCache === true && options.assumeNew === true)
     return { type, id, version: 0, state: structuredClone(definition.initialState), fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined =
@@ -66,7 +71,8 @@ export async function loadAggregate(
     const [at] = await store.readStream(type, id, { fromVersion: snapshot.version, toVersion: snapshot.version });
     if (at === undefined || at.timestamp.getTime() > options.asOf.getTime()) snapshot = undefined;
   }
-  const fromVersion = snapshot === undefined ? 1 : snapshot.version + 1;
+  // After a cached state the tail starts at the cached version's own event (see below).
+  const fromVersion = snapshot === undefined ? 1 : cached !== undefined ? cached.version : snapshot.version + 1;
   const range = {
     fromVersion,
     ...(options.version !== undefined ? { toVersion: options.version } : {}),
@@ -74,16 +80,50 @@ export async function loadAggregate(
   };
   // Most folds read only event data: then only that is read (see foldReads.ts).
   const dataOnly = definition.foldsDataOnly && upcaster === identityUpcaster;
-  const tail: readonly (StoredEvent | FoldEvent)[] = dataOnly
+  let tail: readonly (StoredEvent | FoldEvent)[] = dataOnly
     ? await store.readStream(type, id, { ...range, dataOnly: true })
     : await store.readStream(type, id, range);
+  if (cached !== undefined) {
+    // The cached version's event is gone: the stream was removed (a hard delete, maybe by
+    // another process) or truncated past it. The cache is stale: read the store alone.
+    if (tail[0]?.version !== cached.version) {
+      ctx.stateCache?.delete?.(type, id, definition.configHash);
+      return loadAggregate(ctx, definition, id, { ...options, skipCache: true });
+    }
+    tail = tail.slice(1);
+  }
   // Cached and snapshot states are shared: evolve never mutates its input, so no copy is needed.
   const base: AggregateState = snapshot === undefined ? structuredClone(definition.initialState) : (snapshot.state as AggregateState);
   const state = evolveAll(definition, base, dataOnly ? tail : upcastAll(ctx, tail as readonly StoredEvent[]));
-  const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
+  const last = tail[tail.length - 1];
+  const version = last !== undefined ? last.version : (snapshot?.version ?? 0);
+  // A tombstone is never snapshotted (deleteAggregate), so only a cached state can hide it.
+  const deleted = last !== undefined ? last.type === TOMBSTONE : cached?.deleted === true;
+  if (!latest && version === 0) await assertNotTruncated(ctx, type, id);
   if (latest && version > 0 && (cached === undefined || tail.length > 0))
-    ctx.stateCache?.set(type, id, definition.configHash, { version, state });
-  return { type, id, version, state };
+    ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) });
+  return { type, id, version, state, ...deletedFlag(deleted) };
+}
+
+function deletedFlag(deleted: boolean): { deleted?: true } {
+  return deleted ? { deleted: true } : {};
+}
+
+/**
+ * A temporal read that found nothing: if the stream exists but starts later (a truncation
+ * left its closing snapshot there), the point asked for lies before the cut: 410, not 404.
+ */
+async function assertNotTruncated(ctx: EngineContext, type: string, id: string): Promise<void> {
+  const [first] = await ctx.store.readStream(type, id, { limit: 1 });
+  if (first !== undefined && first.version > 1) {
+    throw new TuskError(
+      'HISTORY_TRUNCATED',
+      `${type} '${id}' was truncated: its history starts at version ${first.version} (${first.timestamp.toISOString()})`,
+      {
+        details: { first_version: first.version, first_timestamp: first.timestamp.toISOString() },
+      },
+    );
+  }
 }
 
 /** Like loadAggregate, but a stream with no events (at that point) is a 404. */

@@ -51,6 +51,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     'STRING_TOO_LONG',
     cmd.creates ? 'STREAM_EXISTS' : 'STREAM_NOT_FOUND',
     'VERSION_CONFLICT',
+    'STREAM_DELETED',
     'IDEMPOTENCY_CONFLICT',
     ...(agg.unique.length > 0 ? (['UNIQUE_VIOLATION'] as const) : []),
     ...(cmd.require.length > 0 ? (['RULE_VIOLATION'] as const) : []),

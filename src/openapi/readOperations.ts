@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/schema/app.js';
 import type { ErrorCode } from '../errors.js';
 import { commandCodes, commandHeaders, commonCodes } from './commandOperations.js';
 import { errorResponses, jsonResponse, param, ref } from './components.js';
+import { REMOVAL_DOCS } from './removalOperations.js';
 
 type Schema = Record<string, unknown>;
 /** OpenAPI path → operation, for one registered route. */
@@ -63,6 +64,7 @@ const stateSchema = (model: AppConfig, type?: string): Schema =>
         type: 'object',
         ...(type === undefined ? {} : { description: `initial: ${JSON.stringify(model.aggregates[type]?.state ?? {})}` }),
       },
+      deleted: { const: true, description: 'present when the aggregate was soft-deleted (read-only)' },
     },
     ['id', 'type', 'version', 'state'],
   );
@@ -126,7 +128,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
               : {}),
           }),
         },
-        ['UNKNOWN_AGGREGATE_TYPE', 'STREAM_NOT_FOUND'],
+        ['UNKNOWN_AGGREGATE_TYPE', 'STREAM_NOT_FOUND', 'HISTORY_TRUNCATED'],
         {
           tags: [type ?? 'aggregates'],
           parameters: [
@@ -530,6 +532,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       ),
     },
   }),
+  ...REMOVAL_DOCS,
 };
 
 /** Every code any command can return (the generic command route). */

@@ -17,11 +17,17 @@ import type {
   IdempotencyRecord,
   ReadAllOptions,
   ReadStreamOptions,
+  Removal,
+  RemovalKind,
+  RemoveRequest,
+  RetentionCandidate,
+  RetentionLimits,
   Snapshot,
   SqlExecutor,
   StoredEvent,
   UniqueValue,
 } from '../store/EventStore.js';
+import { CLOSING_SNAPSHOT } from '../engine/systemEvents.js';
 import { digestValue } from './cipher.js';
 import { KeyRing, type DataKey } from './KeyRing.js';
 import type { PersonalDataRules } from './PersonalDataRules.js';
@@ -167,6 +173,42 @@ export class PersonalDataStore implements EventStore {
     return this.inner.releaseLease(name, owner);
   }
 
+  /** A closing snapshot's state is derived from personal fields: it is sealed like a snapshot. */
+  async removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal> {
+    if (request.closing === undefined) return this.inner.removeEvents(request, work);
+    const keys = await this.keys.forStream(this.inner, request.streamType, request.streamId);
+    const data = request.closing.data as { state?: unknown };
+    return this.inner.removeEvents({ ...request, closing: { ...request.closing, data: { ...data, state: sealState(data.state, keys) } } }, work);
+  }
+
+  removalMark(executor?: SqlExecutor): Promise<number> {
+    return this.inner.removalMark(executor);
+  }
+
+  requestRemoval(request: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number }): Promise<Removal> {
+    return this.inner.requestRemoval(request);
+  }
+
+  claimRemoval(): Promise<Removal | undefined> {
+    return this.inner.claimRemoval();
+  }
+
+  removal(id: number): Promise<Removal | undefined> {
+    return this.inner.removal(id);
+  }
+
+  listRemovals(limit: number): Promise<Removal[]> {
+    return this.inner.listRemovals(limit);
+  }
+
+  retentionCandidates(streamType: string, limits: RetentionLimits, limit: number): Promise<RetentionCandidate[]> {
+    return this.inner.retentionCandidates(streamType, limits, limit);
+  }
+
+  failRemoval(id: number, error: string): Promise<void> {
+    return this.inner.failRemoval(id, error);
+  }
+
   lockAppends(tx: SqlExecutor): Promise<void> {
     return this.inner.lockAppends(tx);
   }
@@ -239,6 +281,7 @@ export class PersonalDataStore implements EventStore {
       else {
         const rule = this.rules.ruleFor(e.streamType, e.type);
         if (rule !== undefined) keyIdsOf(rule, e.data, ids);
+        else if (e.type === CLOSING_SNAPSHOT) for (const id of sealedStateKeys((e.data as { state?: unknown } | null)?.state) ?? []) ids.add(id);
       }
     }
     if (ids.size === 0) return events;
@@ -246,7 +289,10 @@ export class PersonalDataStore implements EventStore {
     return events.map((e) => {
       if (isSagaCopy(e.streamType, e.type)) return { ...e, data: openSaga(this.rules, e.type, e.data, keys) };
       const rule = this.rules.ruleFor(e.streamType, e.type);
-      return rule === undefined ? e : { ...e, data: openData(rule, e.data, keys) };
+      if (rule !== undefined) return { ...e, data: openData(rule, e.data, keys) };
+      // A closing snapshot whose key is gone opens to no state: the fold keeps the initial one.
+      if (e.type === CLOSING_SNAPSHOT) return { ...e, data: { ...(e.data as object), state: openState((e.data as { state?: unknown }).state, keys) } };
+      return e;
     });
   }
 }

@@ -16,6 +16,7 @@ import type { OnError } from '../consumers/poison.js';
 import { toEventJson } from '../engine/toEventJson.js';
 import { TuskError } from '../errors.js';
 import type { EventStore, StoredEvent } from '../store/EventStore.js';
+import { isSystemEventType } from '../engine/systemEvents.js';
 import { isInternalStreamType } from '../store/internalStreams.js';
 import type { RetryPolicy } from './backoff.js';
 import { deliverBatch } from './deliverBatch.js';
@@ -83,7 +84,9 @@ export function relayConsumer(options: RelayOptions): ConsumerSpec {
       async handle(batch) {
         // "*" means the app's events: tusk-es's own ($saga…) are passed over unless named.
         const visible: StoredEvent[] =
-          types === undefined ? batch.events.filter((e) => !isInternalStreamType(e.streamType)) : [...batch.events];
+          types === undefined
+            ? batch.events.filter((e) => !isInternalStreamType(e.streamType) && !isSystemEventType(e.type))
+            : [...batch.events];
         if (visible.length > 0) await deliverBatch(options, batch, visible);
       },
     },

@@ -5,6 +5,7 @@ import { deadLettersFeature } from '../consumers/deadLetters/deadLettersFeature.
 import { personalDataFeature } from '../personalData/personalDataFeature.js';
 import { projectionsFeature } from '../projections/projectionsFeature.js';
 import { publishersFeature } from '../publishers/publishersFeature.js';
+import { retentionFeature } from '../retention/retentionFeature.js';
 import { sagasFeature } from '../sagas/sagasFeature.js';
 import { telemetryFeature } from '../telemetry/telemetryFeature.js';
 import { tenantsFeature } from '../tenancy/registry/tenantsFeature.js';
@@ -22,4 +23,5 @@ export const FEATURES: readonly Feature[] = [
   archiveFeature,
   deadLettersFeature,
   tenantsFeature,
+  retentionFeature,
 ];

@@ -107,6 +107,55 @@ export interface IdempotencyRecord {
   events: StoredEvent[];
 }
 
+/** What a removal does: a hard delete (every event) or a truncation (the events below a version). */
+export type RemovalKind = 'delete' | 'truncate';
+
+/** One removal of events from a stream, done in one transaction (see EventStore.removeEvents). */
+export interface RemoveRequest {
+  kind: RemovalKind;
+  streamType: string;
+  streamId: string;
+  /** Truncate: the events below this version go. */
+  beforeVersion?: number;
+  /**
+   * Truncate: the closing snapshot that replaces the event at `beforeVersion - 1`, at that
+   * event's version, position and time, so the stream still folds to the same state.
+   */
+  closing?: { id: string; type: string; data: unknown; metadata: Record<string, unknown> };
+  /** The queued removal this carries out (marked done); undefined: a done row is written. */
+  removalId?: number;
+}
+
+/** A removal as recorded (queued, running, done or failed). */
+export interface Removal {
+  id: number;
+  kind: RemovalKind;
+  streamType: string;
+  streamId: string;
+  beforeVersion: number | null;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  eventsRemoved: number;
+  error: string | null;
+  /** Set when done: greater than every mark before it. */
+  mark: number | null;
+  requestedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The limits of a retention sweep (EventStore.retentionCandidates). */
+export interface RetentionLimits {
+  /** Streams with more events than this. */
+  maxCount?: number;
+  /** Streams with events (other than a closing snapshot) older than this. */
+  olderThan?: Date;
+}
+
+/** A stream past its retention, and the version to truncate it before. */
+export interface RetentionCandidate {
+  streamId: string;
+  beforeVersion: number;
+}
+
 /** A result row set. */
 export interface QueryResult<R = Record<string, unknown>> {
   rows: R[];
@@ -220,6 +269,28 @@ export interface EventStore {
   loadSnapshot(streamType: string, streamId: string, configHash: string, maxVersion?: number): Promise<Snapshot | undefined>;
   /** The first result of an Idempotency-Key. */
   lookupIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+
+  /**
+   * Removes events of one stream in ONE transaction that holds the append lock: every event
+   * (hard delete: with its snapshot, unique values and idempotency records) or those below a
+   * version (truncate, leaving `closing` in place of the newest one removed). `work` runs in the
+   * same transaction (projection rows go with the events), and the removal is recorded with a new
+   * mark, so no reader sees half of it. Other events keep their positions.
+   */
+  removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal>;
+  /** The newest removal mark (0 when nothing was ever removed); a consumer's batch read under an older one is stale. */
+  removalMark(executor?: SqlExecutor): Promise<number>;
+  /** Queues a removal for the background job (status `pending`). */
+  requestRemoval(request: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number }): Promise<Removal>;
+  /** Claims the oldest queued removal (status `running`); a running one left by a dead process is claimed again. */
+  claimRemoval(): Promise<Removal | undefined>;
+  /** One recorded removal, or the newest ones (id descending) without an id. */
+  removal(id: number): Promise<Removal | undefined>;
+  listRemovals(limit: number): Promise<Removal[]>;
+  /** Up to `limit` streams of `streamType` past `limits`, each with the version to truncate before. */
+  retentionCandidates(streamType: string, limits: RetentionLimits, limit: number): Promise<RetentionCandidate[]>;
+  /** Marks a queued removal failed (nothing of it was written). */
+  failRemoval(id: number, error: string): Promise<void>;
 
   /** Runs one statement outside any transaction (values bound; readOnly: in a READ ONLY transaction with a timeout). */
   query<R = Record<string, unknown>>(

@@ -12,6 +12,10 @@ import type {
   QueryResult,
   ReadAllOptions,
   ReadStreamOptions,
+  Removal,
+  RemovalKind,
+  RemoveRequest,
+  RetentionLimits,
   SqlExecutor,
   StoreTables,
   StoredEvent,
@@ -30,6 +34,9 @@ import { lookupIdempotency } from './sql/lookupIdempotency.js';
 import { readAll } from './sql/readAll.js';
 import { lockedHead, readLocked } from './sql/readLocked.js';
 import { readStream, readStreamData } from './sql/readStream.js';
+import { removeEvents } from './sql/removeEvents.js';
+import { retentionCandidates } from './sql/retentionCandidates.js';
+import { claimRemoval, failRemoval, findRemoval, listRemovals, recordRemoval, removalMark, requestRemoval } from './sql/removals.js';
 import { streamVersion } from './sql/streamVersion.js';
 import { storeCall, toStoreError } from './storeErrors.js';
 import { StreamVersions } from './StreamVersions.js';
@@ -269,6 +276,50 @@ export class SqlEventStore implements EventStore {
 
   lookupIdempotency(key: string) {
     return storeCall(() => lookupIdempotency(this.client, this.tables, key));
+  }
+
+  async removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal> {
+    try {
+      return await storeCall(() =>
+        this.client.transaction(async (tx) => {
+          await this.lockAppends(tx);
+          const removed = await removeEvents(tx, this.tables, request);
+          await work?.(tx);
+          return recordRemoval(tx, this.tables, request, removed);
+        }),
+      );
+    } finally {
+      // The versions this store remembers may name removed events: forget them all.
+      this.versions.clear();
+    }
+  }
+
+  removalMark(executor?: SqlExecutor) {
+    return storeCall(() => removalMark(executor ?? this.client, this.tables));
+  }
+
+  requestRemoval(request: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number }) {
+    return storeCall(() => requestRemoval(this.client, this.tables, request));
+  }
+
+  claimRemoval() {
+    return storeCall(() => claimRemoval(this.client, this.tables));
+  }
+
+  removal(id: number) {
+    return storeCall(() => findRemoval(this.client, this.tables, id));
+  }
+
+  listRemovals(limit: number) {
+    return storeCall(() => listRemovals(this.client, this.tables, limit));
+  }
+
+  retentionCandidates(streamType: string, limits: RetentionLimits, limit: number) {
+    return storeCall(() => retentionCandidates(this.client, this.tables, streamType, limits, limit));
+  }
+
+  async failRemoval(id: number, error: string): Promise<void> {
+    await storeCall(() => failRemoval(this.client, this.tables, id, error));
   }
 
   query<R = Record<string, unknown>>(

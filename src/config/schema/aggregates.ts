@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { personalDataSchema } from './personalData.js';
-import { expr, fieldSpec, ignored, int, name } from './primitives.js';
+import { duration, expr, fieldSpec, ignored, int, name } from './primitives.js';
 import { archiveRuleSchema } from './storage.js';
 
 const requireRule = z
@@ -56,6 +56,23 @@ export const commandSchema = z
 
 export type CommandConfig = z.infer<typeof commandSchema>;
 
+/** `retention`: how much history a stream keeps; older events give way to a closing snapshot. */
+export const retentionSchema = z
+  .strictObject({
+    max_age: duration
+      .optional()
+      .describe('events older than this are removed (e.g. "400 days"); the newest of them becomes the closing snapshot'),
+    max_count: int
+      .refine((n) => n >= 1, 'must be at least 1')
+      .optional()
+      .describe('a stream keeps at most this many events, its closing snapshot included'),
+    check_every: duration.default(3_600_000).describe('how often the background job looks for streams past the limits (default "1 hour")'),
+  })
+  .refine((r) => r.max_age !== undefined || r.max_count !== undefined, 'retention needs max_age, max_count or both')
+  .describe('history kept per stream: truncation leaves a closing snapshot, so the state stays the same');
+
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
 export const aggregateSchema = z
   .strictObject({
     state: z.record(z.string(), z.unknown()).default({}).describe('initial state'),
@@ -74,6 +91,7 @@ export const aggregateSchema = z
     archive: archiveRuleSchema
       .optional()
       .describe("when this aggregate's streams move to cold storage (overrides event_store.archive's rule)"),
+    retention: retentionSchema.optional(),
     description: z.string().optional(),
     projection_tables: ignored,
   })

@@ -79,6 +79,15 @@ export const projectionSchema = z
       .refine((n) => n >= 0, 'must be 0 or more')
       .optional()
       .describe('async only: attempts after the first at an event the tables refuse (default: projection_defaults.retry_attempts)'),
+    on_stream_deleted: z
+      .union([
+        z.enum(['keep', 'delete']),
+        z.strictObject({ where: expr.describe('which rows of the table go (default: <key> = aggregate_id)') }),
+      ])
+      .default('keep')
+      .describe(
+        'what a hard delete of a stream does to this read model: "keep" its rows (default), "delete" the rows keyed by the aggregate id (and join rows whose foreign key is it), or { where } for other rows',
+      ),
     description: z.string().optional(),
   })
   .transform(splitColumns)

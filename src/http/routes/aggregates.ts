@@ -53,7 +53,13 @@ export function registerAggregateRoutes(app: FastifyInstance, runtime: Runtime):
       // Where archival is on: whether the answer folded archived events (README "Archival").
       if (archives(runtime.model))
         void reply.header('tusk-archived', String(await runtime.store.readsArchive(loaded.type, loaded.id, loaded.version)));
-      return { id: loaded.id, type: loaded.type, version: loaded.version, state: loaded.state };
+      return {
+        id: loaded.id,
+        type: loaded.type,
+        version: loaded.version,
+        state: loaded.state,
+        ...(loaded.deleted === true ? { deleted: true } : {}),
+      };
     },
   );
 

@@ -36,6 +36,8 @@ export interface CompiledProjection {
   scrub: ReadonlyMap<string, readonly WritePlanner[]>;
   /** True in a conjoined store: its tables are the tenants' (TableSpec.tenant), each event applied as its tenant. */
   tenant: boolean;
+  /** `on_stream_deleted`: the deletes a hard delete of a stream runs, in target order (empty: keep the rows). */
+  onStreamDeleted: readonly WritePlanner[];
 }
 
 /** The checkpoint name of projection `name`. */
@@ -91,6 +93,18 @@ export function compileProjection(
       );
     }
   });
+  const onStreamDeleted: WritePlanner[] = [];
+  const removal = config.on_stream_deleted;
+  if (removal !== 'keep') {
+    const path = `projections.${name}.on_stream_deleted`;
+    onStreamDeleted.push(
+      compileMapping(main, { action: 'delete', fields: {}, ...(typeof removal === 'object' ? { where: removal.where } : {}) }, path),
+    );
+    tables.joins.forEach((spec, i) => {
+      const target: WriteTarget = { index: i + 1, table: spec.table, keyDefault: pathExpr('aggregate_id') };
+      onStreamDeleted.push(compileMapping(target, { action: 'delete', fields: {} }, path));
+    });
+  }
   return {
     name,
     mode: config.mode ?? defaults.mode,
@@ -104,5 +118,6 @@ export function compileProjection(
     checkpoint: projectionCheckpoint(name),
     scrub: compileScrub(name, config, tables),
     tenant,
+    onStreamDeleted,
   };
 }

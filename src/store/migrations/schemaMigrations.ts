@@ -265,6 +265,30 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       )`,
     ],
   },
+  {
+    version: 13,
+    name: 'stream removals: hard deletes and truncations, queued and done',
+    statements: (t) => [
+      // One row per removal of events (README: Retention and deletion of streams): queued by an operator
+      // (pending → running → done | failed) or written done by retention. `mark` is set when the
+      // removal commits, in the removal's own transaction, one greater than every mark before
+      // (removals hold the append lock): a consumer batch read under an older mark is stale.
+      `CREATE TABLE ${t.table('removals')} (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL,
+        stream_type text NOT NULL,
+        stream_id text NOT NULL,
+        before_version integer,
+        status text NOT NULL DEFAULT 'pending',
+        events_removed bigint NOT NULL DEFAULT 0,
+        error text,
+        mark bigint UNIQUE,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      )`,
+      `CREATE INDEX ON ${t.table('removals')} (id) WHERE status IN ('pending', 'running')`,
+    ],
+  },
 ];
 
 /**
