@@ -86,12 +86,17 @@ export async function startRebuild(
   const schema = store.tables.schema;
   const run = async (): Promise<RebuildResult> => {
     try {
-      await store.transaction(async (tx) => {
-        await dropFreshTables(tx, schema, projection.targets);
-        for (const spec of projection.targets)
-          for (const sql of createTableSql(spec, schema, freshName(spec.name), { ifNotExists: false })) await tx.query(sql);
-      });
-      return await replayAndSwap(store, projection, freshTables(schema, projection), options);
+      for (let attempt = 1; ; attempt++) {
+        await store.transaction(async (tx) => {
+          await dropFreshTables(tx, schema, projection.targets);
+          for (const spec of projection.targets)
+            for (const sql of createTableSql(spec, schema, freshName(spec.name), { ifNotExists: false })) await tx.query(sql);
+        });
+        const result = await replayAndSwap(store, projection, freshTables(schema, projection), options);
+        if (result !== REMOVED_MEANWHILE) return result;
+        if (attempt >= MAX_REPLAYS)
+          throw new Error(`projection ${projection.name}: events were removed during each of ${MAX_REPLAYS} replays; rebuild again later`);
+      }
     } catch (err) {
       await dropFreshTables(store, schema, projection.targets).catch(() => undefined);
       throw err;
@@ -102,12 +107,20 @@ export async function startRebuild(
   return { done: run() };
 }
 
+/**
+ * A removal of events (hard delete, truncation) committed during the replay: the fresh tables
+ * may hold rows of a stream whose rows were deleted from the live ones, so the replay starts over.
+ */
+const REMOVED_MEANWHILE = Symbol('removed meanwhile');
+const MAX_REPLAYS = 5;
+
 async function replayAndSwap(
   store: EventStore,
   projection: CompiledProjection,
   fresh: readonly TableRef[],
   options: RebuildOptions,
-): Promise<RebuildResult> {
+): Promise<RebuildResult | typeof REMOVED_MEANWHILE> {
+  const mark = await store.removalMark();
   const upcast = options.upcaster ?? identityUpcaster;
   const limit = options.batchSize ?? 5000;
   const types = projection.types;
@@ -133,6 +146,8 @@ async function replayAndSwap(
   const swapped = await applyInTransaction(store, async (tx, merge) => {
     await store.lockAppends(tx);
     const layout = await fencePartitions(tx, store, projection.checkpoint, projection.partitions);
+    // Removals hold the append lock too: none is in flight now, and none can start before the swap commits.
+    if ((await store.removalMark(tx)) !== mark) return REMOVED_MEANWHILE;
     let at = position;
     let caughtUp = 0;
     for (;;) {
@@ -152,6 +167,7 @@ async function replayAndSwap(
     await restartPartitions(tx, store, projection.checkpoint, layout, projection.partitions, head);
     return { head, caughtUp };
   });
+  if (swapped === REMOVED_MEANWHILE) return swapped;
   clock.advance(swapped.caughtUp, swapped.head);
   const done = clock.finish();
   return {
