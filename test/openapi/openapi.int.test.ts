@@ -63,6 +63,7 @@ describe('OpenAPI', () => {
     expect(create.responses['409'].content['application/json'].schema.properties.error.properties.code.enum).toEqual([
       'STREAM_EXISTS',
       'VERSION_CONFLICT',
+      'STREAM_DELETED',
       'IDEMPOTENCY_CONFLICT',
       'UNIQUE_VIOLATION',
     ]);

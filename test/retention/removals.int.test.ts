@@ -178,11 +178,39 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
     expect(seen.map((e) => e.position)).toEqual(remaining.map((e) => e.position));
   });
 
+  it('a rebuild after truncations and a hard delete gives the same rows for the data that survived', async () => {
+    const untouched = (rows: { id: string }[]) => rows.filter((r) => !['a1', 'l1'].includes(r.id)).sort((a, b) => a.id.localeCompare(b.id));
+    for (const name of ['balances', 'totals']) {
+      const before = await eventually(async () => (await call('GET', `/projections/${name}?limit=1000`)).body.rows, (rows: { id: string }[]) => rows.some((r) => r.id === 'a4'), `${name} rows`);
+      const rebuilt = await call('POST', `/projections/${name}/rebuild?wait=true`);
+      expect(rebuilt.status).toBe(200);
+      const after = (await call('GET', `/projections/${name}?limit=1000`)).body.rows;
+      expect(untouched(after)).toEqual(untouched(before));
+      expect(after.some((r: { id: string }) => r.id === 'a3')).toBe(false);
+    }
+  });
+
   it('operator routes check their input', async () => {
     expect((await call('POST', '/aggregates/account/nobody/truncate?before=2')).body.error.code).toBe('STREAM_NOT_FOUND');
     expect((await call('POST', '/aggregates/account/a4/truncate')).status).toBe(400);
     expect((await call('POST', '/aggregates/nothing/a4/truncate?before=2')).body.error.code).toBe('UNKNOWN_AGGREGATE_TYPE');
     expect((await call('GET', '/removals/999999')).body.error.code).toBe('REMOVAL_NOT_FOUND');
     expect((await call('GET', '/removals')).body.removals.length).toBeGreaterThan(0);
+  });
+});
+
+describe('operator removals without server.auth.tokens', () => {
+  it('answer 403 OPERATOR_AUTH_REQUIRED; soft delete still works', async () => {
+    const open = await startTestApp(await modelOf(app('{ type = "embedded", data_dir = "memory://" }').replace(`server = { auth = { tokens = ["${TOKEN}"] } }`, '')));
+    try {
+      expect((await open.api('POST', '/aggregates/account/x/commands/Open', { owner: 'x' })).status).toBe(200);
+      const hard = await open.api('DELETE', '/aggregates/account/x?hard=true');
+      expect(hard.status).toBe(403);
+      expect(hard.body.error.code).toBe('OPERATOR_AUTH_REQUIRED');
+      expect((await open.api('POST', '/aggregates/account/x/truncate?before=2')).body.error.code).toBe('OPERATOR_AUTH_REQUIRED');
+      expect((await open.api('DELETE', '/aggregates/account/x')).body).toMatchObject({ deleted: true, version: 2 });
+    } finally {
+      await open.close();
+    }
   });
 });
