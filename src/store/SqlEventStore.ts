@@ -284,6 +284,8 @@ export class SqlEventStore implements EventStore {
         this.client.transaction(async (tx) => {
           await this.lockAppends(tx);
           const removed = await removeEvents(tx, this.tables, request);
+          // Before the commit: an embedded batch after it must not trust a removed version.
+          this.versions.clear();
           await work?.(tx);
           return recordRemoval(tx, this.tables, request, removed);
         }),
