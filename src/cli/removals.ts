@@ -30,7 +30,13 @@ async function withRemover(command: string, file: string, action: RemovalAction)
   }
   const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
   const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0) process.stderr.write(`${formatText(diagnostics.map((d) => redact(d, secrets)), { color: stderrColor() })}\n`);
+  if (diagnostics.length > 0)
+    process.stderr.write(
+      `${formatText(
+        diagnostics.map((d) => redact(d, secrets)),
+        { color: stderrColor() },
+      )}\n`,
+    );
   if (model === undefined || hasFailures(diagnostics)) return 1;
   let runtime: Runtime | undefined;
   try {
@@ -64,7 +70,9 @@ export function retentionCommand(file: string): Promise<number> {
   return withRemover('retention', file, async (remover, model, out) => {
     for (const [type, aggregate] of Object.entries(model.aggregates)) {
       if (aggregate.retention === undefined) continue;
-      const streams = await remover.sweep(type, aggregate.retention, Date.now(), (n) => process.stderr.write(`retention ${type}: ${n} streams truncated\n`));
+      const streams = await remover.sweep(type, aggregate.retention, Date.now(), (n) =>
+        process.stderr.write(`retention ${type}: ${n} streams truncated\n`),
+      );
       out({ aggregate_type: type, streams_truncated: streams });
     }
   });

@@ -22,7 +22,12 @@ export interface DeleteResult {
 }
 
 /** Appends the tombstone of `id`; 404 when it does not exist, 409 STREAM_DELETED when it is deleted already. */
-export function deleteAggregate(ctx: EngineContext, definition: AggregateDefinition, id: string, metadata: Record<string, unknown> = {}): Promise<DeleteResult> {
+export function deleteAggregate(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  id: string,
+  metadata: Record<string, unknown> = {},
+): Promise<DeleteResult> {
   return ctx.mutex.run(`${definition.name}\u0000${id}`, async () => {
     // Read from the store: a cached state may be behind another process's appends.
     const loaded = await loadAggregate(ctx, definition, id);

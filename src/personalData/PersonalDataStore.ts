@@ -178,7 +178,10 @@ export class PersonalDataStore implements EventStore {
     if (request.closing === undefined) return this.inner.removeEvents(request, work);
     const keys = await this.keys.forStream(this.inner, request.streamType, request.streamId);
     const data = request.closing.data as { state?: unknown };
-    return this.inner.removeEvents({ ...request, closing: { ...request.closing, data: { ...data, state: sealState(data.state, keys) } } }, work);
+    return this.inner.removeEvents(
+      { ...request, closing: { ...request.closing, data: { ...data, state: sealState(data.state, keys) } } },
+      work,
+    );
   }
 
   removalMark(executor?: SqlExecutor): Promise<number> {
@@ -281,7 +284,8 @@ export class PersonalDataStore implements EventStore {
       else {
         const rule = this.rules.ruleFor(e.streamType, e.type);
         if (rule !== undefined) keyIdsOf(rule, e.data, ids);
-        else if (e.type === CLOSING_SNAPSHOT) for (const id of sealedStateKeys((e.data as { state?: unknown } | null)?.state) ?? []) ids.add(id);
+        else if (e.type === CLOSING_SNAPSHOT)
+          for (const id of sealedStateKeys((e.data as { state?: unknown } | null)?.state) ?? []) ids.add(id);
       }
     }
     if (ids.size === 0) return events;
@@ -291,7 +295,8 @@ export class PersonalDataStore implements EventStore {
       const rule = this.rules.ruleFor(e.streamType, e.type);
       if (rule !== undefined) return { ...e, data: openData(rule, e.data, keys) };
       // A closing snapshot whose key is gone opens to no state: the fold keeps the initial one.
-      if (e.type === CLOSING_SNAPSHOT) return { ...e, data: { ...(e.data as object), state: openState((e.data as { state?: unknown }).state, keys) } };
+      if (e.type === CLOSING_SNAPSHOT)
+        return { ...e, data: { ...(e.data as object), state: openState((e.data as { state?: unknown }).state, keys) } };
       return e;
     });
   }

@@ -70,8 +70,9 @@ export class StreamRemover {
       if (!(isTuskError(err) && err.code === 'STREAM_DELETED')) throw err;
     }
     const projections = projectionsFedBy(this.projections, this.emitted.get(type));
-    const removal = await ctx.store.removeEvents({ kind: 'delete', streamType: type, streamId: id, ...(removalId !== undefined ? { removalId } : {}) }, (tx) =>
-      removeStreamRows(tx, ctx.store, projections, type, id),
+    const removal = await ctx.store.removeEvents(
+      { kind: 'delete', streamType: type, streamId: id, ...(removalId !== undefined ? { removalId } : {}) },
+      (tx) => removeStreamRows(tx, ctx.store, projections, type, id),
     );
     ctx.stateCache?.delete?.(type, id, definition.configHash);
     return removal;
@@ -104,7 +105,14 @@ export class StreamRemover {
   private async nothing(removalId: number | undefined): Promise<undefined> {
     if (removalId === undefined) return undefined;
     const queued = await this.ctx.store.removal(removalId);
-    if (queued !== undefined) await this.ctx.store.removeEvents({ kind: queued.kind, streamType: queued.streamType, streamId: queued.streamId, beforeVersion: 1, removalId });
+    if (queued !== undefined)
+      await this.ctx.store.removeEvents({
+        kind: queued.kind,
+        streamType: queued.streamType,
+        streamId: queued.streamId,
+        beforeVersion: 1,
+        removalId,
+      });
     return undefined;
   }
 }

@@ -33,25 +33,40 @@ export function removalJson(r: Removal): Record<string, unknown> {
 export function registerRemovalRoutes(app: FastifyInstance, runtime: Runtime): void {
   const queue = async (reply: FastifyReply, kind: RemovalKind, type: string, id: string, beforeVersion?: number) => {
     const tokens = runtime.model.server.auth?.tokens ?? [];
-    if (tokens.length === 0) throw new TuskError('OPERATOR_AUTH_REQUIRED', `a ${kind === 'delete' ? 'hard delete' : 'truncation'} over HTTP needs server.auth.tokens (or use the tusk-es CLI)`);
+    if (tokens.length === 0)
+      throw new TuskError(
+        'OPERATOR_AUTH_REQUIRED',
+        `a ${kind === 'delete' ? 'hard delete' : 'truncation'} over HTTP needs server.auth.tokens (or use the tusk-es CLI)`,
+      );
     getDefinition(runtime.definitions, type);
     if ((await runtime.store.streamVersion(type, id)) === 0) throw new NotFoundError('STREAM_NOT_FOUND', `${type} '${id}' does not exist`);
-    const removal = await runtime.store.requestRemoval({ kind, streamType: type, streamId: id, ...(beforeVersion !== undefined ? { beforeVersion } : {}) });
+    const removal = await runtime.store.requestRemoval({
+      kind,
+      streamType: type,
+      streamId: id,
+      ...(beforeVersion !== undefined ? { beforeVersion } : {}),
+    });
     removalRunnerOf(runtime)?.waker.wake();
     return reply.status(202).header('location', `/removals/${removal.id}`).send(removalJson(removal));
   };
 
-  app.delete<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id', async (request, reply) => {
-    const { type, id } = request.params;
-    if (boolParam(request.query.hard, 'hard') === true) return queue(reply, 'delete', type, id);
-    return deleteAggregate(runtime.engine, getDefinition(runtime.definitions, type), id, { request_id: request.id });
-  });
+  app.delete<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>(
+    '/aggregates/:type/:id',
+    async (request, reply) => {
+      const { type, id } = request.params;
+      if (boolParam(request.query.hard, 'hard') === true) return queue(reply, 'delete', type, id);
+      return deleteAggregate(runtime.engine, getDefinition(runtime.definitions, type), id, { request_id: request.id });
+    },
+  );
 
-  app.post<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>('/aggregates/:type/:id/truncate', async (request, reply) => {
-    const before = intParam(request.query.before, 'before', { min: 2, max: MAX_VERSION });
-    if (before === undefined) throw new TuskError('BAD_REQUEST', 'before is required: the events below this version are removed');
-    return queue(reply, 'truncate', request.params.type, request.params.id, before);
-  });
+  app.post<{ Params: { type: string; id: string }; Querystring: Record<string, unknown> }>(
+    '/aggregates/:type/:id/truncate',
+    async (request, reply) => {
+      const before = intParam(request.query.before, 'before', { min: 2, max: MAX_VERSION });
+      if (before === undefined) throw new TuskError('BAD_REQUEST', 'before is required: the events below this version are removed');
+      return queue(reply, 'truncate', request.params.type, request.params.id, before);
+    },
+  );
 
   app.get<{ Querystring: Record<string, unknown> }>('/removals', async (request) => {
     const limit = intParam(request.query.limit, 'limit', { min: 1, max: 1000 }) ?? 100;

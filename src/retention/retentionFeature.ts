@@ -30,7 +30,8 @@ export function createRetentionFeature(options: RetentionFeatureOptions = {}): F
     name: 'retention',
     async install(runtime: Runtime) {
       const retention = new Map<string, RetentionConfig>();
-      for (const [name, aggregate] of Object.entries(runtime.model.aggregates)) if (aggregate.retention !== undefined) retention.set(name, aggregate.retention);
+      for (const [name, aggregate] of Object.entries(runtime.model.aggregates))
+        if (aggregate.retention !== undefined) retention.set(name, aggregate.retention);
       const defaults = runtime.model.projection_defaults;
       const env = {
         store: runtime.store,

@@ -63,8 +63,10 @@ const STORES = [
 describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
   let t: TestApp;
   const call = (method: string, path: string, body?: unknown) => t.api(method, path, body, auth);
-  const command = (type: string, id: string, name: string, input: unknown) => call('POST', `/aggregates/${type}/${id}/commands/${name}`, input);
-  const events = async (type: string, id: string): Promise<{ type: string; version: number; position: number }[]> => (await call('GET', `/aggregates/${type}/${id}/events`)).body.events;
+  const command = (type: string, id: string, name: string, input: unknown) =>
+    call('POST', `/aggregates/${type}/${id}/commands/${name}`, input);
+  const events = async (type: string, id: string): Promise<{ type: string; version: number; position: number }[]> =>
+    (await call('GET', `/aggregates/${type}/${id}/events`)).body.events;
 
   async function openWithDeposits(type: string, id: string, amounts: number[]): Promise<void> {
     expect((await command(type, id, 'Open', { owner: `owner-${type}-${id}` })).status).toBe(200);
@@ -73,7 +75,12 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
 
   /** Waits until removal `id` is done (the background job), and returns it. */
   async function removalDone(location: string): Promise<Record<string, unknown>> {
-    return eventually(async () => (await call('GET', location)).body, (r) => r.status === 'done' || r.status === 'failed', `removal ${location}`, 60_000).then((r) => {
+    return eventually(
+      async () => (await call('GET', location)).body,
+      (r) => r.status === 'done' || r.status === 'failed',
+      `removal ${location}`,
+      60_000,
+    ).then((r) => {
       expect(r.status).toBe('done');
       return r;
     });
@@ -118,7 +125,12 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
   it('the retention job truncates streams past max_count in the background, keeping their state', async () => {
     await openWithDeposits('ledger', 'l1', [1, 2, 3, 4, 5, 6, 7, 8]);
     const expected = { balance: 36, deposits: 8, owner: 'owner-ledger-l1' };
-    const kept = await eventually(() => events('ledger', 'l1'), (list) => list.length === 4 && list[0]!.type === '$snapshot', 'ledger l1 truncated to 4 events', 60_000);
+    const kept = await eventually(
+      () => events('ledger', 'l1'),
+      (list) => list.length === 4 && list[0]!.type === '$snapshot',
+      'ledger l1 truncated to 4 events',
+      60_000,
+    );
     expect(kept.map((e) => e.version)).toEqual([6, 7, 8, 9]);
     expect((await call('GET', '/aggregates/ledger/l1')).body).toMatchObject({ version: 9, state: expected });
   });
@@ -132,7 +144,13 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('STREAM_DELETED');
     expect((await command('account', 'a2', 'Open', { owner: 'x' })).body.error.code).toBe('STREAM_DELETED');
-    expect((await call('GET', '/aggregates/account/a2')).body).toEqual({ id: 'a2', type: 'account', version: 3, state: { balance: 7, deposits: 1, owner: 'owner-account-a2' }, deleted: true });
+    expect((await call('GET', '/aggregates/account/a2')).body).toEqual({
+      id: 'a2',
+      type: 'account',
+      version: 3,
+      state: { balance: 7, deposits: 1, owner: 'owner-account-a2' },
+      deleted: true,
+    });
     expect((await events('account', 'a2')).map((e) => e.type)).toEqual(['Opened', 'Deposited', '$deleted']);
     expect((await t.api('DELETE', '/aggregates/account/a2', undefined, auth)).body.error.code).toBe('STREAM_DELETED');
     // Its unique value was released with the tombstone.
@@ -142,7 +160,11 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
   it('hard delete removes the events and the projection rows; every other event keeps its position; a later consumer passes over them', async () => {
     await openWithDeposits('account', 'a3', [1, 2]);
     await openWithDeposits('account', 'a4', [3]);
-    await eventually(async () => (await call('GET', '/projections/totals/a3')).body, (row) => row.total === 3, 'totals row of a3');
+    await eventually(
+      async () => (await call('GET', '/projections/totals/a3')).body,
+      (row) => row.total === 3,
+      'totals row of a3',
+    );
     const log = async (): Promise<StoredEvent[]> => t.started.runtime.store.readAll({ after: 0, limit: 10_000 });
     const others = (await log()).filter((e) => e.streamId !== 'a3').map((e) => [e.streamId, e.version, e.position]);
 
@@ -171,7 +193,12 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
     consumer.start();
     try {
       const head = await runtime.store.headPosition();
-      await eventually(() => runtime.store.loadCheckpoint('test:after-removal'), (c) => c >= head, 'consumer checkpoint at the head', 60_000);
+      await eventually(
+        () => runtime.store.loadCheckpoint('test:after-removal'),
+        (c) => c >= head,
+        'consumer checkpoint at the head',
+        60_000,
+      );
     } finally {
       await consumer.stop();
     }
@@ -181,7 +208,11 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
   it('a rebuild after truncations and a hard delete gives the same rows for the data that survived', async () => {
     const untouched = (rows: { id: string }[]) => rows.filter((r) => !['a1', 'l1'].includes(r.id)).sort((a, b) => a.id.localeCompare(b.id));
     for (const name of ['balances', 'totals']) {
-      const before = await eventually(async () => (await call('GET', `/projections/${name}?limit=1000`)).body.rows, (rows: { id: string }[]) => rows.some((r) => r.id === 'a4'), `${name} rows`);
+      const before = await eventually(
+        async () => (await call('GET', `/projections/${name}?limit=1000`)).body.rows,
+        (rows: { id: string }[]) => rows.some((r) => r.id === 'a4'),
+        `${name} rows`,
+      );
       const rebuilt = await call('POST', `/projections/${name}/rebuild?wait=true`);
       expect(rebuilt.status).toBe(200);
       const after = (await call('GET', `/projections/${name}?limit=1000`)).body.rows;
@@ -201,7 +232,9 @@ describe.each(STORES)('stream removals on the $kind store', ({ store }) => {
 
 describe('operator removals without server.auth.tokens', () => {
   it('answer 403 OPERATOR_AUTH_REQUIRED; soft delete still works', async () => {
-    const open = await startTestApp(await modelOf(app('{ type = "embedded", data_dir = "memory://" }').replace(`server = { auth = { tokens = ["${TOKEN}"] } }`, '')));
+    const open = await startTestApp(
+      await modelOf(app('{ type = "embedded", data_dir = "memory://" }').replace(`server = { auth = { tokens = ["${TOKEN}"] } }`, '')),
+    );
     try {
       expect((await open.api('POST', '/aggregates/account/x/commands/Open', { owner: 'x' })).status).toBe(200);
       const hard = await open.api('DELETE', '/aggregates/account/x?hard=true');

@@ -34,13 +34,17 @@ projections = {
 `;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server!.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const res = await fetch(`${server!.url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
   return { status: res.status, body: await res.json() };
 }
 
 async function account(id: string, deposits: number): Promise<void> {
   expect((await call('POST', `/aggregates/account/${id}/commands/Open`, {})).status).toBe(200);
-  for (let i = 1; i <= deposits; i++) expect((await call('POST', `/aggregates/account/${id}/commands/Deposit`, { amount: i })).status).toBe(200);
+  for (let i = 1; i <= deposits; i++)
+    expect((await call('POST', `/aggregates/account/${id}/commands/Deposit`, { amount: i })).status).toBe(200);
 }
 
 beforeAll(async () => {
@@ -62,7 +66,12 @@ describe('tusk-es truncate, hard-delete and retention', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'truncate', status: 'done', events_removed: 4, before_version: 5 });
     expect((await call('GET', '/aggregates/account/t1')).body).toEqual(before.body);
     expect((await call('GET', '/aggregates/account/t1?version=2')).body.error.code).toBe('HISTORY_TRUNCATED');
-    expect((await call('GET', '/aggregates/account/t1/events')).body.events.map((e: { type: string }) => e.type)).toEqual(['$snapshot', 'Deposited', 'Deposited', 'Deposited']);
+    expect((await call('GET', '/aggregates/account/t1/events')).body.events.map((e: { type: string }) => e.type)).toEqual([
+      '$snapshot',
+      'Deposited',
+      'Deposited',
+      'Deposited',
+    ]);
   });
 
   it('hard-delete removes the stream and its row; the server that cached it answers 404', async () => {

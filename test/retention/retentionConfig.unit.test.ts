@@ -18,7 +18,9 @@ describe('retention and on_stream_deleted in check', () => {
   });
 
   it('reports an empty retention, a bad duration and a count below 1, located', async () => {
-    expect(await diagnosticsOf(aggregate('retention = { check_every = "1 hour" }'))).toEqual(['3:21 error CONFIG_INVALID aggregates.account.retention: retention needs max_age, max_count or both']);
+    expect(await diagnosticsOf(aggregate('retention = { check_every = "1 hour" }'))).toEqual([
+      '3:21 error CONFIG_INVALID aggregates.account.retention: retention needs max_age, max_count or both',
+    ]);
     const bad = await diagnosticsOf(aggregate('retention = { max_age = "400 dayz", max_count = 0 }'));
     expect(bad).toEqual([
       '3:33 error CONFIG_INVALID aggregates.account.retention.max_age: bad duration "400 dayz" (expected e.g. "30 minutes", "1 hour", "24h", "7 years")',
@@ -27,9 +29,12 @@ describe('retention and on_stream_deleted in check', () => {
   });
 
   it('checks on_stream_deleted: its values, and the columns its where names', async () => {
-    const projection = (value: string) => `${aggregate('')}projections = { p = { table = "p", events = ["Opened"], on_stream_deleted = ${value} } }\n`;
+    const projection = (value: string) =>
+      `${aggregate('')}projections = { p = { table = "p", events = ["Opened"], on_stream_deleted = ${value} } }\n`;
     expect(await diagnosticsOf(projection('"delete"'))).toEqual([]);
-    expect((await diagnosticsOf(projection('"drop"')))[0]).toContain('projections.p.on_stream_deleted: expected "keep" or "delete", got "drop"');
+    expect((await diagnosticsOf(projection('"drop"')))[0]).toContain(
+      'projections.p.on_stream_deleted: expected "keep" or "delete", got "drop"',
+    );
     const where = await diagnosticsOf(projection('{ where = "nosuch = aggregate_id" }'));
     expect(where).toHaveLength(1);
     expect(where[0]).toMatch(/^7:\d+ error EXPR_UNKNOWN_NAME .*nosuch/);

@@ -97,7 +97,8 @@ function projectionSites(name: string, p: ProjectionConfig, fields: EventFields)
     }
   };
   mappings(p.mapping, ['projections', name], scope);
-  if (typeof p.on_stream_deleted === 'object') out.push({ text: p.on_stream_deleted.where, path: ['projections', name, 'on_stream_deleted', 'where'], scope });
+  if (typeof p.on_stream_deleted === 'object')
+    out.push({ text: p.on_stream_deleted.where, path: ['projections', name, 'on_stream_deleted', 'where'], scope });
   Object.entries(p.joins).forEach(([joinName, join], i) => {
     const columns = tables.joins[i]?.table.columns.map((c) => c.name) ?? [];
     mappings(join.mapping, ['projections', name, 'joins', joinName], { kind: 'projection', columns });

@@ -28,17 +28,39 @@ export function aggregateEventTypes(model: AppConfig): Map<string, Set<string>> 
 }
 
 /** The projections whose rows a removal of a `streamType` stream deletes. */
-export function projectionsFedBy(projections: readonly CompiledProjection[], emitted: ReadonlySet<string> | undefined): CompiledProjection[] {
+export function projectionsFedBy(
+  projections: readonly CompiledProjection[],
+  emitted: ReadonlySet<string> | undefined,
+): CompiledProjection[] {
   if (emitted === undefined) return [];
   return projections.filter((p) => p.onStreamDeleted.length > 0 && p.types.some((t) => emitted.has(t)));
 }
 
 /** Deletes the rows of (`streamType`, `streamId`) from each of `projections`, in `tx`. */
-export async function removeStreamRows(tx: SqlExecutor, store: EventStore, projections: readonly CompiledProjection[], streamType: string, streamId: string): Promise<void> {
-  const event: StoredEvent = { id: randomUUID(), type: STREAM_DELETED, streamType, streamId, version: 0, position: 0, eventVersion: 1, data: {}, metadata: {}, timestamp: new Date() };
+export async function removeStreamRows(
+  tx: SqlExecutor,
+  store: EventStore,
+  projections: readonly CompiledProjection[],
+  streamType: string,
+  streamId: string,
+): Promise<void> {
+  const event: StoredEvent = {
+    id: randomUUID(),
+    type: STREAM_DELETED,
+    streamType,
+    streamId,
+    version: 0,
+    position: 0,
+    eventVersion: 1,
+    data: {},
+    metadata: {},
+    timestamp: new Date(),
+  };
   for (const projection of projections) {
     // A projection whose tables were never created (the app never ran with it) has no rows.
-    const { rows } = await tx.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [liveTables(store.tables.schema, projection)[0]!.table]);
+    const { rows } = await tx.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+      liveTables(store.tables.schema, projection)[0]!.table,
+    ]);
     if (rows[0]?.t === null || rows[0]?.t === undefined) continue;
     await lockCheckpoint(tx, store.tables, projection.checkpoint);
     const deletes: CompiledProjection = { ...projection, planners: new Map([[STREAM_DELETED, projection.onStreamDeleted]]) };

@@ -43,7 +43,11 @@ export async function removalMark(db: SqlExecutor, t: StoreTables): Promise<numb
 }
 
 /** Queues a removal (pending). */
-export async function requestRemoval(db: SqlExecutor, t: StoreTables, r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number }): Promise<Removal> {
+export async function requestRemoval(
+  db: SqlExecutor,
+  t: StoreTables,
+  r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number },
+): Promise<Removal> {
   const { rows } = await db.query<RemovalRow>(
     `INSERT INTO ${t.table('removals')} (kind, stream_type, stream_id, before_version) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
     [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null],
@@ -76,11 +80,19 @@ export async function listRemovals(db: SqlExecutor, t: StoreTables, limit: numbe
 
 /** Marks a removal failed. */
 export async function failRemoval(db: SqlExecutor, t: StoreTables, id: number, error: string): Promise<void> {
-  await db.query(`UPDATE ${t.table('removals')} SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'`, [id, error]);
+  await db.query(
+    `UPDATE ${t.table('removals')} SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'`,
+    [id, error],
+  );
 }
 
 /** Records a removal done in `tx` (which holds the append lock): the queued row, or a new one. */
-export async function recordRemoval(tx: SqlExecutor, t: StoreTables, r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number; removalId?: number }, removed: number): Promise<Removal> {
+export async function recordRemoval(
+  tx: SqlExecutor,
+  t: StoreTables,
+  r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number; removalId?: number },
+  removed: number,
+): Promise<Removal> {
   const table = t.table('removals');
   const mark = `(SELECT coalesce(max(mark), 0) + 1 FROM ${table})`;
   const { rows } =
@@ -90,10 +102,10 @@ export async function recordRemoval(tx: SqlExecutor, t: StoreTables, r: { kind: 
            VALUES ($1, $2, $3, $4, 'done', $5, ${mark}, now()) RETURNING ${COLUMNS}`,
           [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null, removed],
         )
-      : await tx.query<RemovalRow>(`UPDATE ${table} SET status = 'done', error = NULL, events_removed = $2, mark = ${mark}, finished_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
-          r.removalId,
-          removed,
-        ]);
+      : await tx.query<RemovalRow>(
+          `UPDATE ${table} SET status = 'done', error = NULL, events_removed = $2, mark = ${mark}, finished_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+          [r.removalId, removed],
+        );
   if (rows[0] === undefined) throw new Error(`removal ${r.removalId} is not recorded`);
   return toRemoval(rows[0]);
 }

@@ -26,14 +26,26 @@ export async function removeEvents(tx: SqlExecutor, t: StoreTables, r: RemoveReq
   const last = rows[0];
   const replace = last !== undefined && r.closing !== undefined && last.type !== r.closing.type;
   // Below the cut everything goes; the event at the cut goes only to be replaced.
-  const { rowCount } = await tx.query(`DELETE FROM ${t.events} WHERE stream_type = $1 AND stream_id = $2 AND version < $3`, [...stream, replace ? cut + 1 : cut]);
+  const { rowCount } = await tx.query(`DELETE FROM ${t.events} WHERE stream_type = $1 AND stream_id = $2 AND version < $3`, [
+    ...stream,
+    replace ? cut + 1 : cut,
+  ]);
   // A stored snapshot below the cut would let a temporal read fold from a state whose events are gone.
   await tx.query(`DELETE FROM ${t.snapshots} WHERE stream_type = $1 AND stream_id = $2 AND version < $3`, [...stream, cut]);
   if (replace && r.closing !== undefined) {
     await tx.query(
       `INSERT INTO ${t.events} (position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at)
        OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, 1, $7::jsonb, $8::jsonb, $9)`,
-      [last.position, r.closing.id, ...stream, cut, r.closing.type, JSON.stringify(r.closing.data), JSON.stringify(r.closing.metadata), last.created_at],
+      [
+        last.position,
+        r.closing.id,
+        ...stream,
+        cut,
+        r.closing.type,
+        JSON.stringify(r.closing.data),
+        JSON.stringify(r.closing.metadata),
+        last.created_at,
+      ],
     );
   }
   return rowCount;

@@ -6,7 +6,13 @@
 import type { RetentionCandidate, RetentionLimits, SqlExecutor, StoreTables } from '../EventStore.js';
 
 /** Up to `limit` streams of `streamType` past `limits`, with the version to truncate before. */
-export async function retentionCandidates(db: SqlExecutor, t: StoreTables, streamType: string, limits: RetentionLimits, limit: number): Promise<RetentionCandidate[]> {
+export async function retentionCandidates(
+  db: SqlExecutor,
+  t: StoreTables,
+  streamType: string,
+  limits: RetentionLimits,
+  limit: number,
+): Promise<RetentionCandidate[]> {
   const { rows } = await db.query<{ stream_id: string; before_version: number | string }>(
     `SELECT stream_id, greatest(
         CASE WHEN $2::int IS NOT NULL AND count(*) > $2::int THEN max(version) - $2::int + 2 END,
