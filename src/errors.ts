@@ -47,6 +47,11 @@ export const ERROR_CATALOG = {
     description:
       'Archival is on but the events table is not partitioned by the archived flag: archived events stay in it, flagged (a warning).',
   },
+  CONFIG_SNAPSHOT_UNMAPPED: {
+    status: 500,
+    description:
+      'An aggregate with `retention` feeds a projection that declares no `on_snapshot`: after a truncation, its rebuild misses what the removed events wrote (a warning).',
+  },
   // expressions
   EXPR_SYNTAX: { status: 500, description: 'An expression is not well formed.' },
   EXPR_UNKNOWN_NAME: { status: 500, description: 'An expression names an unknown function, root or field.' },

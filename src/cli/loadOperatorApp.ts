@@ -1,4 +1,4 @@
-/** The app an operator command (`rebuild`, `archive`, `forget`) works on. */
+/** The app an operator command (`rebuild`, `archive`, `forget`, `hard-delete`, `truncate`, `retention`) works on. */
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../config/index.js';
 import { formatText, hasFailures } from '../diagnostics.js';

@@ -6,38 +6,24 @@
  * Exit 0 done, 1 error (config, store, a stream that does not exist). On the embedded store,
  * run them while `serve` is stopped (one process owns the data directory).
  */
-import { existsSync } from 'node:fs';
 import { pino } from 'pino';
 import type { AppConfig } from '../config/schema/index.js';
-import { formatText, hasFailures } from '../diagnostics.js';
 import { buildUpcaster } from '../migrations/buildUpcaster.js';
 import { removalJson } from '../retention/removalRoutes.js';
 import { StreamRemover } from '../retention/StreamRemover.js';
-import { loadApp } from '../runtime/loadApp.js';
 import { Runtime } from '../runtime/Runtime.js';
 import { openEventStore } from '../store/index.js';
 import { redact } from '../tsk/redact.js';
-import { stderrColor } from './print.js';
+import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** What one removal command does with the app's remover; resolves to the exit code. */
 type RemovalAction = (remover: StreamRemover, model: AppConfig, out: (line: unknown) => void) => Promise<void>;
 
 /** Loads the app, opens its store and runs `action`; errors are reported on stderr (exit 1). */
 async function withRemover(command: string, file: string, action: RemovalAction): Promise<number> {
-  if (!existsSync(file)) {
-    process.stderr.write(`tusk-es ${command}: ${file}: no such file\n`);
-    return 1;
-  }
-  const { model, diagnostics, document } = await loadApp(file, { mode: 'serve', runQueries: true });
-  const secrets = document?.secrets ?? new Set<string>();
-  if (diagnostics.length > 0)
-    process.stderr.write(
-      `${formatText(
-        diagnostics.map((d) => redact(d, secrets)),
-        { color: stderrColor() },
-      )}\n`,
-    );
-  if (model === undefined || hasFailures(diagnostics)) return 1;
+  const loaded = await loadOperatorApp(command, file);
+  if (loaded === undefined) return 1;
+  const { model, secrets } = loaded;
   let runtime: Runtime | undefined;
   try {
     const store = await openEventStore(model.event_store);

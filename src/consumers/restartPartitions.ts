@@ -24,6 +24,20 @@ export async function fencePartitions(tx: SqlExecutor, store: EventStore, name: 
   return current;
 }
 
+/**
+ * Inside `tx`: holds every partition of consumer `name`, in the layout in force, until `tx`
+ * ends (the layout's lock, then each partition's): no batch of any partition commits meanwhile,
+ * and none read before `tx` can commit after it unless it re-checks what `tx` changed (a
+ * hard delete's removal mark). Resolves to the partition count in force.
+ */
+export async function holdPartitions(tx: SqlExecutor, store: EventStore, name: string): Promise<number> {
+  const t = store.tables;
+  await lockCheckpoint(tx, t, layoutKey(name));
+  const current = (await store.loadCheckpoint(layoutKey(name), tx)) || 1;
+  for (const key of partitionKeys(name, current)) await lockCheckpoint(tx, t, key);
+  return current;
+}
+
 /** Inside `tx`, after fencePartitions returned `current`: every partition of `count` starts at `position`. */
 export async function restartPartitions(
   tx: SqlExecutor,

@@ -6,7 +6,8 @@
  * - `$snapshot`: a closing snapshot. A truncation replaces the newest removed event with it, at
  *   that event's version, position and time, so the truncated stream still folds to the same
  *   state: its data is `{ state }`, the state at its version, which the fold starts from.
- * Consumers (projections, relays, sagas) never see them: they read the app's event types.
+ * Relays and sagas never see them: they read the app's event types. A projection reads
+ * `$snapshot` only through its `on_snapshot` mapping (compileProjection).
  */
 import type { AggregateState } from './evolve.js';
 

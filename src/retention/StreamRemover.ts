@@ -14,8 +14,8 @@ import type { EngineContext } from '../engine/EngineContext.js';
 import { loadAggregate } from '../engine/loadAggregate.js';
 import { CLOSING_SNAPSHOT } from '../engine/systemEvents.js';
 import type { CompiledProjection } from '../projections/compile/compileProjection.js';
-import { compileProjections } from '../projections/compile/compileProjection.js';
-import { aggregateEventTypes, projectionsFedBy, removeStreamRows } from '../projections/run/removeStreamRows.js';
+import { aggregateEventTypes, compileProjections } from '../projections/compile/compileProjection.js';
+import { projectionsFedBy, removeStreamRows } from '../projections/run/removeStreamRows.js';
 import type { Removal } from '../store/EventStore.js';
 
 /** Streams truncated per sweep batch. */

@@ -39,4 +39,20 @@ describe('retention and on_stream_deleted in check', () => {
     expect(where).toHaveLength(1);
     expect(where[0]).toMatch(/^7:\d+ error EXPR_UNKNOWN_NAME .*nosuch/);
   });
+
+  it('checks on_snapshot like a mapping, and warns when a projection fed by an aggregate with retention has none', async () => {
+    const projection = (retention: string, extra: string) =>
+      `${aggregate(retention)}projections = { p = { table = "p", events = ["Opened"]${extra} } }\n`;
+    expect(await diagnosticsOf(projection('', ''))).toEqual([]);
+    const unmapped = await diagnosticsOf(projection('retention = { max_count = 10 }', ''));
+    expect(unmapped).toHaveLength(1);
+    expect(unmapped[0]).toMatch(
+      /^7:\d+ warning CONFIG_SNAPSHOT_UNMAPPED projections\.p: account has retention, but this projection declares no on_snapshot/,
+    );
+    const mapped = ', on_snapshot = { action = "upsert", fields = { owner = "data.state.owner" } }';
+    expect(await diagnosticsOf(projection('retention = { max_count = 10 }', mapped))).toEqual([]);
+    const bad = await diagnosticsOf(projection('retention = { max_count = 10 }', ', on_snapshot = { fields = { owner = "nosuch(1)" } }'));
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^7:\d+ error EXPR_UNKNOWN_NAME projections\.p\.on_snapshot\.fields\.owner: .*NOSUCH/);
+  });
 });

@@ -88,15 +88,16 @@ function projectionSites(name: string, p: ProjectionConfig, fields: EventFields)
   // the columns of the tables as the runtime creates them (declared, or inferred)
   const tables = projectionTables(name, p, fields);
   const scope: ExprSiteScope = { kind: 'projection', columns: tables.main.columns.map((c) => c.name) };
+  const one = (m: ProjectionConfig['mapping'][string], at: Path, s: ExprSiteScope) => {
+    if (m.where) out.push({ text: m.where, path: [...at, 'where'], scope: s });
+    if (m.when) out.push({ text: m.when, path: [...at, 'when'], scope: s });
+    for (const [col, text] of Object.entries(m.fields)) out.push({ text, path: [...at, 'fields', col], scope: s });
+  };
   const mappings = (mapping: ProjectionConfig['mapping'], base: Path, s: ExprSiteScope) => {
-    for (const [event, m] of Object.entries(mapping)) {
-      const at = [...base, 'mapping', event];
-      if (m.where) out.push({ text: m.where, path: [...at, 'where'], scope: s });
-      if (m.when) out.push({ text: m.when, path: [...at, 'when'], scope: s });
-      for (const [col, text] of Object.entries(m.fields)) out.push({ text, path: [...at, 'fields', col], scope: s });
-    }
+    for (const [event, m] of Object.entries(mapping)) one(m, [...base, 'mapping', event], s);
   };
   mappings(p.mapping, ['projections', name], scope);
+  if (p.on_snapshot !== undefined) one(p.on_snapshot, ['projections', name, 'on_snapshot'], scope);
   if (typeof p.on_stream_deleted === 'object')
     out.push({ text: p.on_stream_deleted.where, path: ['projections', name, 'on_stream_deleted', 'where'], scope });
   Object.entries(p.joins).forEach(([joinName, join], i) => {

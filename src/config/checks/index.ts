@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { CanonicalTree } from '../aliases/CanonicalTree.js';
 import type { AppConfig } from '../schema/app.js';
 import { checkArchive } from './archive.js';
+import { checkRetention } from './retention.js';
 import { checkCommands } from './commands.js';
 import { CheckContext } from './context.js';
 import { checkEvents } from './events.js';
@@ -37,6 +38,7 @@ export function crossCheck(tree: CanonicalTree, model: AppConfig | undefined, ch
   checkPersonalData(ctx);
   checkArchive(ctx);
   checkTenancy(ctx);
+  checkRetention(ctx);
   checkExpressions(ctx, checker);
   return ctx.diagnostics;
 }

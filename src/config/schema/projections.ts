@@ -88,6 +88,11 @@ export const projectionSchema = z
       .describe(
         'what a hard delete of a stream does to this read model: "keep" its rows (default), "delete" the rows keyed by the aggregate id (and join rows whose foreign key is it), or { where } for other rows',
       ),
+    on_snapshot: mappingSchema
+      .optional()
+      .describe(
+        "what a closing snapshot (`$snapshot`, left by a truncation) of a stream feeding this read model writes: a mapping whose expressions read the aggregate's state as data.state.<field>; without it, a rebuild after a truncation misses the removed events",
+      ),
     description: z.string().optional(),
   })
   .transform(splitColumns)

@@ -8,5 +8,10 @@ import type { SqlExecutor, StoreTables } from '../../store/EventStore.js';
 
 /** Waits for the lock of checkpoint `name`; it is released when `tx` ends. */
 export async function lockCheckpoint(tx: SqlExecutor, t: StoreTables, name: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/projection/${t.checkpoints}/${name}`]);
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [checkpointLockKey(t, name)]);
+}
+
+/** The text whose hash names the advisory lock of checkpoint `name`. */
+export function checkpointLockKey(t: StoreTables, name: string): string {
+  return `tusk-es/projection/${t.checkpoints}/${name}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { AppConfig } from '../../config/schema/index.js';
 import type { ProjectionConfig, ProjectionDefaults } from '../../config/schema/projections.js';
+import { CLOSING_SNAPSHOT } from '../../engine/systemEvents.js';
 import { ConfigError } from '../../errors.js';
 import { formatPath } from '../../config/paths.js';
 import { eventFields, type EventFields } from '../tables/eventFields.js';
@@ -49,9 +50,33 @@ export function projectionCheckpoint(name: string): string {
 export function compileProjections(model: AppConfig): CompiledProjection[] {
   const fields = eventFields(model);
   const tenant = model.event_store.tenancy?.mode === 'conjoined';
+  const emitted = aggregateEventTypes(model);
   return Object.entries(model.projections).map(([name, config]) =>
-    compileProjection(name, config, model.projection_defaults, fields, tenant),
+    compileProjection(name, config, model.projection_defaults, fields, tenant, feedingAggregates(config, emitted)),
   );
+}
+
+/** The event types each aggregate of `model` emits (what ties a projection to a stream type). */
+export function aggregateEventTypes(model: Pick<AppConfig, 'aggregates'>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [name, aggregate] of Object.entries(model.aggregates)) {
+    const types = new Set(aggregate.event_types ?? []);
+    for (const command of Object.values(aggregate.commands)) for (const emit of command.emit) types.add(emit.type);
+    out.set(name, types);
+  }
+  return out;
+}
+
+/** The aggregate types that emit an event `config` (or one of its joins) reads. */
+function feedingAggregates(config: ProjectionConfig, emitted: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const read = projectionEventTypes(config);
+  return new Set([...emitted].filter(([, types]) => read.some((t) => types.has(t))).map(([name]) => name));
+}
+
+/** Every event type `config` names: its events and mappings, and its joins'. */
+export function projectionEventTypes(config: Pick<ProjectionConfig, 'events' | 'mapping' | 'joins'>): string[] {
+  const joins = Object.values(config.joins).flatMap((j) => [...j.events, ...Object.keys(j.mapping)]);
+  return [...new Set([...config.events, ...Object.keys(config.mapping), ...joins])];
 }
 
 /** Compiles one projection; `known` are the event data fields of the model (eventFields). */
@@ -61,6 +86,8 @@ export function compileProjection(
   defaults: ProjectionDefaults,
   known: EventFields,
   tenant = false,
+  /** The aggregate types feeding it: the streams whose closing snapshots `on_snapshot` writes. */
+  feeders: ReadonlySet<string> = new Set(),
 ): CompiledProjection {
   const problems: LayoutProblem[] = [];
   const tables = projectionTables(name, config, known, problems);
@@ -93,6 +120,11 @@ export function compileProjection(
       );
     }
   });
+  if (config.on_snapshot !== undefined) {
+    // A closing snapshot of another aggregate's stream is none of this read model's business.
+    const write = compileMapping(main, config.on_snapshot, `projections.${name}.on_snapshot`);
+    add(CLOSING_SNAPSHOT, (event, scope) => (feeders.has(event.streamType) ? write(event, scope) : undefined));
+  }
   const onStreamDeleted: WritePlanner[] = [];
   const removal = config.on_stream_deleted;
   if (removal !== 'keep') {

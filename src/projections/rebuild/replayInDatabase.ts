@@ -13,6 +13,7 @@
  * does a batch that inserts a key twice or one that is already there (the statement fails
  * then, writing nothing, rather than paying for ON CONFLICT on every row).
  */
+import { isSystemEventType } from '../../engine/systemEvents.js';
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
 import type { PathStep, RootRead, ValueOrigin } from '../../expr/index.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
@@ -78,6 +79,8 @@ export async function replayInDatabase(
 
 /** The write of `probe` when its mapping can run in the database, else undefined. */
 function inDatabaseWrite(projection: CompiledProjection, probe: StoredEvent, upcast: Upcaster): PlannedWrite | undefined {
+  // A closing snapshot's write depends on its stream's type (on_snapshot): the process decides.
+  if (isSystemEventType(probe.type)) return undefined;
   const planners = projection.planners.get(probe.type);
   if (planners?.length !== 1) return undefined;
   if (upcast !== identityUpcaster && upcast.newestVersion === undefined) return undefined;

@@ -1,13 +1,13 @@
 /**
  * What a hard delete of a stream does to the read models, inside the transaction that removes
  * its events (EventStore.removeEvents): every projection fed by the stream's aggregate that
- * declares `on_stream_deleted` deletes the stream's rows through its compiled deletes. The
- * projection's checkpoint lock is taken first, so an async batch commits wholly before or
- * after; one read before the removal is stale then (its removal mark moved) and is dropped.
+ * declares `on_stream_deleted` deletes the stream's rows through its compiled deletes. Every
+ * partition of the projection is held first (holdPartitions: each partition's checkpoint lock),
+ * so an async batch commits wholly before or after; one read before the removal is stale then
+ * (its removal mark moved) and is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppConfig } from '../../config/schema/index.js';
-import { lockCheckpoint } from '../../consumers/sql/lockCheckpoint.js';
+import { holdPartitions } from '../../consumers/restartPartitions.js';
 import type { EventStore, SqlExecutor, StoredEvent } from '../../store/EventStore.js';
 import { applyEvents } from '../apply/applyEvents.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
@@ -15,17 +15,6 @@ import { liveTables } from '../sql/tableRefs.js';
 
 /** The pseudo event type the deletes are planned for (never stored). */
 const STREAM_DELETED = '$stream_deleted';
-
-/** The event types each aggregate of `model` emits (what ties a projection to a stream type). */
-export function aggregateEventTypes(model: AppConfig): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const [name, aggregate] of Object.entries(model.aggregates)) {
-    const types = new Set(aggregate.event_types ?? []);
-    for (const command of Object.values(aggregate.commands)) for (const emit of command.emit) types.add(emit.type);
-    out.set(name, types);
-  }
-  return out;
-}
 
 /** The projections whose rows a removal of a `streamType` stream deletes. */
 export function projectionsFedBy(
@@ -62,7 +51,8 @@ export async function removeStreamRows(
       liveTables(store.tables.schema, projection)[0]!.table,
     ]);
     if (rows[0]?.t === null || rows[0]?.t === undefined) continue;
-    await lockCheckpoint(tx, store.tables, projection.checkpoint);
+    // Every partition of its async worker waits (or re-reads the removal mark, and drops its batch).
+    await holdPartitions(tx, store, projection.checkpoint);
     const deletes: CompiledProjection = { ...projection, planners: new Map([[STREAM_DELETED, projection.onStreamDeleted]]) };
     await applyEvents(tx, deletes, liveTables(store.tables.schema, projection), [event], 'none');
   }
