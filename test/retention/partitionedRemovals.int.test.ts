@@ -6,6 +6,9 @@
  * holds every partition of an async projection with `partitions > 1` while it deletes its rows.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
 import { partitionKeys } from '../../src/consumers/partitionKeys.js';
@@ -164,5 +167,55 @@ projections = {
     expect(during).toEqual([false, false]);
     expect(await free()).toEqual([true, true]);
     expect((await t.api('GET', '/projections/totals/x')).status).toBe(404);
+  });
+});
+
+describe('removals of streams archived to files', () => {
+  it('truncation brings the file events from the cut back into the table, the cut one as the snapshot; hard delete unlinks them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tusk-removal-files-'));
+    const store = await openEventStore(
+      appSchema.parse({
+        event_store: { type: 'postgresql', connection: url, schema: `f_${randomUUID().slice(0, 8)}`, archive: { storage: 'files', dir } },
+      }).event_store,
+    );
+    try {
+      for (const id of ['t1', 'd1', 'other']) {
+        const events = Array.from({ length: 10 }, (_, i) => newEvent('Deposited', { i }));
+        await store.append({ streamType: 'acct', streamId: id, expectedVersion: 'no_stream', events });
+      }
+      expect(await store.archiveStreams(['t1', 'd1', 'other'].map((streamId) => ({ streamType: 'acct', streamId })))).toBe(27);
+      expect(await rows(store, 't1')).toHaveLength(1); // the newest stays in the table
+      const before = await store.readStream('acct', 't1');
+      const other = await store.readStream('acct', 'other');
+      expect(before.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+
+      await store.removeEvents({
+        kind: 'truncate',
+        streamType: 'acct',
+        streamId: 't1',
+        beforeVersion: 6,
+        closing: { id: randomUUID(), type: CLOSING_SNAPSHOT, data: { state: { n: 5 } }, metadata: {} },
+      });
+      const after = await store.readStream('acct', 't1');
+      expect(after.map((e) => [e.version, e.type, e.position])).toEqual([
+        [5, CLOSING_SNAPSHOT, before[4]!.position],
+        ...before.slice(5).map((e) => [e.version, e.type, e.position]),
+      ]);
+      expect(after[0]!.data).toEqual({ state: { n: 5 } });
+      expect(after.slice(1).map((e) => e.data)).toEqual(before.slice(5).map((e) => e.data));
+      // all of it in the table now; the log reads it once
+      expect((await rows(store, 't1')).map((r) => r[0])).toEqual([5, 6, 7, 8, 9, 10]);
+      const log = await store.readAll({ after: 0, limit: 1000 });
+      expect(log.filter((e) => e.streamId === 't1').map((e) => e.version)).toEqual([5, 6, 7, 8, 9, 10]);
+
+      await store.removeEvents({ kind: 'delete', streamType: 'acct', streamId: 'd1' });
+      expect(await store.readStream('acct', 'd1')).toEqual([]);
+      expect(await store.readsArchive('acct', 'd1')).toBe(false);
+      expect((await store.readAll({ after: 0, limit: 1000 })).some((e) => e.streamId === 'd1')).toBe(false);
+      expect(await store.readStream('acct', 'other')).toEqual(other);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

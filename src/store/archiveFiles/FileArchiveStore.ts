@@ -18,12 +18,15 @@ import type {
   FoldEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  Removal,
+  RemoveRequest,
   SqlExecutor,
   StoredEvent,
 } from '../EventStore.js';
 import { ArchiveDirectory } from './ArchiveDirectory.js';
 import { archivableStreams, countArchivable } from '../sql/archive.js';
 import { batchRows, commitBatch, logFiles, streamFiles, streamInFiles } from './manifestSql.js';
+import { removeArchived } from './removeArchived.js';
 import { storeCall } from '../storeErrors.js';
 
 const MAX_INT = 2_147_483_647;
@@ -176,6 +179,22 @@ export class FileArchiveStore implements EventStore {
   async readsArchive(streamType: string, streamId: string, maxVersion?: number): Promise<boolean> {
     return storeCall(() => streamInFiles(this.inner, this.tables, streamType, streamId, maxVersion ?? MAX_INT));
   }
+
+  /** A removal reaches the stream's archived events too (removeArchived). */
+  removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal> {
+    return this.inner.removeEvents(request, async (tx) => {
+      await removeArchived(tx, this.tables, this.directory, request);
+      await work?.(tx);
+    });
+  }
+
+  removalMark: EventStore['removalMark'] = (executor) => this.inner.removalMark(executor);
+  requestRemoval: EventStore['requestRemoval'] = (request) => this.inner.requestRemoval(request);
+  claimRemoval: EventStore['claimRemoval'] = () => this.inner.claimRemoval();
+  removal: EventStore['removal'] = (id) => this.inner.removal(id);
+  listRemovals: EventStore['listRemovals'] = (limit) => this.inner.listRemovals(limit);
+  retentionCandidates: EventStore['retentionCandidates'] = (type, limits, limit) => this.inner.retentionCandidates(type, limits, limit);
+  failRemoval: EventStore['failRemoval'] = (id, error) => this.inner.failRemoval(id, error);
 
   health(): Promise<void> {
     return this.inner.health();
