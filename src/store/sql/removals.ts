@@ -1,5 +1,5 @@
 /**
- * The removals table (migration 11): queued and done removals of events, and the mark that
+ * The removals table (migration 13): queued and done removals of events, and the mark that
  * tells consumers a removal happened after they read a batch (see removeEvents).
  */
 import type { Removal, RemovalKind, SqlExecutor, StoreTables } from '../EventStore.js';
