@@ -8,23 +8,25 @@
  * canary, and no answer to another tenant holds it. And a direct SQL query under one tenant's
  * `tusk.tenant` setting returns none of another's rows, on every tenant table.
  *
- * The tenant of a request comes from `request.principal.tenant`; this test sets the principal
- * from an `x-test-tenant` header through a test-only feature (an onRequest hook after the auth
- * hook), standing in for the JWT tenant claim.
+ * The tenant of a request comes from `request.principal.tenant`, here the `tenant` claim of an
+ * HS256 JWT the server verifies (`server.auth.jwt`); a static token is a principal without a
+ * tenant, which conjoined tenancy refuses.
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { SignJWT } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../src/auth/principal.js';
-import type { Feature } from '../../src/runtime/Feature.js';
-import { FEATURES } from '../../src/runtime/features.js';
 import { TENANT_TABLES } from '../../src/store/migrations/schemaMigrations.js';
 import { startTestApp, type ApiResponse, type TestApp } from '../http/helpers.js';
 import { eventually, modelOf } from '../projections/helpers.js';
 import { createAppDatabase } from '../support/postgres.js';
 
+const SECRET = 'the-isolation-test-secret-of-32-characters-or-more';
+const STATIC = 'static-token-without-a-tenant';
+
 const app = (url: string) => `
+server = { auth = { tokens = ["${STATIC}"], jwt = { secret = "${SECRET}", tenant_claim = "tenant" } } }
 event_store = { type = "postgresql", connection = "${url}", schema = "iso", tenancy = { mode = "conjoined" } }
 projection_defaults = { poll_interval = "50ms" }
 aggregates = {
@@ -62,17 +64,22 @@ projections = {
 }
 `;
 
-/** Test only: the principal's tenant from the `x-test-tenant` header (the JWT tenant claim in production). */
-const testPrincipal: Feature = {
-  name: 'test-principal',
-  routes: (server) =>
-    server.addHook('onRequest', (request, _reply, done) => {
-      const tenant = request.headers['x-test-tenant'];
-      const principal: Principal = { subject: 'test', tenant: typeof tenant === 'string' ? tenant : null, scopes: ['*'] };
-      request.principal = principal;
-      done();
-    }),
-};
+const tokens = new Map<string, Promise<string>>();
+
+/** A signed token of `tenant` with every scope (the property is about tenants, not scopes). */
+function tokenOf(tenant: string): Promise<string> {
+  let token = tokens.get(tenant);
+  if (token === undefined) {
+    token = new SignJWT({ tenant, scope: '*' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(`user-of-${tenant}`)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(SECRET));
+    tokens.set(tenant, token);
+  }
+  return token;
+}
 
 interface Tenant {
   name: string;
@@ -87,8 +94,8 @@ let server: TestApp;
 const tenants: Tenant[] = [];
 const SHARED = ['shared-1', 'shared-2'];
 
-const as = (tenant: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  server.api(method, path, body, { 'x-test-tenant': tenant, ...headers });
+const as = async (tenant: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  server.api(method, path, body, { authorization: `Bearer ${await tokenOf(tenant)}`, ...headers });
 
 /** Fails when `text` holds the canary of a tenant other than `tenant`. */
 function expectOnlyOwn(tenant: Tenant, text: string, what: string): void {
@@ -98,7 +105,7 @@ function expectOnlyOwn(tenant: Tenant, text: string, what: string): void {
 
 beforeAll(async () => {
   url = await createAppDatabase(inject('pgUrl'));
-  server = await startTestApp(await modelOf(app(url)), { features: [...FEATURES, testPrincipal] });
+  server = await startTestApp(await modelOf(app(url)));
   // Random tenant names (seeded): three distinct ones.
   const names = new Set<string>();
   for (const name of fc.sample(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), { seed: SEED, numRuns: 50 }))
@@ -218,7 +225,7 @@ describe('conjoined tenancy: isolation', () => {
       const own = (await as(tenant.name, 'GET', '/events?limit=1000')).body as { events: { id: string }[] };
       const controller = new AbortController();
       const res = await fetch(`${server.url}/events/live?after=0`, {
-        headers: { 'x-test-tenant': tenant.name },
+        headers: { authorization: `Bearer ${await tokenOf(tenant.name)}` },
         signal: controller.signal,
       });
       expect(res.status).toBe(200);
@@ -243,8 +250,9 @@ describe('conjoined tenancy: isolation', () => {
     }
   }, 180_000);
 
-  it('refuses a request without a tenant (403 TENANT_REQUIRED) and serves /health to all', async () => {
-    const res = await server.api('GET', '/events');
+  it('refuses a request without a tenant (401 without a token, 403 TENANT_REQUIRED with a static one) and serves /health to all', async () => {
+    expect((await server.api('GET', '/events')).status).toBe(401);
+    const res = await server.api('GET', '/events', undefined, { authorization: `Bearer ${STATIC}` });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('TENANT_REQUIRED');
     expect((await server.api('GET', '/health')).status).toBe(200);
