@@ -7,6 +7,11 @@ import { isTuskError } from '../errors.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
 import { TenantRegistry, tenantId } from '../tenancy/registry/tenantRegistry.js';
+import { placeTenant } from '../tenancy/shards/placement.js';
+import { ShardMap } from '../tenancy/shards/shardMap.js';
+import { controlStoreConfig, shardPlan, sharded, tenantModel } from '../tenancy/shards/shardPlan.js';
+import type { Tenant } from '../tenancy/registry/tenantRegistry.js';
+import type { AppConfig } from '../config/schema/index.js';
 import { redact } from '../tsk/redact.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
@@ -34,14 +39,15 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
   if (app === undefined) return 1;
   let store: EventStore | undefined;
   try {
-    store = await openEventStore(app.model.event_store);
+    // tenancy "schema" / "database": the registry is in the control database
+    store = await openEventStore(controlStoreConfig(app.model));
     const registry = new TenantRegistry(store);
     const quota = opts.eventsPerSecond === undefined || opts.eventsPerSecond === 'none' ? null : opts.eventsPerSecond;
     const result =
       action === 'list'
         ? { tenants: await registry.list() }
         : action === 'create'
-          ? await registry.create(id!, quota as number | null)
+          ? await placed(app.model, store, await registry.create(id!, quota as number | null))
           : action === 'quota'
             ? await registry.setQuota(id!, quota as number | null)
             : action === 'delete'
@@ -55,4 +61,13 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
   } finally {
     await store?.close();
   }
+}
+
+/** A new tenant of a sharded app gets its place, and its store is created and migrated there. */
+async function placed(model: AppConfig, control: EventStore, tenant: Tenant): Promise<Tenant & { shard?: string }> {
+  if (!sharded(model)) return tenant;
+  const plan = shardPlan(model);
+  const at = await placeTenant(new ShardMap(control), plan, model.event_store, tenant.id);
+  await (await openEventStore(tenantModel(model, plan, at).event_store)).close();
+  return { ...tenant, shard: at.shard };
 }

@@ -6,7 +6,6 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { parseTraceparent } from '../telemetry/traceContext.js';
 import { installAuth } from '../auth/installAuth.js';
-import { conjoined } from '../tenancy/conjoined.js';
 import { installTenancy } from '../tenancy/tenantRequests.js';
 import { clientErrorHandler } from './clientErrors.js';
 import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
@@ -75,7 +74,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   runtime.tracing?.instrumentHttp(app);
   installErrorHandlers(app);
   installAuth(app, runtime);
-  installTenancy(app, conjoined(runtime.model));
+  installTenancy(app, runtime);
   installRequestGuards(app, server.id_length_limit);
   installJsonBody(app, server.json_depth_limit);
 

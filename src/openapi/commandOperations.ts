@@ -32,8 +32,8 @@ export function commonCodes(model: AppConfig): ErrorCode[] {
     ...codes,
     ...(auth !== undefined ? (['UNAUTHORIZED', 'FORBIDDEN'] as const) : []),
     ...(auth?.jwt?.tenant_claim !== undefined ? (['TENANT_DISABLED'] as const) : []),
-    // Conjoined tenancy refuses a principal without a tenant, or with a malformed one.
-    ...(model.event_store.tenancy?.mode === 'conjoined' ? (['TENANT_REQUIRED', 'TENANT_INVALID'] as const) : []),
+    // Multi-tenant modes refuse a principal without a tenant, or with a malformed one.
+    ...((model.event_store.tenancy?.mode ?? 'single') !== 'single' ? (['TENANT_REQUIRED', 'TENANT_INVALID'] as const) : []),
   ];
 }
 

@@ -1,6 +1,8 @@
 /**
  * Starts a whole app in this process: store, runtime, HTTP server listening on a port.
  * `tusk-es serve` uses it, and so do integration tests (on a real port, over real HTTP).
+ * In tenancy modes "schema" and "database" the listening server is a front over the control
+ * database that hands each tenant's requests to the tenant's own runtime (src/tenancy/shards).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -11,6 +13,10 @@ import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
 import type { Upcaster } from '../engine/upcaster.js';
 import { buildUpcaster } from '../migrations/buildUpcaster.js';
+import { shareTenantGate, tenantGate } from '../tenancy/registry/tenantGate.js';
+import { tenantsFeature } from '../tenancy/registry/tenantsFeature.js';
+import { controlStoreConfig, shardPlan, sharded } from '../tenancy/shards/shardPlan.js';
+import { setShardRouter, ShardRouter } from '../tenancy/shards/shardRouter.js';
 import type { Feature } from './Feature.js';
 import { FEATURES } from './features.js';
 import { Runtime } from './Runtime.js';
@@ -31,7 +37,7 @@ export interface StartedApp {
 export interface StartOptions {
   port?: number;
   host?: string;
-  /** Use this store instead of opening the configured one (it is still closed on close). */
+  /** Use this store instead of opening the configured one (the control database's, when sharded); it is still closed on close. */
   store?: EventStore;
   logger?: Logger;
   secrets?: ReadonlySet<string>;
@@ -42,9 +48,8 @@ export interface StartOptions {
   features?: readonly Feature[];
 }
 
-/** Opens the store, builds the runtime and the server, and listens. */
-export async function startApp(model: AppConfig, options: StartOptions = {}): Promise<StartedApp> {
-  const store = options.store ?? (await openEventStore(model.event_store));
+/** Builds the runtime of `model` on `store` and installs `features` (closing both on failure). */
+async function openRuntime(model: AppConfig, store: EventStore, options: StartOptions, features: readonly Feature[]): Promise<Runtime> {
   let runtime: Runtime;
   try {
     runtime = new Runtime({
@@ -59,14 +64,49 @@ export async function startApp(model: AppConfig, options: StartOptions = {}): Pr
     await store.close();
     throw err;
   }
-  const features = options.features ?? FEATURES;
   try {
     for (const feature of features) await feature.install?.(runtime);
   } catch (err) {
     await runtime.close();
     throw err;
   }
-  const app = buildServer(runtime, { extraRoutes: features.flatMap((f) => (f.routes === undefined ? [] : [f.routes])) });
+  return runtime;
+}
+
+const routesOf = (features: readonly Feature[]) => features.flatMap((f) => (f.routes === undefined ? [] : [f.routes]));
+
+/**
+ * The runtime that serves the listening server: the app's own, or in a sharded app the
+ * control runtime (tenant registry and map) whose router starts each tenant's runtime.
+ */
+async function frontRuntime(model: AppConfig, options: StartOptions, features: readonly Feature[]): Promise<Runtime> {
+  if (!sharded(model)) return openRuntime(model, options.store ?? (await openEventStore(model.event_store)), options, features);
+  const plan = shardPlan(model);
+  const front = await openRuntime(model, options.store ?? (await openEventStore(controlStoreConfig(model))), options, [tenantsFeature]);
+  const gate = tenantGate(front.store);
+  const router = new ShardRouter(model, plan, front.store, async (tenantModel) => {
+    const runtime = await openRuntime(tenantModel, await openEventStore(tenantModel.event_store), options, features);
+    // quotas and disabled tenants come from the control database's registry
+    shareTenantGate(runtime.store, gate);
+    const app = buildServer(runtime, { extraRoutes: routesOf(features) });
+    try {
+      await app.ready();
+    } catch (err) {
+      await runtime.close();
+      throw err;
+    }
+    return { runtime, app, close: async () => (await app.close(), await runtime.close()) };
+  });
+  setShardRouter(front, router);
+  await front.addService({ name: 'tenant runtimes', stop: () => router.close() });
+  return front;
+}
+
+/** Opens the store, builds the runtime and the server, and listens. */
+export async function startApp(model: AppConfig, options: StartOptions = {}): Promise<StartedApp> {
+  const features = options.features ?? FEATURES;
+  const runtime = await frontRuntime(model, options, features);
+  const app = buildServer(runtime, { extraRoutes: routesOf(features) });
   const host = options.host ?? model.server.host;
   try {
     await app.listen({ port: options.port ?? model.server.port, host });

@@ -44,7 +44,8 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
   return config.archive?.storage === 'files' ? new FileArchiveStore(store, config.archive.dir) : store;
 }
 
-function pgOptions(config: EventStoreConfig): PgClientOptions {
+/** The pg pool settings of a PostgreSQL `config`. */
+export function pgOptions(config: EventStoreConfig): PgClientOptions {
   const c = config.connection;
   if (c === undefined) return { poolSize: config.pool_size };
   if (typeof c === 'string') return { connectionString: c, poolSize: config.pool_size };

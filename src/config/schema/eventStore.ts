@@ -1,22 +1,15 @@
 /** `event_store`: where events live (embedded PGlite by default, or PostgreSQL). */
 import { z } from 'zod';
+import { connectionSchema } from './connection.js';
 import { ignored, int } from './primitives.js';
 import { partitioningSchema, storeArchiveSchema } from './storage.js';
 import { tenancySchema } from './tenancy.js';
-
-export const connectionObject = z.strictObject({
-  host: z.string().default('localhost').describe('database host'),
-  port: int.default(5432).describe('database port'),
-  database: z.string().default('postgres').describe('database name'),
-  username: z.string().optional().describe('user name'),
-  password: z.string().optional().describe('password (use @env.secure)'),
-});
 
 export const eventStoreSchema = z
   .strictObject({
     type: z.enum(['embedded', 'postgresql']).default('embedded').describe('"embedded" (in-process PGlite, the default) or "postgresql"'),
     data_dir: z.string().default('./.tusk-data').describe('embedded store directory, or "memory://"'),
-    connection: z.union([z.string(), connectionObject]).optional().describe('PostgreSQL URL or {host, port, database, username, password}'),
+    connection: connectionSchema.optional().describe('PostgreSQL URL or {host, port, database, username, password}'),
     schema: z.string().default('public').describe('PostgreSQL schema for the tusk-es tables'),
     table_prefix: z.string().default('').describe('prefix of every tusk-es table name'),
     encryption_key: z

@@ -289,6 +289,24 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX ON ${t.table('removals')} (id) WHERE status IN ('pending', 'running')`,
     ],
   },
+  {
+    version: 14,
+    name: 'tenant -> shard map',
+    statements: (t) => [
+      // Where each tenant of tenancy mode "schema" or "database" lives (src/tenancy/shards): its
+      // shard and, on it, its schema or database. Only the control database's copy is used.
+      // state: 'active' serves; others ('moving', …) are set by tenant operations.
+      `CREATE TABLE ${t.table('tenant_shards')} (
+        tenant text PRIMARY KEY,
+        shard text NOT NULL,
+        location text NOT NULL,
+        state text NOT NULL DEFAULT 'active',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX ON ${t.table('tenant_shards')} (shard)`,
+    ],
+  },
 ];
 
 /**

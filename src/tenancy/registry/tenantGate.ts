@@ -92,3 +92,8 @@ export function tenantGate(store: EventStore): TenantGate {
   if (gate === undefined) gates.set(store, (gate = new TenantGate(store)));
   return gate;
 }
+
+/** Makes `gate` the one of `store` too: a sharded tenant's runtime admits and charges through the control database's registry. */
+export function shareTenantGate(store: EventStore, gate: TenantGate): void {
+  gates.set(store, gate);
+}

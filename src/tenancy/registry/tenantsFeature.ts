@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, TuskError } from '../../errors.js';
 import type { Feature } from '../../runtime/Feature.js';
 import type { Runtime } from '../../runtime/Runtime.js';
+import { shardRouterOf } from '../shards/shardRouter.js';
 import { tenantGate } from './tenantGate.js';
 import type { Tenant } from './tenantRegistry.js';
 
@@ -31,7 +32,9 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.post('/tenants', async (request, reply) => {
     const { id, events_per_second } = body(request.body);
     const tenant = await registry.create(id as string, events_per_second as number | null);
-    return reply.status(201).send(changed(tenant));
+    // tenancy "schema" / "database": the new tenant gets its place, store and runtime now
+    const started = await shardRouterOf(runtime)?.runtimeFor(tenant.id);
+    return reply.status(201).send({ ...changed(tenant), ...(started === undefined ? {} : { shard: started.placement.shard }) });
   });
   app.get<IdParams>('/tenants/:id', async (request) => {
     const tenant = await registry.get(request.params.id);
@@ -44,7 +47,11 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
     changed(await registry.setQuota(request.params.id, body(request.body).events_per_second as number | null)),
   );
-  app.delete<IdParams>('/tenants/:id', async (request) => changed(await registry.delete(request.params.id)));
+  app.delete<IdParams>('/tenants/:id', async (request) => {
+    const tenant = changed(await registry.delete(request.params.id));
+    await shardRouterOf(runtime)?.evict(tenant.id);
+    return tenant;
+  });
 }
 
 export const tenantsFeature: Feature = { name: 'tenants', routes };

@@ -1,0 +1,27 @@
+/**
+ * The front of a sharded app (tenancy modes "schema" and "database"): after the auth hook has
+ * set `request.principal`, a request for a tenant's data is handed, unparsed, to the server
+ * of that tenant's runtime (ShardRouter.runtimeFor), which runs it as a single-tenant app on
+ * the tenant's own store. Routes that hold no tenant's data and the tenant operations
+ * (/tenants) stay on the front, over the control database.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ShardRouter } from './shardRouter.js';
+
+/** Installs the dispatch hook; `tenantOf` is the request's tenant (undefined: the front serves it), or throws. */
+export function installShardDispatch(
+  app: FastifyInstance,
+  router: ShardRouter,
+  tenantOf: (request: FastifyRequest) => string | undefined,
+): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === '/tenants' || route?.startsWith('/tenants/') === true) return;
+    const tenant = tenantOf(request);
+    if (tenant === undefined) return;
+    const target = await router.runtimeFor(tenant);
+    // The tenant's server reads the body and answers; the front's lifecycle ends here.
+    reply.hijack();
+    target.app.routing(request.raw, reply.raw);
+  });
+}
