@@ -31,6 +31,7 @@ import { parseFigures } from './parseFigures.js';
 import { partitionFigures } from './partitionFigures.js';
 import { personalDataFigures } from './personalDataFigures.js';
 import { rebuildFigures } from './rebuildFigures.js';
+import { shardFigures } from './shardFigures.js';
 import { soakFigures } from './soakFigures.js';
 import { storeFigures } from './storeFigures.js';
 import { tracingFigures } from './tracingFigures.js';
@@ -54,6 +55,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['soak', soakFigures],
   ['failover', failoverFigures],
   ['tracing', tracingFigures],
+  ['shards', shardFigures],
 ];
 
 /**

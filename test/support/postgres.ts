@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensurePackage, findExecutable, whichExecutable } from './packages.js';
 import { reservePort } from './ports.js';
-import { spawnLogged, startReaper, stopChild, waitUntil, type Started } from './processes.js';
+import { awaitPidGone, childPids, signal, spawnLogged, startReaper, stopChild, waitUntil, type Started } from './processes.js';
 
 /** A running PostgreSQL started by `startPostgres`. */
 export interface PostgresServer {
@@ -21,6 +21,10 @@ export interface PostgresServer {
   pid: number;
   /** Fast shutdown (SIGINT, SIGKILL after 10 s), then removes the data dir. */
   stop(): Promise<void>;
+  /** Crashes the server: SIGKILL to the postmaster and its backends, by pid; the data dir stays. */
+  kill(): Promise<void>;
+  /** Starts the server again on its data dir and port (after kill), resolving once it accepts connections. */
+  restart(): Promise<void>;
 }
 
 const SUPERUSER = 'postgres';
@@ -159,26 +163,40 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
       String(port),
       ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ]);
-    const child = spawnLogged(postgres[0]!, postgres.slice(1), logFile, { cwd: base });
-    started = child;
-    reaper.track([child.pid]);
-
     const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
-    await waitUntil('PostgreSQL did not start', () => accepts(url), {
-      timeoutMs: 60_000,
-      failed: () => (child.gone() ? 'the postmaster exited' : undefined),
-      logFile,
-    });
+    const launch = async () => {
+      const child = spawnLogged(postgres[0]!, postgres.slice(1), logFile, { cwd: base });
+      started = child;
+      reaper.track([child.pid]);
+      await waitUntil('PostgreSQL did not start', () => accepts(url), {
+        timeoutMs: 60_000,
+        failed: () => (child.gone() ? 'the postmaster exited' : undefined),
+        logFile,
+      });
+      return child;
+    };
+    let child = await launch();
     await withClient(url, createTemplate);
 
     let stopped: Promise<void> | undefined;
-    return {
+    const server: PostgresServer = {
       url,
       port,
       dataDir,
       pid: child.pid,
       stop: () => (stopped ??= cleanup()),
+      kill: async () => {
+        const pids = [child.pid, ...childPids(child.pid)];
+        for (const pid of pids) signal(pid, 'SIGKILL');
+        await child.exited;
+        for (const pid of pids) await awaitPidGone(pid, 10_000);
+      },
+      restart: async () => {
+        child = await launch();
+        server.pid = child.pid;
+      },
     };
+    return server;
   } catch (error) {
     await cleanup();
     throw error;
