@@ -8,6 +8,7 @@ import { lexInPieces, lexTsk } from '../../grammar/lexer.js';
 import { binaryTokens, parsePiece, parseTokens } from '../../grammar/parser.js';
 import { Comma, LBracket, LCurly, LParen, Newline, Question, RBracket, RCurly, RParen, Semicolon } from '../../grammar/tokens.js';
 import type { TskFileAst } from './ast.js';
+import { parseItemsDirect } from './directParse.js';
 import { AstBuilder } from './visitor.js';
 
 export interface ParseTskResult {
@@ -99,9 +100,13 @@ function parseFast(text: string, file: string, sink: ItemSink | undefined): Pars
   const items: TskFileAst['items'] = [];
   const notes = lexInPieces(text, (tokens) => {
     if (tooComplex(tokens)) return false;
-    const cst = parsePiece(tokens);
-    if (!cst) return false;
-    const pieceItems = builder.fileAst(cst).items;
+    let pieceItems = parseItemsDirect(tokens, builder);
+    if (!pieceItems) {
+      // what the direct reading gives up on (strays, `- ` items out of place) the grammar reports
+      const cst = parsePiece(tokens);
+      if (!cst) return false;
+      pieceItems = builder.fileAst(cst).items;
+    }
     if (sink) sink.items(pieceItems);
     else for (const item of pieceItems) items.push(item);
     return true;

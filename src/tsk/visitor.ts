@@ -50,6 +50,12 @@ function firstOffset(e: CstElement): number {
   return firstToken(e)?.startOffset ?? 0;
 }
 
+/** A bare dotted key's path (`default.active`), or undefined: not a bare word, or a part is not a name (`1.0.3`). */
+export function dottedKey(keyTok: IToken, key: string): string[] | undefined {
+  const parts = keyTok.tokenType.name === 'Word' && key.includes('.') ? key.split('.') : undefined;
+  return parts?.every((p) => DOTTED_PART.test(p)) ? parts : undefined;
+}
+
 /** Adds a dotted key's path (no object spread: it is the hot spot of building a large file's AST). */
 function withDotted(entry: EntryAst, dotted: string[] | undefined): EntryAst {
   if (dotted) entry.dotted = dotted;
@@ -138,7 +144,8 @@ export class AstBuilder {
     };
   }
 
-  private keyText(tok: IToken): string {
+  /** A key's text: a quoted key unescaped. */
+  keyText(tok: IToken): string {
     const t = tok.tokenType.name;
     if (t === 'DoubleString' || t === 'SingleString') return unescapeString(tok.image.slice(1, -1));
     return tok.image;
@@ -151,8 +158,7 @@ export class AstBuilder {
     const keyLocation = this.loc(keyTok);
     const variable = keyTok.tokenType.name === 'Variable';
     const key = variable ? keyTok.image.slice(1) : this.keyText(keyTok);
-    const parts = !variable && keyTok.tokenType.name === 'Word' && key.includes('.') ? key.split('.') : undefined;
-    const dotted = parts?.every((p) => DOTTED_PART.test(p)) ? parts : undefined;
+    const dotted = variable ? undefined : dottedKey(keyTok, key);
     const block = c.indentBlock?.[0];
     if (isNode(block)) return withDotted({ kind: 'entry', key, keyLocation, variable, value: this.indentBlock(block) }, dotted);
     const v = c.value?.[0] ?? c.braceObject?.[0] ?? c.angleObject?.[0];
@@ -272,7 +278,8 @@ export class AstBuilder {
     return this.invalid(n);
   }
 
-  private literal(tok: IToken): ValueAst {
+  /** A literal token's value (a string holding one operator call is that call). */
+  literal(tok: IToken): ValueAst {
     const location = this.loc(tok);
     const img = tok.image;
     switch (tok.tokenType.name) {
