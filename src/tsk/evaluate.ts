@@ -8,7 +8,7 @@ import { error, note, type SourceLocation } from '../diagnostics.js';
 import { valueText } from '../util/valueText.js';
 import type { Path } from './document.js';
 import type { BinaryAst, EntryAst, TskFileAst, ValueAst } from './ast.js';
-import type { PathSourceMap } from './sourceMap.js';
+import { ROOT_NODE, type PathSourceMap } from './sourceMap.js';
 import { type LoadContext, type OperatorCall } from './operators/context.js';
 import { unsupportedMessage } from './operators/unsupported.js';
 import { arithmetic, asNumber } from './arithmetic.js';
@@ -53,6 +53,13 @@ function setKey(obj: Obj, key: string, value: unknown): void {
   else obj[key] = value;
 }
 
+/** A section's (or a dotted key's parents') object, its source-map node, and whether it clashed with a value. */
+interface Opened {
+  target: Obj;
+  node: number;
+  failed: boolean;
+}
+
 /** Evaluates one file's AST into `root`, recording locations in `sourceMap`. */
 export class Evaluator {
   private readonly vars = new Map<string, unknown>();
@@ -68,7 +75,7 @@ export class Evaluator {
   /** Where top-level entries go: the root, or the object of the last `[section]`. */
   private root: Obj = {};
   private target: Obj = this.root;
-  private targetPath: Path = [];
+  private targetNode = ROOT_NODE;
   private section: string | undefined;
   private started = false;
 
@@ -85,16 +92,16 @@ export class Evaluator {
 
   /** Evaluates the next top-level items of the file, in order (a large file comes in pieces). */
   add(items: TskFileAst['items']): void {
-    if (!this.started) this.sourceMap.set([], { value: { file: this.file, line: 1, column: 1 } });
+    if (!this.started) this.sourceMap.setAt(ROOT_NODE, { value: { file: this.file, line: 1, column: 1 } });
     this.started = true;
     const root = this.root;
     for (const item of items) {
       if (item.kind === 'section') {
         const opened = item.array
           ? this.openArraySection(root, item.path, item.nameLocation, item.location)
-          : this.openSection(root, item.path, item.nameLocation, item.location);
+          : this.openSection(root, ROOT_NODE, item.path, item.nameLocation, item.location);
         this.target = opened.target;
-        this.targetPath = opened.path;
+        this.targetNode = opened.node;
         this.section = item.path.join('.');
       } else {
         const section = this.section;
@@ -108,64 +115,65 @@ export class Evaluator {
             ),
           );
           this.target = root;
-          this.targetPath = [];
+          this.targetNode = ROOT_NODE;
           this.section = undefined;
         }
-        this.entry(this.target, this.targetPath, item);
+        this.entry(this.target, this.targetNode, item);
       }
     }
   }
 
   /** `[[a.b]]`: a new object at the end of the list a.b (made on first use). */
-  private openArraySection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): { target: Obj; path: Path } {
-    const parent = this.openSection(root, path.slice(0, -1), nameLoc, loc);
+  private openArraySection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): Opened {
+    const parent = this.openSection(root, ROOT_NODE, path.slice(0, -1), nameLoc, loc);
     const key = path[path.length - 1]!;
-    const listPath = [...parent.path, key];
+    const listNode = this.sourceMap.child(parent.node, key);
     let list = parent.target[key];
     if (list === undefined) {
       list = [];
       setKey(parent.target, key, list);
-      this.sourceMap.set(listPath, { key: nameLoc, value: loc });
+      this.sourceMap.setAt(listNode, { key: nameLoc, value: loc });
     }
     if (!Array.isArray(list)) {
-      this.duplicate(listPath, key, nameLoc);
-      return { target: {}, path: listPath };
+      this.duplicate(this.sourceMap.pathOf(listNode), key, nameLoc);
+      return { target: {}, node: listNode, failed: true };
     }
     const item: Obj = {};
-    const itemPath = [...listPath, list.length];
+    const itemNode = this.sourceMap.child(listNode, list.length);
     list.push(item);
-    this.sourceMap.set(itemPath, { key: nameLoc, value: loc });
-    return { target: item, path: itemPath };
+    this.sourceMap.setAt(itemNode, { key: nameLoc, value: loc });
+    return { target: item, node: itemNode, failed: false };
   }
 
   /**
-   * Finds or creates the object a `[a.b]` header names (a repeated header merges). A list made
-   * by `[[a]]` on the way stands for its last object, as in TOML.
+   * Finds or creates the object a `[a.b]` header names (a repeated header merges), under
+   * `root` (whose source-map node is `at`). A list made by `[[a]]` on the way stands for its
+   * last object, as in TOML.
    */
-  private openSection(root: Obj, path: string[], nameLoc: SourceLocation, loc: SourceLocation): { target: Obj; path: Path } {
+  private openSection(root: Obj, at: number, path: string[], nameLoc: SourceLocation, loc: SourceLocation): Opened {
     let node = root;
-    const here: (string | number)[] = [];
+    let here = at;
     for (const k of path) {
-      here.push(k);
+      here = this.sourceMap.child(here, k);
       if (!Object.hasOwn(node, k)) {
         const child: Obj = {};
         setKey(node, k, child);
-        this.sourceMap.set(here, { key: nameLoc, value: loc });
+        this.sourceMap.setAt(here, { key: nameLoc, value: loc });
         node = child;
         continue;
       }
       let existing = node[k];
       if (Array.isArray(existing) && existing.length > 0 && isPlainObject(existing[existing.length - 1])) {
-        here.push(existing.length - 1);
+        here = this.sourceMap.child(here, existing.length - 1);
         existing = existing[existing.length - 1];
       }
       if (!isPlainObject(existing)) {
-        this.duplicate(here, k, nameLoc);
-        return { target: {}, path: here }; // entries are still evaluated (for their diagnostics) but go nowhere
+        this.duplicate(this.sourceMap.pathOf(here), k, nameLoc);
+        return { target: {}, node: here, failed: true }; // entries are still evaluated (for their diagnostics) but go nowhere
       }
       node = existing;
     }
-    return { target: node, path: here };
+    return { target: node, node: here, failed: false };
   }
 
   private duplicate(path: Path, key: string, at: SourceLocation): void {
@@ -179,30 +187,31 @@ export class Evaluator {
     );
   }
 
-  private entry(target: Obj, path: Path, e: EntryAst): void {
+  /** An entry into `target`, whose source-map node is `node`. */
+  private entry(target: Obj, node: number, e: EntryAst): void {
     if (e.variable) {
-      this.vars.set(e.key, this.value(e.value, path));
+      this.vars.set(e.key, this.value(e.value, node));
       return;
     }
     if (e.dotted) {
       // `default.active = true`: nest under default, made (or reused) on the way
       const parents = e.dotted.slice(0, -1);
-      const opened = this.openSection(target, parents, e.keyLocation, e.keyLocation);
-      if (opened.path.length < parents.length || !isPlainObject(this.at(target, parents))) {
-        this.value(e.value, [...path, `${e.key} (duplicate)`]);
+      const opened = this.openSection(target, node, parents, e.keyLocation, e.keyLocation);
+      if (opened.failed || !isPlainObject(this.at(target, parents))) {
+        this.value(e.value, this.sourceMap.child(node, `${e.key} (duplicate)`));
         return;
       }
-      this.entry(opened.target, [...path, ...opened.path], { ...e, key: e.dotted[e.dotted.length - 1]!, dotted: undefined });
+      this.entry(opened.target, opened.node, { ...e, key: e.dotted[e.dotted.length - 1]!, dotted: undefined });
       return;
     }
-    const here = [...path, e.key];
     if (Object.hasOwn(target, e.key)) {
-      this.duplicate(here, e.key, e.keyLocation);
-      this.value(e.value, [...path, `${e.key} (duplicate)`]);
+      this.duplicate([...this.sourceMap.pathOf(node), e.key], e.key, e.keyLocation);
+      this.value(e.value, this.sourceMap.child(node, `${e.key} (duplicate)`));
       return;
     }
     // record the location first so that nested paths and includes find their parent
-    this.sourceMap.set(here, { key: e.keyLocation, value: e.value.location });
+    const here = this.sourceMap.child(node, e.key);
+    this.sourceMap.setAt(here, { key: e.keyLocation, value: e.value.location });
     setKey(target, e.key, this.value(e.value, here));
   }
 
@@ -217,32 +226,32 @@ export class Evaluator {
     return cur;
   }
 
-  /** One value; `path` is where it will be stored. */
-  value(v: ValueAst, path: Path): unknown {
+  /** One value; `node` is the source-map node of where it will be stored. */
+  value(v: ValueAst, node: number): unknown {
     switch (v.kind) {
       case 'literal':
         return v.value;
       case 'object': {
         const obj: Obj = {};
-        for (const e of v.entries) this.entry(obj, path, e);
+        for (const e of v.entries) this.entry(obj, node, e);
         return obj;
       }
       case 'array':
         return v.items.map((item, i) => {
-          const here = [...path, i];
-          this.sourceMap.set(here, { value: item.location });
+          const here = this.sourceMap.child(node, i);
+          this.sourceMap.setAt(here, { value: item.location });
           return this.value(item, here);
         });
       case 'variable':
         return this.variable(v);
       case 'operator':
-        return this.operator(v, path);
+        return this.operator(v, node);
       case 'binary':
-        return this.binary(v, path);
+        return this.binary(v, node);
       case 'conditional':
-        return truthy(this.value(v.test, path)) ? this.value(v.then, path) : this.value(v.else, path);
+        return truthy(this.value(v.test, node)) ? this.value(v.then, node) : this.value(v.else, node);
       case 'unary': {
-        const x = this.value(v.operand, path);
+        const x = this.value(v.operand, node);
         if (v.operand.kind === 'invalid') return null;
         if (v.op === '!') return !truthy(x);
         return arithmetic('-', 0, x, v.location, this.context.diagnostics);
@@ -290,20 +299,20 @@ export class Evaluator {
     return value;
   }
 
-  private operator(v: Extract<ValueAst, { kind: 'operator' }>, path: Path): unknown {
+  private operator(v: Extract<ValueAst, { kind: 'operator' }>, node: number): unknown {
     if (v.bareCall) {
       // refused whatever its arguments: evaluating them would only add cascades
       this.context.diagnostics.push(error('TSK_UNSUPPORTED_OPERATOR', unsupportedMessage(v.name, true), v.location));
       return null;
     }
-    const args = v.args.map((a) => this.value(a, path));
+    const args = v.args.map((a) => this.value(a, node));
     const call: OperatorCall = {
       name: v.name,
       args,
       ast: v,
       location: v.location,
       file: this.file,
-      path,
+      path: this.sourceMap.pathOf(node),
       sourceMap: this.sourceMap,
       context: this.context,
     };
@@ -317,16 +326,16 @@ export class Evaluator {
   }
 
   /** `a || b`, `a && b` (JavaScript's: the deciding operand); `@env.X || "d"` makes "d" the default. */
-  private logical(v: BinaryAst, path: Path): unknown {
-    const l = v.op === '||' && isEnvWithoutDefault(v.left) ? this.optionalEnv(v.left, path) : this.value(v.left, path);
-    if (v.op === '||') return truthy(l) ? l : this.value(v.right, path);
-    return truthy(l) ? this.value(v.right, path) : l;
+  private logical(v: BinaryAst, node: number): unknown {
+    const l = v.op === '||' && isEnvWithoutDefault(v.left) ? this.optionalEnv(v.left, node) : this.value(v.left, node);
+    if (v.op === '||') return truthy(l) ? l : this.value(v.right, node);
+    return truthy(l) ? this.value(v.right, node) : l;
   }
 
   /** An `@env` call that may be unset: no warning, null. */
-  private optionalEnv(v: ValueAst, path: Path): unknown {
+  private optionalEnv(v: ValueAst, node: number): unknown {
     const op = v as Extract<ValueAst, { kind: 'operator' }>;
-    const name = op.name.startsWith('env.') && op.name !== 'env.secure' ? op.name.slice(4) : this.value(op.args[0]!, path);
+    const name = op.name.startsWith('env.') && op.name !== 'env.secure' ? op.name.slice(4) : this.value(op.args[0]!, node);
     const secure = op.name === 'env.secure';
     const env = this.context.options.env ?? process.env;
     if (typeof name !== 'string' || env[name] === undefined) return null;
@@ -336,17 +345,17 @@ export class Evaluator {
       ast: op,
       location: op.location,
       file: this.file,
-      path,
+      path: this.sourceMap.pathOf(node),
       sourceMap: this.sourceMap,
       context: this.context,
     };
     return envOperator(call);
   }
 
-  private binary(v: BinaryAst, path: Path): unknown {
-    if (v.op === '||' || v.op === '&&') return this.logical(v, path);
-    const l = this.value(v.left, path);
-    const r = this.value(v.right, path);
+  private binary(v: BinaryAst, node: number): unknown {
+    if (v.op === '||' || v.op === '&&') return this.logical(v, node);
+    const l = this.value(v.left, node);
+    const r = this.value(v.right, node);
     // an operand the parser could not read is already reported: no second error about it
     if (v.left.kind === 'invalid' || v.right.kind === 'invalid') return null;
     if (v.op === '-' || v.op === '*' || v.op === '/' || v.op === '%') return arithmetic(v.op, l, r, v.location, this.context.diagnostics);
