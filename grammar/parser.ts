@@ -79,9 +79,10 @@ const bodyStrays = [
 ];
 const fileStrays = [...bodyStrays.filter((t) => t !== T.LBracket), T.RCurly, T.Less, T.Dash];
 
-const keyTokens = [T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null];
-const separatorTokens = [T.Newline, T.Comma, T.Semicolon];
-const literalTokens = [
+/** What may be a key (the direct reading, src/tsk/directParse.ts, uses these sets too). */
+export const keyTokens = [T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null];
+export const separatorTokens = [T.Newline, T.Comma, T.Semicolon];
+export const literalTokens = [
   T.DoubleString,
   T.SingleString,
   T.TripleString,
@@ -112,9 +113,9 @@ export const binaryTokens = [
   T.Percent,
 ];
 /** What may start an item of a comma list (`a: one, two`). */
-const LIST_ITEM_START = new Set<TokenType>([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
+export const LIST_ITEM_START = new Set<TokenType>([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
 /** After a key, these make it an entry: `a = 1, b = 2` is two entries, not a list. */
-const ENTRY_AFTER_KEY = new Set<TokenType>([T.Assign, T.Colon, T.LCurly, T.Greater]);
+export const ENTRY_AFTER_KEY = new Set<TokenType>([T.Assign, T.Colon, T.LCurly, T.Greater]);
 
 type Alt = { ALT: () => unknown };
 

@@ -6,10 +6,16 @@
  * candidates are far: the early exit keeps each one cheap).
  */
 export function editDistance(a: string, b: string, bound = Infinity): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let prev = new Uint32Array(t.length + 1);
-  let cur = new Uint32Array(t.length + 1);
+  return distance(a.toLowerCase(), b.toLowerCase(), bound);
+}
+
+/** The two rows of `distance`, kept between calls (a large config asks for thousands of hints). */
+let rows = [new Uint32Array(32), new Uint32Array(32)];
+
+/** `editDistance` of strings already lower-cased. */
+function distance(s: string, t: string, bound: number): number {
+  if (rows[0]!.length <= t.length) rows = [new Uint32Array(t.length + 1), new Uint32Array(t.length + 1)];
+  let [prev, cur] = rows as [Uint32Array, Uint32Array];
   for (let j = 0; j <= t.length; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
     cur[0] = i;
@@ -31,10 +37,11 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = maxDistance ?? Math.max(2, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   for (const c of candidates) {
     // the distance is at least the difference in length: skip the O(n·m) table when that is too far
     if (Math.abs(c.length - word.length) > Math.min(limit, bestDistance - 1)) continue;
-    const d = editDistance(word, c, Math.min(limit, bestDistance - 1));
+    const d = distance(lower, c.toLowerCase(), Math.min(limit, bestDistance - 1));
     if (d < bestDistance && d <= limit) {
       best = c;
       bestDistance = d;
@@ -43,7 +50,6 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
   if (best !== undefined) return best;
   // A longer or shorter spelling of a key (`minimum` for `min`) is further by edit distance
   // than it looks to a reader; accept a shared prefix of at least three letters.
-  const lower = word.toLowerCase();
   for (const c of candidates) {
     const other = c.toLowerCase();
     if (Math.min(lower.length, other.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower))) return c;

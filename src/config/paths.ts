@@ -27,7 +27,8 @@ export function clonePlain<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clonePlain) as T;
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = clonePlain(x);
+    // keys, not entries: no pair array per key (a large config is a hundred thousand values)
+    for (const k of Object.keys(v)) out[k] = clonePlain(v[k]);
     return out as T;
   }
   return v;

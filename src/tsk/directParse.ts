@@ -9,55 +9,27 @@
  * `test/tsk/directParse.unit.test.ts` holds the two readings to the same AST.
  */
 import type { IToken, TokenType } from 'chevrotain';
+import { binaryTokens, ENTRY_AFTER_KEY, keyTokens, LIST_ITEM_START, literalTokens, separatorTokens } from '../../grammar/parser.js';
 import * as T from '../../grammar/tokens.js';
 import type { ArrayAst, BinaryOp, EntryAst, ObjectAst, SectionAst, TskFileAst, ValueAst } from './ast.js';
 import { chain } from './precedence.js';
 import { dottedKey, type AstBuilder } from './visitor.js';
 
-/** Thrown where the grammar would not read the tokens as an error-free file; never escapes (one instance: no stack per throw). */
+/** Thrown where the grammar would not read the tokens as an error-free file; never escapes. */
 const GIVE_UP = new Error('the direct reading gives up');
 
-const KEY = new Set<TokenType>([T.Word, T.DoubleString, T.SingleString, T.Variable, T.NumberLit, T.True, T.False, T.Null]);
-const SEPARATOR = new Set<TokenType>([T.Newline, T.Comma, T.Semicolon]);
-const LITERAL = new Set<TokenType>([
-  T.DoubleString,
-  T.SingleString,
-  T.TripleString,
-  T.TripleSingleString,
-  T.BadString,
-  T.NumberLit,
-  T.True,
-  T.False,
-  T.Null,
-  T.Word,
-  T.Variable,
-  T.BareText,
-]);
-const BINARY = new Set<TokenType>([
-  T.OrOr,
-  T.AndAnd,
-  T.EqEq,
-  T.NotEq,
-  T.LessEq,
-  T.GreaterEq,
-  T.Less,
-  T.Greater,
-  T.Plus,
-  T.Minus,
-  T.Star,
-  T.Slash,
-  T.Percent,
-]);
+const KEY = new Set<TokenType>(keyTokens);
+const SEPARATOR = new Set<TokenType>(separatorTokens);
+const LITERAL = new Set<TokenType>(literalTokens);
+const BINARY = new Set<TokenType>(binaryTokens);
 /** The grammar's `value` can start with these (its `operand`'s first tokens). */
 const VALUE_START = new Set<TokenType>([...LITERAL, T.Bang, T.Minus, T.OperatorName, T.LCurly, T.LBracket, T.LParen]);
-/** `listTail`'s gate (grammar/parser.ts): a comma, an item start, and not a key's `=`, `:`, `{`, `>`. */
-const LIST_ITEM_START = new Set<TokenType>([...LITERAL, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
-const ENTRY_AFTER_KEY = new Set<TokenType>([T.Assign, T.Colon, T.LCurly, T.Greater]);
 
 /**
  * The items of one piece of a file (a run of whole top-level statements, `lexInPieces`), or
  * undefined where the grammar would read something else than an error-free run of sections
- * and entries (what it found on the way is taken back from `builder.diagnostics`). Literal values, keys and locations come from `builder`, as on the CST path.
+ * and entries (what it found on the way is then taken back from `builder.diagnostics`).
+ * Literal values, keys and locations come from `builder`, as on the CST path.
  */
 export function parseItemsDirect(tokens: readonly IToken[], builder: AstBuilder): TskFileAst['items'] | undefined {
   const found = builder.diagnostics.length;

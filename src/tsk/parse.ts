@@ -159,18 +159,32 @@ const CLOSERS = new Set([RCurly, RBracket, RParen]);
 const OPERATORS = new Set(binaryTokens);
 const SEPARATORS = new Set([Newline, Comma, Semicolon]);
 
+/** What `tooComplex` counts a token as, by its type's index (a table: one look-up per token of a large file). */
+const Kind = { Other: 0, Opener: 1, Closer: 2, Separator: 3, Question: 4, Operator: 5 } as const;
+const KINDS: number[] = [];
+for (const [set, kind] of [
+  [OPENERS, Kind.Opener],
+  [CLOSERS, Kind.Closer],
+  [SEPARATORS, Kind.Separator],
+  [new Set([Question]), Kind.Question],
+  [OPERATORS, Kind.Operator],
+] as const) {
+  for (const t of set) KINDS[t.tokenTypeIdx!] = kind;
+}
+
 /** The first token that makes the input too deeply nested or too long an expression. */
 function tooComplex(tokens: IToken[]): { token: IToken; message: string } | undefined {
   let depth = 0;
   let ternaries = 0;
   let operators = 0;
   for (const t of tokens) {
-    const type = t.tokenType;
-    if (OPENERS.has(type)) depth++;
-    else if (CLOSERS.has(type)) depth = Math.max(0, depth - 1);
-    else if (SEPARATORS.has(type)) ternaries = operators = 0;
-    else if (type === Question) ternaries++;
-    else if (OPERATORS.has(type)) operators++;
+    const kind = KINDS[t.tokenType.tokenTypeIdx!] ?? Kind.Other;
+    if (kind === Kind.Other) continue;
+    if (kind === Kind.Opener) depth++;
+    else if (kind === Kind.Closer) depth = Math.max(0, depth - 1);
+    else if (kind === Kind.Separator) ternaries = operators = 0;
+    else if (kind === Kind.Question) ternaries++;
+    else operators++;
     if (depth + ternaries > MAX_NESTING) return { token: t, message: `nested more than ${MAX_NESTING} levels deep` };
     if (operators > MAX_OPERATORS) return { token: t, message: `more than ${MAX_OPERATORS} operators in one value` };
   }
@@ -219,6 +233,7 @@ function onePerLine(diags: Diagnostic[]): Diagnostic[] {
  * syntax errors are dropped until a line comes back to the same indent or shallower.
  */
 function resync(diags: Diagnostic[], text: string, regions: [number, number][]): Diagnostic[] {
+  if (!diags.some((d) => d.code === 'TSK_SYNTAX' && d.location)) return diags; // nothing to resync after
   const starts = lineStarts(text);
   const indentOf = (line: number): number | undefined => {
     const from = starts[line - 1];
