@@ -5,13 +5,16 @@
  * the snapshot, never correctness (another process's appends are in the tail). Commands even
  * skip the tail read (see handleCommand), which leaves them no read at all (bench `http_64`).
  */
+import { BoundedMap } from '../util/BoundedMap.js';
 import type { CachedState, StateCache } from './StateCache.js';
 
 /** A bounded, least-recently-set map of aggregate states. */
 export class MemoryStateCache implements StateCache {
-  private readonly entries = new Map<string, { hash: string; value: CachedState }>();
+  private readonly entries: BoundedMap<string, { hash: string; value: CachedState }>;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   /**
    * The cached state, deeply frozen: it is shared by every load that gets it, and the engine
@@ -27,7 +30,6 @@ export class MemoryStateCache implements StateCache {
     const old = this.entries.get(key);
     // A load that raced a command may finish last: never go back to an older version.
     if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
-    this.entries.delete(key);
     // A frozen copy: the caller keeps (and may change) the state it handed in.
     this.entries.set(key, {
       hash: configHash,
@@ -37,7 +39,6 @@ export class MemoryStateCache implements StateCache {
         ...(value.deleted === true ? { deleted: true } : {}),
       }),
     });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   delete(type: string, id: string): void {

@@ -11,12 +11,15 @@
  *    (stream, version) index and writes nothing, and the batch is decided again in a
  *    transaction that reads the stream (appendAtOnce, SqlEventStore.writeBatch).
  */
+import { BoundedMap } from '../util/BoundedMap.js';
 
 /** A bounded map (type, id) → version; the oldest entries go first. */
 export class StreamVersions {
-  private readonly versions = new Map<string, number>();
+  private readonly versions: BoundedMap<string, number>;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.versions = new BoundedMap(capacity);
+  }
 
   /** The known current version, or undefined (then the database decides). */
   get(streamType: string, streamId: string): number | undefined {
@@ -25,10 +28,7 @@ export class StreamVersions {
 
   /** Records a committed version. */
   set(streamType: string, streamId: string, version: number): void {
-    const key = `${streamType}\u0000${streamId}`;
-    this.versions.delete(key);
-    this.versions.set(key, version);
-    if (this.versions.size > this.capacity) this.versions.delete(this.versions.keys().next().value!);
+    this.versions.set(`${streamType}\u0000${streamId}`, version);
   }
 
   /** Forgets everything. */
