@@ -19,9 +19,14 @@ export function runAsTenant<T>(tenant: string, fn: () => T): T {
   return scope.run(tenant, fn);
 }
 
-/** Runs `fn` as the system (every tenant), e.g. the framework's own statements inside a tenant's batch. */
+/**
+ * Runs `fn` as the system (every tenant), e.g. the framework's own statements inside a tenant's
+ * batch. Outside any tenant's scope work already runs as the system, so no scope is entered:
+ * the first `run` of an AsyncLocalStorage switches on a hook that every promise of the process
+ * pays from then on (a consumer's commit did it in every app without tenancy: issue 21).
+ */
 export function runAsSystem<T>(fn: () => T): T {
-  return scope.run(SYSTEM_TENANT, fn);
+  return scope.getStore() === undefined ? fn() : scope.run(SYSTEM_TENANT, fn);
 }
 
 /** The tenant of the work in progress; SYSTEM_TENANT outside any. */
