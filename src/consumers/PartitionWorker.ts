@@ -32,6 +32,8 @@ export class PartitionWorker extends LeasedLoop {
   /** The events handed to the handler in the batch in flight (the one a refusal is about). */
   private handed: readonly StoredEvent[] = [];
   private readonly parking: Parking;
+  /** When this partition last moved its checkpoint over events it had nothing to do with (performance.now()). */
+  private skippedAt = -Infinity;
 
   constructor(
     env: ConsumerEnv,
@@ -85,6 +87,11 @@ export class PartitionWorker extends LeasedLoop {
       metrics?.lag.set(this.labels, Math.max(0, head - checkpoint));
       return false;
     }
+    if (events.length === 0 && until === Infinity && this.skipDeferred()) {
+      // Nothing of its types lies before `reached`: it has nothing to do, only a checkpoint to move.
+      metrics?.lag.set(this.labels, 0);
+      return false;
+    }
     const held = events.length === 0 ? Parking.NONE : await this.parking.held(events);
     const batch = this.batch(held.free, reached, held, mark);
     this.handed = held.free;
@@ -93,6 +100,21 @@ export class PartitionWorker extends LeasedLoop {
     if (batch.active && this.checkpoint !== undefined && this.checkpoint < reached) await batch.commit(reached);
     if (this.checkpoint !== undefined) metrics?.lag.set(this.labels, Math.max(0, head - this.checkpoint));
     return true;
+  }
+
+  /**
+   * True when moving the checkpoint over other types' events can wait: one such move was made
+   * less than a poll interval ago. Under a steady load of events a filtered consumer does not
+   * follow (a saga trigger under CreateUser), each move is a transaction and a commit, and they
+   * ran back to back as fast as the database answered (issue 21); now at most one per poll
+   * interval. Its own types still wake it at once, and a restart only reads over the same
+   * events again.
+   */
+  private skipDeferred(): boolean {
+    const now = performance.now();
+    if (now - this.skippedAt < this.env.pollIntervalMs) return true;
+    this.skippedAt = now;
+    return false;
   }
 
   /** A refused batch: searched event by event; its one event: given up on after max_retries (on_error). */
