@@ -6,6 +6,7 @@
  * skip the tail read (see handleCommand), which leaves them no read at all (bench `http_64`).
  */
 import { BoundedMap } from '../util/BoundedMap.js';
+import { frozenCopy } from '../util/frozenCopy.js';
 import type { CachedState, StateCache } from './StateCache.js';
 
 /** A bounded, least-recently-set map of aggregate states. */
@@ -35,7 +36,7 @@ export class MemoryStateCache implements StateCache {
       hash: configHash,
       value: Object.freeze({
         version: value.version,
-        state: deepFreeze(structuredClone(value.state)),
+        state: frozenCopy(value.state),
         ...(value.deleted === true ? { deleted: true } : {}),
       }),
     });
@@ -44,12 +45,4 @@ export class MemoryStateCache implements StateCache {
   delete(type: string, id: string): void {
     this.entries.delete(`${type}\u0000${id}`);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -9,6 +9,7 @@ import type { EngineContext } from './EngineContext.js';
 import { evolveAll, type AggregateState } from './evolve.js';
 import { TOMBSTONE } from './systemEvents.js';
 import { identityUpcaster } from './upcaster.js';
+import { frozenCopy } from '../util/frozenCopy.js';
 
 /** State of one aggregate at some version (0 = the stream does not exist). */
 export interface LoadedAggregate {
@@ -63,7 +64,7 @@ export async function loadAggregate(
   if (cached !== undefined && options.trustCache === true)
     return { type, id, version: cached.version, state: cached.state, fromCache: true, ...deletedFlag(cached.deleted === true) };
   if (latest && options.trustCache === true && options.assumeNew === true)
-    return { type, id, version: 0, state: structuredClone(definition.initialState), fromCache: true };
+    return { type, id, version: 0, state: initialState(definition), fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined =
     cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
@@ -103,6 +104,18 @@ export async function loadAggregate(
   if (latest && version > 0 && (cached === undefined || tail.length > 0))
     ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) });
   return { type, id, version, state, ...deletedFlag(deleted) };
+}
+
+const initialStates = new WeakMap<AggregateDefinition, AggregateState>();
+
+/**
+ * The initial state of `definition`, deeply frozen and shared like a cached state (evolve never
+ * changes its input): a creating command takes it without a copy of its own (issue 21).
+ */
+function initialState(definition: AggregateDefinition): AggregateState {
+  let state = initialStates.get(definition);
+  if (state === undefined) initialStates.set(definition, (state = frozenCopy(definition.initialState)));
+  return state;
 }
 
 function deletedFlag(deleted: boolean): { deleted?: true } {
