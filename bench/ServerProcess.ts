@@ -20,6 +20,8 @@ export interface ServerProcess {
   startMs: number;
   /** Resident set size in MB (VmRSS of /proc/<pid>/status). */
   rssMb(): number;
+  /** CPU seconds (user + system, every thread) the server has used so far (/proc/<pid>/stat). */
+  cpuSeconds(): number;
   /** SIGTERM (graceful), resolves when it exited. */
   stop(): Promise<void>;
 }
@@ -74,6 +76,11 @@ export async function startServe(file: string, extraNodeArgs: string[] = [], cwd
     rssMb() {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
+    },
+    cpuSeconds() {
+      // the fields after the command name (in parentheses): utime is the 12th, stime the 13th, in clock ticks (100/s)
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async stop() {
       if (!gone) child.kill('SIGTERM');

@@ -12,6 +12,8 @@ import { connect, type Socket } from 'node:net';
 export interface LoadRequest {
   path: string;
   body: string;
+  /** Extra header lines, each ending in CRLF (e.g. `authorization: Bearer …\r\n`), built once by the caller. */
+  headers?: string;
 }
 
 /** What a load run measured. */
@@ -61,11 +63,11 @@ class Connection {
     });
   }
 
-  post(path: string, body: string): Promise<number> {
+  post(path: string, body: string, headers = ''): Promise<number> {
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(
-        `POST ${path} HTTP/1.1\r\nHost: ${this.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `POST ${path} HTTP/1.1\r\nHost: ${this.host}\r\n${headers}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     });
   }
@@ -129,8 +131,8 @@ export async function runLoad(
             due += interval;
           }
           if (performance.now() >= end) return;
-          const { path, body } = next(client, i);
-          const status = await connection.post(path, body);
+          const { path, body, headers } = next(client, i);
+          const status = await connection.post(path, body, headers);
           latencies.push(performance.now() - sent);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status !== (options.expect ?? 200)) errors++;

@@ -34,6 +34,7 @@ import { rebuildFigures } from './rebuildFigures.js';
 import { shardFigures } from './shardFigures.js';
 import { soakFigures } from './soakFigures.js';
 import { storeFigures } from './storeFigures.js';
+import { tenancyFigures } from './tenancyFigures.js';
 import { tracingFigures } from './tracingFigures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -56,6 +57,7 @@ const GROUPS: ReadonlyArray<readonly [string, FigureGroup]> = [
   ['failover', failoverFigures],
   ['tracing', tracingFigures],
   ['shards', shardFigures],
+  ['tenancy', tenancyFigures],
 ];
 
 /**
