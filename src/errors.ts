@@ -113,6 +113,11 @@ export const ERROR_CATALOG = {
     description:
       'An operator action (hard delete, truncate, retention) over HTTP needs `server.auth.tokens`: without them the server has no authentication.',
   },
+  TENANT_STORAGE_EXCEEDED: {
+    status: 403,
+    description:
+      'The tenant stores its `storage_bytes` quota of event bytes or more (`details.stored_bytes`): its commands are refused, nothing written, until the quota is raised or data removed.',
+  },
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNKNOWN_AGGREGATE_TYPE: { status: 404, description: 'The aggregate type is not declared.' },
   UNKNOWN_COMMAND: { status: 404, description: 'The command is not declared for the aggregate type.' },

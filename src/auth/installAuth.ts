@@ -18,7 +18,11 @@ import { staticTokenMatcher } from './staticTokens.js';
 import { installTenantAdmission } from './tenantAdmission.js';
 
 // The tenant registry's refusals, as reasons of tusk_auth_denied_total.
-const TENANT_REFUSALS: Partial<Record<ErrorCode, string>> = { TENANT_DISABLED: 'tenant_disabled', TENANT_QUOTA_EXCEEDED: 'quota' };
+const TENANT_REFUSALS: Partial<Record<ErrorCode, string>> = {
+  TENANT_DISABLED: 'tenant_disabled',
+  TENANT_QUOTA_EXCEEDED: 'quota',
+  TENANT_STORAGE_EXCEEDED: 'storage',
+};
 
 // The admin page's static files hold no data; the page sends the token on its API calls.
 const OPEN_ROUTES = new Set(['/health', '/admin', '/admin/', '/admin/auth']);

@@ -1,8 +1,9 @@
 /**
  * The tenant half of the auth hook (with `server.auth.jwt.tenant_claim`): a JWT whose tenant
  * is disabled or deleted in the registry gets 403 TENANT_DISABLED; a command of a tenant over
- * its events/s quota gets 429 TENANT_QUOTA_EXCEEDED with Retry-After, and the events a command
- * appended are taken from the quota when its answer is sent.
+ * its events/s quota gets 429 TENANT_QUOTA_EXCEEDED with Retry-After, one at or over its storage
+ * quota 403 TENANT_STORAGE_EXCEEDED; the events a command appended are taken from the quotas when
+ * its answer is sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
@@ -16,18 +17,26 @@ const rows = new WeakMap<FastifyRequest, Tenant>();
 export function installTenantAdmission(app: FastifyInstance, runtime: Runtime): ((request: FastifyRequest) => Promise<void>) | undefined {
   if (runtime.model.server.auth?.jwt?.tenant_claim === undefined) return undefined;
   const gate = tenantGate(runtime.store);
-  app.addHook('preSerialization', (request, _reply, payload, done) => {
+  app.addHook('preSerialization', async (request, _reply, payload) => {
     const row = rows.get(request);
     const events = (payload as { events?: unknown } | null)?.events;
-    if (row !== undefined && Array.isArray(events)) gate.charge(row, events.length);
-    done(null, payload);
+    if (row === undefined || !Array.isArray(events)) return payload;
+    gate.charge(row, events.length);
+    // before the answer leaves, so the tenant's next command is checked against these bytes too
+    await gate.chargeStorage(
+      row,
+      (events as Array<{ position?: unknown }>).map((e) => Number(e.position)),
+    );
+    return payload;
   });
   return async (request) => {
     const tenant = request.principal.tenant;
     if (tenant === null) return;
     const row = await gate.admit(tenant);
-    if (row === undefined || row.events_per_second === null || !COMMAND_ROUTES.has(request.routeOptions.url ?? '')) return;
+    const quotas = row !== undefined && (row.events_per_second !== null || row.storage_bytes !== null);
+    if (!quotas || !COMMAND_ROUTES.has(request.routeOptions.url ?? '')) return;
     gate.checkQuota(row);
+    await gate.checkStorage(row);
     rows.set(request, row);
   };
 }

@@ -6,7 +6,9 @@
 import { isTuskError } from '../errors.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
-import { TenantRegistry, tenantId } from '../tenancy/registry/tenantRegistry.js';
+import { conjoined } from '../tenancy/conjoined.js';
+import { TenantRegistry, tenantId, type TenantQuotas } from '../tenancy/registry/tenantRegistry.js';
+import { storageQuotaAllowed } from '../tenancy/registry/tenantUsage.js';
 import { placeTenant } from '../tenancy/shards/placement.js';
 import { ShardMap } from '../tenancy/shards/shardMap.js';
 import { controlStoreConfig, shardPlan, sharded, tenantModel } from '../tenancy/shards/shardPlan.js';
@@ -21,6 +23,16 @@ export type TenantAction = 'list' | 'create' | 'disable' | 'enable' | 'quota' | 
 /** Options of `tenant`. */
 export interface TenantOptions {
   eventsPerSecond?: string;
+  storageBytes?: string;
+}
+
+/** The quotas the options name ("none" lifts one; an option left out keeps its value). */
+function quotasOf(opts: TenantOptions): TenantQuotas {
+  const quotas: TenantQuotas = {};
+  const value = (v: string) => (v === 'none' ? null : v);
+  if (opts.eventsPerSecond !== undefined) quotas.events_per_second = value(opts.eventsPerSecond);
+  if (opts.storageBytes !== undefined) quotas.storage_bytes = value(opts.storageBytes);
+  return quotas;
 }
 
 /** Runs `tenant <action>` and resolves to the exit code. */
@@ -42,14 +54,14 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
     // tenancy "schema" / "database": the registry is in the control database
     store = await openEventStore(controlStoreConfig(app.model));
     const registry = new TenantRegistry(store);
-    const quota = opts.eventsPerSecond === undefined || opts.eventsPerSecond === 'none' ? null : opts.eventsPerSecond;
+    const quotas = storageQuotaAllowed(conjoined(app.model), quotasOf(opts));
     const result =
       action === 'list'
         ? { tenants: await registry.list() }
         : action === 'create'
-          ? await placed(app.model, store, await registry.create(id!, quota as number | null))
+          ? await placed(app.model, store, await registry.create(id!, quotas))
           : action === 'quota'
-            ? await registry.setQuota(id!, quota as number | null)
+            ? await registry.setQuota(id!, quotas)
             : action === 'delete'
               ? await registry.delete(id!)
               : await registry.setEnabled(id!, action === 'enable');

@@ -60,7 +60,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     ...(Object.keys(agg.valid_status_transitions ?? {}).length > 0 ? (['INVALID_TRANSITION'] as const) : []),
     ...(types.some((t) => model.events[t]?.schema !== undefined) ? (['EVENT_SCHEMA_VIOLATION'] as const) : []),
     ...(inlineConsumers ? (['PROJECTION_FAILED'] as const) : []),
-    ...(model.server.auth?.jwt?.tenant_claim !== undefined ? (['TENANT_QUOTA_EXCEEDED'] as const) : []),
+    ...(model.server.auth?.jwt?.tenant_claim !== undefined ? (['TENANT_QUOTA_EXCEEDED', 'TENANT_STORAGE_EXCEEDED'] as const) : []),
   ];
 }
 

@@ -11,10 +11,22 @@ const TENANT = obj(
     id: { type: 'string' },
     status: { type: 'string', enum: ['active', 'disabled', 'deleted'] },
     events_per_second: { type: ['integer', 'null'], description: 'events/s quota per process; null = none' },
+    storage_bytes: { type: ['integer', 'null'], description: 'bytes of event data and metadata the tenant may store; null = none' },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
   },
-  ['id', 'status', 'events_per_second', 'created_at', 'updated_at'],
+  ['id', 'status', 'events_per_second', 'storage_bytes', 'created_at', 'updated_at'],
+);
+/** GET /tenants/{id} of a conjoined store: the tenant and what it stores now. */
+const TENANT_WITH_USAGE = obj(
+  {
+    ...(TENANT.properties as Record<string, Schema>),
+    stored: obj({ events: { type: 'integer' }, bytes: { type: 'integer', description: 'pg_column_size of data + metadata' } }, [
+      'events',
+      'bytes',
+    ]),
+  },
+  TENANT.required as string[],
 );
 const QUOTA = { type: ['integer', 'null'], minimum: 1 };
 const tags = ['tenants'];
@@ -42,11 +54,23 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
     '/tenants': {
       post: op(m, 'create a tenant', { '201': jsonResponse('the tenant', TENANT) }, ['TENANT_EXISTS'], {
         tags,
-        ...body({ id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' }, events_per_second: QUOTA }, ['id']),
+        ...body({ id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$' }, events_per_second: QUOTA, storage_bytes: QUOTA }, [
+          'id',
+        ]),
       }),
     },
   }),
-  'GET /tenants/:id': (m) => ({ '/tenants/{id}': { get: change(m, 'one tenant') } }),
+  'GET /tenants/:id': (m) => ({
+    '/tenants/{id}': {
+      get: op(
+        m,
+        'one tenant (on a conjoined store with what it stores)',
+        { '200': jsonResponse('the tenant', TENANT_WITH_USAGE) },
+        ['TENANT_NOT_FOUND'],
+        { tags, parameters: id },
+      ),
+    },
+  }),
   'DELETE /tenants/:id': (m) => ({
     '/tenants/{id}': { delete: change(m, 'delete a tenant: its tokens get 403 TENANT_DISABLED; its id is never reused') },
   }),
@@ -56,7 +80,11 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /tenants/:id/enable': (m) => ({ '/tenants/{id}/enable': { post: change(m, 'enable a disabled tenant again') } }),
   'PUT /tenants/:id/quota': (m) => ({
     '/tenants/{id}/quota': {
-      put: change(m, "set a tenant's events/s quota (null = none)", body({ events_per_second: QUOTA }, ['events_per_second'])),
+      put: change(
+        m,
+        "set a tenant's quotas (null = none; a quota left out keeps its value)",
+        body({ events_per_second: QUOTA, storage_bytes: QUOTA }, []),
+      ),
     },
   }),
 };

@@ -307,6 +307,14 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX ON ${t.table('tenant_shards')} (shard)`,
     ],
   },
+  {
+    version: 15,
+    name: 'tenant storage quota',
+    statements: (t) => [
+      // The stored bytes of events a tenant may hold (src/tenancy/registry/tenantUsage.ts); null = no quota.
+      `ALTER TABLE ${t.table('tenants')} ADD COLUMN storage_bytes bigint CHECK (storage_bytes > 0)`,
+    ],
+  },
 ];
 
 /**

@@ -1,15 +1,18 @@
 /**
  * What the auth hook asks about a JWT's tenant: may it call at all (a disabled or deleted
  * tenant is 403 TENANT_DISABLED), and may it append now (its events/s quota, else 429 with
- * Retry-After). Registry rows are cached for `CACHE_MS` so a request costs no query; a change
+ * Retry-After; its storage quota, else 403). Registry rows are cached for `CACHE_MS` so a request costs no query; a change
  * made through this process is seen at once, one made elsewhere (the CLI, another process of
  * a fleet) within `CACHE_MS`.
  */
 import type { EventStore } from '../../store/EventStore.js';
 import { TuskError } from '../../errors.js';
 import { TenantRegistry, type Tenant } from './tenantRegistry.js';
+import { bytesAt, storedUsage } from './tenantUsage.js';
 
 const CACHE_MS = 2_000;
+/** How long a tenant's counted storage is trusted (plus what this process appended since): a count scans the events table. */
+const USAGE_MS = 30_000;
 
 interface Cached {
   tenant: Tenant | undefined;
@@ -28,8 +31,9 @@ export class TenantGate {
   readonly registry: TenantRegistry;
   private readonly cache = new Map<string, Cached>();
   private readonly buckets = new Map<string, Bucket>();
+  private readonly stored = new Map<string, { bytes: number; until: number }>();
 
-  constructor(store: EventStore) {
+  constructor(private readonly store: EventStore) {
     this.registry = new TenantRegistry(store);
   }
 
@@ -63,9 +67,36 @@ export class TenantGate {
     if (bucket !== undefined) bucket.tokens -= events;
   }
 
-  /** Forgets the cached row of `tenant` (after this process changed it). */
+  /**
+   * Throws 403 TENANT_STORAGE_EXCEEDED when `row`'s tenant stores its `storage_bytes` or more:
+   * a command is admitted while the tenant is under its quota (the last one admitted may cross
+   * it by its own events), and a refused one writes nothing.
+   */
+  async checkStorage(row: Tenant | undefined): Promise<void> {
+    const limit = row?.storage_bytes ?? null;
+    if (row === undefined || limit === null) return;
+    const now = Date.now();
+    let stored = this.stored.get(row.id);
+    if (stored === undefined || stored.until <= now) {
+      stored = { bytes: (await storedUsage(this.store, row.id)).bytes, until: now + USAGE_MS };
+      this.stored.set(row.id, stored);
+    }
+    if (stored.bytes >= limit)
+      throw new TuskError('TENANT_STORAGE_EXCEEDED', `tenant "${row.id}" stores ${stored.bytes} bytes of events, its quota is ${limit}`, {
+        details: { tenant: row.id, storage_bytes: limit, stored_bytes: stored.bytes },
+      });
+  }
+
+  /** Adds the bytes of the events at `positions` (appended by `row`'s tenant through this process) to its counted storage. */
+  async chargeStorage(row: Tenant | undefined, positions: readonly number[]): Promise<void> {
+    const stored = row === undefined || row.storage_bytes === null ? undefined : this.stored.get(row.id);
+    if (stored !== undefined) stored.bytes += await bytesAt(this.store, positions);
+  }
+
+  /** Forgets the cached row of `tenant` (after this process changed it), and its counted storage. */
   invalidate(tenant: string): void {
     this.cache.delete(tenant);
+    this.stored.delete(tenant);
   }
 
   private bucket(row: Tenant | undefined): Bucket | undefined {

@@ -33,6 +33,21 @@ export function eventsPerSecond(value: unknown): number | null {
   return n;
 }
 
+/** `value` as a storage quota in bytes (a positive integer, or null = none), or 400. */
+export function storageBytes(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidInputError('storage_bytes is a positive integer (or null for no quota)', { storage_bytes: value }, 'BAD_REQUEST');
+  return n;
+}
+
+/** A tenant's quotas; a key left out of a change keeps its value. */
+export interface TenantQuotas {
+  events_per_second?: unknown;
+  storage_bytes?: unknown;
+}
+
 /** A tenant's state: active, disabled (its tokens get 403, reversible) or deleted (final). */
 export type TenantStatus = 'active' | 'disabled' | 'deleted';
 
@@ -42,6 +57,8 @@ export interface Tenant {
   status: TenantStatus;
   /** Events the tenant may append per second (per process); null = no quota. */
   events_per_second: number | null;
+  /** Bytes of event data and metadata the tenant may store (tenantUsage.ts); null = no quota. */
+  storage_bytes: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -50,11 +67,12 @@ interface TenantRow {
   id: string;
   status: TenantStatus;
   events_per_second: number | null;
+  storage_bytes: string | number | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
 
-const COLUMNS = 'id, status, events_per_second, created_at, updated_at';
+const COLUMNS = 'id, status, events_per_second, storage_bytes, created_at, updated_at';
 
 function toTenant(row: TenantRow): Tenant {
   const iso = (v: Date | string) => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
@@ -62,6 +80,7 @@ function toTenant(row: TenantRow): Tenant {
     id: row.id,
     status: row.status,
     events_per_second: row.events_per_second,
+    storage_bytes: row.storage_bytes === null ? null : Number(row.storage_bytes),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -88,11 +107,11 @@ export class TenantRegistry {
   }
 
   /** Creates tenant `id` (409 TENANT_EXISTS when it exists, or existed and was deleted). */
-  async create(id: string, quota: number | null): Promise<Tenant> {
+  async create(id: string, quotas: TenantQuotas = {}): Promise<Tenant> {
     tenantId(id);
     const { rows } = await this.store.query<TenantRow>(
-      `INSERT INTO ${this.table} (id, events_per_second) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-      [id, eventsPerSecond(quota)],
+      `INSERT INTO ${this.table} (id, events_per_second, storage_bytes) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+      [id, eventsPerSecond(quotas.events_per_second), storageBytes(quotas.storage_bytes)],
     );
     if (rows[0] !== undefined) return toTenant(rows[0]);
     const existing = await this.get(id);
@@ -110,9 +129,14 @@ export class TenantRegistry {
     return this.update(id, `status = $2`, [enabled ? 'active' : 'disabled']);
   }
 
-  /** Sets the events/s quota of tenant `id` (null = none). */
-  async setQuota(id: string, quota: number | null): Promise<Tenant> {
-    return this.update(id, `events_per_second = $2`, [eventsPerSecond(quota)]);
+  /** Sets the quotas of tenant `id` named in `quotas` (null = none); the others stay. */
+  async setQuota(id: string, quotas: TenantQuotas): Promise<Tenant> {
+    const set: string[] = [];
+    const values: unknown[] = [];
+    if ('events_per_second' in quotas) set.push(`events_per_second = $${values.push(eventsPerSecond(quotas.events_per_second)) + 1}`);
+    if ('storage_bytes' in quotas) set.push(`storage_bytes = $${values.push(storageBytes(quotas.storage_bytes)) + 1}`);
+    if (set.length === 0) throw new InvalidInputError('name a quota: events_per_second or storage_bytes', undefined, 'BAD_REQUEST');
+    return this.update(id, set.join(', '), values);
   }
 
   /** Deletes tenant `id`: its tokens are refused from now on, and its id is never reused. */

@@ -1,7 +1,8 @@
 /**
  * The tenant operations over HTTP (issue 20 item 3), `admin` scope like every operator route:
- * `GET /tenants`, `POST /tenants` {id, events_per_second?}, `GET /tenants/{id}`,
- * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second}, `DELETE /tenants/{id}`.
+ * `GET /tenants`, `POST /tenants` {id, events_per_second?, storage_bytes?}, `GET /tenants/{id}`,
+ * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second?, storage_bytes?},
+ * `DELETE /tenants/{id}`. `GET /tenants/{id}` of a conjoined store says what the tenant stores.
  * `tusk-es tenant …` does the same from the command line.
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,9 +11,19 @@ import type { Feature } from '../../runtime/Feature.js';
 import type { Runtime } from '../../runtime/Runtime.js';
 import { shardRouterOf } from '../shards/shardRouter.js';
 import { tenantGate } from './tenantGate.js';
-import type { Tenant } from './tenantRegistry.js';
+import { conjoined } from '../conjoined.js';
+import type { Tenant, TenantQuotas } from './tenantRegistry.js';
+import { storageQuotaAllowed, storedUsage } from './tenantUsage.js';
 
 type IdParams = { Params: { id: string } };
+
+/** The quotas a body names (a key left out keeps its value). */
+function quotasOf(value: Record<string, unknown>): TenantQuotas {
+  const quotas: TenantQuotas = {};
+  if ('events_per_second' in value) quotas.events_per_second = value.events_per_second;
+  if ('storage_bytes' in value) quotas.storage_bytes = value.storage_bytes;
+  return quotas;
+}
 
 function body(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -29,9 +40,10 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
     return tenant;
   };
   app.get('/tenants', async () => ({ tenants: await registry.list() }));
+  const isConjoined = conjoined(runtime.model);
   app.post('/tenants', async (request, reply) => {
-    const { id, events_per_second } = body(request.body);
-    const tenant = await registry.create(id as string, events_per_second as number | null);
+    const { id, events_per_second, storage_bytes } = body(request.body);
+    const tenant = await registry.create(id as string, storageQuotaAllowed(isConjoined, { events_per_second, storage_bytes }));
     // tenancy "schema" / "database": the new tenant gets its place, store and runtime now
     const started = await shardRouterOf(runtime)?.runtimeFor(tenant.id);
     return reply.status(201).send({ ...changed(tenant), ...(started === undefined ? {} : { shard: started.placement.shard }) });
@@ -40,12 +52,13 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
     const tenant = await registry.get(request.params.id);
     if (tenant === undefined)
       throw new TuskError('TENANT_NOT_FOUND', `no tenant "${request.params.id}"`, { details: { tenant: request.params.id } });
-    return tenant;
+    // what it stores (a count over the events table): only a conjoined store knows its rows' tenants
+    return isConjoined ? { ...tenant, stored: await storedUsage(runtime.store, tenant.id) } : tenant;
   });
   app.post<IdParams>('/tenants/:id/disable', async (request) => changed(await registry.setEnabled(request.params.id, false)));
   app.post<IdParams>('/tenants/:id/enable', async (request) => changed(await registry.setEnabled(request.params.id, true)));
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
-    changed(await registry.setQuota(request.params.id, body(request.body).events_per_second as number | null)),
+    changed(await registry.setQuota(request.params.id, storageQuotaAllowed(isConjoined, quotasOf(body(request.body))))),
   );
   app.delete<IdParams>('/tenants/:id', async (request) => {
     const tenant = changed(await registry.delete(request.params.id));
