@@ -8,6 +8,7 @@ import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
 import { conjoined } from '../tenancy/conjoined.js';
 import { TenantRegistry, tenantId, type TenantQuotas } from '../tenancy/registry/tenantRegistry.js';
+import { purgeTenant } from '../tenancy/registry/tenantPurge.js';
 import { storageQuotaAllowed } from '../tenancy/registry/tenantUsage.js';
 import { placeTenant } from '../tenancy/shards/placement.js';
 import { ShardMap } from '../tenancy/shards/shardMap.js';
@@ -33,6 +34,12 @@ function quotasOf(opts: TenantOptions): TenantQuotas {
   if (opts.eventsPerSecond !== undefined) quotas.events_per_second = value(opts.eventsPerSecond);
   if (opts.storageBytes !== undefined) quotas.storage_bytes = value(opts.storageBytes);
   return quotas;
+}
+
+/** Deletes tenant `id`, then purges its rows on a conjoined store. */
+async function deleteTenant(registry: TenantRegistry, store: EventStore, model: AppConfig, id: string): Promise<object> {
+  const tenant = await registry.delete(id);
+  return conjoined(model) ? { ...tenant, purged: (await purgeTenant(store, model, id)).rows } : tenant;
 }
 
 /** Runs `tenant <action>` and resolves to the exit code. */
@@ -63,7 +70,7 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
           : action === 'quota'
             ? await registry.setQuota(id!, quotas)
             : action === 'delete'
-              ? await registry.delete(id!)
+              ? await deleteTenant(registry, store, app.model, id!)
               : await registry.setEnabled(id!, action === 'enable');
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;

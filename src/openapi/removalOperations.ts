@@ -10,7 +10,7 @@ const removalSchema: Schema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
-    kind: { enum: ['delete', 'truncate'] },
+    kind: { enum: ['delete', 'truncate', 'purge'] },
     aggregate_type: { type: 'string' },
     aggregate_id: { type: 'string' },
     before_version: { type: ['integer', 'null'] },

@@ -28,6 +28,14 @@ const TENANT_WITH_USAGE = obj(
   },
   TENANT.required as string[],
 );
+/** DELETE /tenants/{id}: the tombstone, and on a conjoined store the rows purged per table. */
+const TENANT_PURGED = obj(
+  {
+    ...(TENANT.properties as Record<string, Schema>),
+    purged: { type: 'object', additionalProperties: { type: 'integer' }, description: 'rows removed, by table' },
+  },
+  TENANT.required as string[],
+);
 const QUOTA = { type: ['integer', 'null'], minimum: 1 };
 const tags = ['tenants'];
 const id = [param('id', 'path', 'tenant id (what the tenant claim of its tokens holds)')];
@@ -72,7 +80,15 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
     },
   }),
   'DELETE /tenants/:id': (m) => ({
-    '/tenants/{id}': { delete: change(m, 'delete a tenant: its tokens get 403 TENANT_DISABLED; its id is never reused') },
+    '/tenants/{id}': {
+      delete: op(
+        m,
+        'delete a tenant: its tokens get 403 TENANT_DISABLED, its id is never reused; on a conjoined store its rows are purged',
+        { '200': jsonResponse('the tenant (tombstone)', TENANT_PURGED) },
+        [],
+        { tags, parameters: id },
+      ),
+    },
   }),
   'POST /tenants/:id/disable': (m) => ({
     '/tenants/{id}/disable': { post: change(m, 'disable a tenant: its tokens get 403 TENANT_DISABLED') },

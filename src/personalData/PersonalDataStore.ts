@@ -19,6 +19,7 @@ import type {
   ReadStreamOptions,
   Removal,
   RemovalKind,
+  TenantPurge,
   RemoveRequest,
   RetentionCandidate,
   RetentionLimits,
@@ -182,6 +183,10 @@ export class PersonalDataStore implements EventStore {
       { ...request, closing: { ...request.closing, data: { ...data, state: sealState(data.state, keys) } } },
       work,
     );
+  }
+
+  purgeTenant(tenant: string, work?: (tx: SqlExecutor, rows: Record<string, number>) => Promise<void>): Promise<TenantPurge> {
+    return this.inner.purgeTenant(tenant, work);
   }
 
   removalMark(executor?: SqlExecutor): Promise<number> {

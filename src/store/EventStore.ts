@@ -107,8 +107,18 @@ export interface IdempotencyRecord {
   events: StoredEvent[];
 }
 
-/** What a removal does: a hard delete (every event) or a truncation (the events below a version). */
-export type RemovalKind = 'delete' | 'truncate';
+/**
+ * What a removal does: a hard delete (every event), a truncation (the events below a version),
+ * or the purge of a deleted tenant (every row of it; recorded with stream `$tenant`/<tenant>).
+ */
+export type RemovalKind = 'delete' | 'truncate' | 'purge';
+
+/** What purging a tenant removed: the rows per table, and the removal recorded for it. */
+export interface TenantPurge {
+  removal: Removal;
+  /** Rows removed, by unqualified table name (the store's tenant tables, and what `work` reports). */
+  rows: Record<string, number>;
+}
 
 /** One removal of events from a stream, done in one transaction (see EventStore.removeEvents). */
 export interface RemoveRequest {
@@ -278,6 +288,14 @@ export interface EventStore {
    * mark, so no reader sees half of it. Other events keep their positions.
    */
   removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal>;
+  /**
+   * Removes every row of `tenant` from the store's tenant tables (events, snapshots, idempotency
+   * keys, unique values, checkpoints, dead letters, saga instances, subject keys) in ONE
+   * transaction that holds the append lock, as the system; `work` runs in it (projection rows)
+   * and may add counts to `rows`. Recorded as a `purge` removal with a new mark, so a consumer
+   * batch read before it is stale.
+   */
+  purgeTenant(tenant: string, work?: (tx: SqlExecutor, rows: Record<string, number>) => Promise<void>): Promise<TenantPurge>;
   /** The newest removal mark (0 when nothing was ever removed); a consumer's batch read under an older one is stale. */
   removalMark(executor?: SqlExecutor): Promise<number>;
   /** Queues a removal for the background job (status `pending`). */

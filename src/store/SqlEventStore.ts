@@ -15,6 +15,7 @@ import type {
   Removal,
   RemovalKind,
   RemoveRequest,
+  TenantPurge,
   RetentionLimits,
   SqlExecutor,
   StoreTables,
@@ -34,6 +35,7 @@ import { lookupIdempotency } from './sql/lookupIdempotency.js';
 import { readAll } from './sql/readAll.js';
 import { lockedHead, readLocked } from './sql/readLocked.js';
 import { readStream, readStreamData } from './sql/readStream.js';
+import { purgeTenantRows } from './sql/purgeTenantRows.js';
 import { removeEvents } from './sql/removeEvents.js';
 import { retentionCandidates } from './sql/retentionCandidates.js';
 import { claimRemoval, failRemoval, findRemoval, listRemovals, recordRemoval, removalMark, requestRemoval } from './sql/removals.js';
@@ -276,6 +278,30 @@ export class SqlEventStore implements EventStore {
 
   lookupIdempotency(key: string) {
     return storeCall(() => lookupIdempotency(this.client, this.tables, key));
+  }
+
+  async purgeTenant(tenant: string, work?: (tx: SqlExecutor, rows: Record<string, number>) => Promise<void>): Promise<TenantPurge> {
+    try {
+      return await runAsSystem(() =>
+        storeCall(() =>
+          this.client.transaction(async (tx) => {
+            await this.lockAppends(tx);
+            const rows = await purgeTenantRows(tx, this.tables, tenant);
+            this.versions.clear();
+            await work?.(tx, rows);
+            const removal = await recordRemoval(
+              tx,
+              this.tables,
+              { kind: 'purge', streamType: '$tenant', streamId: tenant },
+              rows.events ?? 0,
+            );
+            return { removal, rows };
+          }),
+        ),
+      );
+    } finally {
+      this.versions.clear();
+    }
   }
 
   async removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal> {

@@ -5,12 +5,11 @@
  * tenants go on; the registry shows the quota and what the tenant stores; raising the quota
  * lets the tenant in again. Refusals are counted in /metrics.
  */
-import { SignJWT } from 'jose';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { modelOf } from '../projections/helpers.js';
 import { createAppDatabase } from '../support/postgres.js';
+import { asSystem as asSystemOn, tenantToken } from './tenantHelpers.js';
 
 const SECRET = 'the-storage-quota-test-secret-of-32-characters';
 
@@ -31,31 +30,14 @@ aggregates = {
 let url: string;
 let server: TestApp;
 
-const token = (tenant: string, scope: string) =>
-  new SignJWT({ tenant, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`someone-of-${tenant}`)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(SECRET));
-const as = async (tenant: string, scope = 'commands:* metrics:read') => ({ authorization: `Bearer ${await token(tenant, scope)}` });
+const as = async (tenant: string, scope = 'commands:* metrics:read') => ({
+  authorization: `Bearer ${await tenantToken(SECRET, tenant, scope)}`,
+});
 const admin = () => as('ops', 'admin');
 const note = async (tenant: string, id: string, text: string) =>
   server.api('POST', `/aggregates/note/${id}/commands/CreateNote`, { text }, await as(tenant));
 
-/** Rows of `sql` read directly as the system (tusk.tenant = '*'), what row-level security lets see every tenant. */
-async function asSystem<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT set_config('tusk.tenant', '*', true)`);
-    const { rows } = await client.query(sql, params);
-    await client.query('COMMIT');
-    return rows as R[];
-  } finally {
-    await client.end();
-  }
-}
+const asSystem = <R>(sql: string, params: unknown[] = []) => asSystemOn<R>(url, sql, params);
 
 const storedBytes = async (tenant: string) =>
   Number(

@@ -188,6 +188,8 @@ export class FileArchiveStore implements EventStore {
     });
   }
 
+  // conjoined tenancy refuses a files archive (check), so a purge has no file to touch
+  purgeTenant: EventStore['purgeTenant'] = (tenant, work) => this.inner.purgeTenant(tenant, work);
   removalMark: EventStore['removalMark'] = (executor) => this.inner.removalMark(executor);
   requestRemoval: EventStore['requestRemoval'] = (request) => this.inner.requestRemoval(request);
   claimRemoval: EventStore['claimRemoval'] = () => this.inner.claimRemoval();

@@ -139,9 +139,20 @@ export class TenantRegistry {
     return this.update(id, set.join(', '), values);
   }
 
-  /** Deletes tenant `id`: its tokens are refused from now on, and its id is never reused. */
+  /**
+   * Deletes tenant `id`: its tokens are refused from now on, and its id is never reused. A
+   * tenant that was never registered (conjoined tenancy lets any tenant in) gets a tombstone;
+   * deleting a deleted tenant again changes nothing (so its purge can be repeated).
+   */
   async delete(id: string): Promise<Tenant> {
-    return this.update(id, `status = $2`, ['deleted']);
+    tenantId(id);
+    const { rows } = await this.store.query<TenantRow>(
+      `INSERT INTO ${this.table} AS t (id, status) VALUES ($1, 'deleted')
+       ON CONFLICT (id) DO UPDATE SET status = 'deleted', updated_at = CASE WHEN t.status = 'deleted' THEN t.updated_at ELSE now() END
+       RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return toTenant(rows[0]!);
   }
 
   private async update(id: string, set: string, values: unknown[]): Promise<Tenant> {

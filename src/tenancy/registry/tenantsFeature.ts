@@ -13,6 +13,7 @@ import { shardRouterOf } from '../shards/shardRouter.js';
 import { tenantGate } from './tenantGate.js';
 import { conjoined } from '../conjoined.js';
 import type { Tenant, TenantQuotas } from './tenantRegistry.js';
+import { purgeTenant } from './tenantPurge.js';
 import { storageQuotaAllowed, storedUsage } from './tenantUsage.js';
 
 type IdParams = { Params: { id: string } };
@@ -60,10 +61,11 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
     changed(await registry.setQuota(request.params.id, storageQuotaAllowed(isConjoined, quotasOf(body(request.body))))),
   );
+  // Deleting refuses the tenant's tokens first (so nothing new is written), then purges its rows (conjoined).
   app.delete<IdParams>('/tenants/:id', async (request) => {
     const tenant = changed(await registry.delete(request.params.id));
     await shardRouterOf(runtime)?.evict(tenant.id);
-    return tenant;
+    return isConjoined ? { ...tenant, purged: (await purgeTenant(runtime.store, runtime.model, tenant.id)).rows } : tenant;
   });
 }
 
