@@ -22,11 +22,14 @@ import type {
   StoredEvent,
 } from './EventStore.js';
 import { AppendSignal } from './AppendSignal.js';
+import type { VersionIndexScope } from './layout/EventsLayout.js';
 import { GroupCommit, type Pending } from './GroupCommit.js';
 import { isConnectionError, type SqlClient } from './SqlClient.js';
 import { appendAtOnce, appendBatch, foldsOf, NOT_FOLDED, type AppendOutcome } from './sql/appendBatch.js';
 import { archivableStreams, archiveStreams, countArchivable, readsArchive } from './sql/archive.js';
 import { loadCheckpoint, saveCheckpoint } from './sql/checkpoints.js';
+import { bumpLogEpoch, logEpochSequence } from './sql/logEpoch.js';
+import type { EpochCheck } from './sql/writeAccepted.js';
 import { headPosition } from './sql/headPosition.js';
 import { appendLockNumber, lockAppends, lockAppendsStatement } from './sql/lockAppends.js';
 import { acquireLease, holdsLease, releaseLease } from './sql/leases.js';
@@ -75,11 +78,10 @@ export interface SqlEventStoreOptions {
   /** Told the size of every batch transaction that committed (metrics, tests). */
   onBatch?: (size: number) => void;
   /**
-   * False when the events' (stream, version) index is unique per partition only (a table
-   * partitioned by archived or by time, see versionIndexIsGlobal): then every optimistic append
-   * checks its streams' versions in SQL instead of counting on the index to refuse a stale write.
+   * Where the events' (stream, version) index refuses a stale write (versionIndexScope; default
+   * `table`). By time (`partition`) every optimistic append checks its streams' versions in SQL.
    */
-  globalVersionIndex?: boolean;
+  versionIndex?: VersionIndexScope;
   /**
    * A conjoined store (issue 20): the client scopes every statement to the current tenant
    * (tenantScopedClient), appends need a tenant, and a batch holds one tenant's appends.
@@ -95,6 +97,11 @@ export class SqlEventStore implements EventStore {
   private readonly commits: GroupCommit;
   /** The versions of streams this store appended to recently (see StreamVersions). */
   private readonly versions = new StreamVersions();
+  /**
+   * PostgreSQL: the log epoch `versions` were learnt under (logEpoch.ts), '' before the first
+   * one-statement batch read it. Whenever it changes, `versions` are forgotten.
+   */
+  private epoch = '';
   /** PostgreSQL only: the number of the append lock (see lockAppends). */
   private lockKey: Promise<string> | undefined;
   private closed = false;
@@ -138,23 +145,36 @@ export class SqlEventStore implements EventStore {
     const batch = take();
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[] | undefined | typeof NOT_FOLDED;
+    let generation = this.versions.generation;
     try {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
-      // Without a global index, versions another process may have changed are checked in SQL.
-      const global = this.options.globalVersionIndex !== false;
+      const scope = this.options.versionIndex ?? 'table';
       // A conjoined store's versions would be one per stream id across tenants: not kept.
-      const known = (global || this.kind === 'embedded') && this.options.conjoined !== true ? this.versions : undefined;
+      // PGlite's are the current ones (one process); on PostgreSQL the version index refuses a
+      // write behind another process's, unless events moved since (the epoch check) or the
+      // index is per time partition (then every stream is checked in SQL).
+      const keep = this.options.conjoined !== true && (this.kind === 'embedded' || scope !== 'partition');
+      const epoch: EpochCheck | undefined =
+        keep && lockKey !== undefined ? { sequence: logEpochSequence(this.tables), expected: this.epoch } : undefined;
       outcomes = await asTenantOf(batch, () =>
         appendAtOnce(
           this.client,
           this.tables,
           batch.map((p) => p.request),
           lockKey,
-          known,
-          global,
+          keep ? this.versions : undefined,
+          scope === 'table',
           folds,
+          epoch,
         ),
       );
+      if (epoch?.seen !== undefined && epoch.seen !== this.epoch) {
+        // Events moved or were removed since these versions were learnt: forget them. The
+        // batch's own outcome (written under the new epoch, or to be decided below) stands.
+        this.versions.clear();
+        this.epoch = epoch.seen;
+        generation = this.versions.generation;
+      }
     } catch (err) {
       this.versions.clear();
       // The statement's commit may or may not have happened: acknowledge nothing.
@@ -164,7 +184,7 @@ export class SqlEventStore implements EventStore {
     }
     // A hook could not fold this batch: it is still a common one, written in a transaction.
     if (outcomes === NOT_FOLDED) return this.writeInTransaction(() => batch, { gather: false, fold: false });
-    if (outcomes !== undefined) return this.settle(batch, outcomes);
+    if (outcomes !== undefined) return this.settle(batch, outcomes, generation);
     return this.writeInTransaction(() => batch, { optimistic: false });
   }
 
@@ -183,6 +203,7 @@ export class SqlEventStore implements EventStore {
     { optimistic = true, gather = optimistic, fold = true }: { optimistic?: boolean; gather?: boolean; fold?: boolean } = {},
   ): Promise<void> {
     let batch: readonly Pending[] = [];
+    const generation = this.versions.generation;
     try {
       // PGlite runs one transaction at a time and its data dir belongs to one process, so
       // nothing can interleave there: only a shared PostgreSQL needs the lock.
@@ -209,7 +230,7 @@ export class SqlEventStore implements EventStore {
         },
         prelude === undefined ? {} : { prelude },
       );
-      if (batch.length > 0) this.settle(batch, outcomes);
+      if (batch.length > 0) this.settle(batch, outcomes, generation);
     } catch (err) {
       this.versions.clear();
       // Failed before taking (no connection, no lock): what is queued now fails with it, so
@@ -221,15 +242,20 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** Settles a committed batch's requests (and remembers their streams' new versions). */
-  private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[]): void {
+  /**
+   * Settles a committed batch's requests, and remembers their streams' new versions unless
+   * `versions` were forgotten since the batch began (`generation`): then they may predate a
+   * move of events that the forgetting was for.
+   */
+  private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[], generation: number): void {
+    const remember = generation === this.versions.generation && this.options.conjoined !== true;
     this.options.onBatch?.(batch.length);
     for (const listener of this.batchListeners) listener(batch.length);
     this.signal.committed();
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];
-      if (last !== undefined && this.options.conjoined !== true) this.versions.set(last.streamType, last.streamId, last.version);
+      if (last !== undefined && remember) this.versions.set(last.streamType, last.streamId, last.version);
       outcome.result.batchSize = batch.length;
       batch[i]!.resolve(outcome.result);
     });
@@ -310,6 +336,8 @@ export class SqlEventStore implements EventStore {
         this.client.transaction(async (tx) => {
           await this.lockAppends(tx);
           const removed = await removeEvents(tx, this.tables, request);
+          // Another process's remembered versions may name removed events (logEpoch.ts).
+          await bumpLogEpoch(tx, this.tables);
           // Before the commit: an embedded batch after it must not trust a removed version.
           this.versions.clear();
           await work?.(tx);
@@ -441,7 +469,12 @@ export class SqlEventStore implements EventStore {
   }
 
   archiveStreams(streams: readonly { streamType: string; streamId: string }[]) {
-    return storeCall(() => this.client.transaction((tx) => archiveStreams(tx, this.tables, streams)));
+    return storeCall(() =>
+      this.client.transaction(async (tx) => {
+        await this.lockAppends(tx);
+        return archiveStreams(tx, this.tables, streams);
+      }),
+    );
   }
 
   readsArchive(streamType: string, streamId: string, maxVersion?: number) {

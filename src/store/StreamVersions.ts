@@ -9,13 +9,17 @@
  *  - PostgreSQL: another process may have appended since, so a known version may be behind.
  *    Then the batch's write collides with that process's event in the events' unique
  *    (stream, version) index and writes nothing, and the batch is decided again in a
- *    transaction that reads the stream (appendAtOnce, SqlEventStore.writeBatch).
+ *    transaction that reads the stream (appendAtOnce, SqlEventStore.writeBatch). That event
+ *    is there unless archival or a removal moved it since: the batch also checks the log
+ *    epoch (logEpoch.ts), and a writer that sees it changed forgets every version.
  */
 import { BoundedMap } from '../util/BoundedMap.js';
 
 /** A bounded map (type, id) → version; the oldest entries go first. */
 export class StreamVersions {
   private readonly versions: BoundedMap<string, number>;
+  /** Counts the forgettings (clear): a batch begun before one must not record its versions. */
+  generation = 0;
 
   constructor(capacity = 10_000) {
     this.versions = new BoundedMap(capacity);
@@ -34,5 +38,6 @@ export class StreamVersions {
   /** Forgets everything. */
   clear(): void {
     this.versions.clear();
+    this.generation++;
   }
 }

@@ -3,7 +3,7 @@ import type { EventStoreConfig } from '../config/schema/eventStore.js';
 import { FileArchiveStore } from './archiveFiles/FileArchiveStore.js';
 import { TuskError } from '../errors.js';
 import type { EventStore } from './EventStore.js';
-import { layoutOf, versionIndexIsGlobal } from './layout/EventsLayout.js';
+import { layoutOf, versionIndexScope } from './layout/EventsLayout.js';
 import { runMigrations } from './migrations/runMigrations.js';
 import { SCHEMA_MIGRATIONS } from './migrations/schemaMigrations.js';
 import type { PgClientOptions } from './pgClient.js';
@@ -37,7 +37,7 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
   }
   const store = new SqlEventStore(conjoined ? tenantScopedClient(client) : client, tables, {
     ...options,
-    globalVersionIndex: versionIndexIsGlobal(layout),
+    versionIndex: versionIndexScope(layout),
     conjoined,
   });
   // the files tier reads archived events back from its directory (src/store/archiveFiles)

@@ -88,7 +88,7 @@ describe('partitioned events table (PostgreSQL)', () => {
       // a remembers version 1; b (another process) writes version 2; the stream is then archived
       await a.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
       await b.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('B')] });
-      await b.query(`UPDATE ${b.tables.events} SET archived = true WHERE stream_type = 's' AND stream_id = '1'`);
+      expect(await b.archiveStreams([{ streamType: 's', streamId: '1' }])).toBe(2);
       expect(await partitionsUsed(b)).toEqual([expect.stringContaining('events_archived')]);
       // version 2 is in the archived partition only: the hot partition's index cannot refuse a second one
       await expect(a.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('Stale')] })).rejects.toMatchObject({

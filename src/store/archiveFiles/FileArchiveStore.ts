@@ -173,7 +173,11 @@ export class FileArchiveStore implements EventStore {
       rows[0]!.position,
       rows[rows.length - 1]!.position,
     );
-    return this.inner.transaction((tx) => commitBatch(tx, this.tables, file, rows));
+    return this.inner.transaction(async (tx) => {
+      // under the append lock, as every move of events (the log epoch: src/store/sql/logEpoch.ts)
+      await this.inner.lockAppends(tx);
+      return commitBatch(tx, this.tables, file, rows);
+    });
   }
 
   async readsArchive(streamType: string, streamId: string, maxVersion?: number): Promise<boolean> {

@@ -6,6 +6,7 @@
 import type { ReadAllOptions, SqlExecutor, StoreTables } from '../EventStore.js';
 import { inPartition } from '../sql/partitionOf.js';
 import type { WrittenFile } from './ArchiveDirectory.js';
+import { bumpLogEpoch } from '../sql/logEpoch.js';
 
 /** An event of a batch: where it belongs, and its line in the file. */
 export interface BatchRow {
@@ -42,9 +43,10 @@ export async function batchRows(
 }
 
 /**
- * Inside `tx`: deletes the batch's events from the events table and records its file and
- * segments, all or nothing. Resolves to the events moved: 0 when another run moved this batch
- * already; throws (the transaction then writes nothing) when only part of it is still there.
+ * Inside `tx`, which holds the append lock: deletes the batch's events from the events table,
+ * records its file and segments, and bumps the log epoch (logEpoch.ts), all or nothing.
+ * Resolves to the events moved: 0 when another run moved this batch already; throws (the
+ * transaction then writes nothing) when only part of it is still there.
  */
 export async function commitBatch(tx: SqlExecutor, t: StoreTables, file: WrittenFile, rows: readonly BatchRow[]): Promise<number> {
   const deleted = await tx.query(`DELETE FROM ${t.events} WHERE position = ANY($1::bigint[]) AND NOT archived`, [
@@ -86,6 +88,7 @@ export async function commitBatch(tx: SqlExecutor, t: StoreTables, file: Written
       file.name,
     ],
   );
+  await bumpLogEpoch(tx, t);
   return rows.length;
 }
 

@@ -32,12 +32,20 @@ export function sameLayout(a: EventsLayout, b: EventsLayout): boolean {
 }
 
 /**
- * True when the events' (stream_type, stream_id, version) index is unique across the whole
- * table. PostgreSQL requires a partitioned table's unique index to contain the partition key:
- * for "archived" and "time" it also holds the flag or the timestamp, so a version is unique
- * only within one partition, and the append path may not count on the index to refuse a stale
- * write (it checks every stream's version in SQL instead; see planOptimistic).
+ * Where the events' (stream_type, stream_id, version) index refuses a second event of one
+ * version, and so where an append may count on it to refuse a stale write (see planOptimistic).
+ * PostgreSQL requires a partitioned table's unique index to contain the partition key:
+ *  - `table`: unpartitioned or by hash (the key is the stream): the whole table;
+ *  - `hot`: by the archived flag, the index holds the flag: versions are unique among hot
+ *    events, which is where every append writes, but a stream's events may have moved to the
+ *    archived partition since a version was learnt (the log epoch tells: logEpoch.ts), and a
+ *    new stream's name may be an archived one's;
+ *  - `partition`: by time, the index holds the timestamp: unique within one partition only,
+ *    so every append checks its streams' versions in SQL.
  */
-export function versionIndexIsGlobal(layout: EventsLayout): boolean {
-  return layout.by === 'none' || layout.by === 'hash';
+export type VersionIndexScope = 'table' | 'hot' | 'partition';
+
+/** The scope of the events' version index in `layout`. */
+export function versionIndexScope(layout: EventsLayout): VersionIndexScope {
+  return layout.by === 'archived' ? 'hot' : layout.by === 'time' ? 'partition' : 'table';
 }

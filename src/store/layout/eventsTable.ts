@@ -55,7 +55,7 @@ async function convert(tx: SqlExecutor, t: StoreTables, layout: EventsLayout): P
   } else if (layout.by === 'time') {
     await createTimePartitions(tx, t, layout.interval, old);
   }
-  // A partitioned table's unique index must hold its partition key (see versionIndexIsGlobal).
+  // A partitioned table's unique index must hold its partition key (see versionIndexScope).
   const key = layout.by === 'archived' ? ', archived' : layout.by === 'time' ? ', created_at' : '';
   await tx.query(`ALTER TABLE ${t.events} ADD UNIQUE (stream_type, stream_id, version${key}, tenant_id)`);
   if (layout.by === 'none') await tx.query(`ALTER TABLE ${t.events} ADD PRIMARY KEY (position)`);

@@ -315,6 +315,12 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `ALTER TABLE ${t.table('tenants')} ADD COLUMN storage_bytes bigint CHECK (storage_bytes > 0)`,
     ],
   },
+  {
+    version: 16,
+    name: 'log epoch: bumped by every move or removal of events',
+    // see src/store/sql/logEpoch.ts
+    statements: (t) => [`CREATE SEQUENCE ${t.table('log_epoch')}`],
+  },
 ];
 
 /**

@@ -15,7 +15,7 @@
 import { ConflictError, type TuskError } from '../../errors.js';
 import type { AppendFold, AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
-import { NOT_FOLDED, streamKey, writeAccepted, type AcceptedAppend, type StreamBase } from './writeAccepted.js';
+import { NOT_FOLDED, streamKey, writeAccepted, type AcceptedAppend, type EpochCheck, type StreamBase } from './writeAccepted.js';
 
 export { NOT_FOLDED } from './writeAccepted.js';
 
@@ -27,7 +27,8 @@ const uniqueKey = (type: string, field: string, value: string) => `${type}\u0000
 /**
  * Stream versions known without reading them (StreamVersions). On the embedded store they are
  * the current versions; on PostgreSQL another process may have appended since, so there they
- * are only passed where the events' unique index refuses a stale write (appendAtOnce).
+ * are only passed where the events' unique index refuses a stale write, with the log epoch
+ * they hold under (appendAtOnce).
  */
 export interface KnownVersions {
   get(streamType: string, streamId: string): number | undefined;
@@ -153,7 +154,9 @@ export function foldsOf(hooks: readonly AppendHook[]): AppendFold[] | undefined 
  * snapshot may predate the lock, so the check may pass on a stream that changed meanwhile:
  * then the events' unique (stream, version) index refuses the statement, and the caller runs
  * the batch again in a transaction (as for undefined: a stream not at its base, nothing written).
- * `indexRefuses` is false where that index is unique per partition only (versionIndexIsGlobal).
+ * `indexRefuses`: that index refuses a new stream's first event when the stream exists (false
+ * unless it spans the whole table: versionIndexScope). `epoch`: the `known` versions hold only
+ * while the log epoch is the one they were learnt under (logEpoch.ts); the statement checks it.
  * Append hooks' writes go into the statement too (`folds`); NOT_FOLDED when one cannot take
  * this batch (nothing was written: the caller runs it in a transaction with the hooks).
  */
@@ -165,6 +168,7 @@ export async function appendAtOnce(
   known: KnownVersions | undefined,
   indexRefuses = true,
   folds: readonly AppendFold[] = [],
+  epoch?: EpochCheck,
 ): Promise<AppendOutcome[] | undefined | typeof NOT_FOLDED> {
   const plan = planOptimistic(requests, known, indexRefuses);
   if (plan === undefined) return undefined;
@@ -173,6 +177,7 @@ export async function appendAtOnce(
     lockKey,
     optimistic: true,
     folds,
+    epoch,
   });
   if (stored === undefined || stored === NOT_FOLDED) return stored;
   const outcomes: AppendOutcome[] = [];

@@ -4,6 +4,7 @@
  * row between partitions when its partition key changes), and whether a read touched it.
  */
 import type { ArchiveRule, ArchivableStream, SqlExecutor, StoreTables } from '../EventStore.js';
+import { bumpLogEpoch } from './logEpoch.js';
 
 /**
  * Up to `limit` streams of `rule.streamType` with events not yet archived whose newest event
@@ -48,10 +49,11 @@ function ruleParams(rule: ArchiveRule): unknown[] {
 }
 
 /**
- * Inside `tx`: marks every event of `streams` archived, which moves the rows into the archived
- * partition; verifies that exactly the rows counted (and locked) first were moved and that none
- * of those streams has a hot event left, else throws (and the transaction moves nothing).
- * Resolves to the number of events moved.
+ * Inside `tx`, which holds the append lock: marks every event of `streams` archived, which
+ * moves the rows into the archived partition; verifies that exactly the rows counted (and
+ * locked) first were moved and that none of those streams has a hot event left, else throws
+ * (and the transaction moves nothing); and bumps the log epoch (a version a writer remembers
+ * may now be refused by no index). Resolves to the number of events moved.
  */
 export async function archiveStreams(
   tx: SqlExecutor,
@@ -75,6 +77,7 @@ export async function archiveStreams(
   if (moved.rows.length !== expected.size || moved.rows.some((r) => !expected.has(String(r.position))) || left.rows[0]!.n !== 0) {
     throw new Error(`archive: moved ${moved.rows.length} of ${expected.size} events, ${left.rows[0]!.n} left hot: batch rolled back`);
   }
+  if (moved.rows.length > 0) await bumpLogEpoch(tx, t);
   return moved.rows.length;
 }
 

@@ -5,6 +5,7 @@
  * (bench `embedded_64`), and a smaller plan also executes faster on PostgreSQL.
  */
 import type { StoreTables } from '../EventStore.js';
+import { literal } from '../layout/eventsTable.js';
 import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
 
 /** What the batch has besides events and stream versions. */
@@ -24,13 +25,18 @@ export interface BatchParts {
   keysGuard: boolean;
   /** Take this append lock (its key, a number: lockAppends) before writing anything. */
   lockKey?: string | undefined;
+  /**
+   * The log epoch's sequence (logEpoch.ts; needs `lockKey`): read once the lock is held and
+   * returned as `epoch`; nothing is written unless it equals the last parameter.
+   */
+  epoch?: string | undefined;
   /** Append hooks' statements (AppendFold), written with the batch; their parameters follow the batch's. */
   folds?: readonly string[] | undefined;
 }
 
 /** What every row a statement of the batch writes is joined with and filtered by (see FoldContext). */
 export function batchFrame(parts: BatchParts): { rows: string; filter: string | undefined } {
-  const guarded = parts.guard || parts.claims || parts.keysGuard;
+  const guarded = parts.guard || parts.claims || parts.keysGuard || parts.epoch !== undefined;
   return {
     rows: parts.lockKey === undefined ? '' : 'CROSS JOIN lock',
     filter: guarded ? 'NOT EXISTS (SELECT 1 FROM stale)' : undefined,
@@ -47,7 +53,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.folds?.join('\u0000') ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.folds?.join('\u0000') ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
@@ -62,10 +68,11 @@ function build(t: StoreTables, parts: BatchParts): string {
   const guardParam = parts.guard ? ++param : 0;
   const claimsParam = parts.claims ? ++param : 0;
   const releasesParam = parts.releases ? ++param : 0;
+  const epochParam = parts.epoch !== undefined ? ++param : 0;
   // The guard is evaluated once (a one-time filter); each stream's version is its newest
   // event's, found through the events' unique (stream_type, stream_id, version) index; a
   // claimed value's holder and a used key through their primary keys.
-  const guarded = parts.guard || parts.claims || parts.keysGuard;
+  const guarded = parts.guard || parts.claims || parts.keysGuard || parts.epoch !== undefined;
   // With the lock in the statement, every row written is joined with it: no row (and so no
   // position, no transaction id) can be produced before the lock is held.
   const { rows: locked, filter } = batchFrame(parts);
@@ -74,6 +81,12 @@ function build(t: StoreTables, parts: BatchParts): string {
   if (parts.lockKey !== undefined) {
     if (!/^-?\d{1,20}$/.test(parts.lockKey)) throw new Error(`not an advisory lock key: '${parts.lockKey}'`);
     ctes.push(`lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(${parts.lockKey}) AS held)`);
+  }
+  if (parts.epoch !== undefined) {
+    if (parts.lockKey === undefined) throw new Error('the log epoch is read under the append lock only');
+    // Evaluated as each row of `lock` is projected, so after the lock is held; a sequence is
+    // read outside the statement's snapshot (logEpoch.ts says why both matter).
+    ctes.push(`ep AS MATERIALIZED (SELECT COALESCE(pg_sequence_last_value(${literal(parts.epoch)}::regclass), 0)::text AS e FROM lock)`);
   }
   if (guarded) {
     const checks: string[] = [];
@@ -89,6 +102,7 @@ function build(t: StoreTables, parts: BatchParts): string {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
        WHERE (SELECT true FROM ${t.idempotency} i WHERE i.key = x.k LIMIT 1)`);
     }
+    if (parts.epoch !== undefined) checks.push(`SELECT 1 FROM ep WHERE ep.e IS DISTINCT FROM $${epochParam}::text`);
     ctes.push(`stale AS MATERIALIZED (SELECT 1 FROM (${checks.join('\n       UNION ALL ')}) AS c LIMIT 1)`);
   }
   ctes.push(
@@ -135,5 +149,6 @@ function build(t: StoreTables, parts: BatchParts): string {
   }
   (parts.folds ?? []).forEach((sql, i) => ctes.push(`h${i} AS (${sql})`));
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
-  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written FROM ev`;
+  const epoch = parts.epoch === undefined ? '' : ', (SELECT e FROM ep) AS epoch';
+  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written${epoch} FROM ev`;
 }

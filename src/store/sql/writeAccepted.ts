@@ -47,6 +47,17 @@ export interface WriteOptions {
   optimistic?: boolean;
   /** Append hooks whose writes go into the statement (AppendFold); if one cannot, nothing is written. */
   folds?: readonly AppendFold[] | undefined;
+  /** Write nothing unless the log epoch is `expected` once the lock is held (needs `lockKey`; see logEpoch.ts). */
+  epoch?: EpochCheck | undefined;
+}
+
+/** The log epoch a one-statement batch expects, and (set by writeAccepted) the one it read. */
+export interface EpochCheck {
+  /** The epoch sequence (logEpochSequence). */
+  sequence: string;
+  /** '' when none is known yet: the batch then writes nothing, but learns it. */
+  expected: string;
+  seen?: string;
 }
 
 /** writeAccepted's answer when a fold could not take the batch: it must run in a transaction. */
@@ -72,7 +83,7 @@ export async function writeAccepted(
   accepted: readonly AcceptedAppend[],
   options: WriteOptions = {},
 ): Promise<Map<number, StoredEvent[]> | undefined | typeof NOT_FOLDED> {
-  const { guard, lockKey, optimistic = false, folds } = options;
+  const { guard, lockKey, optimistic = false, folds, epoch } = options;
   const events: EventParam[] = [];
   // The events as stored, in log order: their positions are filled in once written.
   const stored: StoredEvent[] = [];
@@ -130,6 +141,7 @@ export async function writeAccepted(
     releases: releases.length > 0,
     keysGuard: optimistic && keys.length > 0,
     lockKey,
+    epoch: epoch?.sequence,
   };
   const params: unknown[] = [JSON.stringify(events)];
   if (parts.keys) params.push(JSON.stringify(keys));
@@ -137,12 +149,14 @@ export async function writeAccepted(
   if (guard !== undefined) params.push(JSON.stringify(guard));
   if (parts.claims) params.push(JSON.stringify(claims));
   if (parts.releases) params.push(JSON.stringify(releases));
+  if (epoch !== undefined) params.push(epoch.expected);
   if (folds !== undefined && folds.length > 0) {
     const written = foldHooks(t, parts, params, folds, stored);
     if (written === undefined) return NOT_FOLDED;
     parts.folds = written;
   }
-  const { rows } = await tx.query<{ written: string | null }>(batchWriteSql(t, parts), params);
+  const { rows } = await tx.query<{ written: string | null; epoch?: string }>(batchWriteSql(t, parts), params);
+  if (epoch !== undefined) epoch.seen = rows[0]?.epoch;
   // Every request has events, so nothing written means the guard found an assumption false.
   const written = rows[0]?.written;
   if (written === null || written === undefined) return undefined;
