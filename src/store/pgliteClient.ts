@@ -57,10 +57,11 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
     if (dir !== undefined && template !== undefined) await unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
     const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
-    db =
+    db = await holdingEventLoop(() =>
       dir === undefined && image !== undefined
-        ? await PGlite.create({ loadDataDir: image, ...settings })
-        : await PGlite.create(dir ?? 'memory://', settings);
+        ? PGlite.create({ loadDataDir: image, ...settings })
+        : PGlite.create(dir ?? 'memory://', settings),
+    );
   } catch (err) {
     if (dir !== undefined) unlockDataDir(dir);
     throw new StoreUnavailableError(
@@ -87,6 +88,24 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
       if (dir !== undefined) unlockDataDir(dir);
     },
   };
+}
+
+/**
+ * Runs `work` with a timer holding Node's event loop. PGlite's boot awaits its WebAssembly
+ * compile, which holds no handle: in a process that waits for nothing else (a start of `serve`)
+ * the loop ran empty there, and Node, before leaving an empty loop, waits for every background
+ * task of V8 to end (`NodePlatform::DrainTasks`), which by then included the optimising
+ * compiles of PostgreSQL's hot functions that the boot's queries started (~1 s of CPU). The
+ * rest of the start ran inside that drain, so the server listened but could not answer
+ * `/health` until they were done (issue 21, warm start). With the loop held they run beside it.
+ */
+async function holdingEventLoop<T>(work: () => Promise<T>): Promise<T> {
+  const hold = setInterval(() => undefined, 60_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(hold);
+  }
 }
 
 /** Refuses a data dir another live process holds; takes over a stale lock. */
