@@ -4,37 +4,23 @@
  * id, stream, version and position, and archived; a temporal read of an archived stream still
  * answers (and says it came from the archive).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
 import type { EventStore } from '../../src/store/EventStore.js';
 import { openEventStore } from '../../src/store/index.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { startServer, type ServerProcess } from '../support/server.js';
-import { archiveKilledMidway, seedAccounts } from './helpers.js';
+import { archiveKilledMidway, archiveScratch, seedAccounts } from './helpers.js';
 
 const OLD_STREAMS = 1000;
 const PER_STREAM = 100;
 const DAY = 86_400_000;
 const T0 = Date.now() - 200 * DAY;
 
-const dir = mkdtempSync(join(tmpdir(), 'tusk-archive-'));
-let server: ServerProcess | undefined;
-let killPid: number | undefined;
-afterAll(async () => {
-  await server?.kill();
-  if (killPid !== undefined) {
-    try {
-      process.kill(killPid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+const scratch = archiveScratch('tusk-archive-');
+const { dir } = scratch;
 
 const app = (url: string) => `
 event_store {
@@ -75,11 +61,7 @@ describe('tusk-es archive', () => {
         expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
 
         // first run: killed once some batches are in, well before the end
-        await archiveKilledMidway(
-          dir,
-          async () => (await archivedCount(store)) > 0,
-          (pid) => (killPid = pid),
-        );
+        await archiveKilledMidway(scratch, async () => (await archivedCount(store)) > 0);
         const midway = await archivedCount(store);
         expect(midway).toBeGreaterThan(0);
         expect(midway).toBeLessThan(OLD_STREAMS * PER_STREAM);
@@ -107,7 +89,7 @@ describe('tusk-es archive', () => {
       }
 
       // reads go through the archive: a temporal read, a full read, and the header that says so
-      server = await startServer('app.tsk', { cwd: dir });
+      const server = await scratch.serve('app.tsk', { cwd: dir });
       const asOf = new Date(T0 + 49_500).toISOString();
       const temporal = await fetch(`${server.url}/aggregates/account/old-7?as_of=${encodeURIComponent(asOf)}`);
       expect(temporal.status).toBe(200);

@@ -6,19 +6,17 @@
  * temporal read of an archived stream still answers (and says it came from the archive).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
 import type { EventStore, StoredEvent } from '../../src/store/EventStore.js';
 import { openEventStore } from '../../src/store/index.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { startServer, type ServerProcess } from '../support/server.js';
-import { archiveKilledMidway, seedAccounts } from './helpers.js';
+import { archiveKilledMidway, archiveScratch, seedAccounts } from './helpers.js';
 
 const OLD_STREAMS = 1000;
 /** The newest event of a stream stays in the table: 100 of each stream's 101 events move. */
@@ -27,21 +25,9 @@ const MOVED = OLD_STREAMS * (PER_STREAM - 1);
 const DAY = 86_400_000;
 const T0 = Date.now() - 200 * DAY;
 
-const dir = mkdtempSync(join(tmpdir(), 'tusk-archive-files-'));
+const scratch = archiveScratch('tusk-archive-files-');
+const { dir } = scratch;
 const archiveDir = join(dir, 'cold');
-let server: ServerProcess | undefined;
-let killPid: number | undefined;
-afterAll(async () => {
-  await server?.kill();
-  if (killPid !== undefined) {
-    try {
-      process.kill(killPid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const app = (url: string) => `
 event_store {
@@ -114,11 +100,7 @@ describe('tusk-es archive to files', () => {
         expect(before).toHaveLength(OLD_STREAMS * PER_STREAM + 5);
 
         // first run: killed once some files are in the manifest, well before the end
-        await archiveKilledMidway(
-          dir,
-          async () => (await manifest(store)).length > 0,
-          (pid) => (killPid = pid),
-        );
+        await archiveKilledMidway(scratch, async () => (await manifest(store)).length > 0);
         const midway = (await manifest(store)).reduce((n, f) => n + f.events, 0);
         expect(midway).toBeGreaterThan(0);
         expect(midway).toBeLessThan(MOVED);
@@ -176,7 +158,7 @@ describe('tusk-es archive to files', () => {
       }
 
       // reads go through the files: a temporal read, a full read, and the header that says so
-      server = await startServer('app.tsk', { cwd: dir });
+      const server = await scratch.serve('app.tsk', { cwd: dir });
       const asOf = new Date(T0 + 49_500).toISOString();
       const temporal = await fetch(`${server.url}/aggregates/account/old-7?as_of=${encodeURIComponent(asOf)}`);
       expect(temporal.status).toBe(200);

@@ -6,26 +6,19 @@
  * folds with its fields erased, a rebuild reproduces the scrubbed row, and other subjects are
  * unaffected.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { startServer, type ServerProcess } from '../support/server.js';
 import { ALICE, BOB, found, personalApp, pgDump, plaintexts } from '../personalData/helpers.js';
+import { archiveScratch } from './helpers.js';
 
 const ENV = { TUSK_DATA_KEY: 'e2e-master-key-long-enough-0123456789' };
-const dir = mkdtempSync(join(tmpdir(), 'tusk-forget-files-'));
+const { dir, serve } = archiveScratch('tusk-forget-files-');
 const cold = join(dir, 'cold');
 const file = join(dir, 'app.tsk');
-let server: ServerProcess | undefined;
-
-afterAll(async () => {
-  await server?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const post = async (url: string, path: string, body: unknown) => {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -58,13 +51,12 @@ describe('forget with archive files', () => {
           'encryption_key = @env.secure("TUSK_DATA_KEY")',
         ),
       );
-      server = await startServer(file, { env: ENV, timeoutMs: 120_000 });
+      let server = await serve(file, { env: ENV, timeoutMs: 120_000 });
       await post(server.url, '/aggregates/user/alice/commands/Register', { ...ALICE, plan: 'free' });
       await post(server.url, '/aggregates/user/bob/commands/Register', { ...BOB, plan: 'free' });
       await post(server.url, '/aggregates/user/alice/commands/ChangeEmail', { email: 'alice.second@example.org' });
       await post(server.url, '/aggregates/user/alice/commands/ChangePlan', { plan: 'team' });
       expect(await server.stop()).toBe(0);
-      server = undefined;
 
       // archive on close: alice's stream closed with PlanChanged, bob's did not
       const archived = await runCli(['archive', file], ENV);
@@ -83,14 +75,13 @@ describe('forget with archive files', () => {
       expect(found(archiveBytes(), [...plaintexts(ALICE), 'alice.second@example.org'])).toEqual([]);
 
       // reads go through the files and still open the sealed fields
-      server = await startServer(file, { env: ENV, timeoutMs: 120_000 });
+      server = await serve(file, { env: ENV, timeoutMs: 120_000 });
       const before = await get(server.url, '/aggregates/user/alice');
       expect(before.archived).toBe('true');
       expect(before.body).toMatchObject({ version: 3, state: { email: 'alice.second@example.org', name: ALICE.name, plan: 'team' } });
       const firstVersion = await get(server.url, '/aggregates/user/alice?version=1');
       expect(firstVersion.body.state).toMatchObject({ email: ALICE.email, address: ALICE.address });
       expect(await server.stop()).toBe(0);
-      server = undefined;
 
       const forgot = await runCli(['forget', file, 'alice'], ENV);
       expect(forgot.code, forgot.stderr).toBe(0);
@@ -106,7 +97,7 @@ describe('forget with archive files', () => {
       const rebuilt = await runCli(['rebuild', file, 'users'], ENV);
       expect(rebuilt.code, rebuilt.stderr).toBe(0);
 
-      server = await startServer(file, { env: ENV, timeoutMs: 120_000 });
+      server = await serve(file, { env: ENV, timeoutMs: 120_000 });
       const alice = await get(server.url, '/aggregates/user/alice');
       expect(alice.archived).toBe('true');
       expect(alice.body).toMatchObject({

@@ -1,10 +1,50 @@
-/** Helpers of the archive e2e tests: old streams to archive, and a `tusk-es archive` run killed mid-way. */
+/**
+ * Helpers of the archive e2e tests: a scratch dir torn down after the file, old streams to
+ * archive, and a `tusk-es archive` run killed mid-way.
+ */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
 import type { EventStore, NewEvent } from '../../src/store/EventStore.js';
 import { BIN } from '../support/cli.js';
-import { waitUntil } from '../support/processes.js';
+import { signal, waitUntil } from '../support/processes.js';
+import { startServer, type ServerProcess } from '../support/server.js';
+
+/** An e2e file's scratch: a fresh temp dir and the processes started in it. */
+export interface Scratch {
+  readonly dir: string;
+  /** `startServer`, remembered so that the teardown kills it. */
+  serve: (file: string, options?: Parameters<typeof startServer>[1]) => Promise<ServerProcess>;
+  /** Remembers another child's pid so that the teardown SIGKILLs it. */
+  track: (pid: number) => void;
+}
+
+/**
+ * A temp dir named `prefix…` for this test file; afterAll kills every server and tracked child
+ * by pid (a stopped one is skipped) and removes the dir, also when a test failed half-way.
+ */
+export function archiveScratch(prefix: string): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const servers: ServerProcess[] = [];
+  const pids: number[] = [];
+  afterAll(async () => {
+    for (const server of servers) await server.kill();
+    for (const pid of pids) signal(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    async serve(file, options) {
+      const server = await startServer(file, options);
+      servers.push(server);
+      return server;
+    },
+    track: (pid) => void pids.push(pid),
+  };
+}
 
 /** A deposit of `k`, stamped `at`. */
 export const deposit = (k: number, at: number): NewEvent => ({
@@ -35,12 +75,16 @@ export async function seedAccounts(store: EventStore, streams: number, perStream
 }
 
 /**
- * Starts `tusk-es archive app.tsk` in `dir` and SIGKILLs it as soon as `started()` holds (some
- * batches are in); `onPid` learns its pid first, so afterAll can kill it if the test fails.
+ * Starts `tusk-es archive app.tsk` in the scratch dir and SIGKILLs it as soon as `started()`
+ * holds (some batches are in); the scratch tracks its pid, so afterAll kills it if the test fails.
  */
-export async function archiveKilledMidway(dir: string, started: () => Promise<boolean>, onPid: (pid: number) => void): Promise<void> {
-  const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
-  onPid(child.pid!);
+export async function archiveKilledMidway(scratch: Scratch, started: () => Promise<boolean>): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'archive', 'app.tsk'], {
+    cwd: scratch.dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+  scratch.track(child.pid!);
   let gone = false;
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
     child.on('exit', (_code, sig) => {
