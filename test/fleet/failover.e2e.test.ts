@@ -12,14 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
 import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
 import { api, startEndpoint, type Endpoint } from '../sagas/helpers.js';
 import { startCommandLoad } from '../support/commandLoad.js';
 import { startHaCluster, type HaCluster } from '../support/haCluster.js';
 import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
-import { balances, expectedBalances, ledgerApp, readLog, sorted, type Balances } from './ledger.js';
+import {
+  expectBalancesEqualRebuild,
+  expectedBalances,
+  expectSagasCompleted,
+  expectVersionOrder,
+  firstDeliveries,
+  ledgerApp,
+  readLog,
+  sorted,
+  type Balances,
+} from './ledger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tusk-failover-'));
 let cluster: HaCluster;
@@ -114,44 +123,20 @@ describe('a fleet on an HA PostgreSQL', () => {
 
       // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
       const opened = accounts.filter((e) => e.type === 'Opened');
-      for (const e of opened) {
-        await waitUntil(
-          `saga of ${e.aggregate_id}`,
-          async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
-          { timeoutMs: 120_000 },
-        );
-      }
-      const final = await readLog(a.url);
-      const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-      expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+      const final = await expectSagasCompleted(a.url, opened);
       const calls = endpoint.to('/notify');
       expect(new Set(calls.map((c) => c.headers['idempotency-key'])).size).toBe(opened.length);
       console.info(`[failover] ${opened.length} sagas, ${calls.length} calls of their notify step`);
 
       // The webhook receiver saw every event of the log, none twice in its effect, in order per aggregate.
       const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
-      await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, {
-        timeoutMs: 120_000,
-      });
-      const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
+      const firstArrivals = await firstDeliveries(hooks, wanted);
       expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
-      const perAggregate = new Map<string, number[]>();
-      for (const e of firstArrivals) perAggregate.set(e.aggregate_id, [...(perAggregate.get(e.aggregate_id) ?? []), e.version]);
-      for (const [id, list] of perAggregate) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
+      expectVersionOrder(firstArrivals);
       console.info(`[failover] webhooks: ${wanted.size} events, ${hooks.accepted().length - firstArrivals.length} duplicate deliveries`);
 
       // The async projection holds what the log says, and what a rebuild makes.
-      const expected = expectedBalances(final);
-      let rows: Balances = {};
-      await waitUntil(
-        'the async projection to catch up',
-        async () => JSON.stringify((rows = sorted(await balances(a.url)))) === JSON.stringify(expected),
-        { timeoutMs: 120_000 },
-      ).catch(() => undefined);
-      expect(rows).toEqual(expected);
-      const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
-      expect(rebuilt.status).toBe(200);
-      expect(sorted(await balances(b.url))).toEqual(rows);
+      await expectBalancesEqualRebuild(expectedBalances(final), a.url, b.url);
     },
   );
 });

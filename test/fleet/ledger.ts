@@ -1,12 +1,16 @@
 /**
  * What the fleet tests read back through the API of a `serve` running the load's account app
  * (test/support/commandLoad.ts) with its `balances` projection: the whole log, the rows, and
- * the rows the log says the projection must hold.
+ * the rows the log says the projection must hold; and the checks they share after the load
+ * (sagas done once, webhooks delivered, the projection equal to a rebuild).
  */
 import { expect } from 'vitest';
 import type { EventJson } from '../../src/engine/toEventJson.js';
+import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
+import type { WebhookReceiver } from '../publishers/webhookReceiver.js';
 import { api } from '../sagas/helpers.js';
 import { LOAD_AGGREGATE } from '../support/commandLoad.js';
+import { waitUntil } from '../support/processes.js';
 
 /** Partition counts of the app's three consumers. */
 export interface LedgerPartitions {
@@ -103,3 +107,61 @@ export async function balances(base: string): Promise<Balances> {
 
 /** `rows` with its keys in sorted order, so two of them compare as JSON. */
 export const sorted = (rows: Balances): Balances => Object.fromEntries(Object.entries(rows).sort(([x], [y]) => (x < y ? -1 : 1)));
+
+/**
+ * Waits until the `onboarding` saga of every `opened` event has completed (its id derives from
+ * the event, so each started once), then expects one Confirmed per account opened in the log,
+ * which it returns.
+ */
+export async function expectSagasCompleted(base: string, opened: readonly EventJson[]): Promise<EventJson[]> {
+  for (const e of opened) {
+    await waitUntil(
+      `saga of ${e.aggregate_id}`,
+      async () => (await api(base, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
+      { timeoutMs: 120_000 },
+    );
+  }
+  const log = await readLog(base);
+  const confirmed = log.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
+  expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+  return log;
+}
+
+/** Waits until `hooks` accepted every event whose id is in `wanted`; returns each accepted event's first arrival, in arrival order. */
+export async function firstDeliveries(hooks: WebhookReceiver, wanted: ReadonlySet<string>): Promise<EventJson[]> {
+  const seen = () => new Set(hooks.accepted().map((e) => e.id));
+  await waitUntil(
+    'the webhook receiver to see every event',
+    () => {
+      const ids = seen();
+      return [...wanted].every((id) => ids.has(id));
+    },
+    { timeoutMs: 120_000 },
+  );
+  return [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
+}
+
+/** Expects each aggregate's events in version order (a webhook publisher delivers in order per stream). */
+export function expectVersionOrder(events: readonly EventJson[]): void {
+  const perAggregate = new Map<string, number[]>();
+  for (const e of events) perAggregate.set(e.aggregate_id, [...(perAggregate.get(e.aggregate_id) ?? []), e.version]);
+  for (const [id, list] of perAggregate) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
+}
+
+/**
+ * Waits until the balances projection read at `readAt` holds `expected` (what the log says),
+ * then rebuilds it at `rebuildAt` and expects the same rows; returns them.
+ */
+export async function expectBalancesEqualRebuild(expected: Balances, readAt: string, rebuildAt = readAt): Promise<Balances> {
+  let rows: Balances = {};
+  await waitUntil(
+    'the async projection to catch up',
+    async () => JSON.stringify((rows = await balances(readAt))) === JSON.stringify(expected),
+    { timeoutMs: 120_000 },
+  ).catch(() => undefined);
+  expect(rows).toEqual(expected);
+  const rebuilt = await api(rebuildAt, 'POST', '/projections/balances/rebuild?wait=true');
+  expect(rebuilt.status).toBe(200);
+  expect(await balances(rebuildAt)).toEqual(rows);
+  return rows;
+}

@@ -11,14 +11,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
 import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
 import { api, startEndpoint, type Endpoint } from '../sagas/helpers.js';
 import { startCommandLoad } from '../support/commandLoad.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
-import { balances, expectedBalances, LEDGER_LEASE_TTL_MS, ledgerApp, readLog } from './ledger.js';
+import {
+  expectBalancesEqualRebuild,
+  expectedBalances,
+  expectSagasCompleted,
+  expectVersionOrder,
+  firstDeliveries,
+  LEDGER_LEASE_TTL_MS,
+  ledgerApp,
+  readLog,
+} from './ledger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tusk-partitions-'));
 let db: pg.Client;
@@ -128,38 +136,16 @@ describe('a fleet of three serve processes with partitioned consumers', () => {
         const opened = accounts.filter((e) => e.type === 'Opened');
 
         // Sagas: every account opened is confirmed once; the call step's effect happened once per saga.
-        for (const e of opened) {
-          await waitUntil(
-            `saga of ${e.aggregate_id}`,
-            async () => (await api(a.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
-            { timeoutMs: 120_000 },
-          );
-        }
-        const final = await readLog(b.url);
-        const confirmed = final.filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-        expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+        const final = await expectSagasCompleted(a.url, opened);
         expect(new Set(endpoint.to('/notify').map((r) => r.headers['idempotency-key'])).size).toBe(opened.length);
 
         // Webhooks: every account event at least once, in version order per account (first arrivals).
         const wanted = new Set(final.filter((e) => e.aggregate_type === 'account').map((e) => e.id));
-        await waitUntil('the webhook receiver to see every event', () => new Set(hooks.accepted().map((e) => e.id)).size >= wanted.size, {
-          timeoutMs: 120_000,
-        });
-        const firstArrivals = [...new Map(hooks.accepted().map((e) => [e.id, e] as const)).values()];
+        const firstArrivals = await firstDeliveries(hooks, wanted);
         expect(new Set(firstArrivals.map((e) => e.id))).toEqual(wanted);
-        const perAccount = new Map<string, number[]>();
-        for (const e of firstArrivals) perAccount.set(e.aggregate_id, [...(perAccount.get(e.aggregate_id) ?? []), e.version]);
-        for (const [id, list] of perAccount) expect(list, `webhook order of ${id}`).toEqual([...list].sort((x, y) => x - y));
+        expectVersionOrder(firstArrivals);
 
-        // The projection: every partition past the head, rows as the log says, and as a rebuild makes.
-        const expected = expectedBalances(final);
-        let rows = {};
-        await waitUntil(
-          'the async projection to catch up',
-          async () => JSON.stringify((rows = await balances(a.url))) === JSON.stringify(expected),
-          { timeoutMs: 120_000 },
-        ).catch(() => undefined);
-        expect(rows).toEqual(expected);
+        // The projection: every partition listed, rows as the log says, and as a rebuild makes.
         const status = (
           (await api(b.url, 'GET', '/projections')).body.projections as {
             name: string;
@@ -167,9 +153,7 @@ describe('a fleet of three serve processes with partitioned consumers', () => {
           }[]
         ).find((p) => p.name === 'balances')!;
         expect(status.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
-        const rebuilt = await api(b.url, 'POST', '/projections/balances/rebuild?wait=true');
-        expect(rebuilt.status).toBe(200);
-        expect(await balances(b.url)).toEqual(rows);
+        await expectBalancesEqualRebuild(expectedBalances(final), a.url, b.url);
 
         // No partition stayed unowned longer than lease_ttl + 5 s, the killed process's included.
         const longest = leases.longest();

@@ -10,14 +10,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
 import { startReceiver, type WebhookReceiver } from '../publishers/webhookReceiver.js';
 import { api, startEndpoint, type Endpoint } from '../sagas/helpers.js';
 import { startCommandLoad } from '../support/commandLoad.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { waitUntil } from '../support/processes.js';
 import { startServer, type ServerProcess } from '../support/server.js';
-import { balances, expectedBalances, ledgerApp, readLog, type LedgerPartitions } from './ledger.js';
+import {
+  expectBalancesEqualRebuild,
+  expectedBalances,
+  expectSagasCompleted,
+  firstDeliveries,
+  ledgerApp,
+  readLog,
+  type LedgerPartitions,
+} from './ledger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tusk-repartition-'));
 let url: string;
@@ -86,44 +93,16 @@ describe('changing the partition count', () => {
       expect(accounts.length).toBe(acked);
 
       // the projection: what the log says, and what a rebuild makes
-      const expected = expectedBalances(log);
-      let rows = {};
-      await waitUntil(
-        'the async projection to catch up',
-        async () => JSON.stringify((rows = await balances(current.url))) === JSON.stringify(expected),
-        { timeoutMs: 120_000 },
-      ).catch(() => undefined);
-      expect(rows).toEqual(expected);
-      const rebuilt = await api(current.url, 'POST', '/projections/balances/rebuild?wait=true');
-      expect(rebuilt.status).toBe(200);
-      expect(await balances(current.url)).toEqual(rows);
+      await expectBalancesEqualRebuild(expectedBalances(log), current.url);
 
       // the webhooks: every account event of the log at least once
-      const wanted = new Set(accounts.map((e) => e.id));
-      await waitUntil(
-        'the webhook receiver to see every event',
-        () =>
-          new Set(
-            hooks
-              .accepted()
-              .filter((e) => wanted.has(e.id))
-              .map((e) => e.id),
-          ).size === wanted.size,
-        { timeoutMs: 120_000 },
-      );
+      await firstDeliveries(hooks, new Set(accounts.map((e) => e.id)));
 
       // the sagas: one per account opened, each completed (started once: its id derives from the event)
-      const opened = accounts.filter((e) => e.type === 'Opened');
-      for (const e of opened) {
-        await waitUntil(
-          `saga of ${e.aggregate_id}`,
-          async () =>
-            (await api(current.url, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
-          { timeoutMs: 120_000 },
-        );
-      }
-      const confirmed = (await readLog(current.url)).filter((e) => e.type === 'Confirmed').map((e) => e.aggregate_id);
-      expect(confirmed.sort()).toEqual(opened.map((e) => e.aggregate_id).sort());
+      await expectSagasCompleted(
+        current.url,
+        accounts.filter((e) => e.type === 'Opened'),
+      );
     },
   );
 });
