@@ -1,28 +1,14 @@
 /** The Kafka message mapping: topic, key, value, headers; grouping; which errors are refusals. */
 import { describe, expect, it } from 'vitest';
-import type { EventJson } from '../../src/engine/toEventJson.js';
 import { isKafkaRefusal, kafkaMessage, prefixTopics, topicMessages } from '../../src/publishers/kafka/kafkaMessage.js';
-
-const event = (over: Partial<EventJson> = {}): EventJson => ({
-  id: '0190a1b2-0000-7000-8000-000000000001',
-  type: 'OrderCreated',
-  aggregate_type: 'order',
-  aggregate_id: 'o-1',
-  version: 3,
-  position: 42,
-  event_version: 2,
-  data: { customer_id: 'c1' },
-  metadata: { correlation_id: 'corr-1', causation_id: 'cause-1', user: 'u' },
-  timestamp: '2025-01-02T03:04:05.678Z',
-  ...over,
-});
+import { eventJson } from './eventJson.js';
 
 describe('kafka message mapping', () => {
   it('topic = prefix + aggregate type, key = aggregate id, value = the event JSON, envelope headers', () => {
-    const { topic, message } = kafkaMessage(event(), prefixTopics('events.'));
+    const { topic, message } = kafkaMessage(eventJson(), prefixTopics('events.'));
     expect(topic).toBe('events.order');
     expect(message.key).toBe('o-1');
-    expect(JSON.parse(String(message.value))).toEqual(event());
+    expect(JSON.parse(String(message.value))).toEqual(eventJson());
     expect(message.timestamp).toBe(String(Date.parse('2025-01-02T03:04:05.678Z')));
     expect(message.headers).toEqual({
       event_id: '0190a1b2-0000-7000-8000-000000000001',
@@ -38,21 +24,21 @@ describe('kafka message mapping', () => {
   });
 
   it('leaves out correlation headers that are absent or not strings', () => {
-    const { message } = kafkaMessage(event({ metadata: { correlation_id: 7 } }), prefixTopics(''));
+    const { message } = kafkaMessage(eventJson({ metadata: { correlation_id: 7 } }), prefixTopics(''));
     expect(message.headers).not.toHaveProperty('correlation_id');
     expect(message.headers).not.toHaveProperty('causation_id');
   });
 
   it('a subscriber topic is fixed whatever the aggregate type', () => {
-    expect(kafkaMessage(event({ aggregate_type: 'user' }), () => 'audit').topic).toBe('audit');
+    expect(kafkaMessage(eventJson({ aggregate_type: 'user' }), () => 'audit').topic).toBe('audit');
   });
 
   it('groups a batch by topic and keeps the event order inside each topic', () => {
     const events = [
-      event({ aggregate_id: 'a', version: 1 }),
-      event({ aggregate_type: 'user', aggregate_id: 'u', version: 1 }),
-      event({ aggregate_id: 'a', version: 2 }),
-      event({ aggregate_id: 'b', version: 1 }),
+      eventJson({ aggregate_id: 'a', version: 1 }),
+      eventJson({ aggregate_type: 'user', aggregate_id: 'u', version: 1 }),
+      eventJson({ aggregate_id: 'a', version: 2 }),
+      eventJson({ aggregate_id: 'b', version: 1 }),
     ];
     const grouped = topicMessages(events, prefixTopics('t.'));
     expect(grouped.map((g) => [g.topic, g.messages.map((m) => `${String(m.key)}:${String(m.headers!.version)}`)])).toEqual([

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/publishers/DeliveryError.js';
 import { KafkaPublisher } from '../../src/publishers/kafka/KafkaPublisher.js';
 import { prefixTopics } from '../../src/publishers/kafka/kafkaMessage.js';
+import { eventJson } from './eventJson.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,20 +24,8 @@ describe('kafka publisher', () => {
       timeoutMs: 500,
       name: 'kafka',
     });
-    const event = {
-      id: 'e1',
-      type: 'T',
-      aggregate_type: 'a',
-      aggregate_id: '1',
-      version: 1,
-      position: 1,
-      event_version: 1,
-      data: {},
-      metadata: {},
-      timestamp: new Date().toISOString(),
-    };
     try {
-      const error = await publisher.deliver([event]).then(
+      const error = await publisher.deliver([eventJson()]).then(
         () => undefined,
         (err: unknown) => err,
       );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventHeaders } from '../../src/publishers/eventHeaders.js';
 import { parseTraceparent, traceContextOf } from '../../src/telemetry/traceContext.js';
+import { eventJson } from '../publishers/eventJson.js';
 
 const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
@@ -30,18 +31,7 @@ describe('parseTraceparent', () => {
 
 describe('eventHeaders', () => {
   it('carries the trace context of the event metadata to Kafka and RabbitMQ headers', () => {
-    const event = {
-      id: 'e1',
-      type: 'T',
-      aggregate_type: 'a',
-      aggregate_id: '1',
-      version: 1,
-      position: 1,
-      event_version: 1,
-      data: {},
-      metadata: { traceparent: VALID },
-      timestamp: '2026-01-01T00:00:00.000Z',
-    };
+    const event = eventJson({ metadata: { traceparent: VALID } });
     expect(eventHeaders(event).traceparent).toBe(VALID);
     expect(eventHeaders({ ...event, metadata: {} }).traceparent).toBeUndefined();
   });
