@@ -98,7 +98,7 @@ export const ERROR_CATALOG = {
   },
   TENANT_INVALID: {
     status: 403,
-    description: 'The tenant of the request is not a valid tenant name (1-128 letters, digits, `.`, `_`, `-`, `:`, `@`).',
+    description: 'The tenant of the request is not a tenant name (the rule is under Multi-tenancy: tenant names).',
   },
   TENANT_DISABLED: {
     status: 403,

@@ -15,7 +15,8 @@ const scope = new AsyncLocalStorage<string>();
 
 /** Runs `fn` (and everything it awaits or starts) as `tenant`. */
 export function runAsTenant<T>(tenant: string, fn: () => T): T {
-  if (!isTenantName(tenant)) throw new TuskError('TENANT_INVALID', `not a valid tenant name: ${JSON.stringify(tenant.slice(0, 80))}`);
+  if (!isTenantName(tenant))
+    throw new TuskError('TENANT_INVALID', `not a valid tenant name (${TENANT_NAME_RULE}): ${JSON.stringify(tenant.slice(0, 80))}`);
   return scope.run(tenant, fn);
 }
 
@@ -40,7 +41,13 @@ export function inTenant(): boolean {
   return t !== undefined && t !== SYSTEM_TENANT;
 }
 
-/** Tenant names: 1-128 letters, digits, `.`, `_`, `-`, `:` and `@`, starting with a letter or digit. */
+/** The one tenant-name rule, in words, for the messages of every path that checks a name. */
+export const TENANT_NAME_RULE = '1-128 letters, digits, ".", "_", "-", ":" or "@", starting with a letter or digit';
+
+/**
+ * Whether `name` is a tenant name (TENANT_NAME_RULE): the only check of one, for a request's
+ * tenant and for the registry's ids alike, so every tenant a token can name can be registered.
+ */
 export function isTenantName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(name);
 }

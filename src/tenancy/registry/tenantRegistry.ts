@@ -5,18 +5,12 @@
  */
 import type { EventStore } from '../../store/EventStore.js';
 import { InvalidInputError, TuskError } from '../../errors.js';
+import { isTenantName, TENANT_NAME_RULE } from '../tenantScope.js';
 
-// What a JWT's tenant claim may hold to be registered: a readable id, not any string.
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-
-/** `value` as a tenant id, or 400. */
+/** `value` as a tenant id (a tenant name, the rule requests are checked by), or 400. */
 export function tenantId(value: unknown): string {
-  if (typeof value !== 'string' || !TENANT_ID.test(value))
-    throw new InvalidInputError(
-      'a tenant id is 1-128 letters, digits, "_", "." or "-", starting with a letter or digit',
-      { tenant: value },
-      'BAD_REQUEST',
-    );
+  if (typeof value !== 'string' || !isTenantName(value))
+    throw new InvalidInputError(`a tenant id is ${TENANT_NAME_RULE}`, { tenant: value }, 'BAD_REQUEST');
   return value;
 }
 
