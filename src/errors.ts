@@ -73,7 +73,8 @@ export const ERROR_CATALOG = {
   },
   ID_TOO_LONG: {
     status: 400,
-    description: 'A path segment (an aggregate id, a key) or the Idempotency-Key is longer than `server.id_length_limit`.',
+    description:
+      'A path segment (an aggregate id, a key), the Idempotency-Key, X-Correlation-Id or X-Causation-Id is longer than `server.id_length_limit`.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

@@ -2,7 +2,9 @@
  * Checks on the parts of a request every route shares, before its body is read: path
  * segments and the Idempotency-Key are at most `server.id_length_limit` characters (they
  * become index keys, which PostgreSQL caps at a few KB), and no path segment or query value
- * holds text PostgreSQL cannot store (a NUL). Each fault is a precise 400.
+ * holds text PostgreSQL cannot store (a NUL). X-Correlation-Id and X-Causation-Id go into every
+ * event's metadata, logs and publishers' headers: as long as an id at most, visible ASCII only.
+ * Each fault is a precise 400.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TuskError } from '../errors.js';
@@ -26,7 +28,26 @@ export function installRequestGuards(app: FastifyInstance, idLengthLimit: number
     const key = request.headers['idempotency-key'];
     const keyLength = typeof key === 'string' ? key.trim().length : 0;
     if (keyLength > idLengthLimit) throw tooLong('the Idempotency-Key', keyLength, idLengthLimit);
+    for (const header of METADATA_ID_HEADERS) checkIdHeader(request.headers[header.toLowerCase()], header, idLengthLimit);
   });
+}
+
+/** The request headers whose value is stored as an id in the events' metadata. */
+const METADATA_ID_HEADERS = ['X-Correlation-Id', 'X-Causation-Id'] as const;
+
+/** A correlation/causation id header: trimmed, at most `max` characters of visible ASCII (`!` to `~`). */
+function checkIdHeader(value: string | string[] | undefined, header: string, max: number): void {
+  if (value === undefined) return;
+  // a repeated header is refused here too: Node joins the copies with ", ", and a space is not allowed
+  const text = (Array.isArray(value) ? value.join(', ') : value).trim();
+  if (text.length > max) throw tooLong(`the ${header}`, text.length, max, header);
+  const bad = /[^\x21-\x7e]/.exec(text);
+  if (bad !== null)
+    throw new TuskError(
+      'BAD_REQUEST',
+      `the ${header} header may hold only visible ASCII characters (no spaces); it has ${JSON.stringify(bad[0])} at character ${bad.index + 1}`,
+      { details: { header, index: bad.index } },
+    );
 }
 
 function checkText(text: string, what: string): void {
@@ -34,8 +55,8 @@ function checkText(text: string, what: string): void {
   if (fault !== undefined) throw new TuskError('INVALID_TEXT', `${what} ${fault}`);
 }
 
-function tooLong(what: string, length: number, max: number): TuskError {
+function tooLong(what: string, length: number, max: number, header?: string): TuskError {
   return new TuskError('ID_TOO_LONG', `${what} has ${length} characters, more than server.id_length_limit (${max})`, {
-    details: { length, max },
+    details: { ...(header === undefined ? {} : { header }), length, max },
   });
 }

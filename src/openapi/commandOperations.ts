@@ -71,6 +71,9 @@ function answerEvent(model: AppConfig, types: readonly string[]): Schema {
   return eventSchema(types, data);
 }
 
+/** X-Correlation-Id and X-Causation-Id: visible ASCII only (src/http/requestGuards.ts). */
+const ID_HEADER: Schema = { type: 'string', pattern: '^[!-~]+$' };
+
 /** The headers a command takes. */
 export function commandHeaders(): Schema[] {
   return [
@@ -79,8 +82,8 @@ export function commandHeaders(): Schema[] {
       pattern: '^"?\\d+"?$',
     }),
     param('Idempotency-Key', 'header', 'a key seen before answers with the first result and appends nothing'),
-    param('X-Correlation-Id', 'header', "stored in the events' metadata"),
-    param('X-Causation-Id', 'header', "stored in the events' metadata"),
+    param('X-Correlation-Id', 'header', "stored in the events' metadata; visible ASCII, at most server.id_length_limit", ID_HEADER),
+    param('X-Causation-Id', 'header', "stored in the events' metadata; visible ASCII, at most server.id_length_limit", ID_HEADER),
   ];
 }
 

@@ -157,6 +157,34 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       expect(await head()).toBe(before);
     });
 
+    it('an X-Correlation-Id or X-Causation-Id longer than an id, or with other than visible ASCII', async () => {
+      const before = await head();
+      const create = (headers: Record<string, string>) =>
+        post('/aggregates/user/commands/CreateUser', { email: 'corr@example.com', name: 'c' }, headers);
+      for (const header of ['X-Correlation-Id', 'X-Causation-Id']) {
+        const long = await create({ [header]: 'c'.repeat(3000) });
+        expectError(long, 400, 'ID_TOO_LONG');
+        expect(long.body.error.details).toEqual({ header, length: 3000, max: 256 });
+        for (const [value, bad] of [
+          ['a b', ' '],
+          ['a\tb', '\t'],
+          ['caf\u00e9', '\u00e9'],
+        ] as const) {
+          const res = await create({ [header]: value });
+          expectError(res, 400, 'BAD_REQUEST');
+          expect(res.body.error.message).toContain(`${header} header may hold only visible ASCII`);
+          expect(res.body.error.message).toContain(JSON.stringify(bad));
+          expect(res.body.error.details).toEqual({ header, index: value.indexOf(bad) });
+        }
+      }
+      expect(await head()).toBe(before);
+      // the longest allowed (256), with every ASCII punctuation character, is stored as sent
+      const id = `!"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~`.padStart(256, 'c');
+      const ok = await create({ 'X-Correlation-Id': id, 'X-Causation-Id': 'cause-1' });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.events[0].metadata).toMatchObject({ correlation_id: id, causation_id: 'cause-1' });
+    });
+
     it('a lying Content-Length and a bare CR in a header', async () => {
       const body = '{"email":"cl@example.com","name":"x"}';
       const shorter = answersOf(

@@ -16,7 +16,9 @@ export const serverSchema = z
     id_length_limit: int
       .pipe(z.number().int().min(1).max(1000))
       .default(256)
-      .describe('longest path segment (aggregate id, key) and Idempotency-Key, in characters; longer is 400 ID_TOO_LONG'),
+      .describe(
+        'longest path segment (aggregate id, key), Idempotency-Key, X-Correlation-Id and X-Causation-Id, in characters; longer is 400 ID_TOO_LONG',
+      ),
     request_timeout: z.number().int().nonnegative().default(30_000).describe('ms before a request is abandoned'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   })
