@@ -13,6 +13,7 @@ import { projectionTables, type LayoutProblem, type ProjectionTables } from '../
 import type { TableSpec } from '../tables/TableSpec.js';
 import { compileDataUpsert, compileMapping, type WritePlanner, type WriteTarget } from './compileWrites.js';
 import { compileScrub } from './compileScrub.js';
+import { writeTargets } from './writeTargets.js';
 import { pathExpr } from './eventScope.js';
 
 /** A compiled projection. */
@@ -100,26 +101,14 @@ export function compileProjection(
     if (list === undefined) planners.set(type, [planner]);
     else list.push(planner);
   };
-  const main: WriteTarget = { index: 0, table: tables.main, keyDefault: pathExpr('aggregate_id') };
-  for (const type of new Set([...config.events, ...Object.keys(config.mapping)])) {
-    const m = config.mapping[type];
-    add(type, m === undefined ? compileDataUpsert(main) : compileMapping(main, m, `projections.${name}.mapping.${type}`));
-  }
-  Object.entries(config.joins).forEach(([joinName, join], i) => {
-    const spec = tables.joins[i]!;
-    const target: WriteTarget = {
-      index: i + 1,
-      table: spec.table,
-      keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key),
-    };
-    for (const type of new Set([...join.events, ...Object.keys(join.mapping)])) {
-      const m = join.mapping[type];
-      add(
-        type,
-        m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `projections.${name}.joins.${joinName}.mapping.${type}`),
-      );
+  const targets = writeTargets(name, config, tables);
+  for (const { target, types, mapping, at } of targets) {
+    for (const type of types) {
+      const m = mapping[type];
+      add(type, m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `${at}.${type}`));
     }
-  });
+  }
+  const main = targets[0]!.target;
   if (config.on_snapshot !== undefined) {
     // A closing snapshot of another aggregate's stream is none of this read model's business.
     const write = compileMapping(main, config.on_snapshot, `projections.${name}.on_snapshot`);

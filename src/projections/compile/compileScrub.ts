@@ -8,7 +8,7 @@
 import type { ProjectionConfig, ProjectionMapping } from '../../config/schema/projections.js';
 import type { ProjectionTables } from '../tables/projectionTables.js';
 import { compileMapping, type WritePlanner, type WriteTarget } from './compileWrites.js';
-import { pathExpr } from './eventScope.js';
+import { writeTargets } from './writeTargets.js';
 
 /** The scrub planners of a projection, per event type, in target order; empty when it has no personal column. */
 export function compileScrub(name: string, config: ProjectionConfig, tables: ProjectionTables): Map<string, WritePlanner[]> {
@@ -19,24 +19,8 @@ export function compileScrub(name: string, config: ProjectionConfig, tables: Pro
     if (list === undefined) out.set(type, [planner]);
     else list.push(planner);
   };
-  const mainTarget: WriteTarget = { index: 0, table: tables.main, keyDefault: pathExpr('aggregate_id') };
-  const personalMain = new Set(config.personal_columns);
-  for (const type of new Set([...config.events, ...Object.keys(config.mapping)])) {
-    add(type, scrubPlanner(mainTarget, 'aggregate_id', personalMain, config.mapping[type], `projections.${name}.mapping.${type}`));
-  }
-  Object.entries(config.joins).forEach(([joinName, join], i) => {
-    const spec = tables.joins[i]!;
-    const target: WriteTarget = {
-      index: i + 1,
-      table: spec.table,
-      keyDefault: spec.keyIsPosition ? pathExpr('position') : pathExpr('data', spec.table.key),
-    };
-    const keyDefault = spec.keyIsPosition ? 'position' : `data.${spec.table.key}`;
-    const personal = new Set(join.personal_columns);
-    for (const type of new Set([...join.events, ...Object.keys(join.mapping)])) {
-      add(type, scrubPlanner(target, keyDefault, personal, join.mapping[type], `projections.${name}.joins.${joinName}.mapping.${type}`));
-    }
-  });
+  for (const { target, keyDefault, types, mapping, personal, at } of writeTargets(name, config, tables))
+    for (const type of types) add(type, scrubPlanner(target, keyDefault, personal, mapping[type], `${at}.${type}`));
   return out;
 }
 
