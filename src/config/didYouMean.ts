@@ -12,24 +12,33 @@ export function editDistance(a: string, b: string, bound = Infinity): number {
 /** The two rows of `distance`, kept between calls (a large config asks for thousands of hints). */
 let rows = [new Uint32Array(32), new Uint32Array(32)];
 
-/** `editDistance` of strings already lower-cased. */
+/**
+ * `editDistance` of strings already lower-cased. With a finite bound only the cells within
+ * `bound` of the diagonal are computed (any path outside that band costs more than the bound).
+ */
 function distance(s: string, t: string, bound: number): number {
-  if (rows[0]!.length <= t.length) rows = [new Uint32Array(t.length + 1), new Uint32Array(t.length + 1)];
+  if (Math.abs(s.length - t.length) > bound) return bound + 1; // at least the difference in length
+  if (rows[0]!.length <= t.length + 1) rows = [new Uint32Array(t.length + 2), new Uint32Array(t.length + 2)];
   let [prev, cur] = rows as [Uint32Array, Uint32Array];
-  for (let j = 0; j <= t.length; j++) prev[j] = j;
+  const band = Math.min(bound, Math.max(s.length, t.length));
+  const far = band + 1;
+  for (let j = 0; j <= t.length; j++) prev[j] = Math.min(j, far);
   for (let i = 1; i <= s.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
+    const from = Math.max(1, i - band);
+    const to = Math.min(t.length, i + band);
+    cur[from - 1] = from === 1 ? Math.min(i, far) : far;
+    if (to < t.length) cur[to + 1] = far;
+    let rowMin = cur[from - 1]!;
     const c = s.charCodeAt(i - 1);
-    for (let j = 1; j <= t.length; j++) {
-      const d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (c === t.charCodeAt(j - 1) ? 0 : 1));
+    for (let j = from; j <= to; j++) {
+      const d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (c === t.charCodeAt(j - 1) ? 0 : 1), far);
       cur[j] = d;
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > bound) return bound + 1;
     [prev, cur] = [cur, prev];
   }
-  return prev[t.length]!;
+  return prev[t.length]! > band ? Math.max(prev[t.length]!, bound + 1) : prev[t.length]!;
 }
 
 /** The closest candidate within a distance proportional to the word, if any. */
