@@ -42,6 +42,8 @@ export class PathSourceMap implements SourceMap {
   private readonly mergedInto = new Map<number, number>();
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
+  private lastFile: string | undefined;
+  private lastFileId = 0;
   /** Locations that do not fit the slots (they carry an end), by node. */
   private readonly whole = new Map<number, PathLocation>();
 
@@ -227,12 +229,15 @@ export class PathSourceMap implements SourceMap {
   }
 
   private fileId(file: string): number {
+    if (file === this.lastFile) return this.lastFileId; // nearly always: one file's locations in a row
     let id = this.fileIndex.get(file);
     if (id === undefined) {
       id = this.files.length;
       this.files.push(file);
       this.fileIndex.set(file, id);
     }
+    this.lastFile = file;
+    this.lastFileId = id;
     return id;
   }
 }
