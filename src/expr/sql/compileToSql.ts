@@ -13,7 +13,7 @@ import { compileExpression } from '../evaluate/compileExpression.js';
 import type { CompiledExpression, EvalScope } from '../scope.js';
 import { kindOf, type Kind } from '../values.js';
 import { SqlBuilder, type ValueSource } from './SqlBuilder.js';
-import type { FragType } from './frag.js';
+import { SQL_TYPE, type FragType } from './frag.js';
 
 export interface SqlContext {
   /** The target table's columns and their declared SQL types ('text primary key', 'numeric', 'jsonb', …). */
@@ -143,15 +143,7 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
 }
 
 const TAGS = { null: 'n', number: 'f', string: 't', boolean: 'b', array: 'a', object: 'o' } as const;
-const PUBLIC_TYPE: Record<FragType, SqlType> = {
-  float8: 'float8',
-  text: 'text',
-  boolean: 'boolean',
-  array: 'jsonb',
-  object: 'jsonb',
-  json: 'jsonb',
-  null: 'null',
-};
+const PUBLIC_TYPE: Record<FragType, SqlType> = { ...SQL_TYPE, null: 'null' };
 
 /** Drivers turn JS arrays into PostgreSQL arrays; jsonb parameters must be JSON text. */
 function bindable(v: unknown): unknown {

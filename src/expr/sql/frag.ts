@@ -17,8 +17,8 @@ export interface Frag {
 
 export const NULL_FRAG: Frag = { sql: 'NULL', type: 'null', atomic: true };
 
-/** The SQL type of each kind. */
-export const SQL_TYPE: Record<Exclude<FragType, 'null'>, string> = {
+/** The SQL type of each kind (NULL has none of its own). */
+export const SQL_TYPE: Record<Exclude<FragType, 'null'>, 'float8' | 'text' | 'boolean' | 'jsonb'> = {
   float8: 'float8',
   text: 'text',
   boolean: 'boolean',
