@@ -8,7 +8,7 @@ import { LeasedLoop } from '../consumers/LeasedLoop.js';
 import type { RetentionConfig } from '../config/schema/aggregates.js';
 import { isTuskError } from '../errors.js';
 import type { Removal } from '../store/EventStore.js';
-import { SWEEP_BATCH, type StreamRemover } from './StreamRemover.js';
+import { asTenant, SWEEP_BATCH, type StreamRemover } from './StreamRemover.js';
 
 /** The removal job of this process. */
 export class RemovalRunner extends LeasedLoop {
@@ -38,8 +38,12 @@ export class RemovalRunner extends LeasedLoop {
   private async carryOut(job: Removal): Promise<void> {
     const { store, logger } = this.env;
     try {
-      if (job.kind === 'delete') await this.remover.hardDelete(job.streamType, job.streamId, job.id);
-      else await this.remover.truncate(job.streamType, job.streamId, job.beforeVersion ?? 1, job.id);
+      // A tenant's removal runs as that tenant: row-level security keeps it to the tenant's rows.
+      await asTenant(job.tenant, () =>
+        job.kind === 'delete'
+          ? this.remover.hardDelete(job.streamType, job.streamId, job.id)
+          : this.remover.truncate(job.streamType, job.streamId, job.beforeVersion ?? 1, job.id),
+      );
       logger.info({ removal: job.id, kind: job.kind, aggregate_type: job.streamType, aggregate_id: job.streamId }, 'stream removal done');
     } catch (err) {
       if (isTuskError(err) && err.code === 'STORE_UNAVAILABLE') throw err;

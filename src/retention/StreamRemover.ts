@@ -17,6 +17,12 @@ import type { CompiledProjection } from '../projections/compile/compileProjectio
 import { aggregateEventTypes, compileProjections } from '../projections/compile/compileProjection.js';
 import { projectionsFedBy, removeStreamRows } from '../projections/run/removeStreamRows.js';
 import type { Removal } from '../store/EventStore.js';
+import { runAsTenant } from '../tenancy/tenantScope.js';
+
+/** Runs `fn` as `tenant` (a conjoined store's stream), or as it is (null: no tenancy). */
+export function asTenant<T>(tenant: string | null, fn: () => Promise<T>): Promise<T> {
+  return tenant === null ? fn() : runAsTenant(tenant, fn);
+}
 
 /** Streams truncated per sweep batch. */
 export const SWEEP_BATCH = 100;
@@ -86,7 +92,8 @@ export class StreamRemover {
     };
     const candidates = await this.ctx.store.retentionCandidates(type, limits, batch);
     let truncated = 0;
-    for (const c of candidates) if ((await this.truncate(type, c.streamId, c.beforeVersion)) !== undefined) truncated++;
+    for (const c of candidates)
+      if ((await asTenant(c.tenant, () => this.truncate(type, c.streamId, c.beforeVersion))) !== undefined) truncated++;
     return { found: candidates.length, truncated };
   }
 

@@ -148,6 +148,8 @@ export interface Removal {
   error: string | null;
   /** Set when done: greater than every mark before it. */
   mark: number | null;
+  /** The tenant whose stream it removes (a conjoined store); null outside tenancy. */
+  tenant: string | null;
   requestedAt: Date;
   finishedAt: Date | null;
 }
@@ -164,6 +166,8 @@ export interface RetentionLimits {
 export interface RetentionCandidate {
   streamId: string;
   beforeVersion: number;
+  /** The stream's tenant (a conjoined store); null outside tenancy. */
+  tenant: string | null;
 }
 
 /** A result row set. */

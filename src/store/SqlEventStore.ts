@@ -320,6 +320,7 @@ export class SqlEventStore implements EventStore {
               this.tables,
               { kind: 'purge', streamType: '$tenant', streamId: tenant },
               rows.events ?? 0,
+              null,
             );
             return { removal, rows };
           }),
@@ -331,6 +332,9 @@ export class SqlEventStore implements EventStore {
   }
 
   async removeEvents(request: RemoveRequest, work?: (tx: SqlExecutor) => Promise<void>): Promise<Removal> {
+    // As the system, row-level security would let it remove one stream id of every tenant.
+    if (this.options.conjoined === true && !inTenant())
+      throw new TuskError('TENANT_REQUIRED', 'a removal of events in a multi-tenant store needs a tenant');
     try {
       return await storeCall(() =>
         this.client.transaction(async (tx) => {
@@ -341,7 +345,7 @@ export class SqlEventStore implements EventStore {
           // Before the commit: an embedded batch after it must not trust a removed version.
           this.versions.clear();
           await work?.(tx);
-          return recordRemoval(tx, this.tables, request, removed);
+          return recordRemoval(tx, this.tables, request, removed, this.tenantOfWork() ?? null);
         }),
       );
     } finally {
@@ -355,7 +359,7 @@ export class SqlEventStore implements EventStore {
   }
 
   requestRemoval(request: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number }) {
-    return storeCall(() => requestRemoval(this.client, this.tables, request));
+    return storeCall(() => requestRemoval(this.client, this.tables, request, this.tenantOfWork() ?? null));
   }
 
   claimRemoval() {
@@ -363,11 +367,11 @@ export class SqlEventStore implements EventStore {
   }
 
   removal(id: number) {
-    return storeCall(() => findRemoval(this.client, this.tables, id));
+    return storeCall(() => findRemoval(this.client, this.tables, id, this.tenantOfWork()));
   }
 
   listRemovals(limit: number) {
-    return storeCall(() => listRemovals(this.client, this.tables, limit));
+    return storeCall(() => listRemovals(this.client, this.tables, limit, this.tenantOfWork()));
   }
 
   retentionCandidates(streamType: string, limits: RetentionLimits, limit: number) {
@@ -411,6 +415,11 @@ export class SqlEventStore implements EventStore {
 
   saveCheckpoint(name: string, position: number, executor?: SqlExecutor) {
     return this.asSystem(() => storeCall(() => saveCheckpoint(executor ?? this.client, this.tables, name, position)));
+  }
+
+  /** The tenant of the work in progress in a conjoined store; undefined for the system and outside tenancy. */
+  private tenantOfWork(): string | undefined {
+    return this.options.conjoined === true && inTenant() ? currentTenant() : undefined;
   }
 
   /**

@@ -321,6 +321,13 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     // see src/store/sql/logEpoch.ts
     statements: (t) => [`CREATE SEQUENCE ${t.table('log_epoch')}`],
   },
+  {
+    version: 17,
+    name: 'removals: the tenant whose stream is removed',
+    // conjoined stores (README: Multi-tenancy): the background job carries a removal out as its
+    // tenant, and a tenant lists its own; NULL outside tenancy
+    statements: (t) => [`ALTER TABLE ${t.table('removals')} ADD COLUMN tenant text`],
+  },
 ];
 
 /**

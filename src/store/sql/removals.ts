@@ -4,7 +4,7 @@
  */
 import type { Removal, RemovalKind, SqlExecutor, StoreTables } from '../EventStore.js';
 
-const COLUMNS = 'id, kind, stream_type, stream_id, before_version, status, events_removed, error, mark, requested_at, finished_at';
+const COLUMNS = 'id, kind, stream_type, stream_id, before_version, status, events_removed, error, mark, requested_at, finished_at, tenant';
 
 interface RemovalRow {
   id: number | string;
@@ -18,6 +18,7 @@ interface RemovalRow {
   mark: number | string | null;
   requested_at: Date;
   finished_at: Date | null;
+  tenant: string | null;
 }
 
 function toRemoval(row: RemovalRow): Removal {
@@ -33,6 +34,7 @@ function toRemoval(row: RemovalRow): Removal {
     mark: row.mark === null ? null : Number(row.mark),
     requestedAt: new Date(row.requested_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    tenant: row.tenant,
   };
 }
 
@@ -42,15 +44,16 @@ export async function removalMark(db: SqlExecutor, t: StoreTables): Promise<numb
   return Number(rows[0]?.mark ?? 0);
 }
 
-/** Queues a removal (pending). */
+/** Queues a removal (pending) of `tenant`'s stream (null outside tenancy). */
 export async function requestRemoval(
   db: SqlExecutor,
   t: StoreTables,
   r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number },
+  tenant: string | null,
 ): Promise<Removal> {
   const { rows } = await db.query<RemovalRow>(
-    `INSERT INTO ${t.table('removals')} (kind, stream_type, stream_id, before_version) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-    [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null],
+    `INSERT INTO ${t.table('removals')} (kind, stream_type, stream_id, before_version, tenant) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null, tenant],
   );
   return toRemoval(rows[0]!);
 }
@@ -66,15 +69,24 @@ export async function claimRemoval(db: SqlExecutor, t: StoreTables): Promise<Rem
   return rows[0] === undefined ? undefined : toRemoval(rows[0]);
 }
 
-/** One removal by id. */
-export async function findRemoval(db: SqlExecutor, t: StoreTables, id: number): Promise<Removal | undefined> {
-  const { rows } = await db.query<RemovalRow>(`SELECT ${COLUMNS} FROM ${t.table('removals')} WHERE id = $1`, [id]);
+/** Only `tenant`'s removals; undefined: every removal (the system, a store without tenancy). */
+const OF_TENANT = `($2::text IS NULL OR tenant = $2::text)`;
+
+/** One removal by id (of `tenant` only, when given). */
+export async function findRemoval(db: SqlExecutor, t: StoreTables, id: number, tenant?: string): Promise<Removal | undefined> {
+  const { rows } = await db.query<RemovalRow>(`SELECT ${COLUMNS} FROM ${t.table('removals')} WHERE id = $1 AND ${OF_TENANT}`, [
+    id,
+    tenant ?? null,
+  ]);
   return rows[0] === undefined ? undefined : toRemoval(rows[0]);
 }
 
-/** The newest removals, id descending. */
-export async function listRemovals(db: SqlExecutor, t: StoreTables, limit: number): Promise<Removal[]> {
-  const { rows } = await db.query<RemovalRow>(`SELECT ${COLUMNS} FROM ${t.table('removals')} ORDER BY id DESC LIMIT $1`, [limit]);
+/** The newest removals (of `tenant` only, when given), id descending. */
+export async function listRemovals(db: SqlExecutor, t: StoreTables, limit: number, tenant?: string): Promise<Removal[]> {
+  const { rows } = await db.query<RemovalRow>(
+    `SELECT ${COLUMNS} FROM ${t.table('removals')} WHERE ${OF_TENANT} ORDER BY id DESC LIMIT $1`,
+    [limit, tenant ?? null],
+  );
   return rows.map(toRemoval);
 }
 
@@ -92,15 +104,16 @@ export async function recordRemoval(
   t: StoreTables,
   r: { kind: RemovalKind; streamType: string; streamId: string; beforeVersion?: number; removalId?: number },
   removed: number,
+  tenant: string | null,
 ): Promise<Removal> {
   const table = t.table('removals');
   const mark = `(SELECT coalesce(max(mark), 0) + 1 FROM ${table})`;
   const { rows } =
     r.removalId === undefined
       ? await tx.query<RemovalRow>(
-          `INSERT INTO ${table} (kind, stream_type, stream_id, before_version, status, events_removed, mark, finished_at)
-           VALUES ($1, $2, $3, $4, 'done', $5, ${mark}, now()) RETURNING ${COLUMNS}`,
-          [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null, removed],
+          `INSERT INTO ${table} (kind, stream_type, stream_id, before_version, status, events_removed, mark, finished_at, tenant)
+           VALUES ($1, $2, $3, $4, 'done', $5, ${mark}, now(), $6) RETURNING ${COLUMNS}`,
+          [r.kind, r.streamType, r.streamId, r.beforeVersion ?? null, removed, tenant],
         )
       : await tx.query<RemovalRow>(
           `UPDATE ${table} SET status = 'done', error = NULL, events_removed = $2, mark = ${mark}, finished_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
