@@ -145,6 +145,11 @@ export const ERROR_CATALOG = {
     description: 'The dead letter is held back behind a parked event of its stream; retry that one (`details.parked`), which releases it.',
   },
   TENANT_EXISTS: { status: 409, description: 'A tenant with that id exists, or existed and was deleted (ids are never reused).' },
+  TENANT_BUSY: {
+    status: 409,
+    description:
+      'Another operation holds the tenant (a move in progress), or its requests in flight did not finish in time for a move: try again.',
+  },
   STREAM_DELETED: { status: 409, description: 'The aggregate was deleted (its stream ends with a `$deleted` tombstone): it is read-only.' },
   HISTORY_TRUNCATED: {
     status: 410,
@@ -178,6 +183,10 @@ export const ERROR_CATALOG = {
   ENCRYPTION_KEY_WRONG: {
     status: 500,
     description: '`event_store.encryption_key` is not the master key the stored subject keys were wrapped with.',
+  },
+  TENANT_MOVE_FAILED: {
+    status: 500,
+    description: 'A tenant move could not complete (`details` say why); the tenant stays at its old place, untouched, and resumes there.',
   },
   INTERNAL: { status: 500, description: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; description: string }>;

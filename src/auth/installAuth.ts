@@ -4,7 +4,7 @@
  * the route needs (src/auth/routeScopes.ts). Every request gets `request.principal`
  * (src/auth/principal.ts); every refusal is counted in `tusk_auth_denied_total`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { AuthConfig } from '../config/schema/auth.js';
 import { isTuskError, type ErrorCode } from '../errors.js';
@@ -53,7 +53,7 @@ export function installAuth(app: FastifyInstance, runtime: Runtime): void {
     registers: [runtime.metrics.registry],
   });
   const admitTenant = installTenantAdmission(app, runtime);
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (isOpenRoute(request.url.split('?')[0]!)) {
       request.principal = ANONYMOUS_PRINCIPAL;
       return;
@@ -61,7 +61,7 @@ export function installAuth(app: FastifyInstance, runtime: Runtime): void {
     try {
       request.principal = await authenticate(bearerToken(request));
       authorize(request);
-      await admitTenant?.(request);
+      await admitTenant?.(request, reply);
     } catch (err) {
       if (err instanceof AuthDenied)
         denied.inc({ reason: err.reason, scope: err.scope === undefined ? '-' : scopeLabel(err.scope, runtime.model) });

@@ -12,7 +12,7 @@ import type { TenantAction, TenantOptions } from './tenant.js';
 // Each command's module is imported when the command runs: a start of `serve` parses and
 // evaluates only what serving needs (issue 21; the CLI bundle keeps each in its own chunk).
 
-const TENANT_ACTIONS: readonly TenantAction[] = ['list', 'create', 'disable', 'enable', 'quota', 'delete'];
+const TENANT_ACTIONS: readonly TenantAction[] = ['list', 'create', 'disable', 'enable', 'quota', 'delete', 'move'];
 
 /** Collects a repeatable option (`--allow-root A --allow-root B`). */
 function collect(value: string, previous: string[]): string[] {
@@ -76,12 +76,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('tenant')
     .description(
-      'tenant operations: list, create, disable, enable, quota, delete; exit 0 done, 1 error, 2 usage, 3 unknown (or, on create, existing) tenant',
+      'tenant operations: list, create, disable, enable, quota, delete, move; exit 0 done, 1 error, 2 usage, 3 unknown (or, on create, existing) tenant',
     )
     .addArgument(new Argument('<action>', 'what to do').choices(TENANT_ACTIONS))
     .argument('<file>', 'the app .tsk file')
     .argument('[id]', 'the tenant id (what the tenant claim of its tokens holds)')
     .option('--events-per-second <n>', 'create, quota: the events/s quota ("none" = no quota)')
+    .option('--to <shard>', 'move: the target shard (run with the server stopped; a running server moves online: POST /tenants/{id}/move)')
     .option('--storage-bytes <n>', 'create, quota: the bytes of events the tenant may store, conjoined stores only ("none" = no quota)')
     .action(async (action: TenantAction, file: string, id: string | undefined, opts: TenantOptions) =>
       setExit(await (await import('./tenant.js')).tenantCommand(action, file, id, opts)),

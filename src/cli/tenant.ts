@@ -1,9 +1,12 @@
 /**
- * `tusk-es tenant list|create|disable|enable|quota|delete <file.tsk> [id]`: the tenant
+ * `tusk-es tenant list|create|disable|enable|quota|delete|move <file.tsk> [id]`: the tenant
  * operations of `/tenants` from the command line, on the app's store. Prints the tenant (or
  * the list) as JSON. Exit 0 done, 1 error, 2 usage (no id, a malformed id), 3 the tenant is unknown (or already exists, on create).
  */
-import { isTuskError } from '../errors.js';
+import { InvalidInputError, isTuskError } from '../errors.js';
+import { moveTenant, type TenantMove } from '../tenancy/move/moveTenant.js';
+import { TenantPause } from '../tenancy/registry/tenantPause.js';
+import { ShardRouter } from '../tenancy/shards/shardRouter.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
 import { conjoined } from '../tenancy/conjoined.js';
@@ -19,12 +22,13 @@ import { redact } from '../tsk/redact.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** What `tenant` can do. */
-export type TenantAction = 'list' | 'create' | 'disable' | 'enable' | 'quota' | 'delete';
+export type TenantAction = 'list' | 'create' | 'disable' | 'enable' | 'quota' | 'delete' | 'move';
 
 /** Options of `tenant`. */
 export interface TenantOptions {
   eventsPerSecond?: string;
   storageBytes?: string;
+  to?: string;
 }
 
 /** The quotas the options name ("none" lifts one; an option left out keeps its value). */
@@ -71,7 +75,9 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
             ? await registry.setQuota(id!, quotas)
             : action === 'delete'
               ? await deleteTenant(registry, store, app.model, id!)
-              : await registry.setEnabled(id!, action === 'enable');
+              : action === 'move'
+                ? await offlineMove(app.model, store, id!, opts.to)
+                : await registry.setEnabled(id!, action === 'enable');
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (err) {
@@ -80,6 +86,21 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
   } finally {
     await store?.close();
   }
+}
+
+/**
+ * `tenant move`: the move of POST /tenants/{id}/move, run by this process. It cannot pause the
+ * requests a running server admits (or close the tenant's runtime there), so it is for a
+ * stopped server; a running one moves tenants online through its route.
+ */
+async function offlineMove(model: AppConfig, control: EventStore, id: string, to: string | undefined): Promise<TenantMove> {
+  if (!sharded(model)) throw new InvalidInputError('moving a tenant needs event_store.tenancy mode "schema" or "database" (shards)');
+  if (to === undefined) throw new InvalidInputError('which shard? (--to <shard>)');
+  process.stderr.write(
+    'tusk-es tenant move: copying with the server stopped (a running server moves tenants online: POST /tenants/{id}/move)\n',
+  );
+  const router = new ShardRouter(model, shardPlan(model), control, () => Promise.reject(new Error('no tenant runtime runs in the CLI')));
+  return moveTenant(router, new TenantPause(), id, to);
 }
 
 /** A new tenant of a sharded app gets its place, and its store is created and migrated there. */

@@ -36,6 +36,19 @@ const TENANT_PURGED = obj(
   },
   TENANT.required as string[],
 );
+/** POST /tenants/{id}/move: what the move did (src/tenancy/move/moveTenant.ts). */
+const TENANT_MOVE = obj(
+  {
+    tenant: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    events: { type: 'integer', description: "events in the tenant's log at the switch" },
+    position: { type: 'integer', description: 'the last position at the switch (positions keep their values)' },
+    tables: { type: 'object', additionalProperties: { type: 'integer' }, description: 'rows copied during the pause, by table' },
+    paused_ms: { type: 'integer', description: "how long the tenant's requests were paused" },
+  },
+  ['tenant', 'from', 'to', 'events', 'position', 'tables', 'paused_ms'],
+);
 const QUOTA = { type: ['integer', 'null'], minimum: 1 };
 const tags = ['tenants'];
 const id = [param('id', 'path', 'tenant id (what the tenant claim of its tokens holds)')];
@@ -94,6 +107,17 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
     '/tenants/{id}/disable': { post: change(m, 'disable a tenant: its tokens get 403 TENANT_DISABLED') },
   }),
   'POST /tenants/:id/enable': (m) => ({ '/tenants/{id}/enable': { post: change(m, 'enable a disabled tenant again') } }),
+  'POST /tenants/:id/move': (m) => ({
+    '/tenants/{id}/move': {
+      post: op(
+        m,
+        'move a tenant to another shard online (tenancy "schema" or "database"): copy, catch up, a short pause of its requests, switch',
+        { '200': jsonResponse('what the move did', TENANT_MOVE) },
+        ['TENANT_BUSY'],
+        { tags, parameters: id, ...body({ to: { type: 'string', description: 'the target shard' } }, ['to']) },
+      ),
+    },
+  }),
   'PUT /tenants/:id/quota': (m) => ({
     '/tenants/{id}/quota': {
       put: change(

@@ -29,18 +29,27 @@ export async function asSystem<R>(url: string, sql: string, params: unknown[] = 
 
 /**
  * The default app (config/app.tsk: users with a unique email and an inline projection, products,
- * orders and the order saga) on a conjoined PostgreSQL store in `schema`, with JWTs of `secret`
- * naming their tenant, snapshots every 2 events and consumers polling every 50 ms.
+ * orders with an async projection, and the order saga) on `eventStore` (an `event_store = …`
+ * line), with JWTs of `secret` naming their tenant (and static operator `tokens`), snapshots
+ * every 2 events and consumers polling every 50 ms.
  */
-export function conjoinedShop(url: string, schema: string, secret: string): string {
+export function shopApp(eventStore: string, secret: string, tokens: readonly string[] = []): string {
+  const statics = tokens.length === 0 ? '' : `tokens = [${tokens.map((x) => `"${x}"`).join(', ')}], `;
   const shop = readFileSync(new URL('../../config/app.tsk', import.meta.url), 'utf8')
-    .replace('server = { port = 4000 }', `server = { auth = { jwt = { secret = "${secret}", tenant_claim = "tenant" } } }`)
+    .replace('server = { port = 4000 }', `server = { auth = { ${statics}jwt = { secret = "${secret}", tenant_claim = "tenant" } } }`)
+    .replace('table = "orders"', 'table = "orders"\n        mode = "async"')
     .replaceAll(/snapshot_frequency = \d+/g, 'snapshot_frequency = 2');
-  if (!shop.includes('tenant_claim')) throw new Error('config/app.tsk changed: its server block was not found');
-  return `${shop}
-event_store = { type = "postgresql", connection = "${url}", schema = "${schema}", tenancy = { mode = "conjoined" } }
-projection_defaults = { poll_interval = "50ms" }
-`;
+  if (!shop.includes('tenant_claim') || !shop.includes('mode = "async"'))
+    throw new Error('config/app.tsk changed: the test app cannot be derived');
+  return `${shop}\n${eventStore}\nprojection_defaults = { poll_interval = "50ms" }\n`;
+}
+
+/** The default app (shopApp) on a conjoined PostgreSQL store in `schema`. */
+export function conjoinedShop(url: string, schema: string, secret: string): string {
+  return shopApp(
+    `event_store = { type = "postgresql", connection = "${url}", schema = "${schema}", tenancy = { mode = "conjoined" } }`,
+    secret,
+  );
 }
 
 /** Counts of every table of `schema` with a tenant_id column, for `tenant`: { table: rows }. */

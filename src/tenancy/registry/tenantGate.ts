@@ -8,6 +8,7 @@
 import type { EventStore } from '../../store/EventStore.js';
 import { TuskError } from '../../errors.js';
 import { TenantRegistry, type Tenant } from './tenantRegistry.js';
+import { TenantPause } from './tenantPause.js';
 import { bytesAt, storedUsage } from './tenantUsage.js';
 
 const CACHE_MS = 2_000;
@@ -29,6 +30,8 @@ interface Bucket {
 /** The registry's view for the auth hook, and the per-tenant quotas of this process. */
 export class TenantGate {
   readonly registry: TenantRegistry;
+  /** Pauses of tenants' requests (a move's switch). */
+  readonly pauses = new TenantPause();
   private readonly cache = new Map<string, Cached>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly stored = new Map<string, { bytes: number; until: number }>();

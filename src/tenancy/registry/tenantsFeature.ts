@@ -2,7 +2,8 @@
  * The tenant operations over HTTP (issue 20 item 3), `admin` scope like every operator route:
  * `GET /tenants`, `POST /tenants` {id, events_per_second?, storage_bytes?}, `GET /tenants/{id}`,
  * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second?, storage_bytes?},
- * `DELETE /tenants/{id}`. `GET /tenants/{id}` of a conjoined store says what the tenant stores.
+ * `DELETE /tenants/{id}`, `POST /tenants/{id}/move` {to} (sharded tenancy). `GET /tenants/{id}` of a
+ * conjoined store says what the tenant stores.
  * `tusk-es tenant …` does the same from the command line.
  */
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +13,8 @@ import type { Runtime } from '../../runtime/Runtime.js';
 import { shardRouterOf } from '../shards/shardRouter.js';
 import { tenantGate } from './tenantGate.js';
 import { conjoined } from '../conjoined.js';
-import type { Tenant, TenantQuotas } from './tenantRegistry.js';
+import { tenantId, type Tenant, type TenantQuotas } from './tenantRegistry.js';
+import { moveTenant } from '../move/moveTenant.js';
 import { purgeTenant } from './tenantPurge.js';
 import { storageQuotaAllowed, storedUsage } from './tenantUsage.js';
 
@@ -61,6 +63,19 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
     changed(await registry.setQuota(request.params.id, storageQuotaAllowed(isConjoined, quotasOf(body(request.body))))),
   );
+  // Online move to another shard (tenancy "schema" / "database"): copy, catch up, short pause, switch.
+  app.post<IdParams>('/tenants/:id/move', async (request) => {
+    const router = shardRouterOf(runtime);
+    if (router === undefined)
+      throw new InvalidInputError(
+        'moving a tenant needs event_store.tenancy mode "schema" or "database" (shards)',
+        undefined,
+        'BAD_REQUEST',
+      );
+    const { to } = body(request.body);
+    if (typeof to !== 'string') throw new InvalidInputError('the body names the target shard: {"to": "<shard>"}', { to }, 'BAD_REQUEST');
+    return moveTenant(router, gate.pauses, tenantId(request.params.id), to);
+  });
   // Deleting refuses the tenant's tokens first (so nothing new is written), then purges its rows (conjoined).
   app.delete<IdParams>('/tenants/:id', async (request) => {
     const tenant = changed(await registry.delete(request.params.id));
