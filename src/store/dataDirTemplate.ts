@@ -4,11 +4,17 @@
  * quiet 2-core machine, issue 21), unpacking the same files takes a fraction of one. The
  * template is PGlite's own dump of a fresh cluster (`dumpDataDir`, a gzipped tar), kept in
  * dist/ with the PGlite version and the template format that made it; another's is not used.
+ *
+ * There are two: the bare cluster, and the same cluster with the store's schema migrated for
+ * the default table names (schema `public`, no prefix). A new store with those names starts
+ * from the second and finds its migrations done: its first start ran every migration's DDL, a
+ * few hundred ms and ~20 MB of RSS the server kept (issue 21, cold start and idle memory).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCHEMA_MIGRATIONS } from './migrations/schemaMigrations.js';
 import { unpackTarGz } from './unpackTar.js';
 
 /** The template and the PGlite version it belongs to. */
@@ -20,9 +26,12 @@ export interface DataDirTemplate {
 
 /**
  * What the build puts in a template; a template of another format is made again. 2: the
- * cluster holds the `postgres` database only (see buildDataDirTemplate).
+ * cluster holds the `postgres` database only (see buildDataDirTemplate); 3: the store template.
  */
-export const TEMPLATE_FORMAT = 2;
+export const TEMPLATE_FORMAT = 3;
+
+/** The bare cluster, or the cluster with the store's tables under their default names. */
+export type TemplateKind = 'cluster' | 'store';
 
 /** The package root: the nearest directory above this module holding package.json. */
 function packageRoot(): string {
@@ -36,7 +45,10 @@ function packageRoot(): string {
 }
 
 const ROOT = packageRoot();
-const TARBALL = join(ROOT, 'dist', 'pglite-datadir.tar.gz');
+const TARBALLS: Record<TemplateKind, string> = {
+  cluster: join(ROOT, 'dist', 'pglite-datadir.tar.gz'),
+  store: join(ROOT, 'dist', 'pglite-datadir-store.tar.gz'),
+};
 const VERSION_FILE = join(ROOT, 'dist', 'pglite-datadir.json');
 
 /** The installed PGlite's version. */
@@ -48,26 +60,51 @@ export function pgliteVersion(): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-let loaded: DataDirTemplate | null | undefined;
+/** The newest store schema migration: the store template is made again when it changes. */
+function latestSchemaVersion(): number {
+  return Math.max(...SCHEMA_MIGRATIONS.map((m) => m.version));
+}
 
-/** The template for the installed PGlite, or undefined (not built, or built by another version). */
-export function dataDirTemplate(): DataDirTemplate | undefined {
-  if (loaded !== undefined) return loaded ?? undefined;
-  loaded = null;
+let current: string | null | undefined;
+
+/** The PGlite version of the templates on disk when they are current, else null. */
+function currentVersion(): string | null {
+  if (current !== undefined) return current;
+  current = null;
   try {
-    const { pgliteVersion: version, format } = JSON.parse(readFileSync(VERSION_FILE, 'utf8')) as { pgliteVersion: string; format?: number };
-    if (version === pgliteVersion() && format === TEMPLATE_FORMAT) loaded = { tarball: readFileSync(TARBALL), pgliteVersion: version };
+    const made = JSON.parse(readFileSync(VERSION_FILE, 'utf8')) as { pgliteVersion: string; format?: number; schemaVersion?: number };
+    const version = pgliteVersion();
+    if (made.pgliteVersion === version && made.format === TEMPLATE_FORMAT && made.schemaVersion === latestSchemaVersion())
+      current = version;
   } catch {
     // no template: PGlite runs initdb
   }
-  return loaded ?? undefined;
+  return current;
 }
 
-/** Writes the template (build time); `dump` is PGlite's gzipped dump of a fresh cluster. */
-export function saveDataDirTemplate(dump: Buffer): void {
-  mkdirSync(dirname(TARBALL), { recursive: true });
-  writeFileSync(TARBALL, dump);
-  writeFileSync(VERSION_FILE, JSON.stringify({ pgliteVersion: pgliteVersion(), format: TEMPLATE_FORMAT }) + '\n');
+/**
+ * The `kind` template for the installed PGlite, or undefined (not built, or built by another
+ * version). Read from disk at each call, not kept: only a first start needs it.
+ */
+export function dataDirTemplate(kind: TemplateKind = 'cluster'): DataDirTemplate | undefined {
+  const version = currentVersion();
+  if (version === null) return undefined;
+  try {
+    return { tarball: readFileSync(TARBALLS[kind]), pgliteVersion: version };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the templates (build time): PGlite's gzipped dumps of a fresh cluster, bare and with the store's schema. */
+export function saveDataDirTemplates(dumps: Record<TemplateKind, Buffer>): void {
+  mkdirSync(dirname(VERSION_FILE), { recursive: true });
+  for (const kind of ['cluster', 'store'] as const) writeFileSync(TARBALLS[kind], dumps[kind]);
+  writeFileSync(
+    VERSION_FILE,
+    JSON.stringify({ pgliteVersion: pgliteVersion(), format: TEMPLATE_FORMAT, schemaVersion: latestSchemaVersion() }) + '\n',
+  );
+  current = undefined;
 }
 
 /** True when the template on disk is for the installed PGlite. */

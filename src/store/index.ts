@@ -10,7 +10,7 @@ import type { PgClientOptions } from './pgClient.js';
 import type { SqlClient } from './SqlClient.js';
 import { SqlEventStore, type SqlEventStoreOptions } from './SqlEventStore.js';
 import { storeCall } from './storeErrors.js';
-import { storeTables } from './tables.js';
+import { defaultStoreTables, storeTables } from './tables.js';
 import { settleRowSecurity } from './rowSecurity.js';
 import { tenantScopedClient } from './tenantScopedClient.js';
 
@@ -19,11 +19,13 @@ export type { EventStore } from './EventStore.js';
 /** Opens the store of `config`, creating or upgrading its schema. */
 export async function openEventStore(config: EventStoreConfig, options: SqlEventStoreOptions = {}): Promise<EventStore> {
   // Each backend's driver is loaded only when it is used (pg or PGlite: a start pays for one).
+  const tables = storeTables(config.schema, config.table_prefix);
+  // a new embedded store with the default table names starts with its schema migrated
+  const template = tables.events === defaultStoreTables().events ? 'store' : 'cluster';
   const client =
     config.type === 'postgresql'
       ? (await import('./pgClient.js')).createPgClient(pgOptions(config))
-      : await (await import('./pgliteClient.js')).createPgliteClient(config.data_dir);
-  const tables = storeTables(config.schema, config.table_prefix);
+      : await (await import('./pgliteClient.js')).createPgliteClient(config.data_dir, { template });
   const layout = layoutOf(config.partitioning);
   const conjoined = config.tenancy?.mode === 'conjoined';
   try {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
-import { dataDirTemplate, unpackDataDir } from './dataDirTemplate.js';
+import { dataDirTemplate, unpackDataDir, type TemplateKind } from './dataDirTemplate.js';
 import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
 import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
@@ -35,16 +35,20 @@ setFlagsFromString('--wasm-num-compilation-tasks=1');
 
 /** The embedded client; it can also dump its whole database as an image to start another from. */
 export interface EmbeddedClient extends SqlClient {
-  /** The database as a tar image (uncompressed: it loads fastest). */
-  dumpImage(): Promise<Blob>;
+  /** The database as a tar image (uncompressed by default: it loads fastest). */
+  dumpImage(compression?: 'none' | 'gzip'): Promise<Blob>;
 }
 
 /**
  * Opens (creating if needed) the embedded database in `dataDir`, or in memory for "memory://".
  * An in-memory database may start from an `image` (see dumpImage) instead of an empty cluster,
- * which skips initdb, the slow part of starting PGlite.
+ * which skips initdb, the slow part of starting PGlite. A new cluster is the build's `template`
+ * (default: the bare cluster; "store" has the store's default tables already migrated).
  */
-export async function createPgliteClient(dataDir: string, options: { image?: Blob } = {}): Promise<EmbeddedClient> {
+export async function createPgliteClient(
+  dataDir: string,
+  options: { image?: Blob; template?: TemplateKind } = {},
+): Promise<EmbeddedClient> {
   const inMemory = dataDir === 'memory://' || dataDir === '';
   const dir = inMemory ? undefined : resolve(dataDir);
   if (dir !== undefined) lockDataDir(dir);
@@ -53,7 +57,7 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
     // A new cluster comes from an image, else from the build's template, not from initdb (see
     // dataDirTemplate); a data dir that holds a cluster needs neither read.
     const needed = dir === undefined ? options.image === undefined : !existsSync(join(dir, 'PG_VERSION'));
-    const template = needed ? dataDirTemplate() : undefined;
+    const template = needed ? (dataDirTemplate(options.template) ?? dataDirTemplate()) : undefined;
     if (dir !== undefined && template !== undefined) await unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
     const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
@@ -82,7 +86,7 @@ export async function createPgliteClient(dataDir: string, options: { image?: Blo
         if (options.prelude !== undefined) await tx.exec(options.prelude);
         return fn({ query: (sql, params) => run(tx, sql, params) });
       }),
-    dumpImage: () => db.dumpDataDir('none'),
+    dumpImage: (compression = 'none') => db.dumpDataDir(compression),
     async close() {
       await db.close();
       if (dir !== undefined) unlockDataDir(dir);

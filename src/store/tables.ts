@@ -17,3 +17,11 @@ export function storeTables(schema: string, prefix: string): StoreTables {
     table,
   };
 }
+
+/**
+ * The tables under the default schema and prefix (the config's defaults): the embedded store's
+ * template already holds them (see dataDirTemplate).
+ */
+export function defaultStoreTables(): StoreTables {
+  return storeTables('public', '');
+}

@@ -7,7 +7,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appSchema } from '../../src/config/schema/index.js';
 import { dataDirTemplate } from '../../src/store/dataDirTemplate.js';
+import { openEventStore } from '../../src/store/index.js';
+import { SCHEMA_MIGRATIONS } from '../../src/store/migrations/schemaMigrations.js';
 import { createPgliteClient } from '../../src/store/pgliteClient.js';
 
 const systemId = async (dataDir: string): Promise<string> => {
@@ -53,4 +56,49 @@ describe('embedded data dir template', () => {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000); // five cluster opens, seconds each on a busy 2-core machine
+});
+
+describe('embedded store template with the store schema', () => {
+  const storeConfig = (dataDir: string, prefix = '') =>
+    appSchema.parse({ event_store: { type: 'embedded', data_dir: dataDir, table_prefix: prefix } }).event_store;
+  const migrations = async (dataDir: string, table: string) => {
+    const client = await createPgliteClient(dataDir);
+    try {
+      return (await client.query<{ version: number; applied_at: Date }>(`SELECT version, applied_at FROM ${table} ORDER BY version`)).rows;
+    } finally {
+      await client.close();
+    }
+  };
+
+  it('starts a new store with the default tables with its migrations already done (made at build time, not at its first start)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tusk-template-'));
+    try {
+      const opened = new Date();
+      await (await openEventStore(storeConfig(dir))).close();
+      const rows = await migrations(dir, 'public.schema_migrations');
+      expect(rows.map((r) => r.version)).toEqual(SCHEMA_MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+      expect(rows.filter((r) => r.applied_at.getTime() >= opened.getTime())).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('starts a store with other table names from the bare cluster, and migrates it at its first start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tusk-template-'));
+    try {
+      const opened = new Date(Date.now() - 1000); // PGlite's clock and ours are the same; a second of slack
+      await (await openEventStore(storeConfig(dir, 'app_'))).close();
+      const rows = await migrations(dir, 'public.app_schema_migrations');
+      expect(rows.map((r) => r.version)).toEqual(SCHEMA_MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+      expect(rows.filter((r) => r.applied_at.getTime() < opened.getTime())).toEqual([]);
+      const client = await createPgliteClient(dir);
+      try {
+        expect((await client.query<{ t: string | null }>(`SELECT to_regclass('public.events')::text AS t`)).rows[0]!.t).toBeNull();
+      } finally {
+        await client.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
