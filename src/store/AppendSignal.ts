@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { StoreTables } from './EventStore.js';
 import type { SqlClient } from './SqlClient.js';
+import type { StoreNotify } from './sql/writeAccepted.js';
 
 /** The notify/listen side of one store. */
 export class AppendSignal {
@@ -38,6 +39,15 @@ export class AppendSignal {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * The NOTIFY a batch's own statement sends with its commit (appendAtOnce), or undefined when
+   * none is wanted: that costs no statement and no commit of its own (issue 21), where
+   * `committed` sends one after the batch.
+   */
+  folded(): StoreNotify | undefined {
+    return this.unlisten === undefined || this.listeners.size === 0 ? undefined : { channel: this.channel, payload: this.id };
   }
 
   /** After a batch committed: notifies the other processes (coalesced, in the background). */

@@ -146,6 +146,8 @@ export class SqlEventStore implements EventStore {
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[] | undefined | typeof NOT_FOLDED;
     let generation = this.versions.generation;
+    // The notification for other processes' consumers goes with the statement (when it writes).
+    const notify = this.signal.folded();
     try {
       const lockKey = this.kind === 'postgresql' ? await this.lockNumber() : undefined;
       const scope = this.options.versionIndex ?? 'table';
@@ -166,6 +168,7 @@ export class SqlEventStore implements EventStore {
           scope === 'table',
           folds,
           epoch,
+          notify,
         ),
       );
       if (epoch?.seen !== undefined && epoch.seen !== this.epoch) {
@@ -184,7 +187,7 @@ export class SqlEventStore implements EventStore {
     }
     // A hook could not fold this batch: it is still a common one, written in a transaction.
     if (outcomes === NOT_FOLDED) return this.writeInTransaction(() => batch, { gather: false, fold: false });
-    if (outcomes !== undefined) return this.settle(batch, outcomes, generation);
+    if (outcomes !== undefined) return this.settle(batch, outcomes, generation, notify !== undefined);
     return this.writeInTransaction(() => batch, { optimistic: false });
   }
 
@@ -245,13 +248,13 @@ export class SqlEventStore implements EventStore {
   /**
    * Settles a committed batch's requests, and remembers their streams' new versions unless
    * `versions` were forgotten since the batch began (`generation`): then they may predate a
-   * move of events that the forgetting was for.
+   * move of events that the forgetting was for. `notified`: its statement sent the NOTIFY.
    */
-  private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[], generation: number): void {
+  private settle(batch: readonly Pending[], outcomes: readonly AppendOutcome[], generation: number, notified = false): void {
     const remember = generation === this.versions.generation && this.options.conjoined !== true;
     this.options.onBatch?.(batch.length);
     for (const listener of this.batchListeners) listener(batch.length);
-    this.signal.committed();
+    if (!notified) this.signal.committed();
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
       const last = outcome.result.events[outcome.result.events.length - 1];

@@ -13,5 +13,6 @@ export function countingClient(client: SqlClient, into: () => string[]): SqlClie
       return client.transaction((tx) => fn({ query: (sql, params) => (seen(sql), tx.query(sql, params)) }), options);
     },
     close: () => client.close(),
+    ...(client.listen === undefined ? {} : { listen: client.listen.bind(client) }),
   };
 }

@@ -15,7 +15,15 @@
 import { ConflictError, type TuskError } from '../../errors.js';
 import type { AppendFold, AppendHook, AppendRequest, AppendResult, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
-import { NOT_FOLDED, streamKey, writeAccepted, type AcceptedAppend, type EpochCheck, type StreamBase } from './writeAccepted.js';
+import {
+  NOT_FOLDED,
+  streamKey,
+  writeAccepted,
+  type AcceptedAppend,
+  type EpochCheck,
+  type StoreNotify,
+  type StreamBase,
+} from './writeAccepted.js';
 
 export { NOT_FOLDED } from './writeAccepted.js';
 
@@ -158,7 +166,8 @@ export function foldsOf(hooks: readonly AppendHook[]): AppendFold[] | undefined 
  * unless it spans the whole table: versionIndexScope). `epoch`: the `known` versions hold only
  * while the log epoch is the one they were learnt under (logEpoch.ts); the statement checks it.
  * Append hooks' writes go into the statement too (`folds`); NOT_FOLDED when one cannot take
- * this batch (nothing was written: the caller runs it in a transaction with the hooks).
+ * this batch (nothing was written: the caller runs it in a transaction with the hooks). So does
+ * the store's NOTIFY (`notify`), sent only if the statement wrote the batch.
  */
 export async function appendAtOnce(
   db: SqlExecutor,
@@ -169,6 +178,7 @@ export async function appendAtOnce(
   indexRefuses = true,
   folds: readonly AppendFold[] = [],
   epoch?: EpochCheck,
+  notify?: StoreNotify,
 ): Promise<AppendOutcome[] | undefined | typeof NOT_FOLDED> {
   const plan = planOptimistic(requests, known, indexRefuses);
   if (plan === undefined) return undefined;
@@ -178,6 +188,7 @@ export async function appendAtOnce(
     optimistic: true,
     folds,
     epoch,
+    notify,
   });
   if (stored === undefined || stored === NOT_FOLDED) return stored;
   const outcomes: AppendOutcome[] = [];

@@ -27,9 +27,14 @@ export interface BatchParts {
   lockKey?: string | undefined;
   /**
    * The log epoch's sequence (logEpoch.ts; needs `lockKey`): read once the lock is held and
-   * returned as `epoch`; nothing is written unless it equals the last parameter.
+   * returned as `epoch`; nothing is written unless it equals its parameter (after the releases).
    */
   epoch?: string | undefined;
+  /**
+   * Send the store's NOTIFY (AppendSignal) with the batch's commit, when it wrote anything: its
+   * channel and payload are the two parameters after the epoch's (the batch's own).
+   */
+  notify?: boolean | undefined;
   /** Append hooks' statements (AppendFold), written with the batch; their parameters follow the batch's. */
   folds?: readonly string[] | undefined;
 }
@@ -53,7 +58,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.folds?.join('\u0000') ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.folds?.join('\u0000') ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
@@ -69,6 +74,7 @@ function build(t: StoreTables, parts: BatchParts): string {
   const claimsParam = parts.claims ? ++param : 0;
   const releasesParam = parts.releases ? ++param : 0;
   const epochParam = parts.epoch !== undefined ? ++param : 0;
+  const notifyParam = parts.notify === true ? (param += 2) - 1 : 0;
   // The guard is evaluated once (a one-time filter); each stream's version is its newest
   // event's, found through the events' unique (stream_type, stream_id, version) index; a
   // claimed value's holder and a used key through their primary keys.
@@ -148,7 +154,12 @@ function build(t: StoreTables, parts: BatchParts): string {
     );
   }
   (parts.folds ?? []).forEach((sql, i) => ctes.push(`h${i} AS (${sql})`));
+  // The notification goes out with this commit: no statement (and no commit) of its own.
+  const signal =
+    notifyParam === 0
+      ? ''
+      : `, (SELECT count(*) FROM (SELECT pg_notify($${notifyParam}::text, $${notifyParam + 1}::text) FROM ev LIMIT 1) AS n) AS signaled`;
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
   const epoch = parts.epoch === undefined ? '' : ', (SELECT e FROM ep) AS epoch';
-  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written${epoch} FROM ev`;
+  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written${epoch}${signal} FROM ev`;
 }

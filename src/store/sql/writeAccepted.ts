@@ -49,6 +49,8 @@ export interface WriteOptions {
   folds?: readonly AppendFold[] | undefined;
   /** Write nothing unless the log epoch is `expected` once the lock is held (needs `lockKey`; see logEpoch.ts). */
   epoch?: EpochCheck | undefined;
+  /** The store's NOTIFY, sent with the statement's commit when it wrote anything (AppendSignal.folded). */
+  notify?: StoreNotify | undefined;
 }
 
 /** The log epoch a one-statement batch expects, and (set by writeAccepted) the one it read. */
@@ -58,6 +60,12 @@ export interface EpochCheck {
   /** '' when none is known yet: the batch then writes nothing, but learns it. */
   expected: string;
   seen?: string;
+}
+
+/** A NOTIFY on `channel` with `payload`. */
+export interface StoreNotify {
+  channel: string;
+  payload: string;
 }
 
 /** writeAccepted's answer when a fold could not take the batch: it must run in a transaction. */
@@ -83,7 +91,7 @@ export async function writeAccepted(
   accepted: readonly AcceptedAppend[],
   options: WriteOptions = {},
 ): Promise<Map<number, StoredEvent[]> | undefined | typeof NOT_FOLDED> {
-  const { guard, lockKey, optimistic = false, folds, epoch } = options;
+  const { guard, lockKey, optimistic = false, folds, epoch, notify } = options;
   const events: EventParam[] = [];
   // The events as stored, in log order: their positions are filled in once written.
   const stored: StoredEvent[] = [];
@@ -142,6 +150,7 @@ export async function writeAccepted(
     keysGuard: optimistic && keys.length > 0,
     lockKey,
     epoch: epoch?.sequence,
+    notify: notify !== undefined,
   };
   const params: unknown[] = [JSON.stringify(events)];
   if (parts.keys) params.push(JSON.stringify(keys));
@@ -150,6 +159,7 @@ export async function writeAccepted(
   if (parts.claims) params.push(JSON.stringify(claims));
   if (parts.releases) params.push(JSON.stringify(releases));
   if (epoch !== undefined) params.push(epoch.expected);
+  if (notify !== undefined) params.push(notify.channel, notify.payload);
   if (folds !== undefined && folds.length > 0) {
     const written = foldHooks(t, parts, params, folds, stored);
     if (written === undefined) return NOT_FOLDED;
