@@ -118,4 +118,22 @@ describe('tenancy mode "schema"', () => {
     expect(refused.body.error.code).toBe('TENANT_DISABLED');
     expect((await as(B, 'GET', '/aggregates/note/n1')).status).toBe(200);
   });
+
+  it('streams a tenant its own events live, and closes with the stream open', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${t.url}/events/live`, { headers: await tenantAuth(B), signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect((await as(B, 'POST', '/aggregates/note/live1/commands/CreateNote', { text: 'live B' })).status).toBe(200);
+    let text = '';
+    while (!text.includes('live B')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain('"aggregate_id":"live1"');
+    // The front's close ends the tenant's stream instead of waiting for it.
+    await t.close();
+    for (;;) if ((await reader.read()).done) break;
+  });
 });

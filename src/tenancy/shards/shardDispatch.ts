@@ -6,6 +6,7 @@
  * (/tenants) stay on the front, over the control database.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { closeLiveStreams } from '../../http/liveStream.js';
 import type { ShardRouter } from './shardRouter.js';
 
 /** Installs the dispatch hook; `tenantOf` is the request's tenant (undefined: the front serves it), or throws. */
@@ -23,5 +24,10 @@ export function installShardDispatch(
     // The tenant's server reads the body and answers; the front's lifecycle ends here.
     reply.hijack();
     target.app.routing(request.raw, reply.raw);
+  });
+  // The tenants' SSE connections are the front's sockets: the front waits for them on close, so end them first.
+  app.addHook('preClose', (done) => {
+    for (const started of router.startedApps()) closeLiveStreams(started.runtime);
+    done();
   });
 }

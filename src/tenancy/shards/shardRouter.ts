@@ -33,6 +33,7 @@ const RETRY_MS = 1_000;
 export class ShardRouter {
   readonly map: ShardMap;
   private readonly apps = new Map<string, Promise<TenantApp>>();
+  private readonly started = new Map<string, TenantApp>();
   private readonly failures = new Map<string, { error: Error; until: number }>();
   private closed = false;
 
@@ -60,7 +61,10 @@ export class ShardRouter {
     const starting = this.open(tenant);
     this.apps.set(tenant, starting);
     starting.then(
-      () => this.failures.delete(tenant),
+      (app) => {
+        this.failures.delete(tenant);
+        if (this.apps.get(tenant) === starting) this.started.set(tenant, app);
+      },
       (error: unknown) => {
         if (this.apps.get(tenant) === starting) this.apps.delete(tenant);
         this.failures.set(tenant, { error: error instanceof Error ? error : new Error(String(error)), until: Date.now() + RETRY_MS });
@@ -69,15 +73,21 @@ export class ShardRouter {
     return starting;
   }
 
-  /** The tenants whose app runs in this process. */
+  /** The tenants whose app runs (or is starting) in this process. */
   running(): string[] {
     return [...this.apps.keys()];
+  }
+
+  /** The tenant apps that have started. */
+  startedApps(): TenantApp[] {
+    return [...this.started.values()];
   }
 
   /** Closes the app of `tenant` (when running): its next request starts it again at the map's current place. */
   async evict(tenant: string): Promise<void> {
     const running = this.apps.get(tenant);
     this.apps.delete(tenant);
+    this.started.delete(tenant);
     this.failures.delete(tenant);
     const app = await running?.catch(() => undefined);
     await app?.close();
