@@ -2,7 +2,8 @@
  * Tenancy mode "database" through the real CLI (issue 20): `tusk-es tenant create` places each
  * new tenant by the declared policy ("hash" here) in the control database's map, creates its
  * database on its shard and migrates it; `tusk-es serve` then serves each tenant from its own
- * database, and `check` reports a database mode without shards with its location.
+ * database; `rebuild` (one store) is refused; `check` reports a database mode without shards
+ * with its location.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,6 +93,12 @@ describe('tusk-es tenant create in tenancy mode "database"', () => {
       const rows = await sql<{ text: string }>(databaseUrl(locationName(tenant)), "SELECT data->>'text' AS text FROM public.events");
       expect(rows).toEqual([{ text: `by ${tenant}` }]);
     }
+  });
+
+  it('refuses operator commands that work on one store (rebuild), naming the mode', async () => {
+    const res = await runCli(['rebuild', file]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('tenancy mode "database" keeps each tenant in its own store');
   });
 
   it('check reports database mode without shards at its location', async () => {
