@@ -99,7 +99,8 @@ export class SqlEventStore implements EventStore {
   private readonly versions = new StreamVersions();
   /**
    * PostgreSQL: the log epoch `versions` were learnt under (logEpoch.ts), '' before the first
-   * one-statement batch read it. Whenever it changes, `versions` are forgotten.
+   * one-statement batch read it. Whenever it changes, `versions` are forgotten. While none is
+   * remembered every stream is checked in SQL, so a batch writes whatever the epoch.
    */
   private epoch = '';
   /** PostgreSQL only: the number of the append lock (see lockAppends). */
@@ -156,15 +157,19 @@ export class SqlEventStore implements EventStore {
       // write behind another process's, unless events moved since (the epoch check) or the
       // index is per time partition (then every stream is checked in SQL).
       const keep = this.options.conjoined !== true && (this.kind === 'embedded' || scope !== 'partition');
+      // Decided once, here: a batch that trusts no remembered version needs no epoch guard.
+      const known = keep && this.versions.size > 0 ? this.versions : undefined;
       const epoch: EpochCheck | undefined =
-        keep && lockKey !== undefined ? { sequence: logEpochSequence(this.tables), expected: this.epoch } : undefined;
+        keep && lockKey !== undefined
+          ? { sequence: logEpochSequence(this.tables), expected: known === undefined ? null : this.epoch }
+          : undefined;
       outcomes = await asTenantOf(batch, () =>
         appendAtOnce(
           this.client,
           this.tables,
           batch.map((p) => p.request),
           lockKey,
-          keep ? this.versions : undefined,
+          known,
           scope === 'table',
           folds,
           epoch,

@@ -30,6 +30,11 @@ export class StreamVersions {
     return this.versions.get(`${streamType}\u0000${streamId}`);
   }
 
+  /** How many versions are remembered. */
+  get size(): number {
+    return this.versions.size;
+  }
+
   /** Records a committed version. */
   set(streamType: string, streamId: string, version: number): void {
     this.versions.set(`${streamType}\u0000${streamId}`, version);

@@ -108,7 +108,8 @@ function build(t: StoreTables, parts: BatchParts): string {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
        WHERE (SELECT true FROM ${t.idempotency} i WHERE i.key = x.k LIMIT 1)`);
     }
-    if (parts.epoch !== undefined) checks.push(`SELECT 1 FROM ep WHERE ep.e IS DISTINCT FROM $${epochParam}::text`);
+    if (parts.epoch !== undefined)
+      checks.push(`SELECT 1 FROM ep WHERE $${epochParam}::text IS NOT NULL AND ep.e IS DISTINCT FROM $${epochParam}::text`);
     ctes.push(`stale AS MATERIALIZED (SELECT 1 FROM (${checks.join('\n       UNION ALL ')}) AS c LIMIT 1)`);
   }
   ctes.push(

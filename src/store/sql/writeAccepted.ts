@@ -57,8 +57,8 @@ export interface WriteOptions {
 export interface EpochCheck {
   /** The epoch sequence (logEpochSequence). */
   sequence: string;
-  /** '' when none is known yet: the batch then writes nothing, but learns it. */
-  expected: string;
+  /** null when the writer remembers no version (nothing depends on the epoch): the batch writes and learns it. */
+  expected: string | null;
   seen?: string;
 }
 
