@@ -220,6 +220,11 @@ async function createTemplate(client: pg.Client): Promise<void> {
   }
 }
 
+/** Rows of one query on `url`, over a connection of its own. */
+export async function queryOnce<R>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+  return withClient(url, async (client) => (await client.query(text, params)).rows as R[]);
+}
+
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

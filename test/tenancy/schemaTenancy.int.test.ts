@@ -6,12 +6,11 @@
  * projections run per tenant; an evicted tenant's runtime restarts on its next request.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shardRouterOf } from '../../src/tenancy/shards/shardRouter.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { modelOf } from '../projections/helpers.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, queryOnce } from '../support/postgres.js';
 import { operatorAuth, shardedApp, tenantAuth } from './shardFixtures.js';
 
 let url: string;
@@ -22,15 +21,7 @@ const B = `beta-${suffix}`;
 
 const as = async (tenant: string, method: string, path: string, body?: unknown) => t.api(method, path, body, await tenantAuth(tenant));
 
-async function sql<R>(text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as R[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <R>(text: string, params: unknown[] = []): Promise<R[]> => queryOnce<R>(url, text, params);
 
 beforeAll(async () => {
   url = await createTestDatabase(inject('pgUrl'));

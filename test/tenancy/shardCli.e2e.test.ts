@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chooseShard, locationName } from '../../src/tenancy/shards/placement.js';
 import { runCli } from '../support/cli.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, queryOnce as sql } from '../support/postgres.js';
 import { startServer, type ServerProcess } from '../support/server.js';
 import { shardedApp, tenantAuth } from './shardFixtures.js';
 
@@ -23,16 +22,6 @@ let control: string;
 let server: ServerProcess | undefined;
 const run = randomUUID().slice(0, 6);
 const TENANTS = [`red-${run}`, `green-${run}`, `blue-${run}`];
-
-async function sql<R>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as R[];
-  } finally {
-    await client.end();
-  }
-}
 
 const databaseUrl = (name: string) => {
   const url = new URL(inject('pgUrl'));

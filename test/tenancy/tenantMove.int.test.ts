@@ -12,12 +12,11 @@
  * drives the saga on the new shard; the other tenant is not touched.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shardRouterOf } from '../../src/tenancy/shards/shardRouter.js';
 import { startTestApp, type ApiResponse, type TestApp } from '../http/helpers.js';
 import { modelOf } from '../projections/helpers.js';
-import { createTestDatabase, startPostgres, type PostgresServer } from '../support/postgres.js';
+import { createTestDatabase, queryOnce, startPostgres, type PostgresServer } from '../support/postgres.js';
 import { shopApp, tenantToken } from './tenantHelpers.js';
 
 const SECRET = 'the-tenant-move-test-secret-of-32-characters';
@@ -49,16 +48,10 @@ interface LoggedEvent {
 async function logOf(serverUrl: string, location: string): Promise<LoggedEvent[]> {
   const url = new URL(serverUrl);
   url.pathname = `/${location}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<LoggedEvent>(
-      'SELECT position::text, id::text, stream_type, stream_id, version, type, data FROM events ORDER BY events.position',
-    );
-    return rows;
-  } finally {
-    await client.end();
-  }
+  return queryOnce<LoggedEvent>(
+    url.toString(),
+    'SELECT position::text, id::text, stream_type, stream_id, version, type, data FROM events ORDER BY events.position',
+  );
 }
 
 beforeAll(async () => {
