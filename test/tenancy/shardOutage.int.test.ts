@@ -25,7 +25,9 @@ const POLL = { timeout: 90_000, interval: 200 };
 
 beforeAll(async () => {
   // s1 is this file's own server (it is killed); s2 is the run's shared one; the control database too.
-  own = await startPostgres();
+  // Durable commits: the test SIGKILLs this server, and the suite's default (synchronous_commit
+  // off) can lose the last commits with it (seen on CI: the tenants' notes were gone, 404).
+  own = await startPostgres({ fsync: true });
   const shared = inject('pgUrl');
   const control = await createTestDatabase(shared);
   const tenancy = `{ mode = "database", control = "${control}", shards = [ { name = "s1", connection = "${own.url}" }, { name = "s2", connection = "${shared}" } ] }`;
