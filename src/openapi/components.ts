@@ -22,6 +22,7 @@ export function eventSchema(types?: readonly string[], data: Schema = {}): Schem
       data,
       metadata: { type: 'object' },
       timestamp: { type: 'string', format: 'date-time' },
+      tenant: { type: 'string', description: 'the tenant of the event (multi-tenant apps: reads of the log, live streams, publishers)' },
     },
   };
 }

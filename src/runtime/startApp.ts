@@ -84,8 +84,9 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
   const plan = shardPlan(model);
   const front = await openRuntime(model, options.store ?? (await openEventStore(controlStoreConfig(model))), options, [tenantsFeature]);
   const gate = tenantGate(front.store);
-  const router = new ShardRouter(model, plan, front.store, async (tenantModel) => {
-    const runtime = await openRuntime(tenantModel, await openEventStore(tenantModel.event_store), options, features);
+  const router = new ShardRouter(model, plan, front.store, async (tenantModel, tenant) => {
+    // The tenant's own store: its events carry `tenant` as a conjoined store's do.
+    const runtime = await openRuntime(tenantModel, await openEventStore(tenantModel.event_store, { tenant }), options, features);
     // quotas and disabled tenants come from the control database's registry
     shareTenantGate(runtime.store, gate);
     const app = buildServer(runtime, { extraRoutes: routesOf(features) });

@@ -25,7 +25,7 @@ export interface StoredEvent {
   data: unknown;
   metadata: Record<string, unknown>;
   timestamp: Date;
-  /** The tenant of the event in a conjoined store (reads of the log only; absent: single tenant). */
+  /** The tenant of the event in a conjoined store or a tenant's own store (reads of the log only; absent: single tenant). */
   tenantId?: string;
 }
 

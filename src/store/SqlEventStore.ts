@@ -36,6 +36,7 @@ import { acquireLease, holdsLease, releaseLease } from './sql/leases.js';
 import { loadSnapshot } from './sql/loadSnapshot.js';
 import { lookupIdempotency } from './sql/lookupIdempotency.js';
 import { readAll } from './sql/readAll.js';
+import { ownedBy } from './eventRow.js';
 import { lockedHead, readLocked } from './sql/readLocked.js';
 import { readStream, readStreamData } from './sql/readStream.js';
 import { purgeTenantRows } from './sql/purgeTenantRows.js';
@@ -87,6 +88,11 @@ export interface SqlEventStoreOptions {
    * (tenantScopedClient), appends need a tenant, and a batch holds one tenant's appends.
    */
   conjoined?: boolean;
+  /**
+   * The tenant this store belongs to (tenancy modes "schema" and "database": a tenant runtime's
+   * own store): events read from its log carry it (eventRow.ownedBy), as a conjoined store's do.
+   */
+  tenant?: string;
 }
 
 /** An event store on a SqlClient whose schema is already migrated. */
@@ -299,7 +305,9 @@ export class SqlEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions) {
-    return storeCall(() => readAll(this.client, this.tables, options));
+    const { tenant } = this.options;
+    if (tenant === undefined) return storeCall(() => readAll(this.client, this.tables, options));
+    return storeCall(async () => ownedBy(await readAll(this.client, this.tables, options), tenant));
   }
 
   headPosition() {
@@ -457,7 +465,9 @@ export class SqlEventStore implements EventStore {
   }
 
   readLocked(tx: SqlExecutor, options: ReadAllOptions) {
-    return readLocked(tx, this.tables, options);
+    const { tenant } = this.options;
+    if (tenant === undefined) return readLocked(tx, this.tables, options);
+    return readLocked(tx, this.tables, options).then((events) => ownedBy(events, tenant));
   }
 
   lockedHead(tx: SqlExecutor) {

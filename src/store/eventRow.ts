@@ -40,3 +40,13 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   if (row.tenant_id !== undefined && row.tenant_id !== '') event.tenantId = row.tenant_id;
   return event;
 }
+
+/**
+ * `events` stamped with `tenant`, the one tenant of a store of its own (tenancy modes "schema"
+ * and "database": a tenant runtime's store, whose rows carry no tenant), so they carry it as
+ * a conjoined store's events carry their row's. Undefined: `events` as they are.
+ */
+export function ownedBy(events: StoredEvent[], tenant: string | undefined): StoredEvent[] {
+  if (tenant !== undefined) for (const event of events) event.tenantId ??= tenant;
+  return events;
+}

@@ -43,7 +43,7 @@ export async function openEventStore(config: EventStoreConfig, options: SqlEvent
     conjoined,
   });
   // the files tier reads archived events back from its directory (src/store/archiveFiles)
-  return config.archive?.storage === 'files' ? new FileArchiveStore(store, config.archive.dir) : store;
+  return config.archive?.storage === 'files' ? new FileArchiveStore(store, config.archive.dir, options.tenant) : store;
 }
 
 /** The pg pool settings of a PostgreSQL `config`. */

@@ -43,6 +43,8 @@ export class WebhookPublisher implements Publisher {
       'x-tusk-event-type': event.type,
       ...traceContextOf(event.metadata),
     };
+    // the tenant of a multi-tenant app's event, as brokers get it in their `tenant` header
+    if (event.tenant !== undefined) headers['x-tusk-tenant'] = event.tenant;
     if (this.options.secret !== undefined) {
       const timestamp = Math.floor(Date.now() / 1000);
       headers[TIMESTAMP_HEADER] = String(timestamp);

@@ -27,6 +27,7 @@ import { ArchiveDirectory } from './ArchiveDirectory.js';
 import { archivableStreams, countArchivable } from '../sql/archive.js';
 import { batchRows, commitBatch, logFiles, streamFiles, streamInFiles } from './manifestSql.js';
 import { removeArchived } from './removeArchived.js';
+import { ownedBy } from '../eventRow.js';
 import { storeCall } from '../storeErrors.js';
 
 const MAX_INT = 2_147_483_647;
@@ -40,6 +41,8 @@ export class FileArchiveStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
     dir: string,
+    /** The tenant of a tenant's own store (tenancy modes "schema"/"database"): archived events carry it too (ownedBy). */
+    private readonly tenant?: string,
   ) {
     this.kind = inner.kind;
     this.tables = inner.tables;
@@ -110,7 +113,7 @@ export class FileArchiveStore implements EventStore {
           (types === undefined || types.has(e.type)) &&
           streams.has(`${e.streamType}\u0000${e.streamId}`),
       );
-      for (const e of wanted) seen.add(e.position);
+      for (const e of ownedBy(wanted, this.tenant)) seen.add(e.position);
       merged = [...merged, ...wanted].sort((a, b) => a.position - b.position).slice(0, options.limit);
     }
     return merged;

@@ -23,8 +23,8 @@ export interface TenantApp {
   close(): Promise<void>;
 }
 
-/** Starts the app `model` describes (a tenant's, at its place); startApp provides it. */
-export type TenantAppFactory = (model: AppConfig) => Promise<{ runtime: Runtime; app: FastifyInstance; close(): Promise<void> }>;
+/** Starts the app `model` describes (`tenant`'s, at its place); startApp provides it. */
+export type TenantAppFactory = (model: AppConfig, tenant: string) => Promise<{ runtime: Runtime; app: FastifyInstance; close(): Promise<void> }>;
 
 // After a failed start, requests of the tenant fail fast for this long before the next attempt.
 const RETRY_MS = 1_000;
@@ -103,7 +103,7 @@ export class ShardRouter {
     let placement: Placement | undefined;
     try {
       placement = await this.place(tenant);
-      const started = await this.start(tenantModel(this.model, this.plan, placement));
+      const started = await this.start(tenantModel(this.model, this.plan, placement), tenant);
       return { ...started, placement };
     } catch (err) {
       const error = toStoreError(err);
