@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { tenantGate } from '../tenancy/registry/tenantGate.js';
+import { shardRouterOf } from '../tenancy/shards/shardRouter.js';
 import type { Tenant } from '../tenancy/registry/tenantRegistry.js';
 
 const COMMAND_ROUTES = new Set(['/aggregates/:type/:id/commands/:command', '/aggregates/:type/commands/:command']);
@@ -22,6 +23,7 @@ export function installTenantAdmission(
 ): ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined {
   if (runtime.model.server.auth?.jwt?.tenant_claim === undefined) return undefined;
   const gate = tenantGate(runtime.store);
+  const front = shardRouterOf(runtime) !== undefined;
   app.addHook('preSerialization', async (request, _reply, payload) => {
     const row = rows.get(request);
     const events = (payload as { events?: unknown } | null)?.events;
@@ -31,6 +33,7 @@ export function installTenantAdmission(
     await gate.chargeStorage(
       row,
       (events as Array<{ position?: unknown }>).map((e) => Number(e.position)),
+      runtime.store,
     );
     return payload;
   });
@@ -45,9 +48,10 @@ export function installTenantAdmission(
     }
     const row = await gate.admit(tenant);
     const quotas = row !== undefined && (row.events_per_second !== null || row.storage_bytes !== null);
-    if (!quotas || !COMMAND_ROUTES.has(request.routeOptions.url ?? '')) return;
+    // A sharded app's front holds no tenant's events: the tenant's runtime checks and charges its quotas.
+    if (!quotas || front || !COMMAND_ROUTES.has(request.routeOptions.url ?? '')) return;
     gate.checkQuota(row);
-    await gate.checkStorage(row);
+    await gate.checkStorage(row, runtime.store);
     rows.set(request, row);
   };
 }

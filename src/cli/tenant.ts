@@ -65,7 +65,7 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
     // tenancy "schema" / "database": the registry is in the control database
     store = await openEventStore(controlStoreConfig(app.model));
     const registry = new TenantRegistry(store);
-    const quotas = storageQuotaAllowed(conjoined(app.model), quotasOf(opts));
+    const quotas = storageQuotaAllowed(app.model, quotasOf(opts));
     const result =
       action === 'list'
         ? { tenants: await registry.list() }

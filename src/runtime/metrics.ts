@@ -3,7 +3,7 @@
  * servers in one process): commands by type/outcome, command duration, events appended,
  * HTTP requests. Other parts (projections, sagas, publishers) register theirs on `registry`.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommandObserver } from '../engine/EngineContext.js';
 
 /** The metrics of one runtime. */
@@ -41,8 +41,27 @@ export class RuntimeMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
+  /** Registries shown with this one on /metrics (a sharded app's front: its tenant runtimes', labelled `tenant`). */
+  private included: () => readonly Registry[] = () => [];
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'tusk_' });
+  }
+
+  /** Shows the registries `others` returns (at each scrape) with this one on /metrics. */
+  include(others: () => readonly Registry[]): void {
+    this.included = others;
+  }
+
+  /**
+   * The text of /metrics: this registry's, merged family by family with the included ones
+   * (Prometheus wants each metric family once; their samples differ by their `tenant` label).
+   */
+  async exposition(): Promise<string> {
+    const others = this.included();
+    if (others.length === 0) return this.registry.metrics();
+    const parts = await Promise.all([this.registry, ...others].map((r) => r.getMetricsAsJSON()));
+    return AggregatorRegistry.aggregate(parts).metrics();
   }
 
   /** CommandObserver: one command finished. */

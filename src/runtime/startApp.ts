@@ -89,6 +89,8 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
     const runtime = await openRuntime(tenantModel, await openEventStore(tenantModel.event_store, { tenant }), options, features);
     // quotas and disabled tenants come from the control database's registry
     shareTenantGate(runtime.store, gate);
+    // its figures are on the front's /metrics, each labelled with its tenant
+    runtime.metrics.registry.setDefaultLabels({ tenant });
     const app = buildServer(runtime, { extraRoutes: routesOf(features) });
     try {
       await app.ready();
@@ -99,6 +101,7 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
     return { runtime, app, close: async () => (await app.close(), await runtime.close()) };
   });
   setShardRouter(front, router);
+  front.metrics.include(() => router.startedApps().map((started) => started.runtime.metrics.registry));
   await front.addService({ name: 'tenant runtimes', stop: () => router.close() });
   return front;
 }

@@ -19,7 +19,7 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
     }
   });
   app.get('/metrics', async (_request, reply) => {
-    const text = await runtime.metrics.registry.metrics();
+    const text = await runtime.metrics.exposition();
     return reply.type(runtime.metrics.registry.contentType).send(text);
   });
 }

@@ -73,15 +73,17 @@ export class TenantGate {
   /**
    * Throws 403 TENANT_STORAGE_EXCEEDED when `row`'s tenant stores its `storage_bytes` or more:
    * a command is admitted while the tenant is under its quota (the last one admitted may cross
-   * it by its own events), and a refused one writes nothing.
+   * it by its own events), and a refused one writes nothing. `store` holds the tenant's events:
+   * the registry's own (conjoined: its rows of the tenant) or the tenant's own store (tenancy
+   * "schema" / "database": all of it, see shareTenantGate).
    */
-  async checkStorage(row: Tenant | undefined): Promise<void> {
+  async checkStorage(row: Tenant | undefined, store: EventStore): Promise<void> {
     const limit = row?.storage_bytes ?? null;
     if (row === undefined || limit === null) return;
     const now = Date.now();
     let stored = this.stored.get(row.id);
     if (stored === undefined || stored.until <= now) {
-      stored = { bytes: (await storedUsage(this.store, row.id)).bytes, until: now + USAGE_MS };
+      stored = { bytes: (await storedUsage(store, this.tenantRows(store, row.id))).bytes, until: now + USAGE_MS };
       this.stored.set(row.id, stored);
     }
     if (stored.bytes >= limit)
@@ -90,16 +92,21 @@ export class TenantGate {
       });
   }
 
-  /** Adds the bytes of the events at `positions` (appended by `row`'s tenant through this process) to its counted storage. */
-  async chargeStorage(row: Tenant | undefined, positions: readonly number[]): Promise<void> {
+  /** Adds the bytes of the events at `positions` of `store` (appended by `row`'s tenant through this process) to its counted storage. */
+  async chargeStorage(row: Tenant | undefined, positions: readonly number[], store: EventStore): Promise<void> {
     const stored = row === undefined || row.storage_bytes === null ? undefined : this.stored.get(row.id);
-    if (stored !== undefined) stored.bytes += await bytesAt(this.store, positions);
+    if (stored !== undefined) stored.bytes += await bytesAt(store, positions);
   }
 
   /** Forgets the cached row of `tenant` (after this process changed it), and its counted storage. */
   invalidate(tenant: string): void {
     this.cache.delete(tenant);
     this.stored.delete(tenant);
+  }
+
+  /** The tenant whose rows of `store` to count: all rows (undefined) of a store other than the registry's, a tenant's own. */
+  private tenantRows(store: EventStore, tenant: string): string | undefined {
+    return store === this.store ? tenant : undefined;
   }
 
   private bucket(row: Tenant | undefined): Bucket | undefined {

@@ -46,7 +46,7 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   const isConjoined = conjoined(runtime.model);
   app.post('/tenants', async (request, reply) => {
     const { id, events_per_second, storage_bytes } = body(request.body);
-    const tenant = await registry.create(id as string, storageQuotaAllowed(isConjoined, { events_per_second, storage_bytes }));
+    const tenant = await registry.create(id as string, storageQuotaAllowed(runtime.model, { events_per_second, storage_bytes }));
     // tenancy "schema" / "database": the new tenant gets its place, store and runtime now
     const started = await shardRouterOf(runtime)?.runtimeFor(tenant.id);
     return reply.status(201).send({ ...changed(tenant), ...(started === undefined ? {} : { shard: started.placement.shard }) });
@@ -61,7 +61,7 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.post<IdParams>('/tenants/:id/disable', async (request) => changed(await registry.setEnabled(request.params.id, false)));
   app.post<IdParams>('/tenants/:id/enable', async (request) => changed(await registry.setEnabled(request.params.id, true)));
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
-    changed(await registry.setQuota(request.params.id, storageQuotaAllowed(isConjoined, quotasOf(body(request.body))))),
+    changed(await registry.setQuota(request.params.id, storageQuotaAllowed(runtime.model, quotasOf(body(request.body))))),
   );
   // Online move to another shard (tenancy "schema" / "database"): copy, catch up, short pause, switch.
   app.post<IdParams>('/tenants/:id/move', async (request) => {

@@ -24,7 +24,10 @@ export interface TenantApp {
 }
 
 /** Starts the app `model` describes (`tenant`'s, at its place); startApp provides it. */
-export type TenantAppFactory = (model: AppConfig, tenant: string) => Promise<{ runtime: Runtime; app: FastifyInstance; close(): Promise<void> }>;
+export type TenantAppFactory = (
+  model: AppConfig,
+  tenant: string,
+) => Promise<{ runtime: Runtime; app: FastifyInstance; close(): Promise<void> }>;
 
 // After a failed start, requests of the tenant fail fast for this long before the next attempt.
 const RETRY_MS = 1_000;
