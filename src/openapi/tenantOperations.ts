@@ -17,7 +17,7 @@ const TENANT = obj(
   },
   ['id', 'status', 'events_per_second', 'storage_bytes', 'created_at', 'updated_at'],
 );
-/** GET /tenants/{id} of a conjoined store: the tenant and what it stores now. */
+/** GET /tenants/{id}: the tenant and, with tenancy, what it stores now. */
 const TENANT_WITH_USAGE = obj(
   {
     ...(TENANT.properties as Record<string, Schema>),
@@ -85,7 +85,7 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
     '/tenants/{id}': {
       get: op(
         m,
-        'one tenant (on a conjoined store with what it stores)',
+        'one tenant (with tenancy: what it stores)',
         { '200': jsonResponse('the tenant', TENANT_WITH_USAGE) },
         ['TENANT_NOT_FOUND'],
         { tags, parameters: id },

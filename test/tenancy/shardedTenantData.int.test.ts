@@ -200,6 +200,9 @@ describe('the storage quota in tenancy mode "database"', () => {
     expect(rows.map((r) => r.stream_id)).toEqual(Array.from({ length: admitted }, (_, i) => `q${i}`));
     // counted on the front's /metrics, as the tenant's
     expect(await denied()).toBe(1);
+    // the registry shows the quota and what the tenant's database stores
+    const shown = await t.api('GET', `/tenants/${Q}`, undefined, operatorAuth);
+    expect(shown.body).toMatchObject({ storage_bytes: LIMIT, stored: { events: admitted, bytes: stored } });
 
     // other tenants go on; raised, the tenant is admitted again
     expect((await note(A, 'after-quota')).status).toBe(200);

@@ -2,8 +2,8 @@
  * The tenant operations over HTTP (issue 20 item 3), `admin` scope like every operator route:
  * `GET /tenants`, `POST /tenants` {id, events_per_second?, storage_bytes?}, `GET /tenants/{id}`,
  * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second?, storage_bytes?},
- * `DELETE /tenants/{id}`, `POST /tenants/{id}/move` {to} (sharded tenancy). `GET /tenants/{id}` of a
- * conjoined store says what the tenant stores.
+ * `DELETE /tenants/{id}`, `POST /tenants/{id}/move` {to} (sharded tenancy). `GET /tenants/{id}` says
+ * what the tenant stores (with any tenancy mode).
  * `tusk-es tenant …` does the same from the command line.
  */
 import type { FastifyInstance } from 'fastify';
@@ -55,8 +55,16 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
     const tenant = await registry.get(request.params.id);
     if (tenant === undefined)
       throw new TuskError('TENANT_NOT_FOUND', `no tenant "${request.params.id}"`, { details: { tenant: request.params.id } });
-    // what it stores (a count over the events table): only a conjoined store knows its rows' tenants
-    return isConjoined ? { ...tenant, stored: await storedUsage(runtime.store, tenant.id) } : tenant;
+    // what it stores (a count over the events table): a conjoined store's rows of the tenant, or the tenant's own store
+    if (isConjoined) return { ...tenant, stored: await storedUsage(runtime.store, tenant.id) };
+    const router = shardRouterOf(runtime);
+    if (router === undefined || tenant.status === 'deleted') return tenant;
+    // its runtime's store; while its shard cannot be reached the registry row alone
+    const stored = await router.runtimeFor(tenant.id).then(
+      (started) => storedUsage(started.runtime.store, undefined),
+      () => undefined,
+    );
+    return stored === undefined ? tenant : { ...tenant, stored };
   });
   app.post<IdParams>('/tenants/:id/disable', async (request) => changed(await registry.setEnabled(request.params.id, false)));
   app.post<IdParams>('/tenants/:id/enable', async (request) => changed(await registry.setEnabled(request.params.id, true)));
