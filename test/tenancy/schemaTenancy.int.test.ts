@@ -2,7 +2,7 @@
  * Tenancy mode "schema" end to end (issue 20 item 1) against a real PostgreSQL and a started
  * server: each tenant's store is a schema of its own, placed in the control database's tenant
  * -> shard map on creation (POST /tenants) or on first use; the same ids in two tenants are
- * two streams; global order is per tenant (each tenant's log starts at position 1); async
+ * two streams, each event carrying its tenant; global order is per tenant (each log starts at 1); async
  * projections run per tenant; an evicted tenant's runtime restarts on its next request.
  */
 import { randomUUID } from 'node:crypto';
@@ -46,12 +46,13 @@ describe('tenancy mode "schema"', () => {
     expect((await as(B, 'GET', '/aggregates/note/n1')).body.state.text).toBe('B again');
 
     // Global order is per tenant: each log starts at 1 and holds only its tenant's events.
-    const logA = (await as(A, 'GET', '/events')).body.events as { position: number; data: { text: string } }[];
-    const logB = (await as(B, 'GET', '/events')).body.events as { position: number; data: { text: string } }[];
-    expect(logA.map((e) => [e.position, e.data.text])).toEqual([[1, 'from A']]);
-    expect(logB.map((e) => [e.position, e.data.text])).toEqual([
-      [1, 'from B'],
-      [2, 'B again'],
+    // Each event carries its tenant, as in conjoined mode (the tenant's runtime stamps it).
+    const logA = (await as(A, 'GET', '/events')).body.events as { position: number; tenant: string; data: { text: string } }[];
+    const logB = (await as(B, 'GET', '/events')).body.events as { position: number; tenant: string; data: { text: string } }[];
+    expect(logA.map((e) => [e.position, e.tenant, e.data.text])).toEqual([[1, A, 'from A']]);
+    expect(logB.map((e) => [e.position, e.tenant, e.data.text])).toEqual([
+      [1, B, 'from B'],
+      [2, B, 'B again'],
     ]);
 
     // Each tenant's async projection follows its own log.
@@ -123,6 +124,7 @@ describe('tenancy mode "schema"', () => {
       text += new TextDecoder().decode(value);
     }
     expect(text).toContain('"aggregate_id":"live1"');
+    expect(text).toContain(`"tenant":"${B}"`);
     // The front's close ends the tenant's stream instead of waiting for it.
     await t.close();
     for (;;) if ((await reader.read()).done) break;
