@@ -41,24 +41,25 @@ export class RuntimeMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
-  /** Registries shown with this one on /metrics (a sharded app's front: its tenant runtimes', labelled `tenant`). */
-  private included: () => readonly Registry[] = () => [];
+  /** Registries shown with this one on /metrics to a viewer (a sharded app's front: its tenant runtimes', labelled `tenant`). */
+  private included: (viewer: string | null) => readonly Registry[] = () => [];
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'tusk_' });
   }
 
-  /** Shows the registries `others` returns (at each scrape) with this one on /metrics. */
-  include(others: () => readonly Registry[]): void {
+  /** Shows the registries `others` returns (at each scrape, for the viewer's tenant; null: an operator) with this one on /metrics. */
+  include(others: (viewer: string | null) => readonly Registry[]): void {
     this.included = others;
   }
 
   /**
-   * The text of /metrics: this registry's, merged family by family with the included ones
-   * (Prometheus wants each metric family once; their samples differ by their `tenant` label).
+   * The text of /metrics for `viewer` (the tenant of the request; null: no tenant): this
+   * registry's, merged family by family with the included ones (Prometheus wants each metric
+   * family once; their samples differ by their `tenant` label).
    */
-  async exposition(): Promise<string> {
-    const others = this.included();
+  async exposition(viewer: string | null = null): Promise<string> {
+    const others = this.included(viewer);
     if (others.length === 0) return this.registry.metrics();
     const parts = await Promise.all([this.registry, ...others].map((r) => r.getMetricsAsJSON()));
     return AggregatorRegistry.aggregate(parts).metrics();

@@ -101,7 +101,13 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
     return { runtime, app, close: async () => (await app.close(), await runtime.close()) };
   });
   setShardRouter(front, router);
-  front.metrics.include(() => router.startedApps().map((started) => started.runtime.metrics.registry));
+  // an operator sees every tenant's figures, a tenant's token its own only
+  front.metrics.include((viewer) =>
+    router
+      .startedApps()
+      .filter((started) => viewer === null || started.placement.tenant === viewer)
+      .map((started) => started.runtime.metrics.registry),
+  );
   await front.addService({ name: 'tenant runtimes', stop: () => router.close() });
   return front;
 }

@@ -4,7 +4,7 @@
  * the live stream and every publisher's payload and headers (a real webhook receiver, a real
  * RabbitMQ broker), never the other tenant's; the storage quota counts the bytes of the
  * tenant's own database and refuses past it, writing nothing; the front's /metrics holds each
- * tenant runtime's figures labelled with its tenant. Tenants on one real PostgreSQL, each in
+ * tenant runtime's figures labelled with its tenant (a tenant's token: its own only). Tenants on one real PostgreSQL, each in
  * its own database, behind one front.
  */
 import { randomUUID } from 'node:crypto';
@@ -145,6 +145,11 @@ describe('per-tenant metrics in tenancy mode "database"', () => {
         return [A, B].map((x) => (now.get(x) ?? 0) - (before.get(x) ?? 0));
       }, POLL)
       .toEqual([3, 1]);
+    // a tenant's own token sees its tenant's figures only, never another tenant's (nor its name)
+    const own = await as(A, 'GET', '/metrics');
+    expect(own.status).toBe(200);
+    expect(own.body as string).toContain(`tenant="${A}"`);
+    expect(own.body as string).not.toContain(B);
     // the front's own figures stay unlabelled beside them; a tenant's async projection counts as the tenant's
     expect((await samples('tusk_http_requests_total')).has('')).toBe(true);
     await expect

@@ -18,8 +18,9 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
         .send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the event store cannot be reached' } });
     }
   });
-  app.get('/metrics', async (_request, reply) => {
-    const text = await runtime.metrics.exposition();
+  app.get('/metrics', async (request, reply) => {
+    // a tenant's token sees its own tenant's figures only (a sharded front: see RuntimeMetrics.include)
+    const text = await runtime.metrics.exposition(request.principal?.tenant ?? null);
     return reply.type(runtime.metrics.registry.contentType).send(text);
   });
 }
