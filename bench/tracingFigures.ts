@@ -1,41 +1,19 @@
 /**
  * The cost of tracing (issue 19): `http_64` against two `tusk-es serve` processes on the same
  * PostgreSQL, one without `telemetry` and one tracing every command (`sample_ratio = 1`) to a
- * local OTLP/HTTP sink in the bench process, measured in alternating pairs (warm-up pair, then
+ * local OTLP/HTTP sink in a process of its own (otlpSink.ts), measured in alternating pairs (warm-up pair, then
  * 3 pairs, order swapped every pair). The cost is 1 - traced/untraced of each pair (median).
  * On a machine shared with other work the rates move with its load; the server's own CPU time
  * per command (/proc/<pid>/stat, user + system) is measured too, as the steadier reading.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './BenchContext.js';
 import { checked, runLoad } from './httpLoad.js';
 import { appFile, distinctStreams } from './httpFigures.js';
 import { serverNodeArgs, startServe } from './ServerProcess.js';
-import { countSpans } from '../test/support/otlpProtobuf.js';
-
-/** An OTLP/HTTP sink: answers 200 to every export (protobuf, what tusk-es sends) and counts the spans in it. */
-async function startSink(): Promise<{ url: string; spans: () => number; close: () => Promise<void> }> {
-  let spans = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      // walks the message structure only (the sink shares the machine with the load)
-      spans += countSpans(Buffer.concat(chunks));
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    spans: () => spans,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSink } from './otlpSink.js';
 
 /** CPU seconds (user + system) process `pid` has used: all its threads, or only its main thread. */
 function cpuSeconds(pid: number, mainThread = false): number {
@@ -72,7 +50,7 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
     const tracedRates: number[] = [];
     const spansPerCommand: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const spansBefore = sink.spans();
+      const spansBefore = await sink.spans();
       let t = 0;
       let p = 0;
       if (i % 2 === 0) {
@@ -90,7 +68,7 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
       }
       untracedRates.push(p);
       tracedRates.push(t);
-      spansPerCommand.push((sink.spans() - spansBefore) / (t * ctx.runSeconds));
+      spansPerCommand.push(((await sink.spans()) - spansBefore) / (t * ctx.runSeconds));
     }
     ctx.report.record(
       { id: 'http_64_untraced', title: 'HTTP commands, 64 clients, no telemetry (paired with http_64_traced)', unit: 'commands/s' },
@@ -128,6 +106,16 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
         lowerIsBetter: true,
       },
       cpuPerCommand.tracedMain,
+    );
+    ctx.report.record(
+      {
+        id: 'tracing_cpu_cost',
+        title:
+          'cost of tracing in server CPU: 1 - untraced/traced CPU per command, per pair (the rate cost if the server were the bottleneck)',
+        unit: '%',
+        lowerIsBetter: true,
+      },
+      cpuPerCommand.traced.map((t, i) => 100 * (1 - cpuPerCommand.plain[i]! / t)),
     );
     ctx.report.record(
       { id: 'tracing_cost', title: 'cost of tracing every command: 1 - traced/untraced http_64, per pair', unit: '%', lowerIsBetter: true },

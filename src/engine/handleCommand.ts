@@ -164,16 +164,28 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
-  const loaded = await traced(ctx.tracing, 'load', job.span, () =>
-    loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }),
-  );
+  const loaded = await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }));
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);
   } catch (err) {
     if (isTuskError(err) && err.code === 'STORE_UNAVAILABLE') throw err;
-    return decide(ctx, job, await traced(ctx.tracing, 'load', job.span, () => loadAggregate(ctx, definition, id)));
+    return decide(ctx, job, await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id)));
   }
+}
+
+/**
+ * Runs `load` and traces it (tracing on): a load that read the store is a `load` span of the
+ * command; a state taken from the cache, or a new stream assumed, took no I/O and is an event
+ * of the command span, as validation and the decision are (a span costs more than that step).
+ */
+async function tracedLoad(ctx: EngineContext, job: CommandJob, load: () => Promise<LoadedAggregate>): Promise<LoadedAggregate> {
+  if (job.span === undefined || ctx.tracing === undefined) return load();
+  const startedAt = performance.now();
+  const loaded = await load();
+  if (loaded.fromCache === true) job.span.addEvent('loaded', { 'tusk.load.source': loaded.version === 0 ? 'new' : 'cache' });
+  else ctx.tracing.record('load', job.span, startedAt, { 'tusk.load.version': loaded.version });
+  return loaded;
 }
 
 /** Decides the command on `loaded` and appends its events. */

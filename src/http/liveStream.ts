@@ -46,6 +46,8 @@ export async function streamLive(
     closed = true;
     waker.stop();
     res.end();
+    // the reply is hijacked: fastify's onResponse, which ends request spans, never runs for it
+    runtime.tracing?.endRequest(request, res.statusCode);
   };
   let streams = openStreams.get(runtime);
   if (streams === undefined) openStreams.set(runtime, (streams = new Set()));

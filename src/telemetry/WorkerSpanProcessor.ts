@@ -1,22 +1,23 @@
 /**
  * A span processor that hands finished spans to a worker thread (exportWorker.ts) for OTLP
  * export, in place of the SDK's BatchSpanProcessor on the main thread: the main thread only
- * writes each span into a binary batch (spanBatch.ts) and transfers the batch's memory to the
- * worker, so the encoding and the HTTP requests of the export run beside the requests it serves,
- * not between them (issue 19: tracing every command costs at most 15 % of http_64). Like the batch processor, it holds at most
+ * writes each span, as it ends, in OTLP protobuf into a batch (otlpSpans.ts) and transfers the
+ * batch's memory to the worker, so the HTTP requests of the export run beside the requests it
+ * serves, not between them (issue 19: tracing every command costs at most 15 % of http_64). Like the batch processor, it holds at most
  * `maxQueueSize` spans not yet exported and drops the rest.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { diag, TraceFlags } from '@opentelemetry/api';
+import { diag, TraceFlags, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SpanBatchWriter } from './spanBatch.js';
+import { OtlpSpanWriter } from './otlpSpans.js';
 
 /** What the worker is started with. */
 export interface WorkerSetup {
   /** The OTLP/HTTP traces URL. */
   url: string;
-  serviceName: string;
+  /** The resource's attributes (service.name, …). */
+  resource: Attributes;
   scopeName: string;
 }
 
@@ -44,7 +45,7 @@ export interface HandOver {
 /** Exports spans through a worker thread. */
 export class WorkerSpanProcessor implements SpanProcessor {
   private readonly worker: Worker;
-  private readonly batch = new SpanBatchWriter();
+  private readonly batch = new OtlpSpanWriter();
   /** Spans posted to the worker and not yet exported. */
   private posted = 0;
   private dropped = 0;

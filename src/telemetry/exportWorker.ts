@@ -1,26 +1,49 @@
 /**
- * The worker thread that exports spans (started by WorkerSpanProcessor): it receives binary
- * batches of spans (spanBatch.ts) from the main thread and sends them, in batches of up to
- * MAX_EXPORT_BATCH, one request at a time, through the official OTLP/HTTP protobuf exporter. Encoding spans costs
- * more CPU than recording them; here it does not hold up the thread that serves requests.
+ * The worker thread that exports spans (started by WorkerSpanProcessor): it receives batches of
+ * spans already in OTLP protobuf (otlpSpans.ts) from the main thread, wraps up to
+ * MAX_EXPORT_BATCH of them in one ExportTraceServiceRequest and sends them, one request at a
+ * time, through the official OTLP/HTTP export delegate (@opentelemetry/otlp-exporter-base: its
+ * transport, retries, timeouts and OTEL_EXPORTER_OTLP_* headers), as the proto exporter does.
+ * No span object is built here: the bytes go out as they came.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExportResultCode } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { readSpanBatch } from './spanBatch.js';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
+import { exportRequest } from './otlpSpans.js';
 import type { ToWorker, WorkerSetup } from './WorkerSpanProcessor.js';
 
 const MAX_EXPORT_BATCH = 2048;
 
+/** Spans of one message from the main thread. */
+interface Chunk {
+  bytes: Uint8Array;
+  count: number;
+}
+
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-const exporter = new OTLPTraceExporter({ url: setup.url });
-const resource = resourceFromAttributes({ 'service.name': setup.serviceName });
-const scope = { name: setup.scopeName };
+// An export is its chunks; the serializer only adds the envelope around them.
+const serializer: ISerializer<Chunk[], unknown> = {
+  serializeRequest: (chunks) =>
+    exportRequest(
+      setup.resource,
+      setup.scopeName,
+      chunks.map((c) => c.bytes),
+    ),
+  // the response (partial success) is not read, as the SDK's exporter only logs it
+  deserializeResponse: () => ({}),
+};
+const counter: IExporterMetricsHelper<Chunk[]> = { name: 'span', countItems: (chunks) => chunks.reduce((n, c) => n + c.count, 0) };
+const exporter = createOtlpHttpExportDelegate(
+  convertLegacyHttpOptions({ url: setup.url }, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+  serializer,
+  'otlp_http_span_exporter',
+  counter,
+  undefined,
+);
 
-let queue: ReadableSpan[] = [];
+let queue: Chunk[] = [];
 let exporting = false;
 /** Flush requests waiting for the queue to be empty. */
 const flushes: number[] = [];
@@ -31,20 +54,24 @@ function pump(): void {
     for (const id of flushes.splice(0)) port.postMessage({ type: 'flushed', id });
     return;
   }
-  const batch = queue.length <= MAX_EXPORT_BATCH ? queue : queue.slice(0, MAX_EXPORT_BATCH);
-  queue = queue.length <= MAX_EXPORT_BATCH ? [] : queue.slice(MAX_EXPORT_BATCH);
+  // whole chunks (each at most the processor's batch size) up to MAX_EXPORT_BATCH spans, at least one
+  let spans = queue[0]!.count;
+  let n = 1;
+  while (n < queue.length && spans + queue[n]!.count <= MAX_EXPORT_BATCH) spans += queue[n++]!.count;
+  const batch = queue.slice(0, n);
+  queue = queue.slice(n);
   exporting = true;
   exporter.export(batch, (result) => {
     exporting = false;
     // A failed export drops its spans (as the SDK's batch processor does); the count frees room.
-    port.postMessage({ type: 'done', spans: batch.length, ok: result.code === ExportResultCode.SUCCESS, error: result.error?.message });
+    port.postMessage({ type: 'done', spans, ok: result.code === ExportResultCode.SUCCESS, error: result.error?.message });
     pump();
   });
 }
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'spans') {
-    for (const span of readSpanBatch(message.buffer, message.length, resource, scope)) queue.push(span);
+    queue.push({ bytes: new Uint8Array(message.buffer, 0, message.length), count: message.count });
   } else if (message.type === 'flush') {
     flushes.push(message.id);
   }

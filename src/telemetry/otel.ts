@@ -18,7 +18,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import { isTuskError } from '../errors.js';
 import { traceContextOf, type TraceContext } from './traceContext.js';
@@ -29,6 +29,9 @@ const SCOPE = 'tusk-es';
 /** Where a request (Node's request object) and its logger keep the request's span. */
 const SPAN = Symbol('tusk.span');
 type Carrier = { [SPAN]?: Span | undefined };
+/** Where a span keeps the context that makes it a parent (made once: a command's steps share it). */
+const CONTEXT = Symbol('tusk.context');
+type Parent = Span & { [CONTEXT]?: Context };
 // A span of a batch links at most this many traces (OTel's default link limit is 128).
 const MAX_LINKS = 64;
 
@@ -52,7 +55,7 @@ export class OtelTracing implements Tracing {
       }),
       spanProcessors: [
         new WorkerSpanProcessor(
-          { url: tracesUrl(config.otlp_endpoint), serviceName: config.service_name, scopeName: SCOPE },
+          { url: tracesUrl(config.otlp_endpoint), resource: { 'service.name': config.service_name }, scopeName: SCOPE },
           { maxQueueSize: 16_384, batchSize: 512, delayMs: 100 },
         ),
       ],
@@ -64,9 +67,15 @@ export class OtelTracing implements Tracing {
     const span = this.tracer.startSpan(
       name,
       attributes === undefined ? {} : { attributes },
-      parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent as Span),
+      parent === undefined ? ROOT_CONTEXT : parentContext(parent as Parent),
     );
     return settle(span, fn);
+  }
+
+  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void {
+    // both times on the performance clock (a number below performance.now() is one to the SDK)
+    const options = attributes === undefined ? { startTime: startedAt } : { startTime: startedAt, attributes };
+    this.tracer.startSpan(name, options, parentContext(parent as Parent)).end(performance.now());
   }
 
   forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
@@ -122,26 +131,34 @@ export class OtelTracing implements Tracing {
   instrumentHttp(app: FastifyInstance): void {
     // one callback hook (no promise per request); the route is known by the response
     app.addHook('onResponse', (request, reply, done) => {
-      const raw = request.raw as Carrier;
-      const span = raw[SPAN];
-      if (span !== undefined) {
-        const route = request.routeOptions.url;
-        if (route !== undefined) {
-          span.updateName(`${request.method} ${route}`);
-          span.setAttribute('http.route', route);
-        }
-        span.setAttribute('http.response.status_code', reply.statusCode);
-        if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-        raw[SPAN] = undefined;
-      }
+      endRequestSpan(request, reply.statusCode);
       done();
     });
+  }
+
+  endRequest(request: FastifyRequest, statusCode: number): void {
+    endRequestSpan(request, statusCode);
   }
 
   async shutdown(): Promise<void> {
     await this.provider.shutdown();
   }
+}
+
+/** Names the span of `request` after its route, records its status and ends it (once). */
+function endRequestSpan(request: FastifyRequest, statusCode: number): void {
+  const raw = request.raw as Carrier;
+  const span = raw[SPAN];
+  if (span === undefined) return;
+  const route = request.routeOptions.url;
+  if (route !== undefined) {
+    span.updateName(`${request.method} ${route}`);
+    span.setAttribute('http.route', route);
+  }
+  span.setAttribute('http.response.status_code', statusCode);
+  if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+  raw[SPAN] = undefined;
 }
 
 /** Runs `fn` and ends `span` when it has settled, recording a failure. */
@@ -173,6 +190,10 @@ function fail(span: Span, err: unknown): void {
   if (isTuskError(err)) span.setAttribute('tusk.error.code', err.code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
   span.end();
+}
+
+function parentContext(parent: Parent): Context {
+  return (parent[CONTEXT] ??= trace.setSpan(ROOT_CONTEXT, parent));
 }
 
 function spanLink(c: Context): Link[] {

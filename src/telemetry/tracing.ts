@@ -12,7 +12,7 @@
  * new traces linked to each (see forEvents).
  */
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import type { TraceContext } from './traceContext.js';
 
@@ -40,6 +40,12 @@ export interface Tracing {
    * `traceparent`) when they share one, else a new trace linked to each of their contexts.
    */
   forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T;
+  /**
+   * Records a span that has just ended: `name`, child of `parent`, from `startedAt` (a
+   * `performance.now()` reading) to now. For a step that is worth a span only on some paths,
+   * known once it is done (a load that read the store, not the cache).
+   */
+  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void;
   /** `span` as a W3C trace context (what a command stores in its events' metadata). */
   contextOf(span: SpanScope): TraceContext;
   /** `trace_id`/`span_id` for a log line of `logger`: the ids of its request's span. */
@@ -50,6 +56,11 @@ export interface Tracing {
   requestSpan(raw: IncomingMessage): SpanScope | undefined;
   /** Names, activates and ends the request spans of `app` (before its routes are registered). */
   instrumentHttp(app: FastifyInstance): void;
+  /**
+   * Ends the span of a request whose reply was hijacked (an SSE stream): fastify's onResponse
+   * never runs for it, so its route ends it when the connection closes. Once only.
+   */
+  endRequest(request: FastifyRequest, statusCode: number): void;
   /** Exports the spans still buffered, then stops exporting. */
   shutdown(): Promise<void>;
 }

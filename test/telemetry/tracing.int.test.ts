@@ -84,8 +84,10 @@ afterAll(async () => {
 });
 
 describe('OpenTelemetry traces', () => {
-  it('exports the span tree of one command: HTTP request, command (validated/decided events), load, append, the projection, the saga steps and their commands, the webhook delivery', async () => {
+  it('exports the span tree of one command: HTTP request, command (validated/loaded/decided events), load (when it reads the store), append, the projection, the saga steps and their commands, the webhook delivery', async () => {
     expect((await post('/aggregates/product/p1/commands/CreateProduct', { sku: 'P-1', name: 'pen', price: 2, stock: 5 })).status).toBe(200);
+    // the saga's ReserveStock then reads p1 from the store (a load span), not from the state cache
+    app.runtime.engine.stateCache?.delete?.('product', 'p1');
     const res = await post(
       '/aggregates/order/o1/commands/CreateOrder',
       { customer_id: 'c1', product_id: 'p1', quantity: 2, unit_price: 2 },
@@ -117,10 +119,11 @@ describe('OpenTelemetry traces', () => {
     });
     const command = await until(childOf(http, 'command order.CreateOrder'), 'command span');
     expect(command.attributes).toMatchObject({ 'tusk.aggregate_type': 'order', 'tusk.command': 'CreateOrder', 'tusk.aggregate_id': 'o1' });
-    // validation and the decision are events of the command span; load and append are spans
-    expect(command.events.map((e) => e.name)).toEqual(['validated', 'decided']);
-    expect(command.events[1]!.attributes).toEqual({ 'tusk.events': 1 });
-    await until(childOf(command, 'load'), 'load span');
+    // validation, the decision and a load without I/O (a new stream assumed, a cached state) are
+    // events of the command span; a load that reads the store and the append are spans
+    expect(command.events.map((e) => e.name)).toEqual(['validated', 'loaded', 'decided']);
+    expect(command.events[1]!.attributes).toEqual({ 'tusk.load.source': 'new' });
+    expect(command.events[2]!.attributes).toEqual({ 'tusk.events': 1 });
     const append = await until(childOf(command, 'append'), 'append span');
     expect(append.attributes['tusk.append.batch_size']).toBeGreaterThanOrEqual(1);
     expect(append.attributes['tusk.append.events']).toBe(1);
@@ -134,9 +137,15 @@ describe('OpenTelemetry traces', () => {
 
     const reserve = await until(childOf(command, 'saga order_processing_saga.reserve_stock'), 'saga step span');
     expect(reserve.attributes).toMatchObject({ 'tusk.saga.phase': 'step', 'tusk.saga.attempt': 1 });
-    await until(childOf(reserve, 'command product.ReserveStock'), 'the command of the saga step');
+    const reserveCommand = await until(childOf(reserve, 'command product.ReserveStock'), 'the command of the saga step');
+    const load = await until(childOf(reserveCommand, 'load'), 'load span of a command that read the store');
+    expect(load.attributes).toEqual({ 'tusk.load.version': 1 });
+    expect(reserveCommand.events.map((e) => e.name)).toEqual(['validated', 'decided']);
     const confirm = await until(childOf(command, 'saga order_processing_saga.confirm_order'), 'second saga step span');
     const confirmCommand = await until(childOf(confirm, 'command order.ConfirmOrder'), 'the command of the second step');
+    // order o1's state was cached by CreateOrder: no load span, an event
+    expect(confirmCommand.events.map((e) => e.name)).toEqual(['validated', 'loaded', 'decided']);
+    expect(confirmCommand.events[1]!.attributes).toEqual({ 'tusk.load.source': 'cache' });
     await until(childOf(confirmCommand, 'append'), 'the append of the saga command');
 
     // the webhook: a delivery span under the command, whose context is the request's traceparent
@@ -165,4 +174,32 @@ describe('OpenTelemetry traces', () => {
     );
     expect(logged.span_id).toBe(span.spanId);
   });
+
+  it(
+    'ends the span of an SSE request when its client disconnects (the reply is hijacked: onResponse never runs)',
+    async () => {
+      const traceId = '5bf92f3577b34da6a3ce929d0e0e4737';
+      const abort = new AbortController();
+      const res = await fetch(`${app.url}/events/live`, {
+        headers: { accept: 'text/event-stream', traceparent: `00-${traceId}-${CLIENT_SPAN}-01` },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      // the stream is open once its first comment arrives; then the client goes away
+      const reader = res.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected');
+      abort.abort();
+      await reader.closed.catch(() => undefined);
+      const span = await until(
+        () => otlp.spans.find((s) => s.traceId === traceId && s.parentSpanId === CLIENT_SPAN),
+        'span of the SSE request',
+      );
+      expect(span).toMatchObject({
+        name: 'GET /events/live',
+        kind: 2,
+        attributes: { 'http.route': '/events/live', 'http.response.status_code': 200 },
+      });
+    },
+    DEADLINE + 30_000,
+  );
 });
