@@ -1,10 +1,11 @@
 /**
  * Checks on the parts of a request every route shares, before its body is read: path
- * segments and the Idempotency-Key are at most `server.id_length_limit` characters (they
- * become index keys, which PostgreSQL caps at a few KB), and no path segment or query value
- * holds text PostgreSQL cannot store (a NUL). X-Correlation-Id and X-Causation-Id go into every
- * event's metadata, logs and publishers' headers: as long as an id at most, visible ASCII only.
- * Each fault is a precise 400.
+ * segments are at most `server.id_length_limit` characters (they become index keys, which
+ * PostgreSQL caps at a few KB), and no path segment or query value holds text PostgreSQL
+ * cannot store (a NUL). The Idempotency-Key (an index key, and the saga step keys sent on as a
+ * header), X-Correlation-Id and X-Causation-Id (every event's metadata, logs and publishers'
+ * headers) are as long as an id at most, visible ASCII only (an RFC 9110 token or opaque
+ * string has no space or control character). Each fault is a precise 400.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TuskError } from '../errors.js';
@@ -25,17 +26,14 @@ export function installRequestGuards(app: FastifyInstance, idLengthLimit: number
       checkText(name, 'a query parameter name');
       for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') checkText(v, `the query parameter ${name}`);
     }
-    const key = request.headers['idempotency-key'];
-    const keyLength = typeof key === 'string' ? key.trim().length : 0;
-    if (keyLength > idLengthLimit) throw tooLong('the Idempotency-Key', keyLength, idLengthLimit);
-    for (const header of METADATA_ID_HEADERS) checkIdHeader(request.headers[header.toLowerCase()], header, idLengthLimit);
+    for (const header of ID_HEADERS) checkIdHeader(request.headers[header.toLowerCase()], header, idLengthLimit);
   });
 }
 
-/** The request headers whose value is stored as an id in the events' metadata. */
-const METADATA_ID_HEADERS = ['X-Correlation-Id', 'X-Causation-Id'] as const;
+/** The request headers whose value is stored as an id (an index key, the events' metadata). */
+const ID_HEADERS = ['Idempotency-Key', 'X-Correlation-Id', 'X-Causation-Id'] as const;
 
-/** A correlation/causation id header: trimmed, at most `max` characters of visible ASCII (`!` to `~`). */
+/** An id header: trimmed, at most `max` characters of visible ASCII (`!` to `~`). */
 function checkIdHeader(value: string | string[] | undefined, header: string, max: number): void {
   if (value === undefined) return;
   // a repeated header is refused here too: Node joins the copies with ", ", and a space is not allowed

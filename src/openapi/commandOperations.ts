@@ -71,8 +71,8 @@ function answerEvent(model: AppConfig, types: readonly string[]): Schema {
   return eventSchema(types, data);
 }
 
-/** X-Correlation-Id and X-Causation-Id: visible ASCII only (src/http/requestGuards.ts). */
-const ID_HEADER: Schema = { type: 'string', pattern: '^[!-~]+$' };
+/** Idempotency-Key, X-Correlation-Id and X-Causation-Id: visible ASCII only (src/http/requestGuards.ts). */
+export const ID_HEADER: Schema = { type: 'string', pattern: '^[!-~]+$' };
 
 /** The headers a command takes. */
 export function commandHeaders(): Schema[] {
@@ -81,7 +81,12 @@ export function commandHeaders(): Schema[] {
       type: 'string',
       pattern: '^"?\\d+"?$',
     }),
-    param('Idempotency-Key', 'header', 'a key seen before answers with the first result and appends nothing'),
+    param(
+      'Idempotency-Key',
+      'header',
+      'a key seen before answers with the first result and appends nothing; visible ASCII, at most server.id_length_limit',
+      ID_HEADER,
+    ),
     param('X-Correlation-Id', 'header', "stored in the events' metadata; visible ASCII, at most server.id_length_limit", ID_HEADER),
     param('X-Causation-Id', 'header', "stored in the events' metadata; visible ASCII, at most server.id_length_limit", ID_HEADER),
   ];

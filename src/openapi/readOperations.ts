@@ -6,7 +6,7 @@
 import { archives } from '../archive/archiveRules.js';
 import type { AppConfig } from '../config/schema/app.js';
 import type { ErrorCode } from '../errors.js';
-import { commandCodes, commandHeaders, commonCodes } from './commandOperations.js';
+import { commandCodes, commandHeaders, commonCodes, ID_HEADER } from './commandOperations.js';
 import { errorResponses, jsonResponse, param, ref } from './components.js';
 import { REMOVAL_DOCS } from './removalOperations.js';
 
@@ -308,7 +308,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
             tags: ['sagas'],
             parameters: [
               ...(name === undefined ? [param('name', 'path', 'saga name')] : []),
-              param('Idempotency-Key', 'header', 'a key seen before answers with the same saga'),
+              param('Idempotency-Key', 'header', 'a key seen before answers with the same saga; visible ASCII', ID_HEADER),
             ],
             requestBody: {
               required: false,

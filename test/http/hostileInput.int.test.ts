@@ -146,15 +146,31 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       expectError(await get('/events?type=A%00'), 400, 'INVALID_TEXT');
     });
 
-    it('an Idempotency-Key longer than an id', async () => {
+    it('an Idempotency-Key longer than an id, or with other than visible ASCII', async () => {
       const before = await head();
-      expectError(
-        await post('/aggregates/user/commands/CreateUser', { email: 'k@example.com', name: 'k' }, { 'idempotency-key': 'k'.repeat(3000) }),
-        400,
-        'ID_TOO_LONG',
-      );
+      const create = (key: string) =>
+        post('/aggregates/user/commands/CreateUser', { email: 'k@example.com', name: 'k' }, { 'idempotency-key': key });
+      expectError(await create('k'.repeat(3000)), 400, 'ID_TOO_LONG');
       expectError(await post('/sagas/order_processing_saga', {}, { 'idempotency-key': 'k'.repeat(3000) }), 400, 'ID_TOO_LONG');
+      // it becomes an index key and a saga step sends it on as a header: no space, control or non-ASCII character
+      for (const [key, bad] of [
+        ['a b', ' '],
+        ['a\tb', '\t'],
+        ['caf\u00e9', '\u00e9'],
+      ] as const) {
+        const res = await create(key);
+        expectError(res, 400, 'BAD_REQUEST');
+        expect(res.body.error.message).toContain('Idempotency-Key header may hold only visible ASCII');
+        expect(res.body.error.details).toEqual({ header: 'Idempotency-Key', index: key.indexOf(bad) });
+        expectError(await post('/sagas/order_processing_saga', {}, { 'idempotency-key': key }), 400, 'BAD_REQUEST');
+      }
       expect(await head()).toBe(before);
+      const punctuation = `!"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~`;
+      const first = await create(punctuation);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      const again = await create(punctuation);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body.events[0].id).toBe(first.body.events[0].id);
     });
 
     it('an X-Correlation-Id or X-Causation-Id longer than an id, or with other than visible ASCII', async () => {
