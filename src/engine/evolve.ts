@@ -9,6 +9,7 @@ import type { FoldEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { ExprScope } from './compileExpr.js';
 import { foldSystemEvent, isSystemEventType } from './systemEvents.js';
+import { setOwn } from '../util/setOwn.js';
 
 /** Aggregate state: a JSON object. */
 export type AggregateState = Record<string, unknown>;
@@ -142,10 +143,7 @@ function replaceWith(target: AggregateState, state: AggregateState): void {
 
 /** `{ ...target, ...data }` in place: own keys copied as data properties (never a prototype). */
 function mergeInto(target: AggregateState, data: Record<string, unknown>): void {
-  for (const key of Object.keys(data)) {
-    if (key === '__proto__') Object.defineProperty(target, key, { value: data[key], writable: true, enumerable: true, configurable: true });
-    else target[key] = data[key];
-  }
+  for (const key of Object.keys(data)) setOwn(target, key, data[key]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

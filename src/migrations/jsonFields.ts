@@ -3,14 +3,14 @@
  * be anything, `__proto__` included: a plain assignment of that key would change the
  * object's prototype instead of adding a field.
  */
+import { setOwn } from '../util/setOwn.js';
 
 /** Event data as migrations see it: a JSON object. */
 export type EventData = Record<string, unknown>;
 
 /** Sets own field `key` of `obj` (safe for every key). */
 export function setField(obj: EventData, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
+  setOwn(obj, key, value);
 }
 
 /** True when `obj` has its own field `key` (never the prototype's). */
