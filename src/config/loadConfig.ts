@@ -11,6 +11,7 @@ import { crossCheck, type ExpressionChecker } from './checks/index.js';
 import { defaultExpressionChecker } from './exprChecker.js';
 import { issuesToDiagnostics } from './issues.js';
 import { clonePlain } from './paths.js';
+import { protoKeyErrors } from './protoKeys.js';
 import { appSchema, type AppConfig } from './schema/app.js';
 import { dropDeferredQueries, dropFailedOperators } from './unresolved.js';
 
@@ -40,7 +41,9 @@ export async function loadConfigText(text: string, file: string, options: LoadCo
 export function validateDocument(document: TskDocument, options: Pick<LoadConfigOptions, 'expressionChecker'> = {}): LoadedConfig {
   const diagnostics: Diagnostic[] = [...document.diagnostics];
   // the document stays as loaded (print shows it); the pipeline works on a copy
-  const value = clonePlain(document.value);
+  const withProto: object[] = [];
+  const value = clonePlain(document.value, withProto);
+  diagnostics.push(...protoKeyErrors(document.value, withProto, document.sourceMap));
   dropFailedOperators(value, document.sourceMap, document.diagnostics);
   const tree = normaliseAliases(value, document.sourceMap);
   diagnostics.push(...tree.diagnostics, ...dropDeferredQueries(tree.value));

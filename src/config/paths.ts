@@ -22,13 +22,20 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-/** Deep copy of plain objects and arrays; other values (DeferredQuery, …) are shared. */
-export function clonePlain<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(clonePlain) as T;
+/**
+ * Deep copy of plain objects and arrays; other values (DeferredQuery, …) are shared. An own
+ * `__proto__` key is left out of the copy (assigned, it would become the copy's prototype and
+ * every key of its value would be inherited unseen); each object that had one goes to `withProto`.
+ */
+export function clonePlain<T>(v: T, withProto?: object[]): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => clonePlain(x, withProto)) as T;
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     // keys, not entries: no pair array per key (a large config is a hundred thousand values)
-    for (const k of Object.keys(v)) out[k] = clonePlain(v[k]);
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') withProto?.push(v);
+      else out[k] = clonePlain(v[k], withProto);
+    }
     return out as T;
   }
   return v;

@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/schema/app.js';
 import type { ScenarioConfig } from '../config/schema/tests.js';
 import { loadTsk } from '../tsk/load.js';
 import type { PathSourceMap } from '../tsk/sourceMap.js';
+import { setOwn } from '../util/setOwn.js';
 
 /** A loaded suite: the model (absent when the files have errors), the scenarios, diagnostics. */
 export interface Suite {
@@ -61,7 +62,8 @@ export async function loadSuite(file: string): Promise<Suite> {
         );
         continue;
       }
-      tests[name] = scenario;
+      // a scenario named __proto__ stays a key, so check reports it (src/config/protoKeys.ts)
+      setOwn(tests, name, scenario);
       (app.sourceMap as PathSourceMap).graft(doc.sourceMap as PathSourceMap, ['tests', name], ['tests', name]);
       const at = doc.sourceMap.get(['tests', name]);
       if (at !== undefined) app.sourceMap.set(['tests', name], at);
