@@ -95,7 +95,7 @@ export class PartitionWorker extends LeasedLoop {
     const held = events.length === 0 ? Parking.NONE : await this.parking.held(events);
     const batch = this.batch(held.free, reached, held, mark);
     this.handed = held.free;
-    if (held.free.length > 0) await asTenant(events[0]?.tenantId, () => this.spec.handler.handle(batch));
+    if (held.free.length > 0) await asTenant(this.scopeOf(events[0]), () => this.spec.handler.handle(batch));
     this.handed = [];
     if (batch.active && this.checkpoint !== undefined && this.checkpoint < reached) await batch.commit(reached);
     if (this.checkpoint !== undefined) metrics?.lag.set(this.labels, Math.max(0, head - this.checkpoint));
@@ -171,9 +171,14 @@ export class PartitionWorker extends LeasedLoop {
     if ((this.spec.onError ?? 'stop') === 'stop')
       throw new ConsumerStopped(`event at position ${event.position} cannot be handled: ${error}`, event);
     const record = this.parking.record(event, attempts, error);
-    const done = await asTenant(event.tenantId, () => this.commit(event.position, held, mark, record));
+    const done = await asTenant(this.scopeOf(event), () => this.commit(event.position, held, mark, record));
     if (done) this.parking.recorded(event, attempts, error);
     return done && this.spec.onError === 'skip';
+  }
+
+  /** The tenant to handle `event` as: its own in a conjoined store; none in others (a tenant's own store's events carry it, unneeded). */
+  private scopeOf(event: StoredEvent | undefined): string | undefined {
+    return this.env.store.conjoined ? event?.tenantId : undefined;
   }
 
   /**

@@ -42,6 +42,7 @@ import { destroySubjectKey, type DestroyedSubject } from './sql/destroySubjectKe
 export class PersonalDataStore implements EventStore {
   readonly kind: EventStore['kind'];
   readonly tables: EventStore['tables'];
+  readonly conjoined: boolean;
   readonly keys: KeyRing;
   /** Plaintext data of events being appended, by id: what append hooks see. */
   private readonly inFlight = new Map<string, unknown>();
@@ -53,6 +54,7 @@ export class PersonalDataStore implements EventStore {
   ) {
     this.kind = inner.kind;
     this.tables = inner.tables;
+    this.conjoined = inner.conjoined;
     this.keys = new KeyRing(master, inner.tables);
   }
 

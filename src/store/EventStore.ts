@@ -256,6 +256,13 @@ export interface ArchivableStream {
 export interface EventStore {
   readonly kind: 'postgresql' | 'embedded';
   readonly tables: StoreTables;
+  /**
+   * True for a conjoined store (many tenants' rows under row-level security): work on its
+   * events runs as their tenant (consumers). A tenant's own store (tenancy "schema" /
+   * "database") is not: its events carry their tenant, but nothing needs its scope (whose
+   * AsyncLocalStorage every promise of the process would pay for).
+   */
+  readonly conjoined: boolean;
 
   /**
    * Appends atomically with an expected-version check; concurrent appends to different streams

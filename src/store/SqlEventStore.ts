@@ -98,6 +98,7 @@ export interface SqlEventStoreOptions {
 /** An event store on a SqlClient whose schema is already migrated. */
 export class SqlEventStore implements EventStore {
   readonly kind: 'postgresql' | 'embedded';
+  readonly conjoined: boolean;
   private readonly hooks: AppendHook[] = [];
   private readonly batchListeners = new Set<(size: number) => void>();
   private readonly commits: GroupCommit;
@@ -121,6 +122,7 @@ export class SqlEventStore implements EventStore {
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.kind = client.kind;
+    this.conjoined = options.conjoined === true;
     this.signal = new AppendSignal(client, tables);
     this.commits = new GroupCommit((take) => this.writeBatch(take), options.maxBatch ?? 256, options.maxConcurrentBatches ?? 1);
   }

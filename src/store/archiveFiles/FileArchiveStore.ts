@@ -36,6 +36,7 @@ const MAX_INT = 2_147_483_647;
 export class FileArchiveStore implements EventStore {
   readonly kind: EventStore['kind'];
   readonly tables: EventStore['tables'];
+  readonly conjoined: boolean;
   readonly directory: ArchiveDirectory;
 
   constructor(
@@ -46,6 +47,7 @@ export class FileArchiveStore implements EventStore {
   ) {
     this.kind = inner.kind;
     this.tables = inner.tables;
+    this.conjoined = inner.conjoined;
     this.directory = new ArchiveDirectory(dir);
   }
 
