@@ -11,6 +11,7 @@ import { clientErrorHandler } from './clientErrors.js';
 import { frameworkErrors, installErrorHandlers } from './errorHandler.js';
 import { installJsonBody } from './jsonBody.js';
 import { installRequestGuards } from './requestGuards.js';
+import { requestLogger } from './requestLogger.js';
 import { closeLiveStreams } from './liveStream.js';
 import { registerAdminApiRoutes } from './routes/adminApi.js';
 import { registerAdminPageRoutes } from './routes/adminPage.js';
@@ -64,7 +65,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
         return child;
       }
       const trace = parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);
-      return logger.child(trace === undefined ? bindings : { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, opts);
+      return requestLogger(logger, trace === undefined ? bindings : { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, opts);
     },
     // No route declares a JSON schema (input is validated by the engine), so fastify's
     // ajv and fast-json-stringify compilers are never needed: not loading them saves every
