@@ -240,7 +240,8 @@ function decideEvents(
       aggregate_type: definition.name,
       state: loaded.state,
       metadata: requestMetadata,
-      timestamp: now.toISOString(),
+      // a Date: the evaluator reads it as its ISO text (values.ts), formatted only when named
+      timestamp: now,
     },
     fields: loaded.state,
     now,

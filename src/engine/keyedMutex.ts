@@ -8,15 +8,16 @@ export class KeyedMutex {
 
   /** Runs `task` after every earlier task queued under `key` has settled. */
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     let release!: () => void;
     const current = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous.then(() => current);
+    // Nobody ahead (the common case): the task starts now, and whoever comes next waits for it.
+    const tail = previous === undefined ? current : previous.then(() => current);
     this.tails.set(key, tail);
     try {
-      await previous;
+      if (previous !== undefined) await previous;
       return await task();
     } finally {
       release();

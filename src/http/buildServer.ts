@@ -79,11 +79,13 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   installRequestGuards(app, server.id_length_limit);
   installJsonBody(app, server.json_depth_limit);
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook (every request runs it): no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';
     runtime.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     runtime.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
   // SSE connections are hijacked: fastify cannot wait for them, so end them before closing.
   app.addHook('preClose', (done) => {

@@ -9,8 +9,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString } from 'pino';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-type Level = (typeof LEVELS)[number];
-type LogFn = (...args: unknown[]) => void;
 
 /** A request's logger: the parent's child with `bindings`, made on first use. */
 class RequestLogger {
@@ -51,7 +49,7 @@ class RequestLogger {
 for (const level of LEVELS) {
   Object.defineProperty(RequestLogger.prototype, level, {
     value: function (this: RequestLogger, ...args: unknown[]): void {
-      if (this.isLevelEnabled(level)) (this.resolve()[level as Level] as LogFn)(...args);
+      if (this.isLevelEnabled(level)) this.resolve()[level](...(args as [unknown]));
     },
   });
 }

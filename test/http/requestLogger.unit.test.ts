@@ -16,11 +16,13 @@ function collecting(level: 'info' | 'warn') {
   const logger = createLogger({ level, destination }) as unknown as FastifyBaseLogger;
   let children = 0;
   // pino's children inherit from their parent: the count wraps the method, not a bound copy
-  const child = logger.child;
-  logger.child = function (this: FastifyBaseLogger, ...args: Parameters<typeof child>) {
+  const proto = logger as unknown as { child(this: FastifyBaseLogger, ...args: unknown[]): FastifyBaseLogger };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its own `this` below
+  const child = proto.child;
+  proto.child = function (this: FastifyBaseLogger, ...args: unknown[]) {
     children++;
     return child.apply(this, args);
-  } as typeof logger.child;
+  };
   return { logger, lines, children: () => children };
 }
 
