@@ -120,7 +120,7 @@ export class OtelTracing implements Tracing {
     const parent = this.propagator.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
     const span = this.tracer.startSpan(
       raw.method ?? 'HTTP',
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': (raw.url ?? '').split('?')[0]! } },
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': pathOf(raw.url ?? '') } },
       parent,
     );
     // on the objects themselves: a property costs less than a WeakMap entry per request
@@ -190,6 +190,12 @@ function fail(span: Span, err: unknown): void {
   if (isTuskError(err)) span.setAttribute('tusk.error.code', err.code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
   span.end();
+}
+
+/** The path of a request target, without its query (no array per request, as split would make). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function parentContext(parent: Parent): Context {
