@@ -6,32 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
-import { api, projectionOwner, startFleet, type Fleet } from '../support/fleet.js';
-
-const app = (url: string) => `
-event_store = { type = "postgresql", connection = "${url}" }
-projection_defaults = { poll_interval = "60s" }
-aggregates = {
-    account = {
-        commands = {
-            Open = { creates = true, input = { owner = "string" }, emits = "Opened" }
-        }
-    }
-}
-projections = {
-    accounts = {
-        table = "accounts"
-        mode = "async"
-        events = ["Opened"]
-        mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
-    }
-}
-`;
+import { accountsApp, api, projectionOwner, startFleet, type Fleet } from '../support/fleet.js';
 
 let fleet: Fleet;
 
 beforeAll(async () => {
-  fleet = await startFleet(app(await createTestDatabase(inject('pgUrl'))), 2);
+  fleet = await startFleet(accountsApp(await createTestDatabase(inject('pgUrl')), '60s'), 2);
 });
 afterAll(async () => {
   await fleet?.stop();

@@ -7,37 +7,19 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
-import { api, projectionOwner, startFleet, type Fleet } from '../support/fleet.js';
+import { accountsApp, api, projectionOwner, startFleet, type Fleet } from '../support/fleet.js';
 
-const app = (url: string) => `
-event_store = { type = "postgresql", connection = "${url}" }
-projection_defaults = { poll_interval = "4s" }
-aggregates = {
-    account = {
-        commands = {
-            Open = { creates = true, input = { owner = "string" }, emits = "Opened" }
-        }
-    }
-}
-projections = {
-    accounts = {
-        table = "accounts"
-        mode = "async"
-        events = ["Opened"]
-        mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
-    }
-    accounts_inline = {
+const INLINE = `    accounts_inline = {
         table = "accounts_inline"
         events = ["Opened"]
         mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
     }
-}
 `;
 
 let fleet: Fleet;
 
 beforeAll(async () => {
-  fleet = await startFleet(app(await createTestDatabase(inject('pgUrl'))), 2);
+  fleet = await startFleet(accountsApp(await createTestDatabase(inject('pgUrl')), '4s', INLINE), 2);
 });
 afterAll(async () => {
   await fleet?.stop();

@@ -58,3 +58,30 @@ export async function projectionOwner(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The accounts app of the cross-process projection tests on PostgreSQL `url`: an `account`
+ * aggregate (`Open { owner }` → `Opened`) and the async `accounts` projection of it, polling
+ * every `pollInterval` (so a test can tell a wake-up from a poll); `extraProjections` go beside it.
+ */
+export function accountsApp(url: string, pollInterval: string, extraProjections = ''): string {
+  return `
+event_store = { type = "postgresql", connection = "${url}" }
+projection_defaults = { poll_interval = "${pollInterval}" }
+aggregates = {
+    account = {
+        commands = {
+            Open = { creates = true, input = { owner = "string" }, emits = "Opened" }
+        }
+    }
+}
+projections = {
+    accounts = {
+        table = "accounts"
+        mode = "async"
+        events = ["Opened"]
+        mapping = { Opened = { action = "insert", fields = { id = "aggregate_id", owner = "data.owner" } } }
+    }
+${extraProjections}}
+`;
+}
