@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appSchema } from '../../src/config/schema/index.js';
 import type { EventStore } from '../../src/store/EventStore.js';
-import { openEventStore } from '../../src/store/index.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { newEvent } from './contract.js';
+import { withTwoStores } from './twoStores.js';
 
 let url: string;
 const root = mkdtempSync(join(tmpdir(), 'tusk-log-epoch-'));
@@ -24,16 +23,6 @@ beforeAll(async () => {
   url = await createTestDatabase(inject('pgUrl'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const open = (schema: string, extra: Record<string, unknown> = {}) =>
-  openEventStore(appSchema.parse({ event_store: { type: 'postgresql', connection: url, schema, ...extra } }).event_store);
-
-/** Two stores (two processes) on a fresh schema. */
-async function twoProcesses(extra: Record<string, unknown> = {}): Promise<[EventStore, EventStore]> {
-  const schema = `e_${randomUUID().slice(0, 8)}`;
-  const a = await open(schema, extra);
-  return [a, await open(schema, extra)];
-}
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(
@@ -51,8 +40,7 @@ async function doubled(store: EventStore): Promise<unknown[]> {
 
 describe('remembered versions and moved events', () => {
   it('unpartitioned: a truncation that removed the version a process would write next does not let its stale append through', async () => {
-    const [a, b] = await twoProcesses();
-    try {
+    await withTwoStores(url, {}, async (a, b) => {
       // a appends version 1 (and remembers it); b writes 2..4, then truncates before 4 (1 and 2 go, 3 is the snapshot)
       await a.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
       await b.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('B'), newEvent('C'), newEvent('D')] });
@@ -74,15 +62,11 @@ describe('remembered versions and moved events', () => {
       // and a writes on from what it read
       await a.append({ streamType: 's', streamId: '1', expectedVersion: 4, events: [newEvent('E')] });
       expect(await b.streamVersion('s', '1')).toBe(5);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('files tier: archival that moved the version a process would write next into a file does not let its stale append through', async () => {
-    const [a, b] = await twoProcesses({ archive: { storage: 'files', dir: join(root, randomUUID()) } });
-    try {
+    await withTwoStores(url, { archive: { storage: 'files', dir: join(root, randomUUID()) } }, async (a, b) => {
       await a.append({ streamType: 's', streamId: '1', expectedVersion: 'no_stream', events: [newEvent('A')] });
       await b.append({ streamType: 's', streamId: '1', expectedVersion: 1, events: [newEvent('B'), newEvent('C')] });
       // versions 1 and 2 go to a file; 3, the newest, stays in the table
@@ -95,62 +79,58 @@ describe('remembered versions and moved events', () => {
         [2, 'B'],
         [3, 'C'],
       ]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it(
     'partitioned by archived: appends of two processes racing archival write no version twice and lose no conflict',
     { timeout: 180_000 },
     async () => {
-      const [a, b] = await twoProcesses({ partitioning: { by: 'archived' } });
-      const streams = ['0', '1', '2', '3'];
-      // what each process last saw of each stream (as a command's loaded state would)
-      const seen = [new Map<string, number>(), new Map<string, number>()];
-      const acknowledged = new Map<string, [string, number]>();
-      let conflicts = 0;
-      let moves = 0;
-      let stop = false;
-      const writer = async (store: EventStore, view: Map<string, number>, worker: number) => {
-        for (let i = 0; !stop; i++) {
-          const id = streams[(worker + i) % streams.length]!;
-          const at = view.get(id) ?? 0;
-          const event = newEvent('E');
-          try {
-            const result = await store.append({
-              streamType: 's',
-              streamId: id,
-              expectedVersion: at === 0 ? 'no_stream' : at,
-              events: [event],
-            });
-            acknowledged.set(event.id, [id, result.events[0]!.version]);
-            view.set(id, Math.max(view.get(id) ?? 0, result.events[0]!.version));
-          } catch (err) {
-            const e = err as { code?: string; details?: { actual?: number } };
-            if (e.code !== 'VERSION_CONFLICT' && e.code !== 'STREAM_EXISTS') throw err;
-            conflicts++;
-            view.set(id, Math.max(view.get(id) ?? 0, e.details?.actual ?? 0));
+      await withTwoStores(url, { partitioning: { by: 'archived' } }, async (a, b) => {
+        const streams = ['0', '1', '2', '3'];
+        // what each process last saw of each stream (as a command's loaded state would)
+        const seen = [new Map<string, number>(), new Map<string, number>()];
+        const acknowledged = new Map<string, [string, number]>();
+        let conflicts = 0;
+        let moves = 0;
+        let stop = false;
+        const writer = async (store: EventStore, view: Map<string, number>, worker: number) => {
+          for (let i = 0; !stop; i++) {
+            const id = streams[(worker + i) % streams.length]!;
+            const at = view.get(id) ?? 0;
+            const event = newEvent('E');
+            try {
+              const result = await store.append({
+                streamType: 's',
+                streamId: id,
+                expectedVersion: at === 0 ? 'no_stream' : at,
+                events: [event],
+              });
+              acknowledged.set(event.id, [id, result.events[0]!.version]);
+              view.set(id, Math.max(view.get(id) ?? 0, result.events[0]!.version));
+            } catch (err) {
+              const e = err as { code?: string; details?: { actual?: number } };
+              if (e.code !== 'VERSION_CONFLICT' && e.code !== 'STREAM_EXISTS') throw err;
+              conflicts++;
+              view.set(id, Math.max(view.get(id) ?? 0, e.details?.actual ?? 0));
+            }
           }
+        };
+        const archiver = async () => {
+          while (!stop) {
+            if ((await a.archiveStreams(streams.map((streamId) => ({ streamType: 's', streamId })))) > 0) moves++;
+            // pacing, not waiting for anything: the writers get the append lock in between
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        const running = [...[0, 1, 2].map((w) => writer(a, seen[0]!, w)), ...[0, 1, 2].map((w) => writer(b, seen[1]!, w + 1)), archiver()];
+        // until enough of everything happened (counted, not timed: CI is slow)
+        for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+          if (acknowledged.size >= 300 && conflicts >= 20 && moves >= 10) break;
+          await new Promise((r) => setTimeout(r, 50));
         }
-      };
-      const archiver = async () => {
-        while (!stop) {
-          if ((await a.archiveStreams(streams.map((streamId) => ({ streamType: 's', streamId })))) > 0) moves++;
-          // pacing, not waiting for anything: the writers get the append lock in between
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
-      const running = [...[0, 1, 2].map((w) => writer(a, seen[0]!, w)), ...[0, 1, 2].map((w) => writer(b, seen[1]!, w + 1)), archiver()];
-      // until enough of everything happened (counted, not timed: CI is slow)
-      for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-        if (acknowledged.size >= 300 && conflicts >= 20 && moves >= 10) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      stop = true;
-      await Promise.all(running);
-      try {
+        stop = true;
+        await Promise.all(running);
         expect({ appends: acknowledged.size >= 300, conflicts: conflicts >= 20, moves: moves >= 10 }).toEqual({
           appends: true,
           conflicts: true,
@@ -167,10 +147,7 @@ describe('remembered versions and moved events', () => {
           expect(versions.sort((x, y) => x - y)).toEqual(versions.map((_, i) => i + 1));
         }
         expect(rows.some((r) => r.archived)).toBe(true);
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     },
   );
 });
