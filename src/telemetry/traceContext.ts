@@ -35,9 +35,22 @@ export function traceContextOf(source: Record<string, unknown>): TraceContext | 
   const parent = first(source.traceparent);
   if (parseTraceparent(parent) === undefined) return undefined;
   const state = first(source.tracestate);
-  // tracestate is forwarded only with a valid traceparent, and only when it is short enough to be sane
+  // tracestate is forwarded only with a valid traceparent, and only when it is within the spec's bounds
   return {
     traceparent: (parent as string).trim(),
-    ...(typeof state === 'string' && state.length > 0 && state.length <= 512 ? { tracestate: state } : {}),
+    ...(typeof state === 'string' && boundedTracestate(state) ? { tracestate: state } : {}),
   };
+}
+
+/**
+ * A `tracestate` within W3C Trace Context's bounds: at most 512 characters, at most 32
+ * list-members, printable ASCII only (what a key or value may hold). Past them the spec says
+ * to discard the header, never to refuse the request; it is kept in every event's metadata and
+ * sent on as a header, so an unbounded one would travel everywhere.
+ */
+function boundedTracestate(state: string): boolean {
+  if (state.length === 0 || state.length > 512 || /[^\x20-\x7e\t]/.test(state)) return false;
+  let members = 0;
+  for (const member of state.split(',')) if (member.trim() !== '' && ++members > 32) return false;
+  return members > 0;
 }

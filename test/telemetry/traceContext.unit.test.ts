@@ -27,6 +27,15 @@ describe('parseTraceparent', () => {
     expect(traceContextOf({ traceparent: VALID, tracestate: 'vendor=1' })).toEqual({ traceparent: VALID, tracestate: 'vendor=1' });
     expect(traceContextOf({ traceparent: 'nope', tracestate: 'vendor=1' })).toBeUndefined();
   });
+
+  it('drops a tracestate past the W3C bounds (512 characters, 32 members, printable ASCII), keeping the traceparent', () => {
+    const members = (n: number) => Array.from({ length: n }, (_, i) => `v${i}=x`).join(',');
+    expect(traceContextOf({ traceparent: VALID, tracestate: members(32) })).toEqual({ traceparent: VALID, tracestate: members(32) });
+    // empty members do not count; Node joins a repeated header with ", "
+    expect(traceContextOf({ traceparent: VALID, tracestate: `a=1, ,b=2,` })?.tracestate).toBe('a=1, ,b=2,');
+    for (const state of [members(33), `a=${'x'.repeat(511)}`, 'a=caf\u00e9', 'a=1\nb=2', ' , ', ''])
+      expect(traceContextOf({ traceparent: VALID, tracestate: state }), JSON.stringify(state)).toEqual({ traceparent: VALID });
+  });
 });
 
 describe('eventHeaders', () => {
