@@ -175,6 +175,11 @@ export const ERROR_CATALOG = {
   },
   STORE_UNAVAILABLE: { status: 503, description: 'The event-store database cannot be reached.' },
   AUTH_UNAVAILABLE: { status: 503, description: 'The JWKS URL of `server.auth.jwt` cannot be read, so no JWT can be verified now.' },
+  TENANT_MOVING: {
+    status: 503,
+    description:
+      "The tenant is being moved to another shard and its request waited longer than the move's pause; `Retry-After` says when to try again (nothing was written).",
+  },
   PROJECTION_BEHIND: {
     status: 504,
     description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.',

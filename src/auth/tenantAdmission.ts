@@ -5,7 +5,6 @@
  * quota 403 TENANT_STORAGE_EXCEEDED; the events a command appended are taken from the quotas when
  * its answer is sent.
  */
-import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime/Runtime.js';
 import { tenantGate } from '../tenancy/registry/tenantGate.js';
@@ -14,7 +13,6 @@ import type { Tenant } from '../tenancy/registry/tenantRegistry.js';
 
 const COMMAND_ROUTES = new Set(['/aggregates/:type/:id/commands/:command', '/aggregates/:type/commands/:command']);
 const rows = new WeakMap<FastifyRequest, Tenant>();
-const entered = new WeakSet<IncomingMessage>();
 
 /** Installs the quota charge and returns the admission check the auth hook runs after authentication (undefined: no tenants). */
 export function installTenantAdmission(
@@ -40,12 +38,8 @@ export function installTenantAdmission(
   return async (request, reply) => {
     const tenant = request.principal.tenant;
     if (tenant === null) return;
-    // Counted in flight once (a sharded app's front and the tenant's own server see the same
-    // request), waiting first while a move pauses the tenant.
-    if (!entered.has(request.raw)) {
-      entered.add(request.raw);
-      await gate.pauses.enter(tenant, (leave) => reply.raw.once('close', leave));
-    }
+    // Counted in flight (once), waiting first while a move holds the tenant.
+    await gate.pauses.enter(tenant, request.raw, (leave) => reply.raw.once('close', leave));
     const row = await gate.admit(tenant);
     const quotas = row !== undefined && (row.events_per_second !== null || row.storage_bytes !== null);
     // A sharded app's front holds no tenant's events: the tenant's runtime checks and charges its quotas.

@@ -5,7 +5,6 @@
  */
 import { InvalidInputError, isTuskError } from '../errors.js';
 import { moveTenant, type TenantMove } from '../tenancy/move/moveTenant.js';
-import { TenantPause } from '../tenancy/registry/tenantPause.js';
 import { ShardRouter } from '../tenancy/shards/shardRouter.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
@@ -76,7 +75,7 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
             : action === 'delete'
               ? await deleteTenant(registry, store, app.model, id!)
               : action === 'move'
-                ? await offlineMove(app.model, store, id!, opts.to)
+                ? await moveFromCli(app.model, store, id!, opts.to)
                 : await registry.setEnabled(id!, action === 'enable');
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
@@ -89,18 +88,15 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
 }
 
 /**
- * `tenant move`: the move of POST /tenants/{id}/move, run by this process. It cannot pause the
- * requests a running server admits (or close the tenant's runtime there), so it is for a
- * stopped server; a running one moves tenants online through its route.
+ * `tenant move`: the move of POST /tenants/{id}/move, run by this process against the control
+ * database and the shards while the servers run: they read the map's state, hold the tenant's
+ * requests and close its runtime for the switch (src/tenancy/move/moveTenant.ts).
  */
-async function offlineMove(model: AppConfig, control: EventStore, id: string, to: string | undefined): Promise<TenantMove> {
+async function moveFromCli(model: AppConfig, control: EventStore, id: string, to: string | undefined): Promise<TenantMove> {
   if (!sharded(model)) throw new InvalidInputError('moving a tenant needs event_store.tenancy mode "schema" or "database" (shards)');
   if (to === undefined) throw new InvalidInputError('which shard? (--to <shard>)');
-  process.stderr.write(
-    'tusk-es tenant move: copying with the server stopped (a running server moves tenants online: POST /tenants/{id}/move)\n',
-  );
   const router = new ShardRouter(model, shardPlan(model), control, () => Promise.reject(new Error('no tenant runtime runs in the CLI')));
-  return moveTenant(router, new TenantPause(), id, to);
+  return moveTenant(router, id, to);
 }
 
 /** A new tenant of a sharded app gets its place, and its store is created and migrated there. */

@@ -99,7 +99,7 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
       throw err;
     }
     return { runtime, app, close: async () => (await app.close(), await runtime.close()) };
-  });
+  }, gate.pauses);
   setShardRouter(front, router);
   // an operator sees every tenant's figures, a tenant's token its own only
   front.metrics.include((viewer) =>

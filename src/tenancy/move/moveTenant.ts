@@ -1,14 +1,16 @@
 /**
  * Moving a tenant to another shard online (issue 20 item 3; tenancy modes "schema" and
- * "database"): the tenant's events are copied in position order to its new place while it keeps
- * working, the copy catches up, then the tenant's requests are paused (the tenant gate: new ones
- * wait, those in flight finish), its runtime is closed (its consumers and sagas stop), the rest
- * of its events and every other table of its store (snapshots, idempotency keys, unique values,
- * checkpoints, saga instances, dead letters, projection tables, …) are copied, the copy is
- * checked against the source, the map is switched and the tenant resumes: its next request
- * opens its runtime at the new place, where projections and sagas go on from their copied
- * checkpoints. Positions keep their values (each tenant's log is its own), so checkpoints,
- * saga state and idempotency records stay consistent with the log.
+ * "database"), from any process on the control database (a server's route or the CLI): the
+ * map says `copying` while the tenant's events are copied in position order to its new place
+ * and it keeps working; once the copy has caught up the map says `moving`, and every front of
+ * the fleet holds the tenant's requests and closes its runtime (PlacementWatch, within a few
+ * WATCH_MS); the move waits FRONTS_MS for that, then fences the old place (fence.ts: no process
+ * can write there any more, and what was written is all there), copies the rest of the log and
+ * every other table of the store (snapshots, idempotency keys, unique values, checkpoints, saga
+ * instances, dead letters, projection tables, …), checks the copy against the source and
+ * switches the map: every front then serves the tenant from its new place, where projections
+ * and sagas go on from their copied checkpoints. Positions keep their values (each tenant's log
+ * is its own), so checkpoints, saga state and idempotency records stay consistent with the log.
  */
 import type { EventStore } from '../../store/EventStore.js';
 import { openEventStore } from '../../store/index.js';
@@ -16,18 +18,19 @@ import { quoteIdent } from '../../store/quoteIdent.js';
 import { InvalidInputError, TuskError } from '../../errors.js';
 import { compileProjections } from '../../projections/compile/compileProjection.js';
 import { createTableSql } from '../../projections/tables/tableDdl.js';
-import type { TenantPause } from '../registry/tenantPause.js';
 import { provisionLocation } from '../shards/placement.js';
 import { tenantModel } from '../shards/shardPlan.js';
 import type { ShardRouter } from '../shards/shardRouter.js';
+import { WATCH_MS } from '../shards/placementWatch.js';
 import { copyEventsAfter, copyTable, settleIdentities } from './copyRows.js';
+import { fence, unfence } from './fence.js';
 
 /** Events copied per catch-up round before the pause. */
 const ROUND = 50_000;
 /** The pause starts once a catch-up round finds fewer new events than this. */
 const CLOSE_ENOUGH = 500;
-/** How long the requests in flight at the pause may take to finish. */
-const DRAIN_MS = 30_000;
+/** How long the fronts get to see `moving` in the map, hold the tenant and close its runtime before the fence. */
+const FRONTS_MS = 4 * WATCH_MS;
 /** Tables of a store that a move does not copy: the target's own bookkeeping. */
 const NOT_COPIED = new Set(['events', 'schema_migrations', 'leases', 'store_identity', 'tenants', 'tenant_shards']);
 
@@ -78,34 +81,42 @@ async function prepareTarget(target: EventStore, source: EventStore, router: Sha
     throw new TuskError('TENANT_MOVE_FAILED', `the target store lacks tables of the source: ${missing.join(', ')}`, {
       details: { missing },
     });
-  // a place the tenant left earlier still holds its old copy: start from nothing
-  const all = [target.tables.events, ...sourceTables.map((t) => `${quoteIdent(target.tables.schema)}.${quoteIdent(t)}`)];
+  // a place the tenant left earlier still holds its old copy, fenced: start from nothing
+  const all = qualified(target, sourceTables);
+  await unfence(target, all);
   await target.query(`TRUNCATE ${all.join(', ')}`);
   return sourceTables;
 }
 
+/** The log and `tables` of `store`, qualified and quoted. */
+function qualified(store: EventStore, tables: readonly string[]): string[] {
+  return [store.tables.events, ...tables.map((t) => `${quoteIdent(store.tables.schema)}.${quoteIdent(t)}`)];
+}
+
 /**
- * Moves `tenant` to shard `to`. Its requests wait during the switch (`pauses`); on any failure
- * before the switch the tenant resumes at its old place, which is left untouched. The old place
- * keeps its copy after a move (an operator drops it).
+ * Moves `tenant` to shard `to`. Its requests are held fleet-wide during the switch; on any
+ * failure before the switch the tenant goes on at its old place, unfenced and untouched. The
+ * old place keeps its copy after a move, fenced (an operator drops it).
  */
-export async function moveTenant(router: ShardRouter, pauses: TenantPause, tenant: string, to: string): Promise<TenantMove> {
+export async function moveTenant(router: ShardRouter, tenant: string, to: string): Promise<TenantMove> {
   if (!router.plan.shards.some((s) => s.name === to))
     throw new InvalidInputError(`no shard "${to}" in event_store.tenancy.shards`, { to }, 'BAD_REQUEST');
   const from = await router.place(tenant);
   if (from.shard === to)
     throw new TuskError('TENANT_MOVE_FAILED', `tenant "${tenant}" is on shard "${to}" already`, { details: { tenant } });
-  if (from.state !== 'active')
-    throw new TuskError('TENANT_BUSY', `tenant "${tenant}" is ${from.state}`, { details: { tenant, state: from.state } });
+  const busy = (state: string) => new TuskError('TENANT_BUSY', `tenant "${tenant}" is ${state}`, { details: { tenant, state } });
+  if (from.state !== 'active') throw busy(from.state);
   const at = { shard: to, location: from.location };
-  await provisionLocation(router.plan, router.model.event_store, at);
-  const source = await openEventStore(tenantModel(router.model, router.plan, from).event_store);
+  // one move at a time: the state is taken from 'active' in one statement
+  if ((await router.map.transition(tenant, 'active', 'copying')) === undefined) throw busy('being moved by another process');
+  let source: EventStore | undefined;
   let target: EventStore | undefined;
-  let pausedAt: number | undefined;
+  let fenced: string[] | undefined;
   try {
+    await provisionLocation(router.plan, router.model.event_store, at);
+    source = await openEventStore(tenantModel(router.model, router.plan, from).event_store);
     target = await openEventStore(tenantModel(router.model, router.plan, at).event_store);
     const tables = await prepareTarget(target, source, router, at);
-    await router.map.setState(tenant, 'moving');
     // Copy while the tenant works, round after round, until little is left.
     let last = 0;
     for (;;) {
@@ -113,17 +124,18 @@ export async function moveTenant(router: ShardRouter, pauses: TenantPause, tenan
       last = await copyEventsAfter(source, target, last, ROUND);
       if (last - before < CLOSE_ENOUGH) break;
     }
-    // The switch: nothing of the tenant runs while the rest is copied.
-    pausedAt = Date.now();
-    await pauses.pause(tenant, DRAIN_MS);
+    // The switch: every front holds the tenant and closes its runtime; the fence stops the rest.
+    await router.map.setState(tenant, 'moving');
+    const pausedAt = Date.now();
+    await new Promise((r) => setTimeout(r, FRONTS_MS));
+    await fence(source, (fenced = qualified(source, tables)));
     await router.evict(tenant);
     const copied: Record<string, number> = {};
     const tail = await logHead(target);
     last = await copyEventsAfter(source, target, last, Number.MAX_SAFE_INTEGER);
     copied.events = (await logHead(target)).events - tail.events;
     for (const table of tables) copied[table] = await copyTable(source, target, table);
-    for (const table of [target.tables.events, ...tables.map((t) => `${quoteIdent(target!.tables.schema)}.${quoteIdent(t)}`)])
-      await settleIdentities(target, table);
+    for (const table of qualified(target, tables)) await settleIdentities(target, table);
     const [was, now] = [await logHead(source), await logHead(target)];
     if (was.events !== now.events || was.position !== now.position)
       throw new TuskError('TENANT_MOVE_FAILED', `the copy of tenant "${tenant}" does not match its log`, {
@@ -132,11 +144,11 @@ export async function moveTenant(router: ShardRouter, pauses: TenantPause, tenan
     await router.map.set(tenant, at, 'active');
     return { tenant, from: from.shard, to, events: now.events, position: now.position, tables: copied, paused_ms: Date.now() - pausedAt };
   } catch (err) {
+    if (fenced !== undefined) await unfence(source!, fenced).catch(() => undefined);
     await router.map.set(tenant, from, 'active').catch(() => undefined);
     throw err;
   } finally {
-    if (pausedAt !== undefined) pauses.resume(tenant);
     await target?.close();
-    await source.close();
+    await source?.close();
   }
 }

@@ -1,34 +1,45 @@
 /**
- * A short pause of one tenant's requests (a tenant move's switch, src/tenancy/move): the auth
- * hook counts each tenant's requests in flight, and while the tenant is paused its new requests
- * wait (they are not refused) until it resumes. `pause` resolves once the requests admitted
- * before it have answered, so nothing of the tenant is being written when the caller goes on.
+ * Holding one tenant's requests in this process (a tenant move's switch, src/tenancy/move): the
+ * front counts each tenant's requests in flight, and while the tenant is held its new requests
+ * wait (they are not refused) until it is resumed, or get 503 TENANT_MOVING with Retry-After
+ * after WAIT_MS. The router holds a tenant when the map says it is `moving` (every front of a
+ * fleet reads the map), waits for `drained`, closes its runtime and resumes it after the switch.
  */
+import type { IncomingMessage } from 'node:http';
 import { TuskError } from '../../errors.js';
 
-/** How long a paused request waits before it gets 503 (a move's pause is far shorter). */
-const WAIT_MS = 60_000;
+/** How long a held request waits before it gets 503 (a move's pause is far shorter). */
+const WAIT_MS = 30_000;
 
-interface Paused {
+interface Held {
   resumed: Promise<void>;
   resume: () => void;
 }
 
-/** The pauses and the in-flight counts of this process's tenants. */
+/** The holds and the in-flight counts of this process's tenants. */
 export class TenantPause {
-  private readonly paused = new Map<string, Paused>();
+  private readonly held = new Map<string, Held>();
   private readonly inFlight = new Map<string, number>();
+  private readonly entered = new WeakSet<IncomingMessage>();
 
-  /** Waits while `tenant` is paused (503 STORE_UNAVAILABLE after WAIT_MS), then counts a request of it in flight until `done` fires. */
-  async enter(tenant: string, onDone: (leave: () => void) => void): Promise<void> {
-    for (let pause = this.paused.get(tenant); pause !== undefined; pause = this.paused.get(tenant)) {
+  /**
+   * Waits while `tenant` is held (503 TENANT_MOVING after WAIT_MS), then counts `request` in flight
+   * until `onDone` fires. A request is counted once, whoever calls (a sharded app's front and the
+   * tenant's own server see the same one).
+   */
+  async enter(tenant: string, request: IncomingMessage, onDone: (leave: () => void) => void): Promise<void> {
+    if (this.entered.has(request)) return;
+    for (let hold = this.held.get(tenant); hold !== undefined; hold = this.held.get(tenant)) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WAIT_MS)));
-      const outcome = await Promise.race([pause.resumed, timeout]);
+      const outcome = await Promise.race([hold.resumed, timeout]);
       clearTimeout(timer);
       if (outcome === 'timeout')
-        throw new TuskError('STORE_UNAVAILABLE', `tenant "${tenant}" is paused (being moved); try again`, { details: { tenant } });
+        throw new TuskError('TENANT_MOVING', `tenant "${tenant}" is being moved to another shard; try again`, {
+          details: { tenant, retry_after: 1 },
+        });
     }
+    this.entered.add(request);
     this.inFlight.set(tenant, (this.inFlight.get(tenant) ?? 0) + 1);
     let left = false;
     onDone(() => {
@@ -40,29 +51,33 @@ export class TenantPause {
     });
   }
 
-  /**
-   * Pauses `tenant`'s new requests and resolves once those in flight have answered; throws (and
-   * resumes) when they have not within `drainMs`.
-   */
-  async pause(tenant: string, drainMs: number): Promise<void> {
-    if (this.paused.has(tenant)) throw new TuskError('TENANT_BUSY', `tenant "${tenant}" is already paused by another operation`);
+  /** True while `tenant`'s new requests are held. */
+  isHeld(tenant: string): boolean {
+    return this.held.has(tenant);
+  }
+
+  /** Holds `tenant`'s new requests (those in flight go on); holding a held tenant changes nothing. */
+  hold(tenant: string): void {
+    if (this.held.has(tenant)) return;
     let resume!: () => void;
     const resumed = new Promise<void>((r) => (resume = r));
-    this.paused.set(tenant, { resumed, resume });
-    const deadline = Date.now() + drainMs;
+    this.held.set(tenant, { resumed, resume });
+  }
+
+  /** Resolves true once no request of `tenant` is in flight, false when some still are after `ms`. */
+  async drained(tenant: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
     while ((this.inFlight.get(tenant) ?? 0) > 0) {
-      if (Date.now() > deadline) {
-        this.resume(tenant);
-        throw new TuskError('TENANT_BUSY', `tenant "${tenant}" still had requests in flight after ${drainMs} ms`);
-      }
+      if (Date.now() > deadline) return false;
       await new Promise((r) => setTimeout(r, 5));
     }
+    return true;
   }
 
   /** Lets `tenant`'s waiting and new requests through again. */
   resume(tenant: string): void {
-    const pause = this.paused.get(tenant);
-    this.paused.delete(tenant);
-    pause?.resume();
+    const hold = this.held.get(tenant);
+    this.held.delete(tenant);
+    hold?.resume();
   }
 }

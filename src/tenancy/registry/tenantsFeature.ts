@@ -82,7 +82,7 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
       );
     const { to } = body(request.body);
     if (typeof to !== 'string') throw new InvalidInputError('the body names the target shard: {"to": "<shard>"}', { to }, 'BAD_REQUEST');
-    return moveTenant(router, gate.pauses, tenantId(request.params.id), to);
+    return moveTenant(router, tenantId(request.params.id), to);
   });
   // Deleting refuses the tenant's tokens first (so nothing new is written), then purges its rows (conjoined).
   app.delete<IdParams>('/tenants/:id', async (request) => {

@@ -20,6 +20,8 @@ export function installShardDispatch(
     if (route === '/tenants' || route?.startsWith('/tenants/') === true) return;
     const tenant = tenantOf(request);
     if (tenant === undefined) return;
+    // counted in flight (once: the auth hook may have), waiting while a move holds the tenant
+    await router.pauses.enter(tenant, request.raw, (leave) => reply.raw.once('close', leave));
     const target = await router.runtimeFor(tenant);
     // The tenant's server reads the body and answers; the front's lifecycle ends here.
     reply.hijack();

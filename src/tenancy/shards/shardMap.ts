@@ -1,14 +1,15 @@
 /**
  * The tenant -> shard map (issue 20): one row per tenant of tenancy mode "schema" or
  * "database", in the control database's `tenant_shards` table (schema migration 14): its
- * shard, its schema or database name there, and a state ('active' serves requests; tenant
- * operations such as a move set others, e.g. 'moving').
+ * shard, its schema or database name there, and a state: 'active' serves requests; a move sets
+ * 'copying' while it copies (requests go on) and 'moving' for its switch (every front of a
+ * fleet holds the tenant's requests and closes its runtime, src/tenancy/shards/shardRouter.ts).
  */
 import type { EventStore } from '../../store/EventStore.js';
 import type { TenantLocation } from './shardPlan.js';
 
-/** A tenant's state in the map: 'active', 'moving', or another word a tenant operation uses. */
-export type PlacementState = 'active' | 'moving' | (string & {});
+/** A tenant's state in the map: 'active', 'copying', 'moving', or another word a tenant operation uses. */
+export type PlacementState = 'active' | 'copying' | 'moving' | (string & {});
 
 /** One row of the map. */
 export interface Placement extends TenantLocation {
@@ -46,6 +47,12 @@ export class ShardMap {
     return rows[0] === undefined ? undefined : toPlacement(rows[0]);
   }
 
+  /** The places of `tenants` (those that have one), by tenant. */
+  async getMany(tenants: readonly string[]): Promise<Map<string, Placement>> {
+    const { rows } = await this.control.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = ANY($1::text[])`, [tenants]);
+    return new Map(rows.map((r) => [r.tenant, toPlacement(r)]));
+  }
+
   /** Every placement, by tenant. */
   async list(): Promise<Placement[]> {
     const { rows } = await this.control.query<Row>(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY tenant`);
@@ -78,6 +85,15 @@ export class ShardMap {
       [tenant, at.shard, at.location, state],
     );
     return toPlacement(rows[0]!);
+  }
+
+  /** Sets the state of `tenant` to `to` if it is `from` now; resolves to its row then, else undefined (someone else changed it). */
+  async transition(tenant: string, from: PlacementState, to: PlacementState): Promise<Placement | undefined> {
+    const { rows } = await this.control.query<Row>(
+      `UPDATE ${this.table} SET state = $3, updated_at = now() WHERE tenant = $1 AND state = $2 RETURNING ${COLUMNS}`,
+      [tenant, from, to],
+    );
+    return rows[0] === undefined ? undefined : toPlacement(rows[0]);
   }
 
   /** Sets the state of `tenant` (undefined when it has no place). */

@@ -4,6 +4,8 @@
  * or database, started on its first request from the tenant -> shard map and kept until
  * evicted. A tenant whose shard cannot be reached gets 503 STORE_UNAVAILABLE; the next request
  * after RETRY_MS tries again, so its tenants recover when the shard returns, without a restart.
+ * The router follows the map's state of its tenants (PlacementWatch): a tenant being moved is
+ * held and its runtime closed, and a tenant that moved is served from its new place.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../config/schema/index.js';
@@ -11,8 +13,10 @@ import { StoreUnavailableError, isTuskError } from '../../errors.js';
 import type { EventStore } from '../../store/EventStore.js';
 import { toStoreError } from '../../store/storeErrors.js';
 import type { Runtime } from '../../runtime/Runtime.js';
+import { TenantPause } from '../registry/tenantPause.js';
 import { placeTenant } from './placement.js';
 import { ShardMap, type Placement } from './shardMap.js';
+import { PlacementWatch, waitWhileMoving } from './placementWatch.js';
 import { tenantModel, type ShardPlan } from './shardPlan.js';
 
 /** A started app of one tenant: its runtime and its (not listening) HTTP server. */
@@ -39,14 +43,18 @@ export class ShardRouter {
   private readonly started = new Map<string, TenantApp>();
   private readonly failures = new Map<string, { error: Error; until: number }>();
   private closed = false;
+  private readonly watch: PlacementWatch;
 
+  /** `pauses`: where the tenants' requests are held (the front's tenant gate's, so the auth hook waits on them). */
   constructor(
     readonly model: AppConfig,
     readonly plan: ShardPlan,
     control: EventStore,
     private readonly start: TenantAppFactory,
+    readonly pauses: TenantPause = new TenantPause(),
   ) {
     this.map = new ShardMap(control);
+    this.watch = new PlacementWatch(this);
   }
 
   /** The place of `tenant`, placing it by the declared policy when it has none. */
@@ -63,6 +71,7 @@ export class ShardRouter {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the server is shutting down'));
     const starting = this.open(tenant);
     this.apps.set(tenant, starting);
+    this.watch.start();
     starting.then(
       (app) => {
         this.failures.delete(tenant);
@@ -86,6 +95,11 @@ export class ShardRouter {
     return [...this.started.values()];
   }
 
+  /** The started app of `tenant`, if any. */
+  startedApp(tenant: string): TenantApp | undefined {
+    return this.started.get(tenant);
+  }
+
   /** Closes the app of `tenant` (when running): its next request starts it again at the map's current place. */
   async evict(tenant: string): Promise<void> {
     const running = this.apps.get(tenant);
@@ -99,15 +113,29 @@ export class ShardRouter {
   /** Closes every tenant's app (on shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    this.watch.stop();
     await Promise.all([...this.apps.keys()].map((tenant) => this.evict(tenant)));
   }
 
+  /**
+   * Starts `tenant`'s app at its place, once the map says it is not being moved; the map is read
+   * again after the start, so a runtime whose move began meanwhile is closed before it serves
+   * (what it may have written before the move's fence is copied).
+   */
   private async open(tenant: string): Promise<TenantApp> {
     let placement: Placement | undefined;
     try {
-      placement = await this.place(tenant);
-      const started = await this.start(tenantModel(this.model, this.plan, placement), tenant);
-      return { ...started, placement };
+      for (;;) {
+        placement = await waitWhileMoving(this.map, tenant, await this.place(tenant));
+        const started = await this.start(tenantModel(this.model, this.plan, placement), tenant);
+        const now = await this.map.get(tenant).catch(async (err: unknown) => {
+          await started.close();
+          throw err;
+        });
+        if (now === undefined || (now.state !== 'moving' && now.shard === placement.shard && now.location === placement.location))
+          return { ...started, placement };
+        await started.close();
+      }
     } catch (err) {
       const error = toStoreError(err);
       if (isTuskError(error) && error.code === 'STORE_UNAVAILABLE' && placement !== undefined)
