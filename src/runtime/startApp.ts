@@ -16,7 +16,7 @@ import { buildUpcaster } from '../migrations/buildUpcaster.js';
 import { shareTenantGate, tenantGate } from '../tenancy/registry/tenantGate.js';
 import { tenantsFeature } from '../tenancy/registry/tenantsFeature.js';
 import { controlStoreConfig, shardPlan, sharded } from '../tenancy/shards/shardPlan.js';
-import { setShardRouter, ShardRouter } from '../tenancy/shards/shardRouter.js';
+import { setShardRouter, ShardRouter, type TenantAppFactory } from '../tenancy/shards/shardRouter.js';
 import type { Feature } from './Feature.js';
 import { FEATURES } from './features.js';
 import { Runtime } from './Runtime.js';
@@ -84,7 +84,7 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
   const plan = shardPlan(model);
   const front = await openRuntime(model, options.store ?? (await openEventStore(controlStoreConfig(model))), options, [tenantsFeature]);
   const gate = tenantGate(front.store);
-  const router = new ShardRouter(model, plan, front.store, async (tenantModel, tenant) => {
+  const startTenant: TenantAppFactory = async (tenantModel, tenant) => {
     // The tenant's own store: its events carry `tenant` as a conjoined store's do.
     const runtime = await openRuntime(tenantModel, await openEventStore(tenantModel.event_store, { tenant }), options, features);
     // quotas and disabled tenants come from the control database's registry
@@ -99,7 +99,8 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
       throw err;
     }
     return { runtime, app, close: async () => (await app.close(), await runtime.close()) };
-  }, gate.pauses);
+  };
+  const router = new ShardRouter(model, plan, front.store, startTenant, gate.pauses);
   setShardRouter(front, router);
   // an operator sees every tenant's figures, a tenant's token its own only
   front.metrics.include((viewer) =>
