@@ -27,6 +27,12 @@ export interface SagaTiming {
 }
 
 const LEASE = 'tusk-es/sagas';
+/**
+ * Instances driven at once. Each waits for a commit per step (a few per saga), so the number
+ * in flight is what lets sagas keep up with the commands that start them: with 32, 16 HTTP
+ * clients' orders outran their sagas ~3× by construction (issue 21's soak).
+ */
+const DEFAULT_CONCURRENCY = 128;
 // After an unexpected error, an instance is left alone this long (no busy loop on a bug).
 const ERROR_BACKOFF_MS = 5_000;
 
@@ -53,7 +59,7 @@ export class SagaScheduler extends LeasedLoop {
       leaseTtlMs: timing.leaseTtlMs ?? 5_000,
     };
     super(env, 'sagas', 0, LEASE);
-    this.concurrency = timing.concurrency ?? 32;
+    this.concurrency = timing.concurrency ?? DEFAULT_CONCURRENCY;
     this.drive = { runtime, definitions, metrics, shutdown: this.shutdown.signal, mayContinue: () => this.active };
   }
 

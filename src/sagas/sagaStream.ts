@@ -13,6 +13,13 @@ export async function loadSaga(store: EventStore, id: string): Promise<SagaState
   return foldSaga(await store.readStream(SAGA_STREAM_TYPE, id));
 }
 
+/** A saga event to append: its type, data and time. */
+export interface SagaEventDraft {
+  type: SagaEventType;
+  data: object;
+  timestamp: Date;
+}
+
 /** Appends one saga event at `expected`; throws VERSION_CONFLICT / STREAM_EXISTS when another got there first. */
 export async function appendSagaEvent(
   store: EventStore,
@@ -22,12 +29,29 @@ export async function appendSagaEvent(
   data: object,
   timestamp: Date = new Date(),
 ): Promise<StoredEvent> {
+  return (await appendSagaEvents(store, saga, expected, [{ type, data, timestamp }]))[0]!;
+}
+
+/** Appends saga events in one append (one commit) at `expected`; conflicts as appendSagaEvent. */
+export async function appendSagaEvents(
+  store: EventStore,
+  saga: { id: string; name: string },
+  expected: ExpectedVersion,
+  drafts: readonly SagaEventDraft[],
+): Promise<StoredEvent[]> {
   const { events } = await store.append({
     streamType: SAGA_STREAM_TYPE,
     streamId: saga.id,
     expectedVersion: expected,
     // metadata.saga names the saga on every event, so the index hook can file any of them.
-    events: [{ id: randomUUID(), type, eventVersion: 1, data, metadata: { saga: saga.name }, timestamp }],
+    events: drafts.map((d) => ({
+      id: randomUUID(),
+      type: d.type,
+      eventVersion: 1,
+      data: d.data,
+      metadata: { saga: saga.name },
+      timestamp: d.timestamp,
+    })),
   });
-  return events[0]!;
+  return events;
 }

@@ -38,13 +38,24 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
     },
     handler: {
       async handle(batch) {
-        for (const stored of batch.events) {
-          if (!batch.active) return;
-          await start(stored);
-        }
+        if (!batch.active) return;
+        await startAll(batch.events);
       },
     },
   };
+
+  /**
+   * Starts the batch's instances together: each start is one append that waits for a group
+   * commit, so one after the other a batch of 200 took 200 commits and the trigger fell behind
+   * the events it follows (issue 21's soak: 19 starts/s against 250 orders/s). Together they
+   * share a few commits. Every start is tried; the first failure is rethrown afterwards (the
+   * consumer retries the batch, and the starts that succeeded are then no-ops).
+   */
+  async function startAll(events: readonly StoredEvent[]): Promise<void> {
+    const outcomes = await Promise.allSettled(events.map((e) => start(e)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
 
   async function start(stored: StoredEvent): Promise<void> {
     const event = runtime.upcaster(stored);
