@@ -8,6 +8,7 @@ import type { ServeOptions } from './serve.js';
 import type { TestOptions } from './test.js';
 import type { FmtOptions } from './fmt.js';
 import type { TenantAction, TenantOptions } from './tenant.js';
+import { boundYoungGeneration, holdYoungGeneration } from '../util/youngGeneration.js';
 
 // Each command's module is imported when the command runs: a start of `serve` parses and
 // evaluates only what serving needs (issue 21; the CLI bundle keeps each in its own chunk).
@@ -57,7 +58,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <port>', 'HTTP port (overrides server.port)')
     .option('--host <host>', 'HTTP host (overrides server.host)')
     .option(...ALLOW_ROOT, collect, [])
-    .action(async (file: string, opts: ServeOptions) => setExit(await (await import('./serve.js')).serveCommand(file, opts)));
+    .action(async (file: string, opts: ServeOptions) => {
+      holdYoungGeneration(); // until the store is known (serve.ts)
+      try {
+        setExit(await (await import('./serve.js')).serveCommand(file, opts));
+      } finally {
+        boundYoungGeneration(undefined);
+      }
+    });
 
   program
     .command('rebuild')

@@ -15,12 +15,14 @@ import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlCli
 const LOCK_FILE = 'tusk-es.pid';
 
 /**
- * PostgreSQL's buffer cache inside PGlite's WebAssembly heap. Its default, 128 MB, is touched
- * at start and stays resident: most of an idle server's memory (issue 21). The WebAssembly heap
- * starts at 128 MB whatever this is; pages evicted from 16 MB are still in the OS page cache
- * (on disk) or in PGlite's in-memory file system.
+ * PostgreSQL's buffer cache inside PGlite's WebAssembly heap. All of it is touched at start and
+ * stays resident (PostgreSQL's default, 128 MB, was most of an idle server's memory; 16 MB
+ * still was 8 MB of `rss_embedded_idle` more than 8 MB; issue 21). What a command touches is
+ * small: the rightmost pages of the log's indexes and a page or two of each unique, projection
+ * and idempotency index. The WebAssembly heap starts at 128 MB whatever this is; pages evicted
+ * from here are still in the OS page cache (on disk) or in PGlite's in-memory file system.
  */
-const SHARED_BUFFERS = '16MB';
+const SHARED_BUFFERS = '8MB';
 
 /**
  * How V8 compiles PGlite's 9 MB WebAssembly module, set before the first PGlite compiles it
