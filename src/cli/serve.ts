@@ -16,7 +16,7 @@ import { boundYoungGeneration } from '../util/youngGeneration.js';
  * youngGeneration.ts): PostgreSQL runs in this process there, and most of a command's CPU is
  * its WebAssembly, not JavaScript garbage, so a smaller new space costs little and saves
  * ~24 MB of resident memory. On PostgreSQL V8 sizes it as usual: the HTTP path's allocations
- * are most of that server's work. (main.ts holds its growth while serve loads.)
+ * are most of that server's work. (main.ts holds its growth while serve loads and starts.)
  */
 const EMBEDDED_YOUNG_GENERATION_MB = 16;
 
@@ -53,7 +53,6 @@ export async function serveCommand(file: string, opts: ServeOptions): Promise<nu
     );
   }
   if (model === undefined || hasFailures(diagnostics)) return 1;
-  boundYoungGeneration(model.event_store.type === 'embedded' ? EMBEDDED_YOUNG_GENERATION_MB : undefined);
 
   let started: StartedApp;
   try {
@@ -68,6 +67,8 @@ export async function serveCommand(file: string, opts: ServeOptions): Promise<nu
     process.stderr.write(`tusk-es serve: cannot start: ${redact(message, secrets)}\n`);
     return 1;
   }
+  // After the start's synchronous stretches, when a check after each collection comes in time.
+  boundYoungGeneration(model.event_store.type === 'embedded' ? EMBEDDED_YOUNG_GENERATION_MB : undefined);
   process.stdout.write(`tusk-es listening on ${started.url}\n`);
   return waitForSignal(started);
 }

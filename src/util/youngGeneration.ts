@@ -4,8 +4,8 @@
  * has grown it keeps all of it resident: a new space mostly full of garbage was 32 MB of the
  * default app's ~207 MB idle (issue 21, `rss_embedded_idle`). V8 reads its maximum only when the
  * process starts (`--max-semi-space-size`), but its growth factor at every growth, so growth is
- * held while `serve` loads (a second of synchronous module and config loading grew it 4 → 16 MB
- * with no chance to look) and then bounded, or let go, once the store is known.
+ * held while `serve` loads and starts (a second of synchronous module and config loading grew it
+ * 4 → 16 MB with no chance to look) and then bounded, or let go, by its store.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
