@@ -20,8 +20,8 @@ export interface ServerProcess {
   startMs: number;
   /** Resident set size in MB (VmRSS of /proc/<pid>/status). */
   rssMb(): number;
-  /** CPU seconds (user + system, every thread) the server has used so far (/proc/<pid>/stat). */
-  cpuSeconds(): number;
+  /** CPU seconds (user + system) the server has used so far: every thread, or its main (JavaScript) thread only. */
+  cpuSeconds(mainThread?: boolean): number;
   /** SIGTERM (graceful), resolves when it exited. */
   stop(): Promise<void>;
 }
@@ -77,11 +77,7 @@ export async function startServe(file: string, extraNodeArgs: string[] = [], cwd
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
-    cpuSeconds() {
-      // the fields after the command name (in parentheses): utime is the 12th, stime the 13th, in clock ticks (100/s)
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
+    cpuSeconds: (mainThread = false) => cpuSecondsOf(pid, mainThread),
     async stop() {
       if (!gone) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -89,6 +85,15 @@ export async function startServe(file: string, extraNodeArgs: string[] = [], cwd
       clearTimeout(timer);
     },
   };
+}
+
+/** CPU seconds (user + system) process `pid` has used: all its threads (/proc/<pid>/stat), or only its main thread. */
+function cpuSecondsOf(pid: number, mainThread = false): number {
+  // the fields after the command name (in parentheses): utime is the 12th, stime the 13th, in clock ticks (100/s)
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]!
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Samples the server's RSS every 100 ms while `work` runs; resolves to the largest. */

@@ -6,7 +6,7 @@
  * On a machine shared with other work the rates move with its load; the server's own CPU time
  * per command (/proc/<pid>/stat, user + system) is measured too, as the steadier reading.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './BenchContext.js';
@@ -14,15 +14,6 @@ import { checked, runLoad } from './httpLoad.js';
 import { appFile, distinctStreams } from './httpFigures.js';
 import { serverNodeArgs, startServe } from './ServerProcess.js';
 import { startSink } from './otlpSink.js';
-
-/** CPU seconds (user + system) process `pid` has used: all its threads, or only its main thread. */
-function cpuSeconds(pid: number, mainThread = false): number {
-  // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
-  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
-    .split(') ')[1]!
-    .split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** The tracing figures, on a fresh database. */
 export async function tracingFigures(ctx: BenchContext): Promise<void> {
@@ -39,11 +30,11 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
     let run = 0;
     const cpuPerCommand = { plain: [] as number[], traced: [] as number[], plainMain: [] as number[], tracedMain: [] as number[] };
     const rate = async (server: typeof plain, cpu: number[], mainCpu: number[]) => {
-      const before = cpuSeconds(server.pid);
-      const mainBefore = cpuSeconds(server.pid, true);
+      const before = server.cpuSeconds();
+      const mainBefore = server.cpuSeconds(true);
       const r = checked(await runLoad(server.url, 64, ctx.runSeconds, distinctStreams(`t${run++}`)), 'tracing').rate;
-      cpu.push((1e6 * (cpuSeconds(server.pid) - before)) / (r * ctx.runSeconds));
-      mainCpu.push((1e6 * (cpuSeconds(server.pid, true) - mainBefore)) / (r * ctx.runSeconds));
+      cpu.push((1e6 * (server.cpuSeconds() - before)) / (r * ctx.runSeconds));
+      mainCpu.push((1e6 * (server.cpuSeconds(true) - mainBefore)) / (r * ctx.runSeconds));
       return r;
     };
     const untracedRates: number[] = [];
