@@ -18,6 +18,19 @@ export interface FailurePolicy {
   retryAttempts?: number | undefined;
 }
 
+const loops = new WeakMap<object, Set<LeasedLoop>>();
+
+/**
+ * When the background loops on `store` last did work (ms since the epoch): now while a step
+ * runs, else the end of the last step that progressed or failed; 0 when none ever ran. An idle
+ * tenant runtime is closed only when this is old enough (src/tenancy/shards/idleRuntimes.ts).
+ */
+export function lastBackgroundWork(store: object): number {
+  let last = 0;
+  for (const loop of loops.get(store) ?? []) last = Math.max(last, loop.lastWorkAt());
+  return last;
+}
+
 /** A leased background loop; subclasses say what one step does. */
 export abstract class LeasedLoop {
   readonly waker = new Waker();
@@ -27,6 +40,8 @@ export abstract class LeasedLoop {
   error: string | undefined;
   protected stopping = false;
   private loop: Promise<void> | undefined;
+  private stepping = false;
+  private worked = 0;
   protected readonly labels: { consumer: string; partition: string };
 
   constructor(
@@ -51,13 +66,22 @@ export abstract class LeasedLoop {
 
   /** Starts the loop in the background. */
   start(): void {
+    let registered = loops.get(this.env.store);
+    if (registered === undefined) loops.set(this.env.store, (registered = new Set()));
+    registered.add(this);
     this.loop ??= this.run();
+  }
+
+  /** Now while a step runs, else when the last step that progressed or failed ended (0: never). */
+  lastWorkAt(): number {
+    return this.stepping ? Date.now() : this.worked;
   }
 
   /** Stops after the step in flight, lets `drain` finish, then gives the lease up. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.waker.stop();
+    loops.get(this.env.store)?.delete(this);
     await this.loop;
     await this.drain();
     await this.lease.release();
@@ -100,10 +124,15 @@ export abstract class LeasedLoop {
         continue;
       }
       try {
+        this.stepping = true;
         const progressed = await this.step();
+        this.stepping = false;
         failures = 0;
-        if (!progressed) await this.waker.idle(env.pollIntervalMs);
+        if (progressed) this.worked = Date.now();
+        else await this.waker.idle(env.pollIntervalMs);
       } catch (err) {
+        this.stepping = false;
+        this.worked = Date.now();
         this.failed();
         if (err instanceof LeaseLost) continue;
         failures++;

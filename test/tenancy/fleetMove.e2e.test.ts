@@ -135,5 +135,5 @@ describe('a tenant move with two serve processes writing', () => {
     }
     // the other tenant was not touched
     expect((await through(a, STAY)('GET', '/aggregates/product/p0')).body.state.stock).toBe(1_000_000);
-  });
+  }, 600_000); // three loads of 40+ commands, two moves and every saga (polls of up to 120 s each)
 });

@@ -8,6 +8,7 @@ const plan = (placement: ShardPlan['placement']): ShardPlan => ({
   mode: 'database',
   control: 'postgres://ctl/db',
   placement,
+  idleMs: 600_000,
   shards: ['a', 'b', 'c'].map((name) => ({ name, connection: `postgres://${name}:5432/postgres` })),
 });
 
@@ -71,7 +72,10 @@ describe("a tenant's store", () => {
       },
     });
     const p = shardPlan(model);
-    expect(p).toMatchObject({ mode: 'schema', control: 'postgres://ctl/app', placement: 'least_tenants' });
+    // idle tenant runtimes close after ten minutes unless idle_timeout says otherwise
+    expect(p).toMatchObject({ mode: 'schema', control: 'postgres://ctl/app', placement: 'least_tenants', idleMs: 600_000 });
+    const quick = appSchema.parse({ ...model, event_store: { ...model.event_store, tenancy: { mode: 'schema', idle_timeout: '1s' } } });
+    expect(shardPlan(quick).idleMs).toBe(1_000);
     const store = tenantModel(model, p, { shard: 's1', location: 't_a_123' }).event_store;
     expect(store).toMatchObject({ connection: 'postgres://s1/app', schema: 't_a_123', archive: { dir: '/var/archive/t_a_123' } });
     expect(store.tenancy).toBeUndefined();

@@ -102,5 +102,5 @@ describe('moving a tenant between shards under load', () => {
 
     // The other tenant was not touched, and works.
     expect((await as(STAY, 'GET', '/aggregates/product/p0')).body.state.stock).toBe(1_000_000);
-  });
+  }, 400_000); // the load before and after the move and every saga (polls of up to 120 s each)
 });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { connectionSchema } from './connection.js';
+import { duration } from './primitives.js';
 
 export const shardSchema = z.strictObject({
   name: z
@@ -39,6 +40,11 @@ export const tenancySchema = z
       .enum(['least_tenants', 'hash'])
       .optional()
       .describe('how a new tenant gets its shard: the one with the fewest tenants (the default), or a stable hash of its id'),
+    idle_timeout: duration
+      .optional()
+      .describe(
+        '"schema" and "database" modes: a tenant runtime that served no request this long and whose background work is done (consumers caught up, no saga timer pending) is closed, and reopens on the next request; 0 keeps runtimes open (default 10 minutes)',
+      ),
   })
   .describe('multi-tenancy of the store; the tenant of a request comes from its principal (the JWT tenant claim)');
 

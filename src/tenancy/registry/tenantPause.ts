@@ -19,7 +19,7 @@ interface Held {
 /** The holds and the in-flight counts of this process's tenants. */
 export class TenantPause {
   private readonly held = new Map<string, Held>();
-  private readonly inFlight = new Map<string, number>();
+  private readonly inFlightCounts = new Map<string, number>();
   private readonly entered = new WeakSet<IncomingMessage>();
 
   /**
@@ -40,15 +40,20 @@ export class TenantPause {
         });
     }
     this.entered.add(request);
-    this.inFlight.set(tenant, (this.inFlight.get(tenant) ?? 0) + 1);
+    this.inFlightCounts.set(tenant, (this.inFlightCounts.get(tenant) ?? 0) + 1);
     let left = false;
     onDone(() => {
       if (left) return;
       left = true;
-      const n = (this.inFlight.get(tenant) ?? 1) - 1;
-      if (n <= 0) this.inFlight.delete(tenant);
-      else this.inFlight.set(tenant, n);
+      const n = (this.inFlightCounts.get(tenant) ?? 1) - 1;
+      if (n <= 0) this.inFlightCounts.delete(tenant);
+      else this.inFlightCounts.set(tenant, n);
     });
+  }
+
+  /** How many requests of `tenant` are in flight in this process. */
+  inFlight(tenant: string): number {
+    return this.inFlightCounts.get(tenant) ?? 0;
   }
 
   /** True while `tenant`'s new requests are held. */
@@ -67,7 +72,7 @@ export class TenantPause {
   /** Resolves true once no request of `tenant` is in flight, false when some still are after `ms`. */
   async drained(tenant: string, ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
-    while ((this.inFlight.get(tenant) ?? 0) > 0) {
+    while ((this.inFlightCounts.get(tenant) ?? 0) > 0) {
       if (Date.now() > deadline) return false;
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -13,7 +13,7 @@ import type { Placement, ShardMap } from './shardMap.js';
 import { shardNamed, type ShardPlan, type TenantLocation } from './shardPlan.js';
 
 /** The shard a new `tenant` goes to under `plan.placement`, given each shard's tenant count. */
-export function chooseShard(plan: ShardPlan, tenant: string, counts: ReadonlyMap<string, number>): string {
+export function chooseShard(plan: Pick<ShardPlan, 'shards' | 'placement'>, tenant: string, counts: ReadonlyMap<string, number>): string {
   if (plan.placement === 'hash') {
     const n = createHash('sha256').update(tenant).digest().readUInt32BE(0);
     return plan.shards[n % plan.shards.length]!.name;

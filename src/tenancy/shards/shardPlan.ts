@@ -10,6 +10,9 @@ import type { EventStoreConfig } from '../../config/schema/eventStore.js';
 import type { ShardConfig } from '../../config/schema/tenancy.js';
 import { TuskError } from '../../errors.js';
 
+/** How long a tenant runtime may sit idle before it is closed, unless `idle_timeout` says otherwise: ten minutes. */
+const IDLE_MS = 10 * 60_000;
+
 /** Tenancy modes that give each tenant a store of its own. */
 export type ShardedMode = 'schema' | 'database';
 
@@ -19,6 +22,8 @@ export interface ShardPlan {
   shards: readonly ShardConfig[];
   control: ConnectionConfig;
   placement: 'least_tenants' | 'hash';
+  /** Close a tenant runtime idle this long (ms; 0: never), see idleRuntimes.ts. */
+  idleMs: number;
 }
 
 /** Where one tenant's store is: a shard and, on it, the tenant's schema or database name. */
@@ -47,7 +52,7 @@ export function shardPlan(model: AppConfig): ShardPlan {
   if (shards.length === 0) throw new TuskError('CONFIG_INVALID', `tenancy mode "${tenancy.mode}" needs event_store.tenancy.shards`);
   const control = tenancy.control ?? fallback;
   if (control === undefined) throw new TuskError('CONFIG_INVALID', 'tenancy needs event_store.tenancy.control (or event_store.connection)');
-  return { mode: tenancy.mode, shards, control, placement: tenancy.placement ?? 'least_tenants' };
+  return { mode: tenancy.mode, shards, control, placement: tenancy.placement ?? 'least_tenants', idleMs: tenancy.idle_timeout ?? IDLE_MS };
 }
 
 /** The store of the tenant registry: the control database of a sharded app, else the app's own store. */

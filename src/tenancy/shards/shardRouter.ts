@@ -17,6 +17,7 @@ import { TenantPause } from '../registry/tenantPause.js';
 import { placeTenant } from './placement.js';
 import { ShardMap, type Placement } from './shardMap.js';
 import { PlacementWatch, waitWhileMoving } from './placementWatch.js';
+import { IdleRuntimes } from './idleRuntimes.js';
 import { tenantModel, type ShardPlan } from './shardPlan.js';
 
 /** A started app of one tenant: its runtime and its (not listening) HTTP server. */
@@ -44,6 +45,7 @@ export class ShardRouter {
   private readonly failures = new Map<string, { error: Error; until: number }>();
   private closed = false;
   private readonly watch: PlacementWatch;
+  private readonly idle: IdleRuntimes;
 
   /** `pauses`: where the tenants' requests are held (the front's tenant gate's, so the auth hook waits on them). */
   constructor(
@@ -55,6 +57,7 @@ export class ShardRouter {
   ) {
     this.map = new ShardMap(control);
     this.watch = new PlacementWatch(this);
+    this.idle = new IdleRuntimes(this, plan.idleMs);
   }
 
   /** The place of `tenant`, placing it by the declared policy when it has none. */
@@ -64,6 +67,7 @@ export class ShardRouter {
 
   /** The started app of `tenant`, starting it (and placing the tenant) when needed. */
   runtimeFor(tenant: string): Promise<TenantApp> {
+    this.idle.touch(tenant);
     const running = this.apps.get(tenant);
     if (running !== undefined) return running;
     const failed = this.failures.get(tenant);
@@ -114,6 +118,7 @@ export class ShardRouter {
   async close(): Promise<void> {
     this.closed = true;
     this.watch.stop();
+    this.idle.stop();
     await Promise.all([...this.apps.keys()].map((tenant) => this.evict(tenant)));
   }
 
