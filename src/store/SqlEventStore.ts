@@ -26,6 +26,7 @@ import type { VersionIndexScope } from './layout/EventsLayout.js';
 import { GroupCommit, type Pending } from './GroupCommit.js';
 import { isConnectionError, type SqlClient } from './SqlClient.js';
 import { appendAtOnce, appendBatch, foldsOf, NOT_FOLDED, type AppendOutcome } from './sql/appendBatch.js';
+import { isUniqueRefusal } from './sql/uniqueSql.js';
 import { archivableStreams, archiveStreams, countArchivable, readsArchive } from './sql/archive.js';
 import { loadCheckpoint, saveCheckpoint } from './sql/checkpoints.js';
 import { bumpLogEpoch, logEpochSequence } from './sql/logEpoch.js';
@@ -192,7 +193,8 @@ export class SqlEventStore implements EventStore {
         generation = this.versions.generation;
       }
     } catch (err) {
-      this.versions.clear();
+      // A claimed value that is held refused the statement: no stream moved.
+      if (!isUniqueRefusal(err, this.tables)) this.versions.clear();
       // The statement's commit may or may not have happened: acknowledge nothing.
       if (isConnectionError(err)) return this.rejectAll(batch, err);
       // Otherwise nothing was written (a stream changed between its snapshot and the lock, or

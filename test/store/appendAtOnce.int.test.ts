@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
 import type { EventStore } from '../../src/store/EventStore.js';
 import { openEventStore } from '../../src/store/index.js';
+import { runMigrations } from '../../src/store/migrations/runMigrations.js';
+import { createPgClient } from '../../src/store/pgClient.js';
+import { SqlEventStore } from '../../src/store/SqlEventStore.js';
 import { appendLockKey } from '../../src/store/sql/lockAppends.js';
+import { storeTables } from '../../src/store/tables.js';
+import { countingClient } from '../support/countingClient.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { newEvent } from './contract.js';
 
@@ -112,6 +117,42 @@ describe('one-statement batches', () => {
       expect(await store.streamVersion('user', fresh)).toBe(1);
     } finally {
       await other.end();
+    }
+  });
+
+  it('a value held before the batch fails only its own append: the primary key refuses it, no holder is looked up first', async () => {
+    // A store of its own that records every statement it sends.
+    const statements: string[] = [];
+    const tables = storeTables('public', '');
+    const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements, Infinity);
+    await runMigrations(client, tables);
+    const recorded = new SqlEventStore(client, tables);
+    try {
+      const value = `held-${randomUUID()}@x`;
+      const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
+      const append = (id: string, email: string) =>
+        recorded.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(email) });
+      await append(`holder-${randomUUID()}`, value);
+      statements.length = 0;
+      const [a, dup, c] = [`a-${randomUUID()}`, `dup-${randomUUID()}`, `c-${randomUUID()}`];
+      const outcomes = await Promise.allSettled([append(a, `${a}@x`), append(dup, value), append(c, `${c}@x`)]);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code?: string }).code))).toEqual([
+        'ok',
+        'UNIQUE_VIOLATION',
+        'ok',
+      ]);
+      expect(await recorded.streamVersion('user', dup)).toBe(0);
+      for (const id of [a, c]) expect(await recorded.streamVersion('user', id)).toBe(1);
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tables.uniques} WHERE value = $1`, [value]);
+      expect(rows).toEqual([{ n: 1 }]);
+      // The batch went out as one statement that inserted the claims without reading the
+      // uniques table; refused, it was decided again in a transaction.
+      const batchStatements = statements.filter((s) => s.startsWith('WITH lock'));
+      expect(batchStatements.length).toBeGreaterThan(0);
+      for (const s of batchStatements) expect(s).not.toMatch(/FROM "public"\."uniques" u WHERE/);
+      expect(statements.some((s) => s.startsWith('BEGIN'))).toBe(true);
+    } finally {
+      await recorded.close();
     }
   });
 });

@@ -21,7 +21,7 @@ let batches: number[] = [];
 let store: EventStore;
 
 beforeEach(async () => {
-  const client = countingClient(await createPgliteClient('memory://'), () => statements);
+  const client = countingClient(await createPgliteClient('memory://'), () => statements, Infinity);
   const tables = storeTables('public', '');
   await runMigrations(client, tables);
   store = new SqlEventStore(client, tables, { onBatch: (n) => batches.push(n) });
@@ -96,6 +96,28 @@ describe('optimistic batches with unique values and keys', () => {
     expect(codes).toEqual(['ok', 'UNIQUE_VIOLATION', 'IDEMPOTENCY_CONFLICT', 'ok', 'ok', 'UNIQUE_VIOLATION']);
     expect(await holders()).toEqual(['a@x=a', 'd@x=d', 'same@x=e', 'taken@x=u0']);
     for (const id of ['b', 'c', 'f']) expect(await store.streamVersion('user', id)).toBe(0);
+  });
+
+  it('without append hooks a held value is refused by the primary key: no holder is looked up, and only its append fails', async () => {
+    await store.append(user('u0', 'taken@x'));
+    statements = [];
+    const outcomes = await Promise.allSettled([
+      store.append(user('a', 'a@x')),
+      store.append(user('b', 'taken@x')),
+      store.append(user('c', 'c@x')),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code))).toEqual([
+      'ok',
+      'UNIQUE_VIOLATION',
+      'ok',
+    ]);
+    expect(await holders()).toEqual(['a@x=a', 'c@x=c', 'taken@x=u0']);
+    expect(await store.streamVersion('user', 'b')).toBe(0);
+    // The one statement tried first inserted the claims without reading the uniques table
+    // (the primary key refused it); the transaction after it decided request by request.
+    expect(statements[0]).toMatch(/^WITH /);
+    expect(statements[0]).not.toMatch(/FROM "public"\."uniques" u WHERE/);
+    expect(statements).toContain('BEGIN');
   });
 
   it("creating appends that each release the initial state's value share one statement", async () => {

@@ -1,9 +1,9 @@
 /** A SqlClient that records the start of every statement it sends, in a transaction or not (tests count round trips). */
 import type { SqlClient } from '../../src/store/SqlClient.js';
 
-/** `client`, recording each statement's first 60 characters (whitespace collapsed) into `into`. */
-export function countingClient(client: SqlClient, into: () => string[]): SqlClient {
-  const seen = (sql: string) => into().push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
+/** `client`, recording each statement's first `length` characters (whitespace collapsed) into `into`. */
+export function countingClient(client: SqlClient, into: () => string[], length = 60): SqlClient {
+  const seen = (sql: string) => into().push(sql.replace(/\s+/g, ' ').trim().slice(0, length));
   return {
     kind: client.kind,
     query: (sql, params) => (seen(sql), client.query(sql, params)),

@@ -165,6 +165,8 @@ export function foldsOf(hooks: readonly AppendHook[]): AppendFold[] | undefined 
  * `indexRefuses`: that index refuses a new stream's first event when the stream exists (false
  * unless it spans the whole table: versionIndexScope). `epoch`: the `known` versions hold only
  * while the log epoch is the one they were learnt under (logEpoch.ts); the statement checks it.
+ * A claimed value that is held makes the uniques' primary key refuse the statement the same
+ * way (isUniqueRefusal): nothing is looked up first, and nothing is written.
  * Append hooks' writes go into the statement too (`folds`); NOT_FOLDED when one cannot take
  * this batch (nothing was written: the caller runs it in a transaction with the hooks). So does
  * the store's NOTIFY (`notify`), sent only if the statement wrote the batch.
@@ -186,6 +188,8 @@ export async function appendAtOnce(
     guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
     lockKey,
     optimistic: true,
+    // Outside a transaction a refused claim fails only this statement (isUniqueRefusal).
+    claimsByKey: true,
     folds,
     epoch,
     notify,

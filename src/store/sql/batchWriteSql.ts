@@ -20,6 +20,13 @@ export interface BatchParts {
    * (then appendChecked decides request by request).
    */
   claims: boolean;
+  /**
+   * The claims are checked by the uniques' primary key alone: no lookup first, and a held
+   * value fails the whole statement with a unique violation (`isUniqueRefusal`), which only a
+   * statement outside a transaction may do (appendAtOnce). Spares every claim an index lookup,
+   * a second digest and a second read of the claims' JSON (issue 21).
+   */
+  claimsByKey?: boolean | undefined;
   releases: boolean;
   /** Write nothing if an idempotency key of the batch was used before. */
   keysGuard: boolean;
@@ -41,11 +48,16 @@ export interface BatchParts {
 
 /** What every row a statement of the batch writes is joined with and filtered by (see FoldContext). */
 export function batchFrame(parts: BatchParts): { rows: string; filter: string | undefined } {
-  const guarded = parts.guard || parts.claims || parts.keysGuard || parts.epoch !== undefined;
+  const guarded = isGuarded(parts);
   return {
     rows: parts.lockKey === undefined ? '' : 'CROSS JOIN lock',
     filter: guarded ? 'NOT EXISTS (SELECT 1 FROM stale)' : undefined,
   };
+}
+
+/** Whether the statement checks an assumption before it writes (the `stale` CTE). */
+function isGuarded(parts: BatchParts): boolean {
+  return parts.guard || (parts.claims && parts.claimsByKey !== true) || parts.keysGuard || parts.epoch !== undefined;
 }
 
 const cache = new WeakMap<StoreTables, Map<string, string>>();
@@ -58,7 +70,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * pairs as one JSON text (null when the guard failed: then nothing was written).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.folds?.join('\u0000') ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.claimsByKey === true}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.folds?.join('\u0000') ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
@@ -78,7 +90,7 @@ function build(t: StoreTables, parts: BatchParts): string {
   // The guard is evaluated once (a one-time filter); each stream's version is its newest
   // event's, found through the events' unique (stream_type, stream_id, version) index; a
   // claimed value's holder and a used key through their primary keys.
-  const guarded = parts.guard || parts.claims || parts.keysGuard || parts.epoch !== undefined;
+  const guarded = isGuarded(parts);
   // With the lock in the statement, every row written is joined with it: no row (and so no
   // position, no transaction id) can be produced before the lock is held.
   const { rows: locked, filter } = batchFrame(parts);
@@ -100,7 +112,7 @@ function build(t: StoreTables, parts: BatchParts): string {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${guardParam}::jsonb) AS x(st text, si text, b integer) ${locked}
        WHERE COALESCE((SELECT e.version FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si ORDER BY e.version DESC LIMIT 1), 0) <> x.b`);
     }
-    if (parts.claims) {
+    if (parts.claims && parts.claimsByKey !== true) {
       checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
        WHERE ${uniqueLookup(t.uniques, 'stream_id', 'x.st', 'x.f', 'x.v')} IS NOT NULL`);
     }

@@ -4,6 +4,9 @@
  * digest (the index) and the value itself, so a claim stays exact.
  */
 
+import type { StoreTables } from '../EventStore.js';
+import { sqlState } from '../SqlClient.js';
+
 /** The SQL digest of the text expression `value`. */
 export const UNIQUE_DIGEST = (value: string): string => `sha256(convert_to(${value}, 'UTF8'))`;
 
@@ -26,4 +29,14 @@ export function uniqueLookup(uniques: string, column: string, t: string, f: stri
  */
 export function deleteUniques(uniques: string, source: string, t: string, f: string, v: string, owner?: string, filter = ''): string {
   return `DELETE FROM ${uniques} WHERE ctid = ANY (ARRAY(SELECT ${uniqueLookup(uniques, 'ctid', t, f, v, owner)} FROM ${source}))${filter}`;
+}
+
+/**
+ * True when `err` is the uniques table refusing a claimed value that another stream holds
+ * (its primary key: a unique violation): the one-statement batch leaves that check to it, so
+ * such a batch wrote nothing and is decided again request by request, its remembered stream
+ * versions still true.
+ */
+export function isUniqueRefusal(err: unknown, t: StoreTables): boolean {
+  return sqlState(err) === '23505' && (err as { table?: unknown }).table === `${t.prefix}uniques`;
 }

@@ -45,6 +45,8 @@ export interface WriteOptions {
    * it the caller has checked both and writes the uniques itself (appendChecked).
    */
   optimistic?: boolean;
+  /** Optimistic: leave the claims' check to the uniques' primary key (BatchParts.claimsByKey). */
+  claimsByKey?: boolean;
   /** Append hooks whose writes go into the statement (AppendFold); if one cannot, nothing is written. */
   folds?: readonly AppendFold[] | undefined;
   /** Write nothing unless the log epoch is `expected` once the lock is held (needs `lockKey`; see logEpoch.ts). */
@@ -91,7 +93,7 @@ export async function writeAccepted(
   accepted: readonly AcceptedAppend[],
   options: WriteOptions = {},
 ): Promise<Map<number, StoredEvent[]> | undefined | typeof NOT_FOLDED> {
-  const { guard, lockKey, optimistic = false, folds, epoch, notify } = options;
+  const { guard, lockKey, optimistic = false, claimsByKey = false, folds, epoch, notify } = options;
   const events: EventParam[] = [];
   // The events as stored, in log order: their positions are filled in once written.
   const stored: StoredEvent[] = [];
@@ -146,6 +148,7 @@ export async function writeAccepted(
     snapshots: snapshots.size > 0,
     guard: guard !== undefined,
     claims: claims.length > 0,
+    claimsByKey,
     releases: releases.length > 0,
     keysGuard: optimistic && keys.length > 0,
     lockKey,
