@@ -4,6 +4,7 @@
  */
 import { Lexer, type ILexingError, type IToken } from 'chevrotain';
 import { Layout, layout, type LayoutNote } from './layout.js';
+import { scanTsk } from './scanner.js';
 import * as T from './tokens.js';
 import { allTokens } from './tokens.js';
 
@@ -58,17 +59,9 @@ export function lexInPieces(
   let from = 0;
   let lineBase = 0;
   while (from < text.length) {
-    const { tokens, to } = lexChunk(text, from, chunkChars);
+    const { tokens, to } = lexChunk(text, from, chunkChars, lineBase);
     if (tokens === undefined) return undefined;
     const last = tokens[tokens.length - 1];
-    if (from > 0) {
-      for (const t of tokens) {
-        t.startOffset += from;
-        t.endOffset! += from;
-        t.startLine! += lineBase;
-        t.endLine! += lineBase;
-      }
-    }
     if (last) lineBase = last.endLine!;
     from = to;
     pass.feed(tokens);
@@ -83,25 +76,44 @@ export function lexInPieces(
 }
 
 /**
- * Lexes whole lines from `from`, at least `size` characters. A chunk that ends inside a token
- * (an unterminated string or comment, which may close in the next lines) is lexed again twice
- * as long; at the end of the text it is a real error: undefined.
+ * Lexes whole lines from `from`, at least `size` characters, into tokens placed in the whole
+ * text (`lineBase`: the lines before `from`). The hand-written scanner reads the chunk where it
+ * is sure to read it as Chevrotain's lexer does (grammar/scanner.ts), the lexer the rest. A
+ * chunk that ends inside a token (an unterminated string or comment, which may close in the
+ * next lines) is lexed again twice as long; at the end of the text it is a real error: undefined.
  */
-function lexChunk(text: string, from: number, size: number): { tokens: IToken[] | undefined; to: number } {
+function lexChunk(text: string, from: number, size: number, lineBase: number): { tokens: IToken[] | undefined; to: number } {
   for (;;) {
     const nl = text.indexOf('\n', from + size);
     const to = nl < 0 ? text.length : nl + 1;
-    const lexed = tskLexer.tokenize(from === 0 && to === text.length ? text : text.slice(from, to));
-    const tokens = lexed.tokens;
-    const last = tokens[tokens.length - 1];
+    const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+    const scanned = scanTsk(chunk, from, lineBase);
+    const tokens = scanned ?? lexed(chunk);
+    const last = tokens?.[tokens.length - 1];
     const whole =
-      lexed.errors.length === 0 &&
-      (to === text.length || (last?.tokenType === T.Newline && last.endOffset === to - from - 1)) &&
-      !tokens.some((t) => t.tokenType === T.BadString || t.tokenType === T.UnclosedComment);
-    if (whole) return { tokens, to };
+      tokens !== undefined &&
+      (to === text.length || (last?.tokenType === T.Newline && last.endOffset === to - 1)) &&
+      (scanned !== undefined || !tokens.some((t) => t.tokenType === T.BadString || t.tokenType === T.UnclosedComment)); // the scanner gives up on those
+    if (whole) {
+      if (scanned === undefined && from > 0) {
+        for (const t of tokens) {
+          t.startOffset += from;
+          t.endOffset! += from;
+          t.startLine! += lineBase;
+          t.endLine! += lineBase;
+        }
+      }
+      return { tokens, to };
+    }
     if (to === text.length) return { tokens: undefined, to };
     size *= 2;
   }
+}
+
+/** Chevrotain's tokens of a chunk, or undefined on a lexing error. */
+function lexed(chunk: string): IToken[] | undefined {
+  const result = tskLexer.tokenize(chunk);
+  return result.errors.length === 0 ? result.tokens : undefined;
 }
 
 /** Finds where to end a piece: after the last line end at the top level, once it holds `pieceTokens` tokens. */

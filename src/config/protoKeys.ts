@@ -35,3 +35,14 @@ export function protoKeyErrors(root: unknown, holders: readonly object[], source
   walk(root, []);
   return out;
 }
+
+/** Adds to `holders` the objects under `v` (itself included) that hold an own `__proto__` key, as `clonePlain` would. */
+export function findProtoHolders(v: unknown, holders: object[]): void {
+  if (Array.isArray(v)) for (const x of v) findProtoHolders(x, holders);
+  else if (isPlainObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') holders.push(v);
+      else findProtoHolders(v[k], holders);
+    }
+  }
+}

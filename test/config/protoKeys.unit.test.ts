@@ -55,6 +55,13 @@ aggregates = {
     expect(found.some((d) => d.startsWith('10:30 error CONFIG_INVALID aggregates.t.snapshot_frequency'))).toBe(true);
   });
 
+  it('is reported inside an unknown block too (the pipeline does not copy those, it searches them)', async () => {
+    const text = `${APP}my_notes = { list = [{ __proto__ = { a = 1 } }], other = 2 }\n`;
+    expect((await diagnosticsOf(text)).filter((d) => d.includes('__proto__'))).toEqual([
+      expect.stringMatching(/^8:24 error CONFIG_INVALID my_notes\.list\[0\]\.__proto__: a key cannot be named __proto__/),
+    ]);
+  });
+
   it('names no scenario of a test file (tusk-es test)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tusk-proto-'));
     try {

@@ -38,15 +38,23 @@ const ALIAS_BLOCKS: Record<string, (tree: CanonicalTree, value: unknown, from: s
 };
 
 const CANONICAL = new Set<string>(CANONICAL_BLOCKS);
+/** The top-level names a did-you-mean hint may suggest. */
+const KNOWN_BLOCKS = [...CANONICAL, ...Object.keys(ALIAS_BLOCKS)];
+
+/** True for a top-level block the pipeline reads (canonical or an alias); others are only warned about. */
+export function isKnownBlock(key: string): boolean {
+  return CANONICAL.has(key) || Object.hasOwn(ALIAS_BLOCKS, key);
+}
 
 /** Rewrites a loaded document value into canonical blocks; diagnostics stay on the original text. */
 export function normaliseAliases(value: Record<string, unknown>, sourceMap: SourceMap): CanonicalTree {
   const tree = new CanonicalTree(sourceMap);
-  for (const [key, v] of Object.entries(value)) {
-    const put = ALIAS_BLOCKS[key];
-    if (put) put(tree, v, [key]);
-    else if (CANONICAL.has(key)) tree.put([key], v, [key]);
-    else unknownBlock(tree, [key], [...CANONICAL, ...Object.keys(ALIAS_BLOCKS)]);
+  // keys, not entries: a large file has tens of thousands of top-level blocks
+  for (const key of Object.keys(value)) {
+    const put = Object.hasOwn(ALIAS_BLOCKS, key) ? ALIAS_BLOCKS[key] : undefined;
+    if (put) put(tree, value[key], [key]);
+    else if (CANONICAL.has(key)) tree.put([key], value[key], [key]);
+    else unknownBlock(tree, [key], KNOWN_BLOCKS);
   }
   return tree;
 }
