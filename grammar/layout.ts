@@ -12,6 +12,7 @@
  * Keeping this out of the grammar keeps the grammar free of "optional newline" clutter.
  */
 import { createTokenInstance, type ILexingError, type IToken, type TokenType } from 'chevrotain';
+import { TokenSet } from './tokenSet.js';
 import * as T from './tokens.js';
 
 interface Block {
@@ -26,8 +27,8 @@ interface Block {
   mixedReported: boolean;
 }
 
-const KEYS = new Set<TokenType>([T.Word, T.DoubleString, T.SingleString, T.NumberLit, T.True, T.False, T.Null]);
-const OPERAND_END = new Set<TokenType>([
+const KEYS = new TokenSet([T.Word, T.DoubleString, T.SingleString, T.NumberLit, T.True, T.False, T.Null]);
+const OPERAND_END = new TokenSet([
   T.Word,
   T.NumberLit,
   T.DoubleString,
@@ -41,8 +42,8 @@ const OPERAND_END = new Set<TokenType>([
   T.Null,
   T.BareText,
 ]);
-const CLOSERS = new Set<TokenType>([T.RCurly, T.RBracket, T.RParen]);
-const PROSE_START = new Set<TokenType>([T.Word, T.True, T.False, T.Null]);
+const CLOSERS = new TokenSet([T.RCurly, T.RBracket, T.RParen]);
+const PROSE_START = new TokenSet([T.Word, T.True, T.False, T.Null]);
 const URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s#]*/;
 /** What makes a line structure, not prose: brackets, quotes, operators, separators. */
 const NOT_PROSE = /[{}[\]()"'=?+<>,;$@`]|&&|\|\||\/\*/;

@@ -12,6 +12,7 @@ import {
   type IToken,
   type TokenType,
 } from 'chevrotain';
+import { TokenSet } from './tokenSet.js';
 import * as T from './tokens.js';
 
 function describe(tok: IToken | undefined): string {
@@ -113,9 +114,9 @@ export const binaryTokens = [
   T.Percent,
 ];
 /** What may start an item of a comma list (`a: one, two`). */
-export const LIST_ITEM_START = new Set<TokenType>([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
+export const LIST_ITEM_START = new TokenSet([...literalTokens, T.OperatorName, T.LBracket, T.LParen, T.Minus, T.Bang]);
 /** After a key, these make it an entry: `a = 1, b = 2` is two entries, not a list. */
-export const ENTRY_AFTER_KEY = new Set<TokenType>([T.Assign, T.Colon, T.LCurly, T.Greater]);
+export const ENTRY_AFTER_KEY = new TokenSet([T.Assign, T.Colon, T.LCurly, T.Greater]);
 
 type Alt = { ALT: () => unknown };
 

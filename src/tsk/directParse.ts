@@ -10,6 +10,7 @@
  */
 import type { IToken, TokenType } from 'chevrotain';
 import { binaryTokens, ENTRY_AFTER_KEY, keyTokens, LIST_ITEM_START, literalTokens, separatorTokens } from '../../grammar/parser.js';
+import { TokenSet } from '../../grammar/tokenSet.js';
 import * as T from '../../grammar/tokens.js';
 import type { ArrayAst, BinaryOp, EntryAst, ObjectAst, SectionAst, TskFileAst, ValueAst } from './ast.js';
 import { chain } from './precedence.js';
@@ -18,12 +19,12 @@ import { dottedKey, type AstBuilder } from './visitor.js';
 /** Thrown where the grammar would not read the tokens as an error-free file; never escapes. */
 const GIVE_UP = new Error('the direct reading gives up');
 
-const KEY = new Set<TokenType>(keyTokens);
-const SEPARATOR = new Set<TokenType>(separatorTokens);
-const LITERAL = new Set<TokenType>(literalTokens);
-const BINARY = new Set<TokenType>(binaryTokens);
+const KEY = new TokenSet(keyTokens);
+const SEPARATOR = new TokenSet(separatorTokens);
+const LITERAL = new TokenSet(literalTokens);
+const BINARY = new TokenSet(binaryTokens);
 /** The grammar's `value` can start with these (its `operand`'s first tokens). */
-const VALUE_START = new Set<TokenType>([...LITERAL, T.Bang, T.Minus, T.OperatorName, T.LCurly, T.LBracket, T.LParen]);
+const VALUE_START = new TokenSet([...literalTokens, T.Bang, T.Minus, T.OperatorName, T.LCurly, T.LBracket, T.LParen]);
 
 /**
  * The items of one piece of a file (a run of whole top-level statements, `lexInPieces`), or
@@ -153,7 +154,7 @@ class DirectParser {
     const indent = this.consume(T.Indent);
     const location = this.b.loc(indent);
     let k = 1;
-    while (SEPARATOR.has(this.la(k)!)) k++;
+    while (SEPARATOR.has(this.la(k))) k++;
     const dashes = this.la(k) === T.Dash;
     const items = this.body(dashes);
     this.consume(T.Dedent);
@@ -182,10 +183,10 @@ class DirectParser {
   /** `value`: operands joined by binary operators (grouped by precedence), then `? then : else`. */
   private value(): ValueAst {
     let test = this.operand();
-    if (BINARY.has(this.la(1)!)) {
+    if (BINARY.has(this.la(1))) {
       const operands = [test];
       const ops: BinaryOp[] = [];
-      while (BINARY.has(this.la(1)!)) {
+      while (BINARY.has(this.la(1))) {
         ops.push(this.next().image as BinaryOp);
         operands.push(this.operand());
       }
@@ -238,7 +239,7 @@ class DirectParser {
     const args: ValueAst[] = [];
     if (bare || this.la(1) === T.LParen) {
       this.consume(T.LParen);
-      if (VALUE_START.has(this.la(1)!)) {
+      if (VALUE_START.has(this.la(1))) {
         args.push(this.value());
         while (this.la(1) === T.Comma) {
           this.i++;

@@ -217,8 +217,9 @@ export class PathSourceMap implements SourceMap {
   private grow(): void {
     const size = this.parents.length * 2;
     const grown = (old: Int32Array, fill: number, per = 1) => {
-      const a = new Int32Array(size * per).fill(fill);
+      const a = new Int32Array(size * per); // zeros: only the new half needs another fill
       a.set(old);
+      if (fill !== 0) a.fill(fill, old.length);
       return a;
     };
     this.parents = grown(this.parents, 0);

@@ -51,4 +51,43 @@ describe('grammar/diagrams.html', () => {
       expect(diagramsHtml()).toContain(`"name": "${rule}"`);
     }
   });
+
+  it('shows the forms the tokens hold (ranges, dotted keys, @env.NAME, access paths, comments, unquoted values)', () => {
+    const html = diagramsHtml();
+    for (const rule of [
+      'range',
+      'dottedKey',
+      'envShorthand',
+      'variableAccess',
+      'comment',
+      'tripleSingleString',
+      'unquotedValue',
+      'identifier',
+    ]) {
+      expect(html).toContain(`"name": "${rule}"`);
+    }
+    for (const label of ["'/*'", "'*/'", "'@env'", "'-' (no spaces)", "'||'", 'letter (any script)'])
+      expect(html).toContain(`"label": ${JSON.stringify(label)}`);
+  });
+
+  it('the EBNF shows every form of issue 18 too', () => {
+    const ebnf = readFileSync(new URL('../../grammar/tsk.ebnf', import.meta.url), 'utf8');
+    const productions = [
+      'indent_block',
+      'dash_item',
+      'list_tail',
+      'range',
+      'dotted_key',
+      'env_shorthand',
+      'TRIPLE_SINGLE_STRING',
+      'BLOCK_COMMENT',
+    ];
+    for (const p of productions) expect(ebnf).toMatch(new RegExp(`^${p} +=`, 'm'));
+    expect(ebnf).toContain('"[" , ( "[" , key , "]"'); // [[array of tables]]
+    expect(ebnf).toMatch(/^binary_op += "\|\|" \| "&&" .*"\*" \| "\/" \| "%" ;$/m);
+    expect(ebnf).toContain('( "!" | "-" ) , operand');
+    expect(ebnf).toContain('"[" , digit , { digit } , "]"'); // $hosts[0]
+    expect(ebnf).toMatch(/BARE_TEXT: after "key:"/);
+    expect(ebnf).toContain('a Unicode letter');
+  });
 });
