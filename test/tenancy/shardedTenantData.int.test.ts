@@ -216,3 +216,42 @@ describe('the storage quota in tenancy mode "database"', () => {
     expect((await as(Q, 'POST', `/aggregates/note/q${admitted}/commands/CreateNote`, { text: `${Q} again` })).status).toBe(200);
   });
 });
+
+describe('the events/s quota in tenancy mode "database"', () => {
+  const R = `rate-${run}`;
+  const tenantDb = () => withDatabase(shared, locationName(R)) as string;
+
+  it("refuses a tenant's commands past its events/s quota with 429 TENANT_QUOTA_EXCEEDED in its runtime, writing nothing, counted as the tenant's", async () => {
+    const created = await t.api('POST', '/tenants', { id: R, events_per_second: 1 }, operatorAuth);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ id: R, events_per_second: 1, shard: 's1' });
+    const denied = async () => (await samples('tusk_auth_denied_total', { reason: 'quota' })).get(R) ?? 0;
+    const command = (id: string) => as(R, 'POST', `/aggregates/note/${id}/commands/CreateNote`, { text: `${R} wrote ${id}` });
+
+    // One event per command, twenty at once, at 1 event/s: the bucket holds one event, so
+    // some are refused; if every one were admitted before the first was charged, the bucket
+    // is 19 events in debt and the next command is refused (unless the burst took 19 s).
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    const burst = await Promise.all(ids.map(command));
+    const answers = ids.map((id, i) => [id, burst[i]!] as const);
+    const after = await command('r-after');
+    answers.push(['r-after', after]);
+
+    const admitted = answers.filter(([, res]) => res.status === 200).map(([id]) => id);
+    const refused = answers.filter(([, res]) => res.status !== 200);
+    expect(admitted.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const [, res] of refused) {
+      expect(res.status, JSON.stringify(res.body)).toBe(429);
+      expect(res.body.error).toMatchObject({ code: 'TENANT_QUOTA_EXCEEDED', details: { tenant: R, events_per_second: 1 } });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    // nothing written by a refused command: the tenant's own database holds the admitted notes only
+    const rows = await queryOnce<{ stream_id: string }>(tenantDb(), 'SELECT stream_id FROM events');
+    expect(rows.map((r) => r.stream_id).sort()).toEqual([...admitted].sort());
+    // counted on the front's /metrics, as the tenant's, once per refusal
+    expect(await denied()).toBe(refused.length);
+    // another tenant goes on at once
+    expect((await note(B, `after-rate-${run}`)).status).toBe(200);
+  });
+});
