@@ -13,8 +13,8 @@ import { redact } from '../tsk/redact.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `archive` and resolves to the exit code. */
-export async function archiveCommand(file: string): Promise<number> {
-  const app = await loadOperatorApp('archive', file);
+export async function archiveCommand(file: string, tenant?: string): Promise<number> {
+  const app = await loadOperatorApp('archive', file, tenant);
   if (app === undefined) return 1;
   const { model, secrets } = app;
   const rules = archiveRules(model);

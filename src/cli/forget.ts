@@ -15,8 +15,8 @@ import { redact } from '../tsk/redact.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `forget` and resolves to the exit code. */
-export async function forgetCommand(file: string, subject: string): Promise<number> {
-  const app = await loadOperatorApp('forget', file);
+export async function forgetCommand(file: string, subject: string, tenant?: string): Promise<number> {
+  const app = await loadOperatorApp('forget', file, tenant);
   if (app === undefined) return 1;
   const { model, secrets } = app;
   let runtime: Runtime | undefined;

@@ -21,6 +21,9 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 const ALLOW_ROOT = ['--allow-root <dir>', "a folder @file may also read (repeatable; default: only the config file's folder)"] as const;
+/** The option of the commands that work on one store: in a sharded app, the tenant whose store it is. */
+const TENANT_OPTION = ['--tenant <id>', 'tenancy "schema"/"database": the tenant whose own store to work on (required there)'] as const;
+type TenantOption = { tenant?: string };
 
 /** Builds the program; each action resolves to an exit code. */
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -72,14 +75,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('rebuild read models from the event log, with progress')
     .argument('<file>', 'the app .tsk file')
     .argument('[projections...]', 'projections to rebuild (default: all)')
-    .action(async (file: string, names: string[]) => setExit(await (await import('./rebuild.js')).rebuildCommand(file, names)));
+    .option(...TENANT_OPTION)
+    .action(async (file: string, names: string[], opts: TenantOption) =>
+      setExit(await (await import('./rebuild.js')).rebuildCommand(file, names, opts.tenant)),
+    );
 
   program
     .command('forget')
     .description('forget a data subject: destroy its key, so its personal fields read as erased; exit 0 done, 1 error, 3 unknown subject')
     .argument('<file>', 'the app .tsk file')
     .argument('<subject>', 'the subject id (what personal_data.subject names)')
-    .action(async (file: string, subject: string) => setExit(await (await import('./forget.js')).forgetCommand(file, subject)));
+    .option(...TENANT_OPTION)
+    .action(async (file: string, subject: string, opts: TenantOption) =>
+      setExit(await (await import('./forget.js')).forgetCommand(file, subject, opts.tenant)),
+    );
 
   program
     .command('tenant')
@@ -100,7 +109,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('archive')
     .description('move the streams the archive rules select to the archive, with progress (resumable)')
     .argument('<file>', 'the app .tsk file')
-    .action(async (file: string) => setExit(await (await import('./archive.js')).archiveCommand(file)));
+    .option(...TENANT_OPTION)
+    .action(async (file: string, opts: TenantOption) => setExit(await (await import('./archive.js')).archiveCommand(file, opts.tenant)));
 
   program
     .command('hard-delete')
@@ -108,8 +118,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the app .tsk file')
     .argument('<type>', 'aggregate type')
     .argument('<id>', 'aggregate id')
-    .action(async (file: string, type: string, id: string) =>
-      setExit(await (await import('./removals.js')).hardDeleteCommand(file, type, id)),
+    .option(...TENANT_OPTION)
+    .action(async (file: string, type: string, id: string, opts: TenantOption) =>
+      setExit(await (await import('./removals.js')).hardDeleteCommand(file, type, id, opts.tenant)),
     );
 
   program
@@ -119,20 +130,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<type>', 'aggregate type')
     .argument('<id>', 'aggregate id')
     .requiredOption('--before <version>', 'the events below this version are removed')
-    .action(async (file: string, type: string, id: string, opts: { before: string }) => {
+    .option(...TENANT_OPTION)
+    .action(async (file: string, type: string, id: string, opts: { before: string } & TenantOption) => {
       const before = /^\d{1,9}$/.test(opts.before) ? Number(opts.before) : Number.NaN;
       if (!(before >= 2)) {
         process.stderr.write(`tusk-es truncate: --before must be a version of at least 2, not ${JSON.stringify(opts.before)}\n`);
         return setExit(2);
       }
-      setExit(await (await import('./removals.js')).truncateCommand(file, type, id, before));
+      setExit(await (await import('./removals.js')).truncateCommand(file, type, id, before, opts.tenant));
     });
 
   program
     .command('retention')
     .description("apply every aggregate's retention now (what the background job does), with progress; exit 0 done, 1 error")
     .argument('<file>', 'the app .tsk file')
-    .action(async (file: string) => setExit(await (await import('./removals.js')).retentionCommand(file)));
+    .option(...TENANT_OPTION)
+    .action(async (file: string, opts: TenantOption) => setExit(await (await import('./removals.js')).retentionCommand(file, opts.tenant)));
 
   program
     .command('test')

@@ -15,8 +15,8 @@ import { redact } from '../tsk/redact.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** Runs `rebuild` and resolves to the exit code. */
-export async function rebuildCommand(file: string, names: string[]): Promise<number> {
-  const app = await loadOperatorApp('rebuild', file);
+export async function rebuildCommand(file: string, names: string[], tenant?: string): Promise<number> {
+  const app = await loadOperatorApp('rebuild', file, tenant);
   if (app === undefined) return 1;
   const { model, secrets } = app;
 

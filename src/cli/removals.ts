@@ -20,8 +20,8 @@ import { loadOperatorApp } from './loadOperatorApp.js';
 type RemovalAction = (remover: StreamRemover, model: AppConfig, out: (line: unknown) => void) => Promise<void>;
 
 /** Loads the app, opens its store and runs `action`; errors are reported on stderr (exit 1). */
-async function withRemover(command: string, file: string, action: RemovalAction): Promise<number> {
-  const loaded = await loadOperatorApp(command, file);
+async function withRemover(command: string, file: string, tenant: string | undefined, action: RemovalAction): Promise<number> {
+  const loaded = await loadOperatorApp(command, file, tenant);
   if (loaded === undefined) return 1;
   const { model, secrets } = loaded;
   let runtime: Runtime | undefined;
@@ -39,21 +39,21 @@ async function withRemover(command: string, file: string, action: RemovalAction)
 }
 
 /** `tusk-es hard-delete`: every event of the stream and its read-model rows. */
-export function hardDeleteCommand(file: string, type: string, id: string): Promise<number> {
-  return withRemover('hard-delete', file, async (remover, _model, out) => out(removalJson(await remover.hardDelete(type, id))));
+export function hardDeleteCommand(file: string, type: string, id: string, tenant?: string): Promise<number> {
+  return withRemover('hard-delete', file, tenant, async (remover, _model, out) => out(removalJson(await remover.hardDelete(type, id))));
 }
 
 /** `tusk-es truncate`: the events below `before`, leaving a closing snapshot. */
-export function truncateCommand(file: string, type: string, id: string, before: number): Promise<number> {
-  return withRemover('truncate', file, async (remover, _model, out) => {
+export function truncateCommand(file: string, type: string, id: string, before: number, tenant?: string): Promise<number> {
+  return withRemover('truncate', file, tenant, async (remover, _model, out) => {
     const removal = await remover.truncate(type, id, before);
     out(removal === undefined ? { aggregate_type: type, aggregate_id: id, status: 'done', events_removed: 0 } : removalJson(removal));
   });
 }
 
 /** `tusk-es retention`: one sweep of every aggregate with `retention`, until no stream is past its limits. */
-export function retentionCommand(file: string): Promise<number> {
-  return withRemover('retention', file, async (remover, model, out) => {
+export function retentionCommand(file: string, tenant?: string): Promise<number> {
+  return withRemover('retention', file, tenant, async (remover, model, out) => {
     for (const [type, aggregate] of Object.entries(model.aggregates)) {
       if (aggregate.retention === undefined) continue;
       const streams = await remover.sweep(type, aggregate.retention, Date.now(), (n) =>

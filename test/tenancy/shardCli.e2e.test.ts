@@ -2,7 +2,7 @@
  * Tenancy mode "database" through the real CLI (issue 20): `tusk-es tenant create` places each
  * new tenant by the declared policy ("hash" here) in the control database's map, creates its
  * database on its shard and migrates it; `tusk-es serve` then serves each tenant from its own
- * database; `rebuild` (one store) is refused; `check` reports a database mode without shards
+ * database; `rebuild` and `hard-delete` need `--tenant` and act on that tenant's store only; `check` reports a database mode without shards
  * with its location.
  */
 import { randomUUID } from 'node:crypto';
@@ -84,10 +84,35 @@ describe('tusk-es tenant create in tenancy mode "database"', () => {
     }
   });
 
-  it('refuses operator commands that work on one store (rebuild), naming the mode', async () => {
+  it('refuses operator commands that work on one store without --tenant, naming the mode and the option', async () => {
     const res = await runCli(['rebuild', file]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('tenancy mode "database" keeps each tenant in its own store');
+    expect(res.stderr).toContain('tenancy mode "database" keeps each tenant in its own store; name one with --tenant <id>');
+    const unknown = await runCli(['hard-delete', file, 'note', 'n1', '--tenant', `nobody-${run}`]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`tenant "nobody-${run}" has no place in the tenant map`);
+  });
+
+  it("rebuild and hard-delete with --tenant act on that tenant's own store only", async () => {
+    await server?.kill();
+    server = undefined;
+    const [red, green] = [TENANTS[0]!, TENANTS[1]!];
+    const notes = (tenant: string) =>
+      sql<{ id: string; text: string }>(databaseUrl(locationName(tenant)), 'SELECT id, text FROM public.notes');
+    // the read model of red is lost; rebuilding red's projection from red's log restores it
+    await sql(databaseUrl(locationName(red)), 'DELETE FROM public.notes');
+    await sql(databaseUrl(locationName(green)), 'DELETE FROM public.notes');
+    const rebuilt = await runCli(['rebuild', file, 'notes', '--tenant', red]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(await notes(red)).toEqual([{ id: 'n1', text: `by ${red}` }]);
+    expect(await notes(green)).toEqual([]);
+
+    const deleted = await runCli(['hard-delete', file, 'note', 'n1', '--tenant', green]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const events = (tenant: string) =>
+      sql<{ n: number }>(databaseUrl(locationName(tenant)), 'SELECT count(*)::int AS n FROM public.events');
+    expect(await events(green)).toEqual([{ n: 0 }]);
+    expect(await events(red)).toEqual([{ n: 1 }]);
   });
 
   it('check reports database mode without shards at its location', async () => {
