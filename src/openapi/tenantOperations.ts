@@ -21,6 +21,8 @@ const TENANT = obj(
 const TENANT_WITH_USAGE = obj(
   {
     ...(TENANT.properties as Record<string, Schema>),
+    shard: { type: 'string', description: 'tenancy "schema" / "database": the shard the tenant lives on' },
+    shard_state: { type: 'string', description: 'present while the tenant is being moved ("copying", "moving")' },
     stored: obj({ events: { type: 'integer' }, bytes: { type: 'integer', description: 'pg_column_size of data + metadata' } }, [
       'events',
       'bytes',

@@ -207,7 +207,8 @@ describe('the storage quota in tenancy mode "database"', () => {
     expect(await denied()).toBe(1);
     // the registry shows the quota and what the tenant's database stores
     const shown = await t.api('GET', `/tenants/${Q}`, undefined, operatorAuth);
-    expect(shown.body).toMatchObject({ storage_bytes: LIMIT, stored: { events: admitted, bytes: stored } });
+    expect(shown.body).toMatchObject({ storage_bytes: LIMIT, shard: 's1', stored: { events: admitted, bytes: stored } });
+    expect(shown.body).not.toHaveProperty('shard_state');
 
     // other tenants go on; raised, the tenant is admitted again
     expect((await note(A, 'after-quota')).status).toBe(200);

@@ -59,12 +59,15 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
     if (isConjoined) return { ...tenant, stored: await storedUsage(runtime.store, tenant.id) };
     const router = shardRouterOf(runtime);
     if (router === undefined || tenant.status === 'deleted') return tenant;
-    // its runtime's store; while its shard cannot be reached the registry row alone
+    // where it lives (a move in progress shows as its state), and what its own store holds
+    const place = await router.map.get(tenant.id);
+    const at = place === undefined ? {} : { shard: place.shard, ...(place.state === 'active' ? {} : { shard_state: place.state }) };
+    // while its shard cannot be reached (or it is being moved) the registry row and its place alone
     const stored = await router.runtimeFor(tenant.id).then(
       (started) => storedUsage(started.runtime.store, undefined),
       () => undefined,
     );
-    return stored === undefined ? tenant : { ...tenant, stored };
+    return stored === undefined ? { ...tenant, ...at } : { ...tenant, ...at, stored };
   });
   app.post<IdParams>('/tenants/:id/disable', async (request) => changed(await registry.setEnabled(request.params.id, false)));
   app.post<IdParams>('/tenants/:id/enable', async (request) => changed(await registry.setEnabled(request.params.id, true)));
