@@ -28,12 +28,14 @@ const TENANT_FREE = new Set([
 ]);
 
 /**
- * The tenant a request acts for: undefined on the routes that serve no tenant's data (and an
- * unmatched URL, the 404's), else its principal's tenant, or 403 TENANT_REQUIRED / TENANT_INVALID.
+ * The tenant a request acts for: undefined on the routes that serve no tenant's data, the
+ * tenant operations (/tenants: the registry, which an operator works on as the system; they
+ * need the `admin` scope) and an unmatched URL (the 404's); else its principal's tenant, or 403
+ * TENANT_REQUIRED / TENANT_INVALID.
  */
 export function requestTenant(request: FastifyRequest): string | undefined {
   const route = request.routeOptions.url;
-  if (route === undefined || TENANT_FREE.has(route)) return undefined;
+  if (route === undefined || TENANT_FREE.has(route) || route === '/tenants' || route.startsWith('/tenants/')) return undefined;
   const tenant = request.principal?.tenant ?? null;
   if (tenant === null) throw new TuskError('TENANT_REQUIRED', 'this server is multi-tenant: the token must name a tenant');
   if (!isTenantName(tenant)) throw new TuskError('TENANT_INVALID', 'the tenant of the token is not a valid tenant name');

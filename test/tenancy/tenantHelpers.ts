@@ -44,11 +44,12 @@ export function shopApp(eventStore: string, secret: string, tokens: readonly str
   return `${shop}\n${eventStore}\nprojection_defaults = { poll_interval = "50ms" }\n`;
 }
 
-/** The default app (shopApp) on a conjoined PostgreSQL store in `schema`. */
-export function conjoinedShop(url: string, schema: string, secret: string): string {
+/** The default app (shopApp) on a conjoined PostgreSQL store in `schema` (and static operator `tokens`). */
+export function conjoinedShop(url: string, schema: string, secret: string, tokens: readonly string[] = []): string {
   return shopApp(
     `event_store = { type = "postgresql", connection = "${url}", schema = "${schema}", tenancy = { mode = "conjoined" } }`,
     secret,
+    tokens,
   );
 }
 

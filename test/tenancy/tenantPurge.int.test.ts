@@ -5,7 +5,8 @@
  * whose saga reserves stock and confirms the order (saga streams, saga instances, the order
  * projection), snapshots every 2 events. After `DELETE /tenants/{a}`, no table of the store's
  * schema that has a tenant_id column holds a row of tenant a, every count of tenant b is what it
- * was, b's commands and saga go on, and a's tokens are refused.
+ * was, b's commands and saga go on, and a's tokens are refused. A static operator token (no
+ * tenant) works on the registry as the system, and is still refused on a tenant's data.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp, type TestApp } from '../http/helpers.js';
@@ -15,6 +16,7 @@ import { asSystem, conjoinedShop, tenantRowCounts, tenantToken } from './tenantH
 
 const SECRET = 'the-tenant-purge-test-secret-of-32-characters';
 const SCHEMA = 'purge';
+const OPERATOR = 'the-static-operator-token-of-the-purge-test';
 
 let url: string;
 let server: TestApp;
@@ -66,7 +68,7 @@ async function shop(tenant: string, n: number): Promise<void> {
 
 beforeAll(async () => {
   url = await createAppDatabase(inject('pgUrl'));
-  server = await startTestApp(await modelOf(conjoinedShop(url, SCHEMA, SECRET)));
+  server = await startTestApp(await modelOf(conjoinedShop(url, SCHEMA, SECRET, [OPERATOR])));
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -103,8 +105,18 @@ describe('deleting a tenant of a conjoined store', () => {
     // and nothing of the deleted tenant came back (a consumer batch read before the purge, say)
     expect(Object.entries(await tenantRowCounts(url, SCHEMA, 'gone')).filter(([, n]) => n > 0)).toEqual([]);
 
+    // a static operator token names no tenant: the registry is the system's (it was 403 TENANT_REQUIRED),
+    // a tenant's data is still refused to it
+    const operator = { authorization: `Bearer ${OPERATOR}` };
+    const listed = await server.api('GET', '/tenants', undefined, operator);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body.tenants).toContainEqual(expect.objectContaining({ id: 'gone', status: 'deleted' }));
+    const data = await server.api('GET', '/aggregates/order/o1', undefined, operator);
+    expect(data.status).toBe(403);
+    expect(data.body.error.code).toBe('TENANT_REQUIRED');
+
     // deleting again purges again (nothing left) and answers the tombstone
-    const again = await server.api('DELETE', '/tenants/gone', undefined, admin);
+    const again = await server.api('DELETE', '/tenants/gone', undefined, operator);
     expect(again.status).toBe(200);
     expect(again.body.purged.events).toBe(0);
   });

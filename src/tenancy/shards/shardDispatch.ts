@@ -16,8 +16,6 @@ export function installShardDispatch(
   tenantOf: (request: FastifyRequest) => string | undefined,
 ): void {
   app.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.url;
-    if (route === '/tenants' || route?.startsWith('/tenants/') === true) return;
     const tenant = tenantOf(request);
     if (tenant === undefined) return;
     // counted in flight (once: the auth hook may have), waiting while a move holds the tenant
