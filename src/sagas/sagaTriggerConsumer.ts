@@ -48,13 +48,18 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
    * Starts the batch's instances together: each start is one append that waits for a group
    * commit, so one after the other a batch of 200 took 200 commits and the trigger fell behind
    * the events it follows (issue 21's soak: 19 starts/s against 250 orders/s). Together they
-   * share a few commits. Every start is tried; the first failure is rethrown afterwards (the
-   * consumer retries the batch, and the starts that succeeded are then no-ops).
+   * share a few commits. A stream's events still start in order: the batch goes in waves (the
+   * first event of every stream, then the second…), and a wave with a failure ends the batch
+   * with its first failure, so no event starts after an earlier one of its stream failed (the
+   * consumer retries the batch one event at a time and parks or holds from there; the starts
+   * that succeeded are then no-ops).
    */
   async function startAll(events: readonly StoredEvent[]): Promise<void> {
-    const outcomes = await Promise.allSettled(events.map((e) => start(e)));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    for (const wave of byStreamOrder(events)) {
+      const outcomes = await Promise.allSettled(wave.map((e) => start(e)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    }
   }
 
   async function start(stored: StoredEvent): Promise<void> {
@@ -70,6 +75,19 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
       started();
     }
   }
+}
+
+/** `events` in waves: the k-th wave holds the k-th event of each stream, in log order. */
+function byStreamOrder(events: readonly StoredEvent[]): StoredEvent[][] {
+  const waves: StoredEvent[][] = [];
+  const seen = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.streamType}\u0000${e.streamId}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    (waves[k] ??= []).push(e);
+  }
+  return waves;
 }
 
 /** A start refused for what the event holds (4xx, or data the database refuses: SQLSTATE 22, 23), not for an outage. */
