@@ -84,7 +84,11 @@ describe('a fleet on an HA PostgreSQL', () => {
       expect(recovery).toBeLessThan(30_000);
       expect((await cluster.primary())?.name).not.toBe(primary.name);
       // Both processes rode it out: neither exited, both answer.
-      for (const s of servers) expect((await api(s.url, 'GET', '/health')).status).toBe(200);
+      for (const s of servers) {
+        const health = await api(s.url, 'GET', '/health').catch((err: unknown) => ({ status: String(err), body: undefined }));
+        // an exited process says why in its own output
+        expect(health.status, `a serve process stopped answering; its stderr:\n${s.stderr().slice(-4000)}`).toBe(200);
+      }
 
       // Every acknowledged command is in the log; every stream is versions 1..n.
       const log = await readLog(b.url);
