@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../errors.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { buildOpenApi, type RegisteredRoute } from './buildOpenApi.js';
+import { getOwn } from '../util/setOwn.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -24,7 +25,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, runtime: Runtime, ro
   });
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
   app.get<{ Params: { file: string } }>('/docs/assets/:file', async (request, reply) => {
-    const type = ASSETS[request.params.file];
+    const type = getOwn(ASSETS, request.params.file);
     if (type === undefined) throw new NotFoundError('NOT_FOUND', `no asset ${JSON.stringify(request.params.file)}`);
     return reply
       .type(type)

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../errors.js';
 import { commandCodes, commandHeaders, commonCodes, ID_HEADER } from './commandOperations.js';
 import { errorResponses, jsonResponse, param, ref } from './components.js';
 import { REMOVAL_DOCS } from './removalOperations.js';
+import { getOwn } from '../util/setOwn.js';
 
 type Schema = Record<string, unknown>;
 /** OpenAPI path → operation, for one registered route. */
@@ -62,7 +63,7 @@ const stateSchema = (model: AppConfig, type?: string): Schema =>
       version: { type: 'integer' },
       state: {
         type: 'object',
-        ...(type === undefined ? {} : { description: `initial: ${JSON.stringify(model.aggregates[type]?.state ?? {})}` }),
+        ...(type === undefined ? {} : { description: `initial: ${JSON.stringify(getOwn(model.aggregates, type)?.state ?? {})}` }),
       },
       deleted: { const: true, description: 'present when the aggregate was soft-deleted (read-only)' },
     },
@@ -556,13 +557,13 @@ function perName(
 }
 
 function rowSchema(m: AppConfig, name?: string): Schema {
-  const p = name === undefined ? undefined : m.projections[name];
+  const p = name === undefined ? undefined : getOwn(m.projections, name);
   if (p?.columns === undefined) return { type: 'object' };
   return { type: 'object', properties: Object.fromEntries(Object.entries(p.columns).map(([c, t]) => [c, { description: t }])) };
 }
 
 function filterParams(m: AppConfig, name?: string): Schema[] {
-  const p = name === undefined ? undefined : m.projections[name];
+  const p = name === undefined ? undefined : getOwn(m.projections, name);
   if (p === undefined) return [];
   const columns = new Set([
     p.key,

@@ -18,6 +18,7 @@ import { Runtime } from '../runtime/Runtime.js';
 import type { EventStore } from '../store/EventStore.js';
 import { compare } from './match.js';
 import type { Failure } from './ScenarioResult.js';
+import { getOwn } from '../util/setOwn.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -54,7 +55,7 @@ async function storeGiven(runtime: Runtime, model: AppConfig, s: ScenarioConfig)
         {
           id: randomUUID(),
           type: g.type,
-          eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1,
+          eventVersion: g.event_version ?? getOwn(model.events, g.type)?.version ?? 1,
           data: g.data,
           metadata: g.metadata,
           timestamp: new Date(),

@@ -25,6 +25,7 @@ import {
 } from '../sagas/sagaEvents.js';
 import { eventData, triggerOf } from '../sagas/startSaga.js';
 import type { StoredEvent } from '../store/EventStore.js';
+import { getOwn } from '../util/setOwn.js';
 
 /** What the saga did. */
 export interface SagaRun {
@@ -50,7 +51,7 @@ export function simulateSaga(model: AppConfig, s: ScenarioConfig): SagaRun {
     streamId: g.aggregate_id ?? s.aggregate_id,
     version: 1,
     position: 1,
-    eventVersion: g.event_version ?? model.events[g.type]?.version ?? 1,
+    eventVersion: g.event_version ?? getOwn(model.events, g.type)?.version ?? 1,
     data: g.data,
     metadata: g.metadata,
     timestamp: new Date(clock),

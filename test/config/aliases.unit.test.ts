@@ -99,6 +99,14 @@ describe('aliases: seed spellings become canonical blocks', () => {
     ]);
   });
 
+  it('a setting named like an Object.prototype member is an unknown key, not a silently dropped one', async () => {
+    const diagnostics = await diagnosticsOf('event_sourcing = { constructor = 1, toString = 2 }');
+    expect(diagnostics).toEqual([
+      '1:20 error CONFIG_UNKNOWN_KEY event_sourcing.constructor: unknown key',
+      '1:37 error CONFIG_UNKNOWN_KEY event_sourcing.toString: unknown key',
+    ]);
+  });
+
   it('event_sourcing.projections settings (seed 000) and [event_sourcing] scalars (seed 002)', async () => {
     const a = await modelOf(
       'event_sourcing = { projections = { real_time = true, batch_processing = true, read_models = { denormalization = true } } }',

@@ -49,6 +49,19 @@ describe('tests block: schema and cross-checks', () => {
     ]);
   });
 
+  it('an aggregate or saga named like an Object.prototype member is not declared', async () => {
+    const diags = await diagnosticsOf(`${APP}tests = {
+  "a" = { aggregate = "toString", then_state = {} }
+  "b" = { aggregate = "constructor", when = { command = "ShipOrder" }, then = [] }
+  "c" = { saga = "constructor", given = [ { type = "OrderCreated" } ], then_saga = {} }
+}`);
+    expect(diags).toEqual([
+      '13:23 error CONFIG_REFERENCE tests.a.aggregate: aggregate `toString` is not declared',
+      '14:23 error CONFIG_REFERENCE tests.b.aggregate: aggregate `constructor` is not declared',
+      '15:18 error CONFIG_REFERENCE tests.c.saga: saga `constructor` is not declared',
+    ]);
+  });
+
   it('a scenario with nothing to expect, or then without when, is refused', async () => {
     const diags = await diagnosticsOf(`${APP}tests = {
   "nothing" = { aggregate = "order" }

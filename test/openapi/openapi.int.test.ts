@@ -126,6 +126,8 @@ describe('OpenAPI', () => {
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     }
     expect((await fetch(`${started.url}/docs/assets/..%2Fpackage.json`)).status).toBe(404);
+    for (const name of ['constructor', 'toString', '__proto__'])
+      expect((await fetch(`${started.url}/docs/assets/${name}`)).status).toBe(404);
   });
 
   it('the response checker of the HTTP tests refuses answers that drift from the document', () => {

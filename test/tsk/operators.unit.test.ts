@@ -22,6 +22,12 @@ describe('@env', () => {
     }
   });
 
+  it('a variable named like an Object.prototype member is unset, not the member', async () => {
+    const doc = await load('a = @env(constructor, "d")\nb = @env(toString)\n', { mode: 'check', env: {} });
+    expect(doc.value).toEqual({ a: 'd', b: null });
+    expect(summarize(doc.diagnostics)).toEqual(['2:5 warning TSK_ENV_NOT_SET toString is not set']);
+  });
+
   it('evaluates a quoted string that is one operator call', async () => {
     const doc = await load('port = "@env(\'DB_PORT\', 5432)"\n');
     expect(doc.value).toEqual({ port: 5432 });

@@ -7,6 +7,7 @@ import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
 import { valueText } from '../../util/valueText.js';
 import type { CanonicalTree } from './CanonicalTree.js';
+import { getOwn } from '../../util/setOwn.js';
 
 const RULE_HINTS: Record<string, (v: unknown) => string> = {
   minimum_order_amount: (v) =>
@@ -44,7 +45,7 @@ function businessRules(tree: CanonicalTree, to: Path, rules: Record<string, unkn
     else if (unique && (v === true || v === 'true')) tree.append([...to, 'unique'], unique[1], at);
     else if (unique && (v === false || v === 'false')) continue;
     else {
-      const hint = RULE_HINTS[rule]?.(v) ?? `require = [{ when = "<expression>", message = "…" }]`;
+      const hint = getOwn(RULE_HINTS, rule)?.(v) ?? `require = [{ when = "<expression>", message = "…" }]`;
       tree.warnAt('CONFIG_IGNORED', `business rule with no generic meaning, ignored; write instead: ${hint}`, at);
     }
   }

@@ -9,6 +9,7 @@ import { putAggregate } from './aggregates.js';
 import type { CanonicalTree } from './CanonicalTree.js';
 import { putEventStore } from './eventStore.js';
 import { AGGREGATE_SETTINGS, EVENT_SOURCING_SETTINGS, PROJECTION_SETTINGS } from './settings.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** `aggregates` (or an alias): objects are aggregates, scalars are `[aggregates]` settings. */
 export function putAggregates(tree: CanonicalTree, value: unknown, from: Path, options: { stripSuffix?: boolean } = {}): void {
@@ -16,7 +17,7 @@ export function putAggregates(tree: CanonicalTree, value: unknown, from: Path, o
   tree.claim(['aggregates'], from);
   for (const [key, v] of Object.entries(value)) {
     const at = [...from, key];
-    const setting = AGGREGATE_SETTINGS[key];
+    const setting = getOwn(AGGREGATE_SETTINGS, key);
     if (setting && !isPlainObject(v)) setting(tree, v, at);
     else putAggregate(tree, options.stripSuffix ? key.replace(/_aggregate$/, '') : key, v, at);
   }
@@ -28,7 +29,7 @@ export function putProjections(tree: CanonicalTree, value: unknown, from: Path):
   tree.claim(['projections'], from);
   for (const [key, v] of Object.entries(value)) {
     const at = [...from, key];
-    const setting = PROJECTION_SETTINGS[key];
+    const setting = getOwn(PROJECTION_SETTINGS, key);
     if (isPlainObject(v) && 'table' in v) tree.put(['projections', key], v, at);
     else if (setting) setting(tree, v, at);
     else tree.put(['projections', key], v, at); // zod names what is missing
@@ -57,7 +58,7 @@ export function putEventSourcing(tree: CanonicalTree, value: unknown, from: Path
   if (!isPlainObject(value)) return unknownBlock(tree, from);
   for (const [key, v] of Object.entries(value)) {
     const at = [...from, key];
-    const setting = EVENT_SOURCING_SETTINGS[key];
+    const setting = getOwn(EVENT_SOURCING_SETTINGS, key);
     if (key === 'event_store') putEventStore(tree, v, at);
     else if (key === 'aggregates') putAggregates(tree, v, at);
     else if (key === 'projections') putProjections(tree, v, at);

@@ -7,6 +7,7 @@
 import type { Path } from '../../tsk/document.js';
 import { isPlainObject } from '../paths.js';
 import type { CanonicalTree } from './CanonicalTree.js';
+import { getOwn } from '../../util/setOwn.js';
 
 const STRATEGIES: Record<string, string> = {
   by_date: 'time',
@@ -22,15 +23,15 @@ const SIZES: Record<string, string> = { daily: 'day', weekly: 'week', monthly: '
 
 /** `event_store.partitioning`, with `strategy` for `by` and `partition_size` for `interval`. */
 export function putPartitioning(tree: CanonicalTree, value: unknown, from: Path): void {
-  if (typeof value === 'string') return tree.put(['event_store', 'partitioning', 'by'], STRATEGIES[value] ?? value, from);
+  if (typeof value === 'string') return tree.put(['event_store', 'partitioning', 'by'], getOwn(STRATEGIES, value) ?? value, from);
   if (!isPlainObject(value)) return tree.put(['event_store', 'partitioning'], value, from);
   tree.claim(['event_store', 'partitioning'], from);
   for (const [key, v] of Object.entries(value)) {
     const at = [...from, key];
     if (key === 'strategy' || key === 'by')
-      tree.put(['event_store', 'partitioning', 'by'], typeof v === 'string' ? (STRATEGIES[v] ?? v) : v, at);
+      tree.put(['event_store', 'partitioning', 'by'], typeof v === 'string' ? (getOwn(STRATEGIES, v) ?? v) : v, at);
     else if (key === 'partition_size' || key === 'interval')
-      tree.put(['event_store', 'partitioning', 'interval'], typeof v === 'string' ? (SIZES[v] ?? v) : v, at);
+      tree.put(['event_store', 'partitioning', 'interval'], typeof v === 'string' ? (getOwn(SIZES, v) ?? v) : v, at);
     else if (key === 'partitions') tree.put(['event_store', 'partitioning', 'partition_count'], v, at);
     else tree.put(['event_store', 'partitioning', key], v, at);
   }

@@ -9,6 +9,7 @@ import type { AggregateConfig, CommandConfig } from '../schema/aggregates.js';
 import { didYouMean } from '../didYouMean.js';
 import { emitPath, requirePath } from './commandPaths.js';
 import type { CheckContext } from './context.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** Input references, unique fields and status transitions of every aggregate. */
 export function checkCommands(ctx: CheckContext): void {
@@ -89,7 +90,7 @@ function checkStatus(ctx: CheckContext, aggName: string, agg: AggregateConfig): 
       { key: true },
     );
   } else {
-    const initial = agg.state[field];
+    const initial = getOwn(agg.state, field);
     if (typeof initial === 'string' && !statuses.has(initial)) {
       ctx.error(
         'CONFIG_REFERENCE',
@@ -99,7 +100,7 @@ function checkStatus(ctx: CheckContext, aggName: string, agg: AggregateConfig): 
     }
   }
   for (const [event, rules] of Object.entries(agg.apply)) {
-    const set = rules[field];
+    const set = getOwn(rules, field);
     const literal = set === undefined ? undefined : /^\s*'([^']*)'\s*$/.exec(set)?.[1];
     if (literal !== undefined && !statuses.has(literal)) {
       ctx.error('CONFIG_REFERENCE', `status '${literal}' is not in valid_status_transitions${didYouMean(literal, statuses)}`, [

@@ -9,6 +9,7 @@ import type { MigrationConfig } from '../schema/eventVersioning.js';
 import type { CheckContext } from './context.js';
 import { checkEventName } from './events.js';
 import { BUILTIN_TRANSFORMS, isBuiltinTransform, looksLikeTransformName } from './transforms.js';
+import { getOwn } from '../../util/setOwn.js';
 
 interface Step {
   key: string;
@@ -106,7 +107,7 @@ function checkChain(ctx: CheckContext, event: string, steps: Step[]): void {
       );
     }
   }
-  const declared = ctx.model.events[event]?.version;
+  const declared = getOwn(ctx.model.events, event)?.version;
   const last = steps[steps.length - 1]!;
   if (declared !== undefined && ctx.tree.get(['events', event, 'version']) !== undefined && declared !== last.m.to_version) {
     ctx.error('CONFIG_MIGRATION_CHAIN', `events.${event}.version is ${declared} but its migrations end at v${last.m.to_version}`, [

@@ -8,6 +8,7 @@ import type { Path } from '../../tsk/document.js';
 import { didYouMean } from '../didYouMean.js';
 import type { ScenarioConfig } from '../schema/tests.js';
 import type { CheckContext } from './context.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** Checks every scenario of `tests`. */
 export function checkTests(ctx: CheckContext): void {
@@ -17,7 +18,7 @@ export function checkTests(ctx: CheckContext): void {
 function checkScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): void {
   const aggregates = Object.keys(ctx.model.aggregates);
   const known = (aggregate: string | undefined, path: Path): boolean => {
-    if (aggregate === undefined || ctx.model.aggregates[aggregate] !== undefined) return true;
+    if (aggregate === undefined || getOwn(ctx.model.aggregates, aggregate) !== undefined) return true;
     ctx.error('CONFIG_REFERENCE', `aggregate \`${aggregate}\` is not declared${didYouMean(aggregate, aggregates)}`, path);
     return false;
   };
@@ -33,7 +34,7 @@ function checkScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): void {
   s.then?.forEach((e, i) => event(e.type, [...base, 'then', i, 'type']));
   s.then_upcast?.forEach((e, i) => event(e.type, [...base, 'then_upcast', i, 'type']));
   if (s.when !== undefined && s.aggregate !== undefined && aggregateOk) {
-    const commands = Object.keys(ctx.model.aggregates[s.aggregate]?.commands ?? {});
+    const commands = Object.keys(getOwn(ctx.model.aggregates, s.aggregate)?.commands ?? {});
     if (!commands.includes(s.when.command)) {
       ctx.error(
         'CONFIG_REFERENCE',
@@ -62,7 +63,7 @@ function checkScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): void {
 
 function checkSagaScenario(ctx: CheckContext, s: ScenarioConfig, base: Path): void {
   if (s.saga === undefined) return;
-  const saga = ctx.model.sagas[s.saga];
+  const saga = getOwn(ctx.model.sagas, s.saga);
   if (saga === undefined) {
     ctx.error('CONFIG_REFERENCE', `saga \`${s.saga}\` is not declared${didYouMean(s.saga, Object.keys(ctx.model.sagas))}`, [
       ...base,

@@ -2,6 +2,7 @@
 import { error, warning } from '../../diagnostics.js';
 import { valueText } from '../../util/valueText.js';
 import type { OperatorCall } from './context.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** The variable's value (a string), else the default (type kept), else null plus a diagnostic. */
 export function envOperator(call: OperatorCall): unknown {
@@ -14,7 +15,7 @@ export function envOperator(call: OperatorCall): unknown {
     return null;
   }
   const env = context.options.env ?? process.env;
-  const set = env[name];
+  const set = getOwn(env, name);
   let value: unknown;
   if (set !== undefined) value = set;
   else if (args.length === 2) value = args[1];
