@@ -5,6 +5,7 @@
  * run reports everything.
  */
 import { error, note, type SourceLocation } from '../diagnostics.js';
+import { getOwn, setOwn } from '../util/setOwn.js';
 import { valueText } from '../util/valueText.js';
 import type { Path } from './document.js';
 import type { BinaryAst, EntryAst, TskFileAst, ValueAst } from './ast.js';
@@ -45,12 +46,6 @@ function valueCount(v: unknown, memo: WeakMap<object, number>): number {
 
 function isPlainObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof DeferredQuery);
-}
-
-/** Sets a key without ever touching a prototype (`__proto__` is a legal .tsk key). */
-function setKey(obj: Obj, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 /** A section's (or a dotted key's parents') object, its source-map node, and whether it clashed with a value. */
@@ -131,7 +126,7 @@ export class Evaluator {
     let list = parent.target[key];
     if (list === undefined) {
       list = [];
-      setKey(parent.target, key, list);
+      setOwn(parent.target, key, list);
       this.sourceMap.setAt(listNode, { key: nameLoc, value: loc });
     }
     if (!Array.isArray(list)) {
@@ -157,7 +152,7 @@ export class Evaluator {
       here = this.sourceMap.child(here, k);
       if (!Object.hasOwn(node, k)) {
         const child: Obj = {};
-        setKey(node, k, child);
+        setOwn(node, k, child);
         this.sourceMap.setAt(here, { key: nameLoc, value: loc });
         node = child;
         continue;
@@ -212,7 +207,7 @@ export class Evaluator {
     // record the location first so that nested paths and includes find their parent
     const here = this.sourceMap.child(node, e.key);
     this.sourceMap.setAt(here, { key: e.keyLocation, value: e.value.location });
-    setKey(target, e.key, this.value(e.value, here));
+    setOwn(target, e.key, this.value(e.value, here));
   }
 
   /** The object at `keys` under `node` (for dotted keys), or undefined. */
@@ -338,7 +333,7 @@ export class Evaluator {
     const name = op.name.startsWith('env.') && op.name !== 'env.secure' ? op.name.slice(4) : this.value(op.args[0]!, node);
     const secure = op.name === 'env.secure';
     const env = this.context.options.env ?? process.env;
-    if (typeof name !== 'string' || env[name] === undefined) return null;
+    if (typeof name !== 'string' || getOwn(env, name) === undefined) return null;
     const call = {
       name: secure ? 'env.secure' : 'env',
       args: [name],

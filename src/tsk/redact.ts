@@ -1,4 +1,5 @@
 /** Secret redaction shared by `print`, the config CLI and logs. */
+import { setOwn } from '../util/setOwn.js';
 
 export const REDACTED = '***';
 
@@ -21,10 +22,7 @@ export function redact<T>(value: T, secrets: ReadonlySet<string>): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (k === '__proto__') Object.defineProperty(out, k, { value: walk(x), enumerable: true, writable: true, configurable: true });
-        else out[k] = walk(x);
-      }
+      for (const [k, x] of Object.entries(v)) setOwn(out, k, walk(x));
       return out;
     }
     return v;
