@@ -101,9 +101,11 @@ export function jsonSizeWithin(value: unknown, max: number): boolean {
       budget -= 2 + v.length;
       for (const item of v) stack.push(item);
     } else {
-      for (const [k, item] of Object.entries(v)) {
+      // Object.keys, not entries: no [key, value] pair allocated per property (every command's data and state).
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
         budget -= 4 + textBytes(k);
-        stack.push(item);
+        stack.push(o[k]);
       }
       budget -= 2;
     }

@@ -23,8 +23,12 @@ export function buildEvents(
   const events: PendingEvent[] = [];
   for (const emit of command.emits) {
     if (emit.when !== undefined && emit.when(scope) !== true) continue;
-    const data: Record<string, unknown> = emit.data === undefined ? { ...input } : evaluate(emit.data, scope);
-    const metadata = emit.metadata === undefined ? { ...baseMetadata } : { ...evaluate(emit.metadata, scope), ...baseMetadata };
+    // `input` and `baseMetadata` are the command's own fresh objects, read by nothing after
+    // this: the first event takes them as they are, every further one gets its own copies.
+    const first = events.length === 0;
+    const data: Record<string, unknown> = emit.data !== undefined ? evaluate(emit.data, scope) : first ? input : { ...input };
+    const metadata =
+      emit.metadata !== undefined ? { ...evaluate(emit.metadata, scope), ...baseMetadata } : first ? baseMetadata : { ...baseMetadata };
     events.push({ type: emit.type, data, metadata });
   }
   return events;

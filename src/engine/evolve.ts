@@ -10,6 +10,7 @@ import type { AggregateDefinition } from './AggregateDefinition.js';
 import type { ExprScope } from './compileExpr.js';
 import { foldSystemEvent, isSystemEventType } from './systemEvents.js';
 import { setOwn } from '../util/setOwn.js';
+import { formatIso } from '../util/isoTimestamp.js';
 
 /** Aggregate state: a JSON object. */
 export type AggregateState = Record<string, unknown>;
@@ -19,7 +20,7 @@ export function eventRoots(event: StoredEvent, state: AggregateState): Record<st
   return {
     data: event.data,
     metadata: event.metadata,
-    timestamp: event.timestamp.toISOString(),
+    timestamp: formatIso(event.timestamp),
     version: event.version,
     event_type: event.type,
     event_version: event.eventVersion,

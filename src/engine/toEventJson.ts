@@ -2,6 +2,7 @@
  * The one JSON shape of an event (SPEC §9), used by HTTP responses, SSE and every publisher.
  */
 import type { StoredEvent } from '../store/EventStore.js';
+import { formatIso } from '../util/isoTimestamp.js';
 
 /** An event as every external consumer sees it. */
 export interface EventJson {
@@ -34,7 +35,7 @@ export function toEventJson(event: StoredEvent): EventJson {
     event_version: event.eventVersion,
     data: event.data,
     metadata: event.metadata,
-    timestamp: event.timestamp.toISOString(),
+    timestamp: formatIso(event.timestamp),
   };
   if (event.tenantId !== undefined) json.tenant = event.tenantId;
   return json;

@@ -45,9 +45,7 @@ export function validateInput(spec: CompiledInputSpec, input: unknown): Record<s
   const given = body as Record<string, unknown>;
   const problems: FieldProblem[] = [];
   const out: Record<string, unknown> = {};
-  const known = new Set<string>();
   for (const [field, fieldSpec, pattern] of spec) {
-    known.add(field);
     const value = Object.prototype.hasOwnProperty.call(given, field) ? given[field] : undefined;
     if (value === undefined || value === null) {
       if (fieldSpec.default !== undefined) out[field] = structuredClone(fieldSpec.default);
@@ -59,6 +57,7 @@ export function validateInput(spec: CompiledInputSpec, input: unknown): Record<s
     if (message !== undefined) problems.push({ field, message });
     else out[field] = value;
   }
+  const known = fieldsOf(spec);
   for (const field of Object.keys(given)) {
     if (!known.has(field)) problems.push({ field, message: 'is not a declared input field' });
   }
@@ -67,6 +66,15 @@ export function validateInput(spec: CompiledInputSpec, input: unknown): Record<s
     throw new InvalidInputError(`invalid input: ${names}`, problems);
   }
   return out;
+}
+
+const specFields = new WeakMap<CompiledInputSpec, ReadonlySet<string>>();
+
+/** The field names of `spec` (made once per spec, not per command). */
+function fieldsOf(spec: CompiledInputSpec): ReadonlySet<string> {
+  let fields = specFields.get(spec);
+  if (fields === undefined) specFields.set(spec, (fields = new Set(spec.map(([field]) => field))));
+  return fields;
 }
 
 /** The problem with one present value, or undefined when it is fine. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoTimestamp } from '../../src/util/isoTimestamp.js';
+import { formatIso, parseIsoTimestamp } from '../../src/util/isoTimestamp.js';
 
 describe('parseIsoTimestamp', () => {
   it('reads the ISO-8601 forms, a time without a zone as UTC', () => {
@@ -41,5 +41,29 @@ describe('parseIsoTimestamp', () => {
         expect(parseIsoTimestamp(d.toISOString())?.getTime()).toBe(d.getTime());
       }),
     );
+  });
+});
+
+describe('formatIso', () => {
+  it('prints what toISOString prints, for dates of one second and of others, of any year', () => {
+    // Dates of one second in a row (the cached prefix), then arbitrary ones (each a new second).
+    const base = Date.UTC(2026, 11, 6, 23, 59, 59);
+    for (const ms of [0, 1, 9, 10, 99, 100, 999]) expect(formatIso(new Date(base + ms))).toBe(new Date(base + ms).toISOString());
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 - 1 }), (ms) => {
+        const date = new Date(ms);
+        expect(formatIso(date)).toBe(date.toISOString());
+        expect(formatIso(new Date(ms + 1))).toBe(new Date(ms + 1).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    // Years outside 0000-9999 print with six digits and are not cached: the next date of that second still is right.
+    const far = new Date(Date.UTC(10000, 0, 1, 0, 0, 0, 5));
+    expect(formatIso(far)).toBe('+010000-01-01T00:00:00.005Z');
+    expect(formatIso(new Date(far.getTime() + 1))).toBe('+010000-01-01T00:00:00.006Z');
+  });
+
+  it('throws a RangeError for an invalid date, as toISOString does', () => {
+    expect(() => formatIso(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

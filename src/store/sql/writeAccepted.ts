@@ -2,6 +2,7 @@
 import type { AppendFold, AppendRequest, FoldContext, SqlExecutor, StoreTables, StoredEvent } from '../EventStore.js';
 import { batchFrame, batchWriteSql, type BatchParts } from './batchWriteSql.js';
 import { checkpointOfBatch } from './checkpoints.js';
+import { formatIso } from '../../util/isoTimestamp.js';
 
 /** A request that passed its checks, and the version its first event gets. */
 export interface AcceptedAppend {
@@ -117,7 +118,7 @@ export async function writeAccepted(
         ev: e.eventVersion,
         d: data,
         m: e.metadata,
-        ts: e.timestamp.toISOString(),
+        ts: formatIso(e.timestamp),
       });
       stored.push({
         id: e.id,
