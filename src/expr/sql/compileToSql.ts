@@ -94,24 +94,24 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
   const cache = new Map<string, Built>();
 
   return (scope, firstParam = context.firstParam ?? 1) => {
-    const tags: string[] = [];
-    const values: unknown[] = [];
-    const kinds: Kind[] = [];
-    for (const slot of slots) {
+    // The signature as one short string, built as the roots are read: this runs per event and
+    // field of every projection write, so nothing else is allocated unless the SQL is built.
+    const values: unknown[] = new Array<unknown>(slots.length);
+    let key = `${firstParam}:`;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
       if (!Object.hasOwn(scope.roots, slot.name)) {
-        tags.push('c');
-        values.push(undefined);
+        key += 'c';
         continue;
       }
       const v = slot.read(scope);
-      const kind = kindOf(v);
-      tags.push(TAGS[kind]);
-      kinds.push(kind);
-      values.push(v);
+      key += TAGS[kindOf(v)];
+      values[i] = v;
     }
-    const key = `${firstParam}:${tags.join('')}`;
     let built = cache.get(key);
     if (built === undefined) {
+      const tags = slots.map((slot, i) => (Object.hasOwn(scope.roots, slot.name) ? TAGS[kindOf(values[i])] : 'c'));
+      const kinds = slots.flatMap((_slot, i): Kind[] => (tags[i] === 'c' ? [] : [kindOf(values[i])]));
       const builder = new SqlBuilder({ tags, slotOf, columns: context.columns, column, firstParam });
       const f = builder.finish(ast);
       const origins = f.sources.map(

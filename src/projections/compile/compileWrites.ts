@@ -192,18 +192,20 @@ function bind(fields: readonly CompiledField[], scope: EvalScope): Bound {
   return out;
 }
 
-// fragments repeat (compileToSql caches them per signature): so do their conversions
-const conversions = new WeakMap<CompiledField, Map<string, string>>();
+// fragments repeat (compileToSql caches them per signature): so do their conversions, looked
+// up by the fragment's own (cached) text per type, so no key is built per event
+const conversions = new WeakMap<CompiledField, Map<SqlType, Map<string, string>>>();
 
 /** toColumnType of a field's fragment, computed once per fragment text. */
 function converted(f: CompiledField, sql: string, type: SqlType): string {
-  let byText = conversions.get(f);
-  if (byText === undefined) conversions.set(f, (byText = new Map<string, string>()));
-  const key = `${type}:${sql}`;
-  let out = byText.get(key);
+  let byType = conversions.get(f);
+  if (byType === undefined) conversions.set(f, (byType = new Map<SqlType, Map<string, string>>()));
+  let byText = byType.get(type);
+  if (byText === undefined) byType.set(type, (byText = new Map<string, string>()));
+  let out = byText.get(sql);
   if (out === undefined) {
     if (byText.size > 256) byText.clear();
-    byText.set(key, (out = toColumnType(sql, type, f.type)));
+    byText.set(sql, (out = toColumnType(sql, type, f.type)));
   }
   return out;
 }
