@@ -35,16 +35,14 @@ export function isOpenRoute(path: string): boolean {
 
 /** Decorates requests with `principal` and, when `server.auth` is configured, checks tokens and scopes. */
 export function installAuth(app: FastifyInstance, runtime: Runtime): void {
-  // null first, so every request object has the same shape; the hook sets the real one.
-  app.decorateRequest('principal', null as unknown as Principal);
   const auth = runtime.model.server.auth;
   if (auth === undefined) {
-    app.addHook('onRequest', (request, _reply, done) => {
-      request.principal = STATIC_PRINCIPAL;
-      done();
-    });
+    // Every request is the static principal: a getter on the request prototype, not a hook every request runs.
+    app.decorateRequest('principal', { getter: () => STATIC_PRINCIPAL });
     return;
   }
+  // null first, so every request object has the same shape; the hook sets the real one.
+  app.decorateRequest('principal', null as unknown as Principal);
   const authenticate = authenticator(auth);
   const denied = new Counter({
     name: 'tusk_auth_denied_total',

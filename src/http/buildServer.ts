@@ -84,7 +84,12 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     const route = request.routeOptions.url ?? '(unmatched)';
     runtime.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     runtime.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    // The line's fields are built only when debug is on (a request at the default level logs nothing).
+    if (runtime.logger.isLevelEnabled('debug'))
+      request.log.debug(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
     done();
   });
   // SSE connections are hijacked: fastify cannot wait for them, so end them before closing.

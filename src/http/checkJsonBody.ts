@@ -17,6 +17,7 @@ interface Frame {
 
 /** Throws JSON_TOO_DEEP, INVALID_TEXT or FORBIDDEN_KEY (all 400) for the first fault of `body`. */
 export function checkJsonBody(body: unknown, maxDepth: number): void {
+  if (flatAndClean(body, maxDepth)) return;
   // Every container visited stays in `seen`, so a fault's path is rebuilt only when one is found.
   const seen: Frame[] = [];
   const stack: Frame[] = [{ value: body, depth: 0, parent: -1, key: '' }];
@@ -58,6 +59,29 @@ export function checkJsonBody(body: unknown, maxDepth: number): void {
       stack.push(child);
     }
   }
+}
+
+/**
+ * True when `body` passes at a glance: a primitive, or one object or array of primitives with
+ * clean strings and keys and no `__proto__` (a command's usual input). The walk below, which
+ * allocates a frame per value, runs only on the rest, and finds and locates any fault itself.
+ */
+function flatAndClean(body: unknown, maxDepth: number): boolean {
+  if (body === null || typeof body !== 'object') return cleanPrimitive(body);
+  if (maxDepth < 1) return false;
+  if (Array.isArray(body)) {
+    for (const value of body) if (!cleanPrimitive(value)) return false;
+    return true;
+  }
+  for (const key of Object.keys(body)) {
+    if (key === '__proto__' || textFault(key) !== undefined || !cleanPrimitive((body as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function cleanPrimitive(value: unknown): boolean {
+  if (typeof value === 'string') return textFault(value) === undefined;
+  return value === null || typeof value !== 'object';
 }
 
 /** Why `text` cannot be stored as text, or undefined when it can. */

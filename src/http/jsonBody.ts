@@ -27,14 +27,17 @@ export function installJsonBody(app: FastifyInstance, maxDepth: number): void {
 }
 
 function parseJsonBody(request: FastifyRequest, raw: Buffer, maxDepth: number): unknown {
-  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  const { headers } = request;
+  const encoding = headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new TuskError(
       'UNSUPPORTED_MEDIA_TYPE',
       `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the body uncompressed`,
     );
   }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  // The plain media type (what most clients send) names no charset: the pattern runs only on the others.
+  const type = headers['content-type'];
+  const charset = type === 'application/json' ? undefined : /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new TuskError('UNSUPPORTED_MEDIA_TYPE', `charset ${JSON.stringify(charset)} is not supported: JSON bodies are UTF-8`);
   }
