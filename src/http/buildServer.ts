@@ -56,15 +56,13 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
     clientErrorHandler,
     // Path segments are measured (decoded) by installRequestGuards against server.id_length_limit.
     routerOptions: { maxParamLength: 16_384 },
-    // A request that brings a W3C traceparent logs with its trace_id and span_id.
-    // With tracing on, the request's own span is started here and its ids are logged instead.
+    // A request logs with the trace_id and span_id of its span (tracing on), else of the W3C
+    // traceparent it brings. Its logger is made lazily either way (a pino child per request costs).
     childLoggerFactory: (logger, bindings, opts, raw) => {
-      if (runtime.tracing !== undefined) {
-        const child = logger.child(bindings, opts);
-        runtime.tracing.startRequest(raw, child);
-        return child;
-      }
-      const trace = parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);
+      const trace =
+        runtime.tracing !== undefined
+          ? runtime.tracing.startRequest(raw)
+          : parseTraceparent((raw as { headers?: Record<string, unknown> }).headers?.traceparent);
       return requestLogger(logger, trace === undefined ? bindings : { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, opts);
     },
     // No route declares a JSON schema (input is validated by the engine), so fastify's

@@ -4,7 +4,6 @@
  */
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { redact, redactText } from '../tsk/redact.js';
-import { traceLogFields } from '../telemetry/tracing.js';
 
 /** A pino logger writing to stdout (or `destination`) that never prints a secret. */
 export function createLogger(
@@ -16,8 +15,6 @@ export function createLogger(
       level: options.level ?? 'info',
       base: { service: 'tusk-es' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // trace_id/span_id of the active span, when tracing runs (issue 19)
-      mixin: traceLogFields,
       hooks: {
         logMethod(args, method) {
           if (secrets.size === 0) return method.apply(this, args);

@@ -8,9 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { diag, TraceFlags, type Attributes } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OtlpSpanWriter } from './otlpSpans.js';
+import { diag, type Attributes } from '@opentelemetry/api';
+import { OtlpSpanWriter, type WritableSpan } from './otlpSpans.js';
 
 /** What the worker is started with. */
 export interface WorkerSetup {
@@ -43,9 +42,9 @@ export interface HandOver {
 }
 
 /** Exports spans through a worker thread. */
-export class WorkerSpanProcessor implements SpanProcessor {
+export class WorkerSpanProcessor {
   private readonly worker: Worker;
-  private readonly batch = new OtlpSpanWriter();
+  private readonly batch = new OtlpSpanWriter(1024 * 1024);
   /** Spans posted to the worker and not yet exported. */
   private posted = 0;
   private dropped = 0;
@@ -76,10 +75,9 @@ export class WorkerSpanProcessor implements SpanProcessor {
     });
   }
 
-  onStart(): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if (this.failed !== undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+  /** Takes a sampled span that has ended: written into the batch now, posted with it. */
+  onEnd(span: WritableSpan): void {
+    if (this.failed !== undefined) return;
     if (this.posted + this.batch.count >= this.handOver.maxQueueSize) {
       if (this.dropped++ === 0) diag.warn('the span export queue is full, dropping spans');
       return;

@@ -1,37 +1,25 @@
 /**
- * The OpenTelemetry SDK behind tracing.ts: a tracer provider sampling new traces at
- * `sample_ratio` (a caller's decision is followed) whose spans a worker thread exports over
- * OTLP/HTTP protobuf (WorkerSpanProcessor). Loaded only when tracing is configured (tracing.ts
- * imports it dynamically).
+ * Tracing behind tracing.ts: spans recorded as RecordedSpans (recordedSpan.ts), sampled as the
+ * SDK's ParentBasedSampler does (a caller's or parent's decision is followed; a new trace is
+ * sampled at `sample_ratio`), written as OTLP protobuf when they end and exported by a worker
+ * thread through the official OTLP/HTTP exporter (WorkerSpanProcessor, exportWorker.ts).
+ * Loaded only when tracing is configured (tracing.ts imports it dynamically).
  */
+import { randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  defaultTextMapGetter,
-  trace,
-  type Context,
-  type Link,
-  type Span,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import { isTuskError } from '../errors.js';
-import { traceContextOf, type TraceContext } from './traceContext.js';
+import { KeptTraceState, RecordedSpan, clock, type ParentIds, type SpanLink, type SpanSink } from './recordedSpan.js';
+import { parseTraceparent, traceContextOf, type TraceContext } from './traceContext.js';
 import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing.js';
 import { WorkerSpanProcessor } from './WorkerSpanProcessor.js';
 
 const SCOPE = 'tusk-es';
-/** Where a request (Node's request object) and its logger keep the request's span. */
+/** Where a request (Node's request object) keeps the request's span. */
 const SPAN = Symbol('tusk.span');
-type Carrier = { [SPAN]?: Span | undefined };
-/** Where a span keeps the context that makes it a parent (made once: a command's steps share it). */
-const CONTEXT = Symbol('tusk.context');
-type Parent = Span & { [CONTEXT]?: Context };
+type Carrier = { [SPAN]?: RecordedSpan | undefined };
 // A span of a batch links at most this many traces (OTel's default link limit is 128).
 const MAX_LINKS = 64;
 
@@ -40,67 +28,47 @@ export function tracesUrl(endpoint: string): string {
   return /\/v1\/traces\/?$/.test(endpoint) ? endpoint : `${endpoint.replace(/\/+$/, '')}/v1/traces`;
 }
 
-/** Tracing through the OpenTelemetry SDK. */
+/** Tracing to an OTLP/HTTP endpoint. */
 export class OtelTracing implements Tracing {
-  private readonly provider: BasicTracerProvider;
-  private readonly tracer;
-  private readonly propagator = new W3CTraceContextPropagator();
+  private readonly processor: WorkerSpanProcessor;
+  private readonly sink: SpanSink;
+  private readonly ratio: number;
 
   constructor(config: TelemetryConfig & { otlp_endpoint: string }) {
-    this.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': config.service_name }),
-      // ratio 1 samples every trace: AlwaysOn decides so without hashing each trace id
-      sampler: new ParentBasedSampler({
-        root: config.sample_ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sample_ratio),
-      }),
-      spanProcessors: [
-        new WorkerSpanProcessor(
-          { url: tracesUrl(config.otlp_endpoint), resource: { 'service.name': config.service_name }, scopeName: SCOPE },
-          { maxQueueSize: 16_384, batchSize: 512, delayMs: 100 },
-        ),
-      ],
-    });
-    this.tracer = this.provider.getTracer(SCOPE);
+    this.ratio = config.sample_ratio;
+    this.processor = new WorkerSpanProcessor(
+      { url: tracesUrl(config.otlp_endpoint), resource: { 'service.name': config.service_name }, scopeName: SCOPE },
+      // a message per 2,048 spans or 200 ms: each wakes the worker, which takes a core from the requests
+      { maxQueueSize: 16_384, batchSize: 2048, delayMs: 200 },
+    );
+    this.sink = (span) => this.processor.onEnd(span);
   }
 
   span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
-    const span = this.tracer.startSpan(
-      name,
-      attributes === undefined ? {} : { attributes },
-      parent === undefined ? ROOT_CONTEXT : parentContext(parent as Parent),
-    );
-    return settle(span, fn);
+    const ids = parent === undefined ? undefined : (parent as RecordedSpan).spanContext();
+    return settle(this.start(name, SpanKind.INTERNAL, ids, attributes), fn);
   }
 
   record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void {
-    // both times on the performance clock (a number below performance.now() is one to the SDK)
-    const options = attributes === undefined ? { startTime: startedAt } : { startTime: startedAt, attributes };
-    this.tracer.startSpan(name, options, parentContext(parent as Parent)).end(performance.now());
+    this.start(name, SpanKind.INTERNAL, (parent as RecordedSpan).spanContext(), attributes, startedAt).end();
   }
 
   forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
-    const causes = new Map<string, Context>();
+    const causes = new Map<string, ParentIds>();
     for (const e of events) {
       const carrier = traceContextOf(e.metadata);
-      if (carrier !== undefined && !causes.has(carrier.traceparent))
-        causes.set(carrier.traceparent, this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
+      if (carrier !== undefined && !causes.has(carrier.traceparent)) causes.set(carrier.traceparent, remoteParent(carrier)!);
     }
-    const contexts = [...causes.values()];
     // One cause: its child. Several (a batch of many commands' events): a new trace linked to each.
-    const parent = contexts.length === 1 ? contexts[0]! : ROOT_CONTEXT;
-    const links: Link[] = contexts.length > 1 ? contexts.slice(0, MAX_LINKS).flatMap((c) => spanLink(c)) : [];
-    const span = this.tracer.startSpan(
-      name,
-      { kind: SpanKind.CONSUMER, links, ...(attributes !== undefined ? { attributes } : {}) },
-      parent,
-    );
-    return settle(span, fn);
+    const contexts = [...causes.values()];
+    if (contexts.length === 1) return settle(this.start(name, SpanKind.CONSUMER, contexts[0], attributes), fn);
+    const links: SpanLink[] = contexts.slice(0, MAX_LINKS).map((context) => ({ context }));
+    return settle(this.start(name, SpanKind.CONSUMER, undefined, attributes, undefined, links), fn);
   }
 
   contextOf(span: SpanScope): TraceContext {
-    // what W3CTraceContextPropagator.inject writes, without a context and a carrier per call
-    const { traceId, spanId, traceFlags, traceState } = (span as Span).spanContext();
-    const traceparent = `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`;
+    const { traceId, spanId, traceFlags, traceState } = (span as RecordedSpan).spanContext();
+    const traceparent = `00-${traceId}-${spanId}-${FLAGS[traceFlags & 0xff]!}`;
     const state = traceState?.serialize();
     return state ? { traceparent, tracestate: state } : { traceparent };
   }
@@ -109,23 +77,15 @@ export class OtelTracing implements Tracing {
     return (raw as Carrier)[SPAN];
   }
 
-  logFields(logger: object): { trace_id: string; span_id: string } | undefined {
-    const span = (logger as Carrier)[SPAN];
-    if (span === undefined) return undefined;
-    const { traceId, spanId } = span.spanContext();
-    return { trace_id: traceId, span_id: spanId };
-  }
-
-  startRequest(raw: IncomingMessage, logger: object): void {
-    const parent = this.propagator.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
-    const span = this.tracer.startSpan(
-      raw.method ?? 'HTTP',
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': raw.method ?? '', 'url.path': pathOf(raw.url ?? '') } },
-      parent,
-    );
-    // on the objects themselves: a property costs less than a WeakMap entry per request
+  startRequest(raw: IncomingMessage): { traceId: string; spanId: string } {
+    const parent = remoteParent(traceContextOf(raw.headers));
+    const span = this.start(raw.method ?? 'HTTP', SpanKind.SERVER, parent, undefined);
+    // set, not passed: the span owns them (the route and status are added at the end)
+    span.setAttribute('http.request.method', raw.method ?? '');
+    span.setAttribute('url.path', pathOf(raw.url ?? ''));
+    // on the object itself: a property costs less than a WeakMap entry per request
     (raw as Carrier)[SPAN] = span;
-    (logger as Carrier)[SPAN] = span;
+    return span;
   }
 
   instrumentHttp(app: FastifyInstance): void {
@@ -141,9 +101,65 @@ export class OtelTracing implements Tracing {
   }
 
   async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+    await this.processor.shutdown();
+  }
+
+  /**
+   * A new span, child of `parent` (none: the root of a new trace). Sampling as the SDK's
+   * ParentBasedSampler: a child follows its parent's decision, a new trace is sampled at the
+   * configured ratio. An unsampled span has ids (its children and the traceparent it hands on
+   * need them) and records nothing.
+   */
+  private start(
+    name: string,
+    kind: SpanKind,
+    parent: ParentIds | undefined,
+    attributes: SpanAttributes | undefined,
+    startedAt?: number,
+    links?: SpanLink[],
+  ): RecordedSpan {
+    const sampled = parent !== undefined ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : this.ratio >= 1 || Math.random() < this.ratio;
+    const context = {
+      traceId: parent?.traceId ?? randomId(16),
+      spanId: randomId(8),
+      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: parent?.traceState,
+    };
+    return new RecordedSpan(context, parent, name, kind, clock(startedAt), attributes, links, sampled ? this.sink : undefined);
   }
 }
+
+/** The parent a W3C trace context names (from a request's headers or an event's metadata). */
+function remoteParent(carrier: TraceContext | undefined): ParentIds | undefined {
+  const ids = carrier === undefined ? undefined : parseTraceparent(carrier.traceparent);
+  if (ids === undefined) return undefined;
+  return {
+    ...ids,
+    isRemote: true,
+    ...(carrier!.tracestate !== undefined ? { traceState: new KeptTraceState(carrier!.tracestate) } : {}),
+  };
+}
+
+// Ids come from a pool of crypto randomness refilled 16 KB at a time: a call (or a number's
+// toString(16)) per id cost more than the rest of a span (bench/README.md, tracing).
+const POOL = Buffer.allocUnsafe(16 * 1024);
+let used = POOL.length;
+
+/** `bytes` random bytes as lowercase hex, never all zeros (an invalid id). */
+function randomId(bytes: number): string {
+  if (used + bytes > POOL.length) {
+    randomFillSync(POOL);
+    used = 0;
+  }
+  const start = used;
+  used += bytes;
+  for (let i = start; i < used; i++) if (POOL[i] !== 0) return POOL.toString('hex', start, used);
+  POOL[used - 1] = 1;
+  return POOL.toString('hex', start, used);
+}
+
+/** Trace flags as the two hex digits of a traceparent. */
+const FLAGS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Names the span of `request` after its route, records its status and ends it (once). */
 function endRequestSpan(request: FastifyRequest, statusCode: number): void {
@@ -162,7 +178,7 @@ function endRequestSpan(request: FastifyRequest, statusCode: number): void {
 }
 
 /** Runs `fn` and ends `span` when it has settled, recording a failure. */
-function settle<T>(span: Span, fn: (span: SpanScope) => T): T {
+function settle<T>(span: RecordedSpan, fn: (span: SpanScope) => T): T {
   let result: T;
   try {
     result = fn(span);
@@ -186,7 +202,7 @@ function settle<T>(span: Span, fn: (span: SpanScope) => T): T {
   ) as T;
 }
 
-function fail(span: Span, err: unknown): void {
+function fail(span: RecordedSpan, err: unknown): void {
   if (isTuskError(err)) span.setAttribute('tusk.error.code', err.code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
   span.end();
@@ -196,13 +212,4 @@ function fail(span: Span, err: unknown): void {
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
-}
-
-function parentContext(parent: Parent): Context {
-  return (parent[CONTEXT] ??= trace.setSpan(ROOT_CONTEXT, parent));
-}
-
-function spanLink(c: Context): Link[] {
-  const spanContext = trace.getSpanContext(c);
-  return spanContext === undefined ? [] : [{ context: spanContext }];
 }

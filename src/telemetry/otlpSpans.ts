@@ -13,8 +13,28 @@
  * 3, parent_span_id 4, name 5, kind 6, start 7, end 8, attributes 9, dropped attributes 10,
  * events 11, dropped events 12, links 13, dropped links 14, status 15, flags 16.
  */
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Attributes, AttributeValue, HrTime, SpanKind, SpanStatus } from '@opentelemetry/api';
+
+/** What the writer reads of a span: the part of the SDK's ReadableSpan that OTLP exports (RecordedSpan has it). */
+export interface WritableSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  spanContext(): { traceId: string; spanId: string; traceFlags: number; traceState?: { serialize(): string } | undefined };
+  readonly parentSpanContext?: { spanId: string; isRemote?: boolean } | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly events: readonly { name: string; time: HrTime; attributes?: Attributes; droppedAttributesCount?: number }[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly {
+    context: { traceId: string; spanId: string; traceFlags: number; isRemote?: boolean; traceState?: { serialize(): string } | undefined };
+    attributes?: Attributes;
+    droppedAttributesCount?: number;
+  }[];
+  readonly droppedLinksCount: number;
+  readonly status: SpanStatus;
+}
 
 const VARINT = 0;
 const FIXED64 = 1;
@@ -223,7 +243,7 @@ export class OtlpSpanWriter {
   }
 
   /** Appends `span` (ScopeSpans field 2, a Span message). */
-  write(span: ReadableSpan): void {
+  write(span: WritableSpan): void {
     const w = this.w;
     const context = span.spanContext();
     const parent = span.parentSpanContext;

@@ -17,16 +17,17 @@ export interface TraceContext {
 
 /**
  * A valid `traceparent`, else undefined (the spec says to ignore an invalid one, not refuse
- * the request): version not ff, ids not all zeros, version 00 exactly 55 characters.
+ * the request): version not ff, ids not all zeros, version 00 exactly 55 characters. With its
+ * trace flags (bit 0: the caller sampled the trace).
  */
-export function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
+export function parseTraceparent(value: unknown): { traceId: string; spanId: string; traceFlags: number } | undefined {
   if (typeof value !== 'string') return undefined;
   const m = TRACEPARENT.exec(value.trim());
   if (m === null) return undefined;
-  const [, version, traceId, spanId, , rest] = m;
+  const [, version, traceId, spanId, flags, rest] = m;
   if (version === 'ff' || /^0+$/.test(traceId!) || /^0+$/.test(spanId!)) return undefined;
   if (version === '00' && rest !== undefined) return undefined;
-  return { traceId: traceId!, spanId: spanId! };
+  return { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16) };
 }
 
 /** The context of request headers (or event metadata), when its traceparent is valid. */

@@ -48,10 +48,8 @@ export interface Tracing {
   record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void;
   /** `span` as a W3C trace context (what a command stores in its events' metadata). */
   contextOf(span: SpanScope): TraceContext;
-  /** `trace_id`/`span_id` for a log line of `logger`: the ids of its request's span. */
-  logFields(logger: object): { trace_id: string; span_id: string } | undefined;
-  /** Starts the span of one HTTP request (parent: the client's traceparent); `logger` is its logger. */
-  startRequest(raw: IncomingMessage, logger: object): void;
+  /** Starts the span of one HTTP request (parent: the client's traceparent); its ids are the request's log fields. */
+  startRequest(raw: IncomingMessage): { traceId: string; spanId: string };
   /** The span of an HTTP request (started by startRequest). */
   requestSpan(raw: IncomingMessage): SpanScope | undefined;
   /** Names, activates and ends the request spans of `app` (before its routes are registered). */
@@ -87,26 +85,15 @@ export function tracedEvents<T>(
   return tracing === undefined ? fn() : tracing.forEvents(name, events, fn, attributes);
 }
 
-// The logger's mixin reads the tracing of this process: the OTel context is process-wide too.
-let current: Tracing | undefined;
-
-/** Trace ids for pino's mixin: empty unless tracing runs and `logger` is a request's. */
-export function traceLogFields(_object: object, _level: number, logger: object): object {
-  return current?.logFields(logger) ?? {};
-}
-
 /** Starts tracing for `config`; undefined (and the SDK never loaded) without an endpoint. */
 export async function startTracing(config: TelemetryConfig | undefined): Promise<Tracing | undefined> {
   if (config?.otlp_endpoint === undefined) return undefined;
   const { OtelTracing } = await import('./otel.js');
-  const tracing = new OtelTracing({ ...config, otlp_endpoint: config.otlp_endpoint });
-  current = tracing;
-  return tracing;
+  return new OtelTracing({ ...config, otlp_endpoint: config.otlp_endpoint });
 }
 
-/** Stops `tracing`: exports what is buffered; logs no longer read it. */
+/** Stops `tracing`: exports what is buffered. */
 export async function stopTracing(tracing: Tracing): Promise<void> {
-  if (current === tracing) current = undefined;
   await tracing.shutdown();
 }
 

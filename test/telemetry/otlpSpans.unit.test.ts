@@ -3,12 +3,14 @@
  * worker: byte for byte what the official serializer (@opentelemetry/otlp-transformer's
  * ProtobufTraceSerializer) makes of the same spans.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type SpanContext } from '@opentelemetry/api';
+import { hrTime, hrTimeToNanoseconds } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { exportRequest, OtlpSpanWriter } from '../../src/telemetry/otlpSpans.js';
+import { clock, KeptTraceState, RecordedSpan } from '../../src/telemetry/recordedSpan.js';
 import { decodeTraces } from '../support/otlpProtobuf.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'test', 'service.instance.id': 'é-1' });
@@ -40,7 +42,7 @@ function span(overrides: Partial<ReadableSpan> = {}): ReadableSpan {
 }
 
 /** Our bytes for `spans`, written in batches of `perBatch` as the processor and the worker do. */
-function ours(spans: ReadableSpan[], perBatch: number, writer = new OtlpSpanWriter()): Buffer {
+function ours(spans: ReadableSpan[] | RecordedSpan[], perBatch: number, writer = new OtlpSpanWriter()): Buffer {
   const chunks: Uint8Array[] = [];
   let count = 0;
   for (const [i, s] of spans.entries()) {
@@ -140,5 +142,94 @@ describe('OTLP spans written on the main thread', () => {
     expect(received.map((r) => r.span.name)).toEqual(['command cart.AddItem', 'POST /aggregates/:type/:id/commands/:command']);
     expect(received[0]!.span.parentSpanId).toBe(request.spanContext().spanId);
     expect(received[0]!.span.events.map((e) => e.name)).toEqual(['validated', 'decided']);
+  });
+
+  it('are the official bytes for the spans tusk-es records itself (RecordedSpan), which record nothing once ended or unsampled', () => {
+    const ended: RecordedSpan[] = [];
+    const sink = (s: RecordedSpan) => void ended.push(s);
+    const remote = {
+      traceId: 'a'.repeat(32),
+      spanId: 'c'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+      traceState: new KeptTraceState('k=v'),
+    };
+    const request = new RecordedSpan(
+      { traceId: remote.traceId, spanId: 'b'.repeat(16), traceFlags: 1, traceState: remote.traceState },
+      remote,
+      'POST',
+      SpanKind.SERVER,
+      clock(),
+      undefined,
+      undefined,
+      sink,
+    );
+    request.setAttribute('http.request.method', 'POST');
+    const shared = { 'tusk.projection': 'orders' };
+    const consumer = new RecordedSpan(
+      { traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), traceFlags: 1 },
+      undefined,
+      'projection orders',
+      SpanKind.CONSUMER,
+      clock(performance.now() - 5),
+      shared,
+      [{ context: remote }, { context: { traceId: 'f'.repeat(32), spanId: '1'.repeat(16), traceFlags: 0, isRemote: true } }],
+      sink,
+    );
+    consumer.addEvent('validated');
+    consumer.addEvent('decided', { 'tusk.events': 2 });
+    consumer.setAttribute('tusk.events', 2);
+    consumer.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+    consumer.end();
+    consumer.setAttribute('late', true);
+    request.updateName('POST /aggregates/:type');
+    request.end();
+    request.end();
+    const unsampled = new RecordedSpan(
+      { traceId: '2'.repeat(32), spanId: '3'.repeat(16), traceFlags: 0 },
+      undefined,
+      'x',
+      0,
+      clock(),
+      {},
+      [],
+      undefined,
+    );
+    unsampled.addEvent('validated');
+    unsampled.end();
+    // the caller's attributes are copied before a span adds to them (they may be shared), and late ones are ignored
+    expect(shared).toEqual({ 'tusk.projection': 'orders' });
+    expect(ended).toEqual([consumer, request]);
+    expect(unsampled.events).toEqual([]);
+    const readable = ended.map(
+      (s): ReadableSpan => ({
+        name: s.name,
+        kind: s.kind,
+        spanContext: () => s.spanContext() as SpanContext,
+        parentSpanContext: s.parentSpanContext as SpanContext | undefined,
+        startTime: s.startTime,
+        endTime: s.endTime,
+        status: s.status,
+        attributes: s.attributes,
+        links: s.links as unknown as Link[],
+        events: s.events,
+        duration: [0, 0],
+        ended: true,
+        resource,
+        instrumentationScope: scope,
+        droppedAttributesCount: 0,
+        droppedEventsCount: 0,
+        droppedLinksCount: 0,
+      }),
+    );
+    expect(ours(ended, 1).equals(official(readable))).toBe(true);
+    const [received, requestSpan] = decodeTraces(ours(ended, 2)).map((r) => r.span);
+    expect(received!.attributes).toEqual({ 'tusk.projection': 'orders', 'tusk.events': 2 });
+    expect(requestSpan).toMatchObject({ name: 'POST /aggregates/:type', parentSpanId: 'c'.repeat(16) });
+  });
+
+  it("takes its times from the clock the SDK's spans use (performance.now() past performance.timeOrigin)", () => {
+    for (const t of [0, 0.0005, 999.9999, 1000, 86_400_000.123456, performance.now()])
+      expect(Math.abs(hrTimeToNanoseconds(clock(t)) - hrTimeToNanoseconds(hrTime(t)))).toBeLessThanOrEqual(1000);
   });
 });

@@ -8,7 +8,7 @@ const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('parseTraceparent', () => {
   it('accepts a W3C traceparent and rejects malformed or all-zero ones', () => {
-    expect(parseTraceparent(VALID)).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
+    expect(parseTraceparent(VALID)).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
     for (const bad of [
       '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
       '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',

@@ -7,7 +7,7 @@ export const telemetrySchema = z
       .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
       .optional()
       .describe(
-        'OTLP/HTTP collector base URL, as OTEL_EXPORTER_OTLP_ENDPOINT ("http://127.0.0.1:4318"; spans go to <url>/v1/traces as JSON); unset (an @env that is not set): tracing is off',
+        'OTLP/HTTP collector base URL, as OTEL_EXPORTER_OTLP_ENDPOINT ("http://127.0.0.1:4318"; spans go to <url>/v1/traces as protobuf); unset (an @env that is not set): tracing is off',
       ),
     sample_ratio: z
       .number()
