@@ -66,8 +66,10 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * The statement text for `parts` (identical text for identical parts, so pg prepares each
  * variant once). The batch travels as JSON text (json_to_recordset: read once, no jsonb
  * document built first, which costs PGlite a tenth of a batch). Parameters: $1 events, then keys, snapshots and the guard's
- * stream bases when present, each a JSON array; it returns the new events' `[id, position]`
- * pairs as one JSON text (null when the guard failed: then nothing was written).
+ * stream bases when present, each a JSON array; it returns the new events' positions, in
+ * ascending order, as one JSON array text (null when the guard failed: then nothing was
+ * written). Ascending positions are the events' order in $1: the insert draws them in `n`
+ * order (ORDER BY x.n), which the log relies on anyway (a stream's versions follow positions).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
   const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.claimsByKey === true}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.folds?.join('\u0000') ?? ''}`;
@@ -174,5 +176,5 @@ function build(t: StoreTables, parts: BatchParts): string {
       : `, (SELECT count(*) FROM (SELECT pg_notify($${notifyParam}::text, $${notifyParam + 1}::text) FROM ev LIMIT 1) AS n) AS signaled`;
   // One row of JSON, not a row per event: the drivers (PGlite's most) parse it at once.
   const epoch = parts.epoch === undefined ? '' : ', (SELECT e FROM ep) AS epoch';
-  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(json_build_array(id, position))::text AS written${epoch}${signal} FROM ev`;
+  return `WITH ${ctes.join(', ')}\n     SELECT json_agg(position ORDER BY position)::text AS written${epoch}${signal} FROM ev`;
 }

@@ -174,11 +174,12 @@ export async function writeAccepted(
   // Every request has events, so nothing written means the guard found an assumption false.
   const written = rows[0]?.written;
   if (written === null || written === undefined) return undefined;
-  const positions = new Map(JSON.parse(written) as [string, number][]);
+  // The positions in the order the events were sent (batchWriteSql says why): no ids to match.
+  const positions = JSON.parse(written) as number[];
+  if (positions.length !== stored.length) throw new Error(`the batch wrote ${positions.length} events of ${stored.length}`);
   const out = new Map<number, StoredEvent[]>();
   stored.forEach((e, i) => {
-    // PostgreSQL prints a uuid in lower case.
-    e.position = positions.get(e.id.toLowerCase())!;
+    e.position = positions[i]!;
     const list = out.get(owners[i]!);
     if (list === undefined) out.set(owners[i]!, [e]);
     else list.push(e);
