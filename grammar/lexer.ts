@@ -8,8 +8,15 @@ import { scanTsk } from './scanner.js';
 import * as T from './tokens.js';
 import { allTokens } from './tokens.js';
 
-/** The one shared lexer instance (building it validates the token set; do it once). */
-export const tskLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+let shared: Lexer | undefined;
+
+/**
+ * The one shared Chevrotain lexer, built on first use (building it validates the token set,
+ * ~20 ms of a server's start): text the scanner reads (grammar/scanner.ts) never needs it.
+ */
+export function tskLexer(): Lexer {
+  return (shared ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true }));
+}
 
 export interface LexResult {
   tokens: IToken[];
@@ -20,7 +27,7 @@ export interface LexResult {
 
 /** Tokenizes .tsk text and applies the layout pass. */
 export function lexTsk(text: string): LexResult {
-  const result = tskLexer.tokenize(text);
+  const result = tskLexer().tokenize(text);
   const errors = [...result.errors];
   const laid = layout(text, result.tokens, errors);
   return { tokens: laid.tokens, errors, notes: laid.notes };
@@ -112,7 +119,7 @@ function lexChunk(text: string, from: number, size: number, lineBase: number): {
 
 /** Chevrotain's tokens of a chunk, or undefined on a lexing error. */
 function lexed(chunk: string): IToken[] | undefined {
-  const result = tskLexer.tokenize(chunk);
+  const result = tskLexer().tokenize(chunk);
   return result.errors.length === 0 ? result.tokens : undefined;
 }
 

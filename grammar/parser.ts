@@ -347,8 +347,16 @@ export class TskParser extends CstParser {
   });
 }
 
-/** The one shared parser instance (self-analysis is expensive; do it once). */
-export const tskParser = new TskParser();
+let shared: TskParser | undefined;
+
+/**
+ * The one shared parser instance, built on first use: its self-analysis is expensive (~50 ms of
+ * a server's start), and a file the direct reading takes whole (src/tsk/directParse.ts) never
+ * needs it.
+ */
+export function tskParser(): TskParser {
+  return (shared ??= new TskParser());
+}
 
 export interface ParseResult {
   cst: CstNode;
@@ -362,14 +370,16 @@ export interface ParseResult {
  * large file's CST is never alive at once: it dies young.
  */
 export function parsePiece(tokens: IToken[]): CstNode | undefined {
-  tskParser.input = tokens;
-  const cst = tskParser.file();
-  return tskParser.errors.length > 0 ? undefined : cst;
+  const parser = tskParser();
+  parser.input = tokens;
+  const cst = parser.file();
+  return parser.errors.length > 0 ? undefined : cst;
 }
 
 /** Parses tokens into a CST with the given start rule; errors are returned, never thrown. */
 export function parseTokens(tokens: IToken[], rule: 'file' | 'operatorCall' = 'file'): ParseResult {
-  tskParser.input = tokens;
-  const cst = rule === 'file' ? tskParser.file() : tskParser.operatorCall();
-  return { cst, errors: [...tskParser.errors] };
+  const parser = tskParser();
+  parser.input = tokens;
+  const cst = rule === 'file' ? parser.file() : parser.operatorCall();
+  return { cst, errors: [...parser.errors] };
 }

@@ -5,6 +5,7 @@
  * step found nothing (a local append or `wake` ends the idle, the poll interval catches the
  * rest), backs off after failures, and stops for good when the work keeps being refused.
  */
+import { backgroundOpen } from './backgroundGate.js';
 import { backoffDelay, STORE_BACKOFF } from './backoff.js';
 import type { ConsumerEnv, ConsumerState } from './Consumer.js';
 import { Lease, LeaseLost } from './Lease.js';
@@ -117,6 +118,7 @@ export abstract class LeasedLoop {
   private async run(): Promise<void> {
     const { env } = this;
     let failures = 0;
+    await backgroundOpen(env.store, this.waker);
     while (!this.stopping) {
       if (this.lease.held && !this.wanted()) await this.handOver();
       if (!this.lease.held && !(await this.takeLease())) {

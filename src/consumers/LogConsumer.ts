@@ -6,6 +6,7 @@
  * joins the fleet (which partitions this process runs, see Fleet) and brings the consumer to
  * its configured partition count (see PartitionLayout).
  */
+import { backgroundOpen } from './backgroundGate.js';
 import type { ConsumerEnv, ConsumerSpec, ConsumerState } from './Consumer.js';
 import { Fleet } from './Fleet.js';
 import { onAppends } from './onAppends.js';
@@ -13,6 +14,7 @@ import { settleLayout } from './PartitionLayout.js';
 import { partitionKeys } from './partitionKeys.js';
 import { PartitionWorker } from './PartitionWorker.js';
 import { initCheckpoint } from './sql/initCheckpoint.js';
+import { Waker } from './Waker.js';
 
 /** A consumer following the log from its checkpoints. */
 export class LogConsumer {
@@ -23,6 +25,8 @@ export class LogConsumer {
   private settled: Promise<void> | undefined;
   private stopping = false;
   private layoutError: string | undefined;
+  /** Ends the wait for the background gate when the consumer stops first. */
+  private readonly gateWaker = new Waker();
 
   constructor(
     private readonly env: ConsumerEnv,
@@ -91,6 +95,7 @@ export class LogConsumer {
   /** Stops after the batches in flight and gives the leases up. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.gateWaker.stop();
     await this.running;
     this.unsubscribe?.();
     const stopped = Promise.all(this.partitions.map((p) => p.stop()));
@@ -113,6 +118,8 @@ export class LogConsumer {
   }
 
   private async run(): Promise<void> {
+    await backgroundOpen(this.env.store, this.gateWaker);
+    if (this.stopping) return;
     await this.fleet.join(this.fleetKey, this.env.leaseTtlMs);
     await this.settle();
     if (this.stopping || this.layoutError !== undefined) return;

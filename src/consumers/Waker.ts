@@ -27,6 +27,18 @@ export class Waker {
     this.pending = false;
   }
 
+  /** Waits for `ready`, less when stopped. */
+  async until(ready: Promise<void>): Promise<void> {
+    if (this.stopped) return;
+    let end!: () => void;
+    const stopped = new Promise<void>((resolve) => (end = resolve));
+    this.interrupt = (reason) => {
+      if (reason === 'stop') end();
+    };
+    await Promise.race([ready, stopped]);
+    this.interrupt = undefined;
+  }
+
   /** Waits `ms`, less only when stopped. */
   pause(ms: number): Promise<void> {
     return this.stopped ? Promise.resolve() : this.wait(ms, (reason) => reason === 'stop');

@@ -4,9 +4,11 @@
  * In tenancy modes "schema" and "database" the listening server is a front over the control
  * database that hands each tenant's requests to the tenant's own runtime (src/tenancy/shards).
  */
+import type { Server, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema/index.js';
+import { holdBackground } from '../consumers/backgroundGate.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { buildServer } from '../http/buildServer.js';
 import { openEventStore } from '../store/index.js';
@@ -46,6 +48,8 @@ export interface StartOptions {
   upcaster?: Upcaster;
   /** The features to run (default: all of FEATURES). */
   features?: readonly Feature[];
+  /** How long after listening the background loops wait at most for the first answer (default 1 s; see openAfterFirstAnswer). */
+  backgroundDelayMs?: number;
 }
 
 /** Builds the runtime of `model` on `store` and installs `features` (closing both on failure). */
@@ -79,10 +83,17 @@ const routesOf = (features: readonly Feature[]) => features.flatMap((f) => (f.ro
  * The runtime that serves the listening server: the app's own, or in a sharded app the
  * control runtime (tenant registry and map) whose router starts each tenant's runtime.
  */
-async function frontRuntime(model: AppConfig, options: StartOptions, features: readonly Feature[]): Promise<Runtime> {
-  if (!sharded(model)) return openRuntime(model, options.store ?? (await openEventStore(model.event_store)), options, features);
+async function frontRuntime(
+  model: AppConfig,
+  options: StartOptions,
+  features: readonly Feature[],
+  hold: (store: EventStore) => EventStore,
+): Promise<Runtime> {
+  if (!sharded(model)) return openRuntime(model, hold(options.store ?? (await openEventStore(model.event_store))), options, features);
   const plan = shardPlan(model);
-  const front = await openRuntime(model, options.store ?? (await openEventStore(controlStoreConfig(model))), options, [tenantsFeature]);
+  const front = await openRuntime(model, hold(options.store ?? (await openEventStore(controlStoreConfig(model)))), options, [
+    tenantsFeature,
+  ]);
   const gate = tenantGate(front.store);
   const startTenant: TenantAppFactory = async (tenantModel, tenant) => {
     // The tenant's own store: its events carry `tenant` as a conjoined store's do.
@@ -116,16 +127,19 @@ async function frontRuntime(model: AppConfig, options: StartOptions, features: r
 /** Opens the store, builds the runtime and the server, and listens. */
 export async function startApp(model: AppConfig, options: StartOptions = {}): Promise<StartedApp> {
   const features = options.features ?? FEATURES;
-  const runtime = await frontRuntime(model, options, features);
+  let openBackground = () => {};
+  const runtime = await frontRuntime(model, options, features, (store) => ((openBackground = holdBackground(store)), store));
   const app = buildServer(runtime, { extraRoutes: routesOf(features) });
   const host = options.host ?? model.server.host;
   try {
     await app.listen({ port: options.port ?? model.server.port, host });
   } catch (err) {
+    openBackground();
     await app.close();
     await runtime.close();
     throw err;
   }
+  openAfterFirstAnswer(app.server, openBackground, options.backgroundDelayMs ?? BACKGROUND_DELAY_MS);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? model.server.port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -142,4 +156,21 @@ export async function startApp(model: AppConfig, options: StartOptions = {}): Pr
         await runtime.close();
       })()),
   };
+}
+
+/** How long after listening the background loops wait at most for the first request to be answered. */
+const BACKGROUND_DELAY_MS = 1_000;
+
+/**
+ * Calls `open` (the background gate, see consumers/backgroundGate.ts) once the server has
+ * answered its first request (a health check, usually), or `delayMs` after it listens if none came.
+ */
+function openAfterFirstAnswer(server: Server, open: () => void, delayMs: number): void {
+  const timer = setTimeout(open, delayMs).unref();
+  server.once('request', (_request, response: ServerResponse) =>
+    response.once('finish', () => {
+      clearTimeout(timer);
+      open();
+    }),
+  );
 }

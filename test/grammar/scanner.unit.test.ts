@@ -31,7 +31,7 @@ const shape = (t: IToken) => [
 function agrees(text: string): boolean {
   const scanned = scanTsk(text);
   if (scanned === undefined) return false;
-  const lexed = tskLexer.tokenize(text);
+  const lexed = tskLexer().tokenize(text);
   expect(lexed.errors, 'the scanner read what the lexer refuses').toEqual([]);
   expect(scanned.map(shape)).toEqual(lexed.tokens.map(shape));
   return true;
