@@ -3,12 +3,14 @@
  * `--soak-seconds` (default 600): 16 clients send `CreateOrder`, each starting the saga that
  * reserves stock and confirms the order. The rate of the last window (a minute, or a quarter of
  * a shorter run) is read against the first (`soak_app`, in %), and so are the sagas completed
- * and the server's RSS at the end of each window (`soak_rss_growth`, in %).
+ * and the server's peak RSS in each window (`soak_rss_growth`, in %: sampled 10 times a second,
+ * since one reading swings by tens of MB as V8's old space is collected). Every window is
+ * printed, so the run shows its curve.
  */
 import type { BenchContext } from './BenchContext.js';
 import { createOrder, createProduct, defaultAppDir, PRODUCTS } from './defaultApp.js';
 import { checked, runLoad } from './httpLoad.js';
-import { serverNodeArgs, startServe, type ServerProcess } from './ServerProcess.js';
+import { peakRss, serverNodeArgs, startServe, type ServerProcess } from './ServerProcess.js';
 
 /** Sagas the server has completed so far (its /metrics). */
 async function sagasCompleted(server: ServerProcess): Promise<number> {
@@ -17,13 +19,30 @@ async function sagasCompleted(server: ServerProcess): Promise<number> {
   return m === null ? 0 : Number(m[1]);
 }
 
-/** One window of the soak: orders/s over HTTP, sagas completed per second, RSS at its end. */
-async function soakWindow(server: ServerProcess, seconds: number, run: string): Promise<{ orders: number; sagas: number; rss: number }> {
+/** One soak window's figures. */
+interface SoakWindow {
+  orders: number;
+  sagas: number;
+  /** Peak RSS during the window (MB). */
+  rss: number;
+}
+
+/** One window of the soak: orders/s over HTTP, sagas completed per second, peak RSS; printed as it ends. */
+async function soakWindow(ctx: BenchContext, server: ServerProcess, seconds: number, run: string): Promise<SoakWindow> {
   const before = await sagasCompleted(server);
+  const cpu = server.cpuSeconds();
   const started = performance.now();
-  const orders = checked(await runLoad(server.url, 16, seconds, createOrder(run)), `soak ${run}`).rate;
-  const sagas = ((await sagasCompleted(server)) - before) / ((performance.now() - started) / 1000);
-  return { orders, sagas, rss: server.rssMb() };
+  let orders = 0;
+  const rss = await peakRss(server, async () => {
+    orders = checked(await runLoad(server.url, 16, seconds, createOrder(run)), `soak ${run}`).rate;
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  const sagas = ((await sagasCompleted(server)) - before) / elapsed;
+  const cpuPerOrder = (1e6 * (server.cpuSeconds() - cpu)) / Math.max(1, orders * elapsed);
+  ctx.note(
+    `soak ${run}: ${orders.toFixed(1)} orders/s, ${sagas.toFixed(1)} sagas/s, server CPU ${cpuPerOrder.toFixed(0)} µs per order, RSS peak ${rss.toFixed(0)} MB, now ${server.rssMb().toFixed(0)} MB`,
+  );
+  return { orders, sagas, rss };
 }
 
 /** The soak figures. */
@@ -39,11 +58,11 @@ export async function soakFigures(ctx: BenchContext): Promise<void> {
         if (res.status !== 200) throw new Error(`CreateProduct answered ${res.status}: ${await res.text()}`);
       }
       ctx.note(`soak: ${ctx.soakSeconds} s of the order flow, windows of ${window} s`);
-      const first = await soakWindow(server, window, 'first');
+      const first = await soakWindow(ctx, server, window, 'first');
       // The middle runs in windows too, so a failing command shows early.
       for (let left = ctx.soakSeconds - 2 * window, i = 0; left > 0; left -= 60, i++)
-        await soakWindow(server, Math.min(60, left), `middle${i}`);
-      const last = await soakWindow(server, window, 'last');
+        await soakWindow(ctx, server, Math.min(60, left), `middle${i}`);
+      const last = await soakWindow(ctx, server, window, 'last');
       const within = `(${window} s windows of a ${ctx.soakSeconds} s run)`;
       ctx.report.record(
         {
@@ -60,15 +79,20 @@ export async function soakFigures(ctx: BenchContext): Promise<void> {
       ctx.report.record({ id: 'soak_sagas_first', title: 'the order flow: sagas completed, first window', unit: 'sagas/s' }, [first.sagas]);
       ctx.report.record({ id: 'soak_sagas_last', title: 'the order flow: sagas completed, last window', unit: 'sagas/s' }, [last.sagas]);
       ctx.report.record(
-        { id: 'soak_rss_first', title: 'the order flow: server RSS at the end of the first window', unit: 'MB', lowerIsBetter: true },
+        { id: 'soak_rss_first', title: 'the order flow: server RSS, peak of the first window', unit: 'MB', lowerIsBetter: true },
         [first.rss],
       );
       ctx.report.record(
-        { id: 'soak_rss_last', title: 'the order flow: server RSS at the end of the run', unit: 'MB', lowerIsBetter: true },
+        { id: 'soak_rss_last', title: 'the order flow: server RSS, peak of the last window', unit: 'MB', lowerIsBetter: true },
         [last.rss],
       );
       ctx.report.record(
-        { id: 'soak_rss_growth', title: 'the order flow: RSS growth from the first window to the end', unit: '%', lowerIsBetter: true },
+        {
+          id: 'soak_rss_growth',
+          title: 'the order flow: peak RSS growth from the first window to the last',
+          unit: '%',
+          lowerIsBetter: true,
+        },
         [(100 * (last.rss - first.rss)) / first.rss],
       );
     } finally {

@@ -37,7 +37,7 @@ describe('the grammar is built on first need', () => {
 
   it('a syntax error builds both once, and is still reported where it is', () => {
     const first = parseTsk('a = 1\nb = [1, 2\n', 'bad.tsk');
-    expect(first.diagnostics.map((d) => [d.code, d.location.line])).toEqual([['TSK_SYNTAX', 2]]);
+    expect(first.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['TSK_SYNTAX', 2]]);
     parseTsk('c = {\n', 'bad2.tsk');
     expect(built).toEqual({ lexers: 1, parsers: 1 });
   });
