@@ -5,8 +5,8 @@
  */
 import type { StoreTables } from '../EventStore.js';
 import type { SqlClient } from '../SqlClient.js';
-import { applyLayout } from '../layout/eventsTable.js';
-import type { EventsLayout } from '../layout/EventsLayout.js';
+import { applyLayout, readLayout } from '../layout/eventsTable.js';
+import { sameLayout, type EventsLayout } from '../layout/EventsLayout.js';
 import { quoteIdent } from '../quoteIdent.js';
 import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schemaMigrations.js';
 
@@ -21,6 +21,7 @@ export async function runMigrations(
   layout?: EventsLayout,
 ): Promise<number[]> {
   const record = tables.table('schema_migrations');
+  if (await upToDate(client, tables, migrations, layout)) return [];
   return client.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tusk-es/migrate/${record}`]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(tables.schema)}`);
@@ -38,4 +39,25 @@ export async function runMigrations(
     if (layout !== undefined) await applyLayout(tx, tables, layout);
     return applied;
   });
+}
+
+/**
+ * True when every migration is recorded and the events table is in `layout` already, read
+ * without the lock and the DDL of the migration transaction: a warm start of the embedded store
+ * paid for their first plans in WebAssembly (issue 21, warm_start). Time partitions are made
+ * as time passes, so a time layout always takes the transaction.
+ */
+async function upToDate(
+  client: SqlClient,
+  tables: StoreTables,
+  migrations: readonly SchemaMigration[],
+  layout: EventsLayout | undefined,
+): Promise<boolean> {
+  const record = tables.table('schema_migrations');
+  const { rows } = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [record]);
+  if (rows[0]?.present !== true) return false;
+  const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${record}`)).rows.map((r) => r.version));
+  if (!migrations.every((m) => done.has(m.version))) return false;
+  if (layout === undefined) return true;
+  return layout.by !== 'time' && sameLayout(await readLayout(client, tables), layout);
 }
