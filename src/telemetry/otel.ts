@@ -140,22 +140,24 @@ function remoteParent(carrier: TraceContext | undefined): ParentIds | undefined 
   };
 }
 
-// Ids come from a pool of crypto randomness refilled 16 KB at a time: a call (or a number's
-// toString(16)) per id cost more than the rest of a span (bench/README.md, tracing).
+// Ids come from a pool of crypto randomness refilled 16 KB at a time and written as hex once
+// per refill: a call (or a number's toString(16)) per id cost more than the rest of a span
+// (bench/README.md, tracing). An id is a slice of that hex.
 const POOL = Buffer.allocUnsafe(16 * 1024);
+let hex = '';
 let used = POOL.length;
 
 /** `bytes` random bytes as lowercase hex, never all zeros (an invalid id). */
 function randomId(bytes: number): string {
   if (used + bytes > POOL.length) {
     randomFillSync(POOL);
+    hex = POOL.toString('hex');
     used = 0;
   }
   const start = used;
   used += bytes;
-  for (let i = start; i < used; i++) if (POOL[i] !== 0) return POOL.toString('hex', start, used);
-  POOL[used - 1] = 1;
-  return POOL.toString('hex', start, used);
+  for (let i = start; i < used; i++) if (POOL[i] !== 0) return hex.slice(2 * start, 2 * used);
+  return `${hex.slice(2 * start, 2 * used - 1)}1`;
 }
 
 /** Trace flags as the two hex digits of a traceparent. */
