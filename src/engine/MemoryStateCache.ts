@@ -22,8 +22,12 @@ export class MemoryStateCache implements StateCache {
    * only reads states (evolve builds new ones), so no copy is made per load.
    */
   get(type: string, id: string, configHash: string): Promise<CachedState | undefined> {
+    return Promise.resolve(this.peek(type, id, configHash));
+  }
+
+  peek(type: string, id: string, configHash: string): CachedState | undefined {
     const entry = this.entries.get(`${type}\u0000${id}`);
-    return Promise.resolve(entry === undefined || entry.hash !== configHash ? undefined : entry.value);
+    return entry === undefined || entry.hash !== configHash ? undefined : entry.value;
   }
 
   set(type: string, id: string, configHash: string, value: CachedState): void {

@@ -17,6 +17,12 @@ export interface CachedState {
 export interface StateCache {
   /** The cached state of the aggregate under `configHash`, or undefined (also when the cache is down). */
   get(type: string, id: string, configHash: string): Promise<CachedState | undefined>;
+  /**
+   * What `get` resolves to, at once, for a cache in this process: a command that finds its
+   * state here runs its decision without waiting a turn (server CPU per command, bench/README.md
+   * `http_64`). Absent on caches that need I/O (Redis).
+   */
+  peek?(type: string, id: string, configHash: string): CachedState | undefined;
   /** Remembers a state after a commit or a load; fire and forget. */
   set(type: string, id: string, configHash: string, value: CachedState): void;
   /**

@@ -18,7 +18,7 @@ import type { CommandResult, EngineContext } from './EngineContext.js';
 import { checkEventSchemas } from './eventSchemas.js';
 import { evolve, type AggregateState } from './evolve.js';
 import { idempotencyFingerprint, replayIdempotent } from './idempotency.js';
-import { loadAggregate, type LoadedAggregate } from './loadAggregate.js';
+import { loadAggregate, trustedLoad, type LoadedAggregate } from './loadAggregate.js';
 import { toEventJson } from './toEventJson.js';
 import { uniqueChanges } from './uniqueChanges.js';
 import { traced, type SpanScope, type Tracing } from '../telemetry/tracing.js';
@@ -166,7 +166,10 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
-  const loaded = await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates }));
+  // Tracing off, a state in this process's cache (or a new stream) is taken without a turn.
+  const trusted = job.span === undefined ? trustedLoad(ctx, definition, id, job.command.creates) : undefined;
+  const loaded =
+    trusted ?? (await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates })));
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
   try {
     return await decide(ctx, job, loaded);

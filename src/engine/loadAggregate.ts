@@ -10,6 +10,7 @@ import { evolveAll, type AggregateState } from './evolve.js';
 import { TOMBSTONE } from './systemEvents.js';
 import { identityUpcaster } from './upcaster.js';
 import { frozenCopy } from '../util/frozenCopy.js';
+import type { CachedState } from './StateCache.js';
 
 /** State of one aggregate at some version (0 = the stream does not exist). */
 export interface LoadedAggregate {
@@ -61,8 +62,7 @@ export async function loadAggregate(
   }
   const latest = options.version === undefined && options.asOf === undefined;
   const cached = latest && options.skipCache !== true ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
-  if (cached !== undefined && options.trustCache === true)
-    return { type, id, version: cached.version, state: cached.state, fromCache: true, ...deletedFlag(cached.deleted === true) };
+  if (cached !== undefined && options.trustCache === true) return trustedState(type, id, cached);
   if (latest && options.trustCache === true && options.assumeNew === true)
     return { type, id, version: 0, state: initialState(definition), fromCache: true };
   let snapshot: { version: number; state: unknown } | undefined =
@@ -104,6 +104,28 @@ export async function loadAggregate(
   if (latest && version > 0 && (cached === undefined || tail.length > 0))
     ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) });
   return { type, id, version, state, ...deletedFlag(deleted) };
+}
+
+/**
+ * loadAggregate's answer for a command (trustCache; assumeNew for a creating one) when it
+ * takes no I/O: the state cache is in this process (StateCache.peek) and holds the state, or
+ * holds nothing and the command creates. Undefined: ask loadAggregate.
+ */
+export function trustedLoad(
+  ctx: EngineContext,
+  definition: AggregateDefinition,
+  id: string,
+  assumeNew: boolean,
+): LoadedAggregate | undefined {
+  const cache = ctx.stateCache;
+  if (cache !== undefined && cache.peek === undefined) return undefined;
+  const cached = cache?.peek?.(definition.name, id, definition.configHash);
+  if (cached !== undefined) return trustedState(definition.name, id, cached);
+  return assumeNew ? { type: definition.name, id, version: 0, state: initialState(definition), fromCache: true } : undefined;
+}
+
+function trustedState(type: string, id: string, cached: CachedState): LoadedAggregate {
+  return { type, id, version: cached.version, state: cached.state, fromCache: true, ...deletedFlag(cached.deleted === true) };
 }
 
 const initialStates = new WeakMap<AggregateDefinition, AggregateState>();
