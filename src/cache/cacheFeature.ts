@@ -28,13 +28,18 @@ export async function createStateCache(runtime: Runtime, config: CacheConfig): P
   });
 }
 
-/** `cache` for every aggregate type but those `skip` names. */
+/**
+ * `cache` for every aggregate type but those `skip` names. `delete` passes through for every
+ * type: a removed stream's entry left behind would be read as the state of a new stream with
+ * the same id once it reaches the cached version again.
+ */
 function withoutTypes(cache: StateCache, skip: (type: string) => boolean): StateCache {
   return {
     get: (type, id, hash) => (skip(type) ? Promise.resolve(undefined) : cache.get(type, id, hash)),
     set: (type, id, hash, value) => {
       if (!skip(type)) cache.set(type, id, hash, value);
     },
+    ...(cache.delete === undefined ? {} : { delete: (type: string, id: string, hash?: string) => cache.delete?.(type, id, hash) }),
   };
 }
 

@@ -12,7 +12,10 @@ export function perTenant(cache: StateCache): StateCache {
   return {
     get: (type: string, id: string, configHash: string) => cache.get(type, key(id), configHash),
     set: (type: string, id: string, configHash: string, value: CachedState) => cache.set(type, key(id), configHash, value),
-    ...(cache.delete === undefined ? {} : { delete: (type: string, id: string) => cache.delete?.(type, key(id)) }),
+    // the config hash goes along: Redis keys by it, and drops nothing without it
+    ...(cache.delete === undefined
+      ? {}
+      : { delete: (type: string, id: string, configHash?: string) => cache.delete?.(type, key(id), configHash) }),
   };
 }
 
