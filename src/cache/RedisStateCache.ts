@@ -133,6 +133,23 @@ export class RedisStateCache implements StateCache {
     this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'set' }));
   }
 
+  /** StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN, then UNLINKs). */
+  async deleteIdPrefix(prefix: string): Promise<void> {
+    if (!this.ready) return;
+    // ids are URI-encoded in the key, which leaves only `*` of the glob's special characters
+    const match = `${stateKey(this.options.keyPrefix, this.options.storeId, '*', '', '*')}${encodeURIComponent(prefix).replaceAll('*', '\\*')}*`;
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        if (keys.length > 0) await this.redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch {
+      this.options.metrics?.errors.inc({ operation: 'set' });
+    }
+  }
+
   /** The Redis key of an aggregate's state (tests and tools). */
   key(type: string, id: string, configHash: string): string {
     return stateKey(this.options.keyPrefix, this.options.storeId, type, id, configHash);

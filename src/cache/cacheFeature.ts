@@ -40,6 +40,7 @@ function withoutTypes(cache: StateCache, skip: (type: string) => boolean): State
       if (!skip(type)) cache.set(type, id, hash, value);
     },
     ...(cache.delete === undefined ? {} : { delete: (type: string, id: string, hash?: string) => cache.delete?.(type, id, hash) }),
+    ...(cache.clearTenant === undefined ? {} : { clearTenant: (tenant: string) => cache.clearTenant!(tenant) }),
   };
 }
 

@@ -49,4 +49,9 @@ export class MemoryStateCache implements StateCache {
   delete(type: string, id: string): void {
     this.entries.delete(`${type}\u0000${id}`);
   }
+
+  deleteIdPrefix(prefix: string): Promise<void> {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix, key.indexOf('\u0000') + 1)) this.entries.delete(key);
+    return Promise.resolve();
+  }
 }

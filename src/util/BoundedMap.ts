@@ -30,6 +30,11 @@ export class BoundedMap<K, V> {
     this.entries.delete(key);
   }
 
+  /** The keys, oldest set first. */
+  keys(): IterableIterator<K> {
+    return this.entries.keys();
+  }
+
   clear(): void {
     this.entries.clear();
   }

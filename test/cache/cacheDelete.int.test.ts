@@ -3,7 +3,9 @@
  * (the cache skips personal types) and on a conjoined store (the cache keys by tenant). Left
  * behind, the entry is read as the state of a new stream of the same id once that stream
  * reaches the cached version again (the tail check only sees that version's event exists).
+ * A purged tenant's entries go too, or Redis keeps its states until their lifetime ends.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
@@ -109,5 +111,55 @@ aggregates = {
     const now = (await call('GET', '/aggregates/account/a1')).body as { version: number; state: { balance: number } };
     expect(now.version).toBe(old.version);
     expect(now.state.balance).toBe(100 * (old.version - 1));
+  }, 180_000);
+});
+
+describe('a purged tenant of a conjoined store on the Redis cache', () => {
+  let app: TestApp;
+  let client: Redis;
+  const tenantKeys = async (tenant: string) =>
+    (await client.keys('*')).filter((k) => k.includes(`:${encodeURIComponent(`${tenant}\u0000`)}`));
+
+  beforeAll(async () => {
+    const pgUrl = await createTestDatabase(inject('pgUrl'));
+    app = await startTestApp(
+      await modelOf(`
+event_store = { type = "postgresql", connection = "${pgUrl}", tenancy = { mode = "conjoined" } }
+cache = { type = "redis", url = "${redis.url}", ttl = "1 hour", timeout = "1s" }
+server = { auth = { jwt = { secret = "${SECRET}", tenant_claim = "tenant" } } }
+aggregates = {
+  ${account}
+}
+`),
+    );
+    client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined);
+  }, 120_000);
+  afterAll(async () => {
+    client?.disconnect();
+    await app?.close();
+  });
+
+  it("leaves none of its cached states in Redis, and keeps the other tenants'", async () => {
+    for (const tenant of ['gone', 'kept']) {
+      const headers = { authorization: `Bearer ${await tenantToken(SECRET, tenant)}` };
+      expect((await app.api('POST', '/aggregates/account/a1/commands/Open', {}, headers)).status).toBe(200);
+      // Redis may still be connecting: deposit until the tenant's state is in it
+      await eventually(
+        async () => {
+          expect((await app.api('POST', '/aggregates/account/a1/commands/Deposit', { amount: 1 }, headers)).status).toBe(200);
+          return tenantKeys(tenant);
+        },
+        (keys) => keys.length > 0,
+        `a cached state of ${tenant} in Redis`,
+        60_000,
+      );
+    }
+    const admin = { authorization: `Bearer ${await tenantToken(SECRET, 'ops', 'admin')}` };
+    const deleted = await app.api('DELETE', '/tenants/gone', undefined, admin);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
+    expect(deleted.body.purged.events).toBeGreaterThan(0);
+    expect(await tenantKeys('gone')).toEqual([]);
+    expect((await tenantKeys('kept')).length).toBeGreaterThan(0);
   }, 180_000);
 });

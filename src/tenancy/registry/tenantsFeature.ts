@@ -91,7 +91,11 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.delete<IdParams>('/tenants/:id', async (request) => {
     const tenant = changed(await registry.delete(request.params.id));
     await shardRouterOf(runtime)?.evict(tenant.id);
-    return isConjoined ? { ...tenant, purged: (await purgeTenant(runtime.store, runtime.model, tenant.id)).rows } : tenant;
+    if (!isConjoined) return tenant;
+    const purged = (await purgeTenant(runtime.store, runtime.model, tenant.id)).rows;
+    // its cached states too: Redis would keep them (in plaintext) until their lifetime ends
+    await runtime.engine.stateCache?.clearTenant?.(tenant.id);
+    return { ...tenant, purged };
   });
 }
 
