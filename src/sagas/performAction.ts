@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime/Runtime.js';
 import type { ResolvedAction, StepError } from './sagaEvents.js';
 import type { TraceContext } from '../telemetry/traceContext.js';
 import type { SpanScope } from '../telemetry/tracing.js';
+import { nestsDeeperThan } from '../util/jsonDepth.js';
 
 /** How a dispatch ended: a result, a failure, or cut short by shutdown (outcome unknown). */
 export type ActionOutcome = { ok: true; result: unknown } | { ok: false; error: StepError } | { aborted: true };
@@ -26,6 +27,8 @@ export interface DispatchOrigin {
 
 // A `call` answer kept in the step log is bounded, so one endpoint cannot bloat the stream.
 const MAX_CALL_RESULT = 16 * 1024;
+/** The deepest call result kept as JSON (the highest `server.json_depth_limit`); a deeper one is kept as its text. */
+const MAX_CALL_RESULT_DEPTH = 1000;
 
 /** Dispatches `action` under `key`; never throws. */
 export async function performAction(
@@ -122,7 +125,9 @@ function callResult(text: string, contentType: string | null): unknown {
   if (text === '') return null;
   if (contentType?.includes('json') === true && text.length <= MAX_CALL_RESULT) {
     try {
-      return JSON.parse(text) as unknown;
+      const parsed = JSON.parse(text) as unknown;
+      // deeper than any JSON body tusk-es accepts: storing it would throw RangeError on every write and read of the saga
+      if (!nestsDeeperThan(parsed, MAX_CALL_RESULT_DEPTH)) return parsed;
     } catch {
       // not JSON after all: keep the text
     }
