@@ -50,6 +50,10 @@ export class MemoryStateCache implements StateCache {
     this.entries.delete(`${type}\u0000${id}`);
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   deleteIdPrefix(prefix: string): Promise<void> {
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix, key.indexOf('\u0000') + 1)) this.entries.delete(key);
     return Promise.resolve();

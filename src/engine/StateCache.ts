@@ -32,6 +32,8 @@ export interface StateCache {
   delete?(type: string, id: string, configHash?: string): void;
   /** Drops every entry whose id starts with `prefix` (how a purged tenant's entries go: tenantStateCache.ts). */
   deleteIdPrefix?(prefix: string): Promise<void>;
+  /** Drops every entry this process holds in memory (another process forgot a subject: forgetEvictions.ts). */
+  clear?(): void;
   /** Drops every entry of `tenant` of a conjoined store (its data was purged). */
   clearTenant?(tenant: string): Promise<void>;
 }

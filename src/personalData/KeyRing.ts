@@ -97,6 +97,13 @@ export class KeyRing {
     return rows.map((row) => this.remember(row, now));
   }
 
+  /** Forgets every cached key (another process forgot a subject: forgetEvictions.ts). */
+  clear(): void {
+    this.byId.clear();
+    this.bySubject.clear();
+    this.bound.clear();
+  }
+
   /** Forgets keys at once in this process (their rows were just deleted). */
   drop(subject: string, keyIds: readonly string[]): void {
     this.bySubject.delete(subject);

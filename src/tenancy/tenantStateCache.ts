@@ -10,6 +10,7 @@ import { currentTenant } from './tenantScope.js';
 export function perTenant(cache: StateCache): StateCache {
   const key = (id: string) => `${currentTenant()}\u0000${id}`;
   return {
+    ...(cache.clear === undefined ? {} : { clear: () => cache.clear?.() }),
     clearTenant: (tenant: string) => cache.deleteIdPrefix?.(`${tenant}\u0000`) ?? Promise.resolve(),
     get: (type: string, id: string, configHash: string) => cache.get(type, key(id), configHash),
     set: (type: string, id: string, configHash: string, value: CachedState) => cache.set(type, key(id), configHash, value),
