@@ -106,6 +106,22 @@ function listen(options: PgClientOptions, channel: string, onNotify: (payload: s
   };
 }
 
+/**
+ * Checks a client out of `pool` with `onError` already listening. The pool stops listening
+ * for a client as it hands it out, and a new connection is handed out from inside the socket
+ * read that brought its ReadyForQuery: a FATAL that came in the same read (a failover's dying
+ * server) was emitted before an awaiting caller could listen, and ended the process.
+ */
+function checkOut(pool: pg.Pool, onError: (err: unknown) => void): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err instanceof Error || client === undefined) return reject(err ?? new Error('the pool gave no client'));
+      client.on('error', onError);
+      resolve(client);
+    });
+  });
+}
+
 /** Opens a pool (connections are made lazily). */
 export function createPgClient(options: PgClientOptions): SqlClient {
   const pool = new pg.Pool({ ...connectionConfig(options), max: options.poolSize, types });
@@ -123,12 +139,11 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       return (await pool.query<R>({ ...prepared(sql, params), rowMode: 'array' })).rows;
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-      const client = await pool.connect();
       let broken: unknown;
       // A checked-out client whose connection dies (the server terminated it, crashed) emits
       // 'error'; unheard, that would end the process. The running query fails with it anyway.
       const onError = (err: unknown) => (broken ??= err);
-      client.on('error', onError);
+      const client = await checkOut(pool, onError);
       try {
         // The simple-query protocol runs both statements, each with its own snapshot.
         await client.query(options.prelude === undefined ? 'BEGIN' : `BEGIN; ${options.prelude}`);
