@@ -23,7 +23,7 @@ export class CacheMetrics {
     });
     this.errors = new Counter({
       name: 'tusk_cache_errors_total',
-      help: 'Redis commands that failed, timed out or were skipped while Redis was unreachable, by operation (get, set).',
+      help: 'Redis commands that failed, timed out or were skipped while Redis was unreachable, by operation (get, set, delete).',
       labelNames: ['operation'],
       registers: [registry],
     });

@@ -130,7 +130,7 @@ export class RedisStateCache implements StateCache {
   /** StateCache: forgets an aggregate whose events were removed; fire and forget. */
   delete(type: string, id: string, configHash?: string): void {
     if (!this.ready || configHash === undefined) return;
-    this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'set' }));
+    this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'delete' }));
   }
 
   /** StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN, then UNLINKs). */
@@ -146,7 +146,7 @@ export class RedisStateCache implements StateCache {
         cursor = next;
       } while (cursor !== '0');
     } catch {
-      this.options.metrics?.errors.inc({ operation: 'set' });
+      this.options.metrics?.errors.inc({ operation: 'delete' });
     }
   }
 

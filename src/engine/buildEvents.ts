@@ -5,6 +5,7 @@
  */
 import type { CommandDefinition } from './AggregateDefinition.js';
 import type { ExprScope } from './compileExpr.js';
+import { setOwn } from '../util/setOwn.js';
 
 /** An event about to be appended (before the store gives it positions). */
 export interface PendingEvent {
@@ -39,7 +40,7 @@ function evaluate(fields: ReadonlyArray<readonly [string, (scope: ExprScope) => 
   for (const [field, expr] of fields) {
     const value = expr(scope);
     // JSON has no undefined: an expression that yields nothing stores null.
-    Object.defineProperty(out, field, { value: value === undefined ? null : value, enumerable: true, writable: true, configurable: true });
+    setOwn(out, field, value === undefined ? null : value);
   }
   return out;
 }
