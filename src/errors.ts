@@ -162,6 +162,10 @@ export const ERROR_CATALOG = {
     description: "The command would make the aggregate's state larger than `limits.state`; nothing was written.",
   },
   STRING_TOO_LONG: { status: 422, description: 'An expression would produce a string longer than `limits.string_length`.' },
+  NUMBER_OUT_OF_RANGE: {
+    status: 422,
+    description: "An expression's arithmetic on the command's values overflows a number (or underflows to zero); nothing was written.",
+  },
   SUBJECT_MISSING: {
     status: 422,
     description: 'An event carries personal fields but its `personal_data.subject` expression gives null; nothing was written.',
@@ -290,8 +294,13 @@ export class StoreUnavailableError extends TuskError {
 
 /** An expression failed at run time (a located config fault surfaced late). */
 export class ExpressionError extends TuskError {
-  constructor(message: string, location?: SourceLocation, cause?: unknown) {
-    super('EXPR_EVALUATION', message, { location, cause });
+  constructor(
+    message: string,
+    location?: SourceLocation,
+    cause?: unknown,
+    code: 'EXPR_EVALUATION' | 'NUMBER_OUT_OF_RANGE' = 'EXPR_EVALUATION',
+  ) {
+    super(code, message, { location, cause });
   }
 }
 

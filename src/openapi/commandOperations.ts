@@ -51,6 +51,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     'EVENT_TOO_LARGE',
     'STATE_TOO_LARGE',
     'STRING_TOO_LONG',
+    'NUMBER_OUT_OF_RANGE',
     cmd.creates ? 'STREAM_EXISTS' : 'STREAM_NOT_FOUND',
     'VERSION_CONFLICT',
     'STREAM_DELETED',

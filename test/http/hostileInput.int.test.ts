@@ -109,6 +109,23 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
       expect((await get(`/aggregates/user/${id}?version=2147483647`)).status).toBe(200);
     });
 
+    it('refuses arithmetic that overflows a number with 422 NUMBER_OUT_OF_RANGE, writing nothing (the fuzz suite found a 500)', async () => {
+      const before = await head();
+      // total = quantity * unit_price: 2 * 1e308 is past a double
+      const res = await post('/aggregates/order/commands/CreateOrder', {
+        customer_id: 'c',
+        product_id: 'p',
+        quantity: 2,
+        unit_price: 1e308,
+      });
+      expectError(res, 422, 'NUMBER_OUT_OF_RANGE');
+      expect(await head()).toBe(before);
+      expect(
+        (await post('/aggregates/order/commands/CreateOrder', { customer_id: 'c', product_id: 'p', quantity: 1, unit_price: 1e308 }))
+          .status,
+      ).toBe(200);
+    });
+
     it('refuses dates PostgreSQL cannot hold and dates that do not exist', async () => {
       const user = await post('/aggregates/user/commands/CreateUser', { email: 'd@example.com', name: 'd' });
       const id = user.body.aggregate_id;

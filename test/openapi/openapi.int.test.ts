@@ -75,6 +75,7 @@ describe('OpenAPI', () => {
     expect(ship.responses['422'].content['application/json'].schema.properties.error.properties.code.enum).toEqual([
       'STATE_TOO_LARGE',
       'STRING_TOO_LONG',
+      'NUMBER_OUT_OF_RANGE',
       'RULE_VIOLATION',
       'INVALID_TRANSITION',
       'PROJECTION_FAILED',

@@ -100,7 +100,9 @@ export const BINARY: Readonly<Record<Exclude<BinaryOp, 'AND' | 'OR'>, (a: unknow
 
 /** `x` unless it overflowed (or, where `mayUnderflow`, underflowed to zero) from finite operands. */
 export function checked(x: number, a: number, b: number, mayUnderflow: boolean): number {
-  if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b)) throw new ExpressionError('value out of range: overflow');
-  if (x === 0 && mayUnderflow) throw new ExpressionError('value out of range: underflow');
+  // The values come from requests and events: a 422 of their own, not a fault of the config (500).
+  if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b))
+    throw new ExpressionError('value out of range: overflow', undefined, undefined, 'NUMBER_OUT_OF_RANGE');
+  if (x === 0 && mayUnderflow) throw new ExpressionError('value out of range: underflow', undefined, undefined, 'NUMBER_OUT_OF_RANGE');
   return x;
 }
