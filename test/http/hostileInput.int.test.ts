@@ -119,11 +119,8 @@ describe.each(['postgresql', 'embedded'] as const)('hostile input on the %s stor
         unit_price: 1e308,
       });
       expectError(res, 422, 'NUMBER_OUT_OF_RANGE');
+      // (no accepted order here: its saga would write in the background, under the next tests' counts)
       expect(await head()).toBe(before);
-      expect(
-        (await post('/aggregates/order/commands/CreateOrder', { customer_id: 'c', product_id: 'p', quantity: 1, unit_price: 1e308 }))
-          .status,
-      ).toBe(200);
     });
 
     it('refuses dates PostgreSQL cannot hold and dates that do not exist', async () => {
