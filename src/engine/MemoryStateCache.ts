@@ -12,6 +12,8 @@ import type { CachedState, StateCache } from './StateCache.js';
 /** A bounded, least-recently-set map of aggregate states. */
 export class MemoryStateCache implements StateCache {
   private readonly entries: BoundedMap<string, { hash: string; value: CachedState }>;
+  /** StateCache.generation: bumped by every drop. */
+  private drops = 0;
 
   constructor(capacity = 10_000) {
     this.entries = new BoundedMap(capacity);
@@ -30,8 +32,18 @@ export class MemoryStateCache implements StateCache {
     return entry === undefined || entry.hash !== configHash ? undefined : entry.value;
   }
 
-  set(type: string, id: string, configHash: string, value: CachedState): void {
+  generation(): number {
+    return this.drops;
+  }
+
+  set(type: string, id: string, configHash: string, value: CachedState, generation?: number): void {
     const key = `${type}\u0000${id}`;
+    // Read before a drop (a forget): maybe plaintext the drop removed. The entry, if any, is
+    // older than this state, so it goes too; the next load reads the store.
+    if (generation !== undefined && generation !== this.drops) {
+      this.entries.delete(key);
+      return;
+    }
     const old = this.entries.get(key);
     // A load that raced a command may finish last: never go back to an older version.
     if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
@@ -47,14 +59,17 @@ export class MemoryStateCache implements StateCache {
   }
 
   delete(type: string, id: string): void {
+    this.drops++;
     this.entries.delete(`${type}\u0000${id}`);
   }
 
   clear(): void {
+    this.drops++;
     this.entries.clear();
   }
 
   deleteIdPrefix(prefix: string): Promise<void> {
+    this.drops++;
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix, key.indexOf('\u0000') + 1)) this.entries.delete(key);
     return Promise.resolve();
   }

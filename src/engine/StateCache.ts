@@ -23,8 +23,18 @@ export interface StateCache {
    * `http_64`). Absent on caches that need I/O (Redis).
    */
   peek?(type: string, id: string, configHash: string): CachedState | undefined;
-  /** Remembers a state after a commit or a load; fire and forget. */
-  set(type: string, id: string, configHash: string, value: CachedState): void;
+  /**
+   * Remembers a state after a commit or a load; fire and forget. `generation`: this cache's
+   * `generation()` taken before the state began to be read (LoadedAggregate.generation); a
+   * state read before a drop is not cached after it, for it may hold what was dropped.
+   */
+  set(type: string, id: string, configHash: string, value: CachedState, generation?: number): void;
+  /**
+   * Counts this process's drops (delete, deleteIdPrefix, clear). A load in flight when a subject
+   * is forgotten decrypted its fields before the forget; the count having moved by the time it
+   * caches is how `set` knows. Absent where nothing personal is cached (Redis: cacheFeature).
+   */
+  generation?(): number;
   /**
    * Drops an aggregate's cached states (its personal data was forgotten, its events were
    * removed); `configHash` names the entry where the cache keys by it (Redis).

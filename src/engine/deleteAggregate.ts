@@ -52,7 +52,8 @@ export function deleteAggregate(
       ...(unique.release.length > 0 ? { unique } : {}),
     });
     const stored = appended.events[0]!;
-    ctx.stateCache?.set(definition.name, id, definition.configHash, { version: stored.version, state: loaded.state, deleted: true });
+    const tombstoned = { version: stored.version, state: loaded.state, deleted: true };
+    ctx.stateCache?.set(definition.name, id, definition.configHash, tombstoned, loaded.generation);
     ctx.bus.publish(appended.events);
     return { id, type: definition.name, version: stored.version, position: Number(stored.position), deleted: true };
   });

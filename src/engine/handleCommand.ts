@@ -215,7 +215,13 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
           span?.setAttribute('tusk.append.events', result.events.length);
           return result;
         });
-  ctx.stateCache?.set(definition.name, id, definition.configHash, { version: append.events.length + loaded.version, state });
+  ctx.stateCache?.set(
+    definition.name,
+    id,
+    definition.configHash,
+    { version: append.events.length + loaded.version, state },
+    loaded.generation,
+  );
   ctx.bus.publish(appended.events);
   ctx.observer?.eventsAppended(appended.events.length);
   const last = appended.events[appended.events.length - 1]!;

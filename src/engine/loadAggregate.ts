@@ -26,6 +26,11 @@ export interface LoadedAggregate {
   fromCache?: boolean;
   /** True when the stream (at that point) ends with a `$deleted` tombstone: it is read-only. */
   deleted?: boolean;
+  /**
+   * The state cache's generation before this state was read: what a state derived from it is
+   * cached with (StateCache.set), so that one read before a forget is not cached after it.
+   */
+  generation?: number;
 }
 
 /** Where to stop: the latest state, a version, or a point in time. */
@@ -61,10 +66,11 @@ export async function loadAggregate(
     throw new InvalidInputError('use either version or as_of, not both', undefined, 'BAD_REQUEST');
   }
   const latest = options.version === undefined && options.asOf === undefined;
+  // Before the first read: a forget from here on makes this load's state uncacheable.
+  const generation = ctx.stateCache?.generation?.();
   const cached = latest && options.skipCache !== true ? await ctx.stateCache?.get(type, id, definition.configHash) : undefined;
-  if (cached !== undefined && options.trustCache === true) return trustedState(type, id, cached);
-  if (latest && options.trustCache === true && options.assumeNew === true)
-    return { type, id, version: 0, state: initialState(definition), fromCache: true };
+  if (cached !== undefined && options.trustCache === true) return trustedState(type, id, cached, generation);
+  if (latest && options.trustCache === true && options.assumeNew === true) return assumedNew(definition, id, generation);
   let snapshot: { version: number; state: unknown } | undefined =
     cached ?? (await store.loadSnapshot(type, id, definition.configHash, options.version));
   if (snapshot !== undefined && options.asOf !== undefined) {
@@ -102,8 +108,8 @@ export async function loadAggregate(
   const deleted = last !== undefined ? last.type === TOMBSTONE : cached?.deleted === true;
   if (!latest && version === 0) await assertNotTruncated(ctx, type, id);
   if (latest && version > 0 && (cached === undefined || tail.length > 0))
-    ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) });
-  return { type, id, version, state, ...deletedFlag(deleted) };
+    ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) }, generation);
+  return { type, id, version, state, ...deletedFlag(deleted), ...(generation === undefined ? {} : { generation }) };
 }
 
 /**
@@ -119,13 +125,34 @@ export function trustedLoad(
 ): LoadedAggregate | undefined {
   const cache = ctx.stateCache;
   if (cache !== undefined && cache.peek === undefined) return undefined;
+  const generation = cache?.generation?.();
   const cached = cache?.peek?.(definition.name, id, definition.configHash);
-  if (cached !== undefined) return trustedState(definition.name, id, cached);
-  return assumeNew ? { type: definition.name, id, version: 0, state: initialState(definition), fromCache: true } : undefined;
+  if (cached !== undefined) return trustedState(definition.name, id, cached, generation);
+  return assumeNew ? assumedNew(definition, id, generation) : undefined;
 }
 
-function trustedState(type: string, id: string, cached: CachedState): LoadedAggregate {
-  return { type, id, version: cached.version, state: cached.state, fromCache: true, ...deletedFlag(cached.deleted === true) };
+function trustedState(type: string, id: string, cached: CachedState, generation: number | undefined): LoadedAggregate {
+  return {
+    type,
+    id,
+    version: cached.version,
+    state: cached.state,
+    fromCache: true,
+    ...deletedFlag(cached.deleted === true),
+    ...(generation === undefined ? {} : { generation }),
+  };
+}
+
+/** A stream taken as new without reading it (LoadOptions.assumeNew). */
+function assumedNew(definition: AggregateDefinition, id: string, generation: number | undefined): LoadedAggregate {
+  return {
+    type: definition.name,
+    id,
+    version: 0,
+    state: initialState(definition),
+    fromCache: true,
+    ...(generation === undefined ? {} : { generation }),
+  };
 }
 
 const initialStates = new WeakMap<AggregateDefinition, AggregateState>();

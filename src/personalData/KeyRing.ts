@@ -81,7 +81,9 @@ export class KeyRing {
     }
     if (missing.length === 0) return out;
     const rows = await readKeys(db, this.tables, missing);
-    for (const row of rows) out.set(row.key_id, this.remember(row, now).key);
+    // A key dropped (forgotten here) while it was being read stays destroyed: remembering the
+    // row would bring it back for CACHE_MS.
+    for (const row of rows) out.set(row.key_id, this.byId.get(row.key_id)?.key === null ? null : this.remember(row, now).key);
     for (const id of missing) {
       if (out.has(id)) continue;
       this.byId.set(id, { key: null, at: now });

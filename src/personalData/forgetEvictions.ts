@@ -8,7 +8,8 @@
  * state it caches (a forget is rare, and the event names the subject, not its streams): keys
  * first, or a load in between would decrypt with a cached key and cache the plaintext again.
  * Redis holds no state of a personal aggregate type (cacheFeature): nothing to drop there.
- * Not covered: a load that read its events before the forget and caches after the drop.
+ * A load that read its events before the forget and caches after the drop is refused by the
+ * cache (StateCache.generation).
  */
 import type { Runtime } from '../runtime/Runtime.js';
 import { SUBJECT_FORGOTTEN } from './forgetSubject.js';

@@ -13,7 +13,9 @@ export function perTenant(cache: StateCache): StateCache {
     ...(cache.clear === undefined ? {} : { clear: () => cache.clear?.() }),
     clearTenant: (tenant: string) => cache.deleteIdPrefix?.(`${tenant}\u0000`) ?? Promise.resolve(),
     get: (type: string, id: string, configHash: string) => cache.get(type, key(id), configHash),
-    set: (type: string, id: string, configHash: string, value: CachedState) => cache.set(type, key(id), configHash, value),
+    set: (type: string, id: string, configHash: string, value: CachedState, generation?: number) =>
+      cache.set(type, key(id), configHash, value, generation),
+    ...(cache.generation === undefined ? {} : { generation: () => cache.generation!() }),
     // the config hash goes along: Redis keys by it, and drops nothing without it
     ...(cache.delete === undefined
       ? {}

@@ -61,6 +61,17 @@ describe('MemoryStateCache', () => {
     expect(await cache.get('t', '1', 'h')).toBeUndefined();
     expect(await cache.get('t', '3', 'h')).toBeDefined();
   });
+
+  it('refuses a state read before a drop (a forget), and drops the entry it would have replaced', async () => {
+    const cache = new MemoryStateCache();
+    const before = cache.generation();
+    cache.set('t', '1', 'h', { version: 1, state: { v: 1 } }, before);
+    cache.delete('t', '2');
+    cache.set('t', '1', 'h', { version: 2, state: { v: 2 } }, before);
+    expect(await cache.get('t', '1', 'h')).toBeUndefined();
+    cache.set('t', '1', 'h', { version: 2, state: { v: 2 } }, cache.generation());
+    expect((await cache.get('t', '1', 'h'))!.version).toBe(2);
+  });
 });
 
 describe('commands decided on a cached state', () => {
