@@ -129,13 +129,20 @@ export class RedisStateCache implements StateCache {
 
   /** StateCache: forgets an aggregate whose events were removed; fire and forget. */
   delete(type: string, id: string, configHash?: string): void {
-    if (!this.ready || configHash === undefined) return;
+    if (configHash === undefined) return;
+    if (!this.ready) {
+      this.options.metrics?.errors.inc({ operation: 'delete' });
+      return;
+    }
     this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'delete' }));
   }
 
   /** StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN, then UNLINKs). */
   async deleteIdPrefix(prefix: string): Promise<void> {
-    if (!this.ready) return;
+    if (!this.ready) {
+      this.options.metrics?.errors.inc({ operation: 'delete' });
+      return;
+    }
     // ids are URI-encoded in the key, which leaves only `*` of the glob's special characters
     const match = `${stateKey(this.options.keyPrefix, this.options.storeId, '*', '', '*')}${encodeURIComponent(prefix).replaceAll('*', '\\*')}*`;
     try {

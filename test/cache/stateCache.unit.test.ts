@@ -23,7 +23,7 @@ describe('cache entries', () => {
 });
 
 describe('a Redis that is not there', () => {
-  it('get resolves undefined at once and set does nothing; both are counted as errors', async () => {
+  it('get resolves undefined at once and set and delete do nothing; each is counted as an error of its operation', async () => {
     // A port that refuses connections: reserve one, then close it.
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -45,9 +45,12 @@ describe('a Redis that is not there', () => {
       const started = performance.now();
       for (let i = 0; i < 20; i++) expect(await cache.get('order', 'o1', 'h')).toBeUndefined();
       cache.set('order', 'o1', 'h', { version: 1, state: { n: 1 } });
+      cache.delete('order', 'o1', 'h');
+      await cache.deleteIdPrefix('acme\u0000');
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(await metricValue(registry, 'tusk_cache_errors_total', { operation: 'get' })).toBe(20);
       expect(await metricValue(registry, 'tusk_cache_errors_total', { operation: 'set' })).toBe(1);
+      expect(await metricValue(registry, 'tusk_cache_errors_total', { operation: 'delete' })).toBe(2);
       expect(await metricValue(registry, 'tusk_cache_hits_total')).toBe(0);
     } finally {
       await cache.close();
