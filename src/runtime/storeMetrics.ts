@@ -8,6 +8,7 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { listCheckpoints } from '../admin/sql/listCheckpoints.js';
 import type { EventStore } from '../store/EventStore.js';
+import { SAGA_HASH_IDS_UNTIL } from '../store/migrations/schemaMigrations.js';
 
 /** Registers the store's metrics on `registry`; returns what stops them. */
 export function registerStoreMetrics(registry: Registry, store: EventStore): () => void {
@@ -44,7 +45,7 @@ export function registerStoreMetrics(registry: Registry, store: EventStore): () 
       try {
         const [head, checkpoints] = await Promise.all([store.headPosition(), listCheckpoints(store, store.tables)]);
         this.reset();
-        for (const c of checkpoints) this.set({ checkpoint: c.name }, Math.max(0, head - c.position));
+        for (const c of checkpoints) if (c.name !== SAGA_HASH_IDS_UNTIL) this.set({ checkpoint: c.name }, Math.max(0, head - c.position)); // a mark, not a reader
       } catch {
         // the store is unreachable: keep the last figures; /health reports the outage
       }

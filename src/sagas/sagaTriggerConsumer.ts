@@ -3,7 +3,7 @@
  * `starts_on`, reading only those types, that starts one instance per triggering event. It
  * starts at the head of the log when the saga is first deployed (a saga starts for events
  * appended after it was deployed, not for the whole history), and from its checkpoint on,
- * across restarts. The start is idempotent (the saga id derives from the event id), so a crash
+ * across restarts. The start is idempotent (the saga id derives from the event, sagaIds.ts), so a crash
  * between the starts and the checkpoint re-reads a few events whose second start is a no-op.
  * A start the store refuses (a 4xx error, a value the database refuses) is the event's fault:
  * retried `max_retries` times, then the saga's `on_error` applies (default `park`); a retry from
@@ -12,6 +12,7 @@
 import type { ConsumerSpec } from '../consumers/Consumer.js';
 import { isTuskError } from '../errors.js';
 import type { StoredEvent } from '../store/EventStore.js';
+import { SAGA_HASH_IDS_UNTIL } from '../store/migrations/schemaMigrations.js';
 import { sqlState } from '../store/SqlClient.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { SagaDefinition } from './compileSaga.js';
@@ -21,6 +22,7 @@ import { eventData, startSaga, triggerOf } from './startSaga.js';
 
 /** The trigger consumer of `saga`; `started` is told when it started an instance. */
 export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metrics: SagaMetrics, started: () => void): ConsumerSpec {
+  let hashUntil: Promise<number> | undefined;
   return {
     name: `saga-trigger:${saga.name}`,
     types: saga.startsOn,
@@ -44,6 +46,14 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
     },
   };
 
+  /** The store's SAGA_HASH_IDS_UNTIL (read once; again after a failed read). */
+  function hashIdsUntil(): Promise<number> {
+    return (hashUntil ??= runtime.store.loadCheckpoint(SAGA_HASH_IDS_UNTIL).catch((err: unknown) => {
+      hashUntil = undefined;
+      throw err;
+    }));
+  }
+
   /**
    * Starts the batch's instances together: each start is one append that waits for a group
    * commit, so one after the other a batch of 200 took 200 commits and the trigger fell behind
@@ -65,7 +75,7 @@ export function sagaTriggerConsumer(runtime: Runtime, saga: SagaDefinition, metr
   async function start(stored: StoredEvent): Promise<void> {
     const event = runtime.upcaster(stored);
     const created = await startSaga(runtime.store, saga, {
-      id: sagaIdForEvent(saga.name, event.id),
+      id: sagaIdForEvent(saga.name, event, await hashIdsUntil()),
       data: eventData(event),
       aggregateId: event.streamId,
       trigger: triggerOf(event),

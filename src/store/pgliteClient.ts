@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
 import { dataDirTemplate, unpackDataDir, type TemplateKind } from './dataDirTemplate.js';
+import { startVacuuming } from './embeddedVacuum.js';
 import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
 import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
@@ -78,6 +79,8 @@ export async function createPgliteClient(
       err,
     );
   }
+  // PGlite runs no autovacuum: the store does (embeddedVacuum.ts).
+  const vacuuming = startVacuuming(db);
   const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
     toQueryResult(await executor.query<R>(sql, params as unknown[] | undefined));
   return {
@@ -93,6 +96,7 @@ export async function createPgliteClient(
       }),
     dumpImage: (compression = 'none') => db.dumpDataDir(compression),
     async close() {
+      await vacuuming.stop();
       await db.close();
       if (dir !== undefined) unlockDataDir(dir);
     },

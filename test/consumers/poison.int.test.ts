@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appSchema } from '../../src/config/schema/index.js';
-import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
+import { sagaIdForEvent, type TriggerRef } from '../../src/sagas/sagaIds.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -66,7 +66,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function command(id: string, name: string, body: unknown = {}): Promise<{ id: string; position: number }> {
+async function command(id: string, name: string, body: unknown = {}): Promise<{ id: string; position: number; timestamp: string }> {
   const res = await app.api('POST', `/aggregates/account/${id}/commands/${name}`, body);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.events[0];
@@ -270,7 +270,7 @@ describe('poison events', () => {
     const poison = await command(a, 'Note', { text: 'poison' });
     const later = await command(a, 'Note', { text: 'later' });
     const other = await command(b, 'Note', { text: 'fine' });
-    const saga = (e: { id: string }) => app.api('GET', `/sagas/audit/${sagaIdForEvent('audit', e.id)}`);
+    const saga = (e: TriggerRef) => app.api('GET', `/sagas/audit/${sagaIdForEvent('audit', e)}`);
 
     await poll(
       () => saga(other),

@@ -117,7 +117,7 @@ export async function expectSagasCompleted(base: string, opened: readonly EventJ
   for (const e of opened) {
     await waitUntil(
       `saga of ${e.aggregate_id}`,
-      async () => (await api(base, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e.id)}`)).body?.status === 'completed',
+      async () => (await api(base, 'GET', `/sagas/onboarding/${sagaIdForEvent('onboarding', e)}`)).body?.status === 'completed',
       { timeoutMs: 120_000 },
     );
   }

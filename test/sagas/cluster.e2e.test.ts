@@ -63,7 +63,7 @@ afterAll(async () => {
 async function open(server: ServerProcess, id: string): Promise<string> {
   const res = await api(server.url, 'POST', `/aggregates/account/${id}/commands/Open`, { amount: 1 });
   expect(res.status).toBe(200);
-  return sagaIdForEvent('onboarding', res.body.events[0].id as string);
+  return sagaIdForEvent('onboarding', res.body.events[0]);
 }
 
 // The consumer framework logs which process took the saga scheduler's lease.

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { appSchema } from '../../src/config/schema/index.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
 import { createSagasFeature } from '../../src/sagas/sagasFeature.js';
-import { sagaIdForEvent } from '../../src/sagas/sagaIds.js';
+import { sagaIdForEvent, type TriggerRef } from '../../src/sagas/sagaIds.js';
 import { loadSaga } from '../../src/sagas/sagaStream.js';
 import { openEventStore } from '../../src/store/index.js';
 
@@ -25,8 +25,8 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-async function sagaOf(orderEventId: string) {
-  const id = sagaIdForEvent('order_processing_saga', orderEventId);
+async function sagaOf(orderEvent: TriggerRef) {
+  const id = sagaIdForEvent('order_processing_saga', orderEvent);
   for (let i = 0; i < 500; i++) {
     const s = await loadSaga(runtime.store, id);
     if (s !== undefined && s.status !== 'running' && s.status !== 'compensating') return s;
@@ -49,7 +49,7 @@ describe('config/app.tsk order_processing_saga', () => {
       command: 'CreateOrder',
       input: { customer_id: 'c', product_id: 'p1', quantity: 2, unit_price: 2 },
     });
-    expect((await sagaOf(order.events[0]!.id)).status).toBe('completed');
+    expect((await sagaOf(order.events[0]!)).status).toBe('completed');
     expect((await runtime.aggregate('product', 'p1')).state).toMatchObject({ stock: 3 });
     expect((await runtime.aggregate('order', 'o1')).state).toMatchObject({ status: 'confirmed' });
   });
@@ -61,7 +61,7 @@ describe('config/app.tsk order_processing_saga', () => {
       command: 'CreateOrder',
       input: { customer_id: 'c', product_id: 'p1', quantity: 50, unit_price: 2 },
     });
-    const saga = await sagaOf(order.events[0]!.id);
+    const saga = await sagaOf(order.events[0]!);
     expect(saga.status).toBe('compensated');
     expect(saga.steps[0]!.step).toMatchObject({
       attempts: 4,

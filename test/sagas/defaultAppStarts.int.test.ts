@@ -43,7 +43,7 @@ describe('config/app.tsk order_processing_saga, started both ways', () => {
       quantity: 2,
       unit_price: 2,
     });
-    expect((await finished(sagaIdForEvent(SAGA, order.events[0].id))).status).toBe('completed');
+    expect((await finished(sagaIdForEvent(SAGA, order.events[0]))).status).toBe('completed');
     expect(await state('order', 'o1')).toMatchObject({ status: 'confirmed' });
     expect(await state('product', 'p1')).toMatchObject({ stock: 3 });
   });
@@ -55,7 +55,7 @@ describe('config/app.tsk order_processing_saga, started both ways', () => {
       quantity: 50,
       unit_price: 2,
     });
-    expect((await finished(sagaIdForEvent(SAGA, order.events[0].id))).status).toBe('compensated');
+    expect((await finished(sagaIdForEvent(SAGA, order.events[0]))).status).toBe('compensated');
     expect(await state('order', 'o2')).toMatchObject({ status: 'pending' });
 
     await post('/aggregates/product/p1/commands/AddStock', { quantity: 100 });

@@ -105,7 +105,7 @@ describe('event-triggered sagas', () => {
           input: { account: 'acc', qty: i + 1 },
         }),
       );
-    for (const p of placed) expect((await finished(store, sagaIdForEvent('hold', p.events[0]!.id))).status).toBe('completed');
+    for (const p of placed) expect((await finished(store, sagaIdForEvent('hold', p.events[0]!))).status).toBe('completed');
     expect((await runtime.aggregate('account', 'acc')).state).toEqual({ held: 6 });
     const holds = (await store.readStream('account', 'acc')).filter((e) => e.type === 'Held').map((e) => e.data);
     expect(holds).toEqual([
@@ -138,7 +138,7 @@ describe('event-triggered sagas', () => {
       command: 'PlaceOrder',
       input: { account: 'acc', qty: 2 },
     });
-    expect((await finished(store, sagaIdForEvent('hold', placed.events[0]!.id))).status).toBe('completed');
+    expect((await finished(store, sagaIdForEvent('hold', placed.events[0]!))).status).toBe('completed');
     expect((await runtime.aggregate('account', 'acc')).state).toEqual({ held: 2 });
     expect(await store.readAll({ after: 0, limit: 100, types: [SAGA_EVENTS.started] })).toHaveLength(1);
   });

@@ -83,7 +83,7 @@ describe('the order saga under load', () => {
         }),
       ),
     );
-    const sagaIds = orders.map((o) => sagaIdForEvent('order_processing_saga', o.events[0]!.id));
+    const sagaIds = orders.map((o) => sagaIdForEvent('order_processing_saga', o.events[0]!));
     await finished(sagaIds);
     for (const id of sagaIds) expect((await loadSaga(runtime.store, id))!.status).toBe('completed');
     for (let i = 0; i < ORDERS; i++) {

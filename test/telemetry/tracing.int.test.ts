@@ -100,7 +100,7 @@ describe('OpenTelemetry traces', () => {
         await waitForSaga(
           app.url,
           'order_processing_saga',
-          sagaIdForEvent('order_processing_saga', event.id),
+          sagaIdForEvent('order_processing_saga', event),
           ['completed', 'compensated', 'failed'],
           DEADLINE,
         )

@@ -328,7 +328,25 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     // tenant, and a tenant lists its own; NULL outside tenancy
     statements: (t) => [`ALTER TABLE ${t.table('removals')} ADD COLUMN tenant text`],
   },
+  {
+    version: 18,
+    name: 'time-ordered saga ids: the log position up to which event-started sagas keep their hash ids',
+    // src/sagas/sagaIds.ts: a trigger event at or below this position that is read again (after
+    // a crash, by a second reader) must find the saga it started under the old scheme.
+    statements: (t) => [
+      `INSERT INTO ${t.checkpoints} (name, position)
+       SELECT ${literal(SAGA_HASH_IDS_UNTIL)}, greatest((SELECT max(position) FROM ${t.events}),
+                                                     (SELECT max(last_position) FROM ${t.table('archive_segments')}), 0)
+       ON CONFLICT DO NOTHING`,
+    ],
+  },
 ];
+
+/**
+ * The checkpoint row (a log position, not a reader's) up to which event-started sagas have hash
+ * ids (store migration 18; src/sagas/sagaIds.ts). 0 on a store created with the new scheme.
+ */
+export const SAGA_HASH_IDS_UNTIL = 'tusk-es/saga-ids/hash-until';
 
 /**
  * The tables whose rows belong to a tenant (row-level security in conjoined mode, see

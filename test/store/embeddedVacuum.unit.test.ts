@@ -1,0 +1,66 @@
+/**
+ * Issue 21 (soak_app): PGlite runs no autovacuum (one backend, no launcher), so the embedded
+ * store vacuums by autovacuum's rule itself: the dead rows of updated tables (saga_instances,
+ * projection rows) are removed, and with them the dead index entries that queries walked.
+ */
+import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { vacuumDue } from '../../src/store/embeddedVacuum.js';
+import { createPgliteClient } from '../../src/store/pgliteClient.js';
+
+/** PGlite itself, or the embedded client. */
+type Db = { query<R>(sql: string): Promise<{ rows: R[] }> };
+
+const DEAD = `SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE relname = 'churn'`;
+
+async function churn(db: Db): Promise<void> {
+  await db.query('CREATE TABLE churn (id int PRIMARY KEY, due timestamptz)');
+  await db.query('CREATE INDEX ON churn (due) WHERE due IS NOT NULL');
+  await db.query('INSERT INTO churn SELECT i, now() FROM generate_series(1, 1000) i');
+  for (let k = 0; k < 3; k++) await db.query("UPDATE churn SET due = due + interval '1 second'");
+}
+
+/** The dead rows of `churn` in PostgreSQL's statistics. */
+async function deadRows(db: Db): Promise<number> {
+  const { rows } = await db.query<{ dead: number }>(DEAD);
+  return Number(rows[0]?.dead ?? 0);
+}
+
+describe('vacuuming the embedded store', () => {
+  it('PGlite itself never removes the dead rows of an updated table', async () => {
+    const db = await PGlite.create('memory://');
+    try {
+      await churn(db);
+      await expect.poll(() => deadRows(db), { timeout: 90_000, interval: 250 }).toBe(3_000);
+      expect(await vacuumDue(db)).toEqual(['"public"."churn"']);
+      expect(await deadRows(db)).toBe(0);
+      expect(await vacuumDue(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('the embedded client vacuums a table past autovacuum’s threshold on its own', async () => {
+    const client = await createPgliteClient('memory://');
+    try {
+      await churn(client);
+      const vacuumed = async () =>
+        (
+          await client.query<{ vacuums: number; dead: number }>(
+            `SELECT vacuum_count AS vacuums, n_dead_tup AS dead FROM pg_stat_user_tables WHERE relname = 'churn'`,
+          )
+        ).rows[0];
+      await expect
+        .poll(
+          async () => {
+            const r = await vacuumed();
+            return r !== undefined && r.vacuums >= 1 && r.dead === 0;
+          },
+          { timeout: 90_000, interval: 250 },
+        )
+        .toBe(true);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});
