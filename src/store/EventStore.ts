@@ -208,6 +208,13 @@ export interface FoldContext {
   readonly filter: string | undefined;
   /** The statement that saves checkpoint `name` at the position event `eventId` of this batch gets. */
   checkpoint(name: string, eventId: string): string;
+  /**
+   * The statement runs alone, outside a transaction: a row a table refuses (a key already
+   * there) fails it and nothing is written, and the batch is then written again in a
+   * transaction with the hooks themselves. So an insert may leave out ON CONFLICT (its
+   * speculative insertion: an index probe and a WAL record per row, issue 21).
+   */
+  readonly alone: boolean;
 }
 
 /** The qualified, quoted names of the store's tables (for features that join them). */

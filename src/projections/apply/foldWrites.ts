@@ -40,7 +40,10 @@ export function foldWrites(
   if (!foldable) return undefined;
   const out: string[] = [];
   for (const [target, { writes }] of byTable) {
-    const statement = mergedWriteSql(tables[target]!, writes[0]!, valueRows(sql.param(mergedValues(writes)), sql.rows, sql.filter));
+    // A statement of its own may fail on a key already there (FoldContext.alone): the batch is
+    // then written again in a transaction, where the hook's inserts skip such rows.
+    const source = { ...valueRows(sql.param(mergedValues(writes)), sql.rows, sql.filter), failOnConflict: sql.alone };
+    const statement = mergedWriteSql(tables[target]!, writes[0]!, source);
     if (statement === undefined) return undefined;
     out.push(statement);
   }

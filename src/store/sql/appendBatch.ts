@@ -188,8 +188,10 @@ export async function appendAtOnce(
     guard: plan.unchecked.length > 0 ? plan.unchecked : undefined,
     lockKey,
     optimistic: true,
-    // Outside a transaction a refused claim fails only this statement (isUniqueRefusal).
+    // Outside a transaction a refused claim fails only this statement (isUniqueRefusal), and so
+    // may a folded insert's row: then the caller writes the batch in a transaction.
     claimsByKey: true,
+    alone: true,
     folds,
     epoch,
     notify,

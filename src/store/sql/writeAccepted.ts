@@ -48,6 +48,8 @@ export interface WriteOptions {
   optimistic?: boolean;
   /** Optimistic: leave the claims' check to the uniques' primary key (BatchParts.claimsByKey). */
   claimsByKey?: boolean;
+  /** The statement runs outside any transaction (appendAtOnce): its folds may fail it on a refused row (FoldContext.alone). */
+  alone?: boolean;
   /** Append hooks whose writes go into the statement (AppendFold); if one cannot, nothing is written. */
   folds?: readonly AppendFold[] | undefined;
   /** Write nothing unless the log epoch is `expected` once the lock is held (needs `lockKey`; see logEpoch.ts). */
@@ -94,7 +96,7 @@ export async function writeAccepted(
   accepted: readonly AcceptedAppend[],
   options: WriteOptions = {},
 ): Promise<Map<number, StoredEvent[]> | undefined | typeof NOT_FOLDED> {
-  const { guard, lockKey, optimistic = false, claimsByKey = false, folds, epoch, notify } = options;
+  const { guard, lockKey, optimistic = false, claimsByKey = false, alone = false, folds, epoch, notify } = options;
   const events: EventParam[] = [];
   // The events as stored, in log order: their positions are filled in once written.
   const stored: StoredEvent[] = [];
@@ -165,7 +167,7 @@ export async function writeAccepted(
   if (epoch !== undefined) params.push(epoch.expected);
   if (notify !== undefined) params.push(notify.channel, notify.payload);
   if (folds !== undefined && folds.length > 0) {
-    const written = foldHooks(t, parts, params, folds, stored);
+    const written = foldHooks(t, parts, params, folds, stored, alone);
     if (written === undefined) return NOT_FOLDED;
     parts.folds = written;
   }
@@ -194,6 +196,7 @@ function foldHooks(
   params: unknown[],
   folds: readonly AppendFold[],
   events: readonly StoredEvent[],
+  alone: boolean,
 ): string[] | undefined {
   const frame = batchFrame(parts);
   const context: FoldContext = {
@@ -201,6 +204,7 @@ function foldHooks(
     rows: frame.rows,
     filter: frame.filter,
     checkpoint: (name, eventId) => checkpointOfBatch(t, context.param(name), context.param(eventId)),
+    alone,
   };
   const out: string[] = [];
   for (const fold of folds) {
