@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError, isTuskError } from '../errors.js';
 import { assertEventData, assertStateSize } from '../limits.js';
-import type { AppendRequest, NewEvent, StoredEvent } from '../store/EventStore.js';
+import type { AppendRequest, AppendResult, NewEvent, StoredEvent } from '../store/EventStore.js';
 import type { AggregateDefinition, CommandDefinition } from './AggregateDefinition.js';
 import { buildEvents } from './buildEvents.js';
 import { checkRules } from './checkRules.js';
@@ -21,7 +21,8 @@ import { idempotencyFingerprint, replayIdempotent } from './idempotency.js';
 import { loadAggregate, trustedLoad, type LoadedAggregate } from './loadAggregate.js';
 import { toEventJson } from './toEventJson.js';
 import { uniqueChanges } from './uniqueChanges.js';
-import { traced, type SpanScope, type Tracing } from '../telemetry/tracing.js';
+import type { TraceContext } from '../telemetry/traceContext.js';
+import type { SpanAttributes, SpanScope, Tracing } from '../telemetry/tracing.js';
 import { uuidv7 } from './uuidv7.js';
 import { validateInput } from './validateInput.js';
 
@@ -48,18 +49,15 @@ const DEFAULT_RETRY_BUDGET_MS = 10_000;
 
 /** Runs one command; resolves to the appended events or throws a TuskError. */
 export function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
-  if (ctx.tracing === undefined) return measuredCommand(ctx, request, undefined);
-  // The command's span: validate, load, decide and append are its children (issue 19).
-  return ctx.tracing.span(
-    `command ${request.aggregateType}.${request.command}`,
-    request.traceParent,
-    (span) => measuredCommand(ctx, request, span),
-    {
-      'tusk.aggregate_type': request.aggregateType,
-      'tusk.command': request.command,
-      ...(request.aggregateId !== undefined ? { 'tusk.aggregate_id': request.aggregateId } : {}),
-    },
-  );
+  // The command's span (tracing on): validate, load, decide and append are its children (issue 19).
+  const span = ctx.tracing?.begin(`command ${request.aggregateType}.${request.command}`, request.traceParent, commandAttributes(request));
+  return measuredCommand(ctx, request, span);
+}
+
+function commandAttributes(request: CommandRequest): SpanAttributes {
+  const attributes: SpanAttributes = { 'tusk.aggregate_type': request.aggregateType, 'tusk.command': request.command };
+  if (request.aggregateId !== undefined) attributes['tusk.aggregate_id'] = request.aggregateId;
+  return attributes;
 }
 
 async function measuredCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope | undefined): Promise<CommandResult> {
@@ -68,9 +66,11 @@ async function measuredCommand(ctx: EngineContext, request: CommandRequest, span
   try {
     const result = await runCommand(ctx, request, span);
     outcome = 'accepted';
+    if (span !== undefined) ctx.tracing!.finish(span);
     return result;
   } catch (err) {
     outcome = isTuskError(err) ? err.code : 'INTERNAL';
+    if (span !== undefined) ctx.tracing!.finish(span, err);
     throw err;
   } finally {
     ctx.observer?.commandFinished(request.aggregateType, request.command, outcome, (performance.now() - started) / 1000);
@@ -94,18 +94,26 @@ function runCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope
   }
   const fingerprint = request.idempotencyKey === undefined ? undefined : idempotencyFingerprint(request);
   const id = request.aggregateId ?? uuidv7();
-  // With tracing on, the events carry the command span's context, so what they cause is its child.
-  const trace = span === undefined ? undefined : ctx.tracing?.contextOf(span);
   const job: CommandJob = {
     definition,
     command,
     id,
     input,
-    request: trace === undefined ? request : { ...request, metadata: { ...request.metadata, ...trace } },
+    request,
+    // With tracing on, the events carry the command span's context, so what they cause is its child.
+    metadata: span === undefined ? request.metadata : withTraceContext(request.metadata, ctx.tracing!.contextOf(span)),
     fingerprint,
     span,
   };
   return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, job));
+}
+
+/** `metadata` and the trace context (its keys replace any the client sent), a new object. */
+function withTraceContext(metadata: Record<string, unknown> | undefined, trace: TraceContext): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...metadata };
+  merged.traceparent = trace.traceparent;
+  if (trace.tracestate !== undefined) merged.tracestate = trace.tracestate;
+  return merged;
 }
 
 /** One resolved, validated command on its way to the store. */
@@ -115,6 +123,8 @@ interface CommandJob {
   id: string;
   input: Record<string, unknown>;
   request: CommandRequest;
+  /** The request's metadata, with the command span's trace context when tracing is on. */
+  metadata: Record<string, unknown> | undefined;
   /** Identifies the command for its Idempotency-Key (undefined without a key). */
   fingerprint: string | undefined;
   /** The command's span (tracing on): the parent of its steps' spans. */
@@ -166,8 +176,10 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // deciding again would append the request a second time. Its answer is 503; a retry with
   // the same Idempotency-Key then returns the first result if it committed.
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
-  // Tracing off, a state in this process's cache (or a new stream) is taken without a turn.
-  const trusted = job.span === undefined ? trustedLoad(ctx, definition, id, job.command.creates) : undefined;
+  // A state in this process's cache (or a new stream) is taken without a turn, traced or not:
+  // no I/O, so an event of the command span rather than a span.
+  const trusted = trustedLoad(ctx, definition, id, job.command.creates);
+  if (trusted !== undefined) job.span?.addEvent('loaded', trusted.version === 0 ? LOADED_NEW : LOADED_CACHE);
   const loaded =
     trusted ?? (await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates })));
   if (loaded.fromCache !== true) return decide(ctx, job, loaded);
@@ -178,6 +190,10 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
     return decide(ctx, job, await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id)));
   }
 }
+
+// The attributes of the `loaded` event, shared by every span that records it (spans only read them).
+const LOADED_NEW: SpanAttributes = Object.freeze({ 'tusk.load.source': 'new' });
+const LOADED_CACHE: SpanAttributes = Object.freeze({ 'tusk.load.source': 'cache' });
 
 /**
  * Runs `load` and traces it (tracing on): a load that read the store is a `load` span of the
@@ -193,7 +209,7 @@ function tracedLoad(ctx: EngineContext, job: CommandJob, load: () => Promise<Loa
 async function recordedLoad(tracing: Tracing, span: SpanScope, load: () => Promise<LoadedAggregate>): Promise<LoadedAggregate> {
   const startedAt = performance.now();
   const loaded = await load();
-  if (loaded.fromCache === true) span.addEvent('loaded', { 'tusk.load.source': loaded.version === 0 ? 'new' : 'cache' });
+  if (loaded.fromCache === true) span.addEvent('loaded', loaded.version === 0 ? LOADED_NEW : LOADED_CACHE);
   else tracing.record('load', span, startedAt, { 'tusk.load.version': loaded.version });
   return loaded;
 }
@@ -205,16 +221,17 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
   if (!('append' in decided)) return decided;
   const { append, state } = decided;
   const { definition, id } = job;
-  // Without tracing the append is awaited directly (no closure, no extra promise per command).
-  const appended =
-    job.span === undefined
-      ? await ctx.store.append(append)
-      : await traced(ctx.tracing, 'append', job.span, async (span) => {
-          const result = await ctx.store.append(append);
-          if (result.batchSize !== undefined) span?.setAttribute('tusk.append.batch_size', result.batchSize);
-          span?.setAttribute('tusk.append.events', result.events.length);
-          return result;
-        });
+  // The append is awaited in place, traced or not (no closure, no extra promise per command):
+  // with tracing on, its span is recorded once it is done.
+  const startedAt = job.span === undefined ? 0 : performance.now();
+  let appended: AppendResult;
+  try {
+    appended = await ctx.store.append(append);
+  } catch (err) {
+    if (job.span !== undefined) ctx.tracing!.record('append', job.span, startedAt, undefined, err);
+    throw err;
+  }
+  if (job.span !== undefined) ctx.tracing!.record('append', job.span, startedAt, appendAttributes(appended));
   ctx.stateCache?.set(
     definition.name,
     id,
@@ -226,6 +243,13 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
   ctx.observer?.eventsAppended(appended.events.length);
   const last = appended.events[appended.events.length - 1]!;
   return { aggregate_id: id, version: last.version, position: Number(last.position), events: appended.events.map(toEventJson) };
+}
+
+function appendAttributes(result: AppendResult): SpanAttributes {
+  const attributes: SpanAttributes = {};
+  if (result.batchSize !== undefined) attributes['tusk.append.batch_size'] = result.batchSize;
+  attributes['tusk.append.events'] = result.events.length;
+  return attributes;
 }
 
 /** The append a command decides on `loaded` (with the state after it), or its answer when it emits nothing. */
@@ -252,7 +276,7 @@ function decideEvents(
     throw new RuleViolationError(`${definition.name} '${id}' has reached max_events (${definition.maxEvents})`);
   }
   const now = ctx.now?.() ?? new Date();
-  const requestMetadata = request.metadata ?? {};
+  const requestMetadata = job.metadata ?? {};
   const scope: ExprScope = {
     roots: {
       input,

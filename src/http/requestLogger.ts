@@ -18,11 +18,16 @@ class RequestLogger {
     private readonly parent: FastifyBaseLogger,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
+    // not `trace`: that is a level method (set on the prototype below)
+    private readonly ids: TraceIds | undefined,
   ) {}
 
   /** The real child logger (made once). */
   resolve(): FastifyBaseLogger {
-    return (this.real ??= this.parent.child(this.bindings, this.options));
+    if (this.real !== undefined) return this.real;
+    const trace = this.ids;
+    const bindings = trace === undefined ? this.bindings : { ...this.bindings, trace_id: trace.traceId, span_id: trace.spanId };
+    return (this.real = this.parent.child(bindings, this.options));
   }
 
   get level(): LevelWithSilentOrString {
@@ -54,7 +59,21 @@ for (const level of LEVELS) {
   });
 }
 
-/** A lazily made child of `parent` with `bindings` (fastify's childLoggerFactory). */
-export function requestLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new RequestLogger(parent, bindings, options) as unknown as FastifyBaseLogger;
+/** The trace a request's lines carry (`trace_id`, `span_id`): its span's, or its client's. */
+export interface TraceIds {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+/**
+ * A lazily made child of `parent` with `bindings`, and `trace_id`/`span_id` from `trace` when
+ * given (fastify's childLoggerFactory): nothing is copied unless the request logs.
+ */
+export function requestLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+  trace?: TraceIds,
+): FastifyBaseLogger {
+  return new RequestLogger(parent, bindings, options, trace) as unknown as FastifyBaseLogger;
 }

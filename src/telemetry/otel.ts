@@ -8,10 +8,10 @@
 import { randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import { isTuskError } from '../errors.js';
-import { KeptTraceState, RecordedSpan, clock, type ParentIds, type SpanLink, type SpanSink } from './recordedSpan.js';
+import { KeptTraceState, RecordedSpan, type ParentIds, type SpanLink, type SpanSink } from './recordedSpan.js';
 import { parseTraceparent, traceContextOf, type TraceContext } from './traceContext.js';
 import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing.js';
 import { WorkerSpanProcessor } from './WorkerSpanProcessor.js';
@@ -45,12 +45,20 @@ export class OtelTracing implements Tracing {
   }
 
   span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
-    const ids = parent === undefined ? undefined : (parent as RecordedSpan).spanContext();
-    return settle(this.start(name, SpanKind.INTERNAL, ids, attributes), fn);
+    return settle(this.start(name, SpanKind.INTERNAL, parent as RecordedSpan | undefined, attributes), fn);
   }
 
-  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void {
-    this.start(name, SpanKind.INTERNAL, (parent as RecordedSpan).spanContext(), attributes, startedAt).end();
+  begin(name: string, parent: SpanScope | undefined, attributes?: SpanAttributes): SpanScope {
+    return this.start(name, SpanKind.INTERNAL, parent as RecordedSpan | undefined, attributes);
+  }
+
+  finish(span: SpanScope, error?: unknown): void {
+    if (error === undefined) (span as RecordedSpan).end();
+    else fail(span as RecordedSpan, error);
+  }
+
+  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes, error?: unknown): void {
+    this.finish(this.start(name, SpanKind.INTERNAL, parent as RecordedSpan, attributes, startedAt), error);
   }
 
   forEvents<T>(name: string, events: readonly WithMetadata[], fn: (span: SpanScope) => T, attributes?: SpanAttributes): T {
@@ -67,7 +75,7 @@ export class OtelTracing implements Tracing {
   }
 
   contextOf(span: SpanScope): TraceContext {
-    const { traceId, spanId, traceFlags, traceState } = (span as RecordedSpan).spanContext();
+    const { traceId, spanId, traceFlags, traceState } = span as RecordedSpan;
     const traceparent = `00-${traceId}-${spanId}-${FLAGS[traceFlags & 0xff]!}`;
     const state = traceState?.serialize();
     return state ? { traceparent, tracestate: state } : { traceparent };
@@ -77,8 +85,9 @@ export class OtelTracing implements Tracing {
     return (raw as Carrier)[SPAN];
   }
 
-  startRequest(raw: IncomingMessage): { traceId: string; spanId: string } {
-    const parent = remoteParent(traceContextOf(raw.headers));
+  startRequest(raw: IncomingMessage): RecordedSpan {
+    // most requests bring no trace context: nothing to look at
+    const parent = raw.headers.traceparent === undefined ? undefined : remoteParent(traceContextOf(raw.headers));
     const span = this.start(raw.method ?? 'HTTP', SpanKind.SERVER, parent, undefined);
     // set, not passed: the span owns them (the route and status are added at the end)
     span.setAttribute('http.request.method', raw.method ?? '');
@@ -86,14 +95,6 @@ export class OtelTracing implements Tracing {
     // on the object itself: a property costs less than a WeakMap entry per request
     (raw as Carrier)[SPAN] = span;
     return span;
-  }
-
-  instrumentHttp(app: FastifyInstance): void {
-    // one callback hook (no promise per request); the route is known by the response
-    app.addHook('onResponse', (request, reply, done) => {
-      endRequestSpan(request, reply.statusCode);
-      done();
-    });
   }
 
   endRequest(request: FastifyRequest, statusCode: number): void {
@@ -119,13 +120,19 @@ export class OtelTracing implements Tracing {
     links?: SpanLink[],
   ): RecordedSpan {
     const sampled = parent !== undefined ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : this.ratio >= 1 || Math.random() < this.ratio;
-    const context = {
-      traceId: parent?.traceId ?? randomId(16),
-      spanId: randomId(8),
-      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      traceState: parent?.traceState,
-    };
-    return new RecordedSpan(context, parent, name, kind, clock(startedAt), attributes, links, sampled ? this.sink : undefined);
+    return new RecordedSpan(
+      parent?.traceId ?? randomId(16),
+      randomId(8),
+      sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      parent?.traceState,
+      parent,
+      name,
+      kind,
+      startedAt ?? performance.now(),
+      attributes,
+      links,
+      sampled ? this.sink : undefined,
+    );
   }
 }
 

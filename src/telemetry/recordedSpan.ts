@@ -48,19 +48,19 @@ export class KeptTraceState {
 
 /** The ids of a span, and whether it is sampled (recorded and exported). */
 export interface SpanIds {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  traceState?: KeptTraceState | undefined;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly traceState?: KeptTraceState | undefined;
 }
 
-/** A parent's ids as its children record them. */
+/** A parent's ids as its children record them (a RecordedSpan is its children's). */
 export interface ParentIds {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  isRemote?: boolean;
-  traceState?: KeptTraceState | undefined;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly isRemote?: boolean;
+  readonly traceState?: KeptTraceState | undefined;
 }
 
 /** A link to another trace's span (a batch span links the commands it handles). */
@@ -68,25 +68,37 @@ export interface SpanLink {
   context: ParentIds;
 }
 
-/** One span: a parent for its children, a SpanScope for the code it times. */
-export class RecordedSpan implements SpanScope, WritableSpan {
+/**
+ * One span: a parent for its children, a SpanScope for the code it times. Its ids are its own
+ * fields (it is its own span context) and its times are `performance.now()` readings until it
+ * is written: a span lives across the awaits of the work it times, and every object it holds
+ * then is copied by each young-generation collection on the way (a traced command's extra CPU
+ * in the server was mostly that, not the span calls: bench/README.md, tracing). The HrTimes and
+ * event objects the writer reads are made when it is written.
+ */
+export class RecordedSpan implements SpanScope, SpanIds, WritableSpan {
   attributes: SpanAttributes;
-  events: SpanEvent[] = NO_EVENTS;
   status: SpanStatus = UNSET;
-  endTime: HrTime = ORIGIN;
   readonly droppedAttributesCount = 0;
   readonly droppedEventsCount = 0;
   readonly droppedLinksCount = 0;
   private ended = false;
   /** Whether `attributes` is this span's own object (callers may share theirs between spans). */
   private ownAttributes = false;
+  private endedAt = 0;
+  /** The span's events, flat: name, time (a performance.now() reading), attributes, for each. */
+  private moments: (string | number | SpanAttributes | undefined)[] | undefined;
 
   constructor(
-    private readonly context: SpanIds,
+    readonly traceId: string,
+    readonly spanId: string,
+    readonly traceFlags: number,
+    readonly traceState: KeptTraceState | undefined,
     readonly parentSpanContext: ParentIds | undefined,
     public name: string,
     readonly kind: SpanKind,
-    readonly startTime: HrTime,
+    /** When it started, a `performance.now()` reading. */
+    readonly startedAt: number,
     attributes: SpanAttributes | undefined,
     readonly links: SpanLink[] = NO_LINKS,
     private readonly sink: SpanSink | undefined,
@@ -95,16 +107,28 @@ export class RecordedSpan implements SpanScope, WritableSpan {
     this.ownAttributes = attributes === undefined;
   }
 
-  get traceId(): string {
-    return this.context.traceId;
-  }
-
-  get spanId(): string {
-    return this.context.spanId;
-  }
-
   spanContext(): SpanIds {
-    return this.context;
+    return this;
+  }
+
+  get startTime(): HrTime {
+    return clock(this.startedAt);
+  }
+
+  get endTime(): HrTime {
+    return this.ended ? clock(this.endedAt) : ORIGIN;
+  }
+
+  get events(): SpanEvent[] {
+    const moments = this.moments;
+    if (moments === undefined) return NO_EVENTS;
+    const events: SpanEvent[] = [];
+    for (let i = 0; i < moments.length; i += 3) {
+      const attributes = moments[i + 2] as SpanAttributes | undefined;
+      const time = clock(moments[i + 1] as number);
+      events.push(attributes === undefined ? { name: moments[i] as string, time } : { name: moments[i] as string, time, attributes });
+    }
+    return events;
   }
 
   /** Whether the span is recorded (its trace sampled): an unsampled one only carries ids. */
@@ -123,8 +147,7 @@ export class RecordedSpan implements SpanScope, WritableSpan {
 
   addEvent(name: string, attributes?: SpanAttributes): void {
     if (!this.recording) return;
-    if (this.events === NO_EVENTS) this.events = [];
-    this.events.push(attributes === undefined ? { name, time: clock() } : { name, time: clock(), attributes });
+    (this.moments ??= []).push(name, performance.now(), attributes);
   }
 
   updateName(name: string): void {
@@ -136,10 +159,10 @@ export class RecordedSpan implements SpanScope, WritableSpan {
   }
 
   /** Ends the span (once) at `now` and hands it to the sink when it is sampled. */
-  end(now?: number): void {
+  end(now: number = performance.now()): void {
     if (!this.recording) return;
     this.ended = true;
-    this.endTime = clock(now);
+    this.endedAt = now;
     this.sink!(this);
   }
 }

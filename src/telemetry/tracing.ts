@@ -12,7 +12,7 @@
  * new traces linked to each (see forEvents).
  */
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import type { TraceContext } from './traceContext.js';
 
@@ -36,6 +36,13 @@ export interface Tracing {
   /** Runs `fn` in a new span, child of `parent` (none: a new trace); ends it when `fn` has settled. */
   span<T>(name: string, parent: SpanScope | undefined, fn: (span: SpanScope) => T, attributes?: SpanAttributes): T;
   /**
+   * Starts span `name`, child of `parent` (none: a new trace), for a caller that ends it itself
+   * with `finish` (the command's span: no closure and no promise of its own per command).
+   */
+  begin(name: string, parent: SpanScope | undefined, attributes?: SpanAttributes): SpanScope;
+  /** Ends a span started by `begin`, recording `error` when the work failed. */
+  finish(span: SpanScope, error?: unknown): void;
+  /**
    * Runs `fn` in a span caused by `events`: a child of their trace context (metadata
    * `traceparent`) when they share one, else a new trace linked to each of their contexts.
    */
@@ -43,20 +50,20 @@ export interface Tracing {
   /**
    * Records a span that has just ended: `name`, child of `parent`, from `startedAt` (a
    * `performance.now()` reading) to now. For a step that is worth a span only on some paths,
-   * known once it is done (a load that read the store, not the cache).
+   * known once it is done (a load that read the store, not the cache), or one whose work is
+   * awaited in place (the append). `error`: the step failed with it.
    */
-  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes): void;
+  record(name: string, parent: SpanScope, startedAt: number, attributes?: SpanAttributes, error?: unknown): void;
   /** `span` as a W3C trace context (what a command stores in its events' metadata). */
   contextOf(span: SpanScope): TraceContext;
   /** Starts the span of one HTTP request (parent: the client's traceparent); its ids are the request's log fields. */
-  startRequest(raw: IncomingMessage): { traceId: string; spanId: string };
+  startRequest(raw: IncomingMessage): { readonly traceId: string; readonly spanId: string };
   /** The span of an HTTP request (started by startRequest). */
   requestSpan(raw: IncomingMessage): SpanScope | undefined;
-  /** Names, activates and ends the request spans of `app` (before its routes are registered). */
-  instrumentHttp(app: FastifyInstance): void;
   /**
-   * Ends the span of a request whose reply was hijacked (an SSE stream): fastify's onResponse
-   * never runs for it, so its route ends it when the connection closes. Once only.
+   * Names the span of a request after its route, records its status and ends it, once: the
+   * server's onResponse hook calls it, and the route of a hijacked reply (an SSE stream, which
+   * fastify's onResponse never sees) when its connection closes.
    */
   endRequest(request: FastifyRequest, statusCode: number): void;
   /** Exports the spans still buffered, then stops exporting. */

@@ -49,6 +49,17 @@ describe('requestLogger', () => {
     expect(lines[1]).toMatchObject({ reqId: 'req-2', msg: 'second', level: 50 });
   });
 
+  it("adds the request's trace ids to its lines, and keeps every level method (trace included)", async () => {
+    const { logger, lines } = collecting('info');
+    const log = requestLogger(logger, { reqId: 'req-4' }, {}, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
+    // fastify checks these methods on the logger its childLoggerFactory returns
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const) expect(typeof log[level]).toBe('function');
+    log.trace('below the level');
+    log.info('traced');
+    await expect.poll(() => lines.length).toBe(1);
+    expect(lines[0]).toMatchObject({ reqId: 'req-4', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16), msg: 'traced' });
+  });
+
   it('hands out real children that keep the request bindings', async () => {
     const { logger, lines } = collecting('info');
     const log = requestLogger(logger, { reqId: 'req-3' }, {});

@@ -155,11 +155,14 @@ describe('OTLP spans written on the main thread', () => {
       traceState: new KeptTraceState('k=v'),
     };
     const request = new RecordedSpan(
-      { traceId: remote.traceId, spanId: 'b'.repeat(16), traceFlags: 1, traceState: remote.traceState },
+      remote.traceId,
+      'b'.repeat(16),
+      1,
+      remote.traceState,
       remote,
       'POST',
       SpanKind.SERVER,
-      clock(),
+      performance.now(),
       undefined,
       undefined,
       sink,
@@ -167,11 +170,14 @@ describe('OTLP spans written on the main thread', () => {
     request.setAttribute('http.request.method', 'POST');
     const shared = { 'tusk.projection': 'orders' };
     const consumer = new RecordedSpan(
-      { traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), traceFlags: 1 },
+      'd'.repeat(32),
+      'e'.repeat(16),
+      1,
+      undefined,
       undefined,
       'projection orders',
       SpanKind.CONSUMER,
-      clock(performance.now() - 5),
+      performance.now() - 5,
       shared,
       [{ context: remote }, { context: { traceId: 'f'.repeat(32), spanId: '1'.repeat(16), traceFlags: 0, isRemote: true } }],
       sink,
@@ -186,11 +192,14 @@ describe('OTLP spans written on the main thread', () => {
     request.end();
     request.end();
     const unsampled = new RecordedSpan(
-      { traceId: '2'.repeat(32), spanId: '3'.repeat(16), traceFlags: 0 },
+      '2'.repeat(32),
+      '3'.repeat(16),
+      0,
+      undefined,
       undefined,
       'x',
       0,
-      clock(),
+      performance.now(),
       {},
       [],
       undefined,
