@@ -155,6 +155,38 @@ describe('one-statement batches', () => {
       await recorded.close();
     }
   });
+
+  it("a claim's digest is computed by the process: the statement hashes nothing, lookups find the value", async () => {
+    const statements: string[] = [];
+    const tables = storeTables('public', '');
+    const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements, Infinity);
+    await runMigrations(client, tables);
+    const recorded = new SqlEventStore(client, tables);
+    try {
+      // not ASCII: both sides hash the value's UTF-8 bytes
+      const values = [`zoë-${randomUUID()}@x`, `名前-${randomUUID()}@x`, `😀-${randomUUID()}@x`];
+      const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
+      const append = (id: string, email: string) =>
+        recorded.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(email) });
+      statements.length = 0;
+      await Promise.all(values.map((v, i) => append(`h${i}-${randomUUID()}`, v)));
+      const batchStatements = statements.filter((s) => s.startsWith('WITH lock'));
+      expect(batchStatements.length).toBeGreaterThan(0);
+      for (const s of batchStatements) expect(s).not.toMatch(/sha256/);
+      const { rows } = await client.query<{ same: boolean }>(
+        `SELECT digest = sha256(convert_to(value, 'UTF8')) AS same FROM ${tables.uniques} WHERE value = ANY($1::text[])`,
+        [values],
+      );
+      expect(rows).toEqual(values.map(() => ({ same: true })));
+      // the lookups (SQL digests) find what the batch stored: a second claim is refused
+      const again = await Promise.allSettled(values.map((v, i) => append(`again${i}-${randomUUID()}`, v)));
+      expect(again.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'ok'))).toEqual(
+        values.map(() => 'UNIQUE_VIOLATION'),
+      );
+    } finally {
+      await recorded.close();
+    }
+  });
 });
 
 /** Resolves once a session of the database waits for an advisory lock (our batch statement). */

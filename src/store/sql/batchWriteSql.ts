@@ -6,7 +6,7 @@
  */
 import type { StoreTables } from '../EventStore.js';
 import { literal } from '../layout/eventsTable.js';
-import { deleteUniques, UNIQUE_DIGEST, uniqueLookup } from './uniqueSql.js';
+import { deleteUniques, SENT_DIGEST, uniqueLookup } from './uniqueSql.js';
 
 /** What the batch has besides events and stream versions. */
 export interface BatchParts {
@@ -115,8 +115,8 @@ function build(t: StoreTables, parts: BatchParts): string {
        WHERE COALESCE((SELECT e.version FROM ${t.events} e WHERE e.stream_type = x.st AND e.stream_id = x.si ORDER BY e.version DESC LIMIT 1), 0) <> x.b`);
     }
     if (parts.claims && parts.claimsByKey !== true) {
-      checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
-       WHERE ${uniqueLookup(t.uniques, 'stream_id', 'x.st', 'x.f', 'x.v')} IS NOT NULL`);
+      checks.push(`SELECT 1 FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, dg text) ${locked}
+       WHERE ${uniqueLookup(t.uniques, 'stream_id', 'x.st', 'x.f', 'x.v', undefined, SENT_DIGEST('x.dg'))} IS NOT NULL`);
     }
     if (parts.keysGuard) {
       checks.push(`SELECT 1 FROM jsonb_to_recordset($${keysParam}::jsonb) AS x(k text) ${locked}
@@ -157,7 +157,7 @@ function build(t: StoreTables, parts: BatchParts): string {
   if (parts.claims) {
     ctes.push(`uc AS (
        INSERT INTO ${t.uniques} (stream_type, field, value, digest, stream_id)
-       SELECT x.st, x.f, x.v, ${UNIQUE_DIGEST('x.v')}, x.si FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text) ${locked}
+       SELECT x.st, x.f, x.v, ${SENT_DIGEST('x.dg')}, x.si FROM json_to_recordset($${claimsParam}::json) AS x(st text, f text, v text, si text, dg text) ${locked}
        ${only}
      )`);
   }

@@ -3,6 +3,7 @@ import type { AppendFold, AppendRequest, FoldContext, SqlExecutor, StoreTables, 
 import { batchFrame, batchWriteSql, type BatchParts } from './batchWriteSql.js';
 import { checkpointOfBatch } from './checkpoints.js';
 import { formatIso } from '../../util/isoTimestamp.js';
+import { uniqueDigest } from './uniqueSql.js';
 
 /** A request that passed its checks, and the version its first event gets. */
 export interface AcceptedAppend {
@@ -82,6 +83,8 @@ interface UniqueParam {
   f: string;
   v: string;
   si: string;
+  /** A claim's digest (uniqueDigest). */
+  dg?: string;
 }
 
 /**
@@ -142,7 +145,7 @@ export async function writeAccepted(
     if (request.idempotencyKey !== undefined)
       keys.push({ k: request.idempotencyKey, f: request.idempotencyFingerprint ?? '', st, si, ids: request.events.map((e) => e.id) });
     if (optimistic) {
-      for (const c of request.unique?.claim ?? []) claims.push({ st, f: c.field, v: c.value, si });
+      for (const c of request.unique?.claim ?? []) claims.push({ st, f: c.field, v: c.value, si, dg: uniqueDigest(c.value) });
       for (const r of request.unique?.release ?? []) releases.push({ st, f: r.field, v: r.value, si });
     }
   }
