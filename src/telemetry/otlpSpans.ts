@@ -14,6 +14,7 @@
  * events 11, dropped events 12, links 13, dropped links 14, status 15, flags 16.
  */
 import type { Attributes, AttributeValue, HrTime, SpanKind, SpanStatus } from '@opentelemetry/api';
+import { CLOCK, readClock } from './recordedSpan.js';
 
 /** What the writer reads of a span: the part of the SDK's ReadableSpan that OTLP exports (RecordedSpan has it). */
 export interface WritableSpan {
@@ -34,6 +35,14 @@ export interface WritableSpan {
   }[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
+  /**
+   * A RecordedSpan's own form of its times (`performance.now()` readings) and events (flat:
+   * name, time, attributes), read instead of startTime, endTime and events when present: no
+   * HrTime or event object is made to write them.
+   */
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly moments?: readonly (string | number | Attributes | undefined)[] | undefined;
 }
 
 const VARINT = 0;
@@ -108,37 +117,62 @@ export class ProtoWriter {
     this.pos = this.buf.writeDoubleLE(value, this.pos);
   }
 
-  /** An HrTime as fixed64 nanoseconds, in exact 32-bit halves (seconds × 1e9 exceeds 2^53). */
+  /** An HrTime as fixed64 nanoseconds. */
   time(t: HrTime): void {
-    const seconds = t[0];
-    const low16 = (seconds & 0xffff) * 1e9;
-    const high = Math.floor(seconds / 0x10000) * 1e9;
-    const lowPart = low16 % 0x100000000;
-    const sum = lowPart + (high % 0x10000) * 0x10000 + t[1];
-    const low32 = sum % 0x100000000;
-    const high32 = Math.floor(low16 / 0x100000000) + Math.floor(high / 0x10000) + Math.floor(sum / 0x100000000);
+    this.timeParts(t[0], t[1]);
+  }
+
+  /** A `performance.now()` reading as fixed64 nanoseconds since the epoch (what `clock` makes of it). */
+  timeAt(now: number): void {
+    readClock(now);
+    this.timeParts(CLOCK.seconds, CLOCK.nanos);
+  }
+
+  // seconds × 1e9 of the last second written, in 32-bit halves: spans end within the same second
+  private second = -1;
+  private secondLow = 0;
+  private secondHigh = 0;
+
+  /** seconds × 1e9 + nanos (nanos < 1e9) as fixed64, in exact 32-bit halves (seconds × 1e9 exceeds 2^53). */
+  private timeParts(seconds: number, nanos: number): void {
+    if (seconds !== this.second) {
+      const low16 = (seconds & 0xffff) * 1e9;
+      const high = Math.floor(seconds / 0x10000) * 1e9;
+      const sum = (low16 % 0x100000000) + (high % 0x10000) * 0x10000;
+      this.secondLow = sum % 0x100000000;
+      this.secondHigh = Math.floor(low16 / 0x100000000) + Math.floor(high / 0x10000) + Math.floor(sum / 0x100000000);
+      this.second = seconds;
+    }
+    let low = this.secondLow + nanos;
+    let high = this.secondHigh;
+    if (low >= 0x100000000) {
+      low -= 0x100000000;
+      high += 1;
+    }
     this.room(8);
-    this.u32(low32);
-    this.u32(high32 >>> 0);
+    this.u32(low);
+    this.u32(high >>> 0);
   }
 
   string(value: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: a short string's length fits one byte
-    if (value.length < 43) {
-      this.room(1 + 3 * value.length);
-      // ASCII (names, keys, ids) byte by byte in JavaScript; anything else through Buffer
+    // ASCII (names, keys, ids, routes) byte by byte in JavaScript, its length in one byte;
+    // anything else, or longer, through Buffer
+    const n = value.length;
+    if (n < 0x80) {
+      this.room(1 + n);
       const buf = this.buf;
       const start = this.pos + 1;
       let i = 0;
-      for (; i < value.length; i++) {
+      for (; i < n; i++) {
         const c = value.charCodeAt(i);
         if (c >= 0x80) break;
         buf[start + i] = c;
       }
-      const length = i === value.length ? i : buf.write(value, start);
-      buf[this.pos] = length;
-      this.pos = start + length;
-      return;
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
     }
     const length = Buffer.byteLength(value);
     this.varint(length);
@@ -152,7 +186,9 @@ export class ProtoWriter {
     this.room(1 + bytes);
     const buf = this.buf;
     buf[this.pos++] = bytes;
-    for (let i = 0; i < bytes; i++) buf[this.pos++] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+    let pos = this.pos;
+    for (let i = 0; i < 2 * bytes; i += 2) buf[pos++] = (HEX[hex.charCodeAt(i) & 0x7f]! << 4) | HEX[hex.charCodeAt(i + 1) & 0x7f]!;
+    this.pos = pos;
   }
 
   bytes(value: Uint8Array): void {
@@ -162,25 +198,30 @@ export class ProtoWriter {
     this.pos += value.length;
   }
 
-  /** Starts a length-delimited field: returns where its length goes (see end). */
-  begin(field: number): number {
+  /**
+   * Starts a length-delimited field, `reserve` bytes kept for its length (2 where it is most
+   * likely 128-16,383 bytes, a span): returns where its length goes (see end).
+   */
+  begin(field: number, reserve: 1 | 2 = 1): number {
     this.tag(field, BYTES);
-    this.room(1);
-    return this.pos++;
+    this.room(reserve);
+    const at = this.pos;
+    this.pos += reserve;
+    this.buf[at] = reserve;
+    return at;
   }
 
-  /** Ends the length-delimited field begun at `at`, moving its bytes when the length needs more than one byte. */
+  /** Ends the length-delimited field begun at `at`, moving its bytes when its length takes more or fewer bytes than kept. */
   end(at: number): void {
-    const length = this.pos - at - 1;
-    if (length < 0x80) {
-      this.buf[at] = length;
-      return;
-    }
+    const reserved = this.buf[at]!;
+    const length = this.pos - at - reserved;
     let size = 1;
     for (let v = length; v >= 0x80; v = Math.floor(v / 128)) size++;
-    this.room(size - 1);
-    this.buf.copy(this.buf, at + size, at + 1, this.pos);
-    this.pos += size - 1;
+    if (size !== reserved) {
+      this.room(size - reserved);
+      this.buf.copy(this.buf, at + size, at + reserved, this.pos);
+      this.pos += size - reserved;
+    }
     let v = length;
     for (let i = at; v >= 0x80; i++, v = Math.floor(v / 128)) this.buf[i] = (v & 0x7f) | 0x80;
     this.buf[at + size - 1] = v;
@@ -247,7 +288,7 @@ export class OtlpSpanWriter {
     const w = this.w;
     const context = span.spanContext();
     const parent = span.parentSpanContext;
-    const at = w.begin(2);
+    const at = w.begin(2, 2);
     w.tag(1, BYTES);
     w.hexBytes(context.traceId);
     w.tag(2, BYTES);
@@ -267,23 +308,39 @@ export class OtlpSpanWriter {
     w.tag(6, VARINT);
     w.varint(span.kind + 1);
     w.tag(7, FIXED64);
-    w.time(span.startTime);
+    if (span.startedAt !== undefined) w.timeAt(span.startedAt);
+    else w.time(span.startTime);
     w.tag(8, FIXED64);
-    w.time(span.endTime);
+    if (span.endedAt !== undefined) w.timeAt(span.endedAt);
+    else w.time(span.endTime);
     w.attributes(9, span.attributes);
     w.tag(10, VARINT);
     w.varint(span.droppedAttributesCount);
-    for (const event of span.events) {
-      const e = w.begin(11);
-      w.tag(1, FIXED64);
-      w.time(event.time);
-      w.tag(2, BYTES);
-      w.string(event.name);
-      w.attributes(3, event.attributes);
-      w.tag(4, VARINT);
-      w.varint(event.droppedAttributesCount ?? 0);
-      w.end(e);
-    }
+    const moments = span.moments;
+    if (moments !== undefined) {
+      for (let i = 0; i < moments.length; i += 3) {
+        const e = w.begin(11);
+        w.tag(1, FIXED64);
+        w.timeAt(moments[i + 1] as number);
+        w.tag(2, BYTES);
+        w.string(moments[i] as string);
+        w.attributes(3, moments[i + 2] as Attributes | undefined);
+        w.tag(4, VARINT);
+        w.varint(0);
+        w.end(e);
+      }
+    } else
+      for (const event of span.events) {
+        const e = w.begin(11);
+        w.tag(1, FIXED64);
+        w.time(event.time);
+        w.tag(2, BYTES);
+        w.string(event.name);
+        w.attributes(3, event.attributes);
+        w.tag(4, VARINT);
+        w.varint(event.droppedAttributesCount ?? 0);
+        w.end(e);
+      }
     w.tag(12, VARINT);
     w.varint(span.droppedEventsCount);
     for (const link of span.links) {
@@ -329,10 +386,10 @@ export class OtlpSpanWriter {
   }
 }
 
-/** The value of a hex digit (ids are lowercase hex; anything else counts as 0, as Buffer's 'hex' would stop). */
-function nibble(c: number): number {
-  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : 0;
-}
+/** The value of each hex digit by its char code (ids are lowercase hex; anything else counts as 0). */
+const HEX = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  HEX[c] = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : 0;
 
 function flags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote === true ? IS_REMOTE : 0);

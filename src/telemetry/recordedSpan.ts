@@ -23,11 +23,16 @@ interface SpanEvent {
 }
 
 const NO_EVENTS: SpanEvent[] = [];
+/** An entry of a span's flat events: a name, a time or attributes. */
+type Moment = string | number | SpanAttributes | undefined;
 const NO_LINKS: SpanLink[] = [];
 const ORIGIN = hrTime(0);
 
-/** `now` (a performance.now() reading) as an HrTime since the epoch, as the SDK's spans take their times. */
-export function clock(now: number = performance.now()): HrTime {
+/** The seconds and nanoseconds since the epoch that `readClock` left (no array per reading). */
+export const CLOCK = { seconds: 0, nanos: 0 };
+
+/** `now` (a performance.now() reading) since the epoch, into CLOCK, as the SDK's spans take their times. */
+export function readClock(now: number): void {
   const ms = Math.trunc(now);
   let seconds = ORIGIN[0] + Math.trunc(ms / 1000);
   let nanos = ORIGIN[1] + (ms % 1000) * 1e6 + Math.round((now - ms) * 1e6);
@@ -35,7 +40,14 @@ export function clock(now: number = performance.now()): HrTime {
     seconds += 1;
     nanos -= 1e9;
   }
-  return [seconds, nanos];
+  CLOCK.seconds = seconds;
+  CLOCK.nanos = nanos;
+}
+
+/** `now` (a performance.now() reading) as an HrTime since the epoch, as the SDK's spans take their times. */
+export function clock(now: number = performance.now()): HrTime {
+  readClock(now);
+  return [CLOCK.seconds, CLOCK.nanos];
 }
 
 /** A trace state kept as the string it came as (it is only ever written and forwarded). */
@@ -85,9 +97,10 @@ export class RecordedSpan implements SpanScope, SpanIds, WritableSpan {
   private ended = false;
   /** Whether `attributes` is this span's own object (callers may share theirs between spans). */
   private ownAttributes = false;
-  private endedAt = 0;
-  /** The span's events, flat: name, time (a performance.now() reading), attributes, for each. */
-  private moments: (string | number | SpanAttributes | undefined)[] | undefined;
+  /** When it ended, a `performance.now()` reading (the writer reads it, not endTime). */
+  endedAt = 0;
+  /** The span's events, flat: name, time (a performance.now() reading), attributes, for each (the writer reads them, not events). */
+  moments: Moment[] | undefined;
 
   constructor(
     readonly traceId: string,
