@@ -120,18 +120,23 @@ describe('one-statement batches', () => {
     }
   });
 
-  it('a value held before the batch fails only its own append: the primary key refuses it, no holder is looked up first', async () => {
-    // A store of its own that records every statement it sends.
+  /** A store of its own that records every statement it sends, and a creating append that claims an email. */
+  async function recordingStore() {
     const statements: string[] = [];
     const tables = storeTables('public', '');
     const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements, Infinity);
     await runMigrations(client, tables);
     const recorded = new SqlEventStore(client, tables);
+    const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
+    const append = (id: string, email: string) =>
+      recorded.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(email) });
+    return { statements, tables, client, recorded, append };
+  }
+
+  it('a value held before the batch fails only its own append: the primary key refuses it, no holder is looked up first', async () => {
+    const { statements, tables, client, recorded, append } = await recordingStore();
     try {
       const value = `held-${randomUUID()}@x`;
-      const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
-      const append = (id: string, email: string) =>
-        recorded.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(email) });
       await append(`holder-${randomUUID()}`, value);
       statements.length = 0;
       const [a, dup, c] = [`a-${randomUUID()}`, `dup-${randomUUID()}`, `c-${randomUUID()}`];
@@ -157,17 +162,10 @@ describe('one-statement batches', () => {
   });
 
   it("a claim's digest is computed by the process: the statement hashes nothing, lookups find the value", async () => {
-    const statements: string[] = [];
-    const tables = storeTables('public', '');
-    const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements, Infinity);
-    await runMigrations(client, tables);
-    const recorded = new SqlEventStore(client, tables);
+    const { statements, tables, client, recorded, append } = await recordingStore();
     try {
       // not ASCII: both sides hash the value's UTF-8 bytes
       const values = [`zoë-${randomUUID()}@x`, `名前-${randomUUID()}@x`, `😀-${randomUUID()}@x`];
-      const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });
-      const append = (id: string, email: string) =>
-        recorded.append({ streamType: 'user', streamId: id, expectedVersion: 'no_stream', events: [newEvent('A')], unique: claim(email) });
       statements.length = 0;
       await Promise.all(values.map((v, i) => append(`h${i}-${randomUUID()}`, v)));
       const batchStatements = statements.filter((s) => s.startsWith('WITH lock'));
