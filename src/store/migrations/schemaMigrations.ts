@@ -334,6 +334,9 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     // src/sagas/sagaIds.ts: a trigger event at or below this position that is read again (after
     // a crash, by a second reader) must find the saga it started under the old scheme.
     statements: (t) => [
+      // As the system (src/tenancy): in a conjoined store row-level security would hide every
+      // tenant's events from the max and refuse the row; the setting ends with the migration's transaction.
+      `SELECT set_config('tusk.tenant', '*', true)`,
       `INSERT INTO ${t.checkpoints} (name, position)
        SELECT ${literal(SAGA_HASH_IDS_UNTIL)}, greatest((SELECT max(position) FROM ${t.events}),
                                                      (SELECT max(last_position) FROM ${t.table('archive_segments')}), 0)
