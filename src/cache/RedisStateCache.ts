@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CachedState, StateCache } from '../engine/StateCache.js';
 import type { CacheMetrics } from './CacheMetrics.js';
-import { stateKey } from './stateKey.js';
+import { stateKey, stateKeyPrefix } from './stateKey.js';
 
 /** What the cache needs to run. */
 export interface RedisStateCacheOptions {
@@ -71,6 +71,19 @@ export class RedisStateCache implements StateCache {
   /** Starts connecting; resolves at once (the app never waits for Redis). */
   connect(): void {
     this.redis.connect().catch(() => undefined);
+  }
+
+  /**
+   * Connects and waits for it: false when Redis cannot be reached. For a process with one thing
+   * to do in Redis (`tusk-es tenant delete`); a server uses connect() and never waits.
+   */
+  async connected(): Promise<boolean> {
+    try {
+      await this.redis.connect();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** True while the connection is up and usable. */
@@ -137,14 +150,19 @@ export class RedisStateCache implements StateCache {
     this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'delete' }));
   }
 
-  /** StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN, then UNLINKs). */
-  async deleteIdPrefix(prefix: string): Promise<void> {
+  /**
+   * StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN,
+   * then UNLINKs); false when Redis could not be reached or failed on the way.
+   */
+  async deleteIdPrefix(prefix: string): Promise<boolean> {
     if (!this.ready) {
       this.options.metrics?.errors.inc({ operation: 'delete' });
-      return;
+      return false;
     }
-    // ids are URI-encoded in the key, which leaves only `*` of the glob's special characters
-    const match = `${stateKey(this.options.keyPrefix, this.options.storeId, '*', '', '*')}${encodeURIComponent(prefix).replaceAll('*', '\\*')}*`;
+    // Only the config hash and the type are wildcards: the key prefix (config) and the id
+    // prefix match as written, whatever glob characters they hold.
+    const { keyPrefix, storeId } = this.options;
+    const match = `${globLiteral(stateKeyPrefix(keyPrefix, storeId))}*:*:${globLiteral(encodeURIComponent(prefix))}*`;
     try {
       let cursor = '0';
       do {
@@ -154,7 +172,9 @@ export class RedisStateCache implements StateCache {
       } while (cursor !== '0');
     } catch {
       this.options.metrics?.errors.inc({ operation: 'delete' });
+      return false;
     }
+    return true;
   }
 
   /** The Redis key of an aggregate's state (tests and tools). */
@@ -171,6 +191,11 @@ export class RedisStateCache implements StateCache {
     }
     this.redis.disconnect();
   }
+}
+
+/** `text` as a Redis glob pattern that matches only itself. */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** `<version>:<state json>` back into a CachedState; undefined when malformed. */

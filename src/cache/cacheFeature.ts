@@ -8,24 +8,32 @@ import type { CacheConfig } from '../config/schema/cache.js';
 import type { Feature } from '../runtime/Feature.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import type { StateCache } from '../engine/StateCache.js';
+import type { EventStore } from '../store/EventStore.js';
 import { personalDataOf } from '../personalData/withPersonalData.js';
 import { CacheMetrics } from './CacheMetrics.js';
 import { readStoreIdentity } from './readStoreIdentity.js';
-import type { RedisStateCache } from './RedisStateCache.js';
+import type { RedisStateCache, RedisStateCacheOptions } from './RedisStateCache.js';
 
 /** Builds the cache of `config` for `runtime` (not connected yet); the benchmark uses it too. */
 export async function createStateCache(runtime: Runtime, config: CacheConfig): Promise<RedisStateCache> {
   // Loaded only when a cache is configured: ioredis costs every start a fifth of a second.
   const { RedisStateCache } = await import('./RedisStateCache.js');
   return new RedisStateCache({
+    ...(await redisCacheOptions(runtime.store, config)),
+    metrics: new CacheMetrics(runtime.metrics.registry),
+    logger: runtime.logger.child({ component: 'cache' }),
+  });
+}
+
+/** The options of the cache of `config` on `store`. */
+export async function redisCacheOptions(store: EventStore, config: CacheConfig): Promise<RedisStateCacheOptions> {
+  return {
     url: config.url,
     ttlMs: config.ttl,
     timeoutMs: config.timeout,
     keyPrefix: config.key_prefix,
-    storeId: await readStoreIdentity(runtime.store),
-    metrics: new CacheMetrics(runtime.metrics.registry),
-    logger: runtime.logger.child({ component: 'cache' }),
-  });
+    storeId: await readStoreIdentity(store),
+  };
 }
 
 /**

@@ -6,5 +6,10 @@
  * when they share one Redis; the config hash keeps states of an older `apply` apart.
  */
 export function stateKey(prefix: string, storeId: string, type: string, id: string, configHash: string): string {
-  return `${prefix}state:${storeId}:${configHash}:${encodeURIComponent(type)}:${encodeURIComponent(id)}`;
+  return `${stateKeyPrefix(prefix, storeId)}${configHash}:${encodeURIComponent(type)}:${encodeURIComponent(id)}`;
+}
+
+/** What every state key of one store starts with. */
+export function stateKeyPrefix(prefix: string, storeId: string): string {
+  return `${prefix}state:${storeId}:`;
 }

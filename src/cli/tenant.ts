@@ -1,7 +1,7 @@
 /**
  * `tusk-es tenant list|create|disable|enable|quota|delete|move <file.tsk> [id]`: the tenant
  * operations of `/tenants` from the command line, on the app's store. Prints the tenant (or
- * the list) as JSON. Exit 0 done, 1 error, 2 usage (no id, a malformed id), 3 the tenant is unknown (or already exists, on create).
+ * the list) as JSON. Exit 0 done, 1 error (also: a deleted tenant whose states Redis still holds), 2 usage (no id, a malformed id), 3 the tenant is unknown (or already exists, on create).
  */
 import { InvalidInputError, isTuskError } from '../errors.js';
 import { moveTenant, type TenantMove } from '../tenancy/move/moveTenant.js';
@@ -18,6 +18,7 @@ import { controlStoreConfig, shardPlan, sharded, tenantModel } from '../tenancy/
 import type { Tenant } from '../tenancy/registry/tenantRegistry.js';
 import type { AppConfig } from '../config/schema/index.js';
 import { redact } from '../tsk/redact.js';
+import { clearTenantStates } from '../cache/clearTenantStates.js';
 import { loadOperatorApp } from './loadOperatorApp.js';
 
 /** What `tenant` can do. */
@@ -39,10 +40,18 @@ function quotasOf(opts: TenantOptions): TenantQuotas {
   return quotas;
 }
 
-/** Deletes tenant `id`, then purges its rows on a conjoined store. */
-async function deleteTenant(registry: TenantRegistry, store: EventStore, model: AppConfig, id: string): Promise<object> {
+/** Deletes tenant `id`, then purges its rows on a conjoined store, and its cached states from Redis. */
+async function deleteTenant(
+  registry: TenantRegistry,
+  store: EventStore,
+  model: AppConfig,
+  id: string,
+): Promise<Tenant & { purged?: Record<string, number>; cache_cleared?: boolean }> {
   const tenant = await registry.delete(id);
-  return conjoined(model) ? { ...tenant, purged: (await purgeTenant(store, model, id)).rows } : tenant;
+  if (!conjoined(model)) return tenant;
+  const purged = (await purgeTenant(store, model, id)).rows;
+  if (model.cache === undefined || !model.cache.enabled) return { ...tenant, purged };
+  return { ...tenant, purged, cache_cleared: await clearTenantStates(store, model.cache, id) };
 }
 
 /** Runs `tenant <action>` and resolves to the exit code. */
@@ -78,6 +87,12 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
                 ? await moveFromCli(app.model, store, id!, opts.to)
                 : await registry.setEnabled(id!, action === 'enable');
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    if ('cache_cleared' in result && result.cache_cleared === false) {
+      process.stderr.write(
+        `tusk-es tenant delete: the tenant is deleted, but Redis (cache.url) could not be reached: its cached states stay there until their ttl; run the delete again once Redis is back\n`,
+      );
+      return 1;
+    }
     return 0;
   } catch (err) {
     process.stderr.write(`tusk-es tenant ${action}: ${redact(err instanceof Error ? err.message : String(err), app.secrets)}\n`);

@@ -68,9 +68,9 @@ export class MemoryStateCache implements StateCache {
     this.entries.clear();
   }
 
-  deleteIdPrefix(prefix: string): Promise<void> {
+  deleteIdPrefix(prefix: string): Promise<boolean> {
     this.drops++;
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix, key.indexOf('\u0000') + 1)) this.entries.delete(key);
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 }

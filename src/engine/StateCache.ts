@@ -40,10 +40,13 @@ export interface StateCache {
    * removed); `configHash` names the entry where the cache keys by it (Redis).
    */
   delete?(type: string, id: string, configHash?: string): void;
-  /** Drops every entry whose id starts with `prefix` (how a purged tenant's entries go: tenantStateCache.ts). */
-  deleteIdPrefix?(prefix: string): Promise<void>;
+  /**
+   * Drops every entry whose id starts with `prefix` (how a purged tenant's entries go:
+   * tenantStateCache.ts); false when some could not be dropped (Redis unreachable).
+   */
+  deleteIdPrefix?(prefix: string): Promise<boolean>;
   /** Drops every entry this process holds in memory (another process forgot a subject: forgetEvictions.ts). */
   clear?(): void;
-  /** Drops every entry of `tenant` of a conjoined store (its data was purged). */
-  clearTenant?(tenant: string): Promise<void>;
+  /** Drops every entry of `tenant` of a conjoined store (its data was purged); false as deleteIdPrefix. */
+  clearTenant?(tenant: string): Promise<boolean>;
 }

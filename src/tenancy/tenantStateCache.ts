@@ -11,7 +11,7 @@ export function perTenant(cache: StateCache): StateCache {
   const key = (id: string) => `${currentTenant()}\u0000${id}`;
   return {
     ...(cache.clear === undefined ? {} : { clear: () => cache.clear?.() }),
-    clearTenant: (tenant: string) => cache.deleteIdPrefix?.(`${tenant}\u0000`) ?? Promise.resolve(),
+    clearTenant: (tenant: string) => cache.deleteIdPrefix?.(`${tenant}\u0000`) ?? Promise.resolve(true),
     get: (type: string, id: string, configHash: string) => cache.get(type, key(id), configHash),
     set: (type: string, id: string, configHash: string, value: CachedState, generation?: number) =>
       cache.set(type, key(id), configHash, value, generation),
