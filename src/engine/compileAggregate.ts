@@ -12,6 +12,7 @@ import { applyReadsDataOnly } from './foldReads.js';
 import { stableHash } from './stableHash.js';
 import { identityUpcaster, type Upcaster } from './upcaster.js';
 import { compileInputSpec } from './validateInput.js';
+import { getOwn } from '../util/setOwn.js';
 
 /** Compiles `config` (the aggregate called `name` in `model`). */
 export function compileAggregate(
@@ -55,7 +56,7 @@ export function compileAggregate(
       ? undefined
       : new Map(Object.entries(config.valid_status_transitions).map(([from, to]) => [from, new Set(to)] as const));
   const snapshotFrequency = model.snapshots.enabled ? (config.snapshot_frequency ?? model.snapshots.frequency) : undefined;
-  const eventVersion = (type: string): number => upcaster.newestVersion?.(type) ?? model.events[type]?.version ?? 1;
+  const eventVersion = (type: string): number => upcaster.newestVersion?.(type) ?? getOwn(model.events, type)?.version ?? 1;
   return {
     name,
     initialState: structuredClone(config.state),

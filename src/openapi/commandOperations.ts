@@ -8,6 +8,7 @@ import type { AggregateConfig, CommandConfig } from '../config/schema/aggregates
 import { ERROR_CATALOG, type ErrorCode } from '../errors.js';
 import { errorResponses, eventSchema, jsonResponse, param } from './components.js';
 import { fieldsSchema } from './fieldSchema.js';
+import { getOwn } from '../util/setOwn.js';
 
 type Schema = Record<string, unknown>;
 
@@ -59,7 +60,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
     ...(agg.unique.length > 0 ? (['UNIQUE_VIOLATION'] as const) : []),
     ...(cmd.require.length > 0 ? (['RULE_VIOLATION'] as const) : []),
     ...(Object.keys(agg.valid_status_transitions ?? {}).length > 0 ? (['INVALID_TRANSITION'] as const) : []),
-    ...(types.some((t) => model.events[t]?.schema !== undefined) ? (['EVENT_SCHEMA_VIOLATION'] as const) : []),
+    ...(types.some((t) => getOwn(model.events, t)?.schema !== undefined) ? (['EVENT_SCHEMA_VIOLATION'] as const) : []),
     ...(inlineConsumers ? (['PROJECTION_FAILED'] as const) : []),
     ...(model.server.auth?.jwt?.tenant_claim !== undefined ? (['TENANT_QUOTA_EXCEEDED', 'TENANT_STORAGE_EXCEEDED'] as const) : []),
   ];
@@ -67,7 +68,7 @@ export function commandCodes(model: AppConfig, agg: AggregateConfig, cmd: Comman
 
 /** The answer's event schema: the command's event types, with their payload schemas when declared. */
 function answerEvent(model: AppConfig, types: readonly string[]): Schema {
-  const schemas = types.map((t) => model.events[t]?.schema);
+  const schemas = types.map((t) => getOwn(model.events, t)?.schema);
   const data = schemas.length === 1 && schemas[0] !== undefined ? fieldsSchema(schemas[0], { closed: false }) : {};
   return eventSchema(types, data);
 }

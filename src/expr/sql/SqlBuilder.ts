@@ -8,6 +8,7 @@ import { readColumn } from './columns.js';
 import { asArray, frag, jsonArg, NULL_FRAG, SQL_TYPE, type Frag, type FragType } from './frag.js';
 import { sqlBinary, sqlIn, sqlIsNull, sqlUnary } from './sqlOperators.js';
 import { SQL_FUNCTIONS } from './sqlFunctions.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** Where a placeholder's value comes from: a root slot of the call, a constant of the text, or NOW(). */
 export type ValueSource = { slot: number } | { value: string } | { now: true };
@@ -143,7 +144,7 @@ export class SqlBuilder {
   private path(node: PathNode): Frag {
     const index = this.input.slotOf.get(node)!;
     if (this.input.tags[index] !== 'c') return this.slot(index);
-    const declared = this.input.columns[node.name];
+    const declared = getOwn(this.input.columns, node.name);
     if (declared === undefined)
       throw new ExpressionError(`unknown column '${node.name}' (columns: ${Object.keys(this.input.columns).join(', ')})`);
     let f = readColumn(this.input.column(node.name), declared);

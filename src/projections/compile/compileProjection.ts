@@ -15,6 +15,7 @@ import { compileDataUpsert, compileMapping, type WritePlanner, type WriteTarget 
 import { compileScrub } from './compileScrub.js';
 import { writeTargets } from './writeTargets.js';
 import { pathExpr } from './eventScope.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** A compiled projection. */
 export interface CompiledProjection {
@@ -104,7 +105,7 @@ export function compileProjection(
   const targets = writeTargets(name, config, tables);
   for (const { target, types, mapping, at } of targets) {
     for (const type of types) {
-      const m = mapping[type];
+      const m = getOwn(mapping, type);
       add(type, m === undefined ? compileDataUpsert(target) : compileMapping(target, m, `${at}.${type}`));
     }
   }

@@ -9,6 +9,7 @@ import type { ProjectionConfig, ProjectionMapping } from '../../config/schema/pr
 import type { ProjectionTables } from '../tables/projectionTables.js';
 import { compileMapping, type WritePlanner, type WriteTarget } from './compileWrites.js';
 import { writeTargets } from './writeTargets.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** The scrub planners of a projection, per event type, in target order; empty when it has no personal column. */
 export function compileScrub(name: string, config: ProjectionConfig, tables: ProjectionTables): Map<string, WritePlanner[]> {
@@ -20,7 +21,7 @@ export function compileScrub(name: string, config: ProjectionConfig, tables: Pro
     else list.push(planner);
   };
   for (const { target, keyDefault, types, mapping, personal, at } of writeTargets(name, config, tables))
-    for (const type of types) add(type, scrubPlanner(target, keyDefault, personal, mapping[type], `${at}.${type}`));
+    for (const type of types) add(type, scrubPlanner(target, keyDefault, personal, getOwn(mapping, type), `${at}.${type}`));
   return out;
 }
 
@@ -39,7 +40,7 @@ function scrubPlanner(
   if (m.action === 'delete') return undefined;
   const fields = Object.fromEntries(Object.entries(m.fields).filter(([c]) => personal.has(c) && c !== key));
   if (Object.keys(fields).length === 0) return undefined;
-  const filter = m.action === 'update' ? m.where : `${key} = (${m.fields[key] ?? keyDefault})`;
+  const filter = m.action === 'update' ? m.where : `${key} = (${getOwn(m.fields, key) ?? keyDefault})`;
   const update: ProjectionMapping = {
     action: 'update',
     fields,

@@ -25,6 +25,7 @@ import type { PlannedWrite, WriteAction } from '../apply/PlannedWrite.js';
 import { columnOf, columnTypes, type TableSpec } from '../tables/TableSpec.js';
 import { equalsExpr, pathExpr, readsColumns } from './eventScope.js';
 import { keyText } from './keyText.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** Plans one event's write to one table (undefined: nothing to write). */
 export type WritePlanner = (event: StoredEvent, scope: EvalScope) => PlannedWrite | undefined;
@@ -215,7 +216,7 @@ function sqlContext(table: TableSpec, ref: ColumnRef): SqlContext {
   const columns = columnTypes(table);
   const column =
     ref === 'null'
-      ? (name: string) => `NULL::${baseType(columns[name] ?? 'text')}`
+      ? (name: string) => `NULL::${baseType(getOwn(columns, name) ?? 'text')}`
       : ref === 'row'
         ? (name: string) => `_tusk_row.${quoteIdent(name)}`
         : quoteIdent;

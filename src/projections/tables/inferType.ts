@@ -84,7 +84,7 @@ export function inferType(node: ExprNode, env: TypeEnv): string | undefined {
     case 'array':
       return 'jsonb';
     case 'path': {
-      if (node.name in ROOT_TYPES) return node.segments.length === 0 ? ROOT_TYPES[node.name] : undefined;
+      if (Object.hasOwn(ROOT_TYPES, node.name)) return node.segments.length === 0 ? ROOT_TYPES[node.name] : undefined;
       const first = node.segments[0];
       if (node.name === 'data')
         return node.segments.length === 0

@@ -13,6 +13,7 @@ import type { EventFields } from './eventFields.js';
 import { identifierProblem } from './identifiers.js';
 import { inferType, mergeTypes } from './inferType.js';
 import type { ColumnSpec, TableSpec } from './TableSpec.js';
+import { getOwn } from '../../util/setOwn.js';
 
 /** A located problem of a projection's table layout. */
 export interface LayoutProblem {
@@ -188,7 +189,7 @@ function layout(input: LayoutInput, fields: EventFields, problems: LayoutProblem
 function keyType(input: LayoutInput, fields: EventFields): string | undefined {
   let type: string | undefined;
   for (const [event, m] of Object.entries(input.mapping)) {
-    const text = m.fields[input.key];
+    const text = getOwn(m.fields, input.key);
     if (text === undefined) continue;
     const { ast } = parseExpression(text);
     if (ast !== undefined)
