@@ -3,6 +3,7 @@
  * (IEEE doubles), strings, arrays and objects. These helpers give them one meaning that
  * the SQL back end reproduces with jsonb.
  */
+import { formatIso } from '../util/isoTimestamp.js';
 
 export type Kind = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
 
@@ -25,7 +26,7 @@ export function kindOf(v: unknown): Kind {
 export function normalise(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return formatIso(v);
   return v;
 }
 

@@ -7,6 +7,7 @@ import { roundHalfAwayFromZero } from '../decimal.js';
 import type { CompiledExpression as C } from '../scope.js';
 import { jsonEqual, kindOf, scalarText } from '../values.js';
 import { checked } from './operators.js';
+import { formatIso } from '../../util/isoTimestamp.js';
 
 /** Builds a function's closure from its compiled arguments; `maxString` bounds the strings it makes. */
 type Builtin = (args: C[], maxString: number) => C;
@@ -106,7 +107,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   ABS: num(Math.abs),
   GREATEST: extreme(1),
   LEAST: extreme(-1),
-  NOW: () => (s) => (s.now ?? new Date()).toISOString(),
+  NOW: () => (s) => formatIso(s.now ?? new Date()),
   APPEND:
     ([a, x]) =>
     (s) => {

@@ -14,6 +14,7 @@ import type { CompiledExpression, EvalScope } from '../scope.js';
 import { kindOf, type Kind } from '../values.js';
 import { SqlBuilder, type ValueSource } from './SqlBuilder.js';
 import { SQL_TYPE, type FragType } from './frag.js';
+import { formatIso } from '../../util/isoTimestamp.js';
 
 export interface SqlContext {
   /** The target table's columns and their declared SQL types ('text primary key', 'numeric', 'jsonb', …). */
@@ -129,7 +130,7 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
       cache.set(key, built);
     }
     const bound = built.sources.map((src) =>
-      'slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : (scope.now ?? new Date()).toISOString(),
+      'slot' in src ? bindable(values[src.slot]) : 'value' in src ? src.value : formatIso(scope.now ?? new Date()),
     );
     return {
       sql: built.sql,
