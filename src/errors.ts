@@ -294,13 +294,18 @@ export class StoreUnavailableError extends TuskError {
 
 /** An expression failed at run time (a located config fault surfaced late). */
 export class ExpressionError extends TuskError {
-  constructor(
-    message: string,
-    location?: SourceLocation,
-    cause?: unknown,
-    code: 'EXPR_EVALUATION' | 'NUMBER_OUT_OF_RANGE' = 'EXPR_EVALUATION',
-  ) {
-    super(code, message, { location, cause });
+  constructor(message: string, location?: SourceLocation, cause?: unknown) {
+    super('EXPR_EVALUATION', message, { location, cause });
+  }
+}
+
+/**
+ * An expression's arithmetic overflowed a number (or underflowed to zero) from finite values
+ * (422): the values come from the request or its events, so it is their fault, not the config's.
+ */
+export class NumberOutOfRangeError extends TuskError {
+  constructor(message: string) {
+    super('NUMBER_OUT_OF_RANGE', message);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The evaluator: every operator and function, with SQL's nulls (SPEC §4). */
 import { describe, expect, it } from 'vitest';
-import { ExpressionError } from '../../src/errors.js';
+import { ExpressionError, NumberOutOfRangeError } from '../../src/errors.js';
 import { compileExpression, parseExpression, type EvalScope } from '../../src/expr/index.js';
 
 const NOW = new Date('2024-06-01T12:00:00.000Z');
@@ -173,8 +173,10 @@ describe('operators', () => {
     ["1 IN ('1', 2)", false],
   ]);
 
-  it('throws EXPR_EVALUATION where PostgreSQL float8 raises (overflow, underflow)', () => {
-    expect(() => run('1e300 * 1e300')).toThrow(ExpressionError);
+  it('throws 422 NUMBER_OUT_OF_RANGE (a catalog error of its own, not EXPR_EVALUATION) where PostgreSQL float8 raises (overflow, underflow)', () => {
+    expect(() => run('1e300 * 1e300')).toThrow(NumberOutOfRangeError);
+    expect(() => run('1e300 * 1e300')).not.toThrow(ExpressionError);
+    expect(() => run('1e300 * 1e300')).toThrow(expect.objectContaining({ code: 'NUMBER_OUT_OF_RANGE', status: 422 }));
     expect(() => run('1e300 * 1e300')).toThrow(/overflow/);
     expect(() => run('1e-300 * 1e-300')).toThrow(/underflow/);
     expect(() => run('1e-300 / 1e300')).toThrow(/underflow/);

@@ -3,7 +3,7 @@
  * the wrong kind give null too, as the SQL back end's typed NULLs do. Float overflow and
  * underflow throw, because PostgreSQL's float8 operators raise an error there.
  */
-import { ExpressionError } from '../../errors.js';
+import { NumberOutOfRangeError } from '../../errors.js';
 import { assertStringLength, DEFAULT_LIMITS } from '../../limits.js';
 import type { BinaryOp } from '../ast.js';
 import { decimalMod } from '../decimal.js';
@@ -101,8 +101,7 @@ export const BINARY: Readonly<Record<Exclude<BinaryOp, 'AND' | 'OR'>, (a: unknow
 /** `x` unless it overflowed (or, where `mayUnderflow`, underflowed to zero) from finite operands. */
 export function checked(x: number, a: number, b: number, mayUnderflow: boolean): number {
   // The values come from requests and events: a 422 of their own, not a fault of the config (500).
-  if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b))
-    throw new ExpressionError('value out of range: overflow', undefined, undefined, 'NUMBER_OUT_OF_RANGE');
-  if (x === 0 && mayUnderflow) throw new ExpressionError('value out of range: underflow', undefined, undefined, 'NUMBER_OUT_OF_RANGE');
+  if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b)) throw new NumberOutOfRangeError('value out of range: overflow');
+  if (x === 0 && mayUnderflow) throw new NumberOutOfRangeError('value out of range: underflow');
   return x;
 }
