@@ -5,10 +5,10 @@
  * reaches the cached version again (the tail check only sees that version's event exists).
  * A purged tenant's entries go too, or Redis keeps its states until their lifetime ends.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisClient, startRedis, type RedisServer } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { eventually, modelOf } from '../projections/helpers.js';
 import { tenantToken } from '../tenancy/tenantHelpers.js';
@@ -132,8 +132,7 @@ aggregates = {
 }
 `),
     );
-    client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    client.on('error', () => undefined);
+    client = redisClient(redis.url);
   }, 120_000);
   afterAll(async () => {
     client?.disconnect();

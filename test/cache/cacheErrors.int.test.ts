@@ -4,21 +4,19 @@
  * A real redis-server refuses writes for a while (CLIENT PAUSE … WRITE), so the deletes time
  * out while the connection stays up.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheMetrics } from '../../src/cache/CacheMetrics.js';
-import { RedisStateCache } from '../../src/cache/RedisStateCache.js';
 import { eventually, metricValue } from '../publishers/helpers.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisClient, startRedis, type RedisServer } from '../support/redis.js';
+import { bareCache } from './cacheModel.js';
 
 let redis: RedisServer;
 let client: Redis;
 
 beforeAll(async () => {
   redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
+  client = redisClient(redis.url);
 }, 60_000);
 afterAll(async () => {
   client?.disconnect();
@@ -28,14 +26,7 @@ afterAll(async () => {
 describe('tusk_cache_errors_total', () => {
   it('counts a delete that times out as operation=delete', async () => {
     const registry = new Registry();
-    const cache = new RedisStateCache({
-      url: redis.url,
-      ttlMs: 60_000,
-      timeoutMs: 100,
-      keyPrefix: 't:',
-      storeId: 's',
-      metrics: new CacheMetrics(registry),
-    });
+    const cache = bareCache(redis.url, registry);
     cache.connect();
     try {
       await eventually(() => cache.ready, 'the cache connected');

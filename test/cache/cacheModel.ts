@@ -1,4 +1,7 @@
 /** The app of the hot-tier tests: accounts on a real PostgreSQL, with a Redis `cache` block. */
+import type { Registry } from 'prom-client';
+import { CacheMetrics } from '../../src/cache/CacheMetrics.js';
+import { RedisStateCache } from '../../src/cache/RedisStateCache.js';
 import { appSchema, type AppConfig } from '../../src/config/schema/index.js';
 
 /** Accounts without snapshots, so every load without the cache folds the whole stream. */
@@ -28,4 +31,9 @@ export function counter(metricsText: string, name: string, labels: Record<string
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
+}
+
+/** A RedisStateCache on `url` alone (no app), counting into `registry`, with a 100 ms command timeout; not connected yet. */
+export function bareCache(url: string, registry: Registry): RedisStateCache {
+  return new RedisStateCache({ url, ttlMs: 60_000, timeoutMs: 100, keyPrefix: 't:', storeId: 's', metrics: new CacheMetrics(registry) });
 }

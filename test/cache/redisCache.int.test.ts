@@ -3,10 +3,10 @@
  * never a stale state (not even from a deliberately stale entry, nor across two apps sharing
  * one database and one Redis), and commands and reads that still succeed with Redis stopped.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/postgres.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisClient, startRedis, type RedisServer } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { RedisStateCache } from '../../src/cache/RedisStateCache.js';
 import { eventually } from '../publishers/helpers.js';
@@ -23,8 +23,7 @@ beforeAll(async () => {
   pgUrl = await createTestDatabase(inject('pgUrl'));
   a = await startTestApp(cacheModel(pgUrl, redis.url));
   b = await startTestApp(cacheModel(pgUrl, redis.url));
-  client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
+  client = redisClient(redis.url);
   await eventually(() => cache(a).ready && cache(b).ready, 'both apps connected to Redis');
 });
 afterAll(async () => {

@@ -2,10 +2,10 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { CacheMetrics } from '../../src/cache/CacheMetrics.js';
-import { RedisStateCache, parseEntry } from '../../src/cache/RedisStateCache.js';
+import { parseEntry } from '../../src/cache/RedisStateCache.js';
 import { stateKey } from '../../src/cache/stateKey.js';
 import { metricValue } from '../publishers/helpers.js';
+import { bareCache } from './cacheModel.js';
 
 describe('state keys', () => {
   it('carry prefix, store id, config hash, type and id; a ":" inside a type or id cannot collide', () => {
@@ -32,14 +32,7 @@ describe('a Redis that is not there', () => {
       });
     });
     const registry = new Registry();
-    const cache = new RedisStateCache({
-      url: `redis://127.0.0.1:${port}`,
-      ttlMs: 60_000,
-      timeoutMs: 100,
-      keyPrefix: 't:',
-      storeId: 's',
-      metrics: new CacheMetrics(registry),
-    });
+    const cache = bareCache(`redis://127.0.0.1:${port}`, registry);
     cache.connect();
     try {
       const started = performance.now();

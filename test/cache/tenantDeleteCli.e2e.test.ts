@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { redisClient, startRedis, type RedisServer } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../http/helpers.js';
 import { eventually, modelOf } from '../projections/helpers.js';
 import { tenantToken } from '../tenancy/tenantHelpers.js';
@@ -48,8 +48,7 @@ aggregates = {
 `;
   writeFileSync(file, text);
   app = await startTestApp(await modelOf(text));
-  client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
+  client = redisClient(redis.url);
 }, 120_000);
 
 afterAll(async () => {

@@ -64,12 +64,31 @@ const forget = async (id: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 };
 
-/** The state GET /aggregates serves now: the subject's fields must read as erased. */
-const stateOf = async (id: string) => {
+/** The state GET /aggregates serves now, whose personal fields must read as erased. */
+const erasedStateOf = async (id: string) => {
   const res = await app.api('GET', `/aggregates/user/${id}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.state as Record<string, unknown>;
+  const state = res.body.state as Record<string, unknown>;
+  expect(state.email).not.toBe(ALICE.email);
+  expect(state.name).not.toBe(ALICE.name);
+  return state;
 };
+
+/** Runs `start` with the engine's store held at `method` for `id`, and forgets `id` while it is held. */
+async function forgetDuring(method: 'readStream' | 'append', id: string, start: () => Promise<unknown>): Promise<void> {
+  const store = runtime.engine.store;
+  const g = gate();
+  runtime.engine.store = holding(store, method, id, g);
+  try {
+    const inFlight = start();
+    await g.reached;
+    await forget(id);
+    g.open();
+    await inFlight;
+  } finally {
+    runtime.engine.store = store;
+  }
+}
 
 describe('a forget racing a read', () => {
   it('a load that read the plaintext before the forget does not cache it after', async () => {
@@ -77,44 +96,18 @@ describe('a forget racing a read', () => {
     await register(id);
     // nothing cached: the load folds the stream it reads (decrypted) and caches the result
     runtime.engine.stateCache!.clear!();
-    const store = runtime.engine.store;
-    const g = gate();
-    runtime.engine.store = holding(store, 'readStream', id, g);
-    try {
-      const inFlight = runtime.aggregate('user', id);
-      await g.reached;
-      await forget(id);
-      g.open();
-      await inFlight;
-    } finally {
-      runtime.engine.store = store;
-    }
-    const state = await stateOf(id);
-    expect(state.email).not.toBe(ALICE.email);
-    expect(state.name).not.toBe(ALICE.name);
-    expect(state.plan).toBe('free');
+    await forgetDuring('readStream', id, () => runtime.aggregate('user', id));
+    expect((await erasedStateOf(id)).plan).toBe('free');
   }, 60_000);
 
   it('a command decided on the cached plaintext before the forget does not cache its new state after', async () => {
     const id = 'race-command';
     await register(id);
-    const store = runtime.engine.store;
-    const g = gate();
-    runtime.engine.store = holding(store, 'append', id, g);
-    try {
-      // decided on the state the Register cached (plaintext), appended, held before caching
-      const inFlight = runtime.command({ aggregateType: 'user', aggregateId: id, command: 'ChangePlan', input: { plan: 'pro' } });
-      await g.reached;
-      await forget(id);
-      g.open();
-      await inFlight;
-    } finally {
-      runtime.engine.store = store;
-    }
-    const state = await stateOf(id);
-    expect(state.email).not.toBe(ALICE.email);
-    expect(state.name).not.toBe(ALICE.name);
-    expect(state.plan).toBe('pro');
+    // decided on the state the Register cached (plaintext), appended, held before caching
+    await forgetDuring('append', id, () =>
+      runtime.command({ aggregateType: 'user', aggregateId: id, command: 'ChangePlan', input: { plan: 'pro' } }),
+    );
+    expect((await erasedStateOf(id)).plan).toBe('pro');
   }, 60_000);
 
   it('a key read before the forget is not remembered after it', async () => {
@@ -145,8 +138,6 @@ describe('a forget racing a read', () => {
     expect((await personal.keys.byIds(runtime.store, keyIds)).get(rows[0]!.key_id)).toBeNull();
     // and what a fresh load serves (nothing cached: it decrypts with what the ring holds)
     runtime.engine.stateCache!.clear!();
-    const state = await stateOf(id);
-    expect(state.email).not.toBe(ALICE.email);
-    expect(state.name).not.toBe(ALICE.name);
+    await erasedStateOf(id);
   }, 60_000);
 });

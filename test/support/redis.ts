@@ -3,6 +3,7 @@
  * while stopped, so a test can take Redis away mid-test and bring it back at the same URL.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,4 +116,11 @@ export async function startRedis(): Promise<RedisServer> {
       reservation.release();
     },
   };
+}
+
+/** A client for a test to look into (or set up) Redis; its errors while Redis is stopped are expected and ignored. */
+export function redisClient(url: string): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  return client;
 }
