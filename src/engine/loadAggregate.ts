@@ -109,7 +109,7 @@ export async function loadAggregate(
   if (!latest && version === 0) await assertNotTruncated(ctx, type, id);
   if (latest && version > 0 && (cached === undefined || tail.length > 0))
     ctx.stateCache?.set(type, id, definition.configHash, { version, state, ...deletedFlag(deleted) }, generation);
-  return { type, id, version, state, ...deletedFlag(deleted), ...(generation === undefined ? {} : { generation }) };
+  return { type, id, version, state, ...deletedFlag(deleted), generation };
 }
 
 /**
@@ -139,7 +139,7 @@ function trustedState(type: string, id: string, cached: CachedState, generation:
     state: cached.state,
     fromCache: true,
     ...deletedFlag(cached.deleted === true),
-    ...(generation === undefined ? {} : { generation }),
+    generation,
   };
 }
 
@@ -151,7 +151,7 @@ function assumedNew(definition: AggregateDefinition, id: string, generation: num
     version: 0,
     state: initialState(definition),
     fromCache: true,
-    ...(generation === undefined ? {} : { generation }),
+    generation,
   };
 }
 
