@@ -2,7 +2,7 @@
  * The cost of tracing (issue 19): `http_64` against two `tusk-es serve` processes on the same
  * PostgreSQL, one without `telemetry` and one tracing every command (`sample_ratio = 1`) to a
  * local OTLP/HTTP sink in a process of its own (otlpSink.ts), measured in alternating pairs (warm-up pair, then
- * 3 pairs, order swapped every pair). The cost is 1 - traced/untraced of each pair (median).
+ * PAIRS pairs, order swapped every pair). The cost is 1 - traced/untraced of each pair (median).
  * On a machine shared with other work the rates move with its load; the server's own CPU time
  * per command (/proc/<pid>/stat, user + system) is measured too, as the steadier reading.
  */
@@ -14,6 +14,14 @@ import { checked, runLoad } from './httpLoad.js';
 import { appFile, distinctStreams } from './httpFigures.js';
 import { serverNodeArgs, startServe } from './ServerProcess.js';
 import { startSink } from './otlpSink.js';
+
+/**
+ * Timed pairs: even, so each server runs first in half of them (the second run of a pair shares
+ * the machine with the first one's tail: the traced server's last export, PostgreSQL's
+ * background writes), and 6, not 3: at `--seconds 2` one pair moves by ±10 points, and the
+ * median of 3 moved with it (bench/README.md, tracing).
+ */
+const PAIRS = 6;
 
 /** The tracing figures, on a fresh database. */
 export async function tracingFigures(ctx: BenchContext): Promise<void> {
@@ -40,7 +48,7 @@ export async function tracingFigures(ctx: BenchContext): Promise<void> {
     const untracedRates: number[] = [];
     const tracedRates: number[] = [];
     const spansPerCommand: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i <= PAIRS; i++) {
       const spansBefore = await sink.spans();
       let t = 0;
       let p = 0;

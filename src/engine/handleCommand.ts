@@ -22,6 +22,7 @@ import { loadAggregate, trustedLoad, type LoadedAggregate } from './loadAggregat
 import { toEventJson } from './toEventJson.js';
 import { uniqueChanges } from './uniqueChanges.js';
 import type { TraceContext } from '../telemetry/traceContext.js';
+import { SpanNames } from '../telemetry/spanNames.js';
 import type { SpanAttributes, SpanScope, Tracing } from '../telemetry/tracing.js';
 import { uuidv7 } from './uuidv7.js';
 import { validateInput } from './validateInput.js';
@@ -47,10 +48,17 @@ export interface CommandRequest {
 /** How long a command without If-Match keeps retrying conflicts with other processes. */
 const DEFAULT_RETRY_BUDGET_MS = 10_000;
 
+/** The command spans' names, `command <aggregate type>.<command>`. */
+const COMMAND_SPANS = new SpanNames((type, command) => `command ${type}.${command}`);
+
 /** Runs one command; resolves to the appended events or throws a TuskError. */
 export function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
   // The command's span (tracing on): validate, load, decide and append are its children (issue 19).
-  const span = ctx.tracing?.begin(`command ${request.aggregateType}.${request.command}`, request.traceParent, commandAttributes(request));
+  const span = ctx.tracing?.begin(
+    COMMAND_SPANS.get(request.aggregateType, request.command),
+    request.traceParent,
+    commandAttributes(request),
+  );
   return measuredCommand(ctx, request, span);
 }
 

@@ -11,6 +11,7 @@ import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { FastifyRequest } from 'fastify';
 import type { TelemetryConfig } from '../config/schema/telemetry.js';
 import { isTuskError } from '../errors.js';
+import { SpanNames } from './spanNames.js';
 import { KeptTraceState, RecordedSpan, type ParentIds, type SpanLink, type SpanSink } from './recordedSpan.js';
 import { parseTraceparent, traceContextOf, type TraceContext } from './traceContext.js';
 import type { SpanAttributes, SpanScope, Tracing, WithMetadata } from './tracing.js';
@@ -170,6 +171,9 @@ function randomId(bytes: number): string {
 /** Trace flags as the two hex digits of a traceparent. */
 const FLAGS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** The request spans' names, `<method> <route>` (routes are the server's, a bounded set). */
+const REQUEST_SPANS = new SpanNames((method, route) => `${method} ${route}`);
+
 /** Names the span of `request` after its route, records its status and ends it (once). */
 function endRequestSpan(request: FastifyRequest, statusCode: number): void {
   const raw = request.raw as Carrier;
@@ -177,7 +181,7 @@ function endRequestSpan(request: FastifyRequest, statusCode: number): void {
   if (span === undefined) return;
   const route = request.routeOptions.url;
   if (route !== undefined) {
-    span.updateName(`${request.method} ${route}`);
+    span.updateName(REQUEST_SPANS.get(request.method, route));
     span.setAttribute('http.route', route);
   }
   span.setAttribute('http.response.status_code', statusCode);
