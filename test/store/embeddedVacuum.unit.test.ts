@@ -40,6 +40,25 @@ describe('vacuuming the embedded store', () => {
     }
   }, 120_000);
 
+  it('freezes a table whose transaction ids grow old, though it has no dead row (an insert-only log)', async () => {
+    const db = await PGlite.create('memory://');
+    try {
+      await db.query('CREATE TABLE log (id int PRIMARY KEY)');
+      for (let i = 0; i < 20; i++) await db.query(`INSERT INTO log VALUES (${i})`);
+      const age = async () =>
+        Number((await db.query<{ age: number }>(`SELECT age(relfrozenxid) AS age FROM pg_class WHERE relname = 'log'`)).rows[0]!.age);
+      expect(await age()).toBeGreaterThanOrEqual(20);
+      // At the default age (200 million) nothing is due: no dead rows, young transaction ids.
+      expect(await vacuumDue(db)).toEqual([]);
+      // Past the age it is frozen, and then no longer due.
+      expect(await vacuumDue(db, 10)).toEqual(['"public"."log"']);
+      expect(await age()).toBeLessThan(10);
+      expect(await vacuumDue(db, 10)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
   it('the embedded client vacuums a table past autovacuum’s threshold on its own', async () => {
     const client = await createPgliteClient('memory://');
     try {
