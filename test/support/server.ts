@@ -23,16 +23,20 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `tusk-es serve <file> --port 0` (plus `args`) in `cwd`. */
+/** Starts `tusk-es serve <file> --port 0` (plus `args`) in `cwd`; `bin`: another install's `bin/tusk-es` (default: this repository's). */
 export async function startServer(
   file: string,
-  options: { cwd?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; bin?: string } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', file, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
-    cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [options.bin ?? BIN, 'serve', file, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
