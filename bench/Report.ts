@@ -2,7 +2,7 @@
  * Collects the figures of one `npm run bench`: measures each (warm-up + 3 runs), prints it
  * beside its baseline as soon as it is known, and keeps skipped figures with their reason.
  */
-import { fmt, measure, type BaselineId, type FigureResult, type Measure, type Unit } from './harness.js';
+import { fmt, measure, summarise, type BaselineId, type FigureResult, type Measure, type Unit } from './harness.js';
 
 /** What a figure is. */
 export interface FigureSpec {
@@ -180,10 +180,4 @@ async function alternate(fn: Measure, against: Measure, runs: number, warmup: nu
     samples.push(pair[1]!);
   }
   return { samples, base };
-}
-
-/** Median, min and max of some samples. */
-function summarise(samples: readonly number[]): { median: number; min: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }

@@ -44,8 +44,15 @@ export async function measure(fn: Measure, runs = 3, warmup = 1): Promise<{ medi
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) samples.push(await fn());
+  return { ...summarise(samples), samples };
+}
+
+/** Median (of an even count: the mean of the middle two), min and max of some samples. */
+export function summarise(samples: readonly number[]): { median: number; min: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples };
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 /** Rate of `count` operations done by `work`, per second. */
