@@ -50,7 +50,7 @@ export function foldedInlineSuite(open: () => Promise<SqlClient>): void {
 
   async function start(text: string): Promise<{ runtime: Runtime; rows: () => Promise<Record<string, unknown>[]> }> {
     // whole statements: a test reads what the folded one writes
-    const client = countingClient(await open(), () => statements, 100_000);
+    const client = countingClient(await open(), () => statements);
     const tables = storeTables('public', '');
     await runMigrations(client, tables);
     const store = new SqlEventStore(client, tables, { onBatch: (n) => batches.push(n) });

@@ -124,7 +124,7 @@ describe('one-statement batches', () => {
   async function recordingStore() {
     const statements: string[] = [];
     const tables = storeTables('public', '');
-    const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements, Infinity);
+    const client = countingClient(createPgClient({ connectionString: url, poolSize: 4 }), () => statements);
     await runMigrations(client, tables);
     const recorded = new SqlEventStore(client, tables);
     const claim = (email: string) => ({ claim: [{ field: 'email', value: email }], release: [] });

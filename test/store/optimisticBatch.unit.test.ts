@@ -21,7 +21,7 @@ let batches: number[] = [];
 let store: EventStore;
 
 beforeEach(async () => {
-  const client = countingClient(await createPgliteClient('memory://'), () => statements, Infinity);
+  const client = countingClient(await createPgliteClient('memory://'), () => statements);
   const tables = storeTables('public', '');
   await runMigrations(client, tables);
   store = new SqlEventStore(client, tables, { onBatch: (n) => batches.push(n) });

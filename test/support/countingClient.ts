@@ -1,9 +1,12 @@
 /** A SqlClient that records the start of every statement it sends, in a transaction or not (tests count round trips). */
 import type { SqlClient } from '../../src/store/SqlClient.js';
 
-/** `client`, recording each statement's first `length` characters (whitespace collapsed) into `into`. */
-export function countingClient(client: SqlClient, into: () => string[], length = 60): SqlClient {
-  const seen = (sql: string) => into().push(sql.replace(/\s+/g, ' ').trim().slice(0, length));
+/**
+ * `client`, recording each statement whole (whitespace collapsed) into `into`: a failed count
+ * shows what was sent, and a test matches a statement's start with startsWith.
+ */
+export function countingClient(client: SqlClient, into: () => string[]): SqlClient {
+  const seen = (sql: string) => into().push(sql.replace(/\s+/g, ' ').trim());
   return {
     kind: client.kind,
     query: (sql, params) => (seen(sql), client.query(sql, params)),
