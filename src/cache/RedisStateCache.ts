@@ -37,6 +37,11 @@ end
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
 return 1`;
 
+/** The longest wait for a connection: a command never waits for one (no offline queue), only connected() does. */
+export function connectTimeoutMs(timeoutMs: number): number {
+  return Math.max(1_000, timeoutMs);
+}
+
 type ScriptedRedis = Redis & { tuskSetState(key: string, version: number, json: string, ttlMs: number): Promise<number> };
 
 /** A StateCache on one Redis connection. */
@@ -52,7 +57,7 @@ export class RedisStateCache implements StateCache {
       // A command caught by a dropped connection fails at once instead of waiting for a reconnect.
       maxRetriesPerRequest: 0,
       commandTimeout: options.timeoutMs,
-      connectTimeout: Math.max(1_000, options.timeoutMs),
+      connectTimeout: connectTimeoutMs(options.timeoutMs),
       // Keep trying forever, at most every 2 s: Redis coming back must bring the hits back.
       retryStrategy: (times) => Math.min(100 * times, 2_000),
     }) as ScriptedRedis;
