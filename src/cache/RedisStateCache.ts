@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CachedState, StateCache } from '../engine/StateCache.js';
 import type { CacheMetrics } from './CacheMetrics.js';
-import { stateKey, stateKeyPrefix } from './stateKey.js';
+import { stateKey, stateKeyPattern } from './stateKey.js';
 
 /** What the cache needs to run. */
 export interface RedisStateCacheOptions {
@@ -145,29 +145,42 @@ export class RedisStateCache implements StateCache {
     );
   }
 
-  /** StateCache: forgets an aggregate whose events were removed; fire and forget. */
+  /**
+   * StateCache: forgets an aggregate whose events were removed or whose subject was forgotten;
+   * fire and forget. Without `configHash`, the entries of every config hash (a forget does not
+   * know the hash a state was cached under).
+   */
   delete(type: string, id: string, configHash?: string): void {
-    if (configHash === undefined) return;
+    void this.deleteNow(type, id, configHash);
+  }
+
+  /** delete, resolving once done (never rejecting): a DEL with `configHash`, else a SCAN for every hash's entry. */
+  async deleteNow(type: string, id: string, configHash?: string): Promise<void> {
+    if (configHash === undefined) {
+      await this.unlinkMatching(stateKeyPattern(this.options.keyPrefix, this.options.storeId, type, id, false));
+      return;
+    }
     if (!this.ready) {
       this.options.metrics?.errors.inc({ operation: 'delete' });
       return;
     }
-    this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'delete' }));
+    await this.redis.del(this.key(type, id, configHash)).catch(() => this.options.metrics?.errors.inc({ operation: 'delete' }));
   }
 
   /**
-   * StateCache: drops the entries, of every config hash, whose id starts with `prefix` (a SCAN,
-   * then UNLINKs); false when Redis could not be reached or failed on the way.
+   * StateCache: drops the entries, of every config hash, whose id starts with `prefix`; false
+   * when Redis could not be reached or failed on the way.
    */
-  async deleteIdPrefix(prefix: string): Promise<boolean> {
+  deleteIdPrefix(prefix: string): Promise<boolean> {
+    return this.unlinkMatching(stateKeyPattern(this.options.keyPrefix, this.options.storeId, undefined, prefix, true));
+  }
+
+  /** SCANs for the keys `match` matches and UNLINKs them; false when Redis could not be reached or failed on the way. */
+  private async unlinkMatching(match: string): Promise<boolean> {
     if (!this.ready) {
       this.options.metrics?.errors.inc({ operation: 'delete' });
       return false;
     }
-    // Only the config hash and the type are wildcards: the key prefix (config) and the id
-    // prefix match as written, whatever glob characters they hold.
-    const { keyPrefix, storeId } = this.options;
-    const match = `${globLiteral(stateKeyPrefix(keyPrefix, storeId))}*:*:${globLiteral(encodeURIComponent(prefix))}*`;
     try {
       let cursor = '0';
       do {
@@ -196,11 +209,6 @@ export class RedisStateCache implements StateCache {
     }
     this.redis.disconnect();
   }
-}
-
-/** `text` as a Redis glob pattern that matches only itself. */
-function globLiteral(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** `<version>:<state json>` back into a CachedState; undefined when malformed. */

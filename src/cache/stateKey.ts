@@ -13,3 +13,18 @@ export function stateKey(prefix: string, storeId: string, type: string, id: stri
 export function stateKeyPrefix(prefix: string, storeId: string): string {
   return `${prefix}state:${storeId}:`;
 }
+
+/**
+ * A SCAN pattern of the keys of every config hash of aggregate `type` (undefined: any) whose id
+ * is `id`, or starts with it (`idPrefix`). Only the hash (and the type, when undefined) are
+ * wildcards: the prefix, type and id match as written, whatever glob characters they hold.
+ */
+export function stateKeyPattern(prefix: string, storeId: string, type: string | undefined, id: string, idPrefix: boolean): string {
+  const typePart = type === undefined ? '*' : globLiteral(encodeURIComponent(type));
+  return `${globLiteral(stateKeyPrefix(prefix, storeId))}*:${typePart}:${globLiteral(encodeURIComponent(id))}${idPrefix ? '*' : ''}`;
+}
+
+/** `text` as a Redis glob pattern that matches only itself. */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}

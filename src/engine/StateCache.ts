@@ -37,7 +37,8 @@ export interface StateCache {
   generation?(): number;
   /**
    * Drops an aggregate's cached states (its personal data was forgotten, its events were
-   * removed); `configHash` names the entry where the cache keys by it (Redis).
+   * removed); `configHash` names the entry where the cache keys by it (Redis), and without it
+   * the entries of every config hash go.
    */
   delete?(type: string, id: string, configHash?: string): void;
   /**

@@ -16,7 +16,7 @@ export function perTenant(cache: StateCache): StateCache {
     set: (type: string, id: string, configHash: string, value: CachedState, generation?: number) =>
       cache.set(type, key(id), configHash, value, generation),
     ...(cache.generation === undefined ? {} : { generation: () => cache.generation!() }),
-    // the config hash goes along: Redis keys by it, and drops nothing without it
+    // the config hash goes along: Redis keys by it (without it, it drops every hash's entry)
     ...(cache.delete === undefined
       ? {}
       : { delete: (type: string, id: string, configHash?: string) => cache.delete?.(type, key(id), configHash) }),
