@@ -184,6 +184,11 @@ export const ERROR_CATALOG = {
     description:
       "The tenant is being moved to another shard and its request waited longer than the move's pause; `Retry-After` says when to try again (nothing was written).",
   },
+  CACHE_UNAVAILABLE: {
+    status: 503,
+    description:
+      'A tenant was deleted (and its rows purged), but Redis (`cache.url`) could not be reached to drop its cached states: repeat the `DELETE /tenants/{id}` once Redis is back.',
+  },
   PROJECTION_BEHIND: {
     status: 504,
     description: 'The projection had not passed `min_position` when `wait` ran out; `details.checkpoint` says where it is.',

@@ -35,6 +35,7 @@ const TENANT_PURGED = obj(
   {
     ...(TENANT.properties as Record<string, Schema>),
     purged: { type: 'object', additionalProperties: { type: 'integer' }, description: 'rows removed, by table' },
+    cache_cleared: { type: 'boolean', description: "with the Redis cache: the tenant's cached states were dropped from it" },
   },
   TENANT.required as string[],
 );
@@ -100,7 +101,7 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
         m,
         'delete a tenant: its tokens get 403 TENANT_DISABLED, its id is never reused; on a conjoined store its rows are purged',
         { '200': jsonResponse('the tenant (tombstone)', TENANT_PURGED) },
-        [],
+        ['CACHE_UNAVAILABLE'],
         { tags, parameters: id },
       ),
     },

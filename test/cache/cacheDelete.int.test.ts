@@ -3,7 +3,8 @@
  * (the cache skips personal types) and on a conjoined store (the cache keys by tenant). Left
  * behind, the entry is read as the state of a new stream of the same id once that stream
  * reaches the cached version again (the tail check only sees that version's event exists).
- * A purged tenant's entries go too, or Redis keeps its states until their lifetime ends.
+ * A purged tenant's entries go too, or Redis keeps its states until their lifetime ends; with
+ * Redis down the tenant is deleted and purged all the same, and the answer says its states stay.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -160,5 +161,34 @@ aggregates = {
     expect(deleted.body.purged.events).toBeGreaterThan(0);
     expect(await tenantKeys('gone')).toEqual([]);
     expect((await tenantKeys('kept')).length).toBeGreaterThan(0);
+  }, 180_000);
+
+  // Last in the file: it stops Redis. Before, the route answered 200 and Redis kept the states.
+  it('is deleted and purged with Redis down, answering 503 CACHE_UNAVAILABLE, and 200 when repeated with Redis back', async () => {
+    const headers = { authorization: `Bearer ${await tenantToken(SECRET, 'later')}` };
+    const admin = { authorization: `Bearer ${await tenantToken(SECRET, 'ops', 'admin')}` };
+    expect((await app.api('POST', '/aggregates/account/a1/commands/Open', {}, headers)).status).toBe(200);
+    await redis.stop();
+
+    const down = await app.api('DELETE', '/tenants/later', undefined, admin);
+    expect(down.status, JSON.stringify(down.body)).toBe(503);
+    expect(down.body.error).toMatchObject({
+      code: 'CACHE_UNAVAILABLE',
+      details: { id: 'later', status: 'deleted', cache_cleared: false, purged: { events: 1 } },
+    });
+    // deleted and purged all the same (as the CLI leaves it): its tokens are refused, its rows gone
+    expect((await app.api('GET', '/tenants/later', undefined, admin)).body).toMatchObject({ status: 'deleted', stored: { events: 0 } });
+    expect((await app.api('POST', '/aggregates/account/a2/commands/Open', {}, headers)).body.error.code).toBe('TENANT_DISABLED');
+
+    // Redis back (the cache reconnects by itself): the same delete answers 200
+    await redis.start();
+    const again = await eventually(
+      () => app.api('DELETE', '/tenants/later', undefined, admin),
+      (res) => res.status !== 503,
+      'the delete once the cache reconnected',
+      60_000,
+    );
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ id: 'later', status: 'deleted', cache_cleared: true, purged: { events: 0 } });
   }, 180_000);
 });

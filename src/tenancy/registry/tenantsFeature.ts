@@ -94,8 +94,14 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
     if (!isConjoined) return tenant;
     const purged = (await purgeTenant(runtime.store, runtime.model, tenant.id)).rows;
     // its cached states too: Redis would keep them (in plaintext) until their lifetime ends
-    await runtime.engine.stateCache?.clearTenant?.(tenant.id);
-    return { ...tenant, purged };
+    const cleared = (await runtime.engine.stateCache?.clearTenant?.(tenant.id)) ?? true;
+    if (!cleared)
+      throw new TuskError(
+        'CACHE_UNAVAILABLE',
+        `tenant "${tenant.id}" is deleted and its rows purged, but Redis (cache.url) could not be reached: its cached states stay there until their ttl; repeat the DELETE once Redis is back`,
+        { details: { ...tenant, purged, cache_cleared: false } },
+      );
+    return { ...tenant, purged, ...(runtime.model.cache?.enabled === true ? { cache_cleared: true } : {}) };
   });
 }
 
