@@ -22,8 +22,16 @@ export interface WorkerSetup {
 
 /** Messages to the worker. */
 export type ToWorker = { type: 'spans'; buffer: ArrayBuffer; length: number; count: number } | { type: 'flush'; id: number };
-/** Messages from the worker: an export finished, or everything sent before flush `id` is exported. */
-type FromWorker = { type: 'done'; spans: number; ok: boolean; error?: string } | { type: 'flushed'; id: number };
+/**
+ * Messages from the worker: an export finished (with its batches' memory, handed back to be
+ * written again), or everything sent before flush `id` is exported.
+ */
+export type FromWorker =
+  | { type: 'done'; spans: number; ok: boolean; error?: string | undefined; buffers: ArrayBuffer[] }
+  | { type: 'flushed'; id: number };
+
+/** Batch buffers kept for reuse, at most: a batch's memory is its spans', a few MB. */
+const MAX_SPARE = 4;
 
 const compiled = new URL('./exportWorker.js', import.meta.url);
 // Beside this module when tsc compiled it (dist/src/telemetry). Otherwise this module is the
@@ -44,7 +52,7 @@ export interface HandOver {
 /** Exports spans through a worker thread. */
 export class WorkerSpanProcessor {
   private readonly worker: Worker;
-  private readonly batch = new OtlpSpanWriter(1024 * 1024);
+  private readonly batch = new OtlpSpanWriter(2 * 1024 * 1024);
   /** Spans posted to the worker and not yet exported. */
   private posted = 0;
   private dropped = 0;
@@ -52,6 +60,8 @@ export class WorkerSpanProcessor {
   private failed: Error | undefined;
   private nextFlush = 0;
   private readonly flushes = new Map<number, () => void>();
+  /** Batch buffers back from the worker, written again before new memory is taken. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(
     setup: WorkerSetup,
@@ -63,6 +73,7 @@ export class WorkerSpanProcessor {
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'done') {
         this.posted -= message.spans;
+        for (const buffer of message.buffers) if (this.spare.length < MAX_SPARE) this.spare.push(buffer);
         if (!message.ok) diag.warn(`OTLP export of ${message.spans} spans failed: ${message.error ?? 'unknown error'}`);
       } else {
         this.flushes.get(message.id)?.();
@@ -111,7 +122,7 @@ export class WorkerSpanProcessor {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.batch.count === 0 || this.failed !== undefined) return;
-    const { buffer, length, count } = this.batch.take();
+    const { buffer, length, count } = this.batch.take(this.spare.pop());
     this.posted += count;
     // transferred: the worker takes the memory over, nothing is copied
     this.worker.postMessage({ type: 'spans', buffer, length, count } satisfies ToWorker, [buffer]);

@@ -11,9 +11,9 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
 import { exportRequest } from './otlpSpans.js';
-import type { ToWorker, WorkerSetup } from './WorkerSpanProcessor.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './WorkerSpanProcessor.js';
 
-const MAX_EXPORT_BATCH = 2048;
+const MAX_EXPORT_BATCH = 8192;
 
 /** Spans of one message from the main thread. */
 interface Chunk {
@@ -23,14 +23,20 @@ interface Chunk {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
+/** The memory of the last export's body, written over by the next one (exports go one at a time). */
+let body: ArrayBuffer | undefined;
 // An export is its chunks; the serializer only adds the envelope around them.
 const serializer: ISerializer<Chunk[], unknown> = {
-  serializeRequest: (chunks) =>
-    exportRequest(
+  serializeRequest: (chunks) => {
+    const request = exportRequest(
       setup.resource,
       setup.scopeName,
       chunks.map((c) => c.bytes),
-    ),
+      body,
+    );
+    body = request.buffer as ArrayBuffer;
+    return request;
+  },
   // the response (partial success) is not read, as the SDK's exporter only logs it
   deserializeResponse: () => ({}),
 };
@@ -64,7 +70,12 @@ function pump(): void {
   exporter.export(batch, (result) => {
     exporting = false;
     // A failed export drops its spans (as the SDK's batch processor does); the count frees room.
-    port.postMessage({ type: 'done', spans, ok: result.code === ExportResultCode.SUCCESS, error: result.error?.message });
+    // The chunks' memory goes back to the main thread, which writes its next batches into it.
+    const buffers = batch.map((c) => c.bytes.buffer as ArrayBuffer);
+    port.postMessage(
+      { type: 'done', spans, ok: result.code === ExportResultCode.SUCCESS, error: result.error?.message, buffers } satisfies FromWorker,
+      buffers,
+    );
     pump();
   });
 }

@@ -39,8 +39,9 @@ export class OtelTracing implements Tracing {
     this.ratio = config.sample_ratio;
     this.processor = new WorkerSpanProcessor(
       { url: tracesUrl(config.otlp_endpoint), resource: { 'service.name': config.service_name }, scopeName: SCOPE },
-      // a message per 2,048 spans or 200 ms: each wakes the worker, which takes a core from the requests
-      { maxQueueSize: 16_384, batchSize: 2048, delayMs: 200 },
+      // a message per 4,096 spans or 500 ms: each wakes the worker, which takes a core from the
+      // requests, and its exports cost about as much per request as per span (bench/README.md, tracing)
+      { maxQueueSize: 32_768, batchSize: 4096, delayMs: 500 },
     );
     this.sink = (span) => this.processor.onEnd(span);
   }

@@ -60,8 +60,9 @@ export class ProtoWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(initialBytes: number) {
-    this.buf = Buffer.allocUnsafeSlow(initialBytes);
+  /** A writer over `initialBytes` new bytes, or over the memory of `reuse` (a buffer handed back after its export). */
+  constructor(initialBytes: number, reuse?: ArrayBuffer) {
+    this.buf = reuse === undefined ? Buffer.allocUnsafeSlow(initialBytes) : Buffer.from(reuse);
   }
 
   room(bytes: number): void {
@@ -191,6 +192,13 @@ export class ProtoWriter {
     this.pos = pos;
   }
 
+  /** Field `field` (bytes) holding the hex id's bytes: its tag, length and bytes in one call (ids are most of a span's fields). */
+  id(field: number, hex: string): void {
+    this.room(1);
+    this.buf[this.pos++] = (field << 3) | BYTES;
+    this.hexBytes(hex);
+  }
+
   bytes(value: Uint8Array): void {
     this.varint(value.length);
     this.room(value.length);
@@ -231,14 +239,91 @@ export class ProtoWriter {
     if (attributes === undefined) return;
     for (const key in attributes) {
       if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+      const value = attributes[key];
+      // most attributes are a short ASCII key with a short ASCII string or a small integer (fields
+      // below 16: a one-byte tag)
+      if (
+        field < 16 &&
+        (typeof value === 'string' ? this.shortString(field, key, value) : typeof value === 'number' && this.smallInt(field, key, value))
+      )
+        continue;
       const kv = this.begin(field);
       this.tag(1, BYTES);
       this.string(key);
-      const value = this.begin(2);
-      this.anyValue(attributes[key]);
-      this.end(value);
+      const at = this.begin(2);
+      this.anyValue(value);
+      this.end(at);
       this.end(kv);
     }
+  }
+
+  /**
+   * A KeyValue of a string, when key and value are ASCII and short enough for every length to
+   * take one byte (known before writing: no length reserved and moved), else false and nothing
+   * written. KeyValue { key 1, value 2: AnyValue { string_value 1 } }.
+   */
+  private shortString(field: number, key: string, value: string): boolean {
+    const k = key.length;
+    const v = value.length;
+    if (k + v > 121) return false;
+    this.room(8 + k + v);
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = this.kvHead(field, key, 6 + k + v);
+    if (pos < 0) return false;
+    buf[pos++] = (2 << 3) | BYTES;
+    buf[pos++] = 2 + v;
+    buf[pos++] = (1 << 3) | BYTES;
+    buf[pos++] = v;
+    for (let i = 0; i < v; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = start;
+        return false;
+      }
+      buf[pos++] = c;
+    }
+    this.pos = pos;
+    return true;
+  }
+
+  /** A KeyValue of an integer 0 … 2^31 − 1 with a short ASCII key, else false and nothing written (AnyValue { int_value 3 }). */
+  private smallInt(field: number, key: string, value: number): boolean {
+    const k = key.length;
+    if (k > 110 || !(value >= 0 && value <= 0x7fffffff) || !Number.isInteger(value)) return false;
+    let size = 1;
+    for (let x = value; x > 0x7f; x >>>= 7) size++;
+    this.room(8 + k + size);
+    let pos = this.kvHead(field, key, 5 + k + size);
+    if (pos < 0) return false;
+    const buf = this.buf;
+    buf[pos++] = (2 << 3) | BYTES;
+    buf[pos++] = 1 + size;
+    buf[pos++] = (3 << 3) | VARINT;
+    let x = value;
+    while (x > 0x7f) {
+      buf[pos++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    buf[pos++] = x;
+    this.pos = pos;
+    return true;
+  }
+
+  /** The KeyValue's tag, its length (< 128) and its key (ASCII): where its value goes, or −1 (nothing kept) for a non-ASCII key. */
+  private kvHead(field: number, key: string, length: number): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = (field << 3) | BYTES;
+    buf[pos++] = length;
+    buf[pos++] = (1 << 3) | BYTES;
+    buf[pos++] = key.length;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) return -1;
+      buf[pos++] = c;
+    }
+    return pos;
   }
 
   private anyValue(value: AttributeValue | undefined): void {
@@ -289,19 +374,14 @@ export class OtlpSpanWriter {
     const context = span.spanContext();
     const parent = span.parentSpanContext;
     const at = w.begin(2, 2);
-    w.tag(1, BYTES);
-    w.hexBytes(context.traceId);
-    w.tag(2, BYTES);
-    w.hexBytes(context.spanId);
+    w.id(1, context.traceId);
+    w.id(2, context.spanId);
     const state = context.traceState?.serialize();
     if (state) {
       w.tag(3, BYTES);
       w.string(state);
     }
-    if (parent?.spanId) {
-      w.tag(4, BYTES);
-      w.hexBytes(parent.spanId);
-    }
+    if (parent?.spanId) w.id(4, parent.spanId);
     w.tag(5, BYTES);
     w.string(span.name);
     // OTLP's kinds start at 1 (0 is unspecified)
@@ -377,10 +457,14 @@ export class OtlpSpanWriter {
     this.count++;
   }
 
-  /** The batch written so far (its buffer is the caller's, to transfer); the writer starts anew. */
-  take(): { buffer: ArrayBuffer; length: number; count: number } {
+  /**
+   * The batch written so far (its buffer is the caller's, to transfer); the writer starts anew,
+   * in `reuse` when given (a batch's memory back from its export: new memory is zeroed page by
+   * page by the kernel as it is first written, which cost more than writing the spans into it).
+   */
+  take(reuse?: ArrayBuffer): { buffer: ArrayBuffer; length: number; count: number } {
     const batch = { buffer: this.w.buf.buffer as ArrayBuffer, length: this.w.pos, count: this.count };
-    this.w = new ProtoWriter(this.initialBytes);
+    this.w = new ProtoWriter(this.initialBytes, reuse);
     this.count = 0;
     return batch;
   }
@@ -398,9 +482,10 @@ function flags(traceFlags: number, isRemote: boolean | undefined): number {
 /**
  * An ExportTraceServiceRequest of one resource and one scope around `spans` (batches written
  * by OtlpSpanWriter): resource_spans 1 { resource 1 { attributes 1, dropped 2 }, scope_spans 2 {
- * scope 1 { name 1 }, spans } }. Only the head is written here; the spans are copied as they are.
+ * scope 1 { name 1 }, spans } }. Only the head is written here; the spans are copied as they are,
+ * into `reuse` when it is large enough (the memory of the worker's previous export).
  */
-export function exportRequest(resource: Attributes, scopeName: string, spans: readonly Uint8Array[]): Buffer {
+export function exportRequest(resource: Attributes, scopeName: string, spans: readonly Uint8Array[], reuse?: ArrayBuffer): Buffer {
   const fields = new ProtoWriter(1024);
   const res = fields.begin(1);
   fields.attributes(1, resource);
@@ -414,7 +499,8 @@ export function exportRequest(resource: Attributes, scopeName: string, spans: re
   fields.end(scope);
   const scopeSpansLength = fields.pos - resourceEnd + spans.reduce((n, s) => n + s.length, 0);
   const resourceSpansLength = resourceEnd + 1 + varintSize(scopeSpansLength) + scopeSpansLength;
-  const out = new ProtoWriter(1 + varintSize(resourceSpansLength) + resourceSpansLength);
+  const size = 1 + varintSize(resourceSpansLength) + resourceSpansLength;
+  const out = new ProtoWriter(size, reuse !== undefined && reuse.byteLength >= size ? reuse : undefined);
   out.tag(1, BYTES);
   out.varint(resourceSpansLength);
   out.pos += fields.buf.copy(out.buf, out.pos, 0, resourceEnd);

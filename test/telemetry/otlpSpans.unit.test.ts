@@ -11,7 +11,8 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { describe, expect, it } from 'vitest';
 import { exportRequest, OtlpSpanWriter } from '../../src/telemetry/otlpSpans.js';
 import { clock, KeptTraceState, RecordedSpan } from '../../src/telemetry/recordedSpan.js';
-import { decodeTraces } from '../support/otlpProtobuf.js';
+import { countFields } from '../../bench/otlpSink.js';
+import { countSpans, decodeTraces } from '../support/otlpProtobuf.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'test', 'service.instance.id': 'é-1' });
 const scope = { name: 'tusk-es' };
@@ -102,6 +103,41 @@ describe('OTLP spans written on the main thread', () => {
     expect(ours(spans, 7).equals(official(spans))).toBe(true);
     // one batch, and a writer that starts small and grows
     expect(ours(spans, spans.length, new OtlpSpanWriter(64)).equals(official(spans))).toBe(true);
+  });
+
+  it('are the same bytes written into memory handed back from earlier batches and exports (old bytes in it)', () => {
+    const spans = Array.from({ length: 120 }, (_, i) => span({ name: `span ${i}`, attributes: { i, route: `/r/${i}` } }));
+    const writer = new OtlpSpanWriter(64);
+    const chunks: Uint8Array[] = [];
+    let back: ArrayBuffer | undefined;
+    for (const [i, s] of spans.entries()) {
+      writer.write(s);
+      if ((i + 1) % 25 === 0 || i === spans.length - 1) {
+        const batch = writer.take(back);
+        // the worker keeps its copy; the memory comes back to be written again
+        chunks.push(new Uint8Array(batch.buffer.slice(0, batch.length)));
+        back = batch.buffer;
+      }
+    }
+    const dirty = Buffer.alloc(64 * 1024, 0xee).buffer;
+    const request = exportRequest(resource.attributes, scope.name, chunks, dirty);
+    expect(request.buffer).toBe(dirty);
+    expect(request.equals(official(spans))).toBe(true);
+    // too small to hold the request: new memory
+    expect(exportRequest(resource.attributes, scope.name, chunks, new ArrayBuffer(16)).equals(official(spans))).toBe(true);
+  });
+
+  it('are counted by the bench sink without decoding: the spans of every resource and scope, whatever their fields', () => {
+    const other = resourceFromAttributes({ 'service.name': 'other' });
+    const spans = [
+      span({ attributes: { a: 'x', n: 1.5, ok: true }, events: [{ name: 'e', time: [1, 2], attributes: { k: 1 } }] }),
+      ...Array.from({ length: 200 }, (_, i) => span({ name: `span ${i}`, resource: i % 3 === 0 ? other : resource })),
+      span({ status: { code: SpanStatusCode.ERROR, message: 'failed' } }),
+    ];
+    const body = official(spans);
+    expect(countSpans(body)).toBe(spans.length);
+    expect(countFields(body, [1, 2, 2])).toBe(spans.length);
+    expect(countFields(ours(spans, 64), [1, 2, 2])).toBe(spans.length);
   });
 
   it("are the official bytes for the SDK's own spans, and the test receiver reads them back", () => {
