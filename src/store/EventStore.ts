@@ -215,6 +215,13 @@ export interface FoldContext {
    * speculative insertion: an index probe and a WAL record per row, issue 21).
    */
   readonly alone: boolean;
+  /**
+   * The events this batch's statement inserts, as a FROM item named `alias` with the events
+   * table's columns (position, id, stream_type, stream_id, version, type, event_version, data,
+   * metadata, created_at): a fold may read its values from them rather than bind them again.
+   * Its rows exist only once the lock is held and the guard passed (no `rows` or `filter` needed).
+   */
+  eventRows(alias: string): string;
 }
 
 /** The qualified, quoted names of the store's tables (for features that join them). */

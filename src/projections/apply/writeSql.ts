@@ -30,7 +30,7 @@ export function writeSql(t: TableRef, w: PlannedWrite): string {
   }
 }
 
-const PLACEHOLDER = /\$(\d+)(?=::)/g;
+const PLACEHOLDER = /\$(\d+)(?=::(\w+))/g;
 
 /**
  * The rows a multi-row statement writes: its FROM (and filter), their order, and the SQL that
@@ -40,7 +40,8 @@ export interface RowSource {
   from: string;
   filter?: string;
   orderBy: string;
-  value: (n: number) => string;
+  /** `cast`: the type the placeholder is cast to (`timestamptz`, `text`, …). */
+  value: (n: number, cast: string) => string;
   /**
    * Inserts only: a row whose key exists fails the statement instead of being skipped, which
    * spares ON CONFLICT's speculative insertion; the caller then writes the rows another way.
@@ -72,9 +73,9 @@ export function mergedWriteSql(t: TableRef, w: PlannedWrite, source: RowSource =
   const seen = new Set<number>();
   // Every placeholder of a compiled fragment is written `$n::type` (a cast follows it).
   const rebind = (sql: string) =>
-    sql.replace(PLACEHOLDER, (_m, n: string) => {
+    sql.replace(PLACEHOLDER, (_m, n: string, cast: string) => {
       seen.add(Number(n));
-      return source.value(Number(n));
+      return source.value(Number(n), cast);
     });
   const exprs = w.exprs.map(rebind);
   const filters = [source.filter, w.where === undefined ? undefined : `(${rebind(w.where)})`].filter((f) => f !== undefined);

@@ -13,31 +13,17 @@
  * does a batch that inserts a key twice or one that is already there (the statement fails
  * then, writing nothing, rather than paying for ON CONFLICT on every row).
  */
+import type { ValueOrigin } from '../../expr/index.js';
 import { isSystemEventType } from '../../engine/systemEvents.js';
 import { identityUpcaster, type Upcaster } from '../../engine/upcaster.js';
-import type { PathStep, RootRead, ValueOrigin } from '../../expr/index.js';
 import type { EventStore, StoredEvent } from '../../store/EventStore.js';
 import { safeToRead } from '../../store/safeToRead.js';
 import type { PlannedWrite } from '../apply/PlannedWrite.js';
 import { mergedWriteSql, type TableRef } from '../apply/writeSql.js';
 import type { CompiledProjection } from '../compile/compileProjection.js';
 import { eventScope } from '../compile/eventScope.js';
+import { EVENT, originsReadable, readsDocument, rowKindCondition, rowReadable, rowValueSql } from '../sql/eventRowValues.js';
 import type { Replay } from './Replay.js';
-
-const EVENT = '_tusk_e';
-
-/** Roots whose values are jsonb documents: paths into them are read with `->`. */
-const JSON_ROOTS: Readonly<Record<string, string>> = { data: `${EVENT}.data`, metadata: `COALESCE(${EVENT}.metadata, '{}'::jsonb)` };
-
-/** Roots that are columns of the event row (no path into them). */
-const COLUMN_ROOTS: Readonly<Record<string, string>> = {
-  aggregate_id: `${EVENT}.stream_id`,
-  aggregate_type: `${EVENT}.stream_type`,
-  event_type: `${EVENT}.type`,
-  version: `${EVENT}.version`,
-  position: `${EVENT}.position`,
-  event_version: `${EVENT}.event_version`,
-};
 
 /**
  * Replays the batches after `after` in the database while they qualify (see above); resolves
@@ -87,18 +73,14 @@ function inDatabaseWrite(projection: CompiledProjection, probe: StoredEvent, upc
   if (upcast(probe) !== probe) return undefined;
   const write = planners[0]!(probe, eventScope(probe));
   if (write === undefined || write.action !== 'insert' || !write.mergeable) return undefined;
-  if (!originsOf(write).every((o) => !('now' in o) && (!('root' in o) || readable(o.root, o.path)))) return undefined;
-  if (!write.fragments.every((f) => f.reads.every((r) => readable(r.root, r.path)))) return undefined;
+  if (!originsReadable(originsOf(write))) return undefined;
+  if (!write.fragments.every((f) => f.reads.every((r) => rowReadable(r.root, r.path)))) return undefined;
   return write;
 }
 
 /** Where each of `write`'s values comes from, in placeholder order. */
 function originsOf(write: PlannedWrite): ValueOrigin[] {
   return write.fragments.flatMap((f) => f.origins);
-}
-
-function readable(root: string, path: readonly PathStep[]): boolean {
-  return Object.hasOwn(JSON_ROOTS, root) || (Object.hasOwn(COLUMN_ROOTS, root) && path.length === 0);
 }
 
 /**
@@ -118,22 +100,23 @@ function batchStatement(
   limit: number,
 ): { sql: string; params: unknown[] } | undefined {
   const params = new Params([after, [...projection.types], limit, probe.type]);
+  const add = (value: unknown) => params.add(value);
   const conditions = [`${EVENT}.type = $4`];
   const newest = upcast.newestVersion?.(probe.type);
   if (newest !== undefined) conditions.push(`${EVENT}.event_version >= ${params.add(newest)}::int`);
   const seen = new Set<string>();
   for (const read of write.fragments.flatMap((f) => f.reads)) {
     const key = JSON.stringify(read);
-    if (seen.has(key) || !Object.hasOwn(JSON_ROOTS, read.root)) continue;
+    if (seen.has(key) || !readsDocument(read)) continue;
     seen.add(key);
-    conditions.push(kindCondition(read, params));
+    conditions.push(rowKindCondition(read, add));
   }
   const origins = originsOf(write);
   const insert = mergedWriteSql(table, write, {
     from: EVENT,
     filter: '(SELECT ok FROM _tusk_batch)',
     orderBy: `${EVENT}.position`,
-    value: (n) => valueSql(origins[n - 1]!, params),
+    value: (n) => rowValueSql(origins[n - 1]!, add),
     failOnConflict: true,
   });
   if (insert === undefined) return undefined;
@@ -152,33 +135,6 @@ function batchStatement(
     _tusk_insert AS (${insert})
   SELECT events, last, ok FROM _tusk_batch`;
   return { sql, params: params.values };
-}
-
-/**
- * A placeholder's value read from the event row as the text the process would bind (the cast
- * after it types it): strings unquoted, numbers and booleans as JSON prints them, documents as JSON.
- */
-function valueSql(origin: ValueOrigin, params: Params): string {
-  if ('constant' in origin) return params.add(origin.constant);
-  if (!('root' in origin)) throw new Error('NOW() is never read from an event row');
-  const column = COLUMN_ROOTS[origin.root];
-  return column !== undefined ? `(${column})` : `(${jsonPath(origin.root, origin.path, params)} #>> '{}')`;
-}
-
-/** True when the value at `read` has the kind the SQL was built for (missing and JSON null are both null). */
-function kindCondition(read: RootRead, params: Params): string {
-  const value = jsonPath(read.root, read.path, params);
-  return read.kind === 'null'
-    ? `(${value} IS NULL OR jsonb_typeof(${value}) = 'null')`
-    : `jsonb_typeof(${value}) = ${params.add(read.kind)}::text`;
-}
-
-/** A path into a jsonb root, one `->` per step: a field of a non-object or an index of a non-array is NULL, as in the process. */
-function jsonPath(root: string, path: readonly PathStep[], params: Params): string {
-  let sql = JSON_ROOTS[root]!;
-  for (const step of path)
-    sql = 'field' in step ? `(${sql} -> ${params.add(step.field)}::text)` : `(${sql} -> ${params.add(step.index)}::int)`;
-  return sql;
 }
 
 /** The bound values of a statement being built: each added value gets the next placeholder. */

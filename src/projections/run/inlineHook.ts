@@ -53,7 +53,9 @@ export function inlineHook(
     for (const p of projections) {
       const relevant = events.filter((e) => p.planners.has(e.type));
       if (relevant.length === 0) continue;
-      const writes = traced(p, relevant, () => foldWrites(p, tables.get(p)!, relevant.map(upcaster), sql));
+      const upcast = relevant.map(upcaster);
+      const asStored = upcast.every((e, i) => e === relevant[i]);
+      const writes = traced(p, relevant, () => foldWrites(p, tables.get(p)!, upcast, sql, { asStored }));
       if (writes === undefined) return undefined;
       out.push(...writes, sql.checkpoint(p.checkpoint, relevant[relevant.length - 1]!.id));
     }

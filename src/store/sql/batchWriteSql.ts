@@ -44,6 +44,8 @@ export interface BatchParts {
   notify?: boolean | undefined;
   /** Append hooks' statements (AppendFold), written with the batch; their parameters follow the batch's. */
   folds?: readonly string[] | undefined;
+  /** A fold reads the inserted event rows (FoldContext.eventRows): `ev` returns all their columns. */
+  eventRows?: boolean | undefined;
 }
 
 /** What every row a statement of the batch writes is joined with and filtered by (see FoldContext). */
@@ -60,6 +62,9 @@ function isGuarded(parts: BatchParts): boolean {
   return parts.guard || (parts.claims && parts.claimsByKey !== true) || parts.keysGuard || parts.epoch !== undefined;
 }
 
+/** The columns of the `ev` rows a fold reads (FoldContext.eventRows). */
+const EVENT_ROWS = 'position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at';
+
 const cache = new WeakMap<StoreTables, Map<string, string>>();
 
 /**
@@ -72,7 +77,7 @@ const cache = new WeakMap<StoreTables, Map<string, string>>();
  * order (ORDER BY x.n), which the log relies on anyway (a stream's versions follow positions).
  */
 export function batchWriteSql(t: StoreTables, parts: BatchParts): string {
-  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.claimsByKey === true}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.folds?.join('\u0000') ?? ''}`;
+  const key = `${parts.keys}/${parts.snapshots}/${parts.guard}/${parts.claims}/${parts.claimsByKey === true}/${parts.releases}/${parts.keysGuard}/${parts.lockKey ?? ''}/${parts.epoch ?? ''}/${parts.notify === true}/${parts.eventRows === true}/${parts.folds?.join('\u0000') ?? ''}`;
   let byParts = cache.get(t);
   if (byParts === undefined) cache.set(t, (byParts = new Map<string, string>()));
   let sql = byParts.get(key);
@@ -133,7 +138,7 @@ function build(t: StoreTables, parts: BatchParts): string {
        FROM json_to_recordset($1::json) AS x(n integer, id uuid, st text, si text, v integer, ty text, ev integer, d jsonb, m jsonb, ts timestamptz) ${locked}
        ${only}
        ORDER BY x.n
-       RETURNING position, id
+       RETURNING ${parts.eventRows === true ? EVENT_ROWS : 'position, id'}
      )`,
   );
   if (parts.keys) {

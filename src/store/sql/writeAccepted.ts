@@ -208,6 +208,10 @@ function foldHooks(
     filter: frame.filter,
     checkpoint: (name, eventId) => checkpointOfBatch(t, context.param(name), context.param(eventId)),
     alone,
+    eventRows: (alias) => {
+      parts.eventRows = true;
+      return `ev AS ${alias}`;
+    },
   };
   const out: string[] = [];
   for (const fold of folds) {
