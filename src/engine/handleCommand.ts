@@ -113,6 +113,9 @@ function runCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope
     fingerprint,
     span,
   };
+  // An id made here is known to no other command until this one answers: nothing to queue behind
+  // (the mutex's key, map entry and two promises per creating command of the default app, issue 21).
+  if (request.aggregateId === undefined) return attemptLoop(ctx, job);
   return ctx.mutex.run(`${definition.name}\u0000${id}`, () => attemptLoop(ctx, job));
 }
 

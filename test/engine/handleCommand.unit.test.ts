@@ -201,6 +201,35 @@ describe('handleCommand', () => {
   });
 });
 
+describe('the per-stream queue', () => {
+  it('a creating command given no id takes no turn in it; concurrent commands of one named stream still queue', async () => {
+    const keys: string[] = [];
+    const queued = engineContext(model, store);
+    const run = queued.mutex.run.bind(queued.mutex);
+    queued.mutex.run = (key, task) => (keys.push(key), run(key, task));
+    const created = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        handleCommand(queued, { aggregateType: 'order', command: 'CreateOrder', input: { customer_id: 'c' } }),
+      ),
+    );
+    expect(new Set(created.map((r) => r.aggregate_id)).size).toBe(4);
+    expect(keys).toEqual([]);
+    const id = created[0]!.aggregate_id;
+    const added = await Promise.all(
+      [1, 2].map((q) =>
+        handleCommand(queued, {
+          aggregateType: 'order',
+          aggregateId: id,
+          command: 'AddItem',
+          input: { product_id: 'p', quantity: q, unit_price: 1 },
+        }),
+      ),
+    );
+    expect(added.map((r) => r.version).sort()).toEqual([2, 3]);
+    expect(keys).toEqual([`order\u0000${id}`, `order\u0000${id}`]);
+  });
+});
+
 describe('unique fields', () => {
   const user = (aggregateId: string, command: string, input: unknown) =>
     handleCommand(ctx, { aggregateType: 'user', aggregateId, command, input });
