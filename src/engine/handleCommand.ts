@@ -191,7 +191,7 @@ async function attemptOnce(ctx: EngineContext, job: CommandJob): Promise<Command
   // A creating command assumes a new stream the same way (no read): if it exists, it fails.
   // A state in this process's cache (or a new stream) is taken without a turn, traced or not:
   // no I/O, so an event of the command span rather than a span.
-  const trusted = trustedLoad(ctx, definition, id, job.command.creates);
+  const trusted = trustedLoad(ctx, definition, id, job.command.creates, request.aggregateId === undefined);
   if (trusted !== undefined) job.span?.addEvent('loaded', trusted.version === 0 ? LOADED_NEW : LOADED_CACHE);
   const loaded =
     trusted ?? (await tracedLoad(ctx, job, () => loadAggregate(ctx, definition, id, { trustCache: true, assumeNew: job.command.creates })));

@@ -115,18 +115,21 @@ export async function loadAggregate(
 /**
  * loadAggregate's answer for a command (trustCache; assumeNew for a creating one) when it
  * takes no I/O: the state cache is in this process (StateCache.peek) and holds the state, or
- * holds nothing and the command creates. Undefined: ask loadAggregate.
+ * holds nothing and the command creates. Undefined: ask loadAggregate. `made`: the id was made
+ * for this command, so the cache is not even asked (issue 21: a miss per CreateUser).
  */
 export function trustedLoad(
   ctx: EngineContext,
   definition: AggregateDefinition,
   id: string,
   assumeNew: boolean,
+  made = false,
 ): LoadedAggregate | undefined {
   const cache = ctx.stateCache;
   if (cache !== undefined && cache.peek === undefined) return undefined;
   const generation = cache?.generation?.();
-  const cached = cache?.peek?.(definition.name, id, definition.configHash);
+  // `made`: the id was made for this command (a creating one given none), so no cache holds it.
+  const cached = made ? undefined : cache?.peek?.(definition.name, id, definition.configHash);
   if (cached !== undefined) return trustedState(definition.name, id, cached, generation);
   return assumeNew ? assumedNew(definition, id, generation) : undefined;
 }

@@ -3,6 +3,7 @@ import type { EngineContext } from '../../src/engine/EngineContext.js';
 import { getDefinition } from '../../src/engine/compileAggregate.js';
 import { handleCommand } from '../../src/engine/handleCommand.js';
 import { loadAggregate } from '../../src/engine/loadAggregate.js';
+import { MemoryStateCache } from '../../src/engine/MemoryStateCache.js';
 import type { AppendRequest, EventStore } from '../../src/store/EventStore.js';
 import { countingStore, engineContext, errorOf, memoryStore, shopModel } from './fixtures.js';
 
@@ -227,6 +228,37 @@ describe('the per-stream queue', () => {
     );
     expect(added.map((r) => r.version).sort()).toEqual([2, 3]);
     expect(keys).toEqual([`order\u0000${id}`, `order\u0000${id}`]);
+  });
+});
+
+describe('the state cache', () => {
+  it('is not asked for an id made for a creating command; a named one is, and a cached stream fails to be created again', async () => {
+    const cache = new MemoryStateCache();
+    const peeked: string[] = [];
+    const peek = cache.peek.bind(cache);
+    cache.peek = (type, id, hash) => (peeked.push(id), peek(type, id, hash));
+    const cached = { ...engineContext(model, store), stateCache: cache };
+    const made = await handleCommand(cached, { aggregateType: 'order', command: 'CreateOrder', input: { customer_id: 'c' } });
+    expect(peeked).toEqual([]);
+    // the made stream's state is cached for the commands that follow (read-your-writes)
+    await handleCommand(cached, {
+      aggregateType: 'order',
+      aggregateId: made.aggregate_id,
+      command: 'AddItem',
+      input: { product_id: 'p', quantity: 1, unit_price: 1 },
+    });
+    expect(peeked).toEqual([made.aggregate_id]);
+    const again = await errorOf(() =>
+      handleCommand(cached, {
+        aggregateType: 'order',
+        aggregateId: made.aggregate_id,
+        command: 'CreateOrder',
+        input: { customer_id: 'c' },
+      }),
+    );
+    expect(again.code).toBe('STREAM_EXISTS');
+    expect(peeked.length).toBeGreaterThan(1);
+    expect(new Set(peeked)).toEqual(new Set([made.aggregate_id]));
   });
 });
 
