@@ -100,6 +100,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[id]', 'the tenant id (what the tenant claim of its tokens holds)')
     .option('--events-per-second <n>', 'create, quota: the events/s quota ("none" = no quota)')
     .option('--to <shard>', 'move: the target shard (the move runs online, the servers holding the tenant for its switch)')
+    .option('--abort', 'move: undo a move whose process died (the tenant active again at its old place); refused while a move runs')
     .option('--storage-bytes <n>', 'create, quota: the bytes of events the tenant may store, conjoined stores only ("none" = no quota)')
     .action(async (action: TenantAction, file: string, id: string | undefined, opts: TenantOptions) =>
       setExit(await (await import('./tenant.js')).tenantCommand(action, file, id, opts)),

@@ -1,10 +1,12 @@
 /**
- * `tusk-es tenant list|create|disable|enable|quota|delete|move <file.tsk> [id]`: the tenant
+ * `tusk-es tenant list|create|disable|enable|quota|delete|move <file.tsk> [id]` (move: `--to <shard>`,
+ * or `--abort` to undo a move whose process died): the tenant
  * operations of `/tenants` from the command line, on the app's store. Prints the tenant (or
  * the list) as JSON. Exit 0 done, 1 error (also: a deleted tenant whose states Redis still holds), 2 usage (no id, a malformed id), 3 the tenant is unknown (or already exists, on create).
  */
 import { InvalidInputError, isTuskError } from '../errors.js';
 import { moveTenant, type TenantMove } from '../tenancy/move/moveTenant.js';
+import { abortMove, type MoveAbort } from '../tenancy/move/abortMove.js';
 import { ShardRouter } from '../tenancy/shards/shardRouter.js';
 import { openEventStore } from '../store/index.js';
 import type { EventStore } from '../store/EventStore.js';
@@ -29,6 +31,8 @@ export interface TenantOptions {
   eventsPerSecond?: string;
   storageBytes?: string;
   to?: string;
+  /** move: undo a move whose process died instead of starting one. */
+  abort?: boolean;
 }
 
 /** The quotas the options name ("none" lifts one; an option left out keeps its value). */
@@ -84,7 +88,7 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
             : action === 'delete'
               ? await deleteTenant(registry, store, app.model, id!)
               : action === 'move'
-                ? await moveFromCli(app.model, store, id!, opts.to)
+                ? await moveFromCli(app.model, store, id!, opts)
                 : await registry.setEnabled(id!, action === 'enable');
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if ('cache_cleared' in result && result.cache_cleared === false) {
@@ -107,11 +111,17 @@ export async function tenantCommand(action: TenantAction, file: string, id: stri
  * database and the shards while the servers run: they read the map's state, hold the tenant's
  * requests and close its runtime for the switch (src/tenancy/move/moveTenant.ts).
  */
-async function moveFromCli(model: AppConfig, control: EventStore, id: string, to: string | undefined): Promise<TenantMove> {
+async function moveFromCli(model: AppConfig, control: EventStore, id: string, opts: TenantOptions): Promise<TenantMove | MoveAbort> {
   if (!sharded(model)) throw new InvalidInputError('moving a tenant needs event_store.tenancy mode "schema" or "database" (shards)');
-  if (to === undefined) throw new InvalidInputError('which shard? (--to <shard>)');
   const router = new ShardRouter(model, shardPlan(model), control, () => Promise.reject(new Error('no tenant runtime runs in the CLI')));
-  return moveTenant(router, id, to);
+  if (opts.abort === true) {
+    if (opts.to !== undefined) throw new InvalidInputError('--abort undoes a stuck move: it takes no --to');
+    const aborted = await abortMove(router, id);
+    process.stderr.write(`tusk-es tenant move --abort: ${aborted.message}\n`);
+    return aborted;
+  }
+  if (opts.to === undefined) throw new InvalidInputError('which shard? (--to <shard>, or --abort to undo a move whose process died)');
+  return moveTenant(router, id, opts.to);
 }
 
 /** A new tenant of a sharded app gets its place, and its store is created and migrated there. */

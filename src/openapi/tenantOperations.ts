@@ -52,6 +52,18 @@ const TENANT_MOVE = obj(
   },
   ['tenant', 'from', 'to', 'events', 'position', 'tables', 'paused_ms'],
 );
+/** POST /tenants/{id}/move/abort: what the abort found and did (src/tenancy/move/abortMove.ts). */
+const MOVE_ABORT = obj(
+  {
+    tenant: { type: 'string' },
+    shard: { type: 'string', description: 'the shard the tenant is active on afterwards' },
+    found: { type: 'string', description: 'the state the abort found: copying, moving, or active (nothing was stuck)' },
+    aborted: { type: 'boolean', description: 'true when a stuck move was undone' },
+    unfenced: { type: 'integer', description: 'tables of the old place whose fence was taken down' },
+    message: { type: 'string' },
+  },
+  ['tenant', 'shard', 'found', 'aborted', 'unfenced', 'message'],
+);
 const QUOTA = { type: ['integer', 'null'], minimum: 1 };
 const tags = ['tenants'];
 const id = [param('id', 'path', 'tenant id (what the tenant claim of its tokens holds)')];
@@ -118,6 +130,17 @@ export const TENANT_ROUTE_DOCS: Record<string, RouteDoc> = {
         { '200': jsonResponse('what the move did', TENANT_MOVE) },
         ['TENANT_BUSY'],
         { tags, parameters: id, ...body({ to: { type: 'string', description: 'the target shard' } }, ['to']) },
+      ),
+    },
+  }),
+  'POST /tenants/:id/move/abort': (m) => ({
+    '/tenants/{id}/move/abort': {
+      post: op(
+        m,
+        'undo a tenant move whose process died: the fence of its old place taken down, the tenant active there again (nothing stuck: 200, aborted false)',
+        { '200': jsonResponse('what the abort found and did', MOVE_ABORT) },
+        ['TENANT_BUSY', 'TENANT_NOT_FOUND'],
+        { tags, parameters: id },
       ),
     },
   }),

@@ -51,3 +51,13 @@ export async function unfence(store: EventStore, tables: readonly string[]): Pro
     for (const table of tables) await tx.query(`DROP TRIGGER IF EXISTS ${quoteIdent(NAME)} ON ${table}`);
   });
 }
+
+/** The tables (qualified, quoted) of `store`'s schema that a fence stands on now (an abort takes down whatever a dead move left). */
+export async function fencedTables(store: EventStore): Promise<string[]> {
+  const { rows } = await store.query<{ name: string }>(
+    `SELECT DISTINCT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE t.tgname = $1 AND n.nspname = $2 ORDER BY 1`,
+    [NAME, store.tables.schema],
+  );
+  return rows.map((r) => `${quoteIdent(store.tables.schema)}.${quoteIdent(r.name)}`);
+}

@@ -24,6 +24,7 @@ import type { ShardRouter } from '../shards/shardRouter.js';
 import { WATCH_MS } from '../shards/placementWatch.js';
 import { copyEventsAfter, copyTable, settleIdentities } from './copyRows.js';
 import { fence, unfence } from './fence.js';
+import { takeMoveGuard } from './moveGuard.js';
 
 /** Events copied per catch-up round before the pause. */
 const ROUND = 50_000;
@@ -104,11 +105,18 @@ export async function moveTenant(router: ShardRouter, tenant: string, to: string
   const from = await router.place(tenant);
   if (from.shard === to)
     throw new TuskError('TENANT_MOVE_FAILED', `tenant "${tenant}" is on shard "${to}" already`, { details: { tenant } });
-  const busy = (state: string) => new TuskError('TENANT_BUSY', `tenant "${tenant}" is ${state}`, { details: { tenant, state } });
-  if (from.state !== 'active') throw busy(from.state);
   const at = { shard: to, location: from.location };
-  // one move at a time: the state is taken from 'active' in one statement
-  if ((await router.map.transition(tenant, 'active', 'copying')) === undefined) throw busy('being moved by another process');
+  // one move at a time: this process holds the tenant's move lease while it moves it (it lapses if the process dies)
+  const guard = await takeMoveGuard(router.control, tenant);
+  const state = from.state === 'active' ? await router.map.transition(tenant, 'active', 'copying').then((row) => row?.state) : from.state;
+  if (state !== 'copying') {
+    await guard.release();
+    throw new TuskError(
+      'TENANT_BUSY',
+      `tenant "${tenant}" is ${state ?? 'being changed by another process'}; a move whose process died stays so until aborted (POST /tenants/{id}/move/abort, tusk-es tenant move <file> <id> --abort)`,
+      { details: { tenant, state } },
+    );
+  }
   let source: EventStore | undefined;
   let target: EventStore | undefined;
   let fenced: string[] | undefined;
@@ -141,13 +149,21 @@ export async function moveTenant(router: ShardRouter, tenant: string, to: string
       throw new TuskError('TENANT_MOVE_FAILED', `the copy of tenant "${tenant}" does not match its log`, {
         details: { source: was, target: now },
       });
-    await router.map.set(tenant, at, 'active');
+    // the switch, only while this process still holds the lease (else an abort may have undone the move)
+    await router.control.transaction(async (tx) => {
+      await guard.fence(tx);
+      await router.map.set(tenant, at, 'active', tx);
+    });
     return { tenant, from: from.shard, to, events: now.events, position: now.position, tables: copied, paused_ms: Date.now() - pausedAt };
   } catch (err) {
-    if (fenced !== undefined) await unfence(source!, fenced).catch(() => undefined);
-    await router.map.set(tenant, from, 'active').catch(() => undefined);
+    // a lost lease: an abort may own the tenant now (it undoes the move itself)
+    if (guard.held) {
+      if (fenced !== undefined) await unfence(source!, fenced).catch(() => undefined);
+      await router.map.set(tenant, from, 'active').catch(() => undefined);
+    }
     throw err;
   } finally {
+    await guard.release();
     await target?.close();
     await source?.close();
   }

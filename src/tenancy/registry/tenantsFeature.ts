@@ -2,7 +2,7 @@
  * The tenant operations over HTTP (issue 20 item 3), `admin` scope like every operator route:
  * `GET /tenants`, `POST /tenants` {id, events_per_second?, storage_bytes?}, `GET /tenants/{id}`,
  * `POST /tenants/{id}/disable|enable`, `PUT /tenants/{id}/quota` {events_per_second?, storage_bytes?},
- * `DELETE /tenants/{id}`, `POST /tenants/{id}/move` {to} (sharded tenancy). `GET /tenants/{id}` says
+ * `DELETE /tenants/{id}`, `POST /tenants/{id}/move` {to} and `POST /tenants/{id}/move/abort` (sharded tenancy). `GET /tenants/{id}` says
  * what the tenant stores (with any tenancy mode).
  * `tusk-es tenant …` does the same from the command line.
  */
@@ -15,6 +15,7 @@ import { tenantGate } from './tenantGate.js';
 import { conjoined } from '../conjoined.js';
 import { tenantId, type Tenant, type TenantQuotas } from './tenantRegistry.js';
 import { moveTenant } from '../move/moveTenant.js';
+import { abortMove } from '../move/abortMove.js';
 import { purgeTenant } from './tenantPurge.js';
 import { storageQuotaAllowed, storedUsage } from './tenantUsage.js';
 
@@ -74,8 +75,7 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
   app.put<IdParams>('/tenants/:id/quota', async (request) =>
     changed(await registry.setQuota(request.params.id, storageQuotaAllowed(runtime.model, quotasOf(body(request.body))))),
   );
-  // Online move to another shard (tenancy "schema" / "database"): copy, catch up, short pause, switch.
-  app.post<IdParams>('/tenants/:id/move', async (request) => {
+  const routerOf = () => {
     const router = shardRouterOf(runtime);
     if (router === undefined)
       throw new InvalidInputError(
@@ -83,10 +83,17 @@ function routes(app: FastifyInstance, runtime: Runtime): void {
         undefined,
         'BAD_REQUEST',
       );
+    return router;
+  };
+  // Online move to another shard (tenancy "schema" / "database"): copy, catch up, short pause, switch.
+  app.post<IdParams>('/tenants/:id/move', async (request) => {
+    const router = routerOf();
     const { to } = body(request.body);
     if (typeof to !== 'string') throw new InvalidInputError('the body names the target shard: {"to": "<shard>"}', { to }, 'BAD_REQUEST');
     return moveTenant(router, tenantId(request.params.id), to);
   });
+  // Undoes a move whose process died (409 TENANT_BUSY while one is alive); nothing stuck: 200, aborted false.
+  app.post<IdParams>('/tenants/:id/move/abort', async (request) => abortMove(routerOf(), tenantId(request.params.id)));
   // Deleting refuses the tenant's tokens first (so nothing new is written), then purges its rows (conjoined).
   app.delete<IdParams>('/tenants/:id', async (request) => {
     const tenant = changed(await registry.delete(request.params.id));

@@ -5,7 +5,7 @@
  * 'copying' while it copies (requests go on) and 'moving' for its switch (every front of a
  * fleet holds the tenant's requests and closes its runtime, src/tenancy/shards/shardRouter.ts).
  */
-import type { EventStore } from '../../store/EventStore.js';
+import type { EventStore, SqlExecutor } from '../../store/EventStore.js';
 import type { TenantLocation } from './shardPlan.js';
 
 /** A tenant's state in the map: 'active', 'copying', 'moving', or another word a tenant operation uses. */
@@ -76,9 +76,9 @@ export class ShardMap {
     return rows[0] !== undefined ? toPlacement(rows[0]) : (await this.get(tenant))!;
   }
 
-  /** Sets where `tenant` lives and its state (a move's switch); creates the row when missing. */
-  async set(tenant: string, at: TenantLocation, state: PlacementState = 'active'): Promise<Placement> {
-    const { rows } = await this.control.query<Row>(
+  /** Sets where `tenant` lives and its state (a move's switch; in `db`, a transaction of the control store); creates the row when missing. */
+  async set(tenant: string, at: TenantLocation, state: PlacementState = 'active', db: SqlExecutor = this.control): Promise<Placement> {
+    const { rows } = await db.query<Row>(
       `INSERT INTO ${this.table} (tenant, shard, location, state) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant) DO UPDATE SET shard = EXCLUDED.shard, location = EXCLUDED.location, state = EXCLUDED.state, updated_at = now()
        RETURNING ${COLUMNS}`,

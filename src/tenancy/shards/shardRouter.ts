@@ -51,7 +51,8 @@ export class ShardRouter {
   constructor(
     readonly model: AppConfig,
     readonly plan: ShardPlan,
-    control: EventStore,
+    /** The control database (the map, the registry, a move's lease). */
+    readonly control: EventStore,
     private readonly start: TenantAppFactory,
     readonly pauses: TenantPause = new TenantPause(),
   ) {
