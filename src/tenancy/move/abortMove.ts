@@ -14,7 +14,7 @@ import { openEventStore } from '../../store/index.js';
 import { tenantModel } from '../shards/shardPlan.js';
 import type { ShardRouter } from '../shards/shardRouter.js';
 import { fencedTables, unfence } from './fence.js';
-import { takeMoveGuard } from './moveGuard.js';
+import { takeMoveGuard, underGuard } from './moveGuard.js';
 
 /** What an abort found and did. */
 export interface MoveAbort {
@@ -60,10 +60,7 @@ export async function abortMove(router: ShardRouter, tenant: string): Promise<Mo
     } finally {
       await source.close();
     }
-    await router.control.transaction(async (tx) => {
-      await guard.fence(tx);
-      await router.map.set(tenant, at, 'active', tx);
-    });
+    await underGuard(router.control, guard, tenant, (tx) => router.map.set(tenant, at, 'active', tx));
     return {
       tenant,
       shard: place.shard,

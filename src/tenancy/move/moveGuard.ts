@@ -6,10 +6,10 @@
  * alive, and one that cannot knows a move is running. The map's `copying`/`moving` state says
  * what the fronts do; the lease says whether anyone is still doing it.
  */
-import { Lease } from '../../consumers/Lease.js';
+import { Lease, LeaseLost } from '../../consumers/Lease.js';
 import { newOwnerId } from '../../consumers/ownerId.js';
 import { TuskError } from '../../errors.js';
-import type { EventStore } from '../../store/EventStore.js';
+import type { EventStore, SqlExecutor } from '../../store/EventStore.js';
 
 /** How long a move's lease outlives its process (renewed every third of it while the move runs). */
 export const MOVE_LEASE_TTL_MS = 10_000;
@@ -28,4 +28,32 @@ export async function takeMoveGuard(control: EventStore, tenant: string): Promis
     `a move of tenant "${tenant}" is running (its process holds lease "${moveLeaseName(tenant)}"; if that process died, the lease lapses within ${MOVE_LEASE_TTL_MS / 1000} s)`,
     { details: { tenant, lease: moveLeaseName(tenant) } },
   );
+}
+
+/**
+ * Runs `write` (a change of the map) in a transaction of `control` that first checks `guard` is
+ * still this process's: a move or abort whose lease lapsed (a long pause, a lost control
+ * database) changes nothing, since another process may own the tenant now (TENANT_BUSY).
+ */
+export async function underGuard(
+  control: EventStore,
+  guard: Lease,
+  tenant: string,
+  write: (tx: SqlExecutor) => Promise<unknown>,
+): Promise<void> {
+  try {
+    await control.transaction(async (tx) => {
+      await guard.fence(tx);
+      await write(tx);
+    });
+  } catch (err) {
+    if (!(err instanceof LeaseLost)) throw err;
+    throw new TuskError(
+      'TENANT_BUSY',
+      `this process lost the move lease of tenant "${tenant}" (paused, or cut off from the control database): the map was not changed`,
+      {
+        details: { tenant, lease: moveLeaseName(tenant) },
+      },
+    );
+  }
 }

@@ -11,6 +11,8 @@
  * switches the map: every front then serves the tenant from its new place, where projections
  * and sagas go on from their copied checkpoints. Positions keep their values (each tenant's log
  * is its own), so checkpoints, saga state and idempotency records stay consistent with the log.
+ * The moving process holds the tenant's move lease throughout (moveGuard.ts); a move whose
+ * process died is undone by abortMove.ts.
  */
 import type { EventStore } from '../../store/EventStore.js';
 import { openEventStore } from '../../store/index.js';
@@ -24,7 +26,7 @@ import type { ShardRouter } from '../shards/shardRouter.js';
 import { WATCH_MS } from '../shards/placementWatch.js';
 import { copyEventsAfter, copyTable, settleIdentities } from './copyRows.js';
 import { fence, unfence } from './fence.js';
-import { takeMoveGuard } from './moveGuard.js';
+import { takeMoveGuard, underGuard } from './moveGuard.js';
 
 /** Events copied per catch-up round before the pause. */
 const ROUND = 50_000;
@@ -150,10 +152,7 @@ export async function moveTenant(router: ShardRouter, tenant: string, to: string
         details: { source: was, target: now },
       });
     // the switch, only while this process still holds the lease (else an abort may have undone the move)
-    await router.control.transaction(async (tx) => {
-      await guard.fence(tx);
-      await router.map.set(tenant, at, 'active', tx);
-    });
+    await underGuard(router.control, guard, tenant, (tx) => router.map.set(tenant, at, 'active', tx));
     return { tenant, from: from.shard, to, events: now.events, position: now.position, tables: copied, paused_ms: Date.now() - pausedAt };
   } catch (err) {
     // a lost lease: an abort may own the tenant now (it undoes the move itself)
