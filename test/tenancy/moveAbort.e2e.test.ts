@@ -8,7 +8,9 @@
  * for as long as the test needs. Then: an abort is refused while the move lives; the move is
  * SIGKILLed; the tenant's commands get 503 TENANT_MOVING; a new move is refused naming the
  * abort; `--abort` exits 0, takes the fence down and the tenant's commands succeed at its old
- * place with its log as it was; a second abort (CLI and route) says nothing was stuck.
+ * place with its log as it was; a second abort (CLI and route) says nothing was stuck. And a
+ * move killed while `copying` (held by a reader of the target) is aborted alike, after which the
+ * next move empties the target's partial copy and completes.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -208,5 +210,53 @@ describe('a tenant move whose process died', () => {
     expect(route.status, JSON.stringify(route.body)).toBe(200);
     expect(route.body).toMatchObject({ tenant: STUCK, shard: from.shard, found: 'active', aborted: false });
     expect(await placeOf()).toMatchObject({ shard: from.shard, state: 'active' });
+  }, 400_000);
+
+  // follows the first test: the target holds its partial copy
+  it('aborts a move that died while copying, and the next move empties the partial copy and completes', async () => {
+    const from = await placeOf();
+    const to = from.shard === 's1' ? 's2' : 's1';
+    const before = await logOf(shards[from.shard]!, from.location);
+    // a reader of the target's log: the move's emptying of the target (TRUNCATE) waits for it, the map saying 'copying'
+    const reader = await client(databaseUrl(to, from.location));
+    await reader.query('BEGIN');
+    await reader.query('LOCK TABLE events IN ACCESS SHARE MODE');
+    const log = join(dir, 'move-copying.log');
+    mover = spawnLogged(process.execPath, [BIN, 'tenant', 'move', file, STUCK, '--to', to], log, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    await expect.poll(async () => (mover!.gone() ? `exited: ${readFileSync(log, 'utf8')}` : (await placeOf()).state), POLL).toBe('copying');
+    const busy = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
+    expect(busy.code, busy.stderr).toBe(1);
+    expect(busy.stderr).toMatch(/is running/);
+    signal(mover.pid, 'SIGKILL');
+    await mover.exited;
+    await reader.query('ROLLBACK');
+    expect(await placeOf()).toMatchObject({ shard: from.shard, state: 'copying' });
+
+    // the abort retries until the dead move's lease lapsed (409 / exit 1 until then)
+    let aborted = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
+    for (const deadline = Date.now() + 60_000; aborted.code === 1 && /is running/.test(aborted.stderr) && Date.now() < deadline; )
+      aborted = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(JSON.parse(aborted.stdout)).toMatchObject({ tenant: STUCK, shard: from.shard, found: 'copying', aborted: true, unfenced: 0 });
+    expect(await placeOf()).toMatchObject({ shard: from.shard, location: from.location, state: 'active' });
+    await expect
+      .poll(
+        async () =>
+          (await call('POST', '/aggregates/product/copying/commands/CreateProduct', { sku: 'C', name: 'c', price: 1, stock: 1 })).status,
+        POLL,
+      )
+      .toBe(200);
+    const now = await logOf(shards[from.shard]!, from.location);
+    expect(now.slice(0, before.length)).toEqual(before);
+    expect(now.length).toBe(before.length + 1);
+
+    // the next move starts by emptying the partial copy, and completes
+    const moved = await runCli(['tenant', 'move', file, STUCK, '--to', to], {}, dir);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(await placeOf()).toMatchObject({ shard: to, state: 'active' });
+    expect(await logOf(shards[to]!, from.location)).toEqual(now);
   }, 400_000);
 });
