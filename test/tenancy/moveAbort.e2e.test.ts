@@ -213,7 +213,7 @@ describe('a tenant move whose process died', () => {
   }, 400_000);
 
   // follows the first test: the target holds its partial copy
-  it('aborts a move that died while copying, and the next move empties the partial copy and completes', async () => {
+  it('aborts (by the route) a move that died while copying, and the next move empties the partial copy and completes', async () => {
     const from = await placeOf();
     const to = from.shard === 's1' ? 's2' : 's1';
     const before = await logOf(shards[from.shard]!, from.location);
@@ -235,12 +235,15 @@ describe('a tenant move whose process died', () => {
     await reader.query('ROLLBACK');
     expect(await placeOf()).toMatchObject({ shard: from.shard, state: 'copying' });
 
-    // the abort retries until the dead move's lease lapsed (409 / exit 1 until then)
-    let aborted = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
-    for (const deadline = Date.now() + 60_000; aborted.code === 1 && /is running/.test(aborted.stderr) && Date.now() < deadline; )
-      aborted = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
-    expect(aborted.code, aborted.stderr).toBe(0);
-    expect(JSON.parse(aborted.stdout)).toMatchObject({ tenant: STUCK, shard: from.shard, found: 'copying', aborted: true, unfenced: 0 });
+    // the route's abort, retried while the dead move's lease has not lapsed (409 TENANT_BUSY until then)
+    const abort = () => api(server, 'POST', `/tenants/${STUCK}/move/abort`, undefined, operator);
+    let aborted = await abort();
+    for (const deadline = Date.now() + 60_000; aborted.status === 409 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 200)); // a poll interval
+      aborted = await abort();
+    }
+    expect(aborted.status, JSON.stringify(aborted.body)).toBe(200);
+    expect(aborted.body).toMatchObject({ tenant: STUCK, shard: from.shard, found: 'copying', aborted: true, unfenced: 0 });
     expect(await placeOf()).toMatchObject({ shard: from.shard, location: from.location, state: 'active' });
     await expect
       .poll(
