@@ -48,12 +48,46 @@ describe('vacuuming the embedded store', () => {
       const age = async () =>
         Number((await db.query<{ age: number }>(`SELECT age(relfrozenxid) AS age FROM pg_class WHERE relname = 'log'`)).rows[0]!.age);
       expect(await age()).toBeGreaterThanOrEqual(20);
-      // At the default age (200 million) nothing is due: no dead rows, young transaction ids.
+      // A table with rows and no statistics is analyzed once; then, at the default age (200
+      // million), nothing is due: no dead rows, young transaction ids, few changes.
+      expect(await vacuumDue(db)).toEqual(['"public"."log"']);
       expect(await vacuumDue(db)).toEqual([]);
       // Past the age it is frozen, and then no longer due.
       expect(await vacuumDue(db, 10)).toEqual(['"public"."log"']);
       expect(await age()).toBeLessThan(10);
       expect(await vacuumDue(db, 10)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('analyzes a table without statistics, and again past autoanalyze’s threshold (PGlite itself never does)', async () => {
+    const db = await PGlite.create('memory://');
+    try {
+      await db.query('CREATE TABLE grown (id int PRIMARY KEY)');
+      await db.query('INSERT INTO grown SELECT generate_series(1, 1000)');
+      const counters = async () =>
+        (
+          await db.query<{ analyzes: number; changed: number; stats: number }>(
+            `SELECT analyze_count AS analyzes, n_mod_since_analyze AS changed,
+                    (SELECT count(*) FROM pg_statistic WHERE starelid = 'grown'::regclass)::int AS stats
+               FROM pg_stat_user_tables WHERE relname = 'grown'`,
+          )
+        ).rows[0]!;
+      // PostgreSQL reports a transaction's changes to the counters a moment after it ends.
+      await expect.poll(async () => (await counters()).changed, { timeout: 90_000, interval: 250 }).toBe(1000);
+      expect((await counters()).stats).toBe(0);
+      expect(await vacuumDue(db)).toEqual(['"public"."grown"']);
+      expect(await counters()).toMatchObject({ analyzes: 1, stats: 1 });
+      // 40 changes: under 50 + 10 % of 1,000 rows, nothing is due (once the counters show them).
+      await db.query('INSERT INTO grown SELECT generate_series(1001, 1040)');
+      await expect.poll(async () => (await counters()).changed, { timeout: 90_000, interval: 250 }).toBe(40);
+      expect(await vacuumDue(db)).toEqual([]);
+      // 200 more: past it, analyzed again.
+      await db.query('INSERT INTO grown SELECT generate_series(1041, 1240)');
+      await expect.poll(async () => (await counters()).changed, { timeout: 90_000, interval: 250 }).toBe(240);
+      expect(await vacuumDue(db)).toEqual(['"public"."grown"']);
+      expect(await counters()).toMatchObject({ analyzes: 2, changed: 0 });
     } finally {
       await db.close();
     }
