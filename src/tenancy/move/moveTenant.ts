@@ -135,7 +135,7 @@ export async function moveTenant(router: ShardRouter, tenant: string, to: string
       if (last - before < CLOSE_ENOUGH) break;
     }
     // The switch: every front holds the tenant and closes its runtime; the fence stops the rest.
-    await router.map.setState(tenant, 'moving');
+    await underGuard(router.control, guard, tenant, (tx) => router.map.setState(tenant, 'moving', tx));
     const pausedAt = Date.now();
     await new Promise((r) => setTimeout(r, FRONTS_MS));
     await fence(source, (fenced = qualified(source, tables)));

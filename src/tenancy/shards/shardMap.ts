@@ -96,12 +96,12 @@ export class ShardMap {
     return rows[0] === undefined ? undefined : toPlacement(rows[0]);
   }
 
-  /** Sets the state of `tenant` (undefined when it has no place). */
-  async setState(tenant: string, state: PlacementState): Promise<Placement | undefined> {
-    const { rows } = await this.control.query<Row>(
-      `UPDATE ${this.table} SET state = $2, updated_at = now() WHERE tenant = $1 RETURNING ${COLUMNS}`,
-      [tenant, state],
-    );
+  /** Sets the state of `tenant` (undefined when it has no place; in `db`, a transaction of the control store). */
+  async setState(tenant: string, state: PlacementState, db: SqlExecutor = this.control): Promise<Placement | undefined> {
+    const { rows } = await db.query<Row>(`UPDATE ${this.table} SET state = $2, updated_at = now() WHERE tenant = $1 RETURNING ${COLUMNS}`, [
+      tenant,
+      state,
+    ]);
     return rows[0] === undefined ? undefined : toPlacement(rows[0]);
   }
 }
