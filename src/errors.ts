@@ -148,7 +148,7 @@ export const ERROR_CATALOG = {
   TENANT_BUSY: {
     status: 409,
     description:
-      'Another operation holds the tenant (a move in progress), or its requests in flight did not finish in time for a move: try again.',
+      'Another operation holds the tenant (a live move: its lease `tenant-move/<id>`), its requests in flight did not finish in time for a move, or a move whose process died left it `copying`/`moving` (undo it: `tenant move <file> <id> --abort`, `POST /tenants/{id}/move/abort`).',
   },
   STREAM_DELETED: { status: 409, description: 'The aggregate was deleted (its stream ends with a `$deleted` tombstone): it is read-only.' },
   HISTORY_TRUNCATED: {
