@@ -43,6 +43,11 @@ export interface CommandRequest {
   metadata?: Record<string, unknown>;
   /** The span the command runs under (its HTTP request's, a saga step's), when tracing is on. */
   traceParent?: SpanScope | undefined;
+  /**
+   * True: the command records into `traceParent` (its HTTP request's span, which its caller
+   * ends) instead of a `command` span of its own: one span fewer per HTTP command (bench/README.md, tracing).
+   */
+  recordInParent?: boolean;
 }
 
 /** How long a command without If-Match keeps retrying conflicts with other processes. */
@@ -53,12 +58,18 @@ const COMMAND_SPANS = new SpanNames((type, command) => `command ${type}.${comman
 
 /** Runs one command; resolves to the appended events or throws a TuskError. */
 export function handleCommand(ctx: EngineContext, request: CommandRequest): Promise<CommandResult> {
-  // The command's span (tracing on): validate, load, decide and append are its children (issue 19).
-  const span = ctx.tracing?.begin(
-    COMMAND_SPANS.get(request.aggregateType, request.command),
-    request.traceParent,
-    commandAttributes(request),
-  );
+  // The span the command records into (tracing on): validated, loaded and decided are its
+  // events, load and append its children (issue 19). Over HTTP, the request's span itself;
+  // otherwise (a saga step, …) a `command` span of its own.
+  if (ctx.tracing === undefined) return measuredCommand(ctx, request, undefined);
+  const parent = request.traceParent;
+  if (request.recordInParent === true && parent !== undefined) {
+    parent.setAttribute('tusk.aggregate_type', request.aggregateType);
+    parent.setAttribute('tusk.command', request.command);
+    if (request.aggregateId !== undefined) parent.setAttribute('tusk.aggregate_id', request.aggregateId);
+    return measuredCommand(ctx, request, parent);
+  }
+  const span = ctx.tracing.begin(COMMAND_SPANS.get(request.aggregateType, request.command), parent, commandAttributes(request));
   return measuredCommand(ctx, request, span);
 }
 
@@ -68,17 +79,23 @@ function commandAttributes(request: CommandRequest): SpanAttributes {
   return attributes;
 }
 
+/** Ends the command's own span; the request span it recorded into only gets the error's code (its caller ends it). */
+function endCommandSpan(ctx: EngineContext, request: CommandRequest, span: SpanScope, error?: unknown): void {
+  if (request.recordInParent !== true) ctx.tracing!.finish(span, error);
+  else if (isTuskError(error)) span.setAttribute('tusk.error.code', error.code);
+}
+
 async function measuredCommand(ctx: EngineContext, request: CommandRequest, span: SpanScope | undefined): Promise<CommandResult> {
   const started = performance.now();
   let outcome = 'error';
   try {
     const result = await runCommand(ctx, request, span);
     outcome = 'accepted';
-    if (span !== undefined) ctx.tracing!.finish(span);
+    if (span !== undefined) endCommandSpan(ctx, request, span);
     return result;
   } catch (err) {
     outcome = isTuskError(err) ? err.code : 'INTERNAL';
-    if (span !== undefined) ctx.tracing!.finish(span, err);
+    if (span !== undefined) endCommandSpan(ctx, request, span, err);
     throw err;
   } finally {
     ctx.observer?.commandFinished(request.aggregateType, request.command, outcome, (performance.now() - started) / 1000);
@@ -140,7 +157,7 @@ interface CommandJob {
   metadata: Record<string, unknown> | undefined;
   /** Identifies the command for its Idempotency-Key (undefined without a key). */
   fingerprint: string | undefined;
-  /** The command's span (tracing on): the parent of its steps' spans. */
+  /** The span the command records into (tracing on: its own, or its HTTP request's): the parent of its steps' spans. */
   span: SpanScope | undefined;
 }
 

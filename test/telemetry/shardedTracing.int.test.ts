@@ -33,7 +33,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('tracing a sharded app', () => {
-  it("a tenant's command has one request span, ended, the parent of its command span", async () => {
+  it("a tenant's command has one request span, ended, that records the command (no command span of its own), the parent of its append", async () => {
     const res = await t.api(
       'POST',
       '/aggregates/note/n1/commands/CreateNote',
@@ -42,17 +42,24 @@ describe('tracing a sharded app', () => {
     );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const inTrace = () => otlp.spans.filter((s) => s.traceId === TRACE);
-    // the command span is exported once the command is done; its request span ends with the answer
-    await expect.poll(() => inTrace().find((s) => s.name === 'command note.CreateNote'), POLL).toBeDefined();
-    const command = inTrace().find((s) => s.name === 'command note.CreateNote')!;
-    await expect.poll(() => inTrace().find((s) => s.spanId === command.parentSpanId), POLL).toBeDefined();
-    const request = inTrace().find((s) => s.spanId === command.parentSpanId)!;
+    // the append span is exported once the command is done; its request span ends with the answer
+    await expect.poll(() => inTrace().find((s) => s.name === 'append'), POLL).toBeDefined();
+    const append = inTrace().find((s) => s.name === 'append')!;
+    await expect.poll(() => inTrace().find((s) => s.spanId === append.parentSpanId), POLL).toBeDefined();
+    const request = inTrace().find((s) => s.spanId === append.parentSpanId)!;
     expect(request).toMatchObject({
       name: 'POST /aggregates/:type/:id/commands/:command',
       kind: 2,
       parentSpanId: CLIENT_SPAN,
-      attributes: { 'http.response.status_code': 200 },
+      attributes: {
+        'http.response.status_code': 200,
+        'tusk.aggregate_type': 'note',
+        'tusk.command': 'CreateNote',
+        'tusk.aggregate_id': 'n1',
+      },
     });
+    expect(request.events.map((e) => e.name)).toEqual(['validated', 'loaded', 'decided']);
+    expect(inTrace().filter((s) => s.name.startsWith('command '))).toEqual([]);
     // the only server span of the trace: no second, never-ended one beside it
     expect(inTrace().filter((s) => s.kind === 2)).toHaveLength(1);
   });
