@@ -102,6 +102,18 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
+/** Starts the real CLI's move of STUCK to a shard and waits until the map says `state` (a lock holds it there). */
+async function startMove(to: string, logName: string, state: 'copying' | 'moving'): Promise<Started> {
+  const log = join(dir, logName);
+  mover = spawnLogged(process.execPath, [BIN, 'tenant', 'move', file, STUCK, '--to', to], log, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+  });
+  const started = mover;
+  await expect.poll(async () => (started.gone() ? `exited: ${readFileSync(log, 'utf8')}` : (await placeOf()).state), POLL).toBe(state);
+  return started;
+}
+
 describe('a tenant move whose process died', () => {
   it('is refused to abort while alive, then aborted: the tenant works again at its old place with nothing lost', async () => {
     await createProducts(call, 20);
@@ -117,12 +129,7 @@ describe('a tenant move whose process died', () => {
     const writer = await client(source);
     await writer.query('BEGIN');
     await writer.query('LOCK TABLE events IN ROW EXCLUSIVE MODE');
-    const log = join(dir, 'move.log');
-    mover = spawnLogged(process.execPath, [BIN, 'tenant', 'move', file, STUCK, '--to', to], log, {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-    });
-    await expect.poll(async () => (mover!.gone() ? `exited: ${readFileSync(log, 'utf8')}` : (await placeOf()).state), POLL).toBe('moving');
+    mover = await startMove(to, 'move.log', 'moving');
 
     // the target is ready (emptied, caught up): a SHARE lock on the tables copied after the fence holds the move there
     const holder = await client(target);
@@ -221,12 +228,7 @@ describe('a tenant move whose process died', () => {
     const reader = await client(databaseUrl(to, from.location));
     await reader.query('BEGIN');
     await reader.query('LOCK TABLE events IN ACCESS SHARE MODE');
-    const log = join(dir, 'move-copying.log');
-    mover = spawnLogged(process.execPath, [BIN, 'tenant', 'move', file, STUCK, '--to', to], log, {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-    });
-    await expect.poll(async () => (mover!.gone() ? `exited: ${readFileSync(log, 'utf8')}` : (await placeOf()).state), POLL).toBe('copying');
+    mover = await startMove(to, 'move-copying.log', 'copying');
     const busy = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
     expect(busy.code, busy.stderr).toBe(1);
     expect(busy.stderr).toMatch(/is running/);
