@@ -13,6 +13,7 @@ import type {
   AppendResult,
   ArchiveRule,
   EventStore,
+  FoldContext,
   FoldEvent,
   IdempotencyRecord,
   ReadAllOptions,
@@ -152,7 +153,10 @@ export class PersonalDataStore implements EventStore {
       events.map((e) => (this.inFlight.has(e.id) ? { ...e, data: this.inFlight.get(e.id) } : e));
     const inner: AppendHook = (tx, events) => hook(tx, plain(events));
     const fold = hook.fold;
-    if (fold !== undefined) inner.fold = (events, sql) => fold(plain(events), sql);
+    if (fold !== undefined)
+      inner.fold = (events, sql) =>
+        // A sealed event's row holds ciphertext, not the plaintext the fold is given: its values go bound.
+        fold(plain(events), events.some((e) => this.inFlight.has(e.id)) ? withoutEventRows(sql) : sql);
     return this.inner.addAppendHook(inner);
   }
 
@@ -307,4 +311,15 @@ export class PersonalDataStore implements EventStore {
       return e;
     });
   }
+}
+
+/** `sql` without `eventRows`: a fold given it binds its values instead of reading the stored rows. */
+function withoutEventRows(sql: FoldContext): FoldContext {
+  return {
+    param: (value) => sql.param(value),
+    rows: sql.rows,
+    filter: sql.filter,
+    checkpoint: (name, eventId) => sql.checkpoint(name, eventId),
+    alone: sql.alone,
+  };
 }

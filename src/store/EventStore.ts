@@ -220,8 +220,10 @@ export interface FoldContext {
    * table's columns (position, id, stream_type, stream_id, version, type, event_version, data,
    * metadata, created_at): a fold may read its values from them rather than bind them again.
    * Its rows exist only once the lock is held and the guard passed (no `rows` or `filter` needed).
+   * Absent when the stored rows are not the events the fold is given (personal fields sealed
+   * at rest): then the fold binds its values.
    */
-  eventRows(alias: string): string;
+  eventRows?(alias: string): string;
 }
 
 /** The qualified, quoted names of the store's tables (for features that join them). */

@@ -83,6 +83,7 @@ function fromEventRows(
   sql: FoldContext,
   timestamps: boolean,
 ): { write: PlannedWrite; source: RowSource } | undefined {
+  if (sql.eventRows === undefined) return undefined;
   const first = group.writes[0]!;
   const { type } = group;
   if (type === undefined || isSystemEventType(type) || projection.planners.get(type)?.length !== 1 || first.action !== 'insert')
