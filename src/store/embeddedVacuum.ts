@@ -40,18 +40,21 @@ export async function vacuumDue(db: Pick<PGlite, 'query' | 'exec'>, freezeMaxAge
   // As autovacuum: thresholds against pg_class.reltuples (kept in the catalog; the counters of
   // pg_stat_user_tables start again from zero when the process restarts), -1 (never counted) as 0.
   // A table that holds rows but has no statistics at all (a store from before this rule) is
-  // analyzed at once rather than after a tenth of it changed again.
+  // analyzed at once rather than after a tenth of it changed again. Counted rows (reltuples: -1
+  // never counted) tell it from a table whose rows are all deleted: ANALYZE writes no statistics
+  // for that one, which would otherwise be analyzed again at every pass.
   const { rows } = await db.query<{ schema: string; name: string; vacuum: boolean; freeze: boolean; analyze: boolean }>(
     `SELECT schema, name, dead > 50 + 0.2 * tuples OR old AS vacuum, old AS freeze,
-            changed > 50 + 0.1 * tuples OR (unanalyzed AND pg_relation_size(relid) > 0) AS analyze
+            changed > 50 + 0.1 * tuples OR (unanalyzed AND (counted > 0 OR (counted < 0 AND pg_relation_size(relid) > 0))) AS analyze
        FROM (SELECT s.relid, s.schemaname AS schema, s.relname AS name, s.n_dead_tup AS dead, s.n_mod_since_analyze AS changed,
-                    greatest(c.reltuples, 0) AS tuples,
+                    greatest(c.reltuples, 0) AS tuples, c.reltuples AS counted,
                     greatest(age(c.relfrozenxid), coalesce(age(t.relfrozenxid), 0)) > $1 AS old,
                     NOT EXISTS (SELECT 1 FROM pg_statistic p WHERE p.starelid = s.relid) AS unanalyzed
                FROM pg_stat_user_tables s
                JOIN pg_class c ON c.oid = s.relid
                LEFT JOIN pg_class t ON t.oid = c.reltoastrelid) counted
-      WHERE dead > 50 + 0.2 * tuples OR old OR changed > 50 + 0.1 * tuples OR (unanalyzed AND pg_relation_size(relid) > 0)`,
+      WHERE dead > 50 + 0.2 * tuples OR old OR changed > 50 + 0.1 * tuples
+         OR (unanalyzed AND (counted > 0 OR (counted < 0 AND pg_relation_size(relid) > 0)))`,
     [freezeMaxAge],
   );
   const names: string[] = [];

@@ -93,6 +93,25 @@ describe('vacuuming the embedded store', () => {
     }
   }, 120_000);
 
+  it('analyzes a table whose rows were all deleted once, not at every pass (it gets no statistics)', async () => {
+    const db = await PGlite.create('memory://');
+    try {
+      await db.query('CREATE TABLE emptied (id int PRIMARY KEY)');
+      await db.query('INSERT INTO emptied SELECT generate_series(1, 10)');
+      await db.query('DELETE FROM emptied');
+      // never counted, pages on disk: analyzed (it might hold rows); ANALYZE then counts 0 live rows
+      expect(await vacuumDue(db)).toEqual(['"public"."emptied"']);
+      const { rows } = await db.query<{ counted: number; stats: number }>(
+        `SELECT reltuples AS counted, (SELECT count(*) FROM pg_statistic WHERE starelid = 'emptied'::regclass)::int AS stats
+           FROM pg_class WHERE oid = 'emptied'::regclass`,
+      );
+      expect(rows[0]).toEqual({ counted: 0, stats: 0 });
+      expect(await vacuumDue(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
   it('the embedded client vacuums a table past autovacuum’s threshold on its own', async () => {
     const client = await createPgliteClient('memory://');
     try {
