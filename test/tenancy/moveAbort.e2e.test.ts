@@ -114,6 +114,25 @@ async function startMove(to: string, logName: string, state: 'copying' | 'moving
   return started;
 }
 
+/** Once the dead move's lease lapsed, a new move of STUCK is refused (exit 1, `said`) and names the abort. */
+async function refusesNewMove(to: string, said: RegExp): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (
+          await queryOnce<{ lapsed: boolean }>(control, 'SELECT expires_at < now() AS lapsed FROM leases WHERE name = $1', [
+            `tenant-move/${STUCK}`,
+          ])
+        )[0]?.lapsed,
+      POLL,
+    )
+    .toBe(true);
+  const again = await runCli(['tenant', 'move', file, STUCK, '--to', to], {}, dir);
+  expect(again.code, again.stderr).toBe(1);
+  expect(again.stderr).toMatch(said);
+  expect(again.stderr).toMatch(/--abort/);
+}
+
 describe('a tenant move whose process died', () => {
   it('is refused to abort while alive, then aborted: the tenant works again at its old place with nothing lost', async () => {
     await createProducts(call, 20);
@@ -170,21 +189,7 @@ describe('a tenant move whose process died', () => {
     expect(refused.body.error?.code).toBe('TENANT_MOVING');
 
     // once the dead move's lease lapsed, a new move is refused and names the abort
-    await expect
-      .poll(
-        async () =>
-          (
-            await queryOnce<{ lapsed: boolean }>(control, 'SELECT expires_at < now() AS lapsed FROM leases WHERE name = $1', [
-              `tenant-move/${STUCK}`,
-            ])
-          )[0]?.lapsed,
-        POLL,
-      )
-      .toBe(true);
-    const again = await runCli(['tenant', 'move', file, STUCK, '--to', to], {}, dir);
-    expect(again.code, again.stderr).toBe(1);
-    expect(again.stderr).toMatch(/TENANT_BUSY|is moving/);
-    expect(again.stderr).toMatch(/--abort/);
+    await refusesNewMove(to, /TENANT_BUSY|is moving/);
 
     // the abort: the fence comes down, the row is active at the old place, the log is as it was
     const aborted = await runCli(['tenant', 'move', file, STUCK, '--abort'], {}, dir);
@@ -236,6 +241,8 @@ describe('a tenant move whose process died', () => {
     await mover.exited;
     await reader.query('ROLLBACK');
     expect(await placeOf()).toMatchObject({ shard: from.shard, state: 'copying' });
+    // a tenant left 'copying' is not moved again before the abort either (it was: the new move ran)
+    await refusesNewMove(to, /is copying/);
 
     // the route's abort, retried while the dead move's lease has not lapsed (409 TENANT_BUSY until then)
     const abort = () => api(server, 'POST', `/tenants/${STUCK}/move/abort`, undefined, operator);

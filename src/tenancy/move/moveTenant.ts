@@ -110,13 +110,15 @@ export async function moveTenant(router: ShardRouter, tenant: string, to: string
   const at = { shard: to, location: from.location };
   // one move at a time: this process holds the tenant's move lease while it moves it (it lapses if the process dies)
   const guard = await takeMoveGuard(router.control, tenant);
-  const state = from.state === 'active' ? await router.map.transition(tenant, 'active', 'copying').then((row) => row?.state) : from.state;
-  if (state !== 'copying') {
+  // Only from 'active': a tenant left 'copying' or 'moving' by a dead move is aborted first.
+  const taken = from.state === 'active' && (await router.map.transition(tenant, 'active', 'copying')) !== undefined;
+  if (!taken) {
     await guard.release();
+    const state = from.state === 'active' ? 'being changed by another process' : from.state;
     throw new TuskError(
       'TENANT_BUSY',
-      `tenant "${tenant}" is ${state ?? 'being changed by another process'}; a move whose process died stays so until aborted (POST /tenants/{id}/move/abort, tusk-es tenant move <file> <id> --abort)`,
-      { details: { tenant, state } },
+      `tenant "${tenant}" is ${state}; a move whose process died stays so until aborted (POST /tenants/{id}/move/abort, tusk-es tenant move <file> <id> --abort)`,
+      { details: { tenant, state: from.state } },
     );
   }
   let source: EventStore | undefined;
