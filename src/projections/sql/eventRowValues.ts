@@ -10,9 +10,6 @@ import type { PathStep, RootRead, ValueOrigin } from '../../expr/index.js';
 /** The alias of the event row the values are read from. */
 export const EVENT = '_tusk_e';
 
-/** The event row's columns a source must offer under EVENT (the events table's names). */
-export const EVENT_ROW_COLUMNS = 'position, id, stream_type, stream_id, version, type, event_version, data, metadata, created_at';
-
 /** Roots whose values are jsonb documents: paths into them are read with `->`. */
 const JSON_ROOTS: Readonly<Record<string, string>> = { data: `${EVENT}.data`, metadata: `COALESCE(${EVENT}.metadata, '{}'::jsonb)` };
 
