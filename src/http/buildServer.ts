@@ -81,9 +81,7 @@ export function buildServer(runtime: Runtime, options: { extraRoutes?: RouteGrou
   const tracing = runtime.tracing;
   app.addHook('onResponse', (request, reply, done) => {
     if (tracing !== undefined) tracing.endRequest(request, reply.statusCode);
-    const route = request.routeOptions.url ?? '(unmatched)';
-    runtime.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    runtime.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    runtime.metrics.httpRequestEnded(request.method, request.routeOptions.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
     // The line's fields are built only when debug is on (a request at the default level logs nothing).
     if (runtime.logger.isLevelEnabled('debug'))
       request.log.debug(

@@ -5,6 +5,13 @@
  */
 import { AggregatorRegistry, Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommandObserver } from '../engine/EngineContext.js';
+import { CounterSeries, HistogramSeries } from './metricSeries.js';
+
+/** The series of one (method, route) or (aggregate type, command): its duration, and its counts by status or outcome. */
+interface SeriesGroup<K> {
+  readonly duration: HistogramSeries;
+  readonly counts: Map<K, CounterSeries>;
+}
 
 /** The metrics of one runtime. */
 export class RuntimeMetrics implements CommandObserver {
@@ -41,6 +48,11 @@ export class RuntimeMetrics implements CommandObserver {
     registers: [this.registry],
   });
 
+  /** method → route → series: found by the label values, not hashed by prom-client per call (metricSeries.ts). */
+  private readonly httpSeries = new Map<string, Map<string, SeriesGroup<number>>>();
+  /** aggregate type → command → series (the same for commands). */
+  private readonly commandSeries = new Map<string, Map<string, SeriesGroup<string>>>();
+
   /** Registries shown with this one on /metrics to a viewer (a sharded app's front: its tenant runtimes', labelled `tenant`). */
   private included: (viewer: string | null) => readonly Registry[] = () => [];
 
@@ -71,12 +83,48 @@ export class RuntimeMetrics implements CommandObserver {
     const known = outcome !== 'UNKNOWN_AGGREGATE_TYPE' && outcome !== 'UNKNOWN_COMMAND';
     const type = known ? aggregateType : '(unknown)';
     const name = known ? command : '(unknown)';
-    this.commands.inc({ aggregate_type: type, command: name, outcome });
-    this.commandDuration.observe({ aggregate_type: type, command: name }, seconds);
+    const group =
+      this.commandSeries.get(type)?.get(name) ??
+      addGroup(this.commandSeries, type, name, {
+        duration: new HistogramSeries(this.commandDuration, { aggregate_type: type, command: name }),
+        counts: new Map(),
+      });
+    let count = group.counts.get(outcome);
+    if (count === undefined) {
+      count = new CounterSeries(this.commands, { aggregate_type: type, command: name, outcome });
+      group.counts.set(outcome, count);
+    }
+    count.inc();
+    group.duration.observe(seconds);
+  }
+
+  /** One HTTP request answered: `route` is the matched route's pattern (or "(unmatched)"). */
+  httpRequestEnded(method: string, route: string, status: number, seconds: number): void {
+    const group =
+      this.httpSeries.get(method)?.get(route) ??
+      addGroup(this.httpSeries, method, route, { duration: new HistogramSeries(this.httpDuration, { method, route }), counts: new Map() });
+    let count = group.counts.get(status);
+    if (count === undefined) {
+      count = new CounterSeries(this.httpRequests, { method, route, status: String(status) });
+      group.counts.set(status, count);
+    }
+    count.inc();
+    group.duration.observe(seconds);
   }
 
   /** CommandObserver: events were appended. */
   eventsAppended(count: number): void {
     this.eventsAppendedTotal.inc(count);
   }
+}
+
+/** Adds `group` as (a, b)'s in `table`; returns it. */
+function addGroup<K>(table: Map<string, Map<string, SeriesGroup<K>>>, a: string, b: string, group: SeriesGroup<K>): SeriesGroup<K> {
+  let inner = table.get(a);
+  if (inner === undefined) {
+    inner = new Map();
+    table.set(a, inner);
+  }
+  inner.set(b, group);
+  return group;
 }
