@@ -48,6 +48,35 @@ describe('handleCommand', () => {
     expect(await state('order', id)).toEqual({ status: 'pending', items: [], total: 0, customer_id: 'c1' });
   });
 
+  it("builds the events' metadata in a fixed key order: the request's keys where they are, then the command's", async () => {
+    const id = newId();
+    const metadata = { request_id: 'req-1', causation_id: 'client-cause', zone: 'eu' };
+    const extra = { metadata, correlationId: 'corr-9', idempotencyKey: 'k-order-meta' };
+    const { events } = await run(id, 'CreateOrder', { customer_id: 'c1' }, extra);
+    const written = events[0]!.metadata;
+    // A key of the request's metadata keeps its place (and takes the command's value); new ones follow.
+    expect(Object.keys(written)).toEqual(['request_id', 'causation_id', 'zone', 'correlation_id', 'command', 'idempotency_key']);
+    expect(written).toEqual({
+      request_id: 'req-1',
+      causation_id: written.causation_id,
+      zone: 'eu',
+      correlation_id: 'corr-9',
+      command: 'CreateOrder',
+      idempotency_key: 'k-order-meta',
+    });
+    expect(written.causation_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(metadata).toEqual({ request_id: 'req-1', causation_id: 'client-cause', zone: 'eu' });
+    const [stored] = await store.readStream('order', id, {});
+    expect(stored!.metadata).toEqual(written);
+    // An own `__proto__` key is kept as a key, not made the metadata's prototype.
+    const odd = JSON.parse('{"__proto__": {"polluted": true}, "request_id": "req-2"}') as Record<string, unknown>;
+    const second = await run(newId(), 'CreateOrder', { customer_id: 'c2' }, { metadata: odd });
+    const oddWritten = second.events[0]!.metadata;
+    expect(Object.keys(oddWritten)).toEqual(['__proto__', 'request_id', 'correlation_id', 'causation_id', 'command']);
+    expect(Object.getPrototypeOf(oddWritten)).toBe(Object.prototype);
+    expect(oddWritten.polluted).toBeUndefined();
+  });
+
   it('makes a UUIDv7 id for creates commands sent without one', async () => {
     const result = await run(undefined, 'CreateOrder', { customer_id: 'c1' });
     expect(result.aggregate_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
