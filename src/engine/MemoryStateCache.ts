@@ -48,14 +48,17 @@ export class MemoryStateCache implements StateCache {
     // A load that raced a command may finish last: never go back to an older version.
     if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
     // A frozen copy: the caller keeps (and may change) the state it handed in.
-    this.entries.set(key, {
+    const entry = {
       hash: configHash,
       value: Object.freeze({
         version: value.version,
         state: frozenCopy(value.state),
         ...(value.deleted === true ? { deleted: true } : {}),
       }),
-    });
+    };
+    // A key just found absent needs no second lookup to move it last.
+    if (old === undefined) this.entries.setNew(key, entry);
+    else this.entries.set(key, entry);
   }
 
   delete(type: string, id: string): void {

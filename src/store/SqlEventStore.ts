@@ -272,8 +272,10 @@ export class SqlEventStore implements EventStore {
     if (!notified) this.signal.committed();
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) return batch[i]!.reject(outcome.error);
-      const last = outcome.result.events[outcome.result.events.length - 1];
-      if (last !== undefined && remember) this.versions.set(last.streamType, last.streamId, last.version);
+      const events = outcome.result.events;
+      const last = events[events.length - 1];
+      // Versions 1..n: this commit created the stream.
+      if (last !== undefined && remember) this.versions.set(last.streamType, last.streamId, last.version, last.version === events.length);
       outcome.result.batchSize = batch.length;
       batch[i]!.resolve(outcome.result);
     });

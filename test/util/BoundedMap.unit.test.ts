@@ -32,6 +32,22 @@ describe('BoundedMap', () => {
     expect(map.get('c')).toBe(4);
   });
 
+  it('setNew adds a new key as the newest and stays bounded; a key there after all keeps its place', () => {
+    const map = new BoundedMap<string, number>(16);
+    for (let i = 0; i < 100; i++) {
+      map.setNew(`k${i}`, i);
+      expect(map.size).toBeLessThanOrEqual(16);
+      expect(map.get(`k${i}`)).toBe(i);
+    }
+    const oldest = [...map.keys()][0]!;
+    map.setNew(oldest, -1);
+    expect(map.get(oldest)).toBe(-1);
+    expect([...map.keys()][0]).toBe(oldest);
+    map.set('fresh', 1);
+    for (let i = 100; i < 100 + map.size; i++) map.setNew(`k${i}`, i);
+    expect(map.get(oldest)).toBeUndefined();
+  });
+
   it('deletes and clears', () => {
     const map = new BoundedMap<string, number>(4);
     map.set('a', 1);
