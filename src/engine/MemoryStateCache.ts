@@ -36,7 +36,7 @@ export class MemoryStateCache implements StateCache {
     return this.drops;
   }
 
-  set(type: string, id: string, configHash: string, value: CachedState, generation?: number): void {
+  set(type: string, id: string, configHash: string, value: CachedState, generation?: number, made = false): void {
     const key = `${type}\u0000${id}`;
     // Read before a drop (a forget): maybe plaintext the drop removed. The entry, if any, is
     // older than this state, so it goes too; the next load reads the store.
@@ -44,7 +44,8 @@ export class MemoryStateCache implements StateCache {
       this.entries.delete(key);
       return;
     }
-    const old = this.entries.get(key);
+    // An id made for this state's command is in no entry: no lookup (one per CreateUser, issue 21).
+    const old = made ? undefined : this.entries.get(key);
     // A load that raced a command may finish last: never go back to an older version.
     if (old !== undefined && old.hash === configHash && old.value.version > value.version) return;
     // A frozen copy: the caller keeps (and may change) the state it handed in.

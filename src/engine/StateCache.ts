@@ -27,8 +27,10 @@ export interface StateCache {
    * Remembers a state after a commit or a load; fire and forget. `generation`: this cache's
    * `generation()` taken before the state began to be read (LoadedAggregate.generation); a
    * state read before a drop is not cached after it, for it may hold what was dropped.
+   * `made`: the id was made by this process for the command that wrote this state (a creating
+   * command sent without one), so no entry can hold it yet: a cache in memory skips its lookup.
    */
-  set(type: string, id: string, configHash: string, value: CachedState, generation?: number): void;
+  set(type: string, id: string, configHash: string, value: CachedState, generation?: number, made?: boolean): void;
   /**
    * Counts this process's drops (delete, deleteIdPrefix, clear). A load in flight when a subject
    * is forgotten decrypted its fields before the forget; the count having moved by the time it

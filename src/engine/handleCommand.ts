@@ -278,6 +278,7 @@ async function decide(ctx: EngineContext, job: CommandJob, loaded: LoadedAggrega
     definition.configHash,
     { version: append.events.length + loaded.version, state },
     loaded.generation,
+    job.request.aggregateId === undefined,
   );
   ctx.bus.publish(appended.events);
   ctx.observer?.eventsAppended(appended.events.length);

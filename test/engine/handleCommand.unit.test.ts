@@ -270,6 +270,7 @@ describe('the state cache', () => {
     const made = await handleCommand(cached, { aggregateType: 'order', command: 'CreateOrder', input: { customer_id: 'c' } });
     expect(peeked).toEqual([]);
     // the made stream's state is cached for the commands that follow (read-your-writes)
+    expect(peek('order', made.aggregate_id, getDefinition(cached.definitions, 'order').configHash)?.version).toBe(1);
     await handleCommand(cached, {
       aggregateType: 'order',
       aggregateId: made.aggregate_id,
