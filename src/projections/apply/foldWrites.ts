@@ -65,7 +65,8 @@ export function foldWrites(
 
 /**
  * A group's statement as built before for the same key (issue 21: the SQL of a batch's group
- * was built again per batch, ~3 us of server CPU per command). What the statement's text and
+ * was built again per batch, regex rebinds and string building, ~1.5 µs of server CPU per
+ * CreateUser: bench/README, stop 20). What the statement's text and
  * its bound values (but for the values parameter) depend on: the table, the write's shape (its
  * action, columns, exprs and where, and its fragments' origins and reads, which the SQL texts
  * are cached with), the event type, the flags, and the first placeholder's number. Kept per
