@@ -200,7 +200,7 @@ export type AppendFold = (events: readonly StoredEvent[], sql: FoldContext) => s
 
 /** What a fold builds its statements with. */
 export interface FoldContext {
-  /** A placeholder (`$n`) bound to `value`. */
+  /** A placeholder (`$n`) bound to `value`: numbered in order, each one more than the last (a fold may cache its SQL by the first). */
   param(value: unknown): string;
   /** Joined to every row source (`CROSS JOIN lock` on PostgreSQL): no row is made before the append lock is held. */
   readonly rows: string;

@@ -102,6 +102,24 @@ describe('compileToSql', () => {
     }
   });
 
+  it('keeps one SQL per signature, however many paths and wherever its placeholders start', () => {
+    // a signature is a small integer up to 6 paths under placeholder 4096, else a string: every
+    // call must get what a fresh compile builds, never another signature's SQL
+    for (const text of ['CONCAT(data.a, data.b)', 'CONCAT(data.a, data.b, data.c, data.d, data.e, data.f, data.g)']) {
+      const kept = compile(text);
+      const datas = [
+        { a: 'x', b: 'y', c: 'z', d: 'w', e: 'v', f: 'u', g: 't' },
+        { a: 1, b: 'y', c: 'z', d: 'w', e: 'v', f: 'u', g: 2 },
+        { b: true, c: null, d: [1], e: { k: 1 }, f: 'u', g: 2.5 },
+        { a: 'x', b: 3, g: 'z' },
+        { b: 'y' },
+        { a: 1 },
+      ];
+      for (const first of [1, 2, 4095, 4096, 70_000])
+        for (const data of datas) expect(kept(event(data), first)).toEqual(compile(text)(event(data), first));
+    }
+  });
+
   it('numbers placeholders from the given start and qualifies columns as asked', () => {
     const f = compileToSql(parseExpression('item_count + data.n + data.n').ast!, { ...ORDERS, column: (c) => `o."${c}"` });
     expect(f(event({ n: 1 }), 4)).toMatchObject({

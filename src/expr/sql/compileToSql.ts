@@ -92,23 +92,30 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
     slotOf.set(node, index);
   });
   const column = context.column ?? quoteIdent;
-  const cache = new Map<string, Built>();
+  const cache = new Map<number | string, Built>();
 
   return (scope, firstParam = context.firstParam ?? 1) => {
-    // The signature as one short string, built as the roots are read: this runs per event and
-    // field of every projection write, so nothing else is allocated unless the SQL is built.
+    // The signature, built as the roots are read: this runs per event and field of every
+    // projection write, so nothing else is allocated unless the SQL is built. A small integer
+    // where it fits (the first placeholder's number, then 3 bits a slot: a Map hashes it for
+    // free), else one short string (hashed per call). A cache holds one expression's
+    // signatures, whose slot count is fixed, so neither form can mean another signature.
     const values: unknown[] = new Array<unknown>(slots.length);
-    let key = `${firstParam}:`;
+    const small = slots.length <= SMALL_SLOTS && firstParam < SMALL_PARAMS;
+    let code = firstParam;
+    let text = small ? '' : `${firstParam}:`;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-      if (!Object.hasOwn(scope.roots, slot.name)) {
-        key += 'c';
-        continue;
+      let tag = CONSTANT;
+      if (Object.hasOwn(scope.roots, slot.name)) {
+        const v = slot.read(scope);
+        tag = CODES[kindOf(v)];
+        values[i] = v;
       }
-      const v = slot.read(scope);
-      key += TAGS[kindOf(v)];
-      values[i] = v;
+      if (small) code = code * 8 + tag;
+      else text += TAG_TEXT[tag]!;
     }
+    const key = small ? code : text;
     let built = cache.get(key);
     if (built === undefined) {
       const tags = slots.map((slot, i) => (Object.hasOwn(scope.roots, slot.name) ? TAGS[kindOf(values[i])] : 'c'));
@@ -144,6 +151,13 @@ export function compileToSql(ast: ExprNode, context: SqlContext): CompiledSql {
 }
 
 const TAGS = { null: 'n', number: 'f', string: 't', boolean: 'b', array: 'a', object: 'o' } as const;
+/** A slot's tag as a signature digit (1–7), and back; CONSTANT: its root is not in the scope. */
+const CODES = { null: 1, number: 2, string: 3, boolean: 4, array: 5, object: 6 } as const;
+const CONSTANT = 7;
+const TAG_TEXT = ['', 'n', 'f', 't', 'b', 'a', 'o', 'c'];
+/** Up to 6 slots under a first placeholder below 4096: below 2^30, a small integer (Smi) in V8. */
+const SMALL_SLOTS = 6;
+const SMALL_PARAMS = 4096;
 const PUBLIC_TYPE: Record<FragType, SqlType> = { ...SQL_TYPE, null: 'null' };
 
 /** Drivers turn JS arrays into PostgreSQL arrays; jsonb parameters must be JSON text. */

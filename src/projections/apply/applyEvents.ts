@@ -150,7 +150,8 @@ export function sameShape(a: PlannedWrite, b: PlannedWrite): boolean {
   );
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
+/** Equal lists of texts; cached texts are the same strings, so mostly pointer comparisons. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -201,6 +201,18 @@ function foldHooks(
   events: readonly StoredEvent[],
   alone: boolean,
 ): string[] | undefined {
+  const context = foldContext(t, parts, params, alone);
+  const out: string[] = [];
+  for (const fold of folds) {
+    const statements = fold(events, context);
+    if (statements === undefined) return undefined;
+    out.push(...statements);
+  }
+  return out;
+}
+
+/** What the folds of a batch of `parts` build with: their values go after `params` (the batch's own). */
+export function foldContext(t: StoreTables, parts: BatchParts, params: unknown[], alone: boolean): FoldContext {
   const frame = batchFrame(parts);
   const context: FoldContext = {
     param: (value) => `$${params.push(value)}`,
@@ -213,11 +225,5 @@ function foldHooks(
       return `ev AS ${alias}`;
     },
   };
-  const out: string[] = [];
-  for (const fold of folds) {
-    const statements = fold(events, context);
-    if (statements === undefined) return undefined;
-    out.push(...statements);
-  }
-  return out;
+  return context;
 }
