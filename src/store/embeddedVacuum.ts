@@ -7,7 +7,8 @@
  * saga scheduler's due query read the dead entries of its partial index at every poll, a
  * cost that grew with every saga ever run (issue 21, soak_app; bench/README.md). This applies
  * autovacuum's own rule (autovacuum_vacuum_threshold 50, autovacuum_vacuum_scale_factor 0.2)
- * every few seconds, on PGlite's thread between queries, as autovacuum would in a server.
+ * every few seconds (embeddedMaintenance.ts), on PGlite's thread between queries, as autovacuum
+ * would in a server.
  * Autovacuum also freezes a table whose oldest unfrozen transaction id grows old, whatever its
  * dead rows: transaction ids are 32 bits, and past about two billion transactions the rows of a
  * never-frozen table (the event log is only ever inserted into) would turn invisible. A
@@ -21,9 +22,6 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { qualify } from './quoteIdent.js';
-
-/** How often the embedded store looks for tables to vacuum. */
-export const VACUUM_EVERY_MS = 5_000;
 
 /** The statistics target of the store's ANALYZE (PostgreSQL's default_statistics_target is 100). */
 export const STATISTICS_TARGET = 10;
@@ -68,20 +66,4 @@ export async function vacuumDue(db: Pick<PGlite, 'query' | 'exec'>, freezeMaxAge
     names.push(name);
   }
   return names;
-}
-
-/** Runs vacuumDue every `everyMs` until stopped; a failed pass (a table dropped meanwhile) is retried at the next. */
-export function startVacuuming(db: Pick<PGlite, 'query' | 'exec'>, everyMs = VACUUM_EVERY_MS): { stop(): Promise<void> } {
-  let pass: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    pass = pass.then(() => (stopped ? undefined : vacuumDue(db).catch(() => undefined)));
-  }, everyMs).unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await pass;
-    },
-  };
 }

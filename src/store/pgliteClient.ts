@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { StoreUnavailableError } from '../errors.js';
 import { dataDirTemplate, unpackDataDir, type TemplateKind } from './dataDirTemplate.js';
-import { startVacuuming } from './embeddedVacuum.js';
+import { startMaintenance, WAL_START_PARAMS, type MaintenanceOptions } from './embeddedMaintenance.js';
 import { isProcessAlive } from '../util/isProcessAlive.js';
 import type { QueryResult, SqlExecutor } from './EventStore.js';
 import { toQueryResult, type SqlClient, type TransactionOptions } from './SqlClient.js';
@@ -50,10 +50,11 @@ export interface EmbeddedClient extends SqlClient {
  * An in-memory database may start from an `image` (see dumpImage) instead of an empty cluster,
  * which skips initdb, the slow part of starting PGlite. A new cluster is the build's `template`
  * (default: the bare cluster; "store" has the store's default tables already migrated).
+ * `maintenance` changes when the store vacuums and checkpoints (tests).
  */
 export async function createPgliteClient(
   dataDir: string,
-  options: { image?: Blob; template?: TemplateKind } = {},
+  options: { image?: Blob; template?: TemplateKind; maintenance?: MaintenanceOptions } = {},
 ): Promise<EmbeddedClient> {
   const inMemory = dataDir === 'memory://' || dataDir === '';
   const dir = inMemory ? undefined : resolve(dataDir);
@@ -66,7 +67,7 @@ export async function createPgliteClient(
     const template = needed ? (dataDirTemplate(options.template) ?? dataDirTemplate()) : undefined;
     if (dir !== undefined && template !== undefined) await unpackDataDir(template, dir);
     const image = options.image ?? (template === undefined ? undefined : new Blob([template.tarball]));
-    const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
+    const settings = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`, ...WAL_START_PARAMS] };
     db = await holdingEventLoop(() =>
       dir === undefined && image !== undefined
         ? PGlite.create({ loadDataDir: image, ...settings })
@@ -79,8 +80,8 @@ export async function createPgliteClient(
       err,
     );
   }
-  // PGlite runs no autovacuum: the store does (embeddedVacuum.ts).
-  const vacuuming = startVacuuming(db);
+  // PGlite runs no autovacuum and no checkpointer: the store does their work (embeddedMaintenance.ts).
+  const maintenance = startMaintenance(db, options.maintenance);
   const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
     toQueryResult(await executor.query<R>(sql, params as unknown[] | undefined));
   return {
@@ -96,7 +97,7 @@ export async function createPgliteClient(
       }),
     dumpImage: (compression = 'none') => db.dumpDataDir(compression),
     async close() {
-      await vacuuming.stop();
+      await maintenance.stop();
       await db.close();
       if (dir !== undefined) unlockDataDir(dir);
     },
