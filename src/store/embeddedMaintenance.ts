@@ -33,7 +33,20 @@ export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
  * the WAL of one checkpoint interval (the threshold plus one pass of writes), so segments are
  * recycled rather than created and zero-filled, and the directory stays within about that.
  */
-export const WAL_START_PARAMS: readonly string[] = ['-c', 'max_wal_size=128MB', '-c', 'min_wal_size=32MB'];
+export const WAL_START_PARAMS: readonly string[] = [
+  '-c',
+  'max_wal_size=128MB',
+  '-c',
+  'min_wal_size=32MB',
+  // Full-page images guard against a page torn by an OS crash or power loss, which PGlite does
+  // not survive anyway: it runs with fsync off (its `-F`). A process that dies leaves whole
+  // pages (its writes are in the OS's cache), and WAL replay needs no images for those. With
+  // a checkpoint every CHECKPOINT_WAL_BYTES, the first change of every page after each one
+  // would write the whole 8 kB page into the WAL again (the event log's random-id index:
+  // most of its leaves): the WAL, and the work of writing it, would grow with the checkpoints.
+  '-c',
+  'full_page_writes=off',
+];
 
 /** Runs CHECKPOINT when `db` wrote `walBytes` of WAL or more since its last checkpoint's redo point; says whether it did. */
 export async function checkpointDue(db: Pick<PGlite, 'query' | 'exec'>, walBytes = CHECKPOINT_WAL_BYTES): Promise<boolean> {
